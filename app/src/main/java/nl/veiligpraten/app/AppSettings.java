@@ -1,0 +1,116 @@
+package nl.veiligpraten.app;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import nl.veiligpraten.infra.db.DbSettings;
+
+/**
+ * Everything the launcher needs, read once from environment variables and command-line flags. Flags win over the
+ * environment. Unknown flags and malformed values are refused with a message that names them.
+ *
+ * @param visitorHost   {@code VP_VISITOR_HOST} (default 127.0.0.1)
+ * @param visitorPort   {@code VP_VISITOR_PORT} (default 8080)
+ * @param consoleHost   {@code VP_CONSOLE_HOST} (default 127.0.0.1)
+ * @param consolePort   {@code VP_CONSOLE_PORT} (default 8081)
+ * @param dataDir       {@code VP_DATA_DIR}: embedded database, dev key store (default ./data)
+ * @param configDir     {@code VP_CONFIG_DIR}: optional directory with overriding routing/help-point files
+ * @param demo          create demo organisations and counselors on an empty database ({@code --no-demo} or
+ *                      {@code VP_DEMO=false} turns it off)
+ * @param externalDb    external PostgreSQL from {@code DATABASE_URL} / {@code PG*}, or empty for embedded
+ * @param embeddedDbPort {@code VP_EMBEDDED_PG_PORT} (0 = any free port)
+ * @param visitorOrigins {@code VP_VISITOR_ORIGINS}: comma-separated allowed Origins for the visitor WebSocket
+ * @param consoleOrigins {@code VP_CONSOLE_ORIGINS}: comma-separated allowed Origins for the console
+ * @param neutralExitUrl {@code VP_QUICK_EXIT_URL}: where quick exit goes (default a weather site)
+ * @param queueGraceSeconds {@code VP_QUEUE_GRACE_SECONDS} (default 120)
+ */
+public record AppSettings(String visitorHost, int visitorPort, String consoleHost, int consolePort, Path dataDir,
+                          Optional<Path> configDir, boolean demo, Optional<DbSettings> externalDb,
+                          int embeddedDbPort, Set<String> visitorOrigins, Set<String> consoleOrigins,
+                          String neutralExitUrl, int queueGraceSeconds) {
+
+  public static AppSettings from(Map<String, String> env, String[] args) {
+    boolean demo = !"false".equalsIgnoreCase(env.getOrDefault("VP_DEMO", "true"));
+    for (String arg : args) {
+      switch (arg) {
+        case "--no-demo" -> demo = false;
+        case "--demo" -> demo = true;
+        default -> throw new IllegalArgumentException("Unknown option '" + arg + "'. Known: --no-demo, --demo");
+      }
+    }
+    String visitorHost = env.getOrDefault("VP_VISITOR_HOST", "127.0.0.1");
+    int visitorPort = port(env, "VP_VISITOR_PORT", 8080);
+    String consoleHost = env.getOrDefault("VP_CONSOLE_HOST", "127.0.0.1");
+    int consolePort = port(env, "VP_CONSOLE_PORT", 8081);
+    Set<String> visitorOrigins = origins(env.get("VP_VISITOR_ORIGINS"), visitorHost, visitorPort);
+    Set<String> consoleOrigins = origins(env.get("VP_CONSOLE_ORIGINS"), consoleHost, consolePort);
+    String configDir = env.get("VP_CONFIG_DIR");
+    return new AppSettings(visitorHost, visitorPort, consoleHost, consolePort,
+        Path.of(env.getOrDefault("VP_DATA_DIR", "data")).toAbsolutePath(),
+        configDir == null || configDir.isBlank() ? Optional.empty() : Optional.of(Path.of(configDir)),
+        demo, DbSettings.external(env), port(env, "VP_EMBEDDED_PG_PORT", 0), visitorOrigins, consoleOrigins,
+        env.getOrDefault("VP_QUICK_EXIT_URL", "https://www.buienradar.nl/"),
+        intValue(env, "VP_QUEUE_GRACE_SECONDS", 120, 5, 3600));
+  }
+
+  /** Settings for tests: ephemeral ports, a given data directory, demo data on. */
+  public static AppSettings forTest(Path dataDir) {
+    int visitor = freePort();
+    int console = freePort();
+    return new AppSettings("127.0.0.1", visitor, "127.0.0.1", console, dataDir, Optional.empty(), true,
+        Optional.empty(), 0, origins(null, "127.0.0.1", visitor), origins(null, "127.0.0.1", console),
+        "https://www.buienradar.nl/", 120);
+  }
+
+  /** A currently free loopback port (tests only; a tiny race with other processes is acceptable there). */
+  public static int freePort() {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  public AppSettings withQueueGraceSeconds(int seconds) {
+    return new AppSettings(visitorHost, visitorPort, consoleHost, consolePort, dataDir, configDir, demo, externalDb,
+        embeddedDbPort, visitorOrigins, consoleOrigins, neutralExitUrl, seconds);
+  }
+
+  /** Allowed origins default to the listener's own address (both spellings of loopback). */
+  static Set<String> origins(String configured, String host, int port) {
+    Set<String> out = new LinkedHashSet<>();
+    if (configured != null && !configured.isBlank()) {
+      Arrays.stream(configured.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(out::add);
+      return out;
+    }
+    for (String h : List.of(host, "127.0.0.1", "localhost")) {
+      out.add("http://" + h + ":" + port);
+    }
+    return out;
+  }
+
+  private static int port(Map<String, String> env, String name, int fallback) {
+    return intValue(env, name, fallback, 0, 65535);
+  }
+
+  private static int intValue(Map<String, String> env, String name, int fallback, int min, int max) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      int n = Integer.parseInt(value.trim());
+      if (n < min || n > max) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a whole number from " + min + " to " + max + ", got '"
+          + value + "'");
+    }
+  }
+}

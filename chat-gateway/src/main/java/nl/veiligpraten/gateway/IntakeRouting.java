@@ -1,0 +1,46 @@
+package nl.veiligpraten.gateway;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Optional;
+
+/**
+ * What the gateway needs from the routing core: explain a set of answers, and turn the visitor's choice into a
+ * queue entry. Implemented over {@code nl.veiligpraten.routing} by {@link EngineIntakeRouting}.
+ */
+public interface IntakeRouting {
+
+  /** The explain JSON for these answers ({@code rulesVersion, priority, emergency, suggestions}). */
+  JsonObject explain(JsonObject answers);
+
+  /**
+   * The queue entry for a chosen help point, or empty when that help point has no counselor queue (an info card).
+   *
+   * @throws InvalidIntakeException when the answers or the help point are not valid
+   */
+  Optional<Route> route(String helpPoint, JsonObject answers);
+
+  /** Questionnaire, help points and texts the page needs (no secrets). */
+  JsonObject publicConfig();
+
+  /** A routing decision ready to be queued. */
+  record Route(String helpPoint, String orgId, int priority, String rulesVersion, JsonObject intakeCodes) {
+  }
+
+  /** Answers or a choice the routing core refuses; carries the field and the allowed codes. */
+  final class InvalidIntakeException extends RuntimeException {
+    private final String field;
+    private final JsonArray allowed;
+
+    public InvalidIntakeException(String field, JsonArray allowed, String message) {
+      super(message, null, false, false);
+      this.field = field;
+      this.allowed = allowed;
+    }
+
+    public JsonObject toJson() {
+      return new JsonObject().put("error", "invalid_answer").put("field", field).put("allowed", allowed)
+          .put("message", getMessage());
+    }
+  }
+}

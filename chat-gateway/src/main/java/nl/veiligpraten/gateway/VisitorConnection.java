@@ -1,0 +1,370 @@
+package nl.veiligpraten.gateway;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+import java.util.Optional;
+import java.util.UUID;
+import nl.veiligpraten.infra.bus.Addresses;
+import nl.veiligpraten.infra.conversation.Conversation;
+import nl.veiligpraten.infra.conversation.ConversationClosedException;
+import nl.veiligpraten.infra.conversation.ConversationRepository;
+import nl.veiligpraten.infra.conversation.PlainMessage;
+import nl.veiligpraten.infra.conversation.TranscriptService;
+import nl.veiligpraten.infra.web.Secrets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One visitor's WebSocket. Runs on its verticle's event loop, so its fields need no locking. Messages reach the
+ * visitor only from PostgreSQL: a bus notification makes the connection read everything after the last sequence
+ * number it delivered, so nothing is delivered twice or out of order, also after a reconnect.
+ */
+final class VisitorConnection {
+
+  private static final Logger LOG = LoggerFactory.getLogger(VisitorConnection.class);
+  private static final int PAGE = 200;
+  static final int CLOSE_GOING_AWAY = 1001;
+  static final int CLOSE_REPLACED = 4409;
+  static final int CLOSE_NO_HELLO = 4408;
+
+  private final Vertx vertx;
+  private final ServerWebSocket socket;
+  private final GatewaySettings settings;
+  private final TranscriptService<?> transcripts;
+  private final ConversationRepository conversations;
+  private final IntakeRouting intake;
+  private final RateLimiter limiter;
+  private final String connectionId = Secrets.code(10);
+
+  private UUID conversationId;
+  private String orgId;
+  private String status;
+  private long delivered;
+  private boolean pumping;
+  private boolean pumpAgain;
+  private boolean closed;
+  private MessageConsumer<JsonObject> consumer;
+  private long helloTimer;
+
+  VisitorConnection(Vertx vertx, ServerWebSocket socket, GatewaySettings settings, TranscriptService<?> transcripts,
+                    IntakeRouting intake) {
+    this.vertx = vertx;
+    this.socket = socket;
+    this.settings = settings;
+    this.transcripts = transcripts;
+    this.conversations = transcripts.conversations();
+    this.intake = intake;
+    this.limiter = new RateLimiter(settings.messagesPerSecond(), settings.burst());
+  }
+
+  void start() {
+    helloTimer = vertx.setTimer(settings.helloTimeout().toMillis(), id -> {
+      if (conversationId == null && !closed) {
+        socket.close((short) CLOSE_NO_HELLO, "no hello");
+      }
+    });
+    socket.textMessageHandler(this::onText);
+    socket.binaryMessageHandler(b -> error("malformed", "Binary frames are not supported."));
+    socket.exceptionHandler(e -> LOG.debug("visitor socket error: {}", e.getClass().getSimpleName()));
+    socket.closeHandler(v -> onClose());
+  }
+
+  void goingAway() {
+    if (!closed) {
+      send(new JsonObject().put("type", "reconnect").put("reason", "server_restart"));
+      socket.close((short) CLOSE_GOING_AWAY, "going away");
+    }
+  }
+
+  private void onText(String text) {
+    if (!limiter.tryAcquire()) {
+      error("rate_limited", "Je stuurt te snel berichten. Wacht even. / You are sending too fast, please wait.");
+      return;
+    }
+    VisitorFrame frame;
+    try {
+      frame = VisitorFrameDecoder.decode(text);
+    } catch (FrameException e) {
+      error(e.code(), e.getMessage());
+      return;
+    }
+    try {
+      handle(frame);
+    } catch (FrameException e) {
+      error(e.code(), e.getMessage());
+    } catch (IntakeRouting.InvalidIntakeException e) {
+      send(e.toJson().put("type", "error").put("code", "invalid_answer"));
+    }
+  }
+
+  private void handle(VisitorFrame frame) {
+    if (frame instanceof VisitorFrame.Hello hello) {
+      onHello(hello);
+      return;
+    }
+    if (frame instanceof VisitorFrame.Ping) {
+      send(new JsonObject().put("type", "pong"));
+      return;
+    }
+    if (conversationId == null) {
+      throw new FrameException("no_session", "Send a hello frame first.");
+    }
+    if (frame instanceof VisitorFrame.Answers a) {
+      send(new JsonObject().put("type", "suggestions").put("route", intake.explain(a.answers())));
+    } else if (frame instanceof VisitorFrame.Choose c) {
+      onChoose(c);
+    } else if (frame instanceof VisitorFrame.Message m) {
+      onMessage(m);
+    } else if (frame instanceof VisitorFrame.Typing) {
+      notifyConversation(new JsonObject().put("kind", "typing").put("from", "visitor"));
+    } else if (frame instanceof VisitorFrame.Read r) {
+      notifyConversation(new JsonObject().put("kind", "read").put("from", "visitor")
+          .put("seq", Math.min(r.seq(), delivered)));
+    } else if (frame instanceof VisitorFrame.Bye b) {
+      onBye(b);
+    } else {
+      throw new FrameException("unexpected", "Frame not expected now.");
+    }
+  }
+
+  private void onHello(VisitorFrame.Hello hello) {
+    if (conversationId != null) {
+      throw new FrameException("already_started", "This socket already has a conversation.");
+    }
+    vertx.cancelTimer(helloTimer);
+    Future<Optional<Conversation>> lookup;
+    if (hello.resumeToken() != null) {
+      lookup = conversations.byResumeHash(Secrets.sha256(hello.resumeToken()));
+    } else if (hello.resumeCode() != null) {
+      lookup = conversations.byResumeCodeHash(Secrets.sha256(Secrets.normaliseCode(hello.resumeCode())));
+    } else {
+      startNew();
+      return;
+    }
+    lookup.onSuccess(found -> {
+      if (found.isEmpty() || found.get().isClosed()) {
+        error("unknown_resume", "Dit gesprek bestaat niet meer. / This conversation no longer exists.");
+        return;
+      }
+      attach(found.get(), hello.lastSeq(), null, null);
+      conversations.visitorBack(conversationId);
+    }).onFailure(this::internal);
+  }
+
+  private void startNew() {
+    UUID id = UUID.randomUUID();
+    String token = Secrets.token();
+    String code = Secrets.code(8);
+    conversations.create(id, Secrets.sha256(token), Secrets.sha256(code))
+        .compose(v -> conversations.byId(id))
+        .onSuccess(c -> attach(c.orElseThrow(), 0, token, code))
+        .onFailure(this::internal);
+  }
+
+  private void attach(Conversation conversation, long lastSeq, String newToken, String newCode) {
+    if (closed) {
+      return;
+    }
+    conversationId = conversation.id();
+    orgId = conversation.orgId();
+    status = conversation.status();
+    delivered = Math.min(lastSeq, conversation.nextSeq());
+    // Any older socket of the same conversation (on any node) is told to go: one live socket per conversation.
+    vertx.eventBus().publish(Addresses.conversation(conversationId),
+        new JsonObject().put("kind", "visitor_socket").put("connection", connectionId));
+    consumer = vertx.eventBus().consumer(Addresses.conversation(conversationId), m -> onNotification(m.body()));
+    JsonObject welcome = new JsonObject().put("type", "welcome").put("v", VisitorFrame.VERSION)
+        .put("status", status).put("lastSeq", conversation.nextSeq());
+    if (newToken != null) {
+      welcome.put("resumeToken", newToken).put("resumeCode", newCode);
+    }
+    if (conversation.helpPoint() != null) {
+      welcome.put("helpPoint", conversation.helpPoint());
+    }
+    send(welcome);
+    if ("assigned".equals(status)) {
+      send(new JsonObject().put("type", "assigned").put("counselor", conversation.counselorName()));
+    }
+    consumer.completion().onSuccess(v -> {
+      if ("queued".equals(status)) {
+        sendQueued();
+      }
+      pump();
+    });
+  }
+
+  private void onChoose(VisitorFrame.Choose choose) {
+    if (!"intake".equals(status)) {
+      throw new FrameException("already_routed", "A help point was already chosen.");
+    }
+    Optional<IntakeRouting.Route> route = intake.route(choose.helpPoint(), choose.answers());
+    if (route.isEmpty()) {
+      send(new JsonObject().put("type", "card").put("helpPoint", choose.helpPoint()));
+      return;
+    }
+    IntakeRouting.Route r = route.get();
+    transcripts.route(conversationId, r.orgId(), r.helpPoint(), r.priority(), r.rulesVersion(), r.intakeCodes().encode())
+        .onSuccess(routed -> {
+          if (routed.isEmpty()) {
+            error("already_routed", "A help point was already chosen.");
+            return;
+          }
+          status = "queued";
+          orgId = r.orgId();
+          vertx.eventBus().publish(Addresses.queue(orgId), new JsonObject().put("kind", "queued")
+              .put("conversationId", conversationId.toString()));
+          sendQueued();
+        })
+        .onFailure(this::internal);
+  }
+
+  private void sendQueued() {
+    conversations.queuePosition(conversationId).onSuccess(position -> send(new JsonObject().put("type", "queued")
+        .put("position", position).put("estimatedWaitSeconds", position * 120)));
+  }
+
+  private void onMessage(VisitorFrame.Message message) {
+    if (orgId == null) {
+      throw new FrameException("not_routed", "Choose a help point before sending messages.");
+    }
+    transcripts.append(conversationId, orgId, "visitor", null, message.clientId(), message.body())
+        .onSuccess(result -> {
+          send(new JsonObject().put("type", "ack").put("clientId", message.clientId()).put("seq", result.seq())
+              .put("duplicate", result.duplicate()));
+          if (!result.duplicate()) {
+            notifyConversation(new JsonObject().put("kind", "message").put("seq", result.seq()));
+          }
+        })
+        .onFailure(e -> {
+          if (e instanceof ConversationClosedException) {
+            error("closed", "Dit gesprek is gesloten. / This conversation is closed.");
+          } else {
+            internal(e);
+          }
+        });
+  }
+
+  private void onBye(VisitorFrame.Bye bye) {
+    String outcome = bye.hurry() ? "visitor_left_hurry" : "visitor_left";
+    conversations.closeByVisitor(conversationId, outcome).onComplete(ar -> {
+      notifyConversation(new JsonObject().put("kind", "closed").put("outcome", outcome).put("by", "visitor"));
+      if (orgId != null) {
+        vertx.eventBus().publish(Addresses.queue(orgId), new JsonObject().put("kind", "left"));
+      }
+      send(new JsonObject().put("type", "closed").put("outcome", outcome));
+      socket.close();
+    });
+  }
+
+  private void onNotification(JsonObject note) {
+    switch (note.getString("kind", "")) {
+      case "message" -> pump();
+      case "assigned" -> {
+        status = "assigned";
+        send(new JsonObject().put("type", "assigned").put("counselor", note.getString("counselor")));
+      }
+      case "typing" -> {
+        if (!"visitor".equals(note.getString("from"))) {
+          send(new JsonObject().put("type", "typing").put("from", "counselor"));
+        }
+      }
+      case "read" -> {
+        if (!"visitor".equals(note.getString("from"))) {
+          send(new JsonObject().put("type", "read").put("seq", note.getLong("seq")));
+        }
+      }
+      case "counselor_left" -> send(new JsonObject().put("type", "counselor-left"));
+      case "closed" -> {
+        status = "closed";
+        if (!"visitor".equals(note.getString("by"))) {
+          pump();
+          send(new JsonObject().put("type", "closed").put("outcome", note.getString("outcome")));
+        }
+      }
+      case "queue_changed" -> {
+        if ("queued".equals(status)) {
+          sendQueued();
+        }
+      }
+      case "visitor_socket" -> {
+        if (!connectionId.equals(note.getString("connection")) && !closed) {
+          send(new JsonObject().put("type", "error").put("code", "replaced")
+              .put("message", "Dit gesprek is op een ander apparaat geopend. / Opened on another device."));
+          socket.close((short) CLOSE_REPLACED, "replaced");
+        }
+      }
+      default -> {
+      }
+    }
+  }
+
+  /** Reads and sends every stored message after the last one delivered; coalesces concurrent notifications. */
+  private void pump() {
+    if (orgId == null || closed) {
+      return;
+    }
+    if (pumping) {
+      pumpAgain = true;
+      return;
+    }
+    pumping = true;
+    pumpAgain = false;
+    transcripts.read(conversationId, orgId, delivered, PAGE).onComplete(ar -> {
+      pumping = false;
+      if (ar.failed()) {
+        internal(ar.cause());
+        return;
+      }
+      for (PlainMessage m : ar.result()) {
+        if (m.seq() <= delivered) {
+          continue;
+        }
+        delivered = m.seq();
+        JsonObject frame = new JsonObject().put("type", "message").put("seq", m.seq()).put("from", m.sender())
+            .put("body", m.body()).put("at", m.createdAt().toInstant().toString());
+        if ("visitor".equals(m.sender())) {
+          frame.put("clientId", m.clientId());
+        }
+        send(frame);
+      }
+      if (pumpAgain || ar.result().size() == PAGE) {
+        pump();
+      }
+    });
+  }
+
+  private void notifyConversation(JsonObject note) {
+    vertx.eventBus().publish(Addresses.conversation(conversationId), note);
+  }
+
+  private void onClose() {
+    closed = true;
+    vertx.cancelTimer(helloTimer);
+    if (consumer != null) {
+      consumer.unregister();
+    }
+    if (conversationId != null && !"closed".equals(status)) {
+      conversations.visitorLeft(conversationId);
+      notifyConversation(new JsonObject().put("kind", "visitor_disconnected"));
+    }
+  }
+
+  private void send(JsonObject frame) {
+    if (!closed) {
+      socket.writeTextMessage(frame.encode());
+    }
+  }
+
+  private void error(String code, String message) {
+    send(new JsonObject().put("type", "error").put("code", code).put("message", message));
+  }
+
+  private void internal(Throwable e) {
+    // Log the failure class only: exception messages may carry data from the database.
+    LOG.warn("visitor connection failed: {}", e.getClass().getName());
+    error("internal", "Er ging iets mis. Probeer het opnieuw. / Something went wrong, please try again.");
+  }
+}

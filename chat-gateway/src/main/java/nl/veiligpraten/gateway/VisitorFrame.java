@@ -1,0 +1,41 @@
+package nl.veiligpraten.gateway;
+
+import io.vertx.core.json.JsonObject;
+
+/** Frames a visitor's page sends, one record per {@code type}. See chat-gateway/PROTOCOL.md. */
+public sealed interface VisitorFrame {
+
+  /** Protocol version this gateway speaks. */
+  int VERSION = 1;
+
+  /** Opens a new conversation, or resumes one by token (reconnect) or by the short code (another device). */
+  record Hello(String resumeToken, String resumeCode, long lastSeq) implements VisitorFrame {
+  }
+
+  /** Intake answers so far (codes only); the gateway answers with route suggestions. */
+  record Answers(JsonObject answers) implements VisitorFrame {
+  }
+
+  /** The visitor chose a help point (from the suggestions, or talk-now to triage). */
+  record Choose(String helpPoint, JsonObject answers) implements VisitorFrame {
+  }
+
+  /** A chat message; {@code clientId} makes a resend idempotent. */
+  record Message(String clientId, String body) implements VisitorFrame {
+  }
+
+  record Typing() implements VisitorFrame {
+  }
+
+  /** Highest sequence number the visitor has seen (read receipt). */
+  record Read(long seq) implements VisitorFrame {
+  }
+
+  /** The visitor ends the chat; {@code hurry} when it was the quick-exit button. */
+  record Bye(boolean hurry) implements VisitorFrame {
+  }
+
+  /** Keep-alive. */
+  record Ping() implements VisitorFrame {
+  }
+}

@@ -1,0 +1,137 @@
+package nl.veiligpraten.gateway;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.sqlclient.Pool;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import nl.veiligpraten.infra.conversation.TranscriptService;
+import nl.veiligpraten.infra.db.Database;
+import nl.veiligpraten.infra.web.SecurityHeaders;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The visitor listener: the phone page, its WebSocket and the routing explain endpoint. One instance per event
+ * loop; connections are independent, so a bad or flooding socket never holds up anyone else's chat.
+ */
+public final class VisitorVerticle extends VerticleBase {
+
+  private static final Logger LOG = LoggerFactory.getLogger(VisitorVerticle.class);
+
+  private final GatewaySettings settings;
+  private final Pool pool;
+  private final TranscriptService<?> transcripts;
+  private final IntakeRouting intake;
+  private final Set<VisitorConnection> connections = ConcurrentHashMap.newKeySet();
+  private HttpServer server;
+
+  public VisitorVerticle(GatewaySettings settings, Pool pool, TranscriptService<?> transcripts, IntakeRouting intake) {
+    this.settings = settings;
+    this.pool = pool;
+    this.transcripts = transcripts;
+    this.intake = intake;
+  }
+
+  @Override
+  public Future<?> start() {
+    Router router = Router.router(vertx);
+    router.route().handler(this::securityHeaders);
+    router.get("/health").handler(this::health);
+    router.get("/ws").handler(this::upgrade);
+    router.post("/api/routing/explain").handler(BodyHandler.create().setBodyLimit(16 * 1024)).handler(this::explain);
+    router.get("/api/config").handler(this::publicConfig);
+    router.get("/*").handler(StaticHandler.create("webroot/visitor").setCachingEnabled(false)
+        .setDefaultContentEncoding("UTF-8").setIndexPage("index.html"));
+
+    HttpServerOptions options = new HttpServerOptions()
+        .setHost(settings.host())
+        .setPort(settings.port())
+        .setMaxWebSocketFrameSize(settings.maxFrameBytes())
+        .setMaxWebSocketMessageSize(settings.maxFrameBytes())
+        .setPerFrameWebSocketCompressionSupported(false)
+        .setPerMessageWebSocketCompressionSupported(false);
+    return vertx.createHttpServer(options).requestHandler(router).listen()
+        .compose(s -> {
+          server = s;
+          return Database.ping(pool);
+        });
+  }
+
+  /** Port actually bound (useful when configured as 0). */
+  public int actualPort() {
+    return server.actualPort();
+  }
+
+  private void securityHeaders(RoutingContext ctx) {
+    SecurityHeaders.apply(ctx.response());
+    ctx.next();
+  }
+
+  private void health(RoutingContext ctx) {
+    Database.ping(pool)
+        .onSuccess(v -> json(ctx, 200, new JsonObject().put("status", "UP").put("listener", "visitor")))
+        .onFailure(e -> json(ctx, 503, new JsonObject().put("status", "DOWN").put("reason", "database unreachable")));
+  }
+
+  private void upgrade(RoutingContext ctx) {
+    String origin = ctx.request().getHeader("Origin");
+    if (origin == null || !settings.allowedOrigins().contains(origin)) {
+      // Logged without the origin value: it is client-controlled text.
+      LOG.info("visitor websocket refused: origin not allowed");
+      ctx.response().setStatusCode(403).end("Origin not allowed");
+      return;
+    }
+    ctx.request().toWebSocket().onSuccess(this::accept).onFailure(e -> LOG.debug("upgrade failed: {}", e.getMessage()));
+  }
+
+  private void accept(ServerWebSocket socket) {
+    VisitorConnection connection = new VisitorConnection(vertx, socket, settings, transcripts, intake);
+    connections.add(connection);
+    socket.closeHandler(v -> connections.remove(connection));
+    connection.start();
+  }
+
+  private void explain(RoutingContext ctx) {
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (RuntimeException e) {
+      json(ctx, 400, new JsonObject().put("error", "malformed").put("message", "Body must be a JSON object."));
+      return;
+    }
+    if (body == null || !(body.getValue("answers") instanceof JsonObject answers)) {
+      json(ctx, 400, new JsonObject().put("error", "missing_field").put("field", "answers")
+          .put("message", "Body must be {\"answers\": {...}}."));
+      return;
+    }
+    try {
+      json(ctx, 200, intake.explain(answers));
+    } catch (IntakeRouting.InvalidIntakeException e) {
+      json(ctx, 400, e.toJson());
+    }
+  }
+
+  private void publicConfig(RoutingContext ctx) {
+    json(ctx, 200, intake.publicConfig().put("neutralExitUrl", settings.neutralExitUrl()));
+  }
+
+  static void json(RoutingContext ctx, int status, JsonObject body) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8")
+        .end(body.encode());
+  }
+
+  /** Stops accepting and closes every visitor socket with "going away" so pages reconnect elsewhere. */
+  public Future<Void> drain() {
+    connections.forEach(VisitorConnection::goingAway);
+    return server == null ? Future.succeededFuture() : server.close();
+  }
+}

@@ -1,0 +1,150 @@
+package nl.veiligpraten.console;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+import java.time.OffsetDateTime;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import nl.veiligpraten.infra.staff.PasswordHasher;
+import nl.veiligpraten.infra.staff.StaffRepository;
+import nl.veiligpraten.infra.staff.StaffUser;
+import nl.veiligpraten.infra.web.Secrets;
+
+/**
+ * Staff authentication: Argon2id password check on a worker thread, a fresh random session id at every login
+ * (stored only as a hash), a {@code __Host-} cookie that is Secure, HttpOnly and SameSite=Strict, idle and absolute
+ * timeouts, a CSRF token for every state-changing request, and throttling of failed logins per user name.
+ */
+public final class ConsoleAuth {
+
+  public static final String COOKIE = "__Host-vp_session";
+  public static final String CSRF_HEADER = "X-CSRF-Token";
+  private static final int FREE_FAILURES = 5;
+
+  private final Vertx vertx;
+  private final StaffRepository staff;
+  private final ConsoleSettings settings;
+  /** Failed logins per user name: count and when the next attempt is allowed. Node-local on purpose (cheap). */
+  private final ConcurrentHashMap<String, long[]> failures = new ConcurrentHashMap<>();
+  /** Verified against when a user name does not exist, so timing does not reveal which names exist. */
+  private final String dummyHash = PasswordHasher.hash(Secrets.token());
+
+  public ConsoleAuth(Vertx vertx, StaffRepository staff, ConsoleSettings settings) {
+    this.vertx = vertx;
+    this.staff = staff;
+    this.settings = settings;
+  }
+
+  /** Result of a login attempt. */
+  public sealed interface LoginResult {
+    record Ok(String sessionKey, String csrfToken, StaffUser user) implements LoginResult {
+    }
+
+    record Refused(int status, String code, String message) implements LoginResult {
+    }
+  }
+
+  public Future<LoginResult> login(String username, String password) {
+    long[] state = failures.get(username);
+    long now = System.currentTimeMillis();
+    if (state != null && state[1] > now) {
+      long wait = (state[1] - now + 999) / 1000;
+      return Future.succeededFuture(new LoginResult.Refused(429, "throttled",
+          "Te veel pogingen. Probeer het over " + wait + " seconden opnieuw."));
+    }
+    return staff.byUsername(username).compose(found -> vertx.executeBlocking(() -> {
+      String hash = found.map(StaffUser::passwordHash).orElse(dummyHash);
+      boolean ok = PasswordHasher.verify(password, hash) && found.isPresent();
+      return ok ? found : Optional.<StaffUser>empty();
+    }, false)).compose(user -> {
+      if (user.isEmpty()) {
+        recordFailure(username);
+        return Future.succeededFuture(new LoginResult.Refused(401, "bad_credentials",
+            "Onjuiste gebruikersnaam of wachtwoord."));
+      }
+      failures.remove(username);
+      String key = Secrets.token();
+      String csrf = Secrets.token();
+      return staff.createSession(Secrets.sha256(key), user.get().id(), csrf)
+          .map(v -> new LoginResult.Ok(key, csrf, user.get()));
+    });
+  }
+
+  private void recordFailure(String username) {
+    failures.compute(username, (k, v) -> {
+      long count = v == null ? 1 : v[0] + 1;
+      long delay = count <= FREE_FAILURES ? 0 : Math.min(15 * 60_000L, 1000L << Math.min(20, count - FREE_FAILURES));
+      return new long[] {count, System.currentTimeMillis() + delay};
+    });
+    if (failures.size() > 100_000) {
+      failures.clear();
+    }
+  }
+
+  public static Cookie sessionCookie(String key) {
+    return Cookie.cookie(COOKIE, key).setPath("/").setSecure(true).setHttpOnly(true).setSameSite(CookieSameSite.STRICT);
+  }
+
+  public static Cookie expiredCookie() {
+    return sessionCookie("").setMaxAge(0);
+  }
+
+  /** The session of a request (HTTP or WebSocket handshake), if its cookie names a live one. */
+  public Future<Optional<StaffSession>> sessionOf(HttpServerRequest request) {
+    Cookie cookie = request.getCookie(COOKIE);
+    if (cookie == null || cookie.getValue().isEmpty() || cookie.getValue().length() > 128) {
+      return Future.succeededFuture(Optional.empty());
+    }
+    String key = cookie.getValue();
+    byte[] hash = Secrets.sha256(key);
+    return staff.session(hash).compose(row -> {
+      if (row.isEmpty()) {
+        return Future.succeededFuture(Optional.<StaffSession>empty());
+      }
+      OffsetDateTime now = OffsetDateTime.now();
+      if (row.get().lastSeenAt().plus(settings.idleTimeout()).isBefore(now)
+          || row.get().createdAt().plus(settings.absoluteTimeout()).isBefore(now)) {
+        return staff.deleteSession(hash).map(v -> Optional.<StaffSession>empty());
+      }
+      return staff.touchSession(hash).map(v -> Optional.of(new StaffSession(key, hash, row.get().user(),
+          row.get().csrfToken())));
+    });
+  }
+
+  /** Route handler: requires a live session, and for non-GET requests a matching CSRF token and allowed Origin. */
+  public void require(RoutingContext ctx) {
+    sessionOf(ctx.request()).onComplete(ar -> {
+      if (ar.failed()) {
+        ctx.fail(ar.cause());
+        return;
+      }
+      if (ar.result().isEmpty()) {
+        ConsoleVerticle.error(ctx, 401, "unauthenticated", "Log eerst in. / Please log in.");
+        return;
+      }
+      StaffSession session = ar.result().get();
+      if (!"GET".equals(ctx.request().method().name())) {
+        String origin = ctx.request().getHeader("Origin");
+        if (origin != null && !settings.allowedOrigins().contains(origin)) {
+          ConsoleVerticle.error(ctx, 403, "origin", "Request from a foreign origin refused.");
+          return;
+        }
+        String csrf = ctx.request().getHeader(CSRF_HEADER);
+        if (csrf == null || !java.security.MessageDigest.isEqual(csrf.getBytes(), session.csrfToken().getBytes())) {
+          ConsoleVerticle.error(ctx, 403, "csrf", "Missing or wrong CSRF token.");
+          return;
+        }
+      }
+      ctx.put(StaffSession.KEY, session);
+      ctx.next();
+    });
+  }
+
+  public Future<Void> logout(StaffSession session) {
+    return staff.deleteSession(session.idHash());
+  }
+}

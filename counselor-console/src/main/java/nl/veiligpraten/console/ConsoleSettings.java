@@ -1,0 +1,18 @@
+package nl.veiligpraten.console;
+
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * Settings of the counselor console listener, read once at start-up.
+ *
+ * @param host              interface to bind
+ * @param port              port (0 = any free port, for tests)
+ * @param allowedOrigins    Origin values allowed for the console WebSocket and state-changing requests
+ * @param idleTimeout       a session unused this long is over
+ * @param absoluteTimeout   a session older than this is over, however active
+ * @param maxFrameBytes     largest WebSocket frame
+ */
+public record ConsoleSettings(String host, int port, Set<String> allowedOrigins, Duration idleTimeout,
+                              Duration absoluteTimeout, int maxFrameBytes) {
+}

@@ -1,0 +1,23 @@
+package nl.veiligpraten.console;
+
+import nl.veiligpraten.infra.staff.StaffUser;
+
+/** The authenticated staff member behind a request, put on the routing context by {@link ConsoleAuth}. */
+public record StaffSession(String sessionKey, byte[] idHash, StaffUser user, String csrfToken) {
+
+  public String orgId() {
+    return user.orgId();
+  }
+
+  public String role() {
+    return user.role();
+  }
+
+  /** Address suffix for this session on the bus: derived from the hash, so the secret never travels. */
+  public String busKey() {
+    return java.util.HexFormat.of().formatHex(idHash, 0, 12);
+  }
+
+  /** Context key under which handlers find the session. */
+  public static final String KEY = "vp.staff";
+}

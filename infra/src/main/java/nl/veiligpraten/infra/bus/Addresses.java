@@ -1,0 +1,29 @@
+package nl.veiligpraten.infra.bus;
+
+import java.util.UUID;
+
+/**
+ * Every event-bus address in one place. The bus carries only notifications ("conversation X has new sequence
+ * number N", "queue of organisation O changed"), never message text: receivers read the messages themselves from
+ * PostgreSQL, the system of record, so a lost bus message can delay delivery but never lose or duplicate one.
+ */
+public final class Addresses {
+
+  private Addresses() {
+  }
+
+  /** Per-conversation notifications: new message, assigned, closed, typing. */
+  public static String conversation(UUID conversationId) {
+    return "vp.conversation." + conversationId;
+  }
+
+  /** Per-organisation queue changes (a chat queued, taken, left). */
+  public static String queue(String organisationId) {
+    return "vp.queue." + organisationId;
+  }
+
+  /** Per-staff-session control: logout closes that session's sockets on every node. */
+  public static String staffSession(String sessionKey) {
+    return "vp.staff-session." + sessionKey;
+  }
+}

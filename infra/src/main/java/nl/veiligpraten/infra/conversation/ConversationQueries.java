@@ -1,0 +1,74 @@
+package nl.veiligpraten.infra.conversation;
+
+/** SQL of the conversation aggregate, in one place, with positional parameters. */
+final class ConversationQueries {
+
+  private ConversationQueries() {
+  }
+
+  static final String COLUMNS = "id, status, org_id, help_point, priority, rules_version, intake::text AS intake, "
+      + "counselor_id, next_seq, outcome, created_at, queued_at, assigned_at, closed_at, "
+      + "(SELECT display_name FROM staff_user u WHERE u.id = counselor_id) AS counselor_name";
+
+  static final String INSERT =
+      "INSERT INTO conversation (id, resume_hash, resume_code_hash, status) VALUES ($1, $2, $3, 'intake')";
+
+  static final String BY_RESUME_CODE_HASH = "SELECT " + COLUMNS + " FROM conversation WHERE resume_code_hash = $1";
+
+  static final String BY_RESUME_HASH = "SELECT " + COLUMNS + " FROM conversation WHERE resume_hash = $1";
+
+  static final String BY_ID = "SELECT " + COLUMNS + " FROM conversation WHERE id = $1";
+
+  static final String ROUTE = "UPDATE conversation SET status = 'queued', org_id = $2, help_point = $3, priority = $4, "
+      + "rules_version = $5, intake = $6::jsonb, queued_at = now() "
+      + "WHERE id = $1 AND status = 'intake' RETURNING " + COLUMNS;
+
+  static final String INSERT_KEY = "INSERT INTO conversation_key (conversation_id, org_id, key_id, wrapped) "
+      + "VALUES ($1, $2, $3, $4) ON CONFLICT (conversation_id, org_id) DO NOTHING";
+
+  static final String KEY_FOR = "SELECT key_id, wrapped FROM conversation_key WHERE conversation_id = $1 AND org_id = $2";
+
+  static final String LOCK_FOR_APPEND = "SELECT next_seq, status FROM conversation WHERE id = $1 FOR UPDATE";
+
+  static final String EXISTING_MESSAGE =
+      "SELECT seq FROM message WHERE conversation_id = $1 AND sender = $2 AND client_id = $3";
+
+  static final String INSERT_MESSAGE = "INSERT INTO message (conversation_id, seq, sender, staff_id, client_id, body) "
+      + "VALUES ($1, $2, $3, $4, $5, $6)";
+
+  static final String BUMP_SEQ = "UPDATE conversation SET next_seq = $2 WHERE id = $1";
+
+  static final String MESSAGES_AFTER = "SELECT seq, sender, staff_id, client_id, body, created_at FROM message "
+      + "WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3";
+
+  static final String QUEUE_OF_ORG = "SELECT " + COLUMNS + " FROM conversation WHERE org_id = $1 AND status = 'queued' "
+      + "ORDER BY priority, queued_at LIMIT $2";
+
+  static final String TAKE = "UPDATE conversation SET status = 'assigned', counselor_id = $2, assigned_at = now() "
+      + "WHERE id = $1 AND org_id = $3 AND status = 'queued' RETURNING " + COLUMNS;
+
+  static final String TAKE_OLDEST = "UPDATE conversation SET status = 'assigned', counselor_id = $1, assigned_at = now() "
+      + "WHERE id = (SELECT id FROM conversation WHERE org_id = $2 AND status = 'queued' "
+      + "ORDER BY priority, queued_at LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING " + COLUMNS;
+
+  static final String CLOSE_BY_COUNSELOR = "UPDATE conversation SET status = 'closed', outcome = $3, closed_at = now() "
+      + "WHERE id = $1 AND counselor_id = $2 AND status = 'assigned' RETURNING " + COLUMNS;
+
+  static final String CLOSE_BY_VISITOR = "UPDATE conversation SET status = 'closed', outcome = $2, closed_at = now() "
+      + "WHERE id = $1 AND status <> 'closed' RETURNING " + COLUMNS;
+
+  static final String ASSIGNED_TO = "SELECT " + COLUMNS + " FROM conversation WHERE counselor_id = $1 AND status = 'assigned' "
+      + "ORDER BY assigned_at";
+
+  static final String VISITOR_LEFT = "UPDATE conversation SET visitor_left_at = now() WHERE id = $1";
+
+  static final String VISITOR_BACK = "UPDATE conversation SET visitor_left_at = NULL WHERE id = $1";
+
+  static final String ABANDON_EXPIRED = "UPDATE conversation SET status = 'closed', outcome = 'abandoned', "
+      + "closed_at = now() WHERE status IN ('intake', 'queued') AND visitor_left_at < now() - make_interval(secs => $1) "
+      + "RETURNING " + COLUMNS;
+
+  static final String QUEUE_POSITION = "SELECT count(*) FROM conversation c, conversation me WHERE me.id = $1 "
+      + "AND c.org_id = me.org_id AND c.status = 'queued' "
+      + "AND (c.priority < me.priority OR (c.priority = me.priority AND c.queued_at <= me.queued_at))";
+}

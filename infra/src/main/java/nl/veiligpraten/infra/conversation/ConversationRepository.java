@@ -1,0 +1,192 @@
+package nl.veiligpraten.infra.conversation;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Conversations and their messages in PostgreSQL, the system of record. A message is acknowledged only after the
+ * transaction that stores it has committed; a resend with the same client id returns the stored sequence number.
+ */
+public final class ConversationRepository {
+
+  private final Pool pool;
+
+  public ConversationRepository(Pool pool) {
+    this.pool = pool;
+  }
+
+  public Future<Void> create(UUID id, byte[] resumeHash, byte[] resumeCodeHash) {
+    return pool.preparedQuery(ConversationQueries.INSERT)
+        .execute(Tuple.of(id, Buffer.buffer(resumeHash), Buffer.buffer(resumeCodeHash))).mapEmpty();
+  }
+
+  public Future<Optional<Conversation>> byResumeCodeHash(byte[] resumeCodeHash) {
+    return one(pool.preparedQuery(ConversationQueries.BY_RESUME_CODE_HASH).execute(Tuple.of(Buffer.buffer(resumeCodeHash))));
+  }
+
+  public Future<Optional<Conversation>> byResumeHash(byte[] resumeHash) {
+    return one(pool.preparedQuery(ConversationQueries.BY_RESUME_HASH).execute(Tuple.of(Buffer.buffer(resumeHash))));
+  }
+
+  public Future<Optional<Conversation>> byId(UUID id) {
+    return one(pool.preparedQuery(ConversationQueries.BY_ID).execute(Tuple.of(id)));
+  }
+
+  /**
+   * Moves a conversation from intake into an organisation's queue and stores its wrapped data key, in one
+   * transaction. Empty when the conversation was not in intake any more.
+   */
+  public Future<Optional<Conversation>> route(UUID id, String orgId, String helpPoint, int priority,
+                                              String rulesVersion, String intakeJson, String keyId, byte[] wrapped) {
+    return pool.withTransaction(conn -> conn.preparedQuery(ConversationQueries.ROUTE)
+        .execute(Tuple.of(id, orgId, helpPoint, (short) priority, rulesVersion, intakeJson))
+        .compose(rows -> {
+          if (rows.rowCount() == 0) {
+            return Future.succeededFuture(Optional.<Conversation>empty());
+          }
+          Conversation routed = Conversation.from(rows.iterator().next());
+          return conn.preparedQuery(ConversationQueries.INSERT_KEY)
+              .execute(Tuple.of(id, orgId, keyId, Buffer.buffer(wrapped)))
+              .map(ignored -> Optional.of(routed));
+        }));
+  }
+
+  /** Stores a wrapped data key for one more organisation (referral after consent). */
+  public Future<Void> storeKey(UUID id, String orgId, String keyId, byte[] wrapped) {
+    return pool.preparedQuery(ConversationQueries.INSERT_KEY).execute(Tuple.of(id, orgId, keyId, Buffer.buffer(wrapped)))
+        .mapEmpty();
+  }
+
+  /** The wrapped data key of a conversation for one organisation, if that organisation may read it. */
+  public Future<Optional<WrappedKeyRow>> keyFor(UUID id, String orgId) {
+    return pool.preparedQuery(ConversationQueries.KEY_FOR).execute(Tuple.of(id, orgId)).map(rows -> {
+      if (rows.rowCount() == 0) {
+        return Optional.empty();
+      }
+      Row row = rows.iterator().next();
+      return Optional.of(new WrappedKeyRow(row.getString("key_id"), row.getBuffer("wrapped").getBytes()));
+    });
+  }
+
+  /**
+   * Stores one message and returns its sequence number. The row lock on the conversation serialises writers of one
+   * conversation, so sequence numbers are gap-free and a concurrent resend cannot be stored twice.
+   */
+  public Future<AppendResult> append(UUID id, String sender, Long staffId, String clientId, BodySealer sealer) {
+    return pool.withTransaction(conn -> appendIn(conn, id, sender, staffId, clientId, sealer));
+  }
+
+  private Future<AppendResult> appendIn(SqlConnection conn, UUID id, String sender, Long staffId, String clientId,
+                                        BodySealer sealer) {
+    return conn.preparedQuery(ConversationQueries.LOCK_FOR_APPEND).execute(Tuple.of(id)).compose(lock -> {
+      if (lock.rowCount() == 0) {
+        return Future.failedFuture(new ConversationClosedException("no such conversation"));
+      }
+      Row row = lock.iterator().next();
+      long next = row.getLong("next_seq") + 1;
+      String status = row.getString("status");
+      return conn.preparedQuery(ConversationQueries.EXISTING_MESSAGE).execute(Tuple.of(id, sender, clientId))
+          .compose(existing -> {
+            if (existing.rowCount() > 0) {
+              return Future.succeededFuture(new AppendResult(existing.iterator().next().getLong("seq"), true));
+            }
+            if ("closed".equals(status)) {
+              return Future.failedFuture(new ConversationClosedException("conversation is closed"));
+            }
+            byte[] sealed = sealer.seal(next);
+            return conn.preparedQuery(ConversationQueries.INSERT_MESSAGE)
+                .execute(Tuple.of(id, next, sender, staffId, clientId, Buffer.buffer(sealed)))
+                .compose(ignored -> conn.preparedQuery(ConversationQueries.BUMP_SEQ).execute(Tuple.of(id, next)))
+                .map(ignored -> new AppendResult(next, false));
+          });
+    });
+  }
+
+  /** Messages with a sequence number above {@code afterSeq}, in order, at most {@code limit}. */
+  public Future<List<StoredMessage>> messagesAfter(UUID id, long afterSeq, int limit) {
+    return pool.preparedQuery(ConversationQueries.MESSAGES_AFTER).execute(Tuple.of(id, afterSeq, limit)).map(rows -> {
+      List<StoredMessage> out = new ArrayList<>(rows.rowCount());
+      for (Row row : rows) {
+        out.add(new StoredMessage(row.getLong("seq"), row.getString("sender"), row.getLong("staff_id"),
+            row.getString("client_id"), row.getBuffer("body").getBytes(), row.getOffsetDateTime("created_at")));
+      }
+      return out;
+    });
+  }
+
+  public Future<List<Conversation>> queueOf(String orgId, int limit) {
+    return many(pool.preparedQuery(ConversationQueries.QUEUE_OF_ORG).execute(Tuple.of(orgId, limit)));
+  }
+
+  /** 1-based place in its organisation's queue, counting chats of higher priority and older ones of equal priority. */
+  public Future<Long> queuePosition(UUID id) {
+    return pool.preparedQuery(ConversationQueries.QUEUE_POSITION).execute(Tuple.of(id))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /**
+   * Atomically assigns a queued conversation of the organisation to a counselor. Empty when it was not queued in that
+   * organisation (taken by someone else, closed, or another organisation's).
+   */
+  public Future<Optional<Conversation>> take(UUID id, long staffId, String orgId) {
+    return one(pool.preparedQuery(ConversationQueries.TAKE).execute(Tuple.of(id, staffId, orgId)));
+  }
+
+  /** Assigns the first conversation of the organisation's queue (priority, then waiting time). */
+  public Future<Optional<Conversation>> takeOldest(long staffId, String orgId) {
+    return one(pool.preparedQuery(ConversationQueries.TAKE_OLDEST).execute(Tuple.of(staffId, orgId)));
+  }
+
+  public Future<Optional<Conversation>> closeByCounselor(UUID id, long staffId, String outcome) {
+    return one(pool.preparedQuery(ConversationQueries.CLOSE_BY_COUNSELOR).execute(Tuple.of(id, staffId, outcome)));
+  }
+
+  public Future<Optional<Conversation>> closeByVisitor(UUID id, String outcome) {
+    return one(pool.preparedQuery(ConversationQueries.CLOSE_BY_VISITOR).execute(Tuple.of(id, outcome)));
+  }
+
+  public Future<Void> visitorLeft(UUID id) {
+    return pool.preparedQuery(ConversationQueries.VISITOR_LEFT).execute(Tuple.of(id)).mapEmpty();
+  }
+
+  public Future<Void> visitorBack(UUID id) {
+    return pool.preparedQuery(ConversationQueries.VISITOR_BACK).execute(Tuple.of(id)).mapEmpty();
+  }
+
+  /**
+   * Closes conversations still in intake or queue whose visitor left more than {@code graceSeconds} ago. Safe to run
+   * on every node at once: each row is closed by exactly one UPDATE.
+   */
+  public Future<List<Conversation>> abandonExpired(long graceSeconds) {
+    return many(pool.preparedQuery(ConversationQueries.ABANDON_EXPIRED).execute(Tuple.of((double) graceSeconds)));
+  }
+
+  public Future<List<Conversation>> assignedTo(long staffId) {
+    return many(pool.preparedQuery(ConversationQueries.ASSIGNED_TO).execute(Tuple.of(staffId)));
+  }
+
+  private static Future<Optional<Conversation>> one(Future<RowSet<Row>> rows) {
+    return rows.map(set -> set.rowCount() == 0 ? Optional.empty() : Optional.of(Conversation.from(set.iterator().next())));
+  }
+
+  private static Future<List<Conversation>> many(Future<RowSet<Row>> rows) {
+    return rows.map(set -> {
+      List<Conversation> out = new ArrayList<>(set.rowCount());
+      set.forEach(row -> out.add(Conversation.from(row)));
+      return out;
+    });
+  }
+
+  /** A wrapped data key row. */
+  public record WrappedKeyRow(String keyId, byte[] wrapped) {
+  }
+}

@@ -1,0 +1,8 @@
+package nl.veiligpraten.infra.conversation;
+
+/** A reader asked for a transcript its organisation holds no key for. */
+public final class TranscriptAccessException extends RuntimeException {
+  public TranscriptAccessException(String message) {
+    super(message, null, false, false);
+  }
+}

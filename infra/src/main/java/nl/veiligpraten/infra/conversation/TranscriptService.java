@@ -1,0 +1,105 @@
+package nl.veiligpraten.infra.conversation;
+
+import io.vertx.core.Future;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Writes and reads transcripts: every body is sealed with the conversation's data key before it is stored and opened
+ * only for an organisation that holds a wrapped copy of that key. Unwrapped data keys are cached per process in a
+ * small LRU map (never in a cluster map) so a chat does not unwrap its key for every message.
+ *
+ * @param <K> data key type of the crypto implementation
+ */
+public final class TranscriptService<K> {
+
+  private static final int KEY_CACHE_SIZE = 50_000;
+
+  private final ConversationRepository conversations;
+  private final ConversationCrypto<K> crypto;
+  private final Map<String, K> keyCache = new LinkedHashMap<>(1024, 0.75f, true) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, K> eldest) {
+      return size() > KEY_CACHE_SIZE;
+    }
+  };
+
+  public TranscriptService(ConversationRepository conversations, ConversationCrypto<K> crypto) {
+    this.conversations = conversations;
+    this.crypto = crypto;
+  }
+
+  public ConversationRepository conversations() {
+    return conversations;
+  }
+
+  /** Puts a conversation into an organisation's queue with a fresh data key wrapped for that organisation. */
+  public Future<Optional<Conversation>> route(UUID id, String orgId, String helpPoint, int priority,
+                                              String rulesVersion, String intakeJson) {
+    ConversationCrypto.NewKey<K> key = crypto.newKey(id, orgId);
+    return conversations.route(id, orgId, helpPoint, priority, rulesVersion, intakeJson, key.keyId(), key.wrapped())
+        .onSuccess(routed -> routed.ifPresent(c -> cache(id, orgId, key.key())));
+  }
+
+  /** Seals and stores one message; resolves after commit with its sequence number. */
+  public Future<AppendResult> append(UUID id, String orgId, String sender, Long staffId, String clientId,
+                                     String body) {
+    byte[] plain = body.getBytes(StandardCharsets.UTF_8);
+    return key(id, orgId).compose(key -> conversations.append(id, sender, staffId, clientId,
+        seq -> crypto.seal(key, id, seq, sender, plain)));
+  }
+
+  /** Messages after {@code afterSeq}, opened with the reading organisation's key. */
+  public Future<List<PlainMessage>> read(UUID id, String readerOrgId, long afterSeq, int limit) {
+    return key(id, readerOrgId).compose(key -> conversations.messagesAfter(id, afterSeq, limit).map(stored -> {
+      List<PlainMessage> out = new ArrayList<>(stored.size());
+      for (StoredMessage m : stored) {
+        byte[] plain = crypto.open(key, id, m.seq(), m.sender(), m.sealedBody());
+        out.add(new PlainMessage(m.seq(), m.sender(), m.staffId(), m.clientId(),
+            new String(plain, StandardCharsets.UTF_8), m.createdAt()));
+      }
+      return out;
+    }));
+  }
+
+  /** Wraps the conversation key for a second organisation; called only after the visitor consented. */
+  public Future<Void> shareWith(UUID id, String fromOrgId, String toOrgId) {
+    return key(id, fromOrgId).compose(key -> {
+      ConversationRepository.WrappedKeyRow row = crypto.wrapFor(key, id, toOrgId);
+      return conversations.storeKey(id, toOrgId, row.keyId(), row.wrapped());
+    });
+  }
+
+  /** Forgets cached data keys of a conversation (after deletion or shredding). */
+  public synchronized void forget(UUID id) {
+    keyCache.keySet().removeIf(k -> k.startsWith(id.toString()));
+  }
+
+  private Future<K> key(UUID id, String orgId) {
+    K cached = cached(id, orgId);
+    if (cached != null) {
+      return Future.succeededFuture(cached);
+    }
+    return conversations.keyFor(id, orgId).map(row -> {
+      if (row.isEmpty()) {
+        throw new TranscriptAccessException("organisation has no key for this conversation");
+      }
+      K key = crypto.unwrap(id, orgId, row.get().keyId(), row.get().wrapped());
+      cache(id, orgId, key);
+      return key;
+    });
+  }
+
+  private synchronized K cached(UUID id, String orgId) {
+    return keyCache.get(id + "/" + orgId);
+  }
+
+  private synchronized void cache(UUID id, String orgId, K key) {
+    keyCache.put(id + "/" + orgId, key);
+  }
+}

@@ -1,0 +1,37 @@
+package nl.veiligpraten.infra.db;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgBuilder;
+import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.PoolOptions;
+
+/** Builds the reactive connection pool shared by every verticle of one process. */
+public final class Database {
+
+  private Database() {
+  }
+
+  /** A pool to the given server. {@code maxSize} bounds the connections of this process. */
+  public static Pool pool(Vertx vertx, DbSettings settings, int maxSize) {
+    PgConnectOptions connect = new PgConnectOptions()
+        .setHost(settings.host())
+        .setPort(settings.port())
+        .setDatabase(settings.database())
+        .setUser(settings.user())
+        .setPassword(settings.password())
+        .setPipeliningLimit(256)
+        .setCachePreparedStatements(true);
+    return PgBuilder.pool()
+        .with(new PoolOptions().setMaxSize(maxSize).setShared(true).setName("vp-pool-" + settings.port()))
+        .connectingTo(connect)
+        .using(vertx)
+        .build();
+  }
+
+  /** Succeeds when the database answers a trivial query; used by health checks and start-up. */
+  public static Future<Void> ping(Pool pool) {
+    return pool.query("SELECT 1").execute().mapEmpty();
+  }
+}

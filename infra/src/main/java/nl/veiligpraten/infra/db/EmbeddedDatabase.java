@@ -1,0 +1,72 @@
+package nl.veiligpraten.infra.db;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * A real PostgreSQL server from Maven Central binaries, for development and tests. The data directory is kept
+ * between runs so a restart keeps the conversations; {@link #close()} stops the server.
+ */
+public final class EmbeddedDatabase implements AutoCloseable {
+
+  private final EmbeddedPostgres postgres;
+  private final Path dataDir;
+
+  private EmbeddedDatabase(EmbeddedPostgres postgres, Path dataDir) {
+    this.postgres = postgres;
+    this.dataDir = dataDir;
+  }
+
+  /**
+   * Starts PostgreSQL on the given data directory (created when missing) and port (0 = any free port). Blocking:
+   * call it from a worker thread or before Vert.x starts.
+   */
+  public static EmbeddedDatabase start(Path dataDir, int port) {
+    try {
+      Files.createDirectories(dataDir);
+      EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+          .setDataDirectory(dataDir)
+          .setCleanDataDirectory(false)
+          .setRegisterShutdownHook(true)
+          .setPGStartupWait(Duration.ofSeconds(60))
+          // Never log connection details of visitors: the server only ever sees loopback connections from us.
+          .setServerConfig("log_connections", "off")
+          .setServerConfig("log_disconnections", "off")
+          .setServerConfig("log_statement", "none")
+          .setServerConfig("max_connections", "200");
+      if (port > 0) {
+        builder.setPort(port);
+      }
+      return new EmbeddedDatabase(builder.start(), dataDir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not start the embedded PostgreSQL in " + dataDir, e);
+    }
+  }
+
+  /** Connection settings of the running server (superuser, trust authentication on loopback). */
+  public DbSettings settings() {
+    return new DbSettings("127.0.0.1", postgres.getPort(), "postgres", "postgres", "");
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  public int port() {
+    return postgres.getPort();
+  }
+
+  /** Stops the server; the data directory stays. */
+  @Override
+  public void close() {
+    try {
+      postgres.close();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
