@@ -55,7 +55,11 @@ public final class ConsoleVerticle extends VerticleBase {
     router.post("/api/logout").handler(this::logout);
     router.get("/api/me").handler(this::me);
     router.get("/api/queue").handler(this::queue);
-    router.get("/ws").handler(this::upgrade);
+    // The session check is asynchronous: pause the request so the upgrade can still read it afterwards.
+    router.get("/ws").handler(ctx -> {
+      ctx.request().pause();
+      ctx.next();
+    }).handler(auth::require).handler(this::upgrade);
     router.get("/*").handler(StaticHandler.create("webroot/console").setCachingEnabled(false)
         .setIndexPage("index.html"));
 

@@ -20,7 +20,7 @@ final class ConversationQueries {
   static final String BY_ID = "SELECT " + COLUMNS + " FROM conversation WHERE id = $1";
 
   static final String ROUTE = "UPDATE conversation SET status = 'queued', org_id = $2, help_point = $3, priority = $4, "
-      + "rules_version = $5, intake = $6::jsonb, queued_at = now() "
+      + "rules_version = $5, intake = $6, queued_at = now() "
       + "WHERE id = $1 AND status = 'intake' RETURNING " + COLUMNS;
 
   static final String INSERT_KEY = "INSERT INTO conversation_key (conversation_id, org_id, key_id, wrapped) "

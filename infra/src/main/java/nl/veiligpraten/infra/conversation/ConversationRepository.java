@@ -48,7 +48,8 @@ public final class ConversationRepository {
   public Future<Optional<Conversation>> route(UUID id, String orgId, String helpPoint, int priority,
                                               String rulesVersion, String intakeJson, String keyId, byte[] wrapped) {
     return pool.withTransaction(conn -> conn.preparedQuery(ConversationQueries.ROUTE)
-        .execute(Tuple.of(id, orgId, helpPoint, (short) priority, rulesVersion, intakeJson))
+        .execute(Tuple.of(id, orgId, helpPoint, (short) priority, rulesVersion,
+            new io.vertx.core.json.JsonObject(intakeJson)))
         .compose(rows -> {
           if (rows.rowCount() == 0) {
             return Future.succeededFuture(Optional.<Conversation>empty());

@@ -1,0 +1,127 @@
+package nl.veiligpraten.app;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.sqlclient.Pool;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import nl.veiligpraten.console.ConsoleSettings;
+import nl.veiligpraten.console.ConsoleVerticle;
+import nl.veiligpraten.gateway.GatewaySettings;
+import nl.veiligpraten.gateway.IntakeRouting;
+import nl.veiligpraten.gateway.VisitorVerticle;
+import nl.veiligpraten.infra.conversation.BouncyCastleConversationCrypto;
+import nl.veiligpraten.infra.conversation.ConversationRepository;
+import nl.veiligpraten.infra.conversation.TranscriptService;
+import nl.veiligpraten.infra.crypto.OrganisationKeyStore;
+import nl.veiligpraten.infra.crypto.PassphraseSource;
+import nl.veiligpraten.infra.db.Database;
+import nl.veiligpraten.infra.db.DbSettings;
+import nl.veiligpraten.infra.db.EmbeddedDatabase;
+import nl.veiligpraten.infra.db.Migrations;
+import nl.veiligpraten.infra.staff.StaffRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires one process: database (embedded or external), schema migrations, the organisation key store, the routing
+ * configuration, and the visitor and console listeners. Every blocking step (starting PostgreSQL, Flyway, opening
+ * the key store) runs on a worker thread.
+ */
+public final class Launcher {
+
+  private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
+
+  private Launcher() {
+  }
+
+  /** Starts everything; the returned handle stops it again. */
+  public static Future<RunningApp> start(AppSettings settings) {
+    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
+    return startOn(vertx, settings);
+  }
+
+  static Future<RunningApp> startOn(Vertx vertx, AppSettings settings) {
+    RunningApp.Builder app = new RunningApp.Builder(vertx, settings);
+    return vertx.executeBlocking(() -> {
+      DbSettings db;
+      if (settings.externalDb().isPresent()) {
+        db = settings.externalDb().get();
+      } else {
+        EmbeddedDatabase embedded = EmbeddedDatabase.start(settings.dataDir().resolve("postgres"),
+            settings.embeddedDbPort());
+        app.embedded = embedded;
+        db = embedded.settings();
+      }
+      app.db = db;
+      Migrations.migrateBlocking(db);
+      app.keyStore = openKeyStore(settings);
+      for (String org : DemoData.ORGANISATIONS.keySet()) {
+        app.keyStore.ensureOrganisation(org);
+      }
+      app.keyStore.save();
+      // Recovering a key store entry runs a deliberately slow KDF: do it for every key now, on this worker
+      // thread, so the event loop only ever sees the in-memory cache.
+      for (String org : app.keyStore.organisations()) {
+        app.keyStore.keyIds(org).forEach(app.keyStore::key);
+      }
+      app.intake = IntakeRoutingFactory.load(settings.configDir().orElse(null));
+      return db;
+    }, false).compose(db -> {
+      Pool pool = Database.pool(vertx, db, 32);
+      app.pool = pool;
+      return Database.ping(pool);
+    }).compose(v -> {
+      StaffRepository staff = new StaffRepository(app.pool);
+      return settings.demo() ? DemoData.ensure(vertx, staff, settings.dataDir()) : Future.succeededFuture(List.of());
+    }).compose(logins -> {
+      app.demoLogins = logins;
+      ConversationRepository conversations = new ConversationRepository(app.pool);
+      TranscriptService<?> transcripts = new TranscriptService<>(conversations,
+          new BouncyCastleConversationCrypto(app.keyStore));
+      app.transcripts = transcripts;
+      GatewaySettings gateway = new GatewaySettings(settings.visitorHost(), settings.visitorPort(),
+          settings.visitorOrigins(), GatewaySettings.DEFAULT_MAX_FRAME_BYTES, 10, 30, Duration.ofSeconds(15),
+          Duration.ofSeconds(settings.queueGraceSeconds()), settings.neutralExitUrl(), app.intake.queueHelpPoints());
+      ConsoleSettings console = new ConsoleSettings(settings.consoleHost(), settings.consolePort(),
+          settings.consoleOrigins(), Duration.ofMinutes(30), Duration.ofHours(12), 64 * 1024);
+      app.visitor = new VisitorVerticle(gateway, app.pool, transcripts, app.intake);
+      app.console = new ConsoleVerticle(console, app.pool, transcripts);
+      DeploymentOptions options = new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP);
+      return vertx.deployVerticle(app.visitor, options).compose(id -> vertx.deployVerticle(app.console, options));
+    }).map(id -> {
+      ConversationRepository conversations = app.transcripts.conversations();
+      long grace = settings.queueGraceSeconds();
+      // Every node runs the sweep; each expired row is closed by exactly one UPDATE, so this is safe in a cluster.
+      app.sweepTimer = vertx.setPeriodic(5_000, t -> conversations.abandonExpired(grace)
+          .onFailure(e -> LOG.warn("queue sweep failed: {}", e.getClass().getName())));
+      return app.build();
+    }).recover(e -> {
+      LOG.error("start-up failed: {}", e.getMessage());
+      return app.abort().transform(ignored -> Future.failedFuture(e));
+    });
+  }
+
+  private static OrganisationKeyStore openKeyStore(AppSettings settings) {
+    Map<String, String> env = new HashMap<>(System.getenv());
+    if (settings.demo()) {
+      env.putIfAbsent("VP_DEV_MODE", "true");
+    }
+    Path keysDir = settings.dataDir().resolve("keys");
+    PassphraseSource passphrase = OrganisationKeyStore.passphraseFrom(env, keysDir);
+    if (passphrase.generatedForDev()) {
+      LOG.warn("Key store passphrase: {}", passphrase.description());
+    }
+    try {
+      return OrganisationKeyStore.openOrCreate(keysDir.resolve("organisations.bcfks"), passphrase.value(), true);
+    } finally {
+      passphrase.wipe();
+    }
+  }
+}

@@ -1,0 +1,148 @@
+package nl.veiligpraten.app;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import java.util.List;
+import nl.veiligpraten.console.ConsoleVerticle;
+import nl.veiligpraten.gateway.VisitorVerticle;
+import nl.veiligpraten.infra.conversation.TranscriptService;
+import nl.veiligpraten.infra.crypto.OrganisationKeyStore;
+import nl.veiligpraten.infra.db.DbSettings;
+import nl.veiligpraten.infra.db.EmbeddedDatabase;
+
+/** Handle of a started process; {@link #stop()} drains the listeners, closes Vert.x and stops embedded PostgreSQL. */
+public final class RunningApp {
+
+  private final Vertx vertx;
+  private final AppSettings settings;
+  private final EmbeddedDatabase embedded;
+  private final DbSettings db;
+  private final Pool pool;
+  private final VisitorVerticle visitor;
+  private final ConsoleVerticle console;
+  private final TranscriptService<?> transcripts;
+  private final OrganisationKeyStore keyStore;
+  private final List<String> demoLogins;
+  private final long sweepTimer;
+
+  private RunningApp(Builder b) {
+    this.vertx = b.vertx;
+    this.settings = b.settings;
+    this.embedded = b.embedded;
+    this.db = b.db;
+    this.pool = b.pool;
+    this.visitor = b.visitor;
+    this.console = b.console;
+    this.transcripts = b.transcripts;
+    this.keyStore = b.keyStore;
+    this.demoLogins = b.demoLogins;
+    this.sweepTimer = b.sweepTimer;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public AppSettings settings() {
+    return settings;
+  }
+
+  public DbSettings db() {
+    return db;
+  }
+
+  public EmbeddedDatabase embedded() {
+    return embedded;
+  }
+
+  public Pool pool() {
+    return pool;
+  }
+
+  public TranscriptService<?> transcripts() {
+    return transcripts;
+  }
+
+  public OrganisationKeyStore keyStore() {
+    return keyStore;
+  }
+
+  public int visitorPort() {
+    return visitor.actualPort();
+  }
+
+  public int consolePort() {
+    return console.actualPort();
+  }
+
+  public List<String> demoLogins() {
+    return demoLogins;
+  }
+
+  public String visitorUrl() {
+    return "http://" + settings.visitorHost() + ":" + visitorPort() + "/";
+  }
+
+  public String consoleUrl() {
+    return "http://" + settings.consoleHost() + ":" + consolePort() + "/";
+  }
+
+  /** Graceful stop: tell clients to reconnect elsewhere, close listeners, Vert.x, then the embedded database. */
+  public Future<Void> stop() {
+    vertx.cancelTimer(sweepTimer);
+    return Future.join(visitor.drain(), console.drain())
+        .transform(ar -> vertx.close())
+        .transform(ar -> {
+          if (embedded != null) {
+            embedded.close();
+          }
+          return Future.<Void>succeededFuture();
+        });
+  }
+
+  /** Blocking stop for tests and shutdown hooks. */
+  public void stopBlocking() {
+    try {
+      stop().toCompletionStage().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+    } catch (Exception e) {
+      if (embedded != null) {
+        embedded.close();
+      }
+    }
+  }
+
+  static final class Builder {
+    final Vertx vertx;
+    final AppSettings settings;
+    EmbeddedDatabase embedded;
+    DbSettings db;
+    Pool pool;
+    VisitorVerticle visitor;
+    ConsoleVerticle console;
+    TranscriptService<?> transcripts;
+    OrganisationKeyStore keyStore;
+    IntakeRoutingFactory.LoadedRouting intake;
+    List<String> demoLogins = List.of();
+    long sweepTimer;
+
+    Builder(Vertx vertx, AppSettings settings) {
+      this.vertx = vertx;
+      this.settings = settings;
+    }
+
+    RunningApp build() {
+      return new RunningApp(this);
+    }
+
+    /** Undo a half-finished start. */
+    Future<Void> abort() {
+      return vertx.close().transform(ar -> {
+        if (embedded != null) {
+          embedded.close();
+        }
+        return Future.succeededFuture();
+      });
+    }
+  }
+}

@@ -1,0 +1,75 @@
+package nl.veiligpraten.app;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/** A blocking test client over a real Vert.x WebSocket: send frames, wait for frames of a type. */
+final class WsProbe implements AutoCloseable {
+
+  final WebSocket socket;
+  final LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+  volatile Short closeCode;
+
+  private WsProbe(WebSocket socket) {
+    this.socket = socket;
+    socket.textMessageHandler(text -> frames.add(new JsonObject(text)));
+    socket.closeHandler(v -> closeCode = socket.closeStatusCode());
+  }
+
+  static WsProbe connect(Vertx vertx, int port, String path, String origin, String cookie) throws Exception {
+    return connectFrom(vertx, "127.0.0.1", port, path, origin, cookie);
+  }
+
+  static WsProbe connectFrom(Vertx vertx, String localHost, int port, String path, String origin, String cookie)
+      throws Exception {
+    WebSocketClient client = vertx.createWebSocketClient(new io.vertx.core.http.WebSocketClientOptions()
+        .setLocalAddress(localHost));
+    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(path);
+    if (origin != null) {
+      options.addHeader("Origin", origin);
+    }
+    if (cookie != null) {
+      options.addHeader("Cookie", cookie);
+    }
+    WebSocket ws = client.connect(options).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    return new WsProbe(ws);
+  }
+
+  void send(JsonObject frame) {
+    socket.writeTextMessage(frame.encode());
+  }
+
+  /** Waits for the next frame matching the predicate; frames before it that do not match are dropped. */
+  JsonObject await(Predicate<JsonObject> match, Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    java.util.List<JsonObject> skipped = new java.util.ArrayList<>();
+    while (true) {
+      long left = deadline - System.nanoTime();
+      JsonObject next = left <= 0 ? null : frames.poll(left, TimeUnit.NANOSECONDS);
+      if (next == null) {
+        throw new AssertionError("no matching frame within " + timeout + "; close code " + closeCode
+            + "; skipped " + skipped);
+      }
+      skipped.add(next);
+      if (match.test(next)) {
+        return next;
+      }
+    }
+  }
+
+  JsonObject awaitType(String type) throws InterruptedException {
+    return await(f -> type.equals(f.getString("type")), Duration.ofSeconds(10));
+  }
+
+  @Override
+  public void close() {
+    socket.close();
+  }
+}
