@@ -104,7 +104,8 @@ public final class Launcher {
       return app.build();
     }).recover(e -> {
       LOG.error("start-up failed: {}", e.getMessage());
-      return app.abort().transform(ignored -> Future.failedFuture(e));
+      app.abort();
+      return Future.failedFuture(e);
     });
   }
 

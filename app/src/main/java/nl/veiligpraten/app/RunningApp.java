@@ -135,14 +135,14 @@ public final class RunningApp {
       return new RunningApp(this);
     }
 
-    /** Undo a half-finished start. */
-    Future<Void> abort() {
-      return vertx.close().transform(ar -> {
-        if (embedded != null) {
-          embedded.close();
-        }
-        return Future.succeededFuture();
-      });
+    /** Undo a half-finished start: stop the embedded database (on a fresh thread) and close Vert.x. */
+    void abort() {
+      EmbeddedDatabase db = embedded;
+      if (db != null) {
+        Thread stopper = new Thread(db::close, "vp-abort");
+        stopper.start();
+      }
+      vertx.close();
     }
   }
 }
