@@ -64,7 +64,10 @@ public record RuleSet(String version, AgeingSettings ageing, List<Rule> rules) {
         String[] current = new String[1];
         ConditionParser conditions = new ConditionParser(helpPoints, (id, node) -> {
             refs.putIfAbsent(id, node);
-            refEdges.add(new String[]{current[0], id});
+            if (current[0] != null) {
+                // only references inside a rule's own condition can recurse; when/then cases are evaluated after
+                refEdges.add(new String[]{current[0], id});
+            }
         });
 
         Map<String, Rule> byId = new LinkedHashMap<>();
@@ -80,8 +83,7 @@ public record RuleSet(String version, AgeingSettings ageing, List<Rule> rules) {
             if (byId.containsKey(id)) {
                 throw idNode.error("duplicate rule id '" + id + "'");
             }
-            current[0] = id;
-            Rule rule = readRule(rn, id, conditions, helpPoints);
+            Rule rule = readRule(rn, id, conditions, helpPoints, current);
             byId.put(id, rule);
             nodes.put(id, rn);
         }
@@ -125,7 +127,8 @@ public record RuleSet(String version, AgeingSettings ageing, List<Rule> rules) {
         }
     }
 
-    private static Rule readRule(YamlNode rn, String id, ConditionParser conditions, HelpPoints helpPoints) {
+    private static Rule readRule(YamlNode rn, String id, ConditionParser conditions, HelpPoints helpPoints,
+                                 String[] conditionOwner) {
         String triggerText = rn.optText("trigger");
         Rule.Trigger trigger = triggerText == null ? Rule.Trigger.INTAKE : switch (triggerText) {
             case "intake" -> Rule.Trigger.INTAKE;
@@ -146,7 +149,12 @@ public record RuleSet(String version, AgeingSettings ageing, List<Rule> rules) {
 
         Condition condition = null;
         if (trigger == Rule.Trigger.INTAKE) {
-            condition = conditions.parse(rn.require("condition"));
+            conditionOwner[0] = id;
+            try {
+                condition = conditions.parse(rn.require("condition"));
+            } finally {
+                conditionOwner[0] = null;
+            }
         } else if (rn.has("condition")) {
             throw rn.get("condition").error("counselor-triggered rules have no intake condition");
         }

@@ -196,10 +196,23 @@ class ConfigValidationTest {
     @Test
     @DisplayName("Rules that refer to each other in a cycle are rejected")
     void cycle() throws IOException {
-        writeBroken(RoutingConfig.RULES_FILE, "        - {answer: B1_suspicion, in: [\"yes\"]}",
-                "        - {matched: R1}");
+        // R14's condition already refers to R1 and R2; make R1's condition refer back to R14
+        writeBroken(RoutingConfig.RULES_FILE, "{answer: Q3, in: [today, week]}", "{matched: R14}");
         ConfigException e = loadFails();
         assertTrue(e.getMessage().contains("cycle"), e.getMessage());
+        assertTrue(e.getMessage().contains("R14"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("A condition may refer to a rule whose also-offer refers back: that is not a cycle")
+    void alsoOfferReferenceIsNotACycle() throws IOException {
+        // R1's also-offer uses {matched: R2}; R2's condition may use {matched: R1}
+        writeBroken(RoutingConfig.RULES_FILE, "        - {answer: B1_suspicion, in: [\"yes\"]}",
+                "        - {matched: R1}");
+        RoutingEngine engine = new RoutingEngine(RoutingConfig.load(dir));
+        List<String> hps = engine.decide(Answers.parse(Map.of("Q4", List.of("physical"), "Q3", "today")))
+                .suggestions().stream().map(Suggestion::helpPoint).toList();
+        assertEquals(List.of("csg", "veilig_thuis"), hps);
     }
 
     @Test
