@@ -1,0 +1,272 @@
+package nl.veiligpraten.routing.config;
+
+import nl.veiligpraten.routing.Answers;
+import nl.veiligpraten.routing.RoutingEngine;
+import nl.veiligpraten.routing.Suggestion;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+@DisplayName("Configuration loading and validation")
+class ConfigValidationTest {
+
+    @TempDir
+    Path dir;
+
+    static String bundled(String name) throws IOException {
+        try (InputStream in = ConfigValidationTest.class.getClassLoader().getResourceAsStream("config/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Writes the bundled file with one exact, unique text replaced. */
+    private String writeBroken(String name, String from, String to) throws IOException {
+        String text = bundled(name);
+        int at = text.indexOf(from);
+        assertTrue(at >= 0, "test setup: '" + from + "' not found in " + name);
+        assertEquals(at, text.lastIndexOf(from), "test setup: '" + from + "' is not unique in " + name);
+        String broken = text.substring(0, at) + to + text.substring(at + from.length());
+        Files.writeString(dir.resolve(name), broken);
+        return broken;
+    }
+
+    /** 1-based line of the first occurrence of {@code needle}. */
+    private static int lineOf(String text, String needle) {
+        int at = text.indexOf(needle);
+        return (int) text.substring(0, at).chars().filter(c -> c == '\n').count() + 1;
+    }
+
+    private ConfigException loadFails() {
+        return assertThrows(ConfigException.class, () -> RoutingConfig.load(dir));
+    }
+
+    @Test
+    @DisplayName("The bundled configuration loads and has every rule, question and help point")
+    void bundledLoads() {
+        RoutingConfig c = RoutingConfig.load(null);
+        assertEquals(List.of("U0", "U1", "R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11", "R12",
+                "R13", "R14", "R15", "R16", "R17", "R18", "R19", "R20"), c.rules().rules().stream().map(Rule::id).toList());
+        assertTrue(c.rules().rules().stream().allMatch(r -> !r.source().isBlank()));
+        assertEquals(11, c.questionnaire().questions().size());
+        assertEquals(7, c.helpPoints().acuteWindowDays());
+        for (String queue : List.of("csg", "veilig_thuis", "sense", "cvsn", "mores", "triage")) {
+            HelpPoint hp = c.helpPoints().get(queue);
+            assertEquals(HelpPoint.Kind.QUEUE, hp.kind(), queue);
+            assertEquals(4, hp.targetFirstResponseSeconds().size(), queue);
+            assertTrue(hp.retentionDays() > 0, queue);
+        }
+        assertEquals(30, c.helpPoints().get("csg").retentionDays());
+        assertEquals("veilig_thuis", c.helpPoints().get("triage").staffedBy());
+        assertEquals(24, c.helpPoints().get("sense").ageMax());
+        assertEquals(17, c.helpPoints().get("kindertelefoon").ageMax());
+        assertEquals(12, c.helpPoints().get("halt").ageMin());
+        assertTrue(c.helpPoints().get("csg").openingHours().alwaysOpen());
+        assertEquals(List.of(), c.helpPoints().get("sense").openingHours().days().get(java.time.DayOfWeek.SUNDAY));
+        assertTrue(c.origins().get(RoutingConfig.RULES_FILE).startsWith("classpath:"));
+    }
+
+    @Test
+    @DisplayName("A rule pointing at an unknown help point names the file, the line and the id")
+    void unknownHelpPoint() throws IOException {
+        String text = writeBroken(RoutingConfig.RULES_FILE, "target: mores", "target: moress");
+        ConfigException e = loadFails();
+        assertTrue(e.getMessage().contains("routing-rules.yaml"), e.getMessage());
+        assertTrue(e.getMessage().contains("unknown help point 'moress'"), e.getMessage());
+        assertEquals(lineOf(text, "target: moress"), e.line());
+        assertTrue(e.getMessage().contains("line " + e.line()), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("A rule without a source is rejected")
+    void ruleWithoutSource() throws IOException {
+        writeBroken(RoutingConfig.RULES_FILE, "    source: \"004_636094551056a9d2.txt ~885\"\n", "");
+        ConfigException e = loadFails();
+        assertTrue(e.getMessage().contains("routing-rules.yaml"), e.getMessage());
+        assertTrue(e.getMessage().contains("R11 has no source"), e.getMessage());
+        assertTrue(e.line() > 0);
+    }
+
+    @Test
+    @DisplayName("A duplicate rule id is rejected at the line of the second one")
+    void duplicateRuleId() throws IOException {
+        String text = writeBroken(RoutingConfig.RULES_FILE, "  - id: R12\n", "  - id: R11\n");
+        ConfigException e = loadFails();
+        assertTrue(e.getMessage().contains("duplicate rule id 'R11'"), e.getMessage());
+        assertEquals(lineOf(text, "street_harassment") - 2, e.line(), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("A duplicate help point id is rejected")
+    void duplicateHelpPoint() throws IOException {
+        writeBroken(RoutingConfig.HELP_POINTS_FILE, "  - id: gp\n", "  - id: police\n");
+        ConfigException e = loadFails();
+        assertTrue(e.getMessage().contains("help-points.yaml"), e.getMessage());
+        assertTrue(e.getMessage().contains("duplicate help point id 'police'"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("A duplicate YAML key is rejected instead of silently overwriting")
+    void duplicateKey() throws IOException {
+        writeBroken(RoutingConfig.HELP_POINTS_FILE, "    phone: \"0800-0188\"\n",
+                "    phone: \"0800-0188\"\n    phone: \"0800-0000\"\n");
+        ConfigException e = loadFails();
+        assertTrue(e.getMessage().contains("duplicate key 'phone'"), e.getMessage());
+        assertTrue(e.path().contains("phone"), e.path());
+    }
+
+    @Test
+    @DisplayName("A missing easy-read translation in the questionnaire is rejected")
+    void missingEasyTranslation() throws IOException {
+        writeBroken(RoutingConfig.QUESTIONNAIRE_FILE, "      nl_easy: Wanneer was het?\n", "");
+        ConfigException e = loadFails();
+        assertTrue(e.getMessage().contains("questionnaire.yaml"), e.getMessage());
+        assertTrue(e.getMessage().contains("missing translation 'nl_easy'"), e.getMessage());
+        assertTrue(e.path().startsWith("questions[3]"), e.path());
+    }
+
+    @Test
+    @DisplayName("A missing English explanation of a rule is rejected")
+    void missingWhyTranslation() throws IOException {
+        writeBroken(RoutingConfig.RULES_FILE,
+                "      en: It happened at work. A confidential adviser listens, thinks along and explains your options.\n",
+                "");
+        ConfigException e = loadFails();
+        assertTrue(e.getMessage().contains("missing translation 'en'"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("A missing English help point description is rejected")
+    void missingDescriptionTranslation() throws IOException {
+        writeBroken(RoutingConfig.HELP_POINTS_FILE,
+                "      en: Your own GP can help or refer you, also for mental health support.\n", "");
+        ConfigException e = loadFails();
+        assertTrue(e.getMessage().contains("help-points.yaml"), e.getMessage());
+        assertTrue(e.getMessage().contains("missing translation 'en'"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("An unknown answer code in a condition lists the allowed codes")
+    void unknownCodeInCondition() throws IOException {
+        writeBroken(RoutingConfig.RULES_FILE, "{answer: Q5, in: [religion]}", "{answer: Q5, in: [church]}");
+        ConfigException e = loadFails();
+        assertTrue(e.getMessage().contains("unknown answer code 'church' for Q5"), e.getMessage());
+        assertTrue(e.getMessage().contains("religion"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("Using a multi-answer question with 'answer' is rejected with a hint")
+    void singleMultiMixUp() throws IOException {
+        writeBroken(RoutingConfig.RULES_FILE, "condition: {contains: Q7, any: [police]}",
+                "condition: {answer: Q7, in: [police]}");
+        ConfigException e = loadFails();
+        assertTrue(e.getMessage().contains("contains: Q7"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("An unknown field is rejected with the allowed fields")
+    void unknownField() throws IOException {
+        String text = writeBroken(RoutingConfig.HELP_POINTS_FILE, "  - id: gp\n", "  - id: gp\n    colour: blue\n");
+        ConfigException e = loadFails();
+        assertTrue(e.getMessage().contains("unknown field 'colour'"), e.getMessage());
+        assertEquals(lineOf(text, "colour: blue"), e.line());
+    }
+
+    @Test
+    @DisplayName("An unknown age limit name is rejected, so limits cannot be mistyped into rules")
+    void unknownAgeLimit() throws IOException {
+        writeBroken(RoutingConfig.RULES_FILE, "        - {ageAtLeast: adult}\n        - {answer: Q3, in: [older]}",
+                "        - {ageAtLeast: grownup}\n        - {answer: Q3, in: [older]}");
+        ConfigException e = loadFails();
+        assertTrue(e.getMessage().contains("unknown age limit 'grownup'"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("Rules that refer to each other in a cycle are rejected")
+    void cycle() throws IOException {
+        // R14's condition already refers to R1 and R2; make R1's condition refer back to R14
+        writeBroken(RoutingConfig.RULES_FILE, "{answer: Q3, in: [today, week]}", "{matched: R14}");
+        ConfigException e = loadFails();
+        assertTrue(e.getMessage().contains("cycle"), e.getMessage());
+        assertTrue(e.getMessage().contains("R14"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("A condition may refer to a rule whose also-offer refers back: that is not a cycle")
+    void alsoOfferReferenceIsNotACycle() throws IOException {
+        // R1's also-offer uses {matched: R2}; R2's condition may use {matched: R1}
+        writeBroken(RoutingConfig.RULES_FILE, "        - {answer: B1_suspicion, in: [\"yes\"]}",
+                "        - {matched: R1}");
+        RoutingEngine engine = new RoutingEngine(RoutingConfig.load(dir));
+        List<String> hps = engine.decide(Answers.parse(Map.of("Q4", List.of("physical"), "Q3", "today")))
+                .suggestions().stream().map(Suggestion::helpPoint).toList();
+        assertEquals(List.of("csg", "veilig_thuis"), hps);
+    }
+
+    @Test
+    @DisplayName("A why-question or a label in a visitor text is rejected")
+    void bannedWords() throws IOException {
+        writeBroken(RoutingConfig.QUESTIONNAIRE_FILE, "nl: Waarover wil je praten?", "nl: Waarom wil je praten?");
+        ConfigException e = loadFails();
+        assertTrue(e.getMessage().contains("'Waarom'"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("A YAML syntax error reports the line")
+    void syntaxError() throws IOException {
+        writeBroken(RoutingConfig.RULES_FILE, "version: \"2026-11-23.1\"", "version: [\"2026-11-23.1\"");
+        ConfigException e = loadFails();
+        assertTrue(e.getMessage().contains("YAML syntax error"), e.getMessage());
+        assertTrue(e.line() > 0);
+    }
+
+    @Test
+    @DisplayName("A missing config directory is an error, not a silent fallback")
+    void missingDirectory() {
+        ConfigException e = assertThrows(ConfigException.class, () -> RoutingConfig.load(dir.resolve("nope")));
+        assertTrue(e.getMessage().contains("does not exist"));
+    }
+
+    @Test
+    @DisplayName("An organisation can override a phone number by dropping one file in the config directory")
+    void overridePhone() throws IOException {
+        writeBroken(RoutingConfig.HELP_POINTS_FILE, "    phone: \"0800-0188\"\n", "    phone: \"0800-1234\"\n");
+        RoutingConfig c = RoutingConfig.load(dir);
+        assertEquals("0800-1234", c.helpPoints().get("csg").phone());
+        assertEquals(dir.resolve(RoutingConfig.HELP_POINTS_FILE).toString(), c.origins().get(RoutingConfig.HELP_POINTS_FILE));
+        assertTrue(c.origins().get(RoutingConfig.RULES_FILE).startsWith("classpath:"), "other files stay bundled");
+    }
+
+    @Test
+    @DisplayName("Age limits come from help-points.yaml: lowering Sense's ageMax changes routing without touching rules")
+    void ageLimitsFromConfig() throws IOException {
+        Map<String, Object> raw = Map.of("Q2", "18-24", "Q4", List.of("question"));
+        RoutingEngine bundled = RoutingEngine.withDefaults();
+        assertTrue(bundled.decide(Answers.parse(raw)).suggestions().stream().anyMatch(s -> s.helpPoint().equals("sense")));
+
+        writeBroken(RoutingConfig.HELP_POINTS_FILE, "    ageMax: 24\n", "    ageMax: 17\n");
+        RoutingEngine changed = new RoutingEngine(RoutingConfig.load(dir));
+        List<String> hps = changed.decide(Answers.parse(raw)).suggestions().stream().map(Suggestion::helpPoint).toList();
+        assertFalse(hps.contains("sense"), hps.toString());
+    }
+
+    @Test
+    @DisplayName("A rule change with a new version is recorded in every decision")
+    void versionRecorded() throws IOException {
+        writeBroken(RoutingConfig.RULES_FILE, "version: \"2026-11-23.1\"", "version: \"2026-12-01.1\"");
+        RoutingEngine engine = new RoutingEngine(RoutingConfig.load(dir));
+        assertEquals("2026-12-01.1", engine.decide(Answers.empty()).rulesVersion());
+    }
+}
