@@ -14,7 +14,7 @@ import java.util.Map;
 import nl.veiligpraten.console.ConsoleSettings;
 import nl.veiligpraten.console.ConsoleVerticle;
 import nl.veiligpraten.gateway.GatewaySettings;
-import nl.veiligpraten.gateway.IntakeRouting;
+import nl.veiligpraten.gateway.EngineIntakeRouting;
 import nl.veiligpraten.gateway.VisitorVerticle;
 import nl.veiligpraten.infra.conversation.BouncyCastleConversationCrypto;
 import nl.veiligpraten.infra.conversation.ConversationRepository;
@@ -71,7 +71,7 @@ public final class Launcher {
       for (String org : app.keyStore.organisations()) {
         app.keyStore.keyIds(org).forEach(app.keyStore::key);
       }
-      app.intake = IntakeRoutingFactory.load(settings.configDir().orElse(null));
+      app.intake = EngineIntakeRouting.load(settings.configDir().orElse(null));
       return db;
     }, false).compose(db -> {
       Pool pool = Database.pool(vertx, db, 32);

@@ -13,7 +13,7 @@ public final class Main {
 
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && "explain".equals(args[0])) {
-      IntakeRoutingFactory.explainCli(java.util.Arrays.copyOfRange(args, 1, args.length));
+      nl.veiligpraten.routing.cli.ExplainCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       return;
     }
     String[] serveArgs = args.length > 0 && "serve".equals(args[0])

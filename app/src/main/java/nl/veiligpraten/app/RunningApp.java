@@ -122,7 +122,7 @@ public final class RunningApp {
     ConsoleVerticle console;
     TranscriptService<?> transcripts;
     OrganisationKeyStore keyStore;
-    IntakeRoutingFactory.LoadedRouting intake;
+    nl.veiligpraten.gateway.EngineIntakeRouting intake;
     List<String> demoLogins = List.of();
     long sweepTimer;
 
