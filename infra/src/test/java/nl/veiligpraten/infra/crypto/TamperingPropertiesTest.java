@@ -60,12 +60,14 @@ class TamperingPropertiesTest {
     static void setUp() throws IOException {
         dir = Files.createTempDirectory("vp-crypto-props");
         store = OrganisationKeyStore.openOrCreate(dir.resolve("keys.bcfks"), "props".toCharArray(), true);
-        // "csg" and "csf" differ in one bit ('g' = 0x67, 'f' = 0x66), and csg has v1..v3 ('2' ^ 1 = '3'), so
-        // some key-id bit flips land on a *real* KEK of the same or another organisation, not only on garbage.
+        // Wraps happen under csg#v3. '3' ^ 1 = '2' and '3' ^ 2 = '1', and "csg"/"csf" differ in one bit
+        // ('g' = 0x67, 'f' = 0x66), so some key-id flips land on a *real* KEK of the same organisation (must
+        // fail authentication) or name another existing organisation – not only on unparsable garbage.
         store.ensureOrganisation("csg");
         store.ensureOrganisation("csf");
         store.rotate("csg");
-        wrapper = new DataKeyWrapper(store); // wraps under csg#v2 ...
+        store.rotate("csg");
+        wrapper = new DataKeyWrapper(store);
     }
 
     @AfterContainer
@@ -168,6 +170,7 @@ class TamperingPropertiesTest {
         count("keyIdBitFlip");
         UUID conversation = UUID.randomUUID();
         WrappedKey wrapped = wrapper.wrap(DataKey.generate(conversation), "csg");
+        assertEquals("csg#v3", wrapped.keyId());
         char[] chars = wrapped.keyId().toCharArray();
         int i = selector % chars.length;
         chars[i] ^= (char) (1 << ((selector / chars.length) % 16));
