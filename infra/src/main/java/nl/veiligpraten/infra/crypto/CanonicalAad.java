@@ -2,6 +2,9 @@ package nl.veiligpraten.infra.crypto;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
@@ -34,8 +37,28 @@ final class CanonicalAad {
         return this;
     }
 
+    /**
+     * Strict UTF-8: {@link String#getBytes} would silently replace unpaired surrogates with {@code '?'}, so
+     * a lone U+D800 and {@code "?"} would produce the same AAD. Rejecting them keeps the encoding injective.
+     *
+     * @throws IllegalArgumentException if {@code value} is not well-formed UTF-16 (unpaired surrogate)
+     */
     CanonicalAad string(String value) {
-        return bytes(value.getBytes(StandardCharsets.UTF_8));
+        return bytes(strictUtf8(value));
+    }
+
+    static byte[] strictUtf8(String value) {
+        try {
+            ByteBuffer encoded = StandardCharsets.UTF_8.newEncoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .encode(CharBuffer.wrap(value));
+            byte[] out = new byte[encoded.remaining()];
+            encoded.get(out);
+            return out;
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("string is not well-formed Unicode (unpaired surrogate)", e);
+        }
     }
 
     CanonicalAad uuid(UUID value) {

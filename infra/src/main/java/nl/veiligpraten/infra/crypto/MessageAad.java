@@ -18,7 +18,8 @@ import java.util.UUID;
  *
  * @param conversationId the conversation the message belongs to
  * @param seq            the message's position in the conversation (must be {@code >= 0})
- * @param sender         who sent it, e.g. {@code "visitor"} or {@code "counselor"}; any non-null string
+ * @param sender         who sent it, e.g. {@code "visitor"} or {@code "counselor"}; any well-formed string
+ *                       (unpaired surrogates are rejected because they'd make the encoding ambiguous)
  */
 public record MessageAad(UUID conversationId, long seq, String sender) {
 
@@ -31,6 +32,7 @@ public record MessageAad(UUID conversationId, long seq, String sender) {
         if (seq < 0) {
             throw new IllegalArgumentException("seq must be >= 0, was " + seq);
         }
+        CanonicalAad.strictUtf8(sender); // fail at construction, not at seal/open, on unpaired surrogates
     }
 
     /**

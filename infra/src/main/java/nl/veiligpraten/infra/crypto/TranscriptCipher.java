@@ -81,7 +81,7 @@ public final class TranscriptCipher {
         byte[] nonce = CryptoSupport.randomBytes(NONCE_BYTES);
         System.arraycopy(nonce, 0, out, 1, NONCE_BYTES);
 
-        GCMModeCipher cipher = CIPHER.get();
+        GCMModeCipher cipher = threadCipher();
         cipher.init(true, params(key, nonce, aad.encode(FORMAT_V1)));
         try {
             int n = cipher.processBytes(plaintext, 0, plaintext.length, out, HEADER_BYTES);
@@ -117,7 +117,7 @@ public final class TranscriptCipher {
         byte[] nonce = Arrays.copyOfRange(sealed, 1, HEADER_BYTES);
         int ctLen = sealed.length - HEADER_BYTES;
 
-        GCMModeCipher cipher = CIPHER.get();
+        GCMModeCipher cipher = threadCipher();
         cipher.init(false, params(key, nonce, aad.encode(sealed[0])));
         byte[] plaintext = new byte[ctLen - TAG_BYTES];
         try {
@@ -132,6 +132,11 @@ public final class TranscriptCipher {
             Arrays.fill(plaintext, (byte) 0);
             throw new CryptoException(DECRYPTION_FAILED, e);
         }
+    }
+
+    /** This thread's cipher; package-private so tests can check it's one instance per thread, not per message. */
+    static GCMModeCipher threadCipher() {
+        return CIPHER.get();
     }
 
     private static AEADParameters params(DataKey key, byte[] nonce, byte[] aad) {
