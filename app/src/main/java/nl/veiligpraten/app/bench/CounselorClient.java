@@ -45,6 +45,7 @@ public final class CounselorClient {
   /** conversationId → (seq → times delivered on a live socket, replays after reconnect excluded). */
   public final Map<String, Map<Long, Integer>> received = new ConcurrentHashMap<>();
   public final Set<String> held = ConcurrentHashMap.newKeySet();
+  /** "conversationId/clientId" → sequence number from the ack. */
   public final Map<String, Long> acked = new ConcurrentHashMap<>();
   private final Map<String, JsonObject> unacked = new java.util.LinkedHashMap<>();
   volatile int connects;
@@ -156,7 +157,7 @@ public final class CounselorClient {
       case "closed" -> held.remove(frame.getString("conversationId"));
       case "ack" -> {
         unacked.remove(frame.getString("clientId"));
-        acked.put(frame.getString("clientId"), frame.getLong("seq"));
+        acked.put(frame.getString("conversationId") + "/" + frame.getString("clientId"), frame.getLong("seq"));
       }
       case "message" -> {
         String id = frame.getString("conversationId");

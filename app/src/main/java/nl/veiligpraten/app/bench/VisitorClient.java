@@ -197,6 +197,22 @@ public final class VisitorClient {
     }
   }
 
+  public boolean resumeTokenSet() {
+    return resumeToken != null;
+  }
+
+  public String resumeToken() {
+    return resumeToken;
+  }
+
+  public String status() {
+    return status;
+  }
+
+  public long lastSeq() {
+    return lastSeq;
+  }
+
   public int unackedCount() {
     return unacked.size();
   }
