@@ -37,6 +37,7 @@ public final class CounselorClient {
   private WebSocket socket;
   private volatile boolean wanted = true;
   private int attempts;
+  private long resendTimer = -1;
   private final boolean autoTake;
   private final Set<String> requested = ConcurrentHashMap.newKeySet();
 
@@ -186,6 +187,9 @@ public final class CounselorClient {
         .put("clientId", clientId).put("body", body);
     unacked.put(clientId, frame);
     frame(frame);
+    if (resendTimer < 0) {
+      resendTimer = vertx.setPeriodic(2_000, t -> run(() -> unacked.values().forEach(this::frame)));
+    }
   }
 
   public void send(String conversationId, String clientId, String body) {
@@ -205,6 +209,7 @@ public final class CounselorClient {
   public void shutdown() {
     wanted = false;
     run(() -> {
+      vertx.cancelTimer(resendTimer);
       if (socket != null) {
         socket.close();
       }

@@ -31,6 +31,7 @@ public final class VisitorClient {
   private volatile boolean wanted = true;
   private int attempts;
   private long lostAtNanos = -1;
+  private long resendTimer = -1;
 
   volatile String resumeToken;
   volatile String status = "new";
@@ -184,6 +185,11 @@ public final class VisitorClient {
   public void sendOnContext(String clientId, String body) {
     unacked.put(clientId, body);
     write(clientId, body);
+    if (resendTimer < 0) {
+      // Like the page: anything still unacknowledged after a while is sent again (e.g. the database was away and
+      // the server answered "internal"); the server stores a client id once, so this is safe.
+      resendTimer = vertx.setPeriodic(2_000, t -> run(() -> unacked.forEach(this::write)));
+    }
   }
 
   public void send(String clientId, String body) {
@@ -234,6 +240,7 @@ public final class VisitorClient {
   public void shutdown() {
     wanted = false;
     run(() -> {
+      vertx.cancelTimer(resendTimer);
       if (socket != null) {
         socket.close();
       }
