@@ -133,8 +133,11 @@ class StatsPageIT {
     HttpResponse<Buffer> svg = get(viewer, "/api/stats/chart.svg?figure=waiting&table=p90_seconds&" + month(""));
     assertEquals(200, svg.statusCode(), svg.bodyAsString());
     assertTrue(svg.getHeader("Content-Type").startsWith("image/svg+xml"));
-    assertTrue(svg.bodyAsString().startsWith("<svg") && svg.bodyAsString().contains("<polyline")
-        || svg.bodyAsString().contains("<circle"));
+    assertTrue(svg.bodyAsString().startsWith("<svg") && svg.bodyAsString().contains("csg / P1: "),
+        "a bar per help point and priority");
+    HttpResponse<Buffer> line = get(viewer, "/api/stats/chart.svg?figure=queue&rows=time&table=queue_length_max&"
+        + month(""));
+    assertTrue(line.bodyAsString().contains("<polyline"), "queue length over time is a line");
     assertFalse(svg.bodyAsString().contains("style="), "no inline styles under the CSP");
 
     assertRefused(viewer, "figure=inflow&by=postcode&" + month(""), 400, "unknown_dimension");

@@ -65,7 +65,8 @@
       const tr = document.createElement('tr');
       cell(tr, 'th', r);
       const values = t.cells || t.values;
-      values[i].forEach((v) => cell(tr, 'td', v, v === null && !!t.cells));
+      values[i].forEach((v) => cell(tr, 'td', typeof v === 'number' && !Number.isInteger(v) ? v.toFixed(1) : v,
+        v === null && !!t.cells));
       if (t.rowTotals) { cell(tr, 'td', t.rowTotals[i], t.rowTotals[i] === null); }
       table.appendChild(tr);
     });

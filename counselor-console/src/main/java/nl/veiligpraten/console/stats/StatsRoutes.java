@@ -116,8 +116,10 @@ public final class StatsRoutes {
       if (svg == null) {
         for (ValueTable v : fig.values()) {
           if (table == null || v.name().equals(table)) {
-            svg = SvgChart.lines(fig.query().figure().title() + " · " + v.name() + " (" + v.unit() + ")", v.rows(),
-                v.columns(), v.values());
+            String title = fig.query().figure().title() + " · " + v.name() + " (" + v.unit() + ")";
+            svg = fig.query().rows() == nl.veiligpraten.routing.stats.RowKind.TIME
+                ? SvgChart.lines(title, v.rows(), v.columns(), v.values())
+                : SvgChart.groupedBars(title, v.rows(), v.columns(), v.values());
             break;
           }
         }

@@ -65,6 +65,41 @@ final class SvgChart {
     return close(svg, hidden);
   }
 
+  /** Grouped bars: per row one bar per column (values that are not counts, e.g. percentiles per help point). */
+  static String groupedBars(String title, List<String> rows, List<String> columns, Double[][] values) {
+    double max = 0;
+    for (Double[] row : values) {
+      for (Double v : row) {
+        if (v != null) {
+          max = Math.max(max, v);
+        }
+      }
+    }
+    StringBuilder svg = open(title);
+    double top = axis(svg, max);
+    double plotW = WIDTH - LEFT - RIGHT;
+    double plotH = HEIGHT - TOP - BOTTOM;
+    double slot = plotW / Math.max(1, rows.size());
+    double barW = Math.max(1, slot * 0.8 / Math.max(1, columns.size()));
+    for (int i = 0; i < rows.size(); i++) {
+      for (int j = 0; j < columns.size(); j++) {
+        Double v = values[i][j];
+        if (v == null) {
+          continue;
+        }
+        double h = v / top * plotH;
+        double x = LEFT + i * slot + slot * 0.1 + j * barW;
+        svg.append("<rect x=\"").append(f(x)).append("\" y=\"").append(f(TOP + plotH - h)).append("\" width=\"")
+            .append(f(barW)).append("\" height=\"").append(f(h)).append("\" fill=\"").append(color(j))
+            .append("\"><title>").append(esc(rows.get(i) + " / " + columns.get(j) + ": " + number(v)))
+            .append("</title></rect>");
+      }
+    }
+    xLabels(svg, rows, slot);
+    legend(svg, columns);
+    return close(svg, 0);
+  }
+
   /** Lines: one series per column over the rows; a missing value breaks the line. */
   static String lines(String title, List<String> rows, List<String> columns, Double[][] values) {
     double max = 0;

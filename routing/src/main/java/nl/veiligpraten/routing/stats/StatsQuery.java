@@ -92,6 +92,13 @@ public record StatsQuery(Figure figure, LocalDate from, LocalDate to, RowKind ro
                     + "of a month.");
             }
         }
+        if (scope == Scope.CHAIN && (from.getDayOfMonth() != 1 || !to.equals(from.withDayOfMonth(
+            from.lengthOfMonth())))) {
+            // Overlapping periods could be subtracted from each other (Oct 1-31 minus Oct 1-30 = Oct 31), undoing the
+            // suppression of each table. Fixed, non-overlapping periods close that door.
+            throw bad("single_month", "Outside the organisation figures cover exactly one calendar month: 'from' the "
+                + "1st and 'to' the last day of the same month.");
+        }
         return new StatsQuery(figure, from, to, rows, granularity, by, scope,
             viewer.chainRole() ? null : viewer.orgId(), viewer.chainRole());
     }

@@ -85,6 +85,8 @@ class StatsQueryTest {
             "hour"), CSG).code());
         assertEquals(403, refused(params("scope", "chain", "figure", "queue"), CSG).status());
         assertTrue(StatsQuery.parse(params("scope", "chain", "rows", "time"), CSG).outside());
+        assertEquals("single_month", refused(params("scope", "chain", "to", "2026-10-30"), CSG).code());
+        assertEquals("single_month", refused(params("scope", "chain", "to", "2026-11-30"), CSG).code());
     }
 
     @Test
