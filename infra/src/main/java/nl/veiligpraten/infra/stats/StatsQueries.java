@@ -138,6 +138,9 @@ final class StatsQueries {
         "SELECT DISTINCT help_point FROM stat_case WHERE org_id = $3 AND queued_at >= $1 AND queued_at < $2 "
             + "AND help_point IS NOT NULL";
 
+    /** Sort memory of one statistics transaction (see StatsRepository#query). */
+    static final String SORT_MEMORY = "SET LOCAL work_mem = '64MB'";
+
     /** The month overview of the benchmark: inflow, waits and abandonment per help point and priority. */
     static final String MONTH_OVERVIEW = "SELECT c.help_point, c.priority, count(*) AS inflow, "
         + "count(*) FILTER (WHERE c.abandoned) AS abandoned, "

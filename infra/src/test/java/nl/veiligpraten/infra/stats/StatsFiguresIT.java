@@ -549,6 +549,15 @@ class StatsFiguresIT {
                 rs.next();
                 assertEquals(0, rs.getInt(1), "nothing links the events back after deletion");
             }
+            // The capacity sampler writes one row per organisation and minute, however many nodes call it.
+            await(repo.sampleCapacity(300));
+            await(repo.sampleCapacity(300));
+            try (ResultSet rs = st.executeQuery("SELECT count(*), max(queue_length) FROM stat_capacity_sample "
+                + "WHERE org_id = 'csg' AND sampled_at > now() - interval '2 minutes'")) {
+                rs.next();
+                assertTrue(rs.getInt(1) >= 1 && rs.getInt(1) <= 2, "one sample per minute: " + rs.getInt(1));
+                assertEquals(0, rs.getInt(2), "the deleted chat is not queued");
+            }
             // Append-only: the store refuses edits.
             assertTrue(assertThrowsSql(st, "UPDATE stat_event SET kind = 'closed' WHERE case_ref = '" + ref + "'"));
             assertTrue(assertThrowsSql(st, "DELETE FROM stat_event WHERE case_ref = '" + ref + "'"));
