@@ -300,6 +300,50 @@ public final class OrganisationKeyStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Crypto-shreds a superseded KEK version: removes it from the store and persists the store, so every data key
+     * wrapped under it - including copies in old database dumps - can never be unwrapped again. Used by the
+     * retention job only after no live wrapped key refers to the version any more. The current version can't be
+     * destroyed (new wraps use it).
+     *
+     * @return {@code true} if the version was in the store and is now gone, {@code false} if it was already gone
+     * @throws CryptoException if it is the current version or the store can't be persisted (then it stays)
+     */
+    public boolean destroy(KeyId id) {
+        Objects.requireNonNull(id, "id");
+        synchronized (lock) {
+            ensureOpen();
+            if (id.equals(current.get(id.orgId()))) {
+                throw new CryptoException("refusing to destroy " + id + ": it is the current key of " + id.orgId());
+            }
+            String alias = id.toString();
+            KeyStore.Entry entry;
+            try {
+                if (!keyStore.containsAlias(alias)) {
+                    cache.remove(id);
+                    return false;
+                }
+                entry = keyStore.getEntry(alias, new KeyStore.PasswordProtection(passphrase));
+                keyStore.deleteEntry(alias);
+            } catch (GeneralSecurityException e) {
+                throw new CryptoException("cannot remove key-encryption key " + alias + " from " + file, e);
+            }
+            try {
+                save();
+            } catch (CryptoException e) {
+                // Still on disk → keep it in memory too, so memory and file agree; the next run retries.
+                try {
+                    keyStore.setEntry(alias, entry, new KeyStore.PasswordProtection(passphrase));
+                } catch (KeyStoreException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+            cache.remove(id);
+            return true;
+        }
+    }
+
     /** Generates, stores and persists a KEK; only then publishes it as current. Caller holds lock. */
     private KeyId addKey(KeyId id) {
         String alias = id.toString();
