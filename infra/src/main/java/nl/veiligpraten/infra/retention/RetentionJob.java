@@ -50,8 +50,12 @@ public final class RetentionJob {
   private final Shredder shredder;
   private boolean running;
 
-  /** Outcome of one run. */
-  public record Report(List<UUID> keysDeletedFor, List<UUID> shredded, List<String> rotated, List<String> destroyed) {
+  /**
+   * Outcome of one run. {@code keyStoreMaintained} is false when another node (or run) held the key-store lock, so
+   * rotation and destruction were left to it.
+   */
+  public record Report(List<UUID> keysDeletedFor, List<UUID> shredded, List<String> rotated, List<String> destroyed,
+                       boolean keyStoreMaintained) {
   }
 
   public RetentionJob(Vertx vertx, Pool pool, OrganisationKeyStore keyStore, RetentionPolicy policy,
@@ -94,8 +98,8 @@ public final class RetentionJob {
     Future<Report> result = chain
         .compose(v -> shredder.shredKeyless(now, settings.batch()))
         .compose(shredded -> maintainKeyStore(now, rotated, destroyed)
-            .map(v -> new Report(List.copyOf(keysDeleted), List.copyOf(shredded), List.copyOf(rotated),
-                List.copyOf(destroyed))))
+            .map(maintained -> new Report(List.copyOf(keysDeleted), List.copyOf(shredded), List.copyOf(rotated),
+                List.copyOf(destroyed), maintained)))
         .onSuccess(this::announce);
     return result.andThen(ar -> {
       synchronized (this) {
@@ -116,16 +120,16 @@ public final class RetentionJob {
   }
 
   /** Rotation and destruction of KEK versions, on one connection holding the cluster-wide advisory lock. */
-  private Future<Void> maintainKeyStore(Instant now, List<String> rotated, List<String> destroyed) {
+  private Future<Boolean> maintainKeyStore(Instant now, List<String> rotated, List<String> destroyed) {
     return pool.withTransaction(conn -> conn.query(ShredQueries.KEY_STORE_LOCK).execute().compose(rows -> {
       if (!rows.iterator().next().getBoolean("locked")) {
-        return Future.succeededFuture();
+        return Future.succeededFuture(false);
       }
       Future<Void> chain = Future.succeededFuture();
       for (String org : keyStore.organisations()) {
         chain = chain.compose(v -> maintainOrganisation(conn, org, now, rotated, destroyed));
       }
-      return chain;
+      return chain.map(true);
     }));
   }
 
