@@ -97,9 +97,14 @@ public final class DatabaseRoles {
   private static void execute(DbSettings settings, String... statements) {
     try (Connection c = DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
          Statement s = c.createStatement()) {
+      // Nodes of a cluster start together; concurrent GRANT/REVOKE on one object can fail with "tuple concurrently
+      // updated", so the statements run in one transaction under an advisory lock.
+      c.setAutoCommit(false);
+      s.execute("SELECT pg_advisory_xact_lock(751301)");
       for (String sql : statements) {
         s.execute(sql);
       }
+      c.commit();
     } catch (SQLException e) {
       // The message names the statement's problem, never the password (no statement text is included).
       throw new IllegalStateException("could not set up database roles: " + e.getMessage()

@@ -344,6 +344,41 @@ public final class OrganisationKeyStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Re-reads the file and makes this instance match it: versions another process added (rotation) become
+     * usable and current, versions another process destroyed disappear from memory too. Needed when several
+     * nodes share one key store file; without it a node would keep wrapping under a superseded version or, worse,
+     * create a second, different "next" version on its next rotation. Blocking (store-level PBKDF2, plus one per
+     * new entry).
+     *
+     * @throws CryptoException if the file can't be read or verified (this instance is then unchanged)
+     */
+    public void reload() {
+        synchronized (lock) {
+            ensureOpen();
+            KeyStore fresh = load(file, passphrase, newKeyStore());
+            try {
+                java.util.Set<String> onDisk = new java.util.HashSet<>(Collections.list(fresh.aliases()));
+                for (String alias : Collections.list(keyStore.aliases())) {
+                    if (!onDisk.contains(alias)) {
+                        keyStore.deleteEntry(alias);
+                    }
+                }
+                KeyStore.PasswordProtection protection = new KeyStore.PasswordProtection(passphrase);
+                for (String alias : onDisk) {
+                    if (!keyStore.containsAlias(alias)) {
+                        keyStore.setEntry(alias, fresh.getEntry(alias, protection), protection);
+                    }
+                }
+            } catch (GeneralSecurityException e) {
+                throw new CryptoException("cannot reload organisation key store " + file, e);
+            }
+            current.clear();
+            indexEntries();
+            cache.keySet().removeIf(id -> !contains(id));
+        }
+    }
+
     /** Generates, stores and persists a KEK; only then publishes it as current. Caller holds lock. */
     private KeyId addKey(KeyId id) {
         String alias = id.toString();

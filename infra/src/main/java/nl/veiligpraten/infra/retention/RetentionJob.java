@@ -39,6 +39,9 @@ public final class RetentionJob {
   /** Bus address on which shredded conversation ids are published, so every node drops cached data keys. */
   public static final String SHREDDED_ADDRESS = "vp.privacy.shredded";
 
+  /** Bus address telling every node that the shared key store file changed (rotation or destruction). */
+  public static final String KEY_STORE_CHANGED_ADDRESS = "vp.privacy.keystore-changed";
+
   private static final Logger LOG = LoggerFactory.getLogger(RetentionJob.class);
 
   private final Vertx vertx;
@@ -71,6 +74,10 @@ public final class RetentionJob {
 
   /** Schedules the job on this node (first run after {@link RetentionSettings#firstRun()}); returns the timer id. */
   public long schedule() {
+    vertx.eventBus().consumer(KEY_STORE_CHANGED_ADDRESS, m -> vertx.executeBlocking(() -> {
+      keyStore.reload();
+      return null;
+    }, false).onFailure(e -> LOG.warn("key store reload failed: {}", e.getMessage())));
     return vertx.setPeriodic(Math.max(1, settings.firstRun().toMillis()), settings.interval().toMillis(),
         t -> runOnce().onFailure(e -> LOG.warn("retention run failed: {}: {}", e.getClass().getName(),
             e.getMessage())));
@@ -84,6 +91,32 @@ public final class RetentionJob {
     running = true;
     Instant now = clock.instant();
     List<UUID> keysDeleted = new ArrayList<>();
+    List<String> rotated = new ArrayList<>();
+    List<String> destroyed = new ArrayList<>();
+    // Every node re-reads the shared key store file each run, so a missed bus notice is caught within an interval.
+    Future<Report> result = vertx.executeBlocking(() -> {
+          keyStore.reload();
+          return null;
+        }, false)
+        .compose(v -> deleteExpiredKeys(now, keysDeleted))
+        .compose(v -> shredder.shredKeyless(now, settings.batch()))
+        .compose(shredded -> maintainKeyStore(now, rotated, destroyed)
+            .map(maintained -> new Report(List.copyOf(keysDeleted), List.copyOf(shredded), List.copyOf(rotated),
+                List.copyOf(destroyed), maintained)))
+        .onSuccess(this::announce)
+        .onSuccess(report -> {
+          if (!report.rotated().isEmpty() || !report.destroyed().isEmpty()) {
+            vertx.eventBus().publish(KEY_STORE_CHANGED_ADDRESS, "changed");
+          }
+        });
+    return result.andThen(ar -> {
+      synchronized (this) {
+        running = false;
+      }
+    });
+  }
+
+  private Future<Void> deleteExpiredKeys(Instant now, List<UUID> keysDeleted) {
     Future<Void> chain = Future.succeededFuture();
     for (var entry : policy.daysByOrganisation().entrySet()) {
       Instant cutoff = now.minus(Duration.ofDays(entry.getValue()));
@@ -93,19 +126,7 @@ public final class RetentionJob {
             return null;
           }));
     }
-    List<String> rotated = new ArrayList<>();
-    List<String> destroyed = new ArrayList<>();
-    Future<Report> result = chain
-        .compose(v -> shredder.shredKeyless(now, settings.batch()))
-        .compose(shredded -> maintainKeyStore(now, rotated, destroyed)
-            .map(maintained -> new Report(List.copyOf(keysDeleted), List.copyOf(shredded), List.copyOf(rotated),
-                List.copyOf(destroyed), maintained)))
-        .onSuccess(this::announce);
-    return result.andThen(ar -> {
-      synchronized (this) {
-        running = false;
-      }
-    });
+    return chain;
   }
 
   private void announce(Report report) {
@@ -125,7 +146,11 @@ public final class RetentionJob {
       if (!rows.iterator().next().getBoolean("locked")) {
         return Future.succeededFuture(false);
       }
-      Future<Void> chain = Future.succeededFuture();
+      // Another node may have rotated or destroyed since this run began: work on the file's current state.
+      Future<Void> chain = vertx.executeBlocking(() -> {
+        keyStore.reload();
+        return null;
+      }, false);
       for (String org : keyStore.organisations()) {
         chain = chain.compose(v -> maintainOrganisation(conn, org, now, rotated, destroyed));
       }
