@@ -99,6 +99,7 @@ public final class OrganisationKeyStore implements AutoCloseable {
     private final ConcurrentMap<String, KeyId> current = new ConcurrentHashMap<>();
     private final ConcurrentMap<KeyId, SecretKey> cache = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    private volatile String fileStamp = ""; // modification time + size when this instance last read/wrote the file
 
     private OrganisationKeyStore(Path file, KeyStore keyStore, char[] passphrase) {
         this.file = file;
@@ -128,6 +129,7 @@ public final class OrganisationKeyStore implements AutoCloseable {
             ks = load(file, passphrase, ks);
             OrganisationKeyStore store = new OrganisationKeyStore(file, ks, passphrase);
             store.indexEntries();
+            store.fileStamp = stamp(file);
             return store;
         }
         if (!createIfMissing) {
@@ -376,6 +378,29 @@ public final class OrganisationKeyStore implements AutoCloseable {
             current.clear();
             indexEntries();
             cache.keySet().removeIf(id -> !contains(id));
+            fileStamp = stamp(file);
+        }
+    }
+
+    /**
+     * {@link #reload()} only if the file changed (modification time or size) since this instance last read or wrote
+     * it; saves the PBKDF2 cost when nothing happened.
+     *
+     * @return whether the file was re-read
+     */
+    public boolean reloadIfChanged() {
+        if (stamp(file).equals(fileStamp)) {
+            return false;
+        }
+        reload();
+        return true;
+    }
+
+    private static String stamp(Path file) {
+        try {
+            return Files.getLastModifiedTime(file).toMillis() + ":" + Files.size(file);
+        } catch (IOException e) {
+            return "unreadable";
         }
     }
 
@@ -476,6 +501,7 @@ public final class OrganisationKeyStore implements AutoCloseable {
                 throw new CryptoException("cannot serialise organisation key store " + file, e);
             }
             writeAtomically(file, buffer.toByteArray());
+            fileStamp = stamp(file);
         }
     }
 

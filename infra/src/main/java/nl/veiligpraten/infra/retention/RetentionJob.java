@@ -75,7 +75,7 @@ public final class RetentionJob {
   /** Schedules the job on this node (first run after {@link RetentionSettings#firstRun()}); returns the timer id. */
   public long schedule() {
     vertx.eventBus().consumer(KEY_STORE_CHANGED_ADDRESS, m -> vertx.executeBlocking(() -> {
-      keyStore.reload();
+      keyStore.reloadIfChanged();
       return null;
     }, false).onFailure(e -> LOG.warn("key store reload failed: {}", e.getMessage())));
     return vertx.setPeriodic(Math.max(1, settings.firstRun().toMillis()), settings.interval().toMillis(),
@@ -95,7 +95,7 @@ public final class RetentionJob {
     List<String> destroyed = new ArrayList<>();
     // Every node re-reads the shared key store file each run, so a missed bus notice is caught within an interval.
     Future<Report> result = vertx.executeBlocking(() -> {
-          keyStore.reload();
+          keyStore.reloadIfChanged();
           return null;
         }, false)
         .compose(v -> deleteExpiredKeys(now, keysDeleted))
@@ -148,7 +148,7 @@ public final class RetentionJob {
       }
       // Another node may have rotated or destroyed since this run began: work on the file's current state.
       Future<Void> chain = vertx.executeBlocking(() -> {
-        keyStore.reload();
+        keyStore.reloadIfChanged();
         return null;
       }, false);
       for (String org : keyStore.organisations()) {

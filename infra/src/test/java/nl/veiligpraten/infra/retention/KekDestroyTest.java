@@ -58,6 +58,27 @@ class KekDestroyTest {
   }
 
   @Test
+  @DisplayName("a second process sharing the file sees another's rotation and destruction after reloadIfChanged, and "
+      + "does not re-read an unchanged file")
+  void sharedFileReload() {
+    Path file = dir.resolve("shared.bcfks");
+    try (OrganisationKeyStore a = OrganisationKeyStore.openOrCreate(file, "pw".toCharArray(), true)) {
+      a.ensureOrganisation("mores");
+      try (OrganisationKeyStore b = OrganisationKeyStore.openOrCreate(file, "pw".toCharArray(), false)) {
+        assertFalse(b.reloadIfChanged(), "nothing changed");
+        a.rotate("mores");
+        a.destroy(KeyId.parse("mores#v1"));
+        assertTrue(b.reloadIfChanged());
+        assertEquals(KeyId.parse("mores#v2"), b.currentKeyId("mores"));
+        assertTrue(b.key(KeyId.parse("mores#v1")).isEmpty());
+        assertEquals(a.key(KeyId.parse("mores#v2")).orElseThrow(), b.key(KeyId.parse("mores#v2")).orElseThrow());
+        // b's next rotation makes v3, not a second, different v2.
+        assertEquals(KeyId.parse("mores#v3"), b.rotate("mores"));
+      }
+    }
+  }
+
+  @Test
   @DisplayName("the current version cannot be destroyed")
   void currentIsRefused() {
     try (OrganisationKeyStore store = OrganisationKeyStore.openOrCreate(dir.resolve("k.bcfks"), "pw".toCharArray(),
