@@ -30,6 +30,12 @@ final class ShredQueries {
       + "INSERT INTO audit_log (role, org_id, conversation_id, action) "
       + "SELECT 'system', org_id, id, 'retention_shred' FROM done RETURNING conversation_id";
 
+  /**
+   * Delete on request takes the conversation row lock first (the same lock appends take), so a message committed
+   * concurrently is either refused (closed) or already visible to the DELETE below - never left behind.
+   */
+  static final String ERASE_LOCK = "SELECT id FROM conversation WHERE id = $1 FOR UPDATE";
+
   static final String ERASE_KEYS = "DELETE FROM conversation_key WHERE conversation_id = $1";
 
   /** Delete on request: messages go, the conversation is closed and marked, resume hashes are replaced. */

@@ -35,7 +35,8 @@ public final class Shredder {
    */
   public Future<Optional<Erased>> eraseOnRequest(UUID id, Instant now) {
     OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
-    return pool.withTransaction(conn -> conn.preparedQuery(ShredQueries.ERASE_KEYS).execute(Tuple.of(id))
+    return pool.withTransaction(conn -> conn.preparedQuery(ShredQueries.ERASE_LOCK).execute(Tuple.of(id))
+        .compose(lock -> conn.preparedQuery(ShredQueries.ERASE_KEYS).execute(Tuple.of(id)))
         .compose(keys -> conn.preparedQuery(ShredQueries.ERASE_CONVERSATION).execute(Tuple.of(id, at)))
         .compose(rows -> {
           if (rows.rowCount() == 0) {
