@@ -77,7 +77,10 @@ public final class DatabaseRoles {
     String app = quoteIdent(appUser);
     boolean separate = !owner.user().equals(appUser);
     if (separate) {
-      execute(owner, "REVOKE CREATE ON SCHEMA public FROM PUBLIC",
+      // Only the schema's owner (or a superuser) may revoke CREATE; on a managed server that may be someone else.
+      execute(owner, "DO $$ BEGIN IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) "
+          + "OR pg_has_role(current_user, (SELECT nspowner FROM pg_namespace WHERE nspname = 'public'), 'USAGE') "
+          + "THEN EXECUTE 'REVOKE CREATE ON SCHEMA public FROM PUBLIC'; END IF; END $$",
           "GRANT USAGE ON SCHEMA public TO " + app,
           "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + app,
           "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO " + app,
