@@ -142,8 +142,9 @@ public final class Launcher {
     TranscriptService<?> transcripts = app.transcripts;
     vertx.eventBus().<String>consumer(RetentionJob.SHREDDED_ADDRESS,
         m -> transcripts.forget(java.util.UUID.fromString(m.body())));
-    new RetentionJob(vertx, app.pool, app.keyStore, RetentionPolicy.from(app.intake.config().helpPoints()),
-        RetentionSettings.DEFAULT, Clock.systemUTC()).schedule();
+    RetentionPolicy policy = RetentionPolicy.from(app.intake.config().helpPoints());
+    LOG.info("transcript retention in days per organisation: {}", policy.daysByOrganisation());
+    new RetentionJob(vertx, app.pool, app.keyStore, policy, RetentionSettings.DEFAULT, Clock.systemUTC()).schedule();
   }
 
   private static OrganisationKeyStore openKeyStore(AppSettings settings) {
