@@ -273,7 +273,9 @@ final class VisitorConnection {
       if (orgId != null) {
         vertx.eventBus().publish(Addresses.queue(orgId), new JsonObject().put("kind", "left"));
       }
-      send(new JsonObject().put("type", "deleted"));
+      send(new JsonObject().put("type", "deleted").put("message",
+          "Je gesprek is gewist. Niemand kan het nog lezen. / Your conversation has been deleted. Nobody can read it "
+              + "any more."));
       socket.close();
     }).onFailure(this::internal);
   }
