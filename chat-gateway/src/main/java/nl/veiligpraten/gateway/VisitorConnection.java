@@ -274,8 +274,7 @@ final class VisitorConnection {
         vertx.eventBus().publish(Addresses.queue(orgId), new JsonObject().put("kind", "left"));
       }
       send(new JsonObject().put("type", "deleted").put("message",
-          "Je gesprek is gewist. Niemand kan het nog lezen. / Your conversation has been deleted. Nobody can read it "
-              + "any more."));
+          "Je gesprek is gewist. / Your conversation has been deleted."));
       socket.close();
     }).onFailure(this::internal);
   }
