@@ -29,6 +29,10 @@ final class VisitorConnection {
   static final int CLOSE_GOING_AWAY = 1001;
   static final int CLOSE_REPLACED = 4409;
   static final int CLOSE_NO_HELLO = 4408;
+  /** Rough handling time per chat ahead in the queue, for the visitor's estimated wait. */
+  static final int SECONDS_PER_PLACE = 120;
+  /** Queue position is also refreshed on this period, so the estimate moves even when nobody is taken. */
+  private static final long QUEUE_REFRESH_MS = 30_000;
 
   private final Vertx vertx;
   private final ServerWebSocket socket;
@@ -48,6 +52,10 @@ final class VisitorConnection {
   private boolean closed;
   private MessageConsumer<JsonObject> consumer;
   private long helloTimer;
+  private boolean replaced;
+  private MessageConsumer<JsonObject> queueConsumer;
+  private long queueTimer = -1;
+  private boolean queueRefreshPending;
 
   VisitorConnection(Vertx vertx, ServerWebSocket socket, GatewaySettings settings, TranscriptService<?> transcripts,
                     IntakeRouting intake) {
@@ -113,7 +121,7 @@ final class VisitorConnection {
       throw new FrameException("no_session", "Send a hello frame first.");
     }
     if (frame instanceof VisitorFrame.Answers a) {
-      send(new JsonObject().put("type", "suggestions").put("route", intake.explain(a.answers())));
+      onAnswers(a);
     } else if (frame instanceof VisitorFrame.Choose c) {
       onChoose(c);
     } else if (frame instanceof VisitorFrame.Message m) {
@@ -191,6 +199,7 @@ final class VisitorConnection {
     consumer.completion().onSuccess(v -> {
       if ("queued".equals(status)) {
         sendQueued();
+        watchQueue();
       }
       pump();
     });
@@ -202,7 +211,14 @@ final class VisitorConnection {
     }
     Optional<IntakeRouting.Route> route = intake.route(choose.helpPoint(), choose.answers());
     if (route.isEmpty()) {
-      send(new JsonObject().put("type", "card").put("helpPoint", choose.helpPoint()));
+      send(new JsonObject().put("type", "card").put("helpPoint", choose.helpPoint())
+          .put("card", intake.card(choose.helpPoint())));
+      return;
+    }
+    if (!intake.isOpenNow(choose.helpPoint())) {
+      // Out of hours: nothing is queued; the page shows the hours, other help and 112.
+      send(new JsonObject().put("type", "unavailable").put("helpPoint", choose.helpPoint()).put("reason", "closed")
+          .put("card", intake.card(choose.helpPoint())));
       return;
     }
     IntakeRouting.Route r = route.get();
@@ -217,13 +233,72 @@ final class VisitorConnection {
           vertx.eventBus().publish(Addresses.queue(orgId), new JsonObject().put("kind", "queued")
               .put("conversationId", conversationId.toString()));
           sendQueued();
+          watchQueue();
         })
         .onFailure(this::internal);
   }
 
+  private void onAnswers(VisitorFrame.Answers a) {
+    if (a.after() != null) {
+      Optional<JsonObject> next = intake.nextQuestion(a.answers(), a.after());
+      if (next.isPresent()) {
+        send(new JsonObject().put("type", "question").put("question", next.get()));
+        return;
+      }
+    }
+    JsonObject route = intake.explain(a.answers());
+    JsonObject cards = new JsonObject();
+    route.getJsonArray("suggestions", new io.vertx.core.json.JsonArray()).forEach(item -> {
+      if (item instanceof JsonObject suggestion) {
+        String helpPoint = suggestion.getString("helpPoint");
+        cards.put(helpPoint, intake.card(helpPoint));
+      }
+    });
+    send(new JsonObject().put("type", "suggestions").put("route", route).put("cards", cards));
+  }
+
   private void sendQueued() {
-    conversations.queuePosition(conversationId).onSuccess(position -> send(new JsonObject().put("type", "queued")
-        .put("position", position).put("estimatedWaitSeconds", position * 120)));
+    conversations.queuePosition(conversationId).onSuccess(position -> {
+      if ("queued".equals(status)) {
+        send(new JsonObject().put("type", "queued").put("position", position)
+            .put("estimatedWaitSeconds", position * SECONDS_PER_PLACE));
+      }
+    });
+  }
+
+  /** While queued, any change in the organisation's queue (queued, taken, left) refreshes the visitor's place. */
+  private void watchQueue() {
+    if (queueConsumer != null || orgId == null || closed) {
+      return;
+    }
+    queueConsumer = vertx.eventBus().consumer(Addresses.queue(orgId), m -> refreshQueueSoon());
+    queueTimer = vertx.setPeriodic(QUEUE_REFRESH_MS, t -> refreshQueueSoon());
+  }
+
+  /** Coalesces bursts of queue notifications into one position query. */
+  private void refreshQueueSoon() {
+    if (queueRefreshPending || !"queued".equals(status)) {
+      if (!"queued".equals(status)) {
+        unwatchQueue();
+      }
+      return;
+    }
+    queueRefreshPending = true;
+    vertx.setTimer(200, t -> {
+      queueRefreshPending = false;
+      sendQueued();
+    });
+  }
+
+  private void unwatchQueue() {
+    if (queueConsumer != null) {
+      queueConsumer.unregister();
+      queueConsumer = null;
+    }
+    if (queueTimer >= 0) {
+      vertx.cancelTimer(queueTimer);
+      queueTimer = -1;
+    }
   }
 
   private void onMessage(VisitorFrame.Message message) {
@@ -264,6 +339,7 @@ final class VisitorConnection {
       case "message" -> pump();
       case "assigned" -> {
         status = "assigned";
+        unwatchQueue();
         send(new JsonObject().put("type", "assigned").put("counselor", note.getString("counselor")));
       }
       case "typing" -> {
@@ -293,6 +369,8 @@ final class VisitorConnection {
         if (!connectionId.equals(note.getString("connection")) && !closed) {
           send(new JsonObject().put("type", "error").put("code", "replaced")
               .put("message", "Dit gesprek is op een ander apparaat geopend. / Opened on another device."));
+          // The new socket owns the conversation now: this close must not mark the visitor as gone.
+          replaced = true;
           socket.close((short) CLOSE_REPLACED, "replaced");
         }
       }
@@ -346,7 +424,8 @@ final class VisitorConnection {
     if (consumer != null) {
       consumer.unregister();
     }
-    if (conversationId != null && !"closed".equals(status)) {
+    unwatchQueue();
+    if (conversationId != null && !"closed".equals(status) && !replaced) {
       conversations.visitorLeft(conversationId);
       notifyConversation(new JsonObject().put("kind", "visitor_disconnected"));
     }

@@ -1,0 +1,171 @@
+package nl.veiligpraten.app;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+@DisplayName("Visitor page in headless Chromium on a 390×844 phone")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class VisitorPageIT {
+
+  @TempDir
+  static Path dataDir;
+  static RunningApp app;
+  static boolean stopped;
+  static Vertx client;
+  static VisitorBrowser browser;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    app = TestApp.start(dataDir);
+    client = Vertx.vertx();
+    browser = new VisitorBrowser();
+  }
+
+  @AfterAll
+  static void tearDown() throws Exception {
+    browser.close();
+    client.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    if (!stopped) {
+      app.stopBlocking();
+    }
+  }
+
+  static Locator screen(Page page, String name) {
+    Locator screen = page.locator("#screen[data-screen=" + name + "]");
+    assertThat(screen).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(10_000));
+    return screen;
+  }
+
+  @Test
+  @Order(1)
+  @DisplayName("a visitor answers the intake, chooses a route, waits in the queue and chats with a counselor")
+  void intakeRouteQueueChat() throws Exception {
+    try (BrowserContext context = browser.phone()) {
+      Page page = context.newPage();
+      page.navigate("http://127.0.0.1:" + app.visitorPort() + "/");
+      assertEquals("Weer", page.title());
+      screen(page, "question");
+      assertThat(page.locator("#screen-title")).hasText("Ben je nu in gevaar?");
+      assertThat(page.locator("#exit")).isVisible();
+      assertThat(page.locator("#talk-now")).isVisible();
+      VisitorBrowser.screenshot(page, "visitor-01-danger-question");
+
+      page.locator("button[data-code=no]").click();
+      screen(page, "question");
+      assertThat(page.locator("#screen-title")).hasText("Waarover wil je praten?");
+      // Easy-read and English toggles change the question text in place.
+      page.locator("button[data-lang=easy]").click();
+      assertThat(page.locator("#screen-title")).hasText("Waar wil je over praten?");
+      page.locator("button[data-lang=en]").click();
+      assertThat(page.locator("#screen-title")).hasText("What do you want to talk about?");
+      assertThat(page.locator("#talk-now")).hasText("I want to talk to someone now");
+      page.locator("button[data-lang=nl]").click();
+      assertThat(page.locator("#skip")).isVisible();
+      VisitorBrowser.screenshot(page, "visitor-02-question");
+
+      page.locator("button[data-code=victim]").click();
+      assertThat(page.locator("#screen-title")).hasText("Hoe oud ben je?");
+      page.locator("button[data-code='18-24']").click();
+      assertThat(page.locator("#screen-title")).hasText("Wanneer is het gebeurd?");
+      page.locator("button[data-code=today]").click();
+      assertThat(page.locator("#screen-title")).containsText("Wat is er gebeurd?");
+      page.locator("button[data-code=physical]").click();
+      assertThat(page.locator("button[data-code=physical]")).hasAttribute("aria-pressed", "true");
+      VisitorBrowser.screenshot(page, "visitor-03-multi-answer");
+      page.locator("#next").click();
+      // Skip everything else: every question has a skip button.
+      for (int i = 0; i < 10; i++) {
+        page.waitForSelector("#screen[data-screen=question], #screen[data-screen=suggestions]");
+        if (page.locator("#screen[data-screen=suggestions]").count() > 0) {
+          break;
+        }
+        String before = page.locator("#screen-title").textContent();
+        page.locator("#skip").click();
+        page.waitForFunction("t => { const h = document.getElementById('screen-title'); "
+            + "return !h || h.textContent !== t; }", before);
+      }
+      Locator suggestions = screen(page, "suggestions");
+      Locator csg = suggestions.locator("article[data-help-point=csg]");
+      assertThat(csg).containsText("Centrum Seksueel Geweld");
+      assertThat(csg.locator(".why")).not().isEmpty();
+      assertThat(csg.locator("a[href^='tel:']")).isVisible();
+      VisitorBrowser.screenshot(page, "visitor-04-suggestions");
+
+      csg.locator("button[data-help-point=csg]").click();
+      screen(page, "chat");
+      assertThat(page.locator("#status")).containsText("nummer 1");
+      String code = page.locator("#resume-code-shown").textContent();
+      assertTrue(code.matches("[A-Z0-9]{4} [A-Z0-9]{4}"), code);
+      VisitorBrowser.screenshot(page, "visitor-05-queue");
+
+      // The counselor takes the chat from the console.
+      WebClient web = WebClient.create(client);
+      String cookie = WalkingSkeletonIT.login(web, app, "csg");
+      WsProbe counselor = WsProbe.connect(client, app.consolePort(), "/ws", "http://127.0.0.1:" + app.consolePort(),
+          cookie);
+      counselor.send(new JsonObject().put("type", "take"));
+      String conversationId = counselor.awaitType("assigned").getString("conversationId");
+      assertThat(page.locator("#status")).containsText("Je praat nu met Hulpverlener Centrum Seksueel Geweld");
+
+      page.locator("#message").fill("Hallo, ik wil iets vertellen.");
+      page.locator("#message").press("Enter");
+      JsonObject received = counselor.await(f -> "message".equals(f.getString("type")), Duration.ofSeconds(10));
+      assertEquals("Hallo, ik wil iets vertellen.", received.getString("body"));
+      assertThat(page.locator("#log li.me .meta")).hasText("verstuurd");
+
+      counselor.send(new JsonObject().put("type", "typing").put("conversationId", conversationId));
+      assertThat(page.locator("#typing")).hasText("De hulpverlener is aan het typen…");
+      VisitorBrowser.screenshot(page, "visitor-06-typing");
+      counselor.send(new JsonObject().put("type", "message").put("conversationId", conversationId)
+          .put("clientId", "c-1").put("body", "Fijn dat je er bent. Ik luister."));
+      assertThat(page.locator("#log li.them")).containsText("Fijn dat je er bent. Ik luister.");
+      assertThat(page.locator("#log")).hasAttribute("aria-live", "polite");
+      assertThat(page.locator("#announce-polite")).containsText("Fijn dat je er bent.");
+      assertThat(page.locator("#typing")).isEmpty();
+      VisitorBrowser.screenshot(page, "visitor-07-chat");
+      counselor.close();
+    }
+  }
+
+  @Test
+  @Order(2)
+  @DisplayName("answering yes to 'are you in danger' shows the 112 screen even when the server is down")
+  void emergencyScreenWithoutServer() throws Exception {
+    try (BrowserContext context = browser.phone()) {
+      Page page = context.newPage();
+      page.navigate("http://127.0.0.1:" + app.visitorPort() + "/");
+      screen(page, "question");
+      app.stopBlocking();
+      stopped = true;
+      page.locator("button[data-code=yes]").click();
+      screen(page, "emergency");
+      assertThat(page.locator("#screen-title")).hasText("Ben je in gevaar? Bel nu 112.");
+      assertThat(page.locator("#call-112")).hasAttribute("href", "tel:112");
+      assertThat(page.locator("#exit")).isVisible();
+      VisitorBrowser.screenshot(page, "visitor-08-emergency-server-down");
+      // The page keeps trying and says so, with 112 in the message.
+      assertThat(page.locator("#net")).containsText("112",
+          new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions().setTimeout(10_000));
+    }
+  }
+}
