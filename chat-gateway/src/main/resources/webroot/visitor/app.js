@@ -73,6 +73,7 @@
     closedOther: { nl: 'Deze hulp is nu wel bereikbaar:', easy: 'Deze hulp kun je nu wel bellen of chatten:',
       en: 'This help is available now:' },
     back: { nl: 'Terug naar de keuzes', easy: 'Terug', en: 'Back to the choices' },
+    chatTitle: { nl: 'Je gesprek', easy: 'Je gesprek', en: 'Your chat' },
     queuedTitle: { nl: 'Je bent in de wachtrij', easy: 'Je moet even wachten', en: 'You are in the queue' },
     queuePos: { nl: 'Je bent nummer {n}. Wachttijd: ongeveer {m} minuten.',
       easy: 'Je bent nummer {n}. Wachten: ongeveer {m} minuten.',
@@ -489,8 +490,7 @@
   // ------------------------------------------------------------------ chat
   function renderChat(keepFocus) {
     var nodes = [];
-    var title = S.status === 'assigned' ? t('assigned', { name: S.counselor || t('counselor') }) : t('queuedTitle');
-    nodes.push(heading(title));
+    nodes.push(heading(S.status === 'assigned' ? t('chatTitle') : t('queuedTitle')));
     nodes.push(el('p', { className: 'status', id: 'status', role: 'status', text: statusText() }));
     if (S.code) {
       nodes.push(el('div', { className: 'code', id: 'resume-box' }, [
@@ -550,7 +550,7 @@
     if (S.screen !== 'chat') { renderChat(); return; }
     $('status').textContent = statusText();
     var h = $('screen-title');
-    if (h) { h.textContent = S.status === 'assigned' ? t('assigned', { name: S.counselor || t('counselor') }) : t('queuedTitle'); }
+    if (h) { h.textContent = S.status === 'assigned' ? t('chatTitle') : t('queuedTitle'); }
   }
 
   function messageNode(m) {
