@@ -56,6 +56,7 @@ final class VisitorConnection {
   private MessageConsumer<JsonObject> queueConsumer;
   private long queueTimer = -1;
   private boolean queueRefreshPending;
+  private Future<?> appendChain = Future.succeededFuture();
 
   VisitorConnection(Vertx vertx, ServerWebSocket socket, GatewaySettings settings, TranscriptService<?> transcripts,
                     IntakeRouting intake) {
@@ -305,7 +306,11 @@ final class VisitorConnection {
     if (orgId == null) {
       throw new FrameException("not_routed", "Choose a help point before sending messages.");
     }
-    transcripts.append(conversationId, orgId, "visitor", null, message.clientId(), message.body())
+    // One append at a time per socket, in arrival order: concurrent transactions could otherwise commit a later
+    // message (e.g. a new one right after a resend) before an earlier one, and the transcript order would not be
+    // the order the visitor typed.
+    appendChain = appendChain.transform(ignored ->
+        transcripts.append(conversationId, orgId, "visitor", null, message.clientId(), message.body()))
         .onSuccess(result -> {
           send(new JsonObject().put("type", "ack").put("clientId", message.clientId()).put("seq", result.seq())
               .put("duplicate", result.duplicate()));
