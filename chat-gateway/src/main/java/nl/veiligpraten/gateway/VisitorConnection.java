@@ -29,6 +29,9 @@ final class VisitorConnection {
   static final int CLOSE_GOING_AWAY = 1001;
   static final int CLOSE_REPLACED = 4409;
   static final int CLOSE_NO_HELLO = 4408;
+  static final int CLOSE_TOO_BIG = 1009;
+  /** The listener accepts frames up to this many times maxFrameBytes, so oversize ones can be closed with 1009. */
+  static final int TRANSPORT_LIMIT_FACTOR = 4;
   /** Rough handling time per chat ahead in the queue, for the visitor's estimated wait. */
   static final int SECONDS_PER_PLACE = 120;
   /** Queue position is also refreshed on this period, so the estimate moves even when nobody is taken. */
@@ -76,7 +79,13 @@ final class VisitorConnection {
       }
     });
     socket.textMessageHandler(this::onText);
-    socket.binaryMessageHandler(b -> error("malformed", "Binary frames are not supported."));
+    socket.binaryMessageHandler(b -> {
+      if (b.length() > settings.maxFrameBytes()) {
+        socket.close((short) CLOSE_TOO_BIG, "frame too big");
+      } else {
+        error("malformed", "Binary frames are not supported.");
+      }
+    });
     socket.exceptionHandler(e -> LOG.debug("visitor socket error: {}", e.getClass().getSimpleName()));
     socket.closeHandler(v -> onClose());
   }
@@ -89,6 +98,10 @@ final class VisitorConnection {
   }
 
   private void onText(String text) {
+    if (tooBig(text)) {
+      socket.close((short) CLOSE_TOO_BIG, "frame too big");
+      return;
+    }
     if (!limiter.tryAcquire()) {
       error("rate_limited", "Je stuurt te snel berichten. Wacht even. / You are sending too fast, please wait.");
       return;
@@ -107,6 +120,15 @@ final class VisitorConnection {
     } catch (IntakeRouting.InvalidIntakeException e) {
       send(e.toJson().put("type", "error").put("code", "invalid_answer"));
     }
+  }
+
+  /** UTF-8 size above the limit; only counted exactly when the character count makes it possible. */
+  private boolean tooBig(String text) {
+    int max = settings.maxFrameBytes();
+    if (text.length() > max) {
+      return true;
+    }
+    return text.length() * 3L > max && text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > max;
   }
 
   private void handle(VisitorFrame frame) {

@@ -55,8 +55,11 @@ public final class VisitorVerticle extends VerticleBase {
     HttpServerOptions options = new HttpServerOptions()
         .setHost(settings.host())
         .setPort(settings.port())
-        .setMaxWebSocketFrameSize(settings.maxFrameBytes())
-        .setMaxWebSocketMessageSize(settings.maxFrameBytes())
+        // Netty's own limit drops the connection without a close frame while the client is still writing; so
+        // the transport limit is a generous hard stop and VisitorConnection enforces maxFrameBytes with a proper
+        // 1009 close once the frame has been read.
+        .setMaxWebSocketFrameSize(settings.maxFrameBytes() * VisitorConnection.TRANSPORT_LIMIT_FACTOR)
+        .setMaxWebSocketMessageSize(settings.maxFrameBytes() * VisitorConnection.TRANSPORT_LIMIT_FACTOR)
         .setPerFrameWebSocketCompressionSupported(false)
         .setPerMessageWebSocketCompressionSupported(false);
     return vertx.createHttpServer(options).requestHandler(router).listen()
