@@ -199,6 +199,7 @@
     var screen = $('screen');
     screen.replaceChildren.apply(screen, nodes);
     screen.setAttribute('data-screen', name);
+    screen.removeAttribute('data-question');
     $('talk').hidden = !(name === 'question' || name === 'suggestions' || name === 'unavailable'
       || name === 'card' || name === 'emergency' || name === 'resume');
     if (!keepFocus) {
@@ -279,6 +280,7 @@
         onclick: function () { renderResume(); } }));
     }
     show('question', nodes, keepFocus);
+    $('screen').setAttribute('data-question', q.id);
   }
 
   function answer(q, value) {

@@ -86,6 +86,12 @@ public record AppSettings(String visitorHost, int visitorPort, String consoleHos
         embeddedDbPort, visitorOrigins, consoleOrigins, url, queueGraceSeconds);
   }
 
+  /** The same settings with a directory of overriding routing/help-point files (tests change opening hours). */
+  public AppSettings withConfigDir(Path dir) {
+    return new AppSettings(visitorHost, visitorPort, consoleHost, consolePort, dataDir, Optional.of(dir), demo,
+        externalDb, embeddedDbPort, visitorOrigins, consoleOrigins, neutralExitUrl, queueGraceSeconds);
+  }
+
   /** Allowed origins default to the listener's own address (both spellings of loopback). */
   static Set<String> origins(String configured, String host, int port) {
     Set<String> out = new LinkedHashSet<>();

@@ -34,9 +34,25 @@ class VisitorPageIT {
   static Vertx client;
   static VisitorBrowser browser;
 
+  @TempDir
+  static Path configDir;
+
   @BeforeAll
   static void setUp() throws Exception {
-    app = TestApp.start(dataDir);
+    // Mores is closed all week in this deployment, so the out-of-hours state can be shown at any time of day.
+    String helpPoints;
+    try (var in = VisitorPageIT.class.getClassLoader().getResourceAsStream("config/help-points.yaml")) {
+      helpPoints = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    int mores = helpPoints.indexOf("- id: mores");
+    int hours = helpPoints.indexOf("openingHours:", mores);
+    int end = helpPoints.indexOf("retentionDays:", hours);
+    String closed = "openingHours:\n"
+        + "      mon: closed\n      tue: closed\n      wed: closed\n      thu: closed\n      fri: closed\n"
+        + "      sat: closed\n      sun: closed\n    ";
+    java.nio.file.Files.writeString(configDir.resolve("help-points.yaml"),
+        helpPoints.substring(0, hours) + closed + helpPoints.substring(end));
+    app = TestApp.start(AppSettings.forTest(dataDir).withConfigDir(configDir));
     client = Vertx.vertx();
     browser = new VisitorBrowser();
   }
@@ -143,12 +159,71 @@ class VisitorPageIT {
       assertThat(page.locator("#announce-polite")).containsText("Fijn dat je er bent.");
       assertThat(page.locator("#typing")).isEmpty();
       VisitorBrowser.screenshot(page, "visitor-07-chat");
+
+      // The visitor continues on another device with the written-down code; the first device is let go.
+      try (BrowserContext other = browser.phone()) {
+        Page second = other.newPage();
+        second.navigate("http://127.0.0.1:" + app.visitorPort() + "/");
+        second.locator("#have-code").click();
+        screen(second, "resume");
+        second.locator("#resume-code").fill(code.toLowerCase().replace(" ", "-"));
+        second.locator("#resume-code").press("Enter");
+        screen(second, "chat");
+        assertThat(second.locator("#log li.them")).containsText("Fijn dat je er bent. Ik luister.");
+        assertThat(second.locator("#log li.me")).containsText("Hallo, ik wil iets vertellen.");
+        assertThat(second.locator("#status")).containsText("Je praat nu met");
+        VisitorBrowser.screenshot(second, "visitor-08-resumed-by-code");
+        screen(page, "ended");
+        assertThat(page.locator(".notice")).containsText("ander apparaat");
+        second.locator("#message").fill("Ik ben er weer.");
+        second.locator("#send").click();
+        JsonObject again = counselor.await(f -> "message".equals(f.getString("type"))
+            && "visitor".equals(f.getString("from")), Duration.ofSeconds(10));
+        assertEquals("Ik ben er weer.", again.getString("body"));
+      }
       counselor.close();
     }
   }
 
   @Test
   @Order(2)
+  @DisplayName("a help point outside its opening hours shows the hours, other open help and 112 instead of a queue")
+  void outOfHours() throws Exception {
+    try (BrowserContext context = browser.phone()) {
+      Page page = context.newPage();
+      page.navigate("http://127.0.0.1:" + app.visitorPort() + "/");
+      page.locator("button[data-code=no]").click();
+      for (int i = 0; i < 12; i++) {
+        page.waitForSelector("#screen[data-screen=question], #screen[data-screen=suggestions]");
+        if (page.locator("#screen[data-screen=suggestions]").count() > 0) {
+          break;
+        }
+        String question = page.locator("#screen").getAttribute("data-question");
+        if ("Q5".equals(question)) {
+          page.locator("button[data-code=culture_media]").click();
+        } else {
+          page.locator("#skip").click();
+        }
+        page.waitForFunction("q => document.getElementById('screen').getAttribute('data-question') !== q", question);
+      }
+      Locator mores = screen(page, "suggestions").locator("article[data-help-point=mores]");
+      assertThat(mores.locator(".closed-note")).hasText("Nu gesloten");
+      mores.locator("button[data-help-point=mores]").click();
+      screen(page, "unavailable");
+      assertThat(page.locator("#screen-title")).hasText("Mores is nu gesloten");
+      assertThat(page.locator(".hours")).containsText("ma —");
+      assertThat(page.locator("#screen a[href='tel:112']")).isVisible();
+      assertThat(page.locator("#screen button[data-help-point=triage]")).isVisible();
+      VisitorBrowser.screenshot(page, "visitor-09-out-of-hours");
+      // Nothing was queued for the closed help point.
+      long queued = app.pool().query("SELECT count(*) FROM conversation WHERE help_point = 'mores'").execute()
+          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).iterator().next().getLong(0);
+      assertEquals(0, queued);
+    }
+  }
+
+  @Test
+  @Order(3)
   @DisplayName("answering yes to 'are you in danger' shows the 112 screen even when the server is down")
   void emergencyScreenWithoutServer() throws Exception {
     try (BrowserContext context = browser.phone()) {
@@ -162,7 +237,7 @@ class VisitorPageIT {
       assertThat(page.locator("#screen-title")).hasText("Ben je in gevaar? Bel nu 112.");
       assertThat(page.locator("#call-112")).hasAttribute("href", "tel:112");
       assertThat(page.locator("#exit")).isVisible();
-      VisitorBrowser.screenshot(page, "visitor-08-emergency-server-down");
+      VisitorBrowser.screenshot(page, "visitor-10-emergency-server-down");
       // The page keeps trying and says so, with 112 in the message.
       assertThat(page.locator("#net")).containsText("112",
           new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions().setTimeout(10_000));
