@@ -69,6 +69,7 @@
     otherChat: { nl: 'Chat van deze organisatie', easy: 'Chat', en: 'Chat of this organisation' },
     closedNow: { nl: 'Nu gesloten', easy: 'Nu dicht', en: 'Closed now' },
     closedTitle: { nl: '{name} is nu gesloten', easy: '{name} is nu dicht', en: '{name} is closed now' },
+    closedDay: { nl: 'gesloten', easy: 'dicht', en: 'closed' },
     closedHours: { nl: 'Open:', easy: 'Open op:', en: 'Open:' },
     closedOther: { nl: 'Deze hulp is nu wel bereikbaar:', easy: 'Deze hulp kun je nu wel bellen of chatten:',
       en: 'This help is available now:' },
@@ -95,7 +96,6 @@
     you: { nl: 'Jij', easy: 'Jij', en: 'You' },
     counselor: { nl: 'Hulpverlener', easy: 'Hulpverlener', en: 'Counselor' },
     typing: { nl: 'De hulpverlener is aan het typen…', easy: 'De hulpverlener typt…', en: 'The counselor is typing…' },
-    newMessage: { nl: 'Nieuw bericht: {body}', easy: 'Nieuw bericht: {body}', en: 'New message: {body}' },
     stop: { nl: 'Gesprek stoppen', easy: 'Stoppen', en: 'End the chat' },
     stopConfirm: { nl: 'Weet je zeker dat je wilt stoppen?', easy: 'Echt stoppen?', en: 'Are you sure you want to end?' },
     stopYes: { nl: 'Ja, stoppen', easy: 'Ja, stop', en: 'Yes, end the chat' },
@@ -426,7 +426,7 @@
       var list = el('ul', { className: 'hours' });
       Object.keys(days).forEach(function (d) {
         var ranges = card.openingHours[d] || [];
-        list.appendChild(el('li', { text: days[d] + ' ' + (ranges.length ? ranges.join(', ') : '—') }));
+        list.appendChild(el('li', { text: days[d] + ' ' + (ranges.length ? ranges.join(', ') : t('closedDay')) }));
       });
       nodes.push(list);
     }
@@ -450,12 +450,23 @@
     show('unavailable', nodes, keepFocus);
   }
 
-  /** Help points open right now with a chat here or a phone number, from the public configuration. */
+  /**
+   * Help that is open right now and fits this visitor: the other suggestions of their own route, plus the general
+   * triage chat. Never unrelated help points (e.g. a line for people worried about their own behaviour).
+   */
   function openAlternatives(exceptId) {
-    var points = (S.config && S.config.helpPoints) || S.cards || {};
-    return Object.keys(points).map(function (k) { return points[k]; }).filter(function (p) {
-      return p.id !== exceptId && p.openNow !== false && (p.kind === 'queue' || p.phone);
-    }).slice(0, 4);
+    var out = [];
+    var seen = {};
+    var add = function (card) {
+      if (card && !seen[card.id] && card.id !== exceptId && card.openNow !== false
+        && (card.kind === 'queue' || card.phone)) {
+        seen[card.id] = true;
+        out.push(card);
+      }
+    };
+    ((S.suggestions && S.suggestions.suggestions) || []).forEach(function (s) { add(S.cards[s.helpPoint]); });
+    add((S.config && S.config.helpPoints && S.config.helpPoints[TRIAGE]) || S.cards[TRIAGE]);
+    return out;
   }
 
   // ------------------------------------------------------------------ resume by code
@@ -638,7 +649,7 @@
       { hour: '2-digit', minute: '2-digit' }) : '';
     appendMessage({ seq: f.seq, from: f.from, body: f.body, time: time });
     showTyping(false);
-    announce(t('newMessage', { body: f.body }), false);
+    // The log is role=log/aria-live=polite: screen readers read the new item ("Hulpverlener: …") themselves.
     if (S.session && document.visibilityState === 'visible') { sendFrame({ type: 'read', seq: f.seq }); }
   }
 
@@ -906,6 +917,8 @@
     renderChrome();
     renderQuestion(true);
     loadConfig();
+    // Keep-alive, so idle mobile networks and proxies do not silently drop a waiting visitor's socket.
+    setInterval(function () { if (S.session) { sendFrame({ type: 'ping' }); } }, 25000);
   }
 
   if (document.readyState === 'loading') { document.addEventListener('DOMContentLoaded', start); } else { start(); }

@@ -155,8 +155,11 @@ class VisitorPageIT {
       counselor.send(new JsonObject().put("type", "message").put("conversationId", conversationId)
           .put("clientId", "c-1").put("body", "Fijn dat je er bent. Ik luister."));
       assertThat(page.locator("#log li.them")).containsText("Fijn dat je er bent. Ik luister.");
+      // Screen readers announce new log items; each item says who wrote it.
+      assertThat(page.locator("#log")).hasAttribute("role", "log");
       assertThat(page.locator("#log")).hasAttribute("aria-live", "polite");
-      assertThat(page.locator("#announce-polite")).containsText("Fijn dat je er bent.");
+      assertThat(page.locator("#log li.them .sr-only")).hasText("Hulpverlener: ");
+      assertThat(page.locator("#announce")).containsText("Je praat nu met");
       assertThat(page.locator("#typing")).isEmpty();
       VisitorBrowser.screenshot(page, "visitor-07-chat");
 
@@ -211,7 +214,8 @@ class VisitorPageIT {
       mores.locator("button[data-help-point=mores]").click();
       screen(page, "unavailable");
       assertThat(page.locator("#screen-title")).hasText("Mores is nu gesloten");
-      assertThat(page.locator(".hours")).containsText("ma —");
+      assertThat(page.locator(".hours")).containsText("ma gesloten");
+      assertThat(page.locator("#screen")).not().containsText("Stop it Now");
       assertThat(page.locator("#screen a[href='tel:112']")).isVisible();
       assertThat(page.locator("#screen button[data-help-point=triage]")).isVisible();
       VisitorBrowser.screenshot(page, "visitor-09-out-of-hours");
