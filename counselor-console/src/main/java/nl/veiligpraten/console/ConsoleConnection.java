@@ -97,6 +97,10 @@ final class ConsoleConnection {
 
   private void take(JsonObject frame) {
     Object id = frame.getValue("conversationId");
+    if (!nl.veiligpraten.infra.cluster.ClusterHealth.of(vertx).acceptsAssignments()) {
+      error("no_quorum", "Deze server neemt nu geen nieuwe gesprekken aan; probeer het zo opnieuw.", null);
+      return;
+    }
     var taken = id == null
         ? transcripts.conversations().takeOldest(session.user().id(), session.orgId())
         : transcripts.conversations().take(uuid(frame), session.user().id(), session.orgId());
