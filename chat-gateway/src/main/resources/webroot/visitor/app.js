@@ -869,6 +869,12 @@
     if (ws && ws.readyState === 1 && S.session) {
       try { ws.send(JSON.stringify({ type: 'bye', hurry: true })); sent = true; } catch (e) { sent = false; }
     }
+    if (!sent && (S.token || S.code)) {
+      // Not connected right now (e.g. reconnecting): a beacon survives the navigation and still tells the server.
+      try {
+        navigator.sendBeacon('/api/quick-exit', JSON.stringify(S.token ? { resume: S.token } : { resumeCode: S.code }));
+      } catch (e) { /* nothing else to try */ }
+    }
     clearTimeout(S.reconnectTimer);
     clearTimeout(S.typingTimer);
     S = freshState();

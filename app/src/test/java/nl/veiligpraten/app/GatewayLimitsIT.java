@@ -264,7 +264,7 @@ class GatewayLimitsIT {
         + "cdn"), "no third-party hosts");
     for (String[] post : new String[][] {{"/api/routing/explain", "{\"answers\":{\"Q0\":\"no\"}}"},
         {"/api/routing/explain", "not json"}, {"/api/routing/explain", "{\"answers\":{\"Q0\":\"maybe\"}}"},
-        {"/nothing-here", "{}"}, {"/ws", "{}"}}) {
+        {"/nothing-here", "{}"}, {"/ws", "{}"}, {"/api/quick-exit", "{\"resume\":\"x\"}"}}) {
       Reply reply = request(HttpMethod.POST, post[0], Map.of("Content-Type", "application/json"), post[1]);
       assertSecurityHeaders("POST " + post[0] + " " + post[1] + " (" + reply.status() + ")", reply);
     }

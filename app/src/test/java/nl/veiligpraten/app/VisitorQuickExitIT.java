@@ -159,4 +159,55 @@ class VisitorQuickExitIT {
           storage(page).get("idb"), storage(page).get("caches")));
     }
   }
+
+  @Test
+  @DisplayName("the quick-exit beacon (used while the socket is reconnecting) closes the chat as 'left in a hurry' "
+      + "only for the page's own origin and a known token, and reveals nothing about unknown tokens")
+  void beaconFallback() throws Exception {
+    int port = app.visitorPort();
+    String origin = "http://127.0.0.1:" + port;
+    WsProbe visitor = WsProbe.connect(client, port, "/ws", origin, null);
+    visitor.send(new JsonObject().put("type", "hello").put("v", 1));
+    String token = visitor.awaitType("welcome").getString("resumeToken");
+    visitor.send(new JsonObject().put("type", "choose").put("helpPoint", "csg"));
+    visitor.awaitType("queued");
+    WebClient web = WebClient.create(client);
+    String cookie = WalkingSkeletonIT.login(web, app, "csg");
+    WsProbe counselor = WsProbe.connect(client, app.consolePort(), "/ws", "http://127.0.0.1:" + app.consolePort(),
+        cookie);
+    counselor.send(new JsonObject().put("type", "take"));
+    String conversationId = counselor.awaitType("assigned").getString("conversationId");
+    visitor.close();
+    long before = hurriedExits();
+
+    String body = new JsonObject().put("resume", token).encode();
+    assertEquals(403, post(web, "http://evil.com", body));
+    assertEquals(403, post(web, null, body));
+    assertEquals(400, post(web, origin, "not json"));
+    assertEquals(204, post(web, origin, new JsonObject().put("resume", "no-such-token").encode()));
+    assertEquals(before, hurriedExits());
+
+    assertEquals(204, post(web, origin, body));
+    JsonObject closed = counselor.await(f -> "closed".equals(f.getString("type")), Duration.ofSeconds(10));
+    assertEquals("visitor_left_hurry", closed.getString("outcome"));
+    assertEquals(before + 1, hurriedExits());
+    String outcome = app.pool().preparedQuery("SELECT outcome FROM conversation WHERE id = $1::uuid")
+        .execute(Tuple.of(conversationId)).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)
+        .iterator().next().getString(0);
+    assertEquals("visitor_left_hurry", outcome);
+    // A second beacon for the same chat changes nothing and notifies nobody.
+    assertEquals(204, post(web, origin, body));
+    assertEquals(before + 1, hurriedExits());
+    counselor.close();
+  }
+
+  int post(WebClient web, String origin, String body) throws Exception {
+    var request = web.post(app.visitorPort(), "127.0.0.1", "/api/quick-exit")
+        .putHeader("Content-Type", "text/plain;charset=UTF-8");
+    if (origin != null) {
+      request.putHeader("Origin", origin);
+    }
+    return request.sendBuffer(io.vertx.core.buffer.Buffer.buffer(body)).toCompletionStage().toCompletableFuture()
+        .get(10, TimeUnit.SECONDS).statusCode();
+  }
 }

@@ -51,6 +51,8 @@ public final class VisitorVerticle extends VerticleBase {
     router.get("/ws").handler(this::upgrade);
     router.post("/api/routing/explain").handler(BodyHandler.create().setBodyLimit(16 * 1024)).handler(this::explain);
     router.get("/api/config").handler(this::publicConfig);
+    router.post("/api/quick-exit").handler(BodyHandler.create().setBodyLimit(1024))
+        .handler(new QuickExitBeacon(vertx, settings, transcripts.conversations())::handle);
     router.get("/*").handler(StaticHandler.create("webroot/visitor").setCachingEnabled(false)
         .setDefaultContentEncoding("UTF-8").setIndexPage("index.html"));
 
