@@ -493,6 +493,7 @@
   function resumeWithCode(code) {
     S.notice = null;
     S.typedCode = code;
+    S.resumingByCode = true;
     S.token = null;
     S.lastSeq = 0;
     if (S.ws) { dropSocket(); }
@@ -809,7 +810,8 @@
     if (f.resumeToken) { S.token = f.resumeToken; }
     if (f.resumeCode) { S.code = f.resumeCode; }
     if (S.typedCode && !S.code) { S.code = S.typedCode; }
-    var resumedByCode = S.typedCode && S.status === 'intake' && f.status !== 'intake';
+    var resumedByCode = S.resumingByCode;
+    S.resumingByCode = false;
     S.status = f.status;
     if (!S.config) { loadConfig(); }
     if (f.status === 'queued' || f.status === 'assigned') {
@@ -819,8 +821,8 @@
     } else if (f.status === 'intake') {
       if (S.intakeRequest) {
         sendFrame(S.intakeRequest);
-      } else if (S.typedCode) {
-        S.typedCode = null;
+      } else if (resumedByCode) {
+        // Continued with a code during the intake: the earlier answers stayed on the other device, so ask again.
         requestIntake({ type: 'answers', answers: copyAnswers(), after: 'Q0' });
       }
     }
@@ -830,7 +832,13 @@
     switch (f.code) {
       case 'rate_limited': setNotice(t('rate')); return;
       case 'unknown_resume':
-        S.token = null; S.typedCode = null; S.code = null;
+        if (!S.resumingByCode) {
+          // The conversation ended while this device was away (e.g. the queue grace ran out).
+          S.notice = t('resumeUnknown');
+          onClosed();
+          return;
+        }
+        S.token = null; S.typedCode = null; S.code = null; S.resumingByCode = false;
         dropSocket();
         S.wantConnection = false;
         S.notice = t('resumeUnknown');

@@ -84,11 +84,16 @@ class VisitorPageIT {
       assertThat(page.locator("#screen-title")).hasText("Ben je nu in gevaar?");
       assertThat(page.locator("#exit")).isVisible();
       assertThat(page.locator("#talk-now")).isVisible();
+      // Keyboard: the quick-exit button is the first stop in the focus order.
+      page.keyboard().press("Tab");
+      assertEquals("exit", page.evaluate("document.activeElement.id"));
       VisitorBrowser.screenshot(page, "visitor-01-danger-question");
 
       page.locator("button[data-code=no]").click();
       screen(page, "question");
       assertThat(page.locator("#screen-title")).hasText("Waarover wil je praten?");
+      // Focus moves to the new question, so screen-reader and keyboard users start at the top.
+      assertThat(page.locator("#screen-title")).isFocused();
       // Easy-read and English toggles change the question text in place.
       page.locator("button[data-lang=easy]").click();
       assertThat(page.locator("#screen-title")).hasText("Waar wil je over praten?");
