@@ -37,7 +37,8 @@ class VisitorReconnectIT {
 
   @BeforeAll
   static void setUp() throws Exception {
-    app = TestApp.start(dataDir);
+    // A short queue grace (the minimum allowed), so the grace test does not wait two minutes.
+    app = TestApp.start(AppSettings.forTest(dataDir).withQueueGraceSeconds(5));
     client = Vertx.vertx();
   }
 
@@ -253,6 +254,43 @@ class VisitorReconnectIT {
     assertEquals(2L * N, row.getLong("d"));
     counselor.close();
     visitor.ws.close();
+  }
+
+  @Test
+  @DisplayName("a queued visitor who comes back within the grace period keeps the place; one who does not is "
+      + "closed as abandoned and the others move up at once")
+  void queueGrace() throws Exception {
+    String origin = "http://127.0.0.1:" + app.visitorPort();
+    WsProbe gone = WsProbe.connect(client, app.visitorPort(), "/ws", origin, null);
+    gone.send(new JsonObject().put("type", "hello").put("v", 1));
+    gone.awaitType("welcome");
+    gone.send(new JsonObject().put("type", "choose").put("helpPoint", "veilig_thuis"));
+    assertEquals(1L, gone.awaitType("queued").getLong("position"));
+    WsProbe back = WsProbe.connect(client, app.visitorPort(), "/ws", origin, null);
+    back.send(new JsonObject().put("type", "hello").put("v", 1));
+    String token = back.awaitType("welcome").getString("resumeToken");
+    back.send(new JsonObject().put("type", "choose").put("helpPoint", "veilig_thuis"));
+    assertEquals(2L, back.awaitType("queued").getLong("position"));
+
+    gone.close();
+    back.close();
+    sleep(1500);
+    WsProbe again = WsProbe.connect(client, app.visitorPort(), "/ws", origin, null);
+    again.send(new JsonObject().put("type", "hello").put("v", 1).put("resume", token).put("lastSeq", 0));
+    assertEquals("queued", again.awaitType("welcome").getString("status"));
+    // The visitor who left is still within the grace period, so nobody moved yet.
+    assertEquals(2L, again.awaitType("queued").getLong("position"));
+    // Grace 5 s + sweep every 5 s: the place moves up as soon as the sweep closes the other chat.
+    JsonObject moved = again.await(f -> "queued".equals(f.getString("type")) && f.getLong("position") == 1L,
+        Duration.ofSeconds(20));
+    assertEquals(120L, moved.getLong("estimatedWaitSeconds"));
+    var rows = app.pool().query("SELECT status, outcome, visitor_left_at IS NULL AS present FROM conversation "
+        + "WHERE help_point = 'veilig_thuis' ORDER BY queued_at").execute()
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    List<String> states = new ArrayList<>();
+    rows.forEach(r -> states.add(r.getString("status") + "/" + r.getString("outcome") + "/" + r.getBoolean("present")));
+    assertEquals(List.of("closed/abandoned/false", "queued/null/true"), states);
+    again.close();
   }
 
   static void sleep(long ms) {
