@@ -28,6 +28,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("Visitor gateway limits: origins, frame size, flooding and security headers")
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class GatewayLimitsIT {
 
   @TempDir
@@ -35,12 +36,17 @@ class GatewayLimitsIT {
   static RunningApp app;
   static Vertx client;
   static HttpClient http;
+  static WsProbe idle;
+  static long idleSince;
 
   @BeforeAll
   static void setUp() throws Exception {
     app = TestApp.start(dataDir);
     client = Vertx.vertx();
     http = client.createHttpClient();
+    // Opened now and never greeted: checked by the last test, once the other tests have used up the wait.
+    idle = WsProbe.connect(client, app.visitorPort(), "/ws", "http://127.0.0.1:" + app.visitorPort(), null);
+    idleSince = System.nanoTime();
   }
 
   @AfterAll
@@ -272,5 +278,17 @@ class GatewayLimitsIT {
     assertSecurityHeaders("OPTIONS /api/config (" + options.status() + ")", options);
     Buffer ignored = Buffer.buffer();
     assertNotNull(ignored);
+  }
+
+  @Test
+  @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
+  @DisplayName("a socket that never says hello is closed with 4408 after 15 seconds")
+  void idleUnidentifiedSocketClosed() throws Exception {
+    long deadline = idleSince + Duration.ofSeconds(25).toNanos();
+    while (idle.closeCode == null && System.nanoTime() < deadline) {
+      Thread.sleep(100);
+    }
+    assertEquals((short) 4408, idle.closeCode);
+    assertTrue(System.nanoTime() - idleSince >= Duration.ofSeconds(14).toNanos());
   }
 }
