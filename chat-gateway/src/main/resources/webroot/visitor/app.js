@@ -931,6 +931,15 @@
     renderChrome();
     renderQuestion(true);
     loadConfig();
+    // The phone says the network is gone: the socket is dead even if TCP has not noticed yet. Drop it and queue
+    // what the visitor types until a new socket is up.
+    window.addEventListener('offline', function () {
+      if (S.ws && !S.ended && !S.exiting) { dropSocket(); scheduleReconnect(); }
+    });
+    // Back online (Wi-Fi ↔ 4G): try at once instead of waiting for the backoff timer.
+    window.addEventListener('online', function () {
+      if (!S.ws && S.wantConnection && !S.ended && !S.exiting) { S.retries = 0; connect(); }
+    });
     // Keep-alive, so idle mobile networks and proxies do not silently drop a waiting visitor's socket.
     setInterval(function () { if (S.session) { sendFrame({ type: 'ping' }); } }, 25000);
   }

@@ -168,6 +168,28 @@ class VisitorPageIT {
       assertThat(page.locator("#typing")).isEmpty();
       VisitorBrowser.screenshot(page, "visitor-07-chat");
 
+      // The phone loses its connection while both sides write; nothing typed is lost or doubled.
+      context.setOffline(true);
+      assertThat(page.locator("#net")).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(10_000));
+      page.locator("#message").fill("Ben je er nog?");
+      page.locator("#send").click();
+      assertThat(page.locator("#log li.me").last().locator(".meta")).hasText("wordt verstuurd…");
+      counselor.send(new JsonObject().put("type", "message").put("conversationId", conversationId)
+          .put("clientId", "c-2").put("body", "Ik ben er nog, hoor."));
+      counselor.await(f -> "ack".equals(f.getString("type")) && "c-2".equals(f.getString("clientId")),
+          Duration.ofSeconds(10));
+      VisitorBrowser.screenshot(page, "visitor-07b-offline");
+      context.setOffline(false);
+      assertThat(page.locator("#log li.me").last().locator(".meta")).hasText("verstuurd",
+          new LocatorAssertions.HasTextOptions().setTimeout(20_000));
+      assertThat(page.locator("#log li.them").last()).containsText("Ik ben er nog, hoor.");
+      assertThat(page.locator("#net")).isHidden();
+      JsonObject resent = counselor.await(f -> "message".equals(f.getString("type"))
+          && "visitor".equals(f.getString("from")), Duration.ofSeconds(10));
+      assertEquals("Ben je er nog?", resent.getString("body"));
+      assertEquals(1, page.locator("#log li.them", new Page.LocatorOptions().setHasText("Ik ben er nog, hoor.")).count());
+      assertEquals(1, page.locator("#log li.me", new Page.LocatorOptions().setHasText("Ben je er nog?")).count());
+
       // The visitor continues on another device with the written-down code; the first device is let go.
       try (BrowserContext other = browser.phone()) {
         Page second = other.newPage();
@@ -177,8 +199,8 @@ class VisitorPageIT {
         second.locator("#resume-code").fill(code.toLowerCase().replace(" ", "-"));
         second.locator("#resume-code").press("Enter");
         screen(second, "chat");
-        assertThat(second.locator("#log li.them")).containsText("Fijn dat je er bent. Ik luister.");
-        assertThat(second.locator("#log li.me")).containsText("Hallo, ik wil iets vertellen.");
+        assertThat(second.locator("#log li.them").first()).containsText("Fijn dat je er bent. Ik luister.");
+        assertThat(second.locator("#log li.me").first()).containsText("Hallo, ik wil iets vertellen.");
         assertThat(second.locator("#status")).containsText("Je praat nu met");
         VisitorBrowser.screenshot(second, "visitor-08-resumed-by-code");
         screen(page, "ended");
