@@ -590,7 +590,12 @@
 
   function appendMessage(m) {
     S.messages.push(m);
-    if (S.screen === 'chat') { $('log').appendChild(messageNode(m)); }
+    if (S.screen === 'chat') {
+      var node = messageNode(m);
+      $('log').appendChild(node);
+      // Keep the newest message in view above the composer, without stealing focus from the text box.
+      node.scrollIntoView({ block: 'nearest' });
+    }
   }
 
   function submitMessage() {
