@@ -210,6 +210,14 @@ class VisitorPageIT {
         JsonObject again = counselor.await(f -> "message".equals(f.getString("type"))
             && "visitor".equals(f.getString("from")), Duration.ofSeconds(10));
         assertEquals("Ik ben er weer.", again.getString("body"));
+
+        // Ending the chat normally asks once, then records "visitor left" (not "in a hurry").
+        second.locator("#stop").click();
+        second.locator("#stop-yes").click();
+        screen(second, "ended");
+        JsonObject closed = counselor.await(f -> "closed".equals(f.getString("type")), Duration.ofSeconds(10));
+        assertEquals("visitor_left", closed.getString("outcome"));
+        VisitorBrowser.screenshot(second, "visitor-08b-ended");
       }
       counselor.close();
     }
