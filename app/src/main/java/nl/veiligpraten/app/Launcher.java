@@ -15,6 +15,7 @@ import java.util.Map;
 import nl.veiligpraten.console.ConsoleSettings;
 import nl.veiligpraten.console.ConsoleVerticle;
 import nl.veiligpraten.gateway.GatewaySettings;
+import nl.veiligpraten.gateway.QueueSweep;
 import nl.veiligpraten.gateway.EngineIntakeRouting;
 import nl.veiligpraten.gateway.VisitorVerticle;
 import nl.veiligpraten.infra.audit.DatabaseRoles;
@@ -125,7 +126,7 @@ public final class Launcher {
       ConversationRepository conversations = app.transcripts.conversations();
       long grace = settings.queueGraceSeconds();
       // Every node runs the sweep; each expired row is closed by exactly one UPDATE, so this is safe in a cluster.
-      app.sweepTimer = vertx.setPeriodic(5_000, t -> conversations.abandonExpired(grace)
+      app.sweepTimer = vertx.setPeriodic(5_000, t -> QueueSweep.run(vertx, conversations, grace)
           .onFailure(e -> LOG.warn("queue sweep failed: {}", e.getClass().getName())));
       startRetention(vertx, app);
       NodeWiring.attach(app);

@@ -29,7 +29,7 @@ public final class VisitorFrameDecoder {
     }
     return switch (t) {
       case "hello" -> hello(json);
-      case "answers" -> new VisitorFrame.Answers(object(json, "answers", true));
+      case "answers" -> new VisitorFrame.Answers(object(json, "answers", true), id(json, "after", false));
       case "choose" -> new VisitorFrame.Choose(id(json, "helpPoint", true), object(json, "answers", false));
       case "message" -> message(json);
       case "typing" -> new VisitorFrame.Typing();
