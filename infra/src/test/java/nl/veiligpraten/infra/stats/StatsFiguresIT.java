@@ -422,6 +422,26 @@ class StatsFiguresIT {
     }
 
     @Test
+    @DisplayName("the stored overview of a finished month equals the live one and the raw events")
+    void monthOverview() throws Exception {
+        List<StatsRepository.OverviewRow> live = await(repo.monthOverviewLive(MONTH));
+        List<StatsRepository.OverviewRow> stored = await(repo.monthOverview(MONTH,
+            StatsRepository.startOf(MONTH.plusMonths(2)).toInstant()));
+        assertEquals(live, stored);
+        for (StatsRepository.OverviewRow row : stored) {
+            List<Case> group = queuedIn(null).stream().filter(c -> c.hp.equals(row.helpPoint())
+                && c.prio == row.priority()).toList();
+            assertEquals(group.size(), row.inflow(), row.toString());
+            assertEquals(group.stream().filter(c -> c.abandoned).count(), row.abandoned(), row.toString());
+            List<Double> waits = group.stream().filter(c -> c.firstReply != null)
+                .map(c -> java.time.Duration.between(c.queued, c.firstReply).toNanos() / 1e9).sorted().toList();
+            assertEquals(waits.size(), row.replied());
+            assertEquals(waits.get((int) Math.ceil(0.9 * waits.size()) - 1), row.p90(), 1e-3);
+        }
+        assertEquals(queuedIn(null).size(), stored.stream().mapToLong(StatsRepository.OverviewRow::inflow).sum());
+    }
+
+    @Test
     @DisplayName("a chain role sees monthly help-point tables where shown cells are true and nothing small derives")
     void chainRoleIsProtected() throws Exception {
         Viewer ministry = new Viewer("chain_viewer", null);
