@@ -584,6 +584,44 @@ class StatsFiguresIT {
         }
     }
 
+    @Test
+    @DisplayName("delete on request (shred) records 'deleted' after 'closed' and unlinks the case from the chat")
+    void shredUnlinks() throws Exception {
+        DbSettings s = db.settings();
+        UUID id = UUID.randomUUID();
+        try (Connection c = DriverManager.getConnection(s.jdbcUrl(), s.user(), s.password());
+             Statement st = c.createStatement()) {
+            st.execute("INSERT INTO organisation (id, name) VALUES ('sense', 'Sense') ON CONFLICT DO NOTHING");
+            st.execute("INSERT INTO conversation (id, resume_hash, status) VALUES ('" + id + "', '\\x02', 'intake')");
+            st.execute("UPDATE conversation SET status = 'queued', org_id = 'sense', help_point = 'sense', "
+                + "priority = 3, queued_at = now(), intake = '{\"answers\": {\"Q1\": \"bystander\"}}' WHERE id = '"
+                + id + "'");
+            UUID ref;
+            try (ResultSet rs = st.executeQuery("SELECT case_ref FROM stat_case_link WHERE conversation_id = '" + id
+                + "'")) {
+                assertTrue(rs.next());
+                ref = (UUID) rs.getObject(1);
+            }
+            // The privacy module's delete on request: close, mark, replace the resume hash, in one statement.
+            st.execute("UPDATE conversation SET status = 'closed', outcome = 'deleted_by_visitor', closed_at = now(), "
+                + "shredded_at = now(), shred_reason = 'visitor_request', resume_hash = '\\x03' WHERE id = '" + id
+                + "'");
+            List<String> kinds = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery("SELECT kind FROM stat_event WHERE case_ref = '" + ref
+                + "' ORDER BY id")) {
+                while (rs.next()) {
+                    kinds.add(rs.getString(1));
+                }
+            }
+            assertEquals(List.of("started", "queued", "closed", "abandoned", "deleted"), kinds);
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM stat_case_link WHERE conversation_id = '" + id
+                + "'")) {
+                rs.next();
+                assertEquals(0, rs.getInt(1), "unlinked although the conversation row stays");
+            }
+        }
+    }
+
     static boolean assertThrowsSql(Statement st, String sql) {
         try {
             st.execute(sql);
