@@ -512,6 +512,9 @@ public final class BenchMain {
     volatileRunning = false;
     waitFor(() -> chats.counselors.stream().allMatch(c -> c.unackedCount() == 0),
         intOption("drain-seconds", 60) * 1000L);
+    // Wait until the visitors have received what was acknowledged, so the next phase starts on a quiet server.
+    long expected = atVisitorsBefore + acked.get();
+    waitFor(() -> chats.counselorMessagesAtVisitors.get() >= expected, intOption("drain-seconds", 60) * 1000L);
     Thread.sleep(1_000);
     long counted = inWindow.get();
     double rate = counted / elapsed;
