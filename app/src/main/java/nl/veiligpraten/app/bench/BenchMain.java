@@ -167,6 +167,7 @@ public final class BenchMain {
       gw.low = latency("gateway", gatewayChats, intOption("low-rate", 250), "l");
       base.high = latency("relay", relayChats, intOption("rate", 1000), "m");
       gw.high = latency("gateway", gatewayChats, intOption("rate", 1000), "m");
+      saturation("gateway (JFR profile)", gw, gateway.pid(), pgPid, gatewayChats, pool, false, true);
       gw.persistLatency = persistFigures(gc);
       say("gateway: server-side persist timer over the whole run: " + gw.persistLatency);
       relayChats.close();
@@ -461,6 +462,11 @@ public final class BenchMain {
 
   private void saturation(String name, Result r, long pid, long pgPid, Chats chats, Pool pool, boolean noDelay)
       throws Exception {
+    saturation(name, r, pid, pgPid, chats, pool, noDelay, false);
+  }
+
+  private void saturation(String name, Result r, long pid, long pgPid, Chats chats, Pool pool, boolean noDelay,
+                          boolean profileOnly) throws Exception {
     int seconds = intOption("saturation-seconds", 10);
     int window = intOption("window", 4);
     say(name + ": saturation, window " + window + " per chat, " + seconds + " s measured after 2 s warm-up");
@@ -469,7 +475,7 @@ public final class BenchMain {
     AtomicLong inWindow = new AtomicLong();
     volatileRunning = true;
     long atVisitorsBefore = chats.counselorMessagesAtVisitors.get();
-    String prefix = "s" + (noDelay ? "b" : "a");
+    String prefix = "s" + (profileOnly ? "p" : noDelay ? "b" : "a");
     java.util.concurrent.atomic.AtomicBoolean counting = new java.util.concurrent.atomic.AtomicBoolean();
     for (int i = 0; i < chats.counselors.size(); i++) {
       CounselorClient c = chats.counselors.get(i);
@@ -497,7 +503,7 @@ public final class BenchMain {
     }
     Thread.sleep(2_000);
     Path jfr = work.resolve(name.replaceAll("[^a-z]", "") + ".jfr");
-    if (pool != null && !noDelay) {
+    if (profileOnly) {
       jcmd(pid, "JFR.start name=bench settings=default duration=" + seconds + "s filename=" + jfr);
     }
     long cpu0 = NodeProcess.cpuMillis(pid);
@@ -531,9 +537,12 @@ public final class BenchMain {
       lost = Math.max(0, acked.get() - (chats.counselorMessagesAtVisitors.get() - atVisitorsBefore));
     }
     long unacked = chats.counselors.stream().mapToLong(CounselorClient::unackedCount).sum();
-    if (pool != null && !noDelay) {
+    if (profileOnly) {
+      // A profiled window is not a measurement: JFR itself costs the starved process a lot of CPU.
       Thread.sleep(1_500);
       r.profile = hotFrames(jfr);
+      say(name + ": profile window only, figures above not reported");
+      return;
     }
     if (noDelay) {
       r.saturationRateNoDelay = rate;
@@ -618,7 +627,8 @@ public final class BenchMain {
             + "messages written while the visitor was connected; messages written during a drop wait for the "
             + "reconnect and are shown in the \"incl.\" row.\n\n");
     s.append("## Where the gateway spends its CPU at saturation\n\nJFR execution samples of the gateway process "
-        + "during the saturation window (top frames; `app` = first frame in our own code):\n\n```\n")
+        + "during an extra saturation window after all measurements (its figures are not used: the recording itself "
+        + "slows the gateway down on this box) (top frames; `app` = first frame in our own code):\n\n```\n")
         .append(g.profile).append("```\n\n");
     s.append("## Log of this run\n\n```\n");
     log.forEach(l -> s.append(l).append('\n'));
