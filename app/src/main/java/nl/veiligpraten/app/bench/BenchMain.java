@@ -443,7 +443,8 @@ public final class BenchMain {
     if (intended >= end) {
       return;
     }
-    long delayMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(intended - System.nanoTime()));
+    // Rounded up: a timer must never fire before the intended send time.
+    long delayMs = Math.max(1, (intended - System.nanoTime() + 999_999) / 1_000_000);
     vertx.setTimer(delayMs, t -> v.run(() -> {
       // Typing burst before about a third of the messages.
       if (ThreadLocalRandom.current().nextInt(3) == 0) {
