@@ -48,6 +48,8 @@ final class VisitorConnection {
   private boolean closed;
   private MessageConsumer<JsonObject> consumer;
   private long helloTimer;
+  /** Referral consent handling (counselor console issue); set by the verticle. */
+  ReferralGateway referrals;
 
   VisitorConnection(Vertx vertx, ServerWebSocket socket, GatewaySettings settings, TranscriptService<?> transcripts,
                     IntakeRouting intake) {
@@ -123,6 +125,8 @@ final class VisitorConnection {
     } else if (frame instanceof VisitorFrame.Read r) {
       notifyConversation(new JsonObject().put("kind", "read").put("from", "visitor")
           .put("seq", Math.min(r.seq(), delivered)));
+    } else if (frame instanceof VisitorFrame.Consent c && referrals != null) {
+      referrals.consent(conversationId, c, this::send);
     } else if (frame instanceof VisitorFrame.Bye b) {
       onBye(b);
     } else {
@@ -187,6 +191,9 @@ final class VisitorConnection {
     send(welcome);
     if ("assigned".equals(status)) {
       send(new JsonObject().put("type", "assigned").put("counselor", conversation.counselorName()));
+    }
+    if (referrals != null && "assigned".equals(status)) {
+      referrals.resendOpen(conversationId, this::send);
     }
     consumer.completion().onSuccess(v -> {
       if ("queued".equals(status)) {
@@ -277,6 +284,15 @@ final class VisitorConnection {
         }
       }
       case "counselor_left" -> send(new JsonObject().put("type", "counselor-left"));
+      case "referral" -> {
+        if (referrals != null && "offered".equals(note.getString("state"))) {
+          referrals.offered(conversationId, note.getString("referralId"), this::send);
+        }
+      }
+      case "referred", "requeued" -> {
+        status = "queued";
+        sendQueued();
+      }
       case "closed" -> {
         status = "closed";
         if (!"visitor".equals(note.getString("by"))) {

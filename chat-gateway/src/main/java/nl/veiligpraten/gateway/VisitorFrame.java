@@ -35,6 +35,10 @@ public sealed interface VisitorFrame {
   record Bye(boolean hurry) implements VisitorFrame {
   }
 
+  /** Answer to a referral consent question (see ReferralGateway). */
+  record Consent(String referralId, boolean accept) implements VisitorFrame {
+  }
+
   /** Keep-alive. */
   record Ping() implements VisitorFrame {
   }

@@ -1,0 +1,64 @@
+package nl.veiligpraten.console;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import nl.veiligpraten.routing.Priority;
+import nl.veiligpraten.routing.config.HelpPoint;
+import nl.veiligpraten.routing.config.RoutingConfig;
+
+/**
+ * What the console needs from help-points.yaml: which organisation staffs each queue, its display name, and the
+ * target first-response time per priority (supervisor alerts). Read once at start-up.
+ */
+public final class HelpPointDirectory {
+
+  /** One help point with a counselor queue. */
+  public record Info(String id, String orgId, String name, Map<Integer, Integer> targetSeconds) {
+  }
+
+  private final Map<String, Info> queues;
+  private final String consentNl;
+  private final String consentEn;
+
+  public HelpPointDirectory(Map<String, Info> queues, String consentNl, String consentEn) {
+    this.queues = Map.copyOf(queues);
+    this.consentNl = consentNl;
+    this.consentEn = consentEn;
+  }
+
+  public static HelpPointDirectory from(RoutingConfig config) {
+    Map<String, Info> out = new LinkedHashMap<>();
+    for (HelpPoint h : config.helpPoints().byId().values()) {
+      if (h.kind() != HelpPoint.Kind.QUEUE) {
+        continue;
+      }
+      Map<Integer, Integer> targets = new LinkedHashMap<>();
+      for (Map.Entry<Priority, Integer> e : h.targetFirstResponseSeconds().entrySet()) {
+        targets.put(e.getKey().ordinal(), e.getValue());
+      }
+      out.put(h.id(), new Info(h.id(), h.staffedBy() == null ? h.id() : h.staffedBy(), h.name(), targets));
+    }
+    var consent = config.questionnaire().consent();
+    return new HelpPointDirectory(out, consent.nl(), consent.en());
+  }
+
+  public Map<String, Info> queues() {
+    return queues;
+  }
+
+  public Optional<Info> queue(String helpPointId) {
+    return Optional.ofNullable(helpPointId == null ? null : queues.get(helpPointId));
+  }
+
+  /** Target first response in seconds for a priority at a help point; empty when none is configured. */
+  public Optional<Integer> target(String helpPointId, int priority) {
+    return queue(helpPointId).map(i -> i.targetSeconds().get(priority));
+  }
+
+  /** The consent question with the receiving organisation's name filled in (Dutch, English). */
+  public String[] consentQuestion(String organisationName) {
+    return new String[] {consentNl.replace("{organisation}", organisationName),
+        consentEn.replace("{organisation}", organisationName)};
+  }
+}
