@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import nl.veiligpraten.infra.assignment.AssignmentRepository;
 import nl.veiligpraten.infra.assignment.IntakeSkills;
 import nl.veiligpraten.infra.assignment.QueueItem;
 import nl.veiligpraten.infra.bus.Addresses;
@@ -270,9 +271,15 @@ final class ConsoleApi {
       refuse(ctx, 403, "forbidden", "Alleen voor leidinggevenden. / Supervisors only.");
       return;
     }
-    Future.all(services.assignments().queue(s.orgId(), 500), staff.staffOf(s.orgId())).onSuccess(all -> {
+    Future.all(services.assignments().queue(s.orgId(), 500), staff.staffOf(s.orgId()),
+        services.assignments().active(s.orgId())).onSuccess(all -> {
       List<QueueItem> items = all.resultAt(0);
       List<StaffRepository.StaffLoad> people = all.resultAt(1);
+      List<AssignmentRepository.ActiveChat> active = all.resultAt(2);
+      JsonArray activeJson = new JsonArray();
+      active.forEach(a -> activeJson.add(new JsonObject().put("conversationId", a.conversationId().toString())
+          .put("helpPoint", a.helpPoint()).put("priority", a.priority()).put("counselorId", a.counselorId())
+          .put("counselor", a.counselorName()).put("seconds", a.secondsSinceAssigned())));
       Map<String, JsonObject> groups = new java.util.LinkedHashMap<>();
       JsonArray alerts = new JsonArray();
       for (QueueItem i : items) {
@@ -292,7 +299,7 @@ final class ConsoleApi {
       JsonArray counselors = new JsonArray();
       people.forEach(p -> counselors.add(staffJson(p)));
       ConsoleVerticle.json(ctx, 200, new JsonObject().put("queues", new JsonArray(new ArrayList<>(groups.values())))
-          .put("alerts", alerts).put("counselors", counselors).put("queue", cards(items)));
+          .put("alerts", alerts).put("counselors", counselors).put("queue", cards(items)).put("active", activeJson));
     }).onFailure(ctx::fail);
   }
 

@@ -68,4 +68,8 @@ final class AssignmentQueries {
       + "AND org_id IS NOT NULL";
 
   static final String ITEM = "SELECT " + ITEM_COLUMNS + ", status, counselor_id FROM conversation WHERE id = $1";
+
+  static final String ACTIVE = "SELECT c.id, c.help_point, c.priority, c.counselor_id, u.display_name, "
+      + "extract(epoch FROM (now() - c.assigned_at))::bigint AS seconds FROM conversation c "
+      + "JOIN staff_user u ON u.id = c.counselor_id WHERE c.org_id = $1 AND c.status = 'assigned' ORDER BY c.assigned_at";
 }

@@ -68,6 +68,24 @@ public final class AssignmentRepository {
   public record ItemState(QueueItem item, String status, Long counselorId) {
   }
 
+  /** Chats of the organisation that have an owner now (supervisor board). */
+  public Future<List<ActiveChat>> active(String orgId) {
+    return pool.preparedQuery(AssignmentQueries.ACTIVE).execute(Tuple.of(orgId)).map(rows -> {
+      List<ActiveChat> out = new ArrayList<>();
+      for (Row r : rows) {
+        Short p = r.getShort("priority");
+        out.add(new ActiveChat(r.getUUID("id"), r.getString("help_point"), p == null ? 3 : p, r.getLong("counselor_id"),
+            r.getString("display_name"), r.getLong("seconds")));
+      }
+      return out;
+    });
+  }
+
+  /** A chat in progress. */
+  public record ActiveChat(UUID conversationId, String helpPoint, int priority, long counselorId, String counselorName,
+                           long secondsSinceAssigned) {
+  }
+
   /** Organisations that have at least one queued chat. */
   public Future<List<String>> organisationsWithQueue() {
     return pool.query(AssignmentQueries.ORGS_WITH_QUEUE).execute().map(rows -> {
