@@ -40,6 +40,7 @@ public final class ConsoleVerticle extends VerticleBase {
   private ConsoleApi api;
   private AutoAssigner assigner;
   private HttpServer server;
+  private Router router;
 
   public ConsoleVerticle(ConsoleSettings settings, Pool pool, TranscriptService<?> transcripts,
                          ConsoleServices services) {
@@ -55,7 +56,7 @@ public final class ConsoleVerticle extends VerticleBase {
     auth = new ConsoleAuth(vertx, staff, settings);
     assigner = new AutoAssigner(vertx, pool, services.assignments(), services.counselorGraceSeconds());
     api = new ConsoleApi(vertx, staff, services, assigner);
-    Router router = Router.router(vertx);
+    router = Router.router(vertx);
     router.route().handler(this::securityHeaders);
     router.get("/health").handler(this::health);
     router.post("/api/login").handler(BodyHandler.create().setBodyLimit(4096)).handler(this::login);
@@ -92,6 +93,23 @@ public final class ConsoleVerticle extends VerticleBase {
           server = s;
           return Database.ping(pool);
         }).compose(v -> assigner.start());
+  }
+
+  /** Every HTTP route as "METHOD path" (the authorization test generates attacks from this table). */
+  public java.util.List<String> routeTable() {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (io.vertx.ext.web.Route r : router.getRoutes()) {
+      if (r.getPath() == null || r.methods() == null) {
+        continue;
+      }
+      r.methods().forEach(m -> out.add(m.name() + " " + r.getPath()));
+    }
+    return out;
+  }
+
+  /** Every console WebSocket frame type. */
+  public static java.util.List<String> frameTypes() {
+    return ConsoleConnection.FRAME_TYPES;
   }
 
   public int actualPort() {
