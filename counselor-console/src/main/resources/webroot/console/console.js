@@ -195,7 +195,9 @@
     chat = { id: f.conversationId, root: node, observer: !!f.observer, seen: new Set(), typingTimer: null, ended: false };
     state.chats.set(f.conversationId, chat);
     node.querySelector('.chat-title').textContent = PRIO[f.priority] + ' · ' + (f.helpPointName || f.helpPoint);
-    node.querySelector('.intake').replaceWith(intakeCard(f));
+    const card = intakeCard(f);
+    card.classList.add('intake');
+    node.querySelector('.intake').replaceWith(card);
     node.classList.toggle('observing', chat.observer);
     node.querySelector('.observer-flag').hidden = !chat.observer;
     node.querySelector('.chat-leave').hidden = !chat.observer;

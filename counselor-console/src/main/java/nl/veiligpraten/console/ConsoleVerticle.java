@@ -60,23 +60,24 @@ public final class ConsoleVerticle extends VerticleBase {
     router.route().handler(this::securityHeaders);
     router.get("/health").handler(this::health);
     router.post("/api/login").handler(BodyHandler.create().setBodyLimit(4096)).handler(this::login);
+    // Bodies are read before the (asynchronous) session check, so the check cannot lose them.
+    router.route("/api/*").handler(BodyHandler.create().setBodyLimit(16 * 1024));
     router.route("/api/*").handler(auth::require);
     router.post("/api/logout").handler(this::logout);
     router.get("/api/me").handler(this::me);
     router.get("/api/queue").handler(api::queue);
     router.post("/api/totp/enrol").handler(api::enrolTotp);
-    router.post("/api/totp/confirm").handler(BodyHandler.create().setBodyLimit(1024)).handler(api::confirmTotp);
+    router.post("/api/totp/confirm").handler(api::confirmTotp);
     router.get("/api/conversations/:id").handler(api::preview);
     router.get("/api/staff").handler(api::colleagues);
     router.get("/api/help-points").handler(api::helpPoints);
     router.get("/api/referrals").handler(api::referrals);
     router.get("/api/canned").handler(api::canned);
-    router.post("/api/canned").handler(BodyHandler.create().setBodyLimit(8192)).handler(api::addCanned);
+    router.post("/api/canned").handler(api::addCanned);
     router.delete("/api/canned/:id").handler(api::deleteCanned);
-    router.post("/api/status").handler(BodyHandler.create().setBodyLimit(1024)).handler(api::status);
+    router.post("/api/status").handler(api::status);
     router.get("/api/board").handler(api::board);
-    router.post("/api/admin/organisations").handler(BodyHandler.create().setBodyLimit(1024))
-        .handler(api::createOrganisation);
+    router.post("/api/admin/organisations").handler(api::createOrganisation);
     // The session check is asynchronous: pause the request so the upgrade can still read it afterwards.
     router.get("/ws").handler(ctx -> {
       ctx.request().pause();
