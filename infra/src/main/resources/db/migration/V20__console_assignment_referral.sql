@@ -29,6 +29,7 @@ CREATE TABLE assignment (
   assigned_at     timestamptz NOT NULL DEFAULT clock_timestamp()
 );
 CREATE INDEX assignment_conversation_idx ON assignment (conversation_id);
+CREATE INDEX assignment_staff_idx ON assignment (staff_id, assigned_at);
 
 CREATE TABLE referral (
   id              uuid PRIMARY KEY,

@@ -295,23 +295,24 @@ final class ConsoleConnection {
       refused("not_yours", "Je hebt dit gesprek niet.", id.toString());
       return;
     }
-    // The note is stored first (sealed, counselor-only) so the receiver sees it when the chat arrives.
-    Future<Long> stored = note.isEmpty() ? Future.succeededFuture(0L)
-        : services.notes().add(id, session.orgId(), "transfer", me(), note);
+    // The note is stored only after the transfer committed (a refused transfer changes nothing), and before the
+    // receiver is told, so it is there when the chat arrives.
     if (toQueue) {
-      stored.compose(v -> services.assignments().transferToQueue(id, me(), session.orgId())).onSuccess(ok -> {
-        if (!ok) {
-          refused("not_yours", "Je hebt dit gesprek niet (meer).", id.toString());
-          return;
-        }
-        release(id, "transferred");
-        vertx.eventBus().publish(Addresses.conversation(id), new JsonObject().put("kind", "requeued"));
-        vertx.eventBus().publish(Addresses.queue(session.orgId()), new JsonObject().put("kind", "requeued"));
-      }).onFailure(this::internal);
+      services.assignments().transferToQueue(id, me(), session.orgId()).compose(ok -> !ok
+          ? Future.succeededFuture(false) : storeNote(id, note).map(true)).onSuccess(ok -> {
+            if (!ok) {
+              refused("not_yours", "Je hebt dit gesprek niet (meer).", id.toString());
+              return;
+            }
+            release(id, "transferred");
+            vertx.eventBus().publish(Addresses.conversation(id), new JsonObject().put("kind", "requeued"));
+            vertx.eventBus().publish(Addresses.queue(session.orgId()), new JsonObject().put("kind", "requeued"));
+          }).onFailure(this::internal);
       return;
     }
     long target = ((Number) to).longValue();
-    stored.compose(v -> services.assignments().transferToCounselor(id, me(), target, session.orgId()))
+    services.assignments().transferToCounselor(id, me(), target, session.orgId())
+        .compose(r -> r.assigned() ? storeNote(id, note).map(r) : Future.succeededFuture(r))
         .onSuccess(r -> {
           switch (r.outcome()) {
             case ASSIGNED -> {
@@ -323,6 +324,11 @@ final class ConsoleConnection {
             default -> refused("not_yours", "Je hebt dit gesprek niet (meer).", id.toString());
           }
         }).onFailure(this::internal);
+  }
+
+  private Future<Void> storeNote(UUID id, String note) {
+    return note.isEmpty() ? Future.succeededFuture()
+        : services.notes().add(id, session.orgId(), "transfer", me(), note).mapEmpty();
   }
 
   /** Proposes a referral to another organisation; the visitor is asked for consent before anything is shared. */

@@ -37,6 +37,10 @@ final class AssignmentQueries {
   static final String LOADS = "SELECT counselor_id, count(*) AS n FROM conversation WHERE status = 'assigned' "
       + "AND counselor_id = ANY($1) GROUP BY counselor_id";
 
+  /** When each counselor last got a chat: ties in load go to whoever waited longest (fair spread). */
+  static final String LAST_ASSIGNED = "SELECT staff_id, max(assigned_at) AS last FROM assignment "
+      + "WHERE staff_id = ANY($1) GROUP BY staff_id";
+
   static final String ASSIGN = "UPDATE conversation SET status = 'assigned', counselor_id = $2, assigned_at = now(), "
       + "queue_head = false WHERE id = $1 AND org_id = $3 AND status = 'queued' RETURNING priority, queued_at";
 

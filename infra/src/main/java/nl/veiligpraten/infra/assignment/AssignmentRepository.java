@@ -123,11 +123,11 @@ public final class AssignmentRepository {
                       if (!c.skills.containsAll(item.requiredSkills())) {
                         continue;
                       }
-                      if (best == null || c.load < best.load) {
+                      if (best == null || better(c, best)) {
                         best = c;
                       }
                       if (!preferred.isEmpty() && c.skills.containsAll(preferred)
-                          && (skilled == null || c.load < skilled.load)) {
+                          && (skilled == null || better(c, skilled))) {
                         skilled = c;
                       }
                     }
@@ -263,9 +263,25 @@ public final class AssignmentRepository {
     });
   }
 
+  /** Least loaded first; on equal load, whoever got a chat least recently (never = first). */
+  private static boolean better(Candidate c, Candidate than) {
+    if (c.load != than.load) {
+      return c.load < than.load;
+    }
+    if (c.lastAssigned == null || than.lastAssigned == null) {
+      return c.lastAssigned == null && than.lastAssigned != null;
+    }
+    return c.lastAssigned.isBefore(than.lastAssigned);
+  }
+
   /** Fills in loads (counted after the rows were locked) and returns those with free capacity. */
   private Future<List<Candidate>> withLoads(SqlConnection conn, List<Candidate> staff) {
-    return loads(conn, staff).map(v -> {
+    Long[] ids = staff.stream().map(c -> c.id).toArray(Long[]::new);
+    return loads(conn, staff).compose(v -> conn.preparedQuery(AssignmentQueries.LAST_ASSIGNED)
+        .execute(Tuple.tuple().addArrayOfLong(ids))).map(rows -> {
+      Map<Long, OffsetDateTime> last = new HashMap<>();
+      rows.forEach(r -> last.put(r.getLong("staff_id"), r.getOffsetDateTime("last")));
+      staff.forEach(c -> c.lastAssigned = last.get(c.id));
       List<Candidate> free = new ArrayList<>();
       for (Candidate c : staff) {
         if (c.load < c.capacity) {
@@ -316,5 +332,6 @@ public final class AssignmentRepository {
     List<String> skills;
     String name;
     int load;
+    OffsetDateTime lastAssigned;
   }
 }
