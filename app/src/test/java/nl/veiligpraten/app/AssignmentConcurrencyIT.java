@@ -76,9 +76,7 @@ class AssignmentConcurrencyIT {
 
     void onFrame(JsonObject f) {
       String type = f.getString("type");
-      if ("hello".equals(type)) {
-        socket.writeTextMessage(new JsonObject().put("type", "status").put("status", "available").encode());
-      } else if ("assigned".equals(type) && !f.getBoolean("observer", false)) {
+      if ("assigned".equals(type) && !f.getBoolean("observer", false)) {
         UUID id = UUID.fromString(f.getString("conversationId"));
         if (got.add(id)) {
           maxHeld.accumulateAndGet(held.incrementAndGet(), Math::max);
@@ -120,8 +118,12 @@ class AssignmentConcurrencyIT {
         Bot bot = new Bot(e.getKey(), staff.id());
         bot.socket = await(client.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
             .setPort(app.consolePort()).setURI("/ws").addHeader("Origin", ConsoleFixtures.origin(app))
-            .addHeader("Cookie", login.cookie())));
-        bot.socket.textMessageHandler(text -> bot.onFrame(new JsonObject(text)));
+            .addHeader("Cookie", login.cookie())).map(ws -> {
+              bot.socket = ws;
+              ws.textMessageHandler(text -> bot.onFrame(new JsonObject(text)));
+              return ws;
+            }));
+        bot.socket.writeTextMessage(new JsonObject().put("type", "status").put("status", "available").encode());
         bots.add(bot);
       }
     }
