@@ -160,7 +160,8 @@ final class ConsoleApi {
     StaffSession s = ctx.get(StaffSession.KEY);
     JsonArray out = new JsonArray();
     for (HelpPointDirectory.Info i : services.helpPoints().queues().values()) {
-      out.add(new JsonObject().put("id", i.id()).put("name", i.name()).put("own", i.orgId().equals(s.orgId())));
+      out.add(new JsonObject().put("id", i.id()).put("name", i.name()).put("own", i.orgId().equals(s.orgId()))
+          .put("openNow", services.helpPoints().openNow(i.id())));
     }
     ConsoleVerticle.json(ctx, 200, new JsonObject().put("helpPoints", out));
   }
@@ -298,7 +299,11 @@ final class ConsoleApi {
       }
       JsonArray counselors = new JsonArray();
       people.forEach(p -> counselors.add(staffJson(p)));
-      ConsoleVerticle.json(ctx, 200, new JsonObject().put("queues", new JsonArray(new ArrayList<>(groups.values())))
+      JsonObject hours = new JsonObject();
+      services.helpPoints().queues().values().stream().filter(i -> i.orgId().equals(s.orgId()))
+          .forEach(i -> hours.put(i.id(), services.helpPoints().openNow(i.id())));
+      ConsoleVerticle.json(ctx, 200, new JsonObject().put("openNow", hours)
+          .put("queues", new JsonArray(new ArrayList<>(groups.values())))
           .put("alerts", alerts).put("counselors", counselors).put("queue", cards(items)).put("active", activeJson));
     }).onFailure(ctx::fail);
   }

@@ -345,6 +345,10 @@ final class ConsoleConnection {
       refused("not_yours", "Je hebt dit gesprek niet.", id.toString());
       return;
     }
+    if (!services.helpPoints().openNow(helpPoint)) {
+      refused("closed_now", "Deze organisatie is nu gesloten; geef de bezoeker de contactgegevens.", id.toString());
+      return;
+    }
     services.referrals().offer(id, session.orgId(), target.get().orgId(), helpPoint, me()).onSuccess(r -> {
       if (r.isEmpty()) {
         refused("not_possible", "Doorverwijzen kan nu niet (niet jouw gesprek, of er staat al een vraag open).",

@@ -1,10 +1,15 @@
 package nl.veiligpraten.console;
 
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import nl.veiligpraten.routing.Priority;
 import nl.veiligpraten.routing.config.HelpPoint;
+import nl.veiligpraten.routing.config.OpeningHours;
 import nl.veiligpraten.routing.config.RoutingConfig;
 
 /**
@@ -14,8 +19,12 @@ import nl.veiligpraten.routing.config.RoutingConfig;
 public final class HelpPointDirectory {
 
   /** One help point with a counselor queue. */
-  public record Info(String id, String orgId, String name, Map<Integer, Integer> targetSeconds) {
+  public record Info(String id, String orgId, String name, Map<Integer, Integer> targetSeconds,
+                     OpeningHours openingHours) {
   }
+
+  /** Opening hours in the help points' time zone. */
+  static final ZoneId ZONE = ZoneId.of("Europe/Amsterdam");
 
   private final Map<String, Info> queues;
   private final String consentNl;
@@ -37,7 +46,8 @@ public final class HelpPointDirectory {
       for (Map.Entry<Priority, Integer> e : h.targetFirstResponseSeconds().entrySet()) {
         targets.put(e.getKey().ordinal(), e.getValue());
       }
-      out.put(h.id(), new Info(h.id(), h.staffedBy() == null ? h.id() : h.staffedBy(), h.name(), targets));
+      out.put(h.id(), new Info(h.id(), h.staffedBy() == null ? h.id() : h.staffedBy(), h.name(), targets,
+          h.openingHours()));
     }
     var consent = config.questionnaire().consent();
     return new HelpPointDirectory(out, consent.nl(), consent.en());
@@ -49,6 +59,29 @@ public final class HelpPointDirectory {
 
   public Optional<Info> queue(String helpPointId) {
     return Optional.ofNullable(helpPointId == null ? null : queues.get(helpPointId));
+  }
+
+  /** Whether the help point is open at the given moment (no configured hours = always open). */
+  public boolean openAt(String helpPointId, ZonedDateTime when) {
+    Optional<Info> info = queue(helpPointId);
+    if (info.isEmpty() || info.get().openingHours() == null || info.get().openingHours().alwaysOpen()) {
+      return info.isPresent();
+    }
+    ZonedDateTime local = when.withZoneSameInstant(ZONE);
+    LocalTime t = local.toLocalTime();
+    for (String range : info.get().openingHours().days().getOrDefault(local.getDayOfWeek(), List.of())) {
+      String[] parts = range.split("-");
+      LocalTime from = LocalTime.parse(parts[0]);
+      boolean untilMidnight = "24:00".equals(parts[1]);
+      if (!t.isBefore(from) && (untilMidnight || t.isBefore(LocalTime.parse(parts[1])))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  public boolean openNow(String helpPointId) {
+    return openAt(helpPointId, ZonedDateTime.now(ZONE));
   }
 
   /** Target first response in seconds for a priority at a help point; empty when none is configured. */
