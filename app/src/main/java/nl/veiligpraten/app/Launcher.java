@@ -17,6 +17,9 @@ import nl.veiligpraten.console.ConsoleVerticle;
 import nl.veiligpraten.gateway.GatewaySettings;
 import nl.veiligpraten.gateway.EngineIntakeRouting;
 import nl.veiligpraten.gateway.VisitorVerticle;
+import nl.veiligpraten.infra.cluster.ClusterHealth;
+import nl.veiligpraten.infra.cluster.ClusterSettings;
+import nl.veiligpraten.infra.cluster.HazelcastSetup;
 import nl.veiligpraten.infra.conversation.BouncyCastleConversationCrypto;
 import nl.veiligpraten.infra.conversation.ConversationRepository;
 import nl.veiligpraten.infra.conversation.TranscriptService;
@@ -44,8 +47,18 @@ public final class Launcher {
 
   /** Starts everything; the returned handle stops it again. */
   public static Future<RunningApp> start(AppSettings settings) {
-    Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
-    return startOn(vertx, settings);
+    return start(settings, ClusterSettings.disabled());
+  }
+
+  /** Starts one node; with {@code cluster.enabled()} Vert.x joins the Hazelcast cluster first. */
+  public static Future<RunningApp> start(AppSettings settings, ClusterSettings cluster) {
+    VertxOptions options = new VertxOptions().setPreferNativeTransport(false);
+    if (!cluster.enabled()) {
+      Vertx vertx = Vertx.vertx(options);
+      ClusterHealth.register(vertx, new ClusterHealth(false, 1, () -> 1));
+      return startOn(vertx, settings);
+    }
+    return HazelcastSetup.start(options, cluster).compose(vertx -> startOn(vertx, settings));
   }
 
   static Future<RunningApp> startOn(Vertx vertx, AppSettings settings) {
@@ -103,6 +116,7 @@ public final class Launcher {
       // Every node runs the sweep; each expired row is closed by exactly one UPDATE, so this is safe in a cluster.
       app.sweepTimer = vertx.setPeriodic(5_000, t -> conversations.abandonExpired(grace)
           .onFailure(e -> LOG.warn("queue sweep failed: {}", e.getClass().getName())));
+      NodeWiring.attach(app);
       return app.build();
     }).recover(e -> {
       LOG.error("start-up failed: {}", e.getMessage());

@@ -1,5 +1,6 @@
 package nl.veiligpraten.app;
 
+import nl.veiligpraten.infra.cluster.ClusterSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,8 +19,13 @@ public final class Main {
     }
     String[] serveArgs = args.length > 0 && "serve".equals(args[0])
         ? java.util.Arrays.copyOfRange(args, 1, args.length) : args;
+    boolean clusterFlag = java.util.Arrays.asList(serveArgs).contains(ClusterSettings.FLAG);
+    serveArgs = java.util.Arrays.stream(serveArgs).filter(a -> !ClusterSettings.FLAG.equals(a))
+        .toArray(String[]::new);
     AppSettings settings;
+    ClusterSettings cluster;
     try {
+      cluster = ClusterSettings.from(System.getenv(), clusterFlag);
       settings = AppSettings.from(System.getenv(), serveArgs);
     } catch (IllegalArgumentException e) {
       System.err.println("Configuration error: " + e.getMessage());
@@ -28,7 +34,7 @@ public final class Main {
     }
     RunningApp app;
     try {
-      app = Launcher.start(settings).toCompletionStage().toCompletableFuture().get();
+      app = Launcher.start(settings, cluster).toCompletionStage().toCompletableFuture().get();
     } catch (Exception e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
       System.err.println("Veilig Praten could not start: " + cause.getMessage());
@@ -44,6 +50,10 @@ public final class Main {
     if (!app.demoLogins().isEmpty()) {
       banner.append("  Demo counselor logins (development only):\n");
       app.demoLogins().forEach(line -> banner.append(line).append('\n'));
+    }
+    if (cluster.enabled()) {
+      banner.append("  Cluster:         ").append(cluster.clusterName()).append(", Hazelcast ").append(cluster.host())
+          .append(':').append(cluster.hazelcastPort()).append(", quorum ").append(cluster.quorum()).append('\n');
     }
     banner.append("  Stop with Ctrl+C.\n");
     System.out.println(banner);

@@ -95,9 +95,15 @@ public final class RunningApp {
 
   /** Graceful stop: tell clients to reconnect elsewhere, close listeners, Vert.x, then the embedded database. */
   public Future<Void> stop() {
+    // Readiness turns false first so load balancers stop sending new visitors while we drain.
+    nl.veiligpraten.infra.cluster.ClusterHealth.of(vertx).markDraining();
     vertx.cancelTimer(sweepTimer);
     return Future.join(visitor.drain(), console.drain())
-        .transform(ar -> vertx.close())
+        .transform(ar -> NodeWiring.awaitWritesFinished(vertx, 5_000))
+        .transform(ar -> {
+          NodeWiring.detach(vertx);
+          return vertx.close();
+        })
         .transform(ar -> {
           if (embedded != null) {
             embedded.close();

@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import nl.veiligpraten.infra.conversation.TranscriptService;
 import nl.veiligpraten.infra.db.Database;
+import nl.veiligpraten.infra.metrics.NodeEndpoints;
 import nl.veiligpraten.infra.web.SecurityHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,6 +47,7 @@ public final class VisitorVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     router.route().handler(this::securityHeaders);
     router.get("/health").handler(this::health);
+    router.getWithRegex("/health/(live|ready)").handler(ctx -> NodeEndpoints.handle(vertx, pool, ctx.request()));
     router.get("/ws").handler(this::upgrade);
     router.post("/api/routing/explain").handler(BodyHandler.create().setBodyLimit(16 * 1024)).handler(this::explain);
     router.get("/api/config").handler(this::publicConfig);
@@ -128,6 +130,11 @@ public final class VisitorVerticle extends VerticleBase {
   static void json(RoutingContext ctx, int status, JsonObject body) {
     ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8")
         .end(body.encode());
+  }
+
+  /** Open visitor sockets (metrics gauge). */
+  public int connectionCount() {
+    return connections.size();
   }
 
   /** Stops accepting and closes every visitor socket with "going away" so pages reconnect elsewhere. */

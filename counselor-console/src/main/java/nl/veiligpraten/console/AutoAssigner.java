@@ -64,7 +64,8 @@ final class AutoAssigner {
 
   /** Assigns chats of the organisation until nothing more can be assigned; coalesces concurrent triggers. */
   void run(String orgId) {
-    if (orgId == null) {
+    // A node without cluster quorum hands out no chats (same rule as a manual take).
+    if (orgId == null || !nl.veiligpraten.infra.cluster.ClusterHealth.of(vertx).acceptsAssignments()) {
       return;
     }
     if (!running.add(orgId)) {
@@ -98,6 +99,9 @@ final class AutoAssigner {
   }
 
   private void requeue() {
+    if (!nl.veiligpraten.infra.cluster.ClusterHealth.of(vertx).acceptsAssignments()) {
+      return;
+    }
     assignments.requeueAbandoned(graceSeconds).onSuccess(list -> list.forEach(q -> {
       LOG.info("chat returned to the queue after its counselor's console was gone for {} s", graceSeconds);
       vertx.eventBus().publish(Addresses.conversation(q.conversationId()), new JsonObject().put("kind", "requeued"));

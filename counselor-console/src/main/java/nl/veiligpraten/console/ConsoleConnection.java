@@ -130,6 +130,10 @@ final class ConsoleConnection {
 
   private void take(JsonObject frame) {
     Object id = frame.getValue("conversationId");
+    if (!nl.veiligpraten.infra.cluster.ClusterHealth.of(vertx).acceptsAssignments()) {
+      error("no_quorum", "Deze server neemt nu geen nieuwe gesprekken aan; probeer het zo opnieuw.", null);
+      return;
+    }
     Future<AssignmentRepository.Result> taken = id == null
         ? services.assignments().pickNext(me(), session.orgId())
         : services.assignments().pick(uuid(frame), me(), session.orgId());

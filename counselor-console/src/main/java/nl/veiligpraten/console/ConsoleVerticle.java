@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import nl.veiligpraten.infra.bus.Addresses;
 import nl.veiligpraten.infra.conversation.TranscriptService;
 import nl.veiligpraten.infra.db.Database;
+import nl.veiligpraten.infra.metrics.NodeEndpoints;
 import nl.veiligpraten.infra.staff.StaffRepository;
 import nl.veiligpraten.infra.web.SecurityHeaders;
 import org.slf4j.Logger;
@@ -59,6 +60,7 @@ public final class ConsoleVerticle extends VerticleBase {
     router = Router.router(vertx);
     router.route().handler(this::securityHeaders);
     router.get("/health").handler(this::health);
+    router.getWithRegex("/health/(live|ready)|/metrics").handler(ctx -> NodeEndpoints.handle(vertx, pool, ctx.request()));
     router.post("/api/login").handler(BodyHandler.create().setBodyLimit(4096)).handler(this::login);
     // Bodies are read before the (asynchronous) session check, so the check cannot lose them.
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(16 * 1024));
@@ -214,6 +216,11 @@ public final class ConsoleVerticle extends VerticleBase {
 
   static void error(RoutingContext ctx, int status, String code, String message) {
     json(ctx, status, new JsonObject().put("error", code).put("message", message));
+  }
+
+  /** Open console sockets (metrics gauge). */
+  public int connectionCount() {
+    return connections.size();
   }
 
   public Future<Void> drain() {

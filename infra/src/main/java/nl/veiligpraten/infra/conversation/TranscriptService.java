@@ -29,6 +29,8 @@ public final class TranscriptService<K> {
     }
   };
 
+  private volatile AppendListener appendListener = AppendListener.NONE;
+
   public TranscriptService(ConversationRepository conversations, ConversationCrypto<K> crypto) {
     this.conversations = conversations;
     this.crypto = crypto;
@@ -50,8 +52,17 @@ public final class TranscriptService<K> {
   public Future<AppendResult> append(UUID id, String orgId, String sender, Long staffId, String clientId,
                                      String body) {
     byte[] plain = body.getBytes(StandardCharsets.UTF_8);
+    AppendListener listener = appendListener;
+    long started = System.nanoTime();
+    listener.started();
     return key(id, orgId).compose(key -> conversations.append(id, sender, staffId, clientId,
-        seq -> crypto.seal(key, id, seq, sender, plain)));
+        seq -> crypto.seal(key, id, seq, sender, plain)))
+        .andThen(ar -> listener.finished(sender, System.nanoTime() - started, ar.succeeded()));
+  }
+
+  /** Sets the observer of appends (metrics, in-flight tracking for graceful shutdown). */
+  public void appendListener(AppendListener listener) {
+    this.appendListener = listener == null ? AppendListener.NONE : listener;
   }
 
   /** Messages after {@code afterSeq}, opened with the reading organisation's key. */

@@ -1,0 +1,127 @@
+package nl.veiligpraten.app;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import nl.veiligpraten.app.bench.NodeProcess;
+import nl.veiligpraten.infra.db.EmbeddedDatabase;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@DisplayName("Two cluster members in separate JVMs share one PostgreSQL and carry notifications across nodes")
+class ClusterIT {
+
+  @TempDir
+  static Path dir;
+  static EmbeddedDatabase db;
+  static ClusterNodes nodes;
+  static Vertx client;
+
+  @BeforeAll
+  static void start() {
+    db = EmbeddedDatabase.start(dir.resolve("pg"), 0);
+    nodes = ClusterNodes.start(db.settings(), dir.resolve("data"), Path.of("target", "cluster-logs", "ClusterIT"),
+        1, 1);
+    client = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (client != null) {
+      client.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+    if (nodes != null) {
+      nodes.close();
+    }
+    if (db != null) {
+      db.close();
+    }
+  }
+
+  @Test
+  @DisplayName("a visitor on node A queues, a counselor on node B sees the queue change, takes the chat, and messages "
+      + "and typing flow both ways across the nodes")
+  void visitorOnOneNodeCounselorOnTheOther() throws Exception {
+    int visitorPortA = nodes.visitorPorts.get(0);
+    int consolePortB = nodes.consolePorts.get(1);
+    String cookie = login(consolePortB, "csg");
+    try (WsProbe counselor = WsProbe.connect(client, consolePortB, "/ws", "http://127.0.0.1:" + consolePortB, cookie);
+         WsProbe visitor = WsProbe.connect(client, visitorPortA, "/ws", "http://127.0.0.1:" + visitorPortA, null)) {
+      counselor.awaitType("hello");
+      visitor.send(new JsonObject().put("type", "hello").put("v", 1));
+      visitor.awaitType("welcome");
+      visitor.send(new JsonObject().put("type", "choose").put("helpPoint", "csg"));
+      visitor.awaitType("queued");
+      // The queue notification was published on node A; the counselor's socket lives on node B.
+      JsonObject queue = counselor.await(f -> "queue".equals(f.getString("type"))
+          && !f.getJsonArray("items").isEmpty(), Duration.ofSeconds(10));
+      UUID id = UUID.fromString(queue.getJsonArray("items").getJsonObject(0).getString("conversationId"));
+      counselor.send(new JsonObject().put("type", "take").put("conversationId", id.toString()));
+      counselor.awaitType("assigned");
+      assertEquals("Hulpverlener Centrum Seksueel Geweld", visitor.awaitType("assigned").getString("counselor"));
+
+      visitor.send(new JsonObject().put("type", "typing"));
+      assertEquals(id.toString(), counselor.awaitType("typing").getString("conversationId"));
+      visitor.send(new JsonObject().put("type", "message").put("clientId", "v-1").put("body", "hallo van A"));
+      assertEquals(1L, visitor.awaitType("ack").getLong("seq"));
+      JsonObject atCounselor = counselor.awaitType("message");
+      assertEquals("hallo van A", atCounselor.getString("body"));
+
+      counselor.send(new JsonObject().put("type", "typing").put("conversationId", id.toString()));
+      visitor.awaitType("typing");
+      counselor.send(new JsonObject().put("type", "message").put("conversationId", id.toString())
+          .put("clientId", "c-1").put("body", "hallo van B"));
+      JsonObject atVisitor = visitor.await(f -> "message".equals(f.getString("type"))
+          && "counselor".equals(f.getString("from")), Duration.ofSeconds(10));
+      assertEquals("hallo van B", atVisitor.getString("body"));
+      assertEquals(2L, atVisitor.getLong("seq"));
+    }
+  }
+
+  @Test
+  @DisplayName("both nodes are ready with two members, and /metrics on the console listener shows connections, "
+      + "cluster size and persist figures in Prometheus format")
+  void readinessAndMetrics() throws Exception {
+    for (int i = 0; i < 2; i++) {
+      HttpResponse<String> ready = NodeProcess.get(nodes.url(i, "/health/ready"));
+      assertEquals(200, ready.statusCode(), ready.body());
+      JsonObject body = new JsonObject(ready.body());
+      assertEquals(2, body.getInteger("clusterMembers"));
+      assertTrue(body.getBoolean("inQuorum"));
+      assertEquals(200, NodeProcess.get(nodes.url(i, "/health/live")).statusCode());
+      HttpResponse<String> visitorReady = NodeProcess.get("http://127.0.0.1:" + nodes.visitorPorts.get(i)
+          + "/health/ready");
+      assertEquals(200, visitorReady.statusCode());
+    }
+    HttpResponse<String> metrics = NodeProcess.get(nodes.url(1, "/metrics"));
+    assertEquals(200, metrics.statusCode());
+    String text = metrics.body();
+    assertTrue(text.contains("vp_cluster_members 2.0"), text);
+    assertTrue(text.contains("vp_connections{listener=\"visitor\"}"), text);
+    assertTrue(text.contains("vp_message_persist_seconds_bucket"), text);
+    assertTrue(text.contains("vp_appends_in_flight"), text);
+    // Metrics are not served on the public visitor listener.
+    assertEquals(404, NodeProcess.get("http://127.0.0.1:" + nodes.visitorPorts.get(0) + "/metrics").statusCode());
+  }
+
+  private String login(int consolePort, String org) throws Exception {
+    io.vertx.ext.web.client.WebClient web = io.vertx.ext.web.client.WebClient.create(client);
+    var response = web.post(consolePort, "127.0.0.1", "/api/login")
+        .sendJsonObject(new JsonObject().put("username", TestApp.demoUser(org)).put("password",
+            nodes.demoPassword(org)))
+        .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    String setCookie = response.cookies().get(0);
+    return setCookie.substring(0, setCookie.indexOf(';'));
+  }
+}

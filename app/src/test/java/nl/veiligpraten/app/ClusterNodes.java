@@ -1,0 +1,114 @@
+package nl.veiligpraten.app;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import nl.veiligpraten.app.bench.NodeProcess;
+import nl.veiligpraten.infra.db.DbSettings;
+
+/**
+ * Real cluster members in separate JVMs on loopback for the cluster and failover ITs: every node runs
+ * {@code nl.veiligpraten.app.Main --cluster} with the test class path, shares the test's PostgreSQL and one data
+ * directory (key store, demo logins). Node 0 starts first so it alone creates the key store and demo data.
+ */
+final class ClusterNodes implements AutoCloseable {
+
+  final List<NodeProcess> processes = new ArrayList<>();
+  final List<Integer> visitorPorts = new ArrayList<>();
+  final List<Integer> consolePorts = new ArrayList<>();
+  final Path dataDir;
+
+  private ClusterNodes(Path dataDir) {
+    this.dataDir = dataDir;
+  }
+
+  /** Starts {@code quorums.length} nodes; node i uses quorum {@code quorums[i]}. */
+  static ClusterNodes start(DbSettings db, Path dataDir, Path logDir, int... quorums) {
+    ClusterNodes nodes = new ClusterNodes(dataDir);
+    int n = quorums.length;
+    List<Integer> hzPorts = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      hzPorts.add(AppSettings.freePort());
+      nodes.visitorPorts.add(AppSettings.freePort());
+      nodes.consolePorts.add(AppSettings.freePort());
+    }
+    String members = String.join(",", hzPorts.stream().map(p -> "127.0.0.1:" + p).toList());
+    try {
+      for (int i = 0; i < n; i++) {
+        Map<String, String> env = new HashMap<>();
+        env.put("DATABASE_URL", "postgresql://" + db.user() + "@" + db.host() + ":" + db.port() + "/" + db.database());
+        env.put("VP_DATA_DIR", dataDir.toString());
+        env.put("VP_VISITOR_PORT", String.valueOf(nodes.visitorPorts.get(i)));
+        env.put("VP_CONSOLE_PORT", String.valueOf(nodes.consolePorts.get(i)));
+        env.put("VP_CLUSTER_HOST", "127.0.0.1");
+        env.put("VP_HAZELCAST_PORT", String.valueOf(hzPorts.get(i)));
+        env.put("VP_CLUSTER_MEMBERS", members);
+        env.put("VP_CLUSTER_QUORUM", String.valueOf(quorums[i]));
+        env.put("VP_CLUSTER_HEARTBEAT_SECONDS", "1");
+        env.put("VP_CLUSTER_MAX_NO_HEARTBEAT_SECONDS", "4");
+        NodeProcess node = NodeProcess.start("node-" + i, "nl.veiligpraten.app.Main",
+            List.of("-Xmx384m", "-XX:+UseSerialGC"), List.of("--cluster"), env, logDir);
+        nodes.processes.add(node);
+        // Liveness first: readiness needs quorum, which a node started with quorum > 1 only gets with the others.
+        node.awaitHttp200(nodes.url(i, "/health/live"), Duration.ofSeconds(120));
+      }
+      for (int i = 0; i < n; i++) {
+        nodes.awaitMembers(i, n, Duration.ofSeconds(60));
+      }
+    } catch (RuntimeException e) {
+      nodes.close();
+      throw e;
+    }
+    return nodes;
+  }
+
+  String url(int node, String path) {
+    return "http://127.0.0.1:" + consolePorts.get(node) + path;
+  }
+
+  /** Waits until the node's readiness report shows {@code members} cluster members. */
+  void awaitMembers(int node, int members, Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      try {
+        last = NodeProcess.get(url(node, "/health/ready")).body();
+        if (last.contains("\"clusterMembers\":" + members + ",")) {
+          return;
+        }
+      } catch (Exception e) {
+        last = e.toString();
+      }
+      sleep(200);
+    }
+    throw new IllegalStateException("node " + node + " never saw " + members + " members: " + last);
+  }
+
+  /** Demo password of an organisation, from the shared demo-logins file node 0 wrote. */
+  String demoPassword(String org) throws Exception {
+    for (String line : Files.readAllLines(dataDir.resolve("demo-logins.txt"))) {
+      if (line.trim().startsWith(org + " ")) {
+        return line.substring(line.lastIndexOf(' ') + 1);
+      }
+    }
+    throw new IllegalStateException("no demo login for " + org);
+  }
+
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  @Override
+  public void close() {
+    processes.forEach(NodeProcess::close);
+  }
+}

@@ -1,0 +1,66 @@
+package nl.veiligpraten.infra.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.spi.cluster.hazelcast.ConfigUtil;
+import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+
+/**
+ * Builds a clustered Vert.x on Hazelcast: TCP-IP join with the configured members only (multicast and
+ * auto-detection off), short failure detection, and the event bus bound to the configured host. We add no
+ * Hazelcast maps of our own: the cluster holds only Vert.x's subscription registry (addresses like
+ * {@code vp.conversation.<uuid>} and the nodes' own event-bus host:port), never message text or visitor data.
+ */
+public final class HazelcastSetup {
+
+  private HazelcastSetup() {
+  }
+
+  /** The Hazelcast configuration for these settings (Vert.x's default map settings, our network and timing). */
+  public static Config config(ClusterSettings settings) {
+    Config config = ConfigUtil.loadConfig();
+    config.setClusterName(settings.clusterName());
+    config.setProperty("hazelcast.logging.type", "slf4j");
+    config.setProperty("hazelcast.phone.home.enabled", "false");
+    // The application drains itself on SIGTERM and then leaves the cluster; Hazelcast must not leave first.
+    config.setProperty("hazelcast.shutdownhook.enabled", "false");
+    config.setProperty("hazelcast.heartbeat.interval.seconds", String.valueOf(settings.heartbeatSeconds()));
+    config.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(settings.maxNoHeartbeatSeconds()));
+    config.setProperty("hazelcast.heartbeat.failuredetector.type", "deadline");
+    // After a partition heals, merge quickly so both halves see each other's subscriptions again.
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
+    config.setProperty("hazelcast.wait.seconds.before.join", "1");
+    config.setProperty("hazelcast.socket.bind.any", "false");
+    NetworkConfig network = config.getNetworkConfig();
+    network.setPort(settings.hazelcastPort()).setPortAutoIncrement(false);
+    network.setPublicAddress(settings.host() + ":" + settings.hazelcastPort());
+    if (settings.host().matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+      network.getInterfaces().setEnabled(true).addInterface(settings.host());
+    }
+    JoinConfig join = network.getJoin();
+    join.getMulticastConfig().setEnabled(false);
+    join.getAutoDetectionConfig().setEnabled(false);
+    join.getTcpIpConfig().setEnabled(true).setMembers(settings.members()).setConnectionTimeoutSeconds(2);
+    return config;
+  }
+
+  /**
+   * Starts a clustered Vert.x and registers its {@link ClusterHealth}; resolves once this node has joined (or
+   * formed) the cluster.
+   */
+  public static Future<Vertx> start(VertxOptions options, ClusterSettings settings) {
+    HazelcastClusterManager manager = new HazelcastClusterManager(config(settings));
+    options.setEventBusOptions(new EventBusOptions().setHost(settings.host()).setPort(settings.eventBusPort())
+        .setClusterPublicHost(settings.host()));
+    return Vertx.builder().with(options).withClusterManager(manager).buildClustered().map(vertx -> {
+      ClusterHealth.register(vertx, new ClusterHealth(true, settings.quorum(), () -> manager.getNodes().size()));
+      return vertx;
+    });
+  }
+}

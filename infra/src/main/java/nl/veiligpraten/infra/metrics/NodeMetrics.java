@@ -1,0 +1,176 @@
+package nl.veiligpraten.infra.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
+import nl.veiligpraten.infra.cluster.ClusterHealth;
+import nl.veiligpraten.infra.conversation.AppendListener;
+
+/**
+ * The node's Micrometer registry, scraped as Prometheus text on the console listener's {@code /metrics}.
+ * Every tag is a structured code (listener, help point, sender role): no ids, addresses or text.
+ *
+ * <ul>
+ *   <li>{@code vp_connections{listener}}: open WebSockets per listener</li>
+ *   <li>{@code vp_queue_length{help_point}}, {@code vp_queue_oldest_wait_seconds{help_point}}: from PostgreSQL every
+ *       5 s, so they are the cluster-wide truth, not this node's view</li>
+ *   <li>{@code vp_messages_persisted_total{sender}}, {@code vp_message_persist_failures_total{sender}}: message rate</li>
+ *   <li>{@code vp_message_persist_seconds}: seal + transaction + commit latency (histogram)</li>
+ *   <li>{@code vp_appends_in_flight}: appends not yet committed (graceful shutdown waits for 0)</li>
+ *   <li>{@code vp_eventbus_messages_total{direction}}, {@code vp_eventbus_errors_total}: bus notifications and the
+ *       failures Vert.x reports to us (uncaught handler exceptions)</li>
+ *   <li>{@code vp_cluster_members}, {@code vp_cluster_quorum}, {@code vp_ready}</li>
+ * </ul>
+ */
+public final class NodeMetrics implements AppendListener {
+
+  private static final Map<Vertx, NodeMetrics> REGISTRY = new ConcurrentHashMap<>();
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final Map<String, QueueFigures> queues = new ConcurrentHashMap<>();
+  private final AtomicInteger inFlight = new AtomicInteger();
+  private final Timer persist;
+  private final Counter busOut;
+  private final Counter busIn;
+  private final Counter busErrors;
+  private long queueTimer = -1;
+
+  /** Latest figures of one help point's queue. */
+  private static final class QueueFigures {
+    volatile int waiting;
+    volatile double oldestWait;
+  }
+
+  public NodeMetrics() {
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    persist = Timer.builder("vp_message_persist").description("Seal, store and commit one message")
+        .publishPercentileHistogram().minimumExpectedValue(Duration.ofMillis(1))
+        .maximumExpectedValue(Duration.ofSeconds(10)).register(registry);
+    Gauge.builder("vp_appends_in_flight", inFlight, AtomicInteger::get).register(registry);
+    busErrors = Counter.builder("vp_eventbus_errors").description("Uncaught failures in event-bus and socket handlers")
+        .register(registry);
+    busOut = Counter.builder("vp_eventbus_messages").tag("direction", "out").register(registry);
+    busIn = Counter.builder("vp_eventbus_messages").tag("direction", "in").register(registry);
+  }
+
+  public static void register(Vertx vertx, NodeMetrics metrics) {
+    REGISTRY.put(vertx, metrics);
+  }
+
+  public static void unregister(Vertx vertx) {
+    NodeMetrics metrics = REGISTRY.remove(vertx);
+    if (metrics != null) {
+      metrics.stop(vertx);
+      metrics.registry.close();
+    }
+  }
+
+  /** The metrics of the node owning this Vert.x, or empty when none were registered. */
+  public static java.util.Optional<NodeMetrics> of(Vertx vertx) {
+    return java.util.Optional.ofNullable(REGISTRY.get(vertx));
+  }
+
+  public PrometheusMeterRegistry registry() {
+    return registry;
+  }
+
+  /** Counts bus traffic and uncaught handler failures of this Vert.x; polls queue figures from PostgreSQL. */
+  public void start(Vertx vertx, Pool pool, ClusterHealth health) {
+    vertx.eventBus().addOutboundInterceptor(ctx -> {
+      busOut.increment();
+      ctx.next();
+    });
+    vertx.eventBus().addInboundInterceptor(ctx -> {
+      busIn.increment();
+      ctx.next();
+    });
+    vertx.exceptionHandler(e -> busErrors.increment());
+    Gauge.builder("vp_cluster_members", health, ClusterHealth::members).register(registry);
+    Gauge.builder("vp_cluster_quorum", health, ClusterHealth::quorum).register(registry);
+    Gauge.builder("vp_cluster_in_quorum", health, h -> h.inQuorum() ? 1 : 0).register(registry);
+    pollQueues(pool);
+    queueTimer = vertx.setPeriodic(5_000, id -> pollQueues(pool));
+  }
+
+  public void stop(Vertx vertx) {
+    if (queueTimer >= 0) {
+      vertx.cancelTimer(queueTimer);
+      queueTimer = -1;
+    }
+  }
+
+  /** A gauge of open connections of one listener. */
+  public void connections(String listener, Supplier<Number> count) {
+    Gauge.builder("vp_connections", count, s -> s.get().doubleValue()).tag("listener", listener)
+        .description("Open WebSockets").register(registry);
+  }
+
+  public int inFlight() {
+    return inFlight.get();
+  }
+
+  @Override
+  public void started() {
+    inFlight.incrementAndGet();
+  }
+
+  @Override
+  public void finished(String sender, long nanos, boolean committed) {
+    inFlight.decrementAndGet();
+    if (committed) {
+      persist.record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+      registry.counter("vp_messages_persisted", "sender", code(sender)).increment();
+    } else {
+      registry.counter("vp_message_persist_failures", "sender", code(sender)).increment();
+    }
+  }
+
+  /** Text exposition for Prometheus. */
+  public String scrape() {
+    return registry.scrape();
+  }
+
+  private void pollQueues(Pool pool) {
+    pool.query(MetricsQueries.QUEUES).execute().onSuccess(rows -> {
+      queues.values().forEach(q -> {
+        q.waiting = 0;
+        q.oldestWait = 0;
+      });
+      for (Row row : rows) {
+        QueueFigures figures = queues.computeIfAbsent(code(row.getString("help_point")), this::newQueue);
+        figures.waiting = row.getInteger("waiting");
+        figures.oldestWait = row.getDouble("oldest_wait");
+      }
+    });
+  }
+
+  private QueueFigures newQueue(String helpPoint) {
+    QueueFigures figures = new QueueFigures();
+    Gauge.builder("vp_queue_length", figures, f -> f.waiting).tag("help_point", helpPoint).register(registry);
+    Gauge.builder("vp_queue_oldest_wait_seconds", figures, f -> f.oldestWait).tag("help_point", helpPoint)
+        .register(registry);
+    return figures;
+  }
+
+  /** Tag values are codes from our own configuration; anything else collapses to "other". */
+  private static String code(String value) {
+    return value != null && value.matches("[a-z0-9_-]{1,40}") ? value : "other";
+  }
+}
