@@ -51,7 +51,13 @@
     $('me-name').textContent = data.user.displayName;
     $('me-org').textContent = (data.user.organisation || '') + ' · ' + data.user.role;
     loadLists();
-    connect();
+    const chats = data.user.role === 'counselor' || data.user.role === 'supervisor';
+    if (chats) { connect(); } else {
+      $('conn').textContent = '';
+      $('take-next').hidden = true;
+      $('status').disabled = true;
+    }
+    if (data.user.role === 'org_admin') { $('canned-admin').hidden = false; }
     if (data.user.role === 'supervisor' || data.user.role === 'org_admin') {
       $('board').hidden = false;
       refreshBoard();
@@ -65,10 +71,28 @@
     const [canned, staff, hps] = await Promise.all([api('GET', '/api/canned'), api('GET', '/api/staff'),
       api('GET', '/api/help-points')]);
     state.canned = canned.data.canned || [];
+    renderCannedAdmin();
     state.staff = (staff.data.staff || []).filter((s) => s.id !== state.user.id);
     state.helpPoints = hps.data.helpPoints || [];
     state.chats.forEach((c) => fillSelects(c));
   }
+
+  function renderCannedAdmin() {
+    const ul = $('canned-list');
+    ul.replaceChildren();
+    state.canned.filter((c) => c.own).forEach((c) => {
+      const li = el('li', c.title + ' ');
+      const del = el('button', 'Verwijder', 'canned-del'); del.type = 'button';
+      del.addEventListener('click', async () => { await api('DELETE', '/api/canned/' + c.id); loadLists(); });
+      li.append(del);
+      ul.append(li);
+    });
+  }
+  $('canned-add').addEventListener('click', async () => {
+    const res = await api('POST', '/api/canned', { title: $('canned-title').value, body: $('canned-body').value });
+    if (res.status === 201) { $('canned-title').value = ''; $('canned-body').value = ''; loadLists(); }
+    else { $('app-error').textContent = res.data.message || 'Mislukt.'; }
+  });
 
   $('logout').addEventListener('click', async () => {
     await api('POST', '/api/logout');

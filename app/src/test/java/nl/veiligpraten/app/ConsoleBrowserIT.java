@@ -79,10 +79,20 @@ class ConsoleBrowserIT {
     client.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
   }
 
+  /** Console errors of every page (a CSP violation or a script error shows up here). */
+  static final List<String> consoleErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   static Page newPage() {
     BrowserContext context = browser.newContext();
     Page page = context.newPage();
     page.setDefaultTimeout(15_000);
+    page.onConsoleMessage(m -> {
+      // 401 on /api/me before login is expected; anything else that is an error is not.
+      if ("error".equals(m.type()) && !m.text().contains("401")) {
+        consoleErrors.add(m.text());
+      }
+    });
+    page.onPageError(e -> consoleErrors.add("page error: " + e));
     return page;
   }
 
@@ -163,6 +173,7 @@ class ConsoleBrowserIT {
     assertEquals("advice", row.getString("outcome"));
     assertEquals(List.of("safety_plan"), List.of(row.getArrayOfStrings("tags")));
     visitor.probe().close();
+    assertTrue(consoleErrors.isEmpty(), "no script or CSP errors in the page: " + consoleErrors);
   }
 
   @Test
@@ -310,5 +321,6 @@ class ConsoleBrowserIT {
         Duration.ofSeconds(10));
     shot(csgPage, "console-referral-declined");
     visitor.probe().close();
+    assertTrue(consoleErrors.isEmpty(), "no script or CSP errors in the pages: " + consoleErrors);
   }
 }
