@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Set;
 import nl.veiligpraten.infra.assignment.AssignmentRepository;
 import nl.veiligpraten.infra.bus.Addresses;
+import nl.veiligpraten.infra.conversation.TranscriptService;
+import nl.veiligpraten.infra.referral.ReferralRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +20,8 @@ import org.slf4j.LoggerFactory;
  * Runs auto-assignment: whenever a queue changes (and every two seconds, so a lost notification only delays) it
  * assigns queued chats, one transaction each, to the least-loaded available counselor until no chat or no capacity
  * is left. Also returns the chats of counselors whose console is gone longer than the grace period to the head of
- * the queue. Every node may run this at once: PostgreSQL serialises the assignments.
+ * the queue, and finishes referral hand-overs interrupted between consent and move. Every node may run this at once:
+ * PostgreSQL serialises the assignments.
  */
 final class AutoAssigner {
 
@@ -34,11 +37,17 @@ final class AutoAssigner {
   private long sweepTimer = -1;
   private long requeueTimer = -1;
 
-  AutoAssigner(Vertx vertx, Pool pool, AssignmentRepository assignments, long graceSeconds) {
+  private final ReferralRepository referrals;
+  private final TranscriptService<?> transcripts;
+
+  AutoAssigner(Vertx vertx, Pool pool, AssignmentRepository assignments, long graceSeconds,
+               ReferralRepository referrals, TranscriptService<?> transcripts) {
     this.vertx = vertx;
     this.pool = pool;
     this.assignments = assignments;
     this.graceSeconds = graceSeconds;
+    this.referrals = referrals;
+    this.transcripts = transcripts;
   }
 
   Future<Void> start() {
@@ -107,6 +116,14 @@ final class AutoAssigner {
       vertx.eventBus().publish(Addresses.conversation(q.conversationId()), new JsonObject().put("kind", "requeued"));
       vertx.eventBus().publish(Addresses.queue(q.orgId()), new JsonObject().put("kind", "requeued"));
     })).onFailure(e -> LOG.warn("requeue sweep failed: {}", e.getClass().getName()));
+    // Finish referral hand-overs that were consented but interrupted (both steps are idempotent).
+    referrals.stalled(10).onSuccess(list -> list.forEach(r -> referrals.handOver(r, transcripts).onSuccess(moved -> {
+      if (moved) {
+        LOG.info("finished an interrupted referral hand-over");
+        vertx.eventBus().publish(Addresses.conversation(r.conversationId()), new JsonObject().put("kind", "referred"));
+        vertx.eventBus().publish(Addresses.queue(r.toOrg()), new JsonObject().put("kind", "queued"));
+      }
+    }))).onFailure(e -> LOG.warn("referral sweep failed: {}", e.getClass().getName()));
   }
 
   void stop() {

@@ -55,7 +55,8 @@ public final class ConsoleVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     auth = new ConsoleAuth(vertx, staff, settings);
-    assigner = new AutoAssigner(vertx, pool, services.assignments(), services.counselorGraceSeconds());
+    assigner = new AutoAssigner(vertx, pool, services.assignments(), services.counselorGraceSeconds(),
+        services.referrals(), transcripts);
     api = new ConsoleApi(vertx, staff, services, assigner);
     router = Router.router(vertx);
     router.route().handler(this::securityHeaders);

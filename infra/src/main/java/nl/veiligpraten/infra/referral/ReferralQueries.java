@@ -29,4 +29,10 @@ final class ReferralQueries {
       + "ORDER BY created_at DESC LIMIT $2";
 
   static final String OPEN_FOR = "SELECT " + COLUMNS + " FROM referral WHERE conversation_id = $1 AND state = 'offered'";
+
+  /** Consented referrals whose hand-over did not finish (process died between consent and move). */
+  static final String STALLED = "SELECT r.id, r.conversation_id, r.from_org, r.to_org, r.to_help_point, r.from_staff, "
+      + "r.state, r.created_at, r.decided_at, r.picked_up_at, r.closed_at FROM referral r "
+      + "JOIN conversation c ON c.id = r.conversation_id WHERE r.state = 'accepted' AND c.org_id = r.from_org "
+      + "AND c.status <> 'closed' AND r.decided_at < now() - make_interval(secs => $1) LIMIT 50";
 }

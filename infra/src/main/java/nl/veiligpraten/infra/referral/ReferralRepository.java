@@ -56,6 +56,15 @@ public final class ReferralRepository {
         .map(rows -> rows.rowCount() == 1);
   }
 
+  /** Consented referrals older than {@code seconds} whose chat has not moved yet (to finish the hand-over). */
+  public Future<List<Referral>> stalled(long seconds) {
+    return pool.preparedQuery(ReferralQueries.STALLED).execute(Tuple.of((double) seconds)).map(rows -> {
+      List<Referral> out = new ArrayList<>();
+      rows.forEach(r -> out.add(Referral.from(r)));
+      return out;
+    });
+  }
+
   /** Referrals an organisation sent or received, newest first. */
   public Future<List<Referral>> ofOrganisation(String orgId, int limit) {
     return pool.preparedQuery(ReferralQueries.OF_ORG).execute(Tuple.of(orgId, limit)).map(rows -> {
