@@ -188,6 +188,59 @@ class ConsoleFeaturesIT {
         .put("id", "Bad Id!").put("name", "x")).statusCode());
     assertEquals("Nieuw meldpunt", await(app.pool().preparedQuery("SELECT name FROM organisation WHERE id = $1")
         .execute(Tuple.of("nieuw_punt"))).iterator().next().getString(0));
+
+    // Staff accounts: an organisation admin creates them in its own organisation only.
+    HttpResponse<Buffer> created = ConsoleFixtures.post(web, app, admin, "/api/admin/users", new JsonObject()
+        .put("username", "cvsn-nieuw").put("displayName", "Nieuwe collega").put("role", "supervisor")
+        .put("orgId", "csg"));
+    assertEquals(201, created.statusCode(), created.bodyAsString());
+    ConsoleFixtures.Login fresh = ConsoleFixtures.login(web, app, "cvsn-nieuw",
+        created.bodyAsJsonObject().getString("initialPassword"), null);
+    assertEquals("cvsn", fresh.user().getString("organisation"));
+    assertEquals("supervisor", fresh.user().getString("role"));
+    assertEquals(403, ConsoleFixtures.post(web, app, cvsn, "/api/admin/users", new JsonObject()
+        .put("username", "sneaky").put("displayName", "x").put("role", "org_admin")).statusCode());
+    assertEquals(400, ConsoleFixtures.post(web, app, admin, "/api/admin/users", new JsonObject()
+        .put("username", "chain").put("displayName", "x").put("role", "platform_admin")).statusCode());
+    assertEquals(409, ConsoleFixtures.post(web, app, admin, "/api/admin/users", new JsonObject()
+        .put("username", "cvsn-nieuw").put("displayName", "x").put("role", "counselor")).statusCode());
+    HttpResponse<Buffer> orgAdmin = ConsoleFixtures.post(web, app, platform, "/api/admin/users", new JsonObject()
+        .put("username", "nieuw-admin").put("displayName", "Beheer").put("role", "org_admin")
+        .put("orgId", "nieuw_punt"));
+    assertEquals(201, orgAdmin.statusCode(), orgAdmin.bodyAsString());
+    assertEquals("nieuw_punt", orgAdmin.bodyAsJsonObject().getString("organisation"));
+  }
+
+  @Test
+  @DisplayName("a consented referral whose hand-over was interrupted (process died after the consent) is finished "
+      + "by the sweep: key shared, chat at the head of the receiving queue")
+  void interruptedReferralIsFinished() throws Exception {
+    ConsoleFixtures.Visitor v = ConsoleFixtures.queuedVisitor(client, app, "csg", null);
+    ConsoleFixtures.Login csg = ConsoleFixtures.loginDemo(web, app, "csg");
+    WsProbe c = console(csg);
+    c.send(new JsonObject().put("type", "take").put("conversationId", v.conversationId().toString()));
+    v.probe().awaitType("assigned");
+    v.probe().send(new JsonObject().put("type", "message").put("clientId", "v1").put("body", "Mijn verhaal"));
+    v.probe().awaitType("ack");
+    // The state a crash between "consent committed" and "hand-over done" leaves behind.
+    await(app.pool().preparedQuery("INSERT INTO referral (id, conversation_id, from_org, to_org, to_help_point, "
+        + "from_staff, state, decided_at) VALUES ($1, $2, 'csg', 'veilig_thuis', 'veilig_thuis', $3, 'accepted', "
+        + "now() - interval '1 minute')").execute(Tuple.of(java.util.UUID.randomUUID(), v.conversationId(),
+            csg.user().getLong("id"))));
+    long deadline = System.currentTimeMillis() + 20_000;
+    while (!"veilig_thuis".equals(org(v)) && System.currentTimeMillis() < deadline) {
+      Thread.sleep(200);
+    }
+    assertEquals("veilig_thuis", org(v));
+    assertEquals("queued", status(v));
+    c.await(f -> "released".equals(f.getString("type")) && "referred".equals(f.getString("reason")),
+        Duration.ofSeconds(10));
+    assertEquals(1, await(app.transcripts().read(v.conversationId(), "veilig_thuis", 0, 10)).size());
+  }
+
+  static String org(ConsoleFixtures.Visitor v) throws Exception {
+    return await(app.pool().preparedQuery("SELECT org_id FROM conversation WHERE id = $1")
+        .execute(Tuple.of(v.conversationId()))).iterator().next().getString(0);
   }
 
   static String status(ConsoleFixtures.Visitor v) throws Exception {

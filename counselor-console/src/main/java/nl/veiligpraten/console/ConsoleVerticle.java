@@ -81,6 +81,7 @@ public final class ConsoleVerticle extends VerticleBase {
     router.post("/api/status").handler(api::status);
     router.get("/api/board").handler(api::board);
     router.post("/api/admin/organisations").handler(api::createOrganisation);
+    router.post("/api/admin/users").handler(api::createUser);
     // The session check is asynchronous: pause the request so the upgrade can still read it afterwards.
     router.get("/ws").handler(ctx -> {
       ctx.request().pause();
