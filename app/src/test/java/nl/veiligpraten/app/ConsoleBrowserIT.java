@@ -59,6 +59,7 @@ class ConsoleBrowserIT {
     web = WebClient.create(client);
     app = TestApp.start(dataDir);
     colleague = ConsoleFixtures.createStaff(app, "csg", "csg-colleague", "counselor", "colleague-password", 3);
+    ConsoleFixtures.createStaff(app, "csg", "csg-super", "supervisor", "super-password", 3);
     ConsoleFixtures.Login first = ConsoleFixtures.loginDemo(web, app, "csg");
     csgSecret = ConsoleFixtures.enrolTotp(web, app, first);
     playwright = Playwright.create();
@@ -320,6 +321,44 @@ class ConsoleBrowserIT {
     visitor.probe().await(f -> "message".equals(f.getString("type")) && "counselor".equals(f.getString("from")),
         Duration.ofSeconds(10));
     shot(csgPage, "console-referral-declined");
+    visitor.probe().close();
+    assertTrue(consoleErrors.isEmpty(), "no script or CSP errors in the pages: " + consoleErrors);
+  }
+
+  @Test
+  @Order(5)
+  @DisplayName("supervisor: the board alerts on a P1 chat waiting past its target; silent join and a whisper the "
+      + "counselor sees and the visitor never does")
+  void supervisorBoardJoinWhisper() throws Exception {
+    ConsoleFixtures.Visitor visitor = ConsoleFixtures.queuedVisitor(client, app, "csg",
+        new JsonObject().put("Q3", "today").put("Q4", new JsonArray().add("physical")));
+    await(app.pool().preparedQuery("UPDATE conversation SET queued_at = now() - interval '5 minutes' WHERE id = $1")
+        .execute(Tuple.of(visitor.conversationId())));
+    Page sup = newPage();
+    sup.navigate(app.consoleUrl());
+    sup.fill("#login-user", "csg-super");
+    sup.fill("#login-pass", "super-password");
+    sup.click("#login-submit");
+    assertThat(sup.locator("#board")).isVisible();
+    assertThat(sup.locator("#board-alerts li")).containsText("P1");
+    shot(sup, "console-board-alert");
+
+    take(csgPage, visitor.conversationId());
+    visitor.probe().awaitType("assigned");
+    Locator join = sup.locator("#board-active li[data-conversation-id='" + visitor.conversationId() + "'] .join-btn");
+    join.click();
+    Locator watched = chat(sup, visitor.conversationId());
+    assertThat(watched).isVisible();
+    assertThat(watched.locator(".observer-flag")).isVisible();
+    assertThat(watched.locator(".compose")).isHidden();
+    watched.locator(".whisper-text").fill("Vraag of ze nu veilig is.");
+    watched.locator(".whisper-send").click();
+    assertThat(chat(csgPage, visitor.conversationId()).locator(".messages li.note"))
+        .containsText("Vraag of ze nu veilig is.");
+    Thread.sleep(300);
+    assertTrue(visitor.probe().frames.stream().noneMatch(f -> f.encode().contains("veilig is")),
+        "the visitor never receives a whisper");
+    shot(csgPage, "console-whisper");
     visitor.probe().close();
     assertTrue(consoleErrors.isEmpty(), "no script or CSP errors in the pages: " + consoleErrors);
   }
