@@ -264,6 +264,12 @@ final class ConsoleApi {
     });
   }
 
+  /** The stored availability of the session's user (shown again after a reload). */
+  Future<String> statusOf(StaffSession s) {
+    return staff.staffOf(s.orgId()).map(list -> list.stream().filter(u -> u.id() == s.user().id())
+        .map(StaffRepository.StaffLoad::status).findFirst().orElse("away"));
+  }
+
   // ---- supervisor board -----------------------------------------------------------------------------------------
 
   void board(RoutingContext ctx) {

@@ -87,6 +87,7 @@ final class ConsoleConnection {
     send(new JsonObject().put("type", "hello").put("user", ConsoleVerticle.userJson(session.user()))
         .put("outcomes", new JsonArray(Outcomes.CODES)).put("tags", new JsonArray(Outcomes.TAGS)));
     sendQueue();
+    api.statusOf(session).onSuccess(status -> send(new JsonObject().put("type", "status").put("status", status)));
     transcripts.conversations().assignedTo(me()).onSuccess(list -> list.forEach(c -> hold(c.id(), false)));
   }
 
