@@ -54,6 +54,8 @@ final class ConsoleConnection {
     boolean observer;
     long delivered;
     long notesDelivered;
+    /** Notes are read only when one was announced (or once when the chat opens), not on every message. */
+    boolean notesDirty = true;
     boolean pumping;
     boolean again;
   }
@@ -414,7 +416,11 @@ final class ConsoleConnection {
       return;
     }
     switch (note.getString("kind", "")) {
-      case "message", "note" -> pump(id);
+      case "message" -> pump(id);
+      case "note" -> {
+        chat.notesDirty = true;
+        pump(id);
+      }
       case "typing" -> {
         if ("visitor".equals(note.getString("from"))) {
           send(new JsonObject().put("type", "typing").put("conversationId", id.toString()));
@@ -456,11 +462,15 @@ final class ConsoleConnection {
     chat.pumping = true;
     chat.again = false;
     Future<List<PlainMessage>> messages = transcripts.read(id, session.orgId(), chat.delivered, PAGE);
-    Future<? extends List<? extends StaffNotes.Note>> notes = messages.compose(m ->
-        services.notes().after(id, session.orgId(), chat.notesDelivered));
+    boolean readNotes = chat.notesDirty;
+    chat.notesDirty = false;
+    Future<? extends List<? extends StaffNotes.Note>> notes = messages.compose(m -> readNotes
+        ? services.notes().after(id, session.orgId(), chat.notesDelivered)
+        : Future.succeededFuture(List.<StaffNotes.Note>of()));
     notes.onComplete(ar -> {
       chat.pumping = false;
       if (ar.failed()) {
+        chat.notesDirty = chat.notesDirty || readNotes;
         internal(ar.cause());
         return;
       }
@@ -489,7 +499,7 @@ final class ConsoleConnection {
             .put("kind", n.kind()).put("from", n.staffName()).put("body", n.body())
             .put("at", n.createdAt().toInstant().toString()));
       }
-      if (chat.again || messages.result().size() == PAGE) {
+      if (chat.again || chat.notesDirty || messages.result().size() == PAGE) {
         pump(id);
       }
     });

@@ -61,7 +61,9 @@ public final class StaffNotes<K> {
 
   /** Notes of the reader's organisation after {@code afterSeq}. */
   public Future<List<Note>> after(UUID id, String orgId, long afterSeq) {
-    return key(id, orgId).compose(key -> pool.preparedQuery(AFTER).execute(Tuple.of(id, orgId, afterSeq)).map(rows -> {
+    // Rows first: most chats have no notes, and then no key has to be fetched and unwrapped.
+    return pool.preparedQuery(AFTER).execute(Tuple.of(id, orgId, afterSeq)).compose(rows -> rows.rowCount() == 0
+        ? Future.succeededFuture(List.<Note>of()) : key(id, orgId).map(key -> {
       List<Note> out = new ArrayList<>();
       for (Row r : rows) {
         long seq = r.getLong("seq");
