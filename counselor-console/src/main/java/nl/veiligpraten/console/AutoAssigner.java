@@ -61,9 +61,13 @@ final class AutoAssigner {
     });
   }
 
-  /** Listens to an organisation's queue notifications (also for organisations created later). */
+  /**
+   * Listens to an organisation's queue notifications (also for organisations created later). Node-local on purpose:
+   * every node runs an assigner, the node where a visitor queued or a counselor freed capacity reacts at once, and
+   * the two-second sweep covers the rest, so no cluster-wide subscription per organisation is needed.
+   */
   void watch(String orgId) {
-    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.queue(orgId), m -> {
+    consumers.add(vertx.eventBus().<JsonObject>localConsumer(Addresses.queue(orgId), m -> {
       String kind = m.body() == null ? "" : m.body().getString("kind", "");
       if (!"taken".equals(kind) && !"assigned".equals(kind)) {
         run(orgId);
