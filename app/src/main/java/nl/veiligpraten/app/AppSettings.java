@@ -80,6 +80,18 @@ public record AppSettings(String visitorHost, int visitorPort, String consoleHos
         embeddedDbPort, visitorOrigins, consoleOrigins, neutralExitUrl, seconds);
   }
 
+  /** The same settings with another quick-exit target (tests point it at a local page). */
+  public AppSettings withNeutralExitUrl(String url) {
+    return new AppSettings(visitorHost, visitorPort, consoleHost, consolePort, dataDir, configDir, demo, externalDb,
+        embeddedDbPort, visitorOrigins, consoleOrigins, url, queueGraceSeconds);
+  }
+
+  /** The same settings with a directory of overriding routing/help-point files (tests change opening hours). */
+  public AppSettings withConfigDir(Path dir) {
+    return new AppSettings(visitorHost, visitorPort, consoleHost, consolePort, dataDir, Optional.of(dir), demo,
+        externalDb, embeddedDbPort, visitorOrigins, consoleOrigins, neutralExitUrl, queueGraceSeconds);
+  }
+
   /** Allowed origins default to the listener's own address (both spellings of loopback). */
   static Set<String> origins(String configured, String host, int port) {
     Set<String> out = new LinkedHashSet<>();

@@ -68,7 +68,7 @@ class BadInputIT {
       assertEquals("not_routed", ws.awaitType("error").getString("code"));
       ws.send(new JsonObject().put("type", "choose").put("helpPoint", "mars"));
       assertEquals("invalid_answer", ws.awaitType("error").getString("code"));
-      ws.send(new JsonObject().put("type", "choose").put("helpPoint", "sense"));
+      ws.send(new JsonObject().put("type", "choose").put("helpPoint", "csg"));
       ws.awaitType("queued");
       ws.send(new JsonObject().put("type", "message").put("clientId", "x").put("body", "a".repeat(4001)));
       assertEquals("too_long", ws.awaitType("error").getString("code"));

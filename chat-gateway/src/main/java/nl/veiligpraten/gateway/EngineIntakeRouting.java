@@ -3,6 +3,8 @@ package nl.veiligpraten.gateway;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -85,30 +87,82 @@ public final class EngineIntakeRouting implements IntakeRouting {
   public JsonObject publicConfig() {
     JsonObject helpPoints = new JsonObject();
     for (HelpPoint h : config.helpPoints().byId().values()) {
-      JsonObject card = new JsonObject().put("id", h.id()).put("kind", h.kind().code()).put("name", h.name())
-          .put("description", text(h.description()));
-      if (h.phone() != null) {
-        card.put("phone", h.phone());
-      }
-      if (h.url() != null) {
-        card.put("url", h.url());
-      }
-      if (h.chatUrl() != null) {
-        card.put("chatUrl", h.chatUrl());
-      }
-      helpPoints.put(h.id(), card);
+      helpPoints.put(h.id(), card(h));
     }
     JsonArray questions = new JsonArray();
     for (Questionnaire.Question q : config.questionnaire().questions()) {
-      JsonArray options = new JsonArray();
-      q.answers().forEach(a -> options.add(new JsonObject().put("code", a.code()).put("text", text(a.text()))));
-      questions.add(new JsonObject().put("id", q.id()).put("type", q.type().name().toLowerCase())
-          .put("text", text(q.text())).put("answers", options));
+      questions.add(question(q, q.text()));
     }
     Questionnaire qn = config.questionnaire();
     return new JsonObject().put("rulesVersion", config.rules().version()).put("helpPoints", helpPoints)
         .put("questions", questions).put("talkNow", text(qn.talkNow())).put("skip", text(qn.skip()))
-        .put("emergencyNumber", RoutingEngine.EMERGENCY_NUMBER);
+        .put("emergencyNumber", RoutingEngine.EMERGENCY_NUMBER).put("timeZone", OpenHours.ZONE.getId());
+  }
+
+  @Override
+  public Optional<JsonObject> nextQuestion(JsonObject answersJson, String afterOrNull) {
+    Answers answers;
+    try {
+      answers = Answers.parse(answersJson.getMap());
+    } catch (InvalidAnswersException e) {
+      throw new InvalidIntakeException(e.field(), new JsonArray(e.allowed()), e.getMessage());
+    }
+    Questionnaire qn = config.questionnaire();
+    List<Questionnaire.Question> all = qn.questions();
+    int from = 0;
+    if (afterOrNull != null) {
+      Optional<Questionnaire.Question> after = qn.question(afterOrNull);
+      if (after.isEmpty()) {
+        throw new InvalidIntakeException("after", new JsonArray(all.stream().map(Questionnaire.Question::id).toList()),
+            "Unknown question.");
+      }
+      from = all.indexOf(after.get()) + 1;
+    }
+    List<Questionnaire.Question> visible = qn.visibleQuestions(answers);
+    for (int i = from; i < all.size(); i++) {
+      Questionnaire.Question q = all.get(i);
+      if (visible.contains(q)) {
+        return Optional.of(question(q, qn.textFor(q, answers)).put("index", visible.indexOf(q) + 1)
+            .put("total", visible.size()));
+      }
+    }
+    return Optional.empty();
+  }
+
+  @Override
+  public boolean isOpenNow(String helpPoint) {
+    return config.helpPoints().find(helpPoint).map(h -> OpenHours.isOpen(h.openingHours(), ZonedDateTime.now()))
+        .orElse(false);
+  }
+
+  @Override
+  public JsonObject card(String helpPoint) {
+    return config.helpPoints().find(helpPoint).map(EngineIntakeRouting::card)
+        .orElseGet(() -> new JsonObject().put("id", helpPoint));
+  }
+
+  private static JsonObject card(HelpPoint h) {
+    JsonObject card = new JsonObject().put("id", h.id()).put("kind", h.kind().code()).put("name", h.name())
+        .put("description", text(h.description()));
+    if (h.phone() != null) {
+      card.put("phone", h.phone());
+    }
+    if (h.url() != null) {
+      card.put("url", h.url());
+    }
+    if (h.chatUrl() != null) {
+      card.put("chatUrl", h.chatUrl());
+    }
+    card.put("openingHours", OpenHours.toJson(h.openingHours()))
+        .put("openNow", OpenHours.isOpen(h.openingHours(), ZonedDateTime.now()));
+    return card;
+  }
+
+  private static JsonObject question(Questionnaire.Question q, LocalizedText text) {
+    JsonArray options = new JsonArray();
+    q.answers().forEach(a -> options.add(new JsonObject().put("code", a.code()).put("text", text(a.text()))));
+    return new JsonObject().put("id", q.id()).put("type", q.type().name().toLowerCase(java.util.Locale.ROOT))
+        .put("text", text(text)).put("answers", options);
   }
 
   private static JsonObject text(LocalizedText t) {

@@ -23,6 +23,26 @@ public interface IntakeRouting {
   /** Questionnaire, help points and texts the page needs (no secrets). */
   JsonObject publicConfig();
 
+  /**
+   * The next question to show after question {@code afterOrNull} (null = from the start), given the answers so far
+   * (visibility and text variants depend on earlier answers); empty when the intake is complete.
+   *
+   * @throws InvalidIntakeException when the answers or {@code afterOrNull} are not valid
+   */
+  default Optional<JsonObject> nextQuestion(JsonObject answers, String afterOrNull) {
+    return Optional.empty();
+  }
+
+  /** Whether a help point is open at this moment according to its configured opening hours. */
+  default boolean isOpenNow(String helpPoint) {
+    return true;
+  }
+
+  /** The public card of one help point (name, description, contact data, opening hours), as in {@link #publicConfig}. */
+  default JsonObject card(String helpPoint) {
+    return new JsonObject().put("id", helpPoint);
+  }
+
   /** A routing decision ready to be queued. */
   record Route(String helpPoint, String orgId, int priority, String rulesVersion, JsonObject intakeCodes) {
   }

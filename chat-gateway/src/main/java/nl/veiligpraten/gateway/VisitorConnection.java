@@ -13,6 +13,7 @@ import nl.veiligpraten.infra.conversation.ConversationClosedException;
 import nl.veiligpraten.infra.conversation.ConversationRepository;
 import nl.veiligpraten.infra.conversation.PlainMessage;
 import nl.veiligpraten.infra.conversation.TranscriptService;
+import nl.veiligpraten.infra.retention.RetentionJob;
 import nl.veiligpraten.infra.web.Secrets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,13 @@ final class VisitorConnection {
   static final int CLOSE_GOING_AWAY = 1001;
   static final int CLOSE_REPLACED = 4409;
   static final int CLOSE_NO_HELLO = 4408;
+  static final int CLOSE_TOO_BIG = 1009;
+  /** The listener accepts frames up to this many times maxFrameBytes, so oversize ones can be closed with 1009. */
+  static final int TRANSPORT_LIMIT_FACTOR = 4;
+  /** Rough handling time per chat ahead in the queue, for the visitor's estimated wait. */
+  static final int SECONDS_PER_PLACE = 120;
+  /** Queue position is also refreshed on this period, so the estimate moves even when nobody is taken. */
+  private static final long QUEUE_REFRESH_MS = 30_000;
 
   private final Vertx vertx;
   private final ServerWebSocket socket;
@@ -50,6 +58,11 @@ final class VisitorConnection {
   private long helloTimer;
   /** Referral consent handling (counselor console issue); set by the verticle. */
   ReferralGateway referrals;
+  private boolean replaced;
+  private MessageConsumer<JsonObject> queueConsumer;
+  private long queueTimer = -1;
+  private boolean queueRefreshPending;
+  private Future<?> appendChain = Future.succeededFuture();
 
   VisitorConnection(Vertx vertx, ServerWebSocket socket, GatewaySettings settings, TranscriptService<?> transcripts,
                     IntakeRouting intake) {
@@ -69,7 +82,13 @@ final class VisitorConnection {
       }
     });
     socket.textMessageHandler(this::onText);
-    socket.binaryMessageHandler(b -> error("malformed", "Binary frames are not supported."));
+    socket.binaryMessageHandler(b -> {
+      if (b.length() > settings.maxFrameBytes()) {
+        socket.close((short) CLOSE_TOO_BIG, "frame too big");
+      } else {
+        error("malformed", "Binary frames are not supported.");
+      }
+    });
     socket.exceptionHandler(e -> LOG.debug("visitor socket error: {}", e.getClass().getSimpleName()));
     socket.closeHandler(v -> onClose());
   }
@@ -82,6 +101,10 @@ final class VisitorConnection {
   }
 
   private void onText(String text) {
+    if (tooBig(text)) {
+      socket.close((short) CLOSE_TOO_BIG, "frame too big");
+      return;
+    }
     if (!limiter.tryAcquire()) {
       error("rate_limited", "Je stuurt te snel berichten. Wacht even. / You are sending too fast, please wait.");
       return;
@@ -102,6 +125,15 @@ final class VisitorConnection {
     }
   }
 
+  /** UTF-8 size above the limit; only counted exactly when the character count makes it possible. */
+  private boolean tooBig(String text) {
+    int max = settings.maxFrameBytes();
+    if (text.length() > max) {
+      return true;
+    }
+    return text.length() * 3L > max && text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > max;
+  }
+
   private void handle(VisitorFrame frame) {
     if (frame instanceof VisitorFrame.Hello hello) {
       onHello(hello);
@@ -115,7 +147,7 @@ final class VisitorConnection {
       throw new FrameException("no_session", "Send a hello frame first.");
     }
     if (frame instanceof VisitorFrame.Answers a) {
-      send(new JsonObject().put("type", "suggestions").put("route", intake.explain(a.answers())));
+      onAnswers(a);
     } else if (frame instanceof VisitorFrame.Choose c) {
       onChoose(c);
     } else if (frame instanceof VisitorFrame.Message m) {
@@ -129,6 +161,8 @@ final class VisitorConnection {
       referrals.consent(conversationId, c, this::send);
     } else if (frame instanceof VisitorFrame.Bye b) {
       onBye(b);
+    } else if (frame instanceof VisitorFrame.Delete) {
+      onDelete();
     } else {
       throw new FrameException("unexpected", "Frame not expected now.");
     }
@@ -198,6 +232,7 @@ final class VisitorConnection {
     consumer.completion().onSuccess(v -> {
       if ("queued".equals(status)) {
         sendQueued();
+        watchQueue();
       }
       pump();
     });
@@ -209,7 +244,14 @@ final class VisitorConnection {
     }
     Optional<IntakeRouting.Route> route = intake.route(choose.helpPoint(), choose.answers());
     if (route.isEmpty()) {
-      send(new JsonObject().put("type", "card").put("helpPoint", choose.helpPoint()));
+      send(new JsonObject().put("type", "card").put("helpPoint", choose.helpPoint())
+          .put("card", intake.card(choose.helpPoint())));
+      return;
+    }
+    if (!intake.isOpenNow(choose.helpPoint())) {
+      // Out of hours: nothing is queued; the page shows the hours, other help and 112.
+      send(new JsonObject().put("type", "unavailable").put("helpPoint", choose.helpPoint()).put("reason", "closed")
+          .put("card", intake.card(choose.helpPoint())));
       return;
     }
     IntakeRouting.Route r = route.get();
@@ -224,20 +266,83 @@ final class VisitorConnection {
           vertx.eventBus().publish(Addresses.queue(orgId), new JsonObject().put("kind", "queued")
               .put("conversationId", conversationId.toString()));
           sendQueued();
+          watchQueue();
         })
         .onFailure(this::internal);
   }
 
+  private void onAnswers(VisitorFrame.Answers a) {
+    if (a.after() != null) {
+      Optional<JsonObject> next = intake.nextQuestion(a.answers(), a.after());
+      if (next.isPresent()) {
+        send(new JsonObject().put("type", "question").put("question", next.get()));
+        return;
+      }
+    }
+    JsonObject route = intake.explain(a.answers());
+    JsonObject cards = new JsonObject();
+    route.getJsonArray("suggestions", new io.vertx.core.json.JsonArray()).forEach(item -> {
+      if (item instanceof JsonObject suggestion) {
+        String helpPoint = suggestion.getString("helpPoint");
+        cards.put(helpPoint, intake.card(helpPoint));
+      }
+    });
+    send(new JsonObject().put("type", "suggestions").put("route", route).put("cards", cards));
+  }
+
   private void sendQueued() {
-    conversations.queuePosition(conversationId).onSuccess(position -> send(new JsonObject().put("type", "queued")
-        .put("position", position).put("estimatedWaitSeconds", position * 120)));
+    conversations.queuePosition(conversationId).onSuccess(position -> {
+      if ("queued".equals(status)) {
+        send(new JsonObject().put("type", "queued").put("position", position)
+            .put("estimatedWaitSeconds", position * SECONDS_PER_PLACE));
+      }
+    });
+  }
+
+  /** While queued, any change in the organisation's queue (queued, taken, left) refreshes the visitor's place. */
+  private void watchQueue() {
+    if (queueConsumer != null || orgId == null || closed) {
+      return;
+    }
+    queueConsumer = vertx.eventBus().consumer(Addresses.queue(orgId), m -> refreshQueueSoon());
+    queueTimer = vertx.setPeriodic(QUEUE_REFRESH_MS, t -> refreshQueueSoon());
+  }
+
+  /** Coalesces bursts of queue notifications into one position query. */
+  private void refreshQueueSoon() {
+    if (queueRefreshPending || !"queued".equals(status)) {
+      if (!"queued".equals(status)) {
+        unwatchQueue();
+      }
+      return;
+    }
+    queueRefreshPending = true;
+    vertx.setTimer(200, t -> {
+      queueRefreshPending = false;
+      sendQueued();
+    });
+  }
+
+  private void unwatchQueue() {
+    if (queueConsumer != null) {
+      queueConsumer.unregister();
+      queueConsumer = null;
+    }
+    if (queueTimer >= 0) {
+      vertx.cancelTimer(queueTimer);
+      queueTimer = -1;
+    }
   }
 
   private void onMessage(VisitorFrame.Message message) {
     if (orgId == null) {
       throw new FrameException("not_routed", "Choose a help point before sending messages.");
     }
-    transcripts.append(conversationId, orgId, "visitor", null, message.clientId(), message.body())
+    // One append at a time per socket, in arrival order: concurrent transactions could otherwise commit a later
+    // message (e.g. a new one right after a resend) before an earlier one, and the transcript order would not be
+    // the order the visitor typed.
+    appendChain = appendChain.transform(ignored ->
+        transcripts.append(conversationId, orgId, "visitor", null, message.clientId(), message.body()))
         .onSuccess(result -> {
           send(new JsonObject().put("type", "ack").put("clientId", message.clientId()).put("seq", result.seq())
               .put("duplicate", result.duplicate()));
@@ -266,11 +371,29 @@ final class VisitorConnection {
     });
   }
 
+  /** Delete on request: keys and messages go at once; the counselor's console is told, then the socket closes. */
+  private void onDelete() {
+    UUID id = conversationId;
+    transcripts.eraseOnRequest(id).onSuccess(erased -> {
+      status = "closed";
+      notifyConversation(new JsonObject().put("kind", "deleted"));
+      // Every node drops a cached data key of this conversation.
+      vertx.eventBus().publish(RetentionJob.SHREDDED_ADDRESS, id.toString());
+      if (orgId != null) {
+        vertx.eventBus().publish(Addresses.queue(orgId), new JsonObject().put("kind", "left"));
+      }
+      send(new JsonObject().put("type", "deleted").put("message",
+          "Je gesprek is gewist. / Your conversation has been deleted."));
+      socket.close();
+    }).onFailure(this::internal);
+  }
+
   private void onNotification(JsonObject note) {
     switch (note.getString("kind", "")) {
       case "message" -> pump();
       case "assigned" -> {
         status = "assigned";
+        unwatchQueue();
         send(new JsonObject().put("type", "assigned").put("counselor", note.getString("counselor")));
       }
       case "typing" -> {
@@ -309,6 +432,8 @@ final class VisitorConnection {
         if (!connectionId.equals(note.getString("connection")) && !closed) {
           send(new JsonObject().put("type", "error").put("code", "replaced")
               .put("message", "Dit gesprek is op een ander apparaat geopend. / Opened on another device."));
+          // The new socket owns the conversation now: this close must not mark the visitor as gone.
+          replaced = true;
           socket.close((short) CLOSE_REPLACED, "replaced");
         }
       }
@@ -362,7 +487,8 @@ final class VisitorConnection {
     if (consumer != null) {
       consumer.unregister();
     }
-    if (conversationId != null && !"closed".equals(status)) {
+    unwatchQueue();
+    if (conversationId != null && !"closed".equals(status) && !replaced) {
       conversations.visitorLeft(conversationId);
       notifyConversation(new JsonObject().put("kind", "visitor_disconnected"));
     }

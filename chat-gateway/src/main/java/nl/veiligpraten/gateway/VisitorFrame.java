@@ -12,8 +12,12 @@ public sealed interface VisitorFrame {
   record Hello(String resumeToken, String resumeCode, long lastSeq) implements VisitorFrame {
   }
 
-  /** Intake answers so far (codes only); the gateway answers with route suggestions. */
-  record Answers(JsonObject answers) implements VisitorFrame {
+  /**
+   * Intake answers so far (codes only). With {@code after} (the question just answered or skipped) the gateway
+   * answers with the next visible question, or with route suggestions when the intake is complete; without it,
+   * with route suggestions at once.
+   */
+  record Answers(JsonObject answers, String after) implements VisitorFrame {
   }
 
   /** The visitor chose a help point (from the suggestions, or talk-now to triage). */
@@ -37,6 +41,13 @@ public sealed interface VisitorFrame {
 
   /** Answer to a referral consent question (see ReferralGateway). */
   record Consent(String referralId, boolean accept) implements VisitorFrame {
+  }
+
+  /**
+   * Delete on request: the conversation's keys and messages are destroyed at once (crypto-shredding); the counselor
+   * is told it was deleted.
+   */
+  record Delete() implements VisitorFrame {
   }
 
   /** Keep-alive. */

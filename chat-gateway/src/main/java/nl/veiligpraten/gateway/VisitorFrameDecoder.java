@@ -29,7 +29,7 @@ public final class VisitorFrameDecoder {
     }
     return switch (t) {
       case "hello" -> hello(json);
-      case "answers" -> new VisitorFrame.Answers(object(json, "answers", true));
+      case "answers" -> new VisitorFrame.Answers(object(json, "answers", true), id(json, "after", false));
       case "choose" -> new VisitorFrame.Choose(id(json, "helpPoint", true), object(json, "answers", false));
       case "message" -> message(json);
       case "typing" -> new VisitorFrame.Typing();
@@ -37,6 +37,7 @@ public final class VisitorFrameDecoder {
       case "bye" -> new VisitorFrame.Bye(bool(json, "hurry"));
       case "ping" -> new VisitorFrame.Ping();
       case "consent" -> consent(json);
+      case "delete" -> new VisitorFrame.Delete();
       default -> throw new FrameException("unknown_type", "Unknown frame type '" + clip(t) + "'.");
     };
   }

@@ -51,14 +51,19 @@ public final class VisitorVerticle extends VerticleBase {
     router.get("/ws").handler(this::upgrade);
     router.post("/api/routing/explain").handler(BodyHandler.create().setBodyLimit(16 * 1024)).handler(this::explain);
     router.get("/api/config").handler(this::publicConfig);
+    router.post("/api/quick-exit").handler(BodyHandler.create().setBodyLimit(1024))
+        .handler(new QuickExitBeacon(vertx, settings, transcripts.conversations())::handle);
     router.get("/*").handler(StaticHandler.create("webroot/visitor").setCachingEnabled(false)
         .setDefaultContentEncoding("UTF-8").setIndexPage("index.html"));
 
     HttpServerOptions options = new HttpServerOptions()
         .setHost(settings.host())
         .setPort(settings.port())
-        .setMaxWebSocketFrameSize(settings.maxFrameBytes())
-        .setMaxWebSocketMessageSize(settings.maxFrameBytes())
+        // Netty's own limit drops the connection without a close frame while the client is still writing; so
+        // the transport limit is a generous hard stop and VisitorConnection enforces maxFrameBytes with a proper
+        // 1009 close once the frame has been read.
+        .setMaxWebSocketFrameSize(settings.maxFrameBytes() * VisitorConnection.TRANSPORT_LIMIT_FACTOR)
+        .setMaxWebSocketMessageSize(settings.maxFrameBytes() * VisitorConnection.TRANSPORT_LIMIT_FACTOR)
         .setPerFrameWebSocketCompressionSupported(false)
         .setPerMessageWebSocketCompressionSupported(false);
     return vertx.createHttpServer(options).requestHandler(router).listen()

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.UUID;
 import nl.veiligpraten.infra.assignment.AssignmentRepository;
 import nl.veiligpraten.infra.assignment.StaffNotes;
+import nl.veiligpraten.infra.audit.AuditContext;
 import nl.veiligpraten.infra.bus.Addresses;
 import nl.veiligpraten.infra.conversation.ConversationClosedException;
 import nl.veiligpraten.infra.conversation.PlainMessage;
@@ -438,6 +439,12 @@ final class ConsoleConnection {
       case "referral" -> send(new JsonObject().put("type", "referral").put("conversationId", id.toString())
           .put("referralId", note.getString("referralId")).put("state", note.getString("state")));
       case "referred" -> release(id, "referred");
+      case "deleted" -> {
+        // The visitor deleted the conversation: its keys and messages are gone, so there is nothing to pump.
+        release(id, null);
+        transcripts.forget(id);
+        send(new JsonObject().put("type", "deleted").put("conversationId", id.toString()));
+      }
       case "closed" -> {
         pump(id);
         send(new JsonObject().put("type", "closed").put("conversationId", id.toString())
@@ -461,7 +468,9 @@ final class ConsoleConnection {
     }
     chat.pumping = true;
     chat.again = false;
-    Future<List<PlainMessage>> messages = transcripts.read(id, session.orgId(), chat.delivered, PAGE);
+    // Read with the reader's own organisation key only, and audited (privacy issue).
+    Future<List<PlainMessage>> messages = transcripts.readForStaff(id, session.orgId(), chat.delivered, PAGE,
+        AuditContext.staff(session.user().id(), session.role(), session.orgId()));
     boolean readNotes = chat.notesDirty;
     chat.notesDirty = false;
     Future<? extends List<? extends StaffNotes.Note>> notes = messages.compose(m -> readNotes

@@ -1,0 +1,83 @@
+package nl.veiligpraten.gateway;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.Optional;
+import nl.veiligpraten.infra.bus.Addresses;
+import nl.veiligpraten.infra.conversation.Conversation;
+import nl.veiligpraten.infra.conversation.ConversationRepository;
+import nl.veiligpraten.infra.web.Secrets;
+
+/**
+ * {@code POST /api/quick-exit}: the page's fallback for quick exit when its socket is not connected at that moment
+ * (e.g. in the middle of a reconnect). The page sends it with {@code navigator.sendBeacon}, which survives the
+ * navigation away. Body {@code {"resume": token}} or {@code {"resumeCode": code}}; the conversation is closed with
+ * outcome {@code visitor_left_hurry}, exactly as a {@code bye} with {@code hurry: true}.
+ *
+ * <p>Always answers 204 for a well-formed request from an allowed origin, also when the token is unknown, so the
+ * endpoint tells nobody whether a conversation exists.
+ */
+final class QuickExitBeacon {
+
+  static final String OUTCOME = "visitor_left_hurry";
+
+  private final Vertx vertx;
+  private final GatewaySettings settings;
+  private final ConversationRepository conversations;
+
+  QuickExitBeacon(Vertx vertx, GatewaySettings settings, ConversationRepository conversations) {
+    this.vertx = vertx;
+    this.settings = settings;
+    this.conversations = conversations;
+  }
+
+  void handle(RoutingContext ctx) {
+    String origin = ctx.request().getHeader("Origin");
+    if (origin == null || !settings.allowedOrigins().contains(origin)) {
+      ctx.response().setStatusCode(403).end();
+      return;
+    }
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (RuntimeException e) {
+      body = null;
+    }
+    String token;
+    String code;
+    try {
+      token = body == null ? null : VisitorFrameDecoder.string(body, "resume", 64, false);
+      code = body == null ? null : VisitorFrameDecoder.string(body, "resumeCode", 32, false);
+    } catch (FrameException e) {
+      token = null;
+      code = null;
+    }
+    if (token == null && code == null) {
+      VisitorVerticle.json(ctx, 400, new JsonObject().put("error", "missing_field")
+          .put("message", "Body must be {\"resume\": token} or {\"resumeCode\": code}."));
+      return;
+    }
+    Future<Optional<Conversation>> lookup = token != null
+        ? conversations.byResumeHash(Secrets.sha256(token))
+        : conversations.byResumeCodeHash(Secrets.sha256(Secrets.normaliseCode(code)));
+    lookup.compose(found -> found.isEmpty() || found.get().isClosed()
+            ? Future.succeededFuture(Optional.<Conversation>empty())
+            : conversations.closeByVisitor(found.get().id(), OUTCOME))
+        .onSuccess(closed -> {
+          // Notify only when this request did the closing, so the counselor sees one "left in a hurry".
+          closed.ifPresent(this::announce);
+          ctx.response().setStatusCode(204).end();
+        })
+        .onFailure(e -> ctx.response().setStatusCode(503).end());
+  }
+
+  private void announce(Conversation c) {
+    vertx.eventBus().publish(Addresses.conversation(c.id()), new JsonObject().put("kind", "closed")
+        .put("outcome", OUTCOME).put("by", "visitor"));
+    if (c.orgId() != null) {
+      vertx.eventBus().publish(Addresses.queue(c.orgId()), new JsonObject().put("kind", "left"));
+    }
+  }
+}

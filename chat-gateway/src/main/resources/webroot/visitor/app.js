@@ -1,0 +1,953 @@
+/*
+ * Veilig Praten visitor page. Plain JavaScript, no build step, no third-party hosts.
+ *
+ * Shared-phone safety rules this file keeps:
+ *  - nothing is written to cookies, localStorage, sessionStorage, IndexedDB or caches: the resume token lives in
+ *    this closure only and is gone when the tab closes;
+ *  - no history entries are added (no pushState), and quick exit replaces the current entry;
+ *  - the 112 screen is rendered from constants in this file, so it works when the server is unreachable;
+ *  - server text (messages, names) is only ever set with textContent, never parsed as HTML.
+ * Protocol: chat-gateway/PROTOCOL.md (v1).
+ */
+(function () {
+  'use strict';
+
+  var PROTOCOL_VERSION = 1;
+  var EMERGENCY_NUMBER = '112'; // the only fixed number (brief): everything else comes from the configuration
+  var TRIAGE = 'triage';        // help point id of the general triage queue ("Ik wil meteen met iemand praten")
+  var NEUTRAL_TITLE = 'Weer';
+  var MAX_BODY = 4000;
+
+  // ------------------------------------------------------------------ texts (nl = Dutch B1, easy, en)
+  var T = {
+    exit: { nl: 'Snel weg', easy: 'Snel weg', en: 'Quick exit' },
+    exitHint: { nl: 'Druk 3 keer op Shift om snel weg te gaan.', easy: 'Snel weg? Druk 3 keer op Shift.',
+      en: 'Press Shift 3 times to leave quickly.' },
+    talkNow: { nl: 'Ik wil meteen met iemand praten', easy: 'Ik wil nu met iemand praten',
+      en: 'I want to talk to someone now' },
+    skip: { nl: 'Deze vraag overslaan', easy: 'Sla over', en: 'Skip this question' },
+    next: { nl: 'Verder', easy: 'Verder', en: 'Next' },
+    question: { nl: 'Vraag {n}', easy: 'Vraag {n}', en: 'Question {n}' },
+    multiHint: { nl: 'Kies een of meer antwoorden en tik dan op Verder.',
+      easy: 'Kies wat past. Dan tik je op Verder.', en: 'Choose one or more answers, then tap Next.' },
+    haveCode: { nl: 'Ik heb een code om verder te gaan', easy: 'Ik heb een code',
+      en: 'I have a code to continue' },
+    q0: { nl: 'Ben je nu in gevaar?', easy: 'Ben je nu in gevaar?', en: 'Are you in danger right now?' },
+    q0yes: { nl: 'Ja', easy: 'Ja', en: 'Yes' },
+    q0no: { nl: 'Nee', easy: 'Nee', en: 'No' },
+    q0unknown: { nl: 'Weet ik niet', easy: 'Weet ik niet', en: "I don't know" },
+    intro: { nl: 'Je bent anoniem. Je hoeft je naam niet te geven. Elke vraag mag je overslaan.',
+      easy: 'Niemand weet wie je bent. Je hoeft je naam niet te zeggen. Je mag elke vraag overslaan.',
+      en: 'You are anonymous. You do not have to give your name. You can skip every question.' },
+    e112Title: { nl: 'Ben je in gevaar? Bel nu 112.', easy: 'Gevaar? Bel 112.',
+      en: 'In danger? Call 112 now.' },
+    e112Text: { nl: '112 is gratis en altijd bereikbaar. De politie of ambulance komt dan naar je toe.',
+      easy: '112 is gratis. Je kunt altijd bellen. Er komt dan hulp naar je toe.',
+      en: '112 is free and always available. The police or an ambulance will come to you.' },
+    e112Call: { nl: 'Bel 112', easy: 'Bel 112', en: 'Call 112' },
+    e112Silent: { nl: 'Kun je niet praten? Bel toch 112 en blijf aan de lijn.',
+      easy: 'Kun je niet praten? Bel toch 112. Hang niet op.',
+      en: 'Cannot talk? Call 112 anyway and stay on the line.' },
+    e112Chat: { nl: 'Ik wil nu chatten met een hulpverlener', easy: 'Ik wil nu chatten',
+      en: 'I want to chat with a counselor now' },
+    e112Continue: { nl: 'Verder met de vragen', easy: 'Verder met de vragen', en: 'Continue with the questions' },
+    waiting: { nl: 'Even geduld…', easy: 'Even wachten…', en: 'One moment…' },
+    offline: { nl: 'Geen verbinding. We proberen het opnieuw. Ben je in gevaar? Bel 112.',
+      easy: 'Geen internet. We proberen het weer. Gevaar? Bel 112.',
+      en: 'No connection. Trying again. In danger? Call 112.' },
+    offlineChat: { nl: 'Je berichten gaan weg zodra er weer verbinding is.',
+      easy: 'Je berichten gaan weg als er weer internet is.',
+      en: 'Your messages will be sent when the connection is back.' },
+    suggestTitle: { nl: 'Deze hulp past bij wat je vertelde', easy: 'Deze hulp past bij jou',
+      en: 'This help fits what you told us' },
+    suggestHint: { nl: 'Kies zelf. Twijfel je? Praat dan eerst met de algemene chat.',
+      easy: 'Jij kiest. Weet je het niet? Praat eerst met de chat.',
+      en: 'You choose. Not sure? Talk to the general chat first.' },
+    chatWith: { nl: 'Chat met {name}', easy: 'Chat met {name}', en: 'Chat with {name}' },
+    call: { nl: 'Bel {phone}', easy: 'Bel {phone}', en: 'Call {phone}' },
+    website: { nl: 'Website', easy: 'Website', en: 'Website' },
+    otherChat: { nl: 'Chat van deze organisatie', easy: 'Chat', en: 'Chat of this organisation' },
+    closedNow: { nl: 'Nu gesloten', easy: 'Nu dicht', en: 'Closed now' },
+    closedTitle: { nl: '{name} is nu gesloten', easy: '{name} is nu dicht', en: '{name} is closed now' },
+    closedDay: { nl: 'gesloten', easy: 'dicht', en: 'closed' },
+    closedHours: { nl: 'Open:', easy: 'Open op:', en: 'Open:' },
+    closedOther: { nl: 'Deze hulp is nu wel bereikbaar:', easy: 'Deze hulp kun je nu wel bellen of chatten:',
+      en: 'This help is available now:' },
+    back: { nl: 'Terug naar de keuzes', easy: 'Terug', en: 'Back to the choices' },
+    chatTitle: { nl: 'Je gesprek', easy: 'Je gesprek', en: 'Your chat' },
+    queuedTitle: { nl: 'Je bent in de wachtrij', easy: 'Je moet even wachten', en: 'You are in the queue' },
+    queuePos: { nl: 'Je bent nummer {n}. Wachttijd: ongeveer {m} minuten.',
+      easy: 'Je bent nummer {n}. Wachten: ongeveer {m} minuten.',
+      en: 'You are number {n}. Waiting time: about {m} minutes.' },
+    queueHint: { nl: 'Je kunt alvast iets typen. De hulpverlener leest het straks.',
+      easy: 'Je mag al iets typen. De hulpverlener leest het straks.',
+      en: 'You can already type something. The counselor will read it soon.' },
+    assigned: { nl: 'Je praat nu met {name}.', easy: 'Je praat nu met {name}.', en: 'You are now talking to {name}.' },
+    codeText: { nl: 'Jouw code om later verder te praten:', easy: 'Jouw code voor later:',
+      en: 'Your code to continue later:' },
+    codeHint: { nl: 'Schrijf de code alleen op als niemand meekijkt. Sla hem niet op in je telefoon.',
+      easy: 'Schrijf de code op papier. Alleen als niemand meekijkt.',
+      en: 'Only write the code down if nobody is watching. Do not save it on your phone.' },
+    yourMessage: { nl: 'Jouw bericht', easy: 'Jouw bericht', en: 'Your message' },
+    send: { nl: 'Verstuur', easy: 'Stuur', en: 'Send' },
+    sending: { nl: 'wordt verstuurd…', easy: 'gaat weg…', en: 'sending…' },
+    sent: { nl: 'verstuurd', easy: 'verstuurd', en: 'sent' },
+    read: { nl: 'gelezen', easy: 'gelezen', en: 'read' },
+    you: { nl: 'Jij', easy: 'Jij', en: 'You' },
+    counselor: { nl: 'Hulpverlener', easy: 'Hulpverlener', en: 'Counselor' },
+    typing: { nl: 'De hulpverlener is aan het typen…', easy: 'De hulpverlener typt…', en: 'The counselor is typing…' },
+    stop: { nl: 'Gesprek stoppen', easy: 'Stoppen', en: 'End the chat' },
+    stopConfirm: { nl: 'Weet je zeker dat je wilt stoppen?', easy: 'Echt stoppen?', en: 'Are you sure you want to end?' },
+    stopYes: { nl: 'Ja, stoppen', easy: 'Ja, stop', en: 'Yes, end the chat' },
+    stopNo: { nl: 'Nee, verder praten', easy: 'Nee', en: 'No, keep talking' },
+    counselorLeft: { nl: 'De hulpverlener is weg. Je blijft in het gesprek; er komt iemand anders.',
+      easy: 'De hulpverlener is weg. Wacht even. Er komt iemand anders.',
+      en: 'The counselor has left. Stay here; someone else will join.' },
+    endedTitle: { nl: 'Het gesprek is gestopt', easy: 'Het gesprek is klaar', en: 'The chat has ended' },
+    endedText: { nl: 'Je kunt altijd opnieuw beginnen. Ben je in gevaar? Bel 112.',
+      easy: 'Je mag altijd opnieuw beginnen. Gevaar? Bel 112.',
+      en: 'You can always start again. In danger? Call 112.' },
+    again: { nl: 'Nieuw gesprek beginnen', easy: 'Opnieuw beginnen', en: 'Start a new chat' },
+    replaced: { nl: 'Dit gesprek is op een ander apparaat geopend.', easy: 'Je praat nu op een ander apparaat.',
+      en: 'This chat was opened on another device.' },
+    rate: { nl: 'Je stuurt te snel berichten. Wacht even.', easy: 'Te snel. Wacht even.',
+      en: 'You are sending too fast. Please wait.' },
+    failed: { nl: 'Er ging iets mis. Probeer het opnieuw.', easy: 'Er ging iets mis. Probeer het nog eens.',
+      en: 'Something went wrong. Please try again.' },
+    resumeTitle: { nl: 'Verder met je code', easy: 'Verder met je code', en: 'Continue with your code' },
+    resumeLabel: { nl: 'Jouw code (8 tekens)', easy: 'Jouw code', en: 'Your code (8 characters)' },
+    resumeGo: { nl: 'Verder', easy: 'Verder', en: 'Continue' },
+    resumeUnknown: { nl: 'Deze code kennen we niet, of het gesprek is al gestopt.',
+      easy: 'Deze code werkt niet. Misschien is het gesprek al klaar.',
+      en: 'We do not know this code, or the chat has already ended.' },
+    cardTitle: { nl: 'Contact met {name}', easy: 'Contact met {name}', en: 'Contact {name}' },
+    tooLong: { nl: 'Je bericht is te lang. Maak het korter.', easy: 'Te lang. Maak het korter.',
+      en: 'Your message is too long. Please shorten it.' }
+  };
+  var DAYS = {
+    nl: { mon: 'ma', tue: 'di', wed: 'wo', thu: 'do', fri: 'vr', sat: 'za', sun: 'zo' },
+    en: { mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat', sun: 'Sun' }
+  };
+
+  // Q0 is built in (not fetched) so the 112 screen never depends on the server.
+  var Q0 = {
+    id: 'Q0', type: 'single', builtIn: true, index: 1,
+    answers: [{ code: 'yes', key: 'q0yes' }, { code: 'no', key: 'q0no' }, { code: 'unknown', key: 'q0unknown' }]
+  };
+
+  // ------------------------------------------------------------------ state (memory only)
+  var S = freshState();
+
+  function freshState() {
+    return {
+      lang: 'nl', config: null, answers: {}, question: Q0, nextQuestion: null, suggestions: null, cards: {},
+      ws: null, session: false, token: null, code: null, typedCode: null, lastSeq: 0, retries: 0,
+      reconnectTimer: 0, intakeRequest: null, status: 'intake', counselor: null, queue: null, pending: [],
+      messages: [], screen: null, ended: false, exiting: false, typingTimer: 0, lastTypingSent: 0, draft: '',
+      readSeq: 0, notice: null, confirmStop: false, talkNowPending: false
+    };
+  }
+
+  function t(key, vars) {
+    var entry = T[key];
+    var text = entry ? (entry[S.lang] || entry.nl) : key;
+    if (vars) {
+      Object.keys(vars).forEach(function (k) { text = text.split('{' + k + '}').join(String(vars[k])); });
+    }
+    return text;
+  }
+
+  /** Text from the server configuration: {nl, nl_easy, en}. */
+  function lt(text) {
+    if (!text) { return ''; }
+    if (typeof text === 'string') { return text; }
+    if (S.lang === 'en') { return text.en || text.nl || ''; }
+    if (S.lang === 'easy') { return text.nl_easy || text.nl || ''; }
+    return text.nl || '';
+  }
+
+  // ------------------------------------------------------------------ DOM helpers
+  function $(id) { return document.getElementById(id); }
+
+  function el(tag, attrs, children) {
+    var node = document.createElement(tag);
+    if (attrs) {
+      Object.keys(attrs).forEach(function (k) {
+        var v = attrs[k];
+        if (v === null || v === undefined || v === false) { return; }
+        if (k === 'text') { node.textContent = v; } else if (k === 'onclick') { node.addEventListener('click', v); }
+        else if (k === 'className') { node.className = v; } else { node.setAttribute(k, v === true ? '' : v); }
+      });
+    }
+    (children || []).forEach(function (c) { if (c) { node.appendChild(c); } });
+    return node;
+  }
+
+  function button(text, onclick, className, extra) {
+    var attrs = { type: 'button', className: 'btn' + (className ? ' ' + className : ''), text: text, onclick: onclick };
+    if (extra) { Object.keys(extra).forEach(function (k) { attrs[k] = extra[k]; }); }
+    return el('button', attrs);
+  }
+
+  function heading(text) {
+    return el('h1', { id: 'screen-title', tabindex: '-1', text: text });
+  }
+
+  /** Replaces the screen; focus goes to its heading so keyboard and screen-reader users start at the top. */
+  function show(name, nodes, keepFocus) {
+    S.screen = name;
+    var screen = $('screen');
+    screen.replaceChildren.apply(screen, nodes);
+    screen.setAttribute('data-screen', name);
+    screen.removeAttribute('data-question');
+    $('talk').hidden = !(name === 'question' || name === 'suggestions' || name === 'unavailable'
+      || name === 'card' || name === 'emergency' || name === 'resume');
+    if (!keepFocus) {
+      var h = $('screen-title');
+      if (h) { h.focus(); }
+    }
+  }
+
+  function announce(text, assertive) {
+    var region = assertive ? $('announce') : $('announce-polite');
+    region.textContent = '';
+    // A fresh text node after clearing makes screen readers read repeated texts too.
+    setTimeout(function () { region.textContent = text; }, 30);
+  }
+
+  function renderChrome() {
+    document.documentElement.lang = S.lang === 'en' ? 'en' : 'nl';
+    $('exit-label').textContent = t('exit');
+    $('exit-hint').textContent = t('exitHint');
+    $('talk-now').textContent = t('talkNow');
+    var buttons = $('langs').querySelectorAll('button');
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].setAttribute('aria-pressed', String(buttons[i].getAttribute('data-lang') === S.lang));
+    }
+    renderNet();
+  }
+
+  function renderNet() {
+    var net = $('net');
+    var offline = S.wantConnection && !S.session && !S.ended && S.retries > 0;
+    net.hidden = !offline;
+    if (offline) {
+      net.textContent = t('offline') + (S.status === 'queued' || S.status === 'assigned' ? ' ' + t('offlineChat') : '');
+    }
+  }
+
+  function rerender() {
+    renderChrome();
+    var screens = { question: renderQuestion, emergency: renderEmergency, suggestions: renderSuggestions,
+      unavailable: renderUnavailable, card: renderCard, chat: renderChat, ended: renderEnded, resume: renderResume,
+      waiting: renderWaiting };
+    if (S.screen && screens[S.screen]) { screens[S.screen](true); }
+  }
+
+  // ------------------------------------------------------------------ intake
+  function renderQuestion(keepFocus) {
+    var q = S.question;
+    var text = q.builtIn ? t('q0') : lt(q.text);
+    var nodes = [];
+    nodes.push(el('p', { className: 'progress', text: t('question', { n: q.index || 1 }) }));
+    nodes.push(heading(text));
+    if (q.id === 'Q0') { nodes.push(el('p', { className: 'hint', text: t('intro') })); }
+    if (q.type === 'multi') { nodes.push(el('p', { className: 'hint', id: 'multi-hint', text: t('multiHint') })); }
+    var list = el('ul', { className: 'choices', 'aria-labelledby': 'screen-title' });
+    var selected = q.type === 'multi' ? (S.answers[q.id] || []).slice() : null;
+    q.answers.forEach(function (a) {
+      var label = q.builtIn ? t(a.key) : lt(a.text);
+      var b;
+      if (q.type === 'multi') {
+        b = button(label, function () {
+          var i = selected.indexOf(a.code);
+          if (i >= 0) { selected.splice(i, 1); } else { selected.push(a.code); }
+          b.setAttribute('aria-pressed', String(selected.indexOf(a.code) >= 0));
+        }, null, { 'aria-pressed': String(selected.indexOf(a.code) >= 0), 'data-code': a.code });
+      } else {
+        b = button(label, function () { answer(q, a.code); }, null, { 'data-code': a.code });
+      }
+      list.appendChild(el('li', null, [b]));
+    });
+    nodes.push(list);
+    if (q.type === 'multi') {
+      nodes.push(button(t('next'), function () { answer(q, selected.length ? selected : null); }, 'primary',
+        { id: 'next' }));
+    }
+    nodes.push(el('p', null, [button(t('skip'), function () { answer(q, null); }, 'quiet', { id: 'skip' })]));
+    if (q.id === 'Q0') {
+      nodes.push(el('button', { type: 'button', className: 'linkish', id: 'have-code', text: t('haveCode'),
+        onclick: function () { renderResume(); } }));
+    }
+    show('question', nodes, keepFocus);
+    $('screen').setAttribute('data-question', q.id);
+  }
+
+  function answer(q, value) {
+    if (value === null || value === undefined) { delete S.answers[q.id]; } else { S.answers[q.id] = value; }
+    S.nextQuestion = null;
+    if (q.id === 'Q0' && value === 'yes') {
+      // Rendered before anything touches the network: this must work when the server is down.
+      renderEmergency();
+      announce(t('e112Title') + ' ' + t('e112Text'), true);
+    } else {
+      renderWaiting();
+    }
+    requestIntake({ type: 'answers', answers: copyAnswers(), after: q.id });
+  }
+
+  function copyAnswers(extra) {
+    var out = {};
+    Object.keys(S.answers).forEach(function (k) { out[k] = S.answers[k]; });
+    if (extra) { Object.keys(extra).forEach(function (k) { out[k] = extra[k]; }); }
+    return out;
+  }
+
+  function renderWaiting(keepFocus) {
+    show('waiting', [heading(t('waiting')), el('p', { className: 'hint', text: t('e112Silent') })], keepFocus);
+  }
+
+  function renderEmergency(keepFocus) {
+    var box = el('div', { className: 'emergency', role: 'alert' }, [
+      heading(t('e112Title')),
+      el('p', { text: t('e112Text') }),
+      el('a', { className: 'call112', href: 'tel:' + EMERGENCY_NUMBER, id: 'call-112', text: t('e112Call') }),
+      el('p', { text: t('e112Silent') })
+    ]);
+    show('emergency', [box,
+      el('p', null, [button(t('e112Chat'), function () { talkNow(); }, 'primary', { id: 'emergency-chat' })]),
+      el('p', null, [button(t('e112Continue'), function () {
+        if (S.nextQuestion) { S.question = S.nextQuestion; renderQuestion(); } else { renderWaiting(); S.waitForNext = true; }
+      }, 'quiet', { id: 'emergency-continue' })])
+    ], keepFocus);
+  }
+
+  function onQuestion(q) {
+    S.intakeRequest = null;
+    if (S.screen === 'emergency') {
+      S.nextQuestion = q; // the 112 screen stays until the visitor chooses to go on
+      return;
+    }
+    S.question = q;
+    S.waitForNext = false;
+    renderQuestion();
+  }
+
+  function onSuggestions(frame) {
+    S.intakeRequest = null;
+    S.suggestions = frame.route || { suggestions: [] };
+    S.cards = frame.cards || {};
+    if (S.talkNowPending) {
+      // Triage could not be chosen (e.g. renamed in the configuration): take the first suggested queue instead.
+      S.talkNowPending = false;
+      var queue = (S.suggestions.suggestions || []).filter(function (s) { return s.kind === 'queue'; })[0];
+      if (queue) { choose(queue.helpPoint, true); return; }
+    }
+    if (S.screen === 'emergency') { S.nextQuestion = null; }
+    renderSuggestions();
+  }
+
+  function renderSuggestions(keepFocus) {
+    var nodes = [heading(t('suggestTitle')), el('p', { className: 'hint', text: t('suggestHint') })];
+    (S.suggestions.suggestions || []).forEach(function (s) {
+      var card = S.cards[s.helpPoint] || { id: s.helpPoint, name: s.helpPoint, kind: s.kind };
+      var why = S.lang === 'en' ? (s.whyEn || s.why) : s.why;
+      var parts = [el('h2', { text: card.name }), why ? el('p', { className: 'why', text: why }) : null,
+        el('p', { text: lt(card.description) })];
+      if (card.kind === 'queue' && card.openNow === false) {
+        parts.push(el('p', { className: 'closed-note', text: t('closedNow') }));
+      }
+      if (card.kind === 'queue') {
+        parts.push(button(t('chatWith', { name: card.name }), function () { choose(s.helpPoint, false); }, 'primary',
+          { 'data-help-point': s.helpPoint }));
+      }
+      contactLinks(card).forEach(function (n) { parts.push(n); });
+      nodes.push(el('article', { className: 'card', 'data-help-point': s.helpPoint }, parts));
+    });
+    show('suggestions', nodes, keepFocus);
+  }
+
+  function contactLinks(card) {
+    var out = [];
+    if (card.phone) {
+      out.push(el('p', { className: 'contact' }, [el('a', { href: 'tel:' + card.phone.replace(/[^0-9+]/g, ''),
+        text: t('call', { phone: card.phone }) })]));
+    }
+    if (card.chatUrl) {
+      out.push(el('p', { className: 'contact' }, [el('a', { href: card.chatUrl, rel: 'noopener noreferrer',
+        target: '_blank', text: t('otherChat') })]));
+    }
+    if (card.url) {
+      out.push(el('p', { className: 'contact' }, [el('a', { href: card.url, rel: 'noopener noreferrer',
+        target: '_blank', text: t('website') + ': ' + card.url.replace(/^https?:\/\//, '') })]));
+    }
+    return out;
+  }
+
+  function choose(helpPoint, talk) {
+    var answers = copyAnswers(talk ? { talk_now: true } : null);
+    S.chosen = helpPoint;
+    renderWaiting();
+    requestIntake({ type: 'choose', helpPoint: helpPoint, answers: answers });
+  }
+
+  function talkNow() {
+    S.talkNowPending = true;
+    choose(TRIAGE, true);
+  }
+
+  function onCard(frame) {
+    S.intakeRequest = null;
+    S.card = frame.card || { id: frame.helpPoint, name: frame.helpPoint };
+    renderCard();
+  }
+
+  function renderCard(keepFocus) {
+    var card = S.card;
+    var nodes = [heading(t('cardTitle', { name: card.name || card.id })), el('p', { text: lt(card.description) })];
+    contactLinks(card).forEach(function (n) { nodes.push(n); });
+    if (S.suggestions) { nodes.push(button(t('back'), function () { renderSuggestions(); }, 'quiet')); }
+    show('card', nodes, keepFocus);
+  }
+
+  function onUnavailable(frame) {
+    S.intakeRequest = null;
+    S.talkNowPending = false;
+    S.card = frame.card || { id: frame.helpPoint, name: frame.helpPoint };
+    renderUnavailable();
+  }
+
+  function renderUnavailable(keepFocus) {
+    var card = S.card;
+    var nodes = [heading(t('closedTitle', { name: card.name || card.id }))];
+    if (card.openingHours && typeof card.openingHours === 'object') {
+      nodes.push(el('p', { text: t('closedHours') }));
+      var days = DAYS[S.lang === 'en' ? 'en' : 'nl'];
+      var list = el('ul', { className: 'hours' });
+      Object.keys(days).forEach(function (d) {
+        var ranges = card.openingHours[d] || [];
+        list.appendChild(el('li', { text: days[d] + ' ' + (ranges.length ? ranges.join(', ') : t('closedDay')) }));
+      });
+      nodes.push(list);
+    }
+    contactLinks(card).forEach(function (n) { nodes.push(n); });
+    nodes.push(el('div', { className: 'emergency' }, [el('p', { text: t('e112Title') }),
+      el('a', { className: 'call112', href: 'tel:' + EMERGENCY_NUMBER, text: t('e112Call') })]));
+    var open = openAlternatives(card.id);
+    if (open.length) {
+      nodes.push(el('h2', { text: t('closedOther') }));
+      open.forEach(function (other) {
+        var parts = [el('h2', { text: other.name })];
+        if (other.kind === 'queue') {
+          parts.push(button(t('chatWith', { name: other.name }), function () { choose(other.id, other.id === TRIAGE); },
+            'primary', { 'data-help-point': other.id }));
+        }
+        contactLinks(other).forEach(function (n) { parts.push(n); });
+        nodes.push(el('article', { className: 'card' }, parts));
+      });
+    }
+    if (S.suggestions) { nodes.push(button(t('back'), function () { renderSuggestions(); }, 'quiet')); }
+    show('unavailable', nodes, keepFocus);
+  }
+
+  /**
+   * Help that is open right now and fits this visitor: the other suggestions of their own route, plus the general
+   * triage chat. Never unrelated help points (e.g. a line for people worried about their own behaviour).
+   */
+  function openAlternatives(exceptId) {
+    var out = [];
+    var seen = {};
+    var add = function (card) {
+      if (card && !seen[card.id] && card.id !== exceptId && card.openNow !== false
+        && (card.kind === 'queue' || card.phone)) {
+        seen[card.id] = true;
+        out.push(card);
+      }
+    };
+    ((S.suggestions && S.suggestions.suggestions) || []).forEach(function (s) { add(S.cards[s.helpPoint]); });
+    add((S.config && S.config.helpPoints && S.config.helpPoints[TRIAGE]) || S.cards[TRIAGE]);
+    return out;
+  }
+
+  // ------------------------------------------------------------------ resume by code
+  function renderResume(keepFocus) {
+    var input = el('input', { type: 'text', id: 'resume-code', autocomplete: 'off', autocapitalize: 'characters',
+      spellcheck: 'false', maxlength: '16', inputmode: 'text' });
+    var form = el('form', { id: 'resume-form', novalidate: true }, [
+      el('label', { 'for': 'resume-code', text: t('resumeLabel') }), input,
+      el('p', null, [el('button', { type: 'submit', className: 'btn primary', text: t('resumeGo') })])
+    ]);
+    form.addEventListener('submit', function (e) {
+      e.preventDefault();
+      var code = input.value.replace(/[^A-Za-z0-9]/g, '').toUpperCase();
+      if (code.length < 4) { input.focus(); return; }
+      resumeWithCode(code);
+    });
+    var nodes = [heading(t('resumeTitle'))];
+    if (S.notice) { nodes.push(el('p', { className: 'notice', role: 'alert', text: S.notice })); }
+    nodes.push(form);
+    nodes.push(button(t('e112Continue'), function () { S.notice = null; S.question = Q0; renderQuestion(); }, 'quiet'));
+    show('resume', nodes, keepFocus);
+  }
+
+  function resumeWithCode(code) {
+    S.notice = null;
+    S.typedCode = code;
+    S.resumingByCode = true;
+    S.token = null;
+    S.lastSeq = 0;
+    if (S.ws) { dropSocket(); }
+    renderWaiting();
+    connect();
+  }
+
+  // ------------------------------------------------------------------ chat
+  function renderChat(keepFocus) {
+    var nodes = [];
+    nodes.push(heading(S.status === 'assigned' ? t('chatTitle') : t('queuedTitle')));
+    nodes.push(el('p', { className: 'status', id: 'status', role: 'status', text: statusText() }));
+    if (S.code) {
+      nodes.push(el('div', { className: 'code', id: 'resume-box' }, [
+        el('span', { text: t('codeText') + ' ' }), el('strong', { id: 'resume-code-shown', text: groupCode(S.code) }),
+        el('p', { text: t('codeHint') })]));
+    }
+    var log = el('ol', { className: 'log', id: 'log', role: 'log', 'aria-live': 'polite',
+      'aria-label': S.lang === 'en' ? 'Messages' : 'Berichten' });
+    S.messages.forEach(function (m) { log.appendChild(messageNode(m)); });
+    nodes.push(log);
+    nodes.push(el('p', { className: 'typing', id: 'typing', 'aria-live': 'polite' }));
+    if (S.notice) { nodes.push(el('p', { className: 'notice', id: 'notice', role: 'alert', text: S.notice })); }
+    var textarea = el('textarea', { id: 'message', maxlength: String(MAX_BODY), rows: '3' });
+    textarea.value = S.draft;
+    textarea.addEventListener('input', function () { S.draft = textarea.value; sendTyping(); });
+    textarea.addEventListener('keydown', function (e) {
+      if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) { e.preventDefault(); submitMessage(); }
+    });
+    var form = el('form', { className: 'composer', id: 'composer' }, [
+      el('label', { 'for': 'message', text: t('yourMessage') }), textarea,
+      el('button', { type: 'submit', className: 'btn primary', id: 'send', text: t('send') })]);
+    form.addEventListener('submit', function (e) { e.preventDefault(); submitMessage(); });
+    nodes.push(form);
+    nodes.push(stopControls());
+    show('chat', nodes, keepFocus);
+  }
+
+  function stopControls() {
+    if (!S.confirmStop) {
+      return el('p', null, [button(t('stop'), function () { S.confirmStop = true; rerenderStop(); }, 'danger',
+        { id: 'stop' })]);
+    }
+    return el('div', { id: 'stop-confirm' }, [el('p', { text: t('stopConfirm') }), el('div', { className: 'row' }, [
+      button(t('stopYes'), function () { leave(false); }, 'danger', { id: 'stop-yes' }),
+      button(t('stopNo'), function () { S.confirmStop = false; rerenderStop(); }, 'quiet')])]);
+  }
+
+  function rerenderStop() {
+    var old = $('stop') ? $('stop').parentNode : $('stop-confirm');
+    if (old) { old.replaceWith(stopControls()); }
+  }
+
+  function groupCode(code) {
+    return code.length === 8 ? code.slice(0, 4) + ' ' + code.slice(4) : code;
+  }
+
+  function statusText() {
+    if (S.status === 'assigned') { return t('assigned', { name: S.counselor || t('counselor') }); }
+    if (S.queue) {
+      return t('queuePos', { n: S.queue.position, m: Math.max(1, Math.round(S.queue.wait / 60)) }) + ' '
+        + t('queueHint');
+    }
+    return t('queueHint');
+  }
+
+  function updateStatus() {
+    if (S.screen !== 'chat') { renderChat(); return; }
+    $('status').textContent = statusText();
+    var h = $('screen-title');
+    if (h) { h.textContent = S.status === 'assigned' ? t('chatTitle') : t('queuedTitle'); }
+  }
+
+  function messageNode(m) {
+    var mine = m.from === 'visitor';
+    var meta = mine ? (m.read ? t('read') : (m.acked ? t('sent') : t('sending'))) : (m.time || '');
+    var who = el('span', { className: 'sr-only', text: (mine ? t('you') : t('counselor')) + ': ' });
+    return el('li', { className: 'msg ' + (mine ? 'me' : 'them'), 'data-client-id': m.clientId || null,
+      'data-seq': m.seq ? String(m.seq) : null }, [who, document.createTextNode(m.body),
+      el('span', { className: 'meta', text: meta })]);
+  }
+
+  function refreshMessage(m) {
+    if (S.screen !== 'chat') { return; }
+    var log = $('log');
+    var nodes = log.children;
+    for (var i = 0; i < nodes.length; i++) {
+      if (m.clientId && nodes[i].getAttribute('data-client-id') === m.clientId) {
+        nodes[i].replaceWith(messageNode(m));
+        return;
+      }
+    }
+  }
+
+  function appendMessage(m) {
+    S.messages.push(m);
+    if (S.screen === 'chat') {
+      var node = messageNode(m);
+      $('log').appendChild(node);
+      // Keep the newest message in view above the composer, without stealing focus from the text box.
+      node.scrollIntoView({ block: 'nearest' });
+    }
+  }
+
+  function submitMessage() {
+    var textarea = $('message');
+    var body = textarea.value.trim();
+    if (!body || S.ended) { return; }
+    if (body.length > MAX_BODY) { setNotice(t('tooLong')); return; }
+    var m = { clientId: newClientId(), body: body, from: 'visitor', acked: false };
+    S.pending.push(m);
+    appendMessage(m);
+    textarea.value = '';
+    S.draft = '';
+    textarea.focus();
+    if (S.session) { sendFrame({ type: 'message', clientId: m.clientId, body: m.body }); }
+  }
+
+  function newClientId() {
+    var bytes = new Uint8Array(12);
+    crypto.getRandomValues(bytes);
+    return 'm-' + Array.prototype.map.call(bytes, function (b) { return ('0' + b.toString(16)).slice(-2); }).join('');
+  }
+
+  function sendTyping() {
+    var now = Date.now();
+    if (S.session && now - S.lastTypingSent > 3000) {
+      S.lastTypingSent = now;
+      sendFrame({ type: 'typing' });
+    }
+  }
+
+  function setNotice(text) {
+    S.notice = text;
+    var n = $('notice');
+    if (S.screen === 'chat') {
+      if (!n) { n = el('p', { className: 'notice', id: 'notice', role: 'alert' }); $('composer').before(n); }
+      n.textContent = text;
+    } else {
+      announce(text, true);
+    }
+  }
+
+  function onMessage(f) {
+    if (typeof f.seq !== 'number' || f.seq <= S.lastSeq) { return; } // replayed twice: already shown
+    S.lastSeq = f.seq;
+    if (f.from === 'visitor') {
+      var mine = S.messages.filter(function (m) { return m.clientId && m.clientId === f.clientId; })[0];
+      if (mine) {
+        mine.seq = f.seq; mine.acked = true;
+        removePending(f.clientId);
+        refreshMessage(mine);
+        return;
+      }
+      appendMessage({ seq: f.seq, from: 'visitor', body: f.body, clientId: f.clientId, acked: true });
+      return;
+    }
+    var time = f.at ? new Date(f.at).toLocaleTimeString(S.lang === 'en' ? 'en-GB' : 'nl-NL',
+      { hour: '2-digit', minute: '2-digit' }) : '';
+    appendMessage({ seq: f.seq, from: f.from, body: f.body, time: time });
+    showTyping(false);
+    // The log is role=log/aria-live=polite: screen readers read the new item ("Hulpverlener: …") themselves.
+    if (S.session && document.visibilityState === 'visible') { sendFrame({ type: 'read', seq: f.seq }); }
+  }
+
+  function removePending(clientId) {
+    S.pending = S.pending.filter(function (p) { return p.clientId !== clientId; });
+  }
+
+  function onAck(f) {
+    removePending(f.clientId);
+    var mine = S.messages.filter(function (m) { return m.clientId === f.clientId; })[0];
+    if (mine) { mine.acked = true; mine.seq = f.seq; refreshMessage(mine); }
+  }
+
+  function onRead(f) {
+    S.messages.forEach(function (m) {
+      if (m.from === 'visitor' && m.seq && m.seq <= f.seq && !m.read) { m.read = true; refreshMessage(m); }
+    });
+  }
+
+  function showTyping(on) {
+    clearTimeout(S.typingTimer);
+    var node = $('typing');
+    if (!node) { return; }
+    node.textContent = on ? t('typing') : '';
+    if (on) { S.typingTimer = setTimeout(function () { showTyping(false); }, 5000); }
+  }
+
+  function onClosed() {
+    S.ended = true;
+    S.status = 'closed';
+    S.pending = [];
+    dropSocket();
+    renderEnded();
+    announce(t('endedTitle'), true);
+  }
+
+  function renderEnded(keepFocus) {
+    var nodes = [heading(t('endedTitle'))];
+    if (S.notice) { nodes.push(el('p', { className: 'notice', text: S.notice })); }
+    nodes.push(el('p', { text: t('endedText') }));
+    nodes.push(el('a', { className: 'call112', href: 'tel:' + EMERGENCY_NUMBER, text: t('e112Call') }));
+    if (S.messages.length) {
+      var log = el('ol', { className: 'log', id: 'log', 'aria-label': S.lang === 'en' ? 'Messages' : 'Berichten' });
+      S.messages.forEach(function (m) { log.appendChild(messageNode(m)); });
+      nodes.push(log);
+    }
+    // A fresh page without a history entry: location.replace keeps Back from leading into the old chat.
+    nodes.push(button(t('again'), function () { location.replace(location.pathname); }, 'primary', { id: 'again' }));
+    show('ended', nodes, keepFocus);
+  }
+
+  function leave(hurry) {
+    if (S.session) { sendFrame({ type: 'bye', hurry: hurry }); } else { onClosed(); }
+  }
+
+  // ------------------------------------------------------------------ connection
+  function requestIntake(frame) {
+    S.intakeRequest = frame;
+    S.wantConnection = true;
+    if (S.session) { sendFrame(frame); } else if (!S.ws) { connect(); }
+  }
+
+  function connect() {
+    if (S.exiting || S.ended) { return; }
+    clearTimeout(S.reconnectTimer);
+    S.wantConnection = true;
+    var ws;
+    try {
+      ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws');
+    } catch (e) {
+      scheduleReconnect();
+      return;
+    }
+    S.ws = ws;
+    S.session = false;
+    ws.onopen = function () {
+      var hello = { type: 'hello', v: PROTOCOL_VERSION };
+      if (S.token) { hello.resume = S.token; hello.lastSeq = S.lastSeq; }
+      else if (S.typedCode) { hello.resumeCode = S.typedCode; hello.lastSeq = S.lastSeq; }
+      ws.send(JSON.stringify(hello));
+    };
+    ws.onmessage = function (ev) {
+      if (ws !== S.ws) { return; }
+      var frame;
+      try { frame = JSON.parse(ev.data); } catch (e) { return; }
+      onFrame(frame);
+    };
+    ws.onclose = function (ev) {
+      if (ws !== S.ws) { return; }
+      S.ws = null;
+      S.session = false;
+      if (S.exiting || S.ended) { return; }
+      if (ev.code === 4409) { S.notice = t('replaced'); onClosed(); return; }
+      scheduleReconnect();
+    };
+    ws.onerror = function () { /* onclose follows */ };
+  }
+
+  function dropSocket() {
+    var ws = S.ws;
+    S.ws = null;
+    S.session = false;
+    if (ws) { try { ws.close(1000); } catch (e) { /* already closed */ } }
+  }
+
+  /** Exponential backoff with jitter, so thousands of phones do not reconnect in the same second. */
+  function scheduleReconnect() {
+    var base = Math.min(15000, 500 * Math.pow(2, S.retries));
+    var delay = Math.round(base * (0.5 + Math.random() * 0.5));
+    S.retries++;
+    renderNet();
+    clearTimeout(S.reconnectTimer);
+    S.reconnectTimer = setTimeout(connect, delay);
+  }
+
+  function sendFrame(frame) {
+    if (S.ws && S.ws.readyState === 1) { S.ws.send(JSON.stringify(frame)); return true; }
+    return false;
+  }
+
+  function onFrame(f) {
+    switch (f.type) {
+      case 'welcome': return onWelcome(f);
+      case 'question': return onQuestion(f.question);
+      case 'suggestions': return onSuggestions(f);
+      case 'card': return onCard(f);
+      case 'unavailable': return onUnavailable(f);
+      case 'queued':
+        S.status = 'queued';
+        var before = S.queue && S.queue.position;
+        S.queue = { position: f.position, wait: f.estimatedWaitSeconds };
+        S.intakeRequest = null;
+        updateStatus();
+        if (before !== f.position) { announce(statusText(), false); }
+        return;
+      case 'assigned':
+        S.status = 'assigned';
+        S.counselor = f.counselor;
+        updateStatus();
+        announce(t('assigned', { name: f.counselor || t('counselor') }), true);
+        return;
+      case 'message': return onMessage(f);
+      case 'ack': return onAck(f);
+      case 'typing': return showTyping(true);
+      case 'read': return onRead(f);
+      case 'counselor-left': setNotice(t('counselorLeft')); return;
+      case 'closed': return onClosed();
+      case 'error': return onError(f);
+      default: return; // pong, reconnect, and frames of later protocol versions
+    }
+  }
+
+  function onWelcome(f) {
+    S.session = true;
+    S.retries = 0;
+    renderNet();
+    if (f.resumeToken) { S.token = f.resumeToken; }
+    if (f.resumeCode) { S.code = f.resumeCode; }
+    if (S.typedCode && !S.code) { S.code = S.typedCode; }
+    var resumedByCode = S.resumingByCode;
+    S.resumingByCode = false;
+    S.status = f.status;
+    if (!S.config) { loadConfig(); }
+    if (f.status === 'queued' || f.status === 'assigned') {
+      if (S.screen !== 'chat' || resumedByCode) { renderChat(); }
+      // Resend what the server has not acknowledged, in the original order and with the same client ids.
+      S.pending.forEach(function (m) { sendFrame({ type: 'message', clientId: m.clientId, body: m.body }); });
+    } else if (f.status === 'intake') {
+      if (S.intakeRequest) {
+        sendFrame(S.intakeRequest);
+      } else if (resumedByCode) {
+        // Continued with a code during the intake: the earlier answers stayed on the other device, so ask again.
+        requestIntake({ type: 'answers', answers: copyAnswers(), after: 'Q0' });
+      }
+    }
+  }
+
+  function onError(f) {
+    switch (f.code) {
+      case 'rate_limited': setNotice(t('rate')); return;
+      case 'unknown_resume':
+        if (!S.resumingByCode) {
+          // The conversation ended while this device was away (e.g. the queue grace ran out).
+          S.notice = t('resumeUnknown');
+          onClosed();
+          return;
+        }
+        S.token = null; S.typedCode = null; S.code = null; S.resumingByCode = false;
+        dropSocket();
+        S.wantConnection = false;
+        S.notice = t('resumeUnknown');
+        renderResume();
+        return;
+      case 'replaced': S.notice = t('replaced'); onClosed(); return;
+      case 'closed': onClosed(); return;
+      case 'invalid_answer':
+        if (S.talkNowPending && S.intakeRequest && S.intakeRequest.type === 'choose') {
+          requestIntake({ type: 'answers', answers: copyAnswers({ talk_now: true }) });
+        }
+        return;
+      case 'already_routed': return;
+      default:
+        if (S.screen === 'chat') { setNotice(t('failed')); }
+    }
+  }
+
+  function loadConfig() {
+    fetch('/api/config', { cache: 'no-store', credentials: 'omit' })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (c) { if (c) { S.config = c; } })
+      .catch(function () { /* retried on the next welcome */ });
+  }
+
+  // ------------------------------------------------------------------ quick exit
+  /**
+   * Ends the conversation on the server ("visitor left in a hurry"), wipes the page and replaces the history
+   * entry with a neutral site, so Back does not lead into the chat.
+   */
+  function quickExit() {
+    if (S.exiting) { return; }
+    var target = (S.config && S.config.neutralExitUrl) || 'about:blank';
+    var ws = S.ws;
+    var sent = false;
+    if (ws && ws.readyState === 1 && S.session) {
+      try { ws.send(JSON.stringify({ type: 'bye', hurry: true })); sent = true; } catch (e) { sent = false; }
+    }
+    if (!sent && (S.token || S.code)) {
+      // Not connected right now (e.g. reconnecting): a beacon survives the navigation and still tells the server.
+      try {
+        navigator.sendBeacon('/api/quick-exit', JSON.stringify(S.token ? { resume: S.token } : { resumeCode: S.code }));
+      } catch (e) { /* nothing else to try */ }
+    }
+    clearTimeout(S.reconnectTimer);
+    clearTimeout(S.typingTimer);
+    S = freshState();
+    S.exiting = true;
+    document.title = NEUTRAL_TITLE;
+    document.body.replaceChildren();
+    var go = function () { window.location.replace(target); };
+    if (!sent) { go(); return; }
+    // Give the bye frame to the network before the page goes (at most a quarter second, the screen is blank).
+    var started = Date.now();
+    (function waitFlushed() {
+      if (ws.bufferedAmount === 0 || Date.now() - started > 250) { setTimeout(go, 30); } else { setTimeout(waitFlushed, 10); }
+    })();
+  }
+
+  var shiftTaps = [];
+  var shiftAlone = false;
+  function onKeyDown(e) {
+    if (e.key === 'Shift') { shiftAlone = !e.repeat; return; }
+    shiftAlone = false;
+    if (e.key === 'Escape' && S.confirmStop) { S.confirmStop = false; rerenderStop(); }
+  }
+  /** Three Shift taps on their own within 2 seconds; Shift used for capitals does not count. */
+  function onKeyUp(e) {
+    if (e.key !== 'Shift' || !shiftAlone) { return; }
+    shiftAlone = false;
+    var now = Date.now();
+    shiftTaps = shiftTaps.filter(function (ts) { return now - ts < 2000; });
+    shiftTaps.push(now);
+    if (shiftTaps.length >= 3) { shiftTaps = []; quickExit(); }
+  }
+
+  // ------------------------------------------------------------------ start
+  function start() {
+    $('exit').addEventListener('click', quickExit);
+    $('talk-now').addEventListener('click', talkNow);
+    document.addEventListener('keydown', onKeyDown, true);
+    document.addEventListener('keyup', onKeyUp, true);
+    var buttons = $('langs').querySelectorAll('button');
+    for (var i = 0; i < buttons.length; i++) {
+      buttons[i].addEventListener('click', function (e) {
+        S.lang = e.currentTarget.getAttribute('data-lang');
+        rerender();
+      });
+    }
+    renderChrome();
+    renderQuestion(true);
+    loadConfig();
+    // The phone says the network is gone: the socket is dead even if TCP has not noticed yet. Drop it and queue
+    // what the visitor types until a new socket is up.
+    window.addEventListener('offline', function () {
+      if (S.ws && !S.ended && !S.exiting) { dropSocket(); scheduleReconnect(); }
+    });
+    // Back online (Wi-Fi ↔ 4G): try at once instead of waiting for the backoff timer.
+    window.addEventListener('online', function () {
+      if (!S.ws && S.wantConnection && !S.ended && !S.exiting) { S.retries = 0; connect(); }
+    });
+    // Keep-alive, so idle mobile networks and proxies do not silently drop a waiting visitor's socket.
+    setInterval(function () { if (S.session) { sendFrame({ type: 'ping' }); } }, 25000);
+  }
+
+  if (document.readyState === 'loading') { document.addEventListener('DOMContentLoaded', start); } else { start(); }
+}());
