@@ -33,12 +33,14 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-@DisplayName("Assignment under load: 200 visitors on 3 help points, 10 counselors with capacity 3")
+@DisplayName("Assignment under load: 200 visitors on 3 help points (2 organisations), 10 counselors with capacity 3")
 class AssignmentConcurrencyIT {
 
   private static final int VISITORS = 200;
   private static final int CAPACITY = 3;
-  private static final Map<String, Integer> COUNSELORS = Map.of("csg", 4, "veilig_thuis", 3, "sense", 3);
+  // Help points open 24/7 (others answer "unavailable" out of hours): csg, and veilig_thuis + triage (both staffed
+  // by veilig_thuis). 4 + 6 = 10 counselors.
+  private static final Map<String, Integer> COUNSELORS = Map.of("csg", 4, "veilig_thuis", 6);
 
   @TempDir
   static Path dataDir;
@@ -101,7 +103,7 @@ class AssignmentConcurrencyIT {
       return urgent ? new JsonObject().put("Q5", "home").put("Q3", "ongoing").put("Q2", "12-15")
           : new JsonObject().put("Q5", "home");
     }
-    return urgent ? new JsonObject().put("Q2", "16-17").put("Q4", new JsonArray().add("sextortion")) : null;
+    return urgent ? new JsonObject().put("Q3", "today").put("Q4", new JsonArray().add("physical")) : null;
   }
 
   @Test
@@ -128,7 +130,7 @@ class AssignmentConcurrencyIT {
       }
     }
 
-    String[] helpPoints = {"csg", "veilig_thuis", "sense"};
+    String[] helpPoints = {"csg", "veilig_thuis", "triage"};
     ExecutorService pool = Executors.newFixedThreadPool(40);
     long start = System.nanoTime();
     List<CompletableFuture<ConsoleFixtures.Visitor>> futures = new ArrayList<>();
