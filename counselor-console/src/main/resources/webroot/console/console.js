@@ -400,7 +400,11 @@
     (b.active || []).forEach((a) => {
       const li = el('li', PRIO[a.priority] + ' ' + a.helpPoint + ' – ' + a.counselor + ' ');
       const join = el('button', 'Meekijken', 'join-btn'); join.type = 'button';
-      join.addEventListener('click', () => send({ type: 'join', conversationId: a.conversationId }));
+      join.addEventListener('click', () => {
+        // Supervisor reads are logged with a reason (access log).
+        const reason = window.prompt('Reden om mee te kijken (komt in het toegangslog):', '');
+        if (reason && reason.trim()) { send({ type: 'join', conversationId: a.conversationId, reason: reason.trim() }); }
+      });
       li.dataset.conversationId = a.conversationId;
       li.append(join);
       active.append(li);

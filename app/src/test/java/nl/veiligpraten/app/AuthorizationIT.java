@@ -188,7 +188,7 @@ class AuthorizationIT {
           JsonObject frame = new JsonObject().put("type", type).put("conversationId", target.toString())
               .put("clientId", "attack-" + attempts).put("body", "aanval").put("outcome", "listened")
               .put("tags", new JsonArray()).put("toStaffId", counselorB).put("helpPoint", "sense")
-              .put("status", "busy").put("note", "aanval");
+              .put("status", "busy").put("note", "aanval").put("reason", "aanval");
           attacker.socket().send(frame);
           attempts++;
           perTarget.merge("WS " + type, 1, Integer::sum);

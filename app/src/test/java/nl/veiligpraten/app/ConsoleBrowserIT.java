@@ -335,6 +335,7 @@ class ConsoleBrowserIT {
     await(app.pool().preparedQuery("UPDATE conversation SET queued_at = now() - interval '5 minutes' WHERE id = $1")
         .execute(Tuple.of(visitor.conversationId())));
     Page sup = newPage();
+    sup.onDialog(d -> d.accept("kwaliteitscontrole"));
     sup.navigate(app.consoleUrl());
     sup.fill("#login-user", "csg-super");
     sup.fill("#login-pass", "super-password");

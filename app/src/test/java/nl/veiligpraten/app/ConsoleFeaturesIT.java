@@ -132,6 +132,8 @@ class ConsoleFeaturesIT {
     WsProbe supervisor = console(sup);
     String id = waiting.conversationId().toString();
     supervisor.send(new JsonObject().put("type", "join").put("conversationId", id));
+    error(supervisor, "invalid_field");
+    supervisor.send(new JsonObject().put("type", "join").put("conversationId", id).put("reason", "kwaliteitscontrole"));
     JsonObject joined = supervisor.await(f -> "assigned".equals(f.getString("type")), Duration.ofSeconds(10));
     assertTrue(joined.getBoolean("observer"));
     assertEquals("Hallo", supervisor.awaitType("message").getString("body"));

@@ -53,6 +53,8 @@ final class ConsoleConnection {
   private static final class Chat {
     MessageConsumer<JsonObject> consumer;
     boolean observer;
+    /** Why a supervisor watches (the access log requires a reason for supervisor reads). */
+    String auditReason;
     long delivered;
     long notesDelivered;
     /** Notes are read only when one was announced (or once when the chat opens), not on every message. */
@@ -84,14 +86,14 @@ final class ConsoleConnection {
         m -> socket.close((short) 4401, "logged out")));
     consumers.add(vertx.eventBus().<JsonObject>consumer(ConsoleAddresses.staffUser(me()), m -> {
       if ("assigned".equals(m.body().getString("kind"))) {
-        hold(UUID.fromString(m.body().getString("conversationId")), false);
+        hold(UUID.fromString(m.body().getString("conversationId")), false, null);
       }
     }));
     send(new JsonObject().put("type", "hello").put("user", ConsoleVerticle.userJson(session.user()))
         .put("outcomes", new JsonArray(Outcomes.CODES)).put("tags", new JsonArray(Outcomes.TAGS)));
     sendQueue();
     api.statusOf(session).onSuccess(status -> send(new JsonObject().put("type", "status").put("status", status)));
-    transcripts.conversations().assignedTo(me()).onSuccess(list -> list.forEach(c -> hold(c.id(), false)));
+    transcripts.conversations().assignedTo(me()).onSuccess(list -> list.forEach(c -> hold(c.id(), false, null)));
   }
 
   void goingAway() {
@@ -146,7 +148,7 @@ final class ConsoleConnection {
       switch (r.outcome()) {
         case ASSIGNED -> {
           AutoAssigner.announce(vertx, session.orgId(), r);
-          hold(r.conversationId(), false);
+          hold(r.conversationId(), false, null);
         }
         case AT_CAPACITY -> refused("at_capacity", "Je hebt al het maximum aantal gesprekken.", cid);
         case NOT_ALLOWED -> refused("forbidden", "Je mag geen gesprekken aannemen.", cid);
@@ -156,7 +158,7 @@ final class ConsoleConnection {
   }
 
   /** Starts showing a chat: as its owner, or (supervisor) as a silent observer. Checked against the database. */
-  private void hold(UUID id, boolean observer) {
+  private void hold(UUID id, boolean observer, String auditReason) {
     if (closed || (chats.containsKey(id) && chats.get(id).observer == observer)) {
       return;
     }
@@ -178,8 +180,10 @@ final class ConsoleConnection {
         chat.consumer = vertx.eventBus().consumer(Addresses.conversation(id), m -> onNote(id, m.body()));
         chat.consumer.completion().onSuccess(v -> pump(id));
         c.observer = observer;
+        c.auditReason = auditReason;
       } else {
         chat.observer = observer;
+        chat.auditReason = auditReason;
       }
       send(api.card(found.get().item()).put("type", "assigned").put("observer", observer)
           .put("status", found.get().status()));
@@ -376,7 +380,12 @@ final class ConsoleConnection {
       refused("forbidden", "Alleen voor leidinggevenden.", id.toString());
       return;
     }
-    hold(id, true);
+    String reason = frame.getValue("reason") instanceof String r ? r.strip() : "";
+    if (reason.isEmpty() || reason.length() > 500) {
+      error("invalid_field", "join needs a reason (1-500 characters) for the access log.", id.toString());
+      return;
+    }
+    hold(id, true, reason);
   }
 
   private void leave(JsonObject frame) {
@@ -468,9 +477,12 @@ final class ConsoleConnection {
     }
     chat.pumping = true;
     chat.again = false;
-    // Read with the reader's own organisation key only, and audited (privacy issue).
-    Future<List<PlainMessage>> messages = transcripts.readForStaff(id, session.orgId(), chat.delivered, PAGE,
-        AuditContext.staff(session.user().id(), session.role(), session.orgId()));
+    // Read with the reader's own organisation key only, and audited (privacy issue); supervisor reads carry a reason.
+    AuditContext audit = "supervisor".equals(session.role())
+        ? new AuditContext(me(), session.role(), session.orgId(), chat.observer && chat.auditReason != null
+            ? chat.auditReason : "own chat (assigned to this supervisor)")
+        : AuditContext.staff(me(), session.role(), session.orgId());
+    Future<List<PlainMessage>> messages = transcripts.readForStaff(id, session.orgId(), chat.delivered, PAGE, audit);
     boolean readNotes = chat.notesDirty;
     chat.notesDirty = false;
     Future<? extends List<? extends StaffNotes.Note>> notes = messages.compose(m -> readNotes
