@@ -38,8 +38,10 @@ final class WsProbe implements AutoCloseable {
     if (cookie != null) {
       options.addHeader("Cookie", cookie);
     }
-    WebSocket ws = client.connect(options).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    return new WsProbe(ws);
+    // Attach the handlers in the completion callback (on the event loop), so a frame the server sends right after
+    // the upgrade (the console's hello) cannot arrive before the handler exists.
+    return client.connect(options).map(WsProbe::new).toCompletionStage().toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
   }
 
   void send(JsonObject frame) {
