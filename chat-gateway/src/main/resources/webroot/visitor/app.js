@@ -373,11 +373,11 @@
       out.push(el('p', { className: 'contact' }, [el('a', { href: 'tel:' + card.phone.replace(/[^0-9+]/g, ''),
         text: t('call', { phone: card.phone }) })]));
     }
-    if (card.chatUrl) {
+    if (card.chatUrl && /^https?:\/\//.test(card.chatUrl)) {
       out.push(el('p', { className: 'contact' }, [el('a', { href: card.chatUrl, rel: 'noopener noreferrer',
         target: '_blank', text: t('otherChat') })]));
     }
-    if (card.url) {
+    if (card.url && /^https?:\/\//.test(card.url)) { // only web links, never javascript: or data:
       out.push(el('p', { className: 'contact' }, [el('a', { href: card.url, rel: 'noopener noreferrer',
         target: '_blank', text: t('website') + ': ' + card.url.replace(/^https?:\/\//, '') })]));
     }
