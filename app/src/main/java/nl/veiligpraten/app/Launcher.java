@@ -7,6 +7,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.sqlclient.Pool;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -17,6 +18,7 @@ import nl.veiligpraten.gateway.GatewaySettings;
 import nl.veiligpraten.gateway.QueueSweep;
 import nl.veiligpraten.gateway.EngineIntakeRouting;
 import nl.veiligpraten.gateway.VisitorVerticle;
+import nl.veiligpraten.infra.audit.DatabaseRoles;
 import nl.veiligpraten.infra.cluster.ClusterHealth;
 import nl.veiligpraten.infra.cluster.ClusterSettings;
 import nl.veiligpraten.infra.cluster.HazelcastSetup;
@@ -29,6 +31,9 @@ import nl.veiligpraten.infra.db.Database;
 import nl.veiligpraten.infra.db.DbSettings;
 import nl.veiligpraten.infra.db.EmbeddedDatabase;
 import nl.veiligpraten.infra.db.Migrations;
+import nl.veiligpraten.infra.retention.RetentionJob;
+import nl.veiligpraten.infra.retention.RetentionPolicy;
+import nl.veiligpraten.infra.retention.RetentionSettings;
 import nl.veiligpraten.infra.staff.StaffRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,16 +70,24 @@ public final class Launcher {
     RunningApp.Builder app = new RunningApp.Builder(vertx, settings);
     return vertx.executeBlocking(() -> {
       DbSettings db;
+      DbSettings owner;
       if (settings.externalDb().isPresent()) {
         db = settings.externalDb().get();
+        owner = DatabaseRoles.migrationSettings(System.getenv(), db);
       } else {
         EmbeddedDatabase embedded = EmbeddedDatabase.start(settings.dataDir().resolve("postgres"),
             settings.embeddedDbPort());
         app.embedded = embedded;
-        db = embedded.settings();
+        owner = embedded.settings();
+        db = DatabaseRoles.ensureEmbeddedAppRole(owner, settings.dataDir());
       }
       app.db = db;
-      Migrations.migrateBlocking(db);
+      // Migrations run as the owner; the pool uses a role that cannot UPDATE or DELETE the access log.
+      Migrations.migrateBlocking(owner);
+      if (!DatabaseRoles.grantAppPrivileges(owner, db.user())) {
+        LOG.warn("VP_MIGRATION_USER is not set: the application's database user owns the tables and could re-grant "
+            + "itself UPDATE/DELETE on audit_log; set a separate migration user in production");
+      }
       app.keyStore = openKeyStore(settings);
       for (String org : DemoData.ORGANISATIONS.keySet()) {
         app.keyStore.ensureOrganisation(org);
@@ -115,6 +128,7 @@ public final class Launcher {
       // Every node runs the sweep; each expired row is closed by exactly one UPDATE, so this is safe in a cluster.
       app.sweepTimer = vertx.setPeriodic(5_000, t -> QueueSweep.run(vertx, conversations, grace)
           .onFailure(e -> LOG.warn("queue sweep failed: {}", e.getClass().getName())));
+      startRetention(vertx, app);
       NodeWiring.attach(app);
       return app.build();
     }).recover(e -> {
@@ -122,6 +136,16 @@ public final class Launcher {
       app.abort();
       return Future.failedFuture(e);
     });
+  }
+
+  /** Retention by crypto-shredding on every node, and dropping cached data keys of shredded conversations. */
+  private static void startRetention(Vertx vertx, RunningApp.Builder app) {
+    TranscriptService<?> transcripts = app.transcripts;
+    vertx.eventBus().<String>consumer(RetentionJob.SHREDDED_ADDRESS,
+        m -> transcripts.forget(java.util.UUID.fromString(m.body())));
+    RetentionPolicy policy = RetentionPolicy.from(app.intake.config().helpPoints());
+    LOG.info("transcript retention in days per organisation: {}", policy.daysByOrganisation());
+    new RetentionJob(vertx, app.pool, app.keyStore, policy, RetentionSettings.DEFAULT, Clock.systemUTC()).schedule();
   }
 
   private static OrganisationKeyStore openKeyStore(AppSettings settings) {

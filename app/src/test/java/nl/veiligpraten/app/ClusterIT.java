@@ -15,10 +15,14 @@ import nl.veiligpraten.infra.db.EmbeddedDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("Two cluster members in separate JVMs share one PostgreSQL and carry notifications across nodes")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
 
   @TempDir
@@ -49,6 +53,7 @@ class ClusterIT {
   }
 
   @Test
+  @Order(1)
   @DisplayName("a visitor on node A queues, a counselor on node B sees the queue change, takes the chat, and messages "
       + "and typing flow both ways across the nodes")
   void visitorOnOneNodeCounselorOnTheOther() throws Exception {
@@ -89,6 +94,7 @@ class ClusterIT {
   }
 
   @Test
+  @Order(2)
   @DisplayName("both nodes are ready with two members, and /metrics on the console listener shows connections, "
       + "cluster size and persist figures in Prometheus format")
   void readinessAndMetrics() throws Exception {
@@ -112,6 +118,30 @@ class ClusterIT {
     assertTrue(text.contains("vp_appends_in_flight"), text);
     // Metrics are not served on the public visitor listener.
     assertEquals(404, NodeProcess.get("http://127.0.0.1:" + nodes.visitorPorts.get(0) + "/metrics").statusCode());
+  }
+
+  @Test
+  @Order(3)
+  @DisplayName("SIGTERM drains node B: its visitor is told to reconnect and closed with 1001, the process exits, "
+      + "and node A sees the member leave at once")
+  void gracefulShutdown() throws Exception {
+    int visitorPortB = nodes.visitorPorts.get(1);
+    WsProbe visitor = WsProbe.connect(client, visitorPortB, "/ws", "http://127.0.0.1:" + visitorPortB, null);
+    visitor.send(new JsonObject().put("type", "hello").put("v", 1));
+    visitor.awaitType("welcome");
+    NodeProcess nodeB = nodes.processes.get(1);
+    long started = System.nanoTime();
+    nodeB.stop(Duration.ofSeconds(30));
+    assertTrue(!nodeB.alive(), "node B still running after SIGTERM");
+    assertEquals("server_restart", visitor.awaitType("reconnect").getString("reason"));
+    long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+    while (visitor.closeCode == null && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    assertEquals((short) 1001, visitor.closeCode);
+    System.out.printf("ClusterIT: node B drained and exited in %d ms%n", (System.nanoTime() - started) / 1_000_000);
+    // A graceful leave needs no failure detection: node A's view shrinks right away.
+    nodes.awaitMembers(0, 1, Duration.ofSeconds(10));
   }
 
   private String login(int consolePort, String org) throws Exception {

@@ -13,6 +13,7 @@ import nl.veiligpraten.infra.conversation.ConversationClosedException;
 import nl.veiligpraten.infra.conversation.ConversationRepository;
 import nl.veiligpraten.infra.conversation.PlainMessage;
 import nl.veiligpraten.infra.conversation.TranscriptService;
+import nl.veiligpraten.infra.retention.RetentionJob;
 import nl.veiligpraten.infra.web.Secrets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -156,6 +157,8 @@ final class VisitorConnection {
           .put("seq", Math.min(r.seq(), delivered)));
     } else if (frame instanceof VisitorFrame.Bye b) {
       onBye(b);
+    } else if (frame instanceof VisitorFrame.Delete) {
+      onDelete();
     } else {
       throw new FrameException("unexpected", "Frame not expected now.");
     }
@@ -359,6 +362,23 @@ final class VisitorConnection {
       send(new JsonObject().put("type", "closed").put("outcome", outcome));
       socket.close();
     });
+  }
+
+  /** Delete on request: keys and messages go at once; the counselor's console is told, then the socket closes. */
+  private void onDelete() {
+    UUID id = conversationId;
+    transcripts.eraseOnRequest(id).onSuccess(erased -> {
+      status = "closed";
+      notifyConversation(new JsonObject().put("kind", "deleted"));
+      // Every node drops a cached data key of this conversation.
+      vertx.eventBus().publish(RetentionJob.SHREDDED_ADDRESS, id.toString());
+      if (orgId != null) {
+        vertx.eventBus().publish(Addresses.queue(orgId), new JsonObject().put("kind", "left"));
+      }
+      send(new JsonObject().put("type", "deleted").put("message",
+          "Je gesprek is gewist. / Your conversation has been deleted."));
+      socket.close();
+    }).onFailure(this::internal);
   }
 
   private void onNotification(JsonObject note) {

@@ -39,6 +39,13 @@ public sealed interface VisitorFrame {
   record Bye(boolean hurry) implements VisitorFrame {
   }
 
+  /**
+   * Delete on request: the conversation's keys and messages are destroyed at once (crypto-shredding); the counselor
+   * is told it was deleted.
+   */
+  record Delete() implements VisitorFrame {
+  }
+
   /** Keep-alive. */
   record Ping() implements VisitorFrame {
   }

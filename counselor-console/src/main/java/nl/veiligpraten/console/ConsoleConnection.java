@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import nl.veiligpraten.infra.audit.AuditContext;
 import nl.veiligpraten.infra.bus.Addresses;
 import nl.veiligpraten.infra.conversation.Conversation;
 import nl.veiligpraten.infra.conversation.ConversationClosedException;
@@ -200,6 +201,12 @@ final class ConsoleConnection {
       }
       case "visitor_disconnected" -> send(new JsonObject().put("type", "visitor-disconnected")
           .put("conversationId", id.toString()));
+      case "deleted" -> {
+        // The visitor deleted the conversation: its keys and messages are gone, so there is nothing to pump.
+        release(id);
+        transcripts.forget(id);
+        send(new JsonObject().put("type", "deleted").put("conversationId", id.toString()));
+      }
       case "closed" -> {
         pump(id);
         send(new JsonObject().put("type", "closed").put("conversationId", id.toString())
@@ -224,7 +231,8 @@ final class ConsoleConnection {
     chat.again = false;
     transcripts.conversations().byId(id).compose(c -> {
       String orgId = c.map(Conversation::orgId).orElse(session.orgId());
-      return transcripts.read(id, orgId, chat.delivered, PAGE);
+      return transcripts.readForStaff(id, orgId, chat.delivered, PAGE,
+          AuditContext.staff(session.user().id(), session.role(), session.orgId()));
     }).onComplete(ar -> {
       chat.pumping = false;
       if (ar.failed()) {

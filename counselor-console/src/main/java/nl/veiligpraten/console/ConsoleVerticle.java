@@ -57,6 +57,8 @@ public final class ConsoleVerticle extends VerticleBase {
     router.post("/api/logout").handler(this::logout);
     router.get("/api/me").handler(this::me);
     router.get("/api/queue").handler(this::queue);
+    nl.veiligpraten.console.stats.StatsRoutes.mount(router, vertx, pool);
+    router.get("/api/audit").handler(new AuditApi(pool)::list);
     // The session check is asynchronous: pause the request so the upgrade can still read it afterwards.
     router.get("/ws").handler(ctx -> {
       ctx.request().pause();

@@ -49,6 +49,7 @@ public final class CounselorClient {
   /** "conversationId/clientId" → sequence number from the ack. */
   public final Map<String, Long> acked = new ConcurrentHashMap<>();
   private final Map<String, JsonObject> unacked = new java.util.LinkedHashMap<>();
+  private final Map<String, Long> sentAt = new java.util.HashMap<>();
   volatile int connects;
   Consumer<JsonObject> onFrame = f -> { };
 
@@ -158,6 +159,7 @@ public final class CounselorClient {
       case "closed" -> held.remove(frame.getString("conversationId"));
       case "ack" -> {
         unacked.remove(frame.getString("clientId"));
+        sentAt.remove(frame.getString("clientId"));
         acked.put(frame.getString("conversationId") + "/" + frame.getString("clientId"), frame.getLong("seq"));
       }
       case "message" -> {
@@ -177,6 +179,17 @@ public final class CounselorClient {
     onFrame.accept(frame);
   }
 
+  /** Resends what has waited for an ack for over 3 s (e.g. the database was briefly away). */
+  private void resendOld() {
+    long old = System.nanoTime() - 3_000_000_000L;
+    unacked.forEach((clientId, frame) -> {
+      if (sentAt.getOrDefault(clientId, 0L) < old) {
+        sentAt.put(clientId, System.nanoTime());
+        frame(frame);
+      }
+    });
+  }
+
   public void take(String conversationId) {
     run(() -> frame(new JsonObject().put("type", "take").put("conversationId", conversationId)));
   }
@@ -186,9 +199,10 @@ public final class CounselorClient {
     JsonObject frame = new JsonObject().put("type", "message").put("conversationId", conversationId)
         .put("clientId", clientId).put("body", body);
     unacked.put(clientId, frame);
+    sentAt.put(clientId, System.nanoTime());
     frame(frame);
     if (resendTimer < 0) {
-      resendTimer = vertx.setPeriodic(2_000, t -> run(() -> unacked.values().forEach(this::frame)));
+      resendTimer = vertx.setPeriodic(2_000, t -> run(this::resendOld));
     }
   }
 

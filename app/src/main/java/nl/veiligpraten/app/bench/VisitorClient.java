@@ -40,6 +40,7 @@ public final class VisitorClient {
   volatile String helpPoint;
   /** Sent but not yet acknowledged, in sending order: resent after every reconnect. */
   private final Map<String, String> unacked = new LinkedHashMap<>();
+  private final Map<String, Long> sentAt = new java.util.HashMap<>();
   /** clientId → sequence number from the ack. */
   public final Map<String, Long> acked = new ConcurrentHashMap<>();
   /** seq → times delivered to this visitor (anything above 1 is a duplicate). */
@@ -151,6 +152,7 @@ public final class VisitorClient {
       case "ack" -> {
         String clientId = frame.getString("clientId");
         unacked.remove(clientId);
+        sentAt.remove(clientId);
         acked.put(clientId, frame.getLong("seq"));
       }
       case "message" -> {
@@ -173,6 +175,16 @@ public final class VisitorClient {
     }
   }
 
+  private void resendOld() {
+    long old = System.nanoTime() - 3_000_000_000L;
+    unacked.forEach((clientId, body) -> {
+      if (sentAt.getOrDefault(clientId, 0L) < old) {
+        sentAt.put(clientId, System.nanoTime());
+        write(clientId, body);
+      }
+    });
+  }
+
   /** Chooses a help point (after intake). */
   public void choose(String helpPoint) {
     run(() -> {
@@ -184,11 +196,12 @@ public final class VisitorClient {
   /** Sends a message; it stays queued for resending until acknowledged. Must be called on the client's context. */
   public void sendOnContext(String clientId, String body) {
     unacked.put(clientId, body);
+    sentAt.put(clientId, System.nanoTime());
     write(clientId, body);
     if (resendTimer < 0) {
       // Like the page: anything still unacknowledged after a while is sent again (e.g. the database was away and
       // the server answered "internal"); the server stores a client id once, so this is safe.
-      resendTimer = vertx.setPeriodic(2_000, t -> run(() -> unacked.forEach(this::write)));
+      resendTimer = vertx.setPeriodic(2_000, t -> run(this::resendOld));
     }
   }
 
@@ -230,8 +243,12 @@ public final class VisitorClient {
   /** Simulates a dropped phone connection: the socket goes, the page reconnects and resumes on its own. */
   public void drop() {
     run(() -> {
-      if (socket != null) {
-        socket.close();
+      WebSocket s = socket;
+      if (s != null) {
+        // Disconnected from this instant: whatever the page writes now waits for the resume.
+        socket = null;
+        lostAtNanos = System.nanoTime();
+        s.close();
       }
     });
   }

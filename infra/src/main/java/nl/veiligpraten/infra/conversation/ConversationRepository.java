@@ -24,6 +24,11 @@ public final class ConversationRepository {
     this.pool = pool;
   }
 
+  /** The pool, for collaborators that write in the same database (access log, shredding). */
+  public Pool pool() {
+    return pool;
+  }
+
   public Future<Void> create(UUID id, byte[] resumeHash, byte[] resumeCodeHash) {
     return pool.preparedQuery(ConversationQueries.INSERT)
         .execute(Tuple.of(id, Buffer.buffer(resumeHash), Buffer.buffer(resumeCodeHash))).mapEmpty();

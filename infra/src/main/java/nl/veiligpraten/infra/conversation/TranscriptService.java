@@ -8,6 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import nl.veiligpraten.infra.audit.AuditAction;
+import nl.veiligpraten.infra.audit.AuditContext;
+import nl.veiligpraten.infra.audit.AuditLog;
+import nl.veiligpraten.infra.retention.Shredder;
 
 /**
  * Writes and reads transcripts: every body is sealed with the conversation's data key before it is stored and opened
@@ -22,6 +27,9 @@ public final class TranscriptService<K> {
 
   private final ConversationRepository conversations;
   private final ConversationCrypto<K> crypto;
+  private final AuditLog audit;
+  private final Shredder shredder;
+  private final AtomicLong staffReads = new AtomicLong();
   private final Map<String, K> keyCache = new LinkedHashMap<>(1024, 0.75f, true) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, K> eldest) {
@@ -34,6 +42,8 @@ public final class TranscriptService<K> {
   public TranscriptService(ConversationRepository conversations, ConversationCrypto<K> crypto) {
     this.conversations = conversations;
     this.crypto = crypto;
+    this.audit = new AuditLog(conversations.pool());
+    this.shredder = new Shredder(conversations.pool());
   }
 
   public ConversationRepository conversations() {
@@ -76,6 +86,34 @@ public final class TranscriptService<K> {
       }
       return out;
     }));
+  }
+
+  /**
+   * A staff member's read: writes exactly one access-log row per call (who, which messages) and only then hands out
+   * the plaintext. If the row cannot be written the read fails: nothing is shown unlogged. Visitors read their own
+   * conversation with {@link #read} and are not logged (they are the data subject, not staff).
+   */
+  public Future<List<PlainMessage>> readForStaff(UUID id, String readerOrgId, long afterSeq, int limit,
+                                                 AuditContext who) {
+    staffReads.incrementAndGet();
+    return read(id, readerOrgId, afterSeq, limit).compose(messages -> {
+      Long last = messages.isEmpty() ? null : messages.get(messages.size() - 1).seq();
+      return audit.record(who, AuditAction.READ_TRANSCRIPT, id, afterSeq, last, messages.size()).map(messages);
+    }, failure -> audit.record(who, AuditAction.READ_TRANSCRIPT, id, afterSeq, null, 0)
+        .transform(ignored -> Future.failedFuture(failure)));
+  }
+
+  /** Number of {@link #readForStaff} calls in this process (tests compare it with the access log). */
+  public long staffReadCount() {
+    return staffReads.get();
+  }
+
+  /**
+   * Delete on request: the conversation's wrapped keys and messages are deleted at once (one transaction, with an
+   * access-log row) and this process forgets its cached data key. Empty when there is no such conversation.
+   */
+  public Future<Optional<Shredder.Erased>> eraseOnRequest(UUID id) {
+    return shredder.eraseOnRequest(id, java.time.Instant.now()).andThen(ar -> forget(id));
   }
 
   /** Wraps the conversation key for a second organisation; called only after the visitor consented. */

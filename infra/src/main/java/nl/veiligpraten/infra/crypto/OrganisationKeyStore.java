@@ -99,6 +99,7 @@ public final class OrganisationKeyStore implements AutoCloseable {
     private final ConcurrentMap<String, KeyId> current = new ConcurrentHashMap<>();
     private final ConcurrentMap<KeyId, SecretKey> cache = new ConcurrentHashMap<>();
     private volatile boolean closed;
+    private volatile String fileStamp = ""; // modification time + size when this instance last read/wrote the file
 
     private OrganisationKeyStore(Path file, KeyStore keyStore, char[] passphrase) {
         this.file = file;
@@ -128,6 +129,7 @@ public final class OrganisationKeyStore implements AutoCloseable {
             ks = load(file, passphrase, ks);
             OrganisationKeyStore store = new OrganisationKeyStore(file, ks, passphrase);
             store.indexEntries();
+            store.fileStamp = stamp(file);
             return store;
         }
         if (!createIfMissing) {
@@ -300,6 +302,108 @@ public final class OrganisationKeyStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Crypto-shreds a superseded KEK version: removes it from the store and persists the store, so every data key
+     * wrapped under it - including copies in old database dumps - can never be unwrapped again. Used by the
+     * retention job only after no live wrapped key refers to the version any more. The current version can't be
+     * destroyed (new wraps use it).
+     *
+     * @return {@code true} if the version was in the store and is now gone, {@code false} if it was already gone
+     * @throws CryptoException if it is the current version or the store can't be persisted (then it stays)
+     */
+    public boolean destroy(KeyId id) {
+        Objects.requireNonNull(id, "id");
+        synchronized (lock) {
+            ensureOpen();
+            if (id.equals(current.get(id.orgId()))) {
+                throw new CryptoException("refusing to destroy " + id + ": it is the current key of " + id.orgId());
+            }
+            String alias = id.toString();
+            KeyStore.Entry entry;
+            try {
+                if (!keyStore.containsAlias(alias)) {
+                    cache.remove(id);
+                    return false;
+                }
+                entry = keyStore.getEntry(alias, new KeyStore.PasswordProtection(passphrase));
+                keyStore.deleteEntry(alias);
+            } catch (GeneralSecurityException e) {
+                throw new CryptoException("cannot remove key-encryption key " + alias + " from " + file, e);
+            }
+            try {
+                save();
+            } catch (CryptoException e) {
+                // Still on disk → keep it in memory too, so memory and file agree; the next run retries.
+                try {
+                    keyStore.setEntry(alias, entry, new KeyStore.PasswordProtection(passphrase));
+                } catch (KeyStoreException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                throw e;
+            }
+            cache.remove(id);
+            return true;
+        }
+    }
+
+    /**
+     * Re-reads the file and makes this instance match it: versions another process added (rotation) become
+     * usable and current, versions another process destroyed disappear from memory too. Needed when several
+     * nodes share one key store file; without it a node would keep wrapping under a superseded version or, worse,
+     * create a second, different "next" version on its next rotation. Blocking (store-level PBKDF2, plus one per
+     * new entry).
+     *
+     * @throws CryptoException if the file can't be read or verified (this instance is then unchanged)
+     */
+    public void reload() {
+        synchronized (lock) {
+            ensureOpen();
+            KeyStore fresh = load(file, passphrase, newKeyStore());
+            try {
+                java.util.Set<String> onDisk = new java.util.HashSet<>(Collections.list(fresh.aliases()));
+                for (String alias : Collections.list(keyStore.aliases())) {
+                    if (!onDisk.contains(alias)) {
+                        keyStore.deleteEntry(alias);
+                    }
+                }
+                KeyStore.PasswordProtection protection = new KeyStore.PasswordProtection(passphrase);
+                for (String alias : onDisk) {
+                    if (!keyStore.containsAlias(alias)) {
+                        keyStore.setEntry(alias, fresh.getEntry(alias, protection), protection);
+                    }
+                }
+            } catch (GeneralSecurityException e) {
+                throw new CryptoException("cannot reload organisation key store " + file, e);
+            }
+            current.clear();
+            indexEntries();
+            cache.keySet().removeIf(id -> !contains(id));
+            fileStamp = stamp(file);
+        }
+    }
+
+    /**
+     * {@link #reload()} only if the file changed (modification time or size) since this instance last read or wrote
+     * it; saves the PBKDF2 cost when nothing happened.
+     *
+     * @return whether the file was re-read
+     */
+    public boolean reloadIfChanged() {
+        if (stamp(file).equals(fileStamp)) {
+            return false;
+        }
+        reload();
+        return true;
+    }
+
+    private static String stamp(Path file) {
+        try {
+            return Files.getLastModifiedTime(file).toMillis() + ":" + Files.size(file);
+        } catch (IOException e) {
+            return "unreadable";
+        }
+    }
+
     /** Generates, stores and persists a KEK; only then publishes it as current. Caller holds lock. */
     private KeyId addKey(KeyId id) {
         String alias = id.toString();
@@ -397,6 +501,7 @@ public final class OrganisationKeyStore implements AutoCloseable {
                 throw new CryptoException("cannot serialise organisation key store " + file, e);
             }
             writeAtomically(file, buffer.toByteArray());
+            fileStamp = stamp(file);
         }
     }
 

@@ -1,0 +1,839 @@
+package nl.veiligpraten.app.bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
+import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import nl.veiligpraten.app.AppSettings;
+import nl.veiligpraten.infra.db.Database;
+import nl.veiligpraten.infra.db.DbSettings;
+import nl.veiligpraten.infra.db.EmbeddedDatabase;
+
+/**
+ * {@code ./bench relay}: the gateway against a bare Vert.x WebSocket relay, measured in the same run on the same
+ * machine, JDK, JVM flags and Vert.x defaults. Starts PostgreSQL (embedded, same settings as development), one
+ * gateway node and the relay as separate processes, drives both with the same load client and prints and writes
+ * {@code BENCHMARKS.md}. Every phase has a time limit; every process started here is stopped by its id at the end.
+ *
+ * <p>Phases per target: (1) idle sessions: open up to {@code --sessions} visitor sockets (hello only), hold them
+ * with heartbeats, measure heap and RSS per connection after a full GC; (2) latency: {@code --chats} chats through
+ * intake (think time), queue (heartbeats) and assignment, then visitors send open-loop at {@code --rate} msg/s in
+ * total with typing bursts, {@code --drop-percent} of them dropping once and resuming; latency is taken from the
+ * intended send time; (3) saturation: counselors keep a window of messages outstanding in every chat and we count
+ * acknowledged (for the gateway: sealed and committed) messages per second, then check that every acknowledged
+ * message arrived (and for the gateway is in PostgreSQL).
+ */
+public final class BenchMain {
+
+  /** Organisations whose help point is open around the clock (the others close at 17:00 and would turn into cards). */
+  static final List<String> ORGS = List.of("csg", "veilig_thuis");
+  static final List<String> JVM_FLAGS = List.of("-Xms128m", "-Xmx1536m", "-XX:+UseG1GC");
+
+  private final Map<String, String> options;
+  private final Path work;
+  private final Vertx vertx = Vertx.vertx();
+  private final List<String> log = new ArrayList<>();
+
+  private BenchMain(Map<String, String> options) {
+    this.options = options;
+    this.work = Path.of(options.getOrDefault("work", "app/target/bench")).toAbsolutePath();
+  }
+
+  /** Figures of one target. */
+  static final class Result {
+    int sessionsAsked;
+    int sessionsHeld;
+    long chatsAssigned;
+    String persistLatency = "";
+    String profile = "";
+    double heapPerConnection;
+    double rssPerConnection;
+    Latency low;
+    Latency high;
+    double saturationRate;
+    long saturationAcked;
+    long saturationLost;
+    double cpuMicrosPerMessage;
+    double cpuMicrosPerMessageWithDb;
+    double saturationRateNoDelay = -1;
+    double cpuNoDelay = -1;
+  }
+
+  public static void main(String[] args) throws Exception {
+    if (args.length == 0 || !"relay".equals(args[0])) {
+      System.err.println("usage: bench relay [--sessions=N] [--chats=N] [--rate=MSG_PER_S] [--seconds=S] "
+          + "[--saturation-seconds=S] [--drop-percent=P] [--out=BENCHMARKS.md]");
+      System.exit(2);
+    }
+    Map<String, String> options = new HashMap<>();
+    for (int i = 1; i < args.length; i++) {
+      String a = args[i];
+      if (!a.startsWith("--") || !a.contains("=")) {
+        System.err.println("unknown argument " + a);
+        System.exit(2);
+      }
+      options.put(a.substring(2, a.indexOf('=')), a.substring(a.indexOf('=') + 1));
+    }
+    int code = new BenchMain(options).run();
+    System.exit(code);
+  }
+
+  int intOption(String name, int fallback) {
+    return Integer.parseInt(options.getOrDefault(name, String.valueOf(fallback)));
+  }
+
+  private int run() throws Exception {
+    long started = System.nanoTime();
+    deleteRecursively(work);
+    Files.createDirectories(work);
+    Path logs = work.resolve("logs");
+    EmbeddedDatabase db = null;
+    NodeProcess gateway = null;
+    NodeProcess relay = null;
+    try {
+      say("starting PostgreSQL (embedded, synchronous_commit=on)");
+      db = EmbeddedDatabase.start(work.resolve("pg"), 0);
+      DbSettings dbs = db.settings();
+      int gv = AppSettings.freePort();
+      int gc = AppSettings.freePort();
+      Map<String, String> env = new HashMap<>();
+      env.put("DATABASE_URL", "postgresql://" + dbs.user() + "@" + dbs.host() + ":" + dbs.port() + "/" + dbs.database());
+      env.put("VP_DATA_DIR", work.resolve("data").toString());
+      env.put("VP_VISITOR_PORT", String.valueOf(gv));
+      env.put("VP_CONSOLE_PORT", String.valueOf(gc));
+      say("starting gateway node");
+      gateway = NodeProcess.start("gateway", "nl.veiligpraten.app.Main", JVM_FLAGS, List.of(), env, logs);
+      gateway.awaitHttp200("http://127.0.0.1:" + gc + "/health/ready", Duration.ofSeconds(180));
+      int rv = AppSettings.freePort();
+      int rc = AppSettings.freePort();
+      say("starting bare relay");
+      relay = NodeProcess.start("relay", BareRelay.class.getName(), JVM_FLAGS, List.of(String.valueOf(rv),
+          String.valueOf(rc)), Map.of(), logs);
+      relay.awaitHttp200("http://127.0.0.1:" + rv + "/", Duration.ofSeconds(60));
+
+      Map<String, String> passwords = new HashMap<>();
+      for (String line : Files.readAllLines(work.resolve("data").resolve("demo-logins.txt"))) {
+        String[] f = line.trim().split("\\s+");
+        passwords.put(f[0], f[f.length - 1]);
+      }
+      Pool pool = Database.pool(vertx, dbs, 2);
+      long pgPid = postmasterPid(work.resolve("pg"));
+
+      Result base = measure("relay", relay.pid(), -1, rv, rc, Map.of(), null);
+      Result gw = measure("gateway", gateway.pid(), pgPid, gv, gc, passwords, pool);
+
+      String report = report(base, gw, Duration.ofNanos(System.nanoTime() - started));
+      System.out.println(report);
+      Path out = Path.of(options.getOrDefault("out", "BENCHMARKS.md"));
+      Files.writeString(out, report);
+      say("wrote " + out.toAbsolutePath());
+      pool.close();
+      return 0;
+    } finally {
+      say("stopping every process this run started");
+      if (relay != null) {
+        relay.stop(Duration.ofSeconds(10));
+      }
+      if (gateway != null) {
+        gateway.stop(Duration.ofSeconds(20));
+      }
+      vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      if (db != null) {
+        db.close();
+      }
+    }
+  }
+
+  private Result measure(String name, long pid, long pgPid, int visitorPort, int consolePort,
+                         Map<String, String> passwords, Pool pool) throws Exception {
+    Result r = new Result();
+    idle(name, r, pid, visitorPort);
+    Chats chats = setupChats(name, r, visitorPort, consolePort, passwords);
+    saturation(name, r, pid, pgPid, chats, pool, false);
+    if (pool != null) {
+      // A/B for group commit: the same saturation run without commit_delay.
+      await(pool.query("ALTER SYSTEM SET commit_delay = 0").execute());
+      await(pool.query("SELECT pg_reload_conf()").execute());
+      Thread.sleep(500);
+      saturation(name + " (commit_delay=0)", r, pid, pgPid, chats, pool, true);
+      await(pool.query("ALTER SYSTEM RESET commit_delay").execute());
+      await(pool.query("SELECT pg_reload_conf()").execute());
+    }
+    r.low = latency(name, chats, intOption("low-rate", 250), "l");
+    r.high = latency(name, chats, intOption("rate", 1000), "m");
+    if (pool != null) {
+      r.persistLatency = persistFigures(consolePort);
+      say(name + ": server-side persist timer over the whole run: " + r.persistLatency);
+    }
+    chats.close();
+    return r;
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Phase 1: idle sessions
+
+  private void idle(String name, Result r, long pid, int port) throws Exception {
+    int n = intOption("sessions", 19_000);
+    r.sessionsAsked = n;
+    say(name + ": idle sessions, opening " + n);
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(n + 100)
+        .setConnectTimeout(10_000));
+    long heap0 = heapUsedAfterGc(pid);
+    long rss0 = NodeProcess.rssKb(pid);
+    List<WebSocket> sockets = Collections.synchronizedList(new ArrayList<>());
+    AtomicInteger welcomed = new AtomicInteger();
+    AtomicInteger closed = new AtomicInteger();
+    AtomicInteger failed = new AtomicInteger();
+    AtomicInteger started = new AtomicInteger();
+    AtomicInteger inFlight = new AtomicInteger();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(intOption("open-seconds", 90));
+    io.vertx.core.Context ctx = vertx.getOrCreateContext();
+    Runnable[] more = new Runnable[1];
+    more[0] = () -> {
+      while (inFlight.get() < 200 && started.get() < n && System.nanoTime() < deadline) {
+        started.incrementAndGet();
+        inFlight.incrementAndGet();
+        Promise<Void> done = Promise.promise();
+        done.future().onComplete(x -> {
+          inFlight.decrementAndGet();
+          ctx.runOnContext(v -> more[0].run());
+        });
+        client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws")
+            .addHeader("Origin", "http://127.0.0.1:" + port)).onComplete(ar -> {
+              if (ar.failed()) {
+                failed.incrementAndGet();
+                done.tryComplete();
+                return;
+              }
+              WebSocket ws = ar.result();
+              sockets.add(ws);
+              ws.closeHandler(v -> {
+                closed.incrementAndGet();
+                done.tryComplete();
+              });
+              ws.textMessageHandler(text -> {
+                if (text.contains("\"welcome\"")) {
+                  welcomed.incrementAndGet();
+                  done.tryComplete();
+                }
+              });
+              ws.writeTextMessage("{\"type\":\"hello\",\"v\":1}");
+            });
+      }
+    };
+    ctx.runOnContext(v -> more[0].run());
+    waitFor(() -> started.get() >= n && inFlight.get() == 0, TimeUnit.SECONDS.toMillis(intOption("open-seconds", 90)) + 5_000);
+    say(name + ": " + welcomed.get() + " welcomed, " + failed.get() + " failed to connect; holding 15 s with "
+        + "heartbeats");
+    // Queue heartbeat: every socket pings once per 10 s, spread over the period.
+    AtomicInteger cursor = new AtomicInteger();
+    long heartbeat = vertx.setPeriodic(100, t -> {
+      int size = sockets.size();
+      int batch = Math.max(1, size / 100);
+      for (int i = 0; i < batch && size > 0; i++) {
+        WebSocket ws = sockets.get(Math.floorMod(cursor.getAndIncrement(), size));
+        if (!ws.isClosed()) {
+          ws.writeTextMessage("{\"type\":\"ping\"}");
+        }
+      }
+    });
+    Thread.sleep(15_000);
+    vertx.cancelTimer(heartbeat);
+    int held = 0;
+    synchronized (sockets) {
+      for (WebSocket ws : sockets) {
+        if (!ws.isClosed()) {
+          held++;
+        }
+      }
+    }
+    long heap1 = heapUsedAfterGc(pid);
+    long rss1 = NodeProcess.rssKb(pid);
+    r.sessionsHeld = held;
+    r.heapPerConnection = held == 0 ? 0 : (heap1 - heap0) * 1024.0 / held;
+    r.rssPerConnection = held == 0 ? 0 : (rss1 - rss0) * 1024.0 / held;
+    say(String.format(Locale.ROOT, "%s: %d sessions held; heap %.1f KiB/conn, RSS %.1f KiB/conn", name, held,
+        r.heapPerConnection / 1024, r.rssPerConnection / 1024));
+    synchronized (sockets) {
+      sockets.forEach(WebSocket::close);
+    }
+    client.close();
+    Thread.sleep(5_000);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Phase 2: latency at a fixed open-loop rate
+
+  /** The chats of phases 2 and 3. */
+  static final class Chats {
+    final List<VisitorClient> visitors = new ArrayList<>();
+    final List<CounselorClient> counselors = new ArrayList<>();
+    final AtomicLong counselorMessagesAtVisitors = new AtomicLong();
+    final ConcurrentLinkedQueue<Long> connectedLatency = new ConcurrentLinkedQueue<>();
+    final ConcurrentLinkedQueue<Long> allLatency = new ConcurrentLinkedQueue<>();
+    final AtomicLong delivered = new AtomicLong();
+    volatile java.util.function.Consumer<JsonObject>[] counselorHooks;
+    WebSocketClient client;
+
+    void close() {
+      visitors.forEach(VisitorClient::shutdown);
+      counselors.forEach(CounselorClient::shutdown);
+    }
+  }
+
+  @SuppressWarnings("unchecked")
+  private Chats setupChats(String name, Result r, int visitorPort, int consolePort, Map<String, String> passwords)
+      throws Exception {
+    int chatCount = intOption("chats", 200);
+    Chats chats = new Chats();
+    chats.client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(chatCount + 100));
+    chats.counselorHooks = new java.util.function.Consumer[ORGS.size()];
+    ConcurrentLinkedQueue<Long> connectedLatency = chats.connectedLatency;
+    ConcurrentLinkedQueue<Long> allLatency = chats.allLatency;
+    AtomicLong delivered = chats.delivered;
+    say(name + ": " + chatCount + " chats: intake with think time, queue with heartbeats, assignment");
+    for (int i = 0; i < ORGS.size(); i++) {
+      String org = ORGS.get(i);
+      int index = i;
+      CounselorClient c = new CounselorClient(vertx, chats.client, List.of(consolePort), org.replace('_', '-')
+          + "-demo", passwords.getOrDefault(org, "relay"), true);
+      c.onFrame(f -> {
+        if ("message".equals(f.getString("type")) && "visitor".equals(f.getString("from"))) {
+          String body = f.getString("body", "");
+          if (body.startsWith("b:")) {
+            String[] parts = body.split(":", 4);
+            long lat = System.nanoTime() - Long.parseLong(parts[1]);
+            allLatency.add(lat);
+            if ("c".equals(parts[2])) {
+              connectedLatency.add(lat);
+            }
+            delivered.incrementAndGet();
+          }
+        }
+        java.util.function.Consumer<JsonObject> hook = chats.counselorHooks[index];
+        if (hook != null) {
+          hook.accept(f);
+        }
+      });
+      chats.counselors.add(c);
+      await(c.start());
+    }
+    for (int i = 0; i < chatCount; i++) {
+      VisitorClient v = new VisitorClient(vertx, chats.client, List.of(visitorPort), 0);
+      String org = ORGS.get(i % ORGS.size());
+      boolean[] began = {false};
+      long[] heartbeat = {-1};
+      v.onFrame(f -> {
+        String type = f.getString("type");
+        if ("welcome".equals(type) && !began[0]) {
+          began[0] = true;
+          long think = 300 + ThreadLocalRandom.current().nextLong(1200);
+          vertx.setTimer(think / 2, t -> v.run(() -> v.frame(new JsonObject().put("type", "answers")
+              .put("answers", new JsonObject()))));
+          vertx.setTimer(think, t -> v.choose(org));
+        } else if ("queued".equals(type) && heartbeat[0] < 0) {
+          heartbeat[0] = vertx.setPeriodic(2_000, t -> v.run(() -> v.frame(new JsonObject().put("type", "ping"))));
+        } else if ("assigned".equals(type) && heartbeat[0] >= 0) {
+          vertx.cancelTimer(heartbeat[0]);
+        } else if ("message".equals(type) && "counselor".equals(f.getString("from"))) {
+          chats.counselorMessagesAtVisitors.incrementAndGet();
+        }
+      });
+      chats.visitors.add(v);
+      v.connect();
+    }
+    waitFor(() -> chats.visitors.stream().allMatch(v -> "assigned".equals(v.status())), 45_000);
+    long assigned = chats.visitors.stream().filter(v -> "assigned".equals(v.status())).count();
+    r.chatsAssigned = assigned;
+    say(name + ": " + assigned + " chats assigned");
+    return chats;
+  }
+
+  /** Figures of one latency run. */
+  static final class Latency {
+    int rate;
+    double p50;
+    double p99;
+    double p999;
+    double p99All;
+    long samples;
+    double achievedRate;
+    long undelivered;
+  }
+
+  private Latency latency(String name, Chats chats, int rate, String tag) throws Exception {
+    int chatCount = chats.visitors.size();
+    int seconds = intOption("seconds", 15);
+    int dropPercent = intOption("drop-percent", 15);
+    Latency r = new Latency();
+    r.rate = rate;
+    chats.connectedLatency.clear();
+    chats.allLatency.clear();
+    chats.delivered.set(0);
+    ConcurrentLinkedQueue<Long> connectedLatency = chats.connectedLatency;
+    ConcurrentLinkedQueue<Long> allLatency = chats.allLatency;
+    AtomicLong delivered = chats.delivered;
+    say(name + ": sending " + rate + " msg/s open-loop for " + seconds + " s");
+    long periodNanos = TimeUnit.SECONDS.toNanos(1) * chatCount / rate;
+    long t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
+    long end = t0 + TimeUnit.SECONDS.toNanos(seconds);
+    AtomicLong sent = new AtomicLong();
+    for (int i = 0; i < chatCount; i++) {
+      VisitorClient v = chats.visitors.get(i);
+      if (!"assigned".equals(v.status())) {
+        // Never assigned within the time limit: it cannot chat, so it does not send (reported above).
+        continue;
+      }
+      long offset = periodNanos * i / chatCount;
+      scheduleSend(v, t0 + offset, periodNanos, end, 0, sent, tag);
+      if (ThreadLocalRandom.current().nextInt(100) < dropPercent) {
+        long at = 2_000 + ThreadLocalRandom.current().nextLong(Math.max(1, seconds * 1000L - 5_000));
+        vertx.setTimer(at, t -> v.drop());
+      }
+    }
+    Thread.sleep(TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()) + 200);
+    waitFor(() -> delivered.get() >= sent.get() && chats.visitors.stream().allMatch(v -> v.unackedCount() == 0),
+        intOption("drain-seconds", 60) * 1000L);
+    r.undelivered = Math.max(0, sent.get() - delivered.get());
+    List<Long> connected = new ArrayList<>(connectedLatency);
+    Collections.sort(connected);
+    List<Long> all = new ArrayList<>(allLatency);
+    Collections.sort(all);
+    r.samples = connected.size();
+    r.p50 = pct(connected, 50);
+    r.p99 = pct(connected, 99);
+    r.p999 = pct(connected, 99.9);
+    r.p99All = pct(all, 99);
+    r.achievedRate = delivered.get() / (double) seconds;
+    long drops = chats.visitors.stream().mapToLong(v -> v.resumeNanos.size()).sum();
+    say(String.format(Locale.ROOT, "%s: sent %d, delivered %d (%d resumes after drops); latency p50 %.1f ms, "
+            + "p99 %.1f ms, p99.9 %.1f ms; p99 incl. messages written while disconnected %.1f ms", name, sent.get(),
+        delivered.get(), drops, r.p50, r.p99, r.p999, r.p99All));
+    return r;
+  }
+
+  private void scheduleSend(VisitorClient v, long intended, long period, long end, int k, AtomicLong sent,
+                            String tag) {
+    if (intended >= end) {
+      return;
+    }
+    long delayMs = Math.max(1, TimeUnit.NANOSECONDS.toMillis(intended - System.nanoTime()));
+    vertx.setTimer(delayMs, t -> v.run(() -> {
+      // Typing burst before about a third of the messages.
+      if (ThreadLocalRandom.current().nextInt(3) == 0) {
+        v.frame(new JsonObject().put("type", "typing"));
+      }
+      String state = v.connected() ? "c" : "d";
+      v.sendOnContext(tag + k, "b:" + intended + ":" + state + ":" + "Ik weet niet goed hoe ik dit moet zeggen, "
+          + "maar er is iets gebeurd.");
+      sent.incrementAndGet();
+      scheduleSend(v, intended + period, period, end, k + 1, sent, tag);
+    }));
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Phase 3: saturation
+
+  private void saturation(String name, Result r, long pid, long pgPid, Chats chats, Pool pool, boolean noDelay)
+      throws Exception {
+    int seconds = intOption("saturation-seconds", 10);
+    int window = intOption("window", 4);
+    say(name + ": saturation, window " + window + " per chat, " + seconds + " s measured after 2 s warm-up");
+    AtomicLong acked = new AtomicLong();
+    java.util.Set<String> ackedIds = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    AtomicLong inWindow = new AtomicLong();
+    volatileRunning = true;
+    long atVisitorsBefore = chats.counselorMessagesAtVisitors.get();
+    String prefix = "s" + (noDelay ? "b" : "a");
+    java.util.concurrent.atomic.AtomicBoolean counting = new java.util.concurrent.atomic.AtomicBoolean();
+    for (int i = 0; i < chats.counselors.size(); i++) {
+      CounselorClient c = chats.counselors.get(i);
+      AtomicLong counter = new AtomicLong();
+      chats.counselorHooks[i] = f -> {
+        if ("ack".equals(f.getString("type")) && f.getString("clientId", "").startsWith(prefix)
+            && ackedIds.add(f.getString("clientId"))) {
+          acked.incrementAndGet();
+          if (counting.get()) {
+            inWindow.incrementAndGet();
+          }
+          if (volatileRunning) {
+            c.sendOnContext(f.getString("conversationId"), prefix + counter.incrementAndGet(), BODY);
+          }
+        }
+      };
+      c.run(() -> {
+        for (String id : c.held) {
+          for (int w = 0; w < window; w++) {
+            c.sendOnContext(id, prefix + counter.incrementAndGet(), BODY);
+          }
+        }
+      });
+    }
+    Thread.sleep(2_000);
+    Path jfr = work.resolve(name.replaceAll("[^a-z]", "") + ".jfr");
+    if (pool != null && !noDelay) {
+      jcmd(pid, "JFR.start name=bench settings=profile duration=" + seconds + "s filename=" + jfr);
+    }
+    long cpu0 = NodeProcess.cpuMillis(pid);
+    long pg0 = pgPid > 0 ? postgresCpuMillis(pgPid) : 0;
+    counting.set(true);
+    long start = System.nanoTime();
+    Thread.sleep(seconds * 1000L);
+    counting.set(false);
+    double elapsed = (System.nanoTime() - start) / 1e9;
+    long cpu1 = NodeProcess.cpuMillis(pid);
+    long pg1 = pgPid > 0 ? postgresCpuMillis(pgPid) : 0;
+    volatileRunning = false;
+    waitFor(() -> chats.counselors.stream().allMatch(c -> c.unackedCount() == 0),
+        intOption("drain-seconds", 60) * 1000L);
+    Thread.sleep(1_000);
+    long counted = inWindow.get();
+    double rate = counted / elapsed;
+    double cpu = (cpu1 - cpu0) * 1000.0 / Math.max(1, counted);
+    double cpuDb = (cpu1 - cpu0 + pg1 - pg0) * 1000.0 / Math.max(1, counted);
+    long lost;
+    if (pool != null) {
+      long stored = await(pool.preparedQuery("SELECT count(*) FROM message WHERE sender = 'counselor' AND "
+          + "client_id LIKE $1").execute(io.vertx.sqlclient.Tuple.of(prefix + "%"))).iterator().next().getLong(0);
+      lost = acked.get() - stored;
+    } else {
+      lost = acked.get() - (chats.counselorMessagesAtVisitors.get() - atVisitorsBefore);
+    }
+    long unacked = chats.counselors.stream().mapToLong(CounselorClient::unackedCount).sum();
+    if (pool != null && !noDelay) {
+      Thread.sleep(1_500);
+      r.profile = hotFrames(jfr);
+    }
+    if (noDelay) {
+      r.saturationRateNoDelay = rate;
+      r.cpuNoDelay = cpuDb;
+    } else {
+      r.saturationRate = rate;
+      r.saturationAcked = acked.get();
+      r.saturationLost = lost;
+      r.cpuMicrosPerMessage = cpu;
+      r.cpuMicrosPerMessageWithDb = cpuDb;
+    }
+    say(String.format(Locale.ROOT, "%s: %.0f msg/s acknowledged; %d acked in total, %d of them not found "
+            + "(lost), %d never acked; CPU %.0f µs/msg (server process), %.0f µs/msg (with PostgreSQL)", name, rate,
+        acked.get(), lost, unacked, cpu, cpuDb));
+    for (int i = 0; i < chats.counselorHooks.length; i++) {
+      chats.counselorHooks[i] = null;
+    }
+  }
+
+  private volatile boolean volatileRunning;
+
+  static final String BODY = "Dank je dat je dit vertelt. Je bent hier veilig; neem de tijd die je nodig hebt.";
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Report
+
+  private String report(Result b, Result g, Duration took) throws IOException {
+    StringBuilder s = new StringBuilder();
+    s.append("# Benchmarks\n\n");
+    s.append("Produced by `./bench relay` on ").append(Instant.now().toString(), 0, 16).append("Z, in ")
+        .append(took.toMinutes()).append(" min ").append(took.toSecondsPart()).append(" s. ");
+    s.append("Baseline: a bare Vert.x WebSocket relay (`BareRelay`: same frames, no database, no encryption, no "
+        + "idempotency, no event bus) measured in the same run with the same JDK, JVM flags (`")
+        .append(String.join(" ", JVM_FLAGS)).append("`) and Vert.x defaults (event-loop count, one verticle per "
+        + "listener). The gateway ran as one node on an embedded PostgreSQL 14 with `synchronous_commit=on`, "
+        + "`commit_delay=200`, `commit_siblings=4`.\n\n");
+    s.append("## Machine\n\n").append(machine()).append("\n\n");
+    s.append("The load client runs on the same machine and shares its cores with the servers and PostgreSQL. The "
+        + "machine is shared with other engineers' builds and test runs: the log below shows the 1-minute load "
+        + "average at every step; anything above 2 means the processes measured here were waiting for a core.\n\n");
+    s.append("## Scale of this run\n\n");
+    s.append(String.format(Locale.ROOT, "- idle sessions asked: %d (20,000 cannot be reached here: the hard limit "
+        + "on open files per process on this box is %s, and the server needs one descriptor per socket plus its "
+        + "own files)%n", b.sessionsAsked, hardFileLimit()));
+    s.append(String.format(Locale.ROOT, "- latency phase: %s chats, %s msg/s visitor→counselor open-loop for %s s, "
+            + "typing before a third of the messages, %s%% of visitors drop once and resume; chats go to the two help "
+            + "points that are open 24/7 (csg, veilig_thuis), one counselor each%n",
+        options.getOrDefault("chats", "200"), options.getOrDefault("rate", "1000"),
+        options.getOrDefault("seconds", "15"), options.getOrDefault("drop-percent", "15")));
+    s.append(String.format(Locale.ROOT, "- a second latency run at %s msg/s (below the gateway's saturation on this "
+        + "box)%n", options.getOrDefault("low-rate", "250")));
+    s.append(String.format(Locale.ROOT, "- saturation: counselor→visitor, window %s per chat, %s s measured%n%n",
+        options.getOrDefault("window", "4"), options.getOrDefault("saturation-seconds", "10")));
+    s.append("## Results\n\n");
+    s.append("| Figure | Gateway | Bare relay | Ratio (gateway / relay) | Target |\n");
+    s.append("|---|---|---|---|---|\n");
+    row(s, "Concurrent idle sessions held", g.sessionsHeld, b.sessionsHeld, "%d", "≥ 20,000");
+    row(s, "Heap per idle connection (KiB, after full GC)", g.heapPerConnection / 1024, b.heapPerConnection / 1024,
+        "%.1f", "≤ 2× baseline");
+    row(s, "RSS per idle connection (KiB)", g.rssPerConnection / 1024, b.rssPerConnection / 1024, "%.1f", "");
+    row(s, "Chats assigned (intake, queue, take)", g.chatsAssigned, b.chatsAssigned, "%d", "");
+    latencyRows(s, g.high, b.high, "≤ 50 ms");
+    latencyRows(s, g.low, b.low, "");
+    row(s, "Saturation: acknowledged msg/s (gateway: sealed + committed)", g.saturationRate, b.saturationRate,
+        "%.0f", "≥ 0.30× baseline");
+    row(s, "Messages acknowledged but missing (lost)", g.saturationLost, b.saturationLost, "%d", "0");
+    row(s, "Server CPU per message (µs, server process)", g.cpuMicrosPerMessage, b.cpuMicrosPerMessage, "%.0f", "");
+    row(s, "Server CPU per message (µs, incl. PostgreSQL)", g.cpuMicrosPerMessageWithDb, b.cpuMicrosPerMessage,
+        "%.0f", "");
+    s.append("\n");
+    s.append(String.format(Locale.ROOT, "Group commit A/B (gateway saturation, same run): with `commit_delay=200` "
+            + "%.0f msg/s at %.0f µs CPU/msg incl. PostgreSQL; with `commit_delay=0` %.0f msg/s at %.0f µs. Either "
+            + "way each commit waits for its WAL flush before the ack is sent; concurrent transactions share one "
+            + "flush (PostgreSQL group commit), so throughput is not capped at one fsync per message.%n%n",
+        g.saturationRate, g.cpuMicrosPerMessageWithDb, g.saturationRateNoDelay, g.cpuNoDelay));
+    s.append("Gateway's own persist timer (`vp_message_persist_seconds`, seal + transaction + commit) over the "
+        + "whole run: ").append(g.persistLatency).append(".\n\n");
+    s.append("Latency samples at " + g.high.rate + " msg/s: gateway ").append(g.high.samples).append(", relay ")
+        .append(b.high.samples).append(". Latency is measured from the intended send time of an open-loop schedule (a late timer counts "
+            + "against the server), to the moment the counselor client receives the frame. The headline rows count "
+            + "messages written while the visitor was connected; messages written during a drop wait for the "
+            + "reconnect and are shown in the \"incl.\" row.\n\n");
+    s.append("## Where the gateway spends its CPU at saturation\n\nJFR execution samples of the gateway process "
+        + "during the saturation window (top frames; `app` = first frame in our own code):\n\n```\n")
+        .append(g.profile).append("```\n\n");
+    s.append("## Log of this run\n\n```\n");
+    log.forEach(l -> s.append(l).append('\n'));
+    s.append("```\n\n");
+    s.append("## Reproduce\n\n```\n./bench relay                       # defaults as above\n"
+        + "./bench relay --sessions=5000 --seconds=10   # smaller\n```\n");
+    return s.toString();
+  }
+
+  private static void latencyRows(StringBuilder s, Latency g, Latency b, String target) {
+    String at = " at " + g.rate + " msg/s";
+    row(s, "Visitor→counselor latency p50" + at + " (ms)", g.p50, b.p50, "%.1f", "");
+    row(s, "Visitor→counselor latency p99" + at + " (ms)", g.p99, b.p99, "%.1f", target);
+    row(s, "Visitor→counselor latency p99.9" + at + " (ms)", g.p999, b.p999, "%.1f", "");
+    row(s, "Latency p99" + at + " incl. messages written while disconnected (ms)", g.p99All, b.p99All, "%.1f", "");
+    row(s, "Delivered msg/s in that phase (offered " + g.rate + ")", g.achievedRate, b.achievedRate, "%.0f", "");
+    row(s, "Not delivered within the drain time" + at, g.undelivered, b.undelivered, "%d", "");
+  }
+
+  private static void row(StringBuilder s, String name, double g, double b, String format, String target) {
+    String ratio = b == 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", g / b);
+    s.append("| ").append(name).append(" | ").append(fmt(format, g)).append(" | ").append(fmt(format, b))
+        .append(" | ").append(ratio).append(" | ").append(target).append(" |\n");
+  }
+
+  private static String fmt(String format, double v) {
+    return "%d".equals(format) ? String.valueOf((long) v) : String.format(Locale.ROOT, format, v);
+  }
+
+  private static String machine() throws IOException {
+    String model = "unknown";
+    int cpus = 0;
+    for (String line : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
+      if (line.startsWith("model name")) {
+        model = line.substring(line.indexOf(':') + 1).trim();
+        cpus++;
+      }
+    }
+    String mem = Files.readAllLines(Path.of("/proc/meminfo")).get(0).replaceAll("\\s+", " ");
+    String kernel = Files.readString(Path.of("/proc/sys/kernel/osrelease")).trim();
+    return "- CPU: " + model + ", " + cpus + " logical cores (" + Runtime.getRuntime().availableProcessors()
+        + " available to the JVM)\n- " + mem + "\n- Linux " + kernel + "\n- JDK: " + System.getProperty("java.vm.name")
+        + " " + System.getProperty("java.runtime.version") + "\n- Vert.x 5.0.10, PostgreSQL 14 (zonky embedded)";
+  }
+
+  private static String hardFileLimit() {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+        if (line.startsWith("Max open files")) {
+          return line.trim().split("\\s+")[4];
+        }
+      }
+    } catch (IOException e) {
+      return "unknown";
+    }
+    return "unknown";
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Helpers
+
+  private void say(String line) {
+    String load;
+    try {
+      load = Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    } catch (IOException e) {
+      load = "?";
+    }
+    String stamped = String.format(Locale.ROOT, "[%s load %s] %s", Instant.now().toString().substring(11, 19), load,
+        line);
+    log.add(stamped);
+    System.out.println(stamped);
+  }
+
+  /** Mean seal + store + commit time from the gateway's own /metrics. */
+  static String persistFigures(int consolePort) {
+    try {
+      String text = NodeProcess.get("http://127.0.0.1:" + consolePort + "/metrics").body();
+      double sum = 0;
+      double count = 0;
+      for (String line : text.split("\n")) {
+        if (line.startsWith("vp_message_persist_seconds_sum")) {
+          sum = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        } else if (line.startsWith("vp_message_persist_seconds_count")) {
+          count = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+        }
+      }
+      return String.format(Locale.ROOT, "%.0f appends, mean %.1f ms", count, count == 0 ? 0 : sum / count * 1000);
+    } catch (Exception e) {
+      return "unavailable";
+    }
+  }
+
+  /** Counts leaf frames and first own-code frames of JFR execution samples. */
+  static String hotFrames(Path jfr) {
+    try {
+      Path tool = Path.of(System.getProperty("java.home"), "bin", "jfr");
+      Process p = new ProcessBuilder(tool.toString(), "print", "--events", "jdk.ExecutionSample", "--stack-depth", "64",
+          jfr.toString()).redirectErrorStream(true).start();
+      Map<String, Integer> leaf = new HashMap<>();
+      Map<String, Integer> own = new HashMap<>();
+      int samples = 0;
+      boolean inStack = false;
+      boolean first = false;
+      boolean ownSeen = false;
+      try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+        String line;
+        while ((line = reader.readLine()) != null) {
+          String t = line.trim();
+          if (t.startsWith("stackTrace = [")) {
+            inStack = true;
+            first = true;
+            ownSeen = false;
+            samples++;
+            continue;
+          }
+          if (inStack && t.startsWith("]")) {
+            inStack = false;
+            continue;
+          }
+          if (inStack && !t.isEmpty() && !t.startsWith("...")) {
+            String frame = t.replaceAll("\\s+line:.*", "");
+            if (first) {
+              leaf.merge(frame, 1, Integer::sum);
+              first = false;
+            }
+            if (!ownSeen && frame.startsWith("nl.veiligpraten")) {
+              own.merge(frame, 1, Integer::sum);
+              ownSeen = true;
+            }
+          }
+        }
+      }
+      p.waitFor(60, TimeUnit.SECONDS);
+      StringBuilder out = new StringBuilder(samples + " samples\n-- leaf frames\n");
+      int total = Math.max(1, samples);
+      leaf.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(15).forEach(e -> out.append(
+          String.format(Locale.ROOT, "%5.1f%%  %s%n", 100.0 * e.getValue() / total, e.getKey())));
+      out.append("-- app: first frame in nl.veiligpraten\n");
+      own.entrySet().stream().sorted((a, b) -> b.getValue() - a.getValue()).limit(15).forEach(e -> out.append(
+          String.format(Locale.ROOT, "%5.1f%%  %s%n", 100.0 * e.getValue() / total, e.getKey())));
+      return out.toString();
+    } catch (Exception e) {
+      return "profile unavailable: " + e + "\n";
+    }
+  }
+
+  static double pct(List<Long> sorted, double p) {
+    if (sorted.isEmpty()) {
+      return 0;
+    }
+    int index = (int) Math.ceil(sorted.size() * p / 100.0) - 1;
+    return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index))) / 1e6;
+  }
+
+  /** Heap in use after a full GC, in kB, via jcmd (same JDK). */
+  static long heapUsedAfterGc(long pid) throws Exception {
+    jcmd(pid, "GC.run");
+    String info = jcmd(pid, "GC.heap_info");
+    Matcher m = Pattern.compile("used (\\d+)K").matcher(info);
+    return m.find() ? Long.parseLong(m.group(1)) : 0;
+  }
+
+  static String jcmd(long pid, String command) throws Exception {
+    Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+    Process p = new ProcessBuilder(jcmd.toString(), String.valueOf(pid), command).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes());
+    if (!p.waitFor(30, TimeUnit.SECONDS)) {
+      p.destroyForcibly();
+    }
+    return out;
+  }
+
+  static long postmasterPid(Path dataDir) {
+    try {
+      return Long.parseLong(Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).trim());
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
+  /** CPU of the postmaster and all its children (the backends), from /proc. */
+  static long postgresCpuMillis(long postmaster) {
+    long total = NodeProcess.cpuMillis(postmaster);
+    try (var dirs = Files.list(Path.of("/proc"))) {
+      for (Path p : (Iterable<Path>) dirs::iterator) {
+        String name = p.getFileName().toString();
+        if (!name.chars().allMatch(Character::isDigit)) {
+          continue;
+        }
+        try {
+          String stat = Files.readString(p.resolve("stat"));
+          String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+          if (Long.parseLong(f[1]) == postmaster) {
+            total += NodeProcess.cpuMillis(Long.parseLong(name));
+          }
+        } catch (IOException | RuntimeException e) {
+          // The process ended meanwhile.
+        }
+      }
+    } catch (IOException e) {
+      return total;
+    }
+    return total;
+  }
+
+  static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+
+  static void waitFor(BooleanSupplier condition, long maxMillis) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + maxMillis;
+    while (!condition.getAsBoolean() && System.currentTimeMillis() < deadline) {
+      Thread.sleep(50);
+    }
+  }
+
+  static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var walk = Files.walk(dir)) {
+      walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    }
+  }
+}

@@ -1,0 +1,16 @@
+package nl.veiligpraten.infra.audit;
+
+/** SQL of the access log. The application role may only INSERT and SELECT here. */
+final class AuditQueries {
+
+  private AuditQueries() {
+  }
+
+  static final String INSERT = "INSERT INTO audit_log (staff_id, role, org_id, conversation_id, action, reason, "
+      + "after_seq, last_seq, message_count) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+
+  static final String OF_ORG = "SELECT a.id, a.at, a.staff_id, u.display_name AS staff_name, a.role, a.org_id, "
+      + "a.conversation_id, a.action, a.reason, a.after_seq, a.last_seq, a.message_count "
+      + "FROM audit_log a LEFT JOIN staff_user u ON u.id = a.staff_id "
+      + "WHERE a.org_id = $1 AND a.id < $2 ORDER BY a.id DESC LIMIT $3";
+}

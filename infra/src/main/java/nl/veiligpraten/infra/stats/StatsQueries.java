@@ -1,0 +1,160 @@
+package nl.veiligpraten.infra.stats;
+
+import nl.veiligpraten.routing.stats.Dimension;
+import nl.veiligpraten.routing.stats.Granularity;
+
+/**
+ * SQL of the statistics figures. Statements are assembled only from the fixed fragments below (chosen by enum
+ * constants, never by request text); every value is a $n parameter: $1 = period start, $2 = period end (exclusive,
+ * both instants of Dutch local midnight), $3 = organisation when the statement is for one organisation.
+ */
+final class StatsQueries {
+
+    private StatsQueries() {
+    }
+
+    static final String ZONE = "Europe/Amsterdam";
+
+    /** Bucket label of a timestamp expression, matching {@link Granularity#label}. */
+    static String bucket(Granularity g, String ts) {
+        String local = "(" + ts + " AT TIME ZONE '" + ZONE + "')";
+        switch (g) {
+            case HOUR:
+                return "to_char(" + local + ", 'YYYY-MM-DD\"T\"HH24')";
+            case DAY:
+                return "to_char(" + local + ", 'YYYY-MM-DD')";
+            case WEEK:
+                return "to_char(date_trunc('week', " + local + "), 'YYYY-MM-DD')";
+            default:
+                return "to_char(" + local + ", 'YYYY-MM')";
+        }
+    }
+
+    /** Column expression of a split over stat_case c. */
+    static String split(Dimension d) {
+        switch (d) {
+            case ROLE:
+                return "coalesce(c.role, 'unknown')";
+            case AGE_BAND:
+                return "coalesce(c.age_band, 'unknown')";
+            case SETTING:
+                return "coalesce(c.setting, 'unknown')";
+            case PRIORITY:
+                return "coalesce('P' || c.priority, 'unknown')";
+            case LANG:
+                return "coalesce(c.lang, 'unknown')";
+            case HELP_POINT:
+                return "c.help_point";
+            case OUTCOME:
+                return "coalesce(c.outcome, 'open')";
+            default:
+                return "'n'";
+        }
+    }
+
+    static String caseFilter(boolean forOrg) {
+        return " FROM stat_case c WHERE c.queued_at >= $1 AND c.queued_at < $2 AND c.help_point IS NOT NULL"
+            + (forOrg ? " AND c.org_id = $3" : "");
+    }
+
+    /** Counts per (row, column): generic for inflow, outcomes, abandoned, transfers. */
+    static String counts(String rowExpr, String columnExpr, boolean forOrg) {
+        return "SELECT " + rowExpr + " AS r, " + columnExpr + " AS k, count(*) AS n" + caseFilter(forOrg)
+            + " GROUP BY 1, 2";
+    }
+
+    static final String ABANDONED_COLUMN = "CASE WHEN c.abandoned THEN 'abandoned' ELSE 'not_abandoned' END";
+
+    static final String TRANSFERS_COLUMN = "CASE WHEN c.transfers >= 3 THEN '3+' ELSE c.transfers::text END";
+
+    /** Waiting time (queue entry to first counselor message) per row and priority: n, p50, p90 in seconds. */
+    static String waiting(String rowExpr, boolean forOrg) {
+        return "SELECT r, k, n, p[1] AS p50, p[2] AS p90 FROM (SELECT " + rowExpr + " AS r, "
+            + "coalesce('P' || c.priority, 'unknown') AS k, count(*) AS n, "
+            + "percentile_disc(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY c.wait_seconds) AS p"
+            + caseFilter(forOrg) + " AND c.wait_seconds IS NOT NULL GROUP BY 1, 2) x";
+    }
+
+    /** Reach: per row the cases, and those in each target group. */
+    static String reach(String rowExpr, boolean forOrg) {
+        return "SELECT " + rowExpr + " AS r, count(*) AS total, "
+            + "count(*) FILTER (WHERE c.age_band IN ('under12', '12-15', '16-17', '18-24')) AS youth, "
+            + "count(*) FILTER (WHERE c.role = 'bystander') AS bystanders, "
+            + "count(*) FILTER (WHERE c.role = 'perpetrator') AS perpetrators, "
+            + "count(*) FILTER (WHERE c.lang = 'nl_easy') AS easy_language, "
+            + "count(*) FILTER (WHERE c.lang = 'en') AS english"
+            + caseFilter(forOrg) + " GROUP BY 1";
+    }
+
+    /** Overrides by reason, per help point where the case was when overridden (event time in the period). */
+    static String overrides(boolean forOrg) {
+        return "SELECT e.help_point AS r, coalesce(e.reason, 'unknown') AS k, count(*) AS n FROM stat_event e "
+            + "WHERE e.kind = 'overridden' AND e.at >= $1 AND e.at < $2 AND e.help_point IS NOT NULL"
+            + (forOrg ? " AND e.org_id = $3" : "") + " GROUP BY 1, 2";
+    }
+
+    /**
+     * Referrals offered in the period, one per (case, to help point), with their latest answer. Own = sent or
+     * received by the organisation.
+     */
+    static String referrals(boolean forOrg) {
+        return "WITH r AS (SELECT e.case_ref, min(e.help_point) AS from_hp, e.to_help_point AS to_hp, "
+            + "bool_or(e.kind = 'referral_accepted') AS accepted, bool_or(e.kind = 'referral_declined') AS declined, "
+            + "bool_or(e.kind = 'referral_offered' AND e.at >= $1 AND e.at < $2) AS offered_in_period, "
+            + "bool_or(" + (forOrg ? "e.org_id = $3 OR e.to_org = $3" : "true") + ") AS mine "
+            + "FROM stat_event e WHERE e.kind IN ('referral_offered', 'referral_accepted', 'referral_declined') "
+            + "AND e.at >= $1 AND e.to_help_point IS NOT NULL GROUP BY e.case_ref, e.to_help_point) "
+            + "SELECT from_hp || '>' || to_hp AS r, CASE WHEN accepted THEN 'accepted' WHEN declined THEN 'declined' "
+            + "ELSE 'open' END AS k, count(*) AS n FROM r WHERE offered_in_period AND from_hp IS NOT NULL AND mine "
+            + "GROUP BY 1, 2";
+    }
+
+    /**
+     * Queue length of each help point of the organisation: +1 at queue entry, -1 when taken or closed; the running
+     * sum over peers (same instant, same direction) is the length after that instant. Per bucket: the maximum, and
+     * the last length (to carry into buckets without events). Row NULL = before the period (the starting length).
+     */
+    static String queueLength(Granularity g) {
+        String leave = "coalesce(c.assigned_at, c.closed_at)";
+        return "WITH moves AS ("
+            + "SELECT c.help_point AS hp, c.queued_at AS t, 1 AS d FROM stat_case c WHERE c.org_id = $3 "
+            + "AND c.queued_at < $2 AND (" + leave + " IS NULL OR " + leave + " >= $1) AND c.help_point IS NOT NULL "
+            + "UNION ALL SELECT c.help_point, " + leave + ", -1 FROM stat_case c WHERE c.org_id = $3 "
+            + "AND c.queued_at < $2 AND " + leave + " >= $1 AND " + leave + " < $2 AND c.help_point IS NOT NULL), "
+            + "run AS (SELECT hp, t, d, sum(d) OVER (PARTITION BY hp ORDER BY t, d) AS len FROM moves) "
+            + "SELECT CASE WHEN t < $1 THEN NULL ELSE " + bucket(g, "t") + " END AS r, hp AS k, max(len) AS maxlen, "
+            + "(array_agg(len ORDER BY t DESC, d DESC))[1] AS lastlen FROM run GROUP BY 1, 2";
+    }
+
+    /** Counselors online (sampled), mean per bucket. */
+    static String counselorsOnline(Granularity g) {
+        return "SELECT " + bucket(g, "s.sampled_at") + " AS r, avg(s.counselors_online)::float8 AS online, "
+            + "max(s.queue_length) AS sampled_queue FROM stat_capacity_sample s WHERE s.org_id = $3 "
+            + "AND s.sampled_at >= $1 AND s.sampled_at < $2 GROUP BY 1";
+    }
+
+    /** Help points an organisation's queue has served (for stable columns). */
+    static final String HELP_POINTS_OF_ORG =
+        "SELECT DISTINCT help_point FROM stat_case WHERE org_id = $3 AND queued_at >= $1 AND queued_at < $2 "
+            + "AND help_point IS NOT NULL";
+
+    /** Sort memory of one statistics transaction (see StatsRepository#query). */
+    static final String SORT_MEMORY = "SET LOCAL work_mem = '64MB'";
+
+    /** The month overview of the benchmark: inflow, waits and abandonment per help point and priority. */
+    static final String MONTH_OVERVIEW = "SELECT c.help_point, c.priority, count(*) AS inflow, "
+        + "count(*) FILTER (WHERE c.abandoned) AS abandoned, "
+        + "percentile_disc(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY c.wait_seconds) AS p50_p90 "
+        + "FROM stat_case c WHERE c.queued_at >= $1 AND c.queued_at < $2 GROUP BY 1, 2";
+
+    /** Baseline of the benchmark: a plain count over the same rows. */
+    static final String MONTH_BASELINE = "SELECT count(*) FROM stat_case c WHERE c.queued_at >= $1 AND c.queued_at < $2";
+
+    /** Records one capacity sample per organisation for the current minute; a second node's insert is a no-op. */
+    static final String SAMPLE_CAPACITY = "INSERT INTO stat_capacity_sample (org_id, sampled_at, counselors_online, "
+        + "queue_length) SELECT o.id, date_trunc('minute', now()), "
+        + "(SELECT count(DISTINCT s.user_id) FROM staff_session s JOIN staff_user u ON u.id = s.user_id "
+        + "WHERE u.org_id = o.id AND u.role IN ('counselor', 'supervisor') AND s.last_seen_at > now() - make_interval(secs => $1)), "
+        + "(SELECT count(*) FROM conversation q WHERE q.org_id = o.id AND q.status = 'queued') "
+        + "FROM organisation o ON CONFLICT (org_id, sampled_at) DO NOTHING";
+}
