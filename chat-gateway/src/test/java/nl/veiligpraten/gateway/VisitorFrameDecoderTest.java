@@ -21,7 +21,8 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Visitor frame decoder")
 class VisitorFrameDecoderTest {
 
-  static final List<String> TYPES = List.of("hello", "answers", "choose", "message", "typing", "read", "bye", "ping");
+  static final List<String> TYPES = List.of("hello", "answers", "choose", "message", "typing", "read", "bye", "ping",
+      "delete");
   static final List<String> FIELDS = List.of("v", "resume", "resumeCode", "lastSeq", "answers", "after", "helpPoint",
       "clientId", "body", "seq", "hurry");
 
