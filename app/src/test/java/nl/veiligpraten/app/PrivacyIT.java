@@ -53,8 +53,9 @@ class PrivacyIT {
   @DisplayName("a visitor who resumes by code and sends {type: delete} destroys keys and messages at once; the "
       + "counselor sees 'deleted', the code no longer works and an audit row records it")
   void deleteOnRequest() throws Exception {
-    PrivacySupport.Visitor visitor = PrivacySupport.queuedVisitor(client, app, "sense");
-    WsProbe counselor = PrivacySupport.console(client, app, PrivacySupport.loginDemo(web, app, "sense"));
+    // CSG is open 24/7; a help point with office hours would answer "unavailable" outside them.
+    PrivacySupport.Visitor visitor = PrivacySupport.queuedVisitor(client, app, "csg");
+    WsProbe counselor = PrivacySupport.console(client, app, PrivacySupport.loginDemo(web, app, "csg"));
     UUID id = PrivacySupport.take(counselor);
     visitor.socket().awaitType("assigned");
     visitor.socket().send(new JsonObject().put("type", "message").put("clientId", "d-1").put("body", "wis dit"));
@@ -82,7 +83,7 @@ class PrivacyIT {
     assertEquals(null, row.getBuffer("resume_code_hash"));
     assertTrue(!java.util.Arrays.equals(Secrets.sha256(visitor.resumeToken()), row.getBuffer("resume_hash").getBytes()));
     assertEquals(1L, count(app, "SELECT count(*) FROM audit_log WHERE conversation_id = $1 "
-        + "AND action = 'delete_on_request' AND role = 'visitor' AND org_id = 'sense'", id));
+        + "AND action = 'delete_on_request' AND role = 'visitor' AND org_id = 'csg'", id));
 
     // The counselor can no longer write into it, and neither the code nor the token resume it.
     counselor.send(new JsonObject().put("type", "message").put("conversationId", id.toString())
@@ -98,7 +99,7 @@ class PrivacyIT {
       again.close();
     }
     ExecutionException read = assertThrows(ExecutionException.class, () -> await(app.transcripts()
-        .readForStaff(id, "sense", 0, 10, AuditContext.staff(1, "counselor", "sense"))));
+        .readForStaff(id, "csg", 0, 10, AuditContext.staff(1, "counselor", "csg"))));
     assertTrue(read.getCause().getClass().getSimpleName().contains("TranscriptAccess"));
     counselor.close();
   }
