@@ -38,8 +38,10 @@ final class WsProbe implements AutoCloseable {
     if (cookie != null) {
       options.addHeader("Cookie", cookie);
     }
-    WebSocket ws = client.connect(options).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-    return new WsProbe(ws);
+    // Handlers are set in map(), on the event loop as the handshake completes: set later from the test thread, a
+    // frame the server sends unasked right after the upgrade (the console's hello) could be lost.
+    return client.connect(options).map(WsProbe::new).toCompletionStage().toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
   }
 
   void send(JsonObject frame) {
