@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import nl.veiligpraten.console.ConsoleServices;
 import nl.veiligpraten.console.ConsoleSettings;
 import nl.veiligpraten.console.ConsoleVerticle;
 import nl.veiligpraten.gateway.GatewaySettings;
@@ -119,7 +120,8 @@ public final class Launcher {
       ConsoleSettings console = new ConsoleSettings(settings.consoleHost(), settings.consolePort(),
           settings.consoleOrigins(), Duration.ofMinutes(30), Duration.ofHours(12), 64 * 1024);
       app.visitor = new VisitorVerticle(gateway, app.pool, transcripts, app.intake);
-      app.console = new ConsoleVerticle(console, app.pool, transcripts);
+      app.console = new ConsoleVerticle(console, app.pool, transcripts, ConsoleServices.create(app.pool, conversations,
+          new BouncyCastleConversationCrypto(app.keyStore), app.intake.config(), settings.queueGraceSeconds()));
       DeploymentOptions options = new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP);
       return vertx.deployVerticle(app.visitor, options).compose(id -> vertx.deployVerticle(app.console, options));
     }).map(id -> {

@@ -76,6 +76,11 @@ public final class RunningApp {
     return console.actualPort();
   }
 
+  /** The console verticle (tests enumerate its route table). */
+  public ConsoleVerticle console() {
+    return console;
+  }
+
   public List<String> demoLogins() {
     return demoLogins;
   }

@@ -62,6 +62,10 @@ class FailoverDatabaseRestartIT {
       String password = Files.readAllLines(dir.resolve("data").resolve("demo-logins.txt")).stream()
           .filter(l -> l.trim().startsWith("csg ")).map(l -> l.substring(l.lastIndexOf(' ') + 1)).findFirst()
           .orElseThrow();
+      // Capacity is enforced (default 3): this one counselor stands in for a team holding all chats.
+      io.vertx.sqlclient.Pool setup = nl.veiligpraten.infra.db.Database.pool(client, db.settings(), 1);
+      await(setup.query("UPDATE staff_user SET capacity = 100 WHERE username = 'csg-demo'").execute());
+      await(setup.close());
       WebSocketClient ws = client.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(1000));
       CounselorClient counselor = new CounselorClient(client, ws, List.of(consolePort), "csg-demo", password, true);
       await(counselor.start());

@@ -76,6 +76,8 @@ class FailoverIT {
     List<Integer> visitorPorts = List.of(nodes.visitorPorts.get(0), nodes.visitorPorts.get(1));
     WebSocketClient ws = client.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(10_000));
     List<String> errors = new CopyOnWriteArrayList<>();
+    // Capacity is enforced (default 3): this one counselor stands in for a team holding all chats.
+    await(pool.query("UPDATE staff_user SET capacity = 100 WHERE username = 'csg-demo'").execute());
     CounselorClient counselor = new CounselorClient(client, ws, List.of(nodes.consolePorts.get(1),
         nodes.consolePorts.get(0)), "csg-demo", nodes.demoPassword("csg"), true)
         .onFrame(f -> {

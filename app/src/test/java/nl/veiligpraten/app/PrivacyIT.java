@@ -68,20 +68,19 @@ class PrivacyIT {
     other.send(new JsonObject().put("type", "hello").put("v", 1).put("resumeCode", visitor.resumeCode()));
     assertEquals("assigned", other.awaitType("welcome").getString("status"));
     assertEquals(1L, count(app, "SELECT count(*) FROM message WHERE conversation_id = $1", id));
+    long deletedEvents = count(app, "SELECT count(*) FROM stat_event WHERE kind = 'deleted'");
     other.send(new JsonObject().put("type", "delete"));
-    other.awaitType("deleted");
+    assertEquals("Je gesprek is gewist. / Your conversation has been deleted.",
+        other.awaitType("deleted").getString("message"));
 
     JsonObject deleted = counselor.await(f -> "deleted".equals(f.getString("type")), Duration.ofSeconds(10));
     assertEquals(id.toString(), deleted.getString("conversationId"));
     assertEquals(0L, count(app, "SELECT count(*) FROM message WHERE conversation_id = $1", id));
     assertEquals(0L, count(app, "SELECT count(*) FROM conversation_key WHERE conversation_id = $1", id));
-    Row row = await(app.pool().preparedQuery("SELECT status, outcome, shred_reason, resume_code_hash, resume_hash "
-        + "FROM conversation WHERE id = $1").execute(Tuple.of(id))).iterator().next();
-    assertEquals("closed", row.getString("status"));
-    assertEquals("deleted_by_visitor", row.getString("outcome"));
-    assertEquals("visitor_request", row.getString("shred_reason"));
-    assertEquals(null, row.getBuffer("resume_code_hash"));
-    assertTrue(!java.util.Arrays.equals(Secrets.sha256(visitor.resumeToken()), row.getBuffer("resume_hash").getBytes()));
+    assertEquals(0L, count(app, "SELECT count(*) FROM conversation WHERE id = $1", id), "the row is gone too");
+    assertEquals(0L, count(app, "SELECT count(*) FROM stat_case_link WHERE conversation_id = $1", id));
+    assertEquals(deletedEvents + 1, count(app, "SELECT count(*) FROM stat_event WHERE kind = 'deleted'"),
+        "statistics count the deletion (codes only)");
     assertEquals(1L, count(app, "SELECT count(*) FROM audit_log WHERE conversation_id = $1 "
         + "AND action = 'delete_on_request' AND role = 'visitor' AND org_id = 'csg'", id));
 
@@ -115,7 +114,7 @@ class PrivacyIT {
     visitor.awaitType("welcome");
     visitor.send(new JsonObject().put("type", "delete"));
     visitor.awaitType("deleted");
-    assertEquals(1L, count(app, "SELECT count(*) FROM conversation WHERE shred_reason = 'visitor_request' "
+    assertEquals(1L, count(app, "SELECT count(*) FROM audit_log WHERE action = 'delete_on_request' "
         + "AND org_id IS NULL"));
   }
 
@@ -126,8 +125,8 @@ class PrivacyIT {
     UUID b = UUID.randomUUID();
     var transcripts = app.transcripts();
     await(transcripts.conversations().create(b, Secrets.sha256(Secrets.token()), Secrets.sha256(Secrets.token())));
-    await(transcripts.route(b, "veilig_thuis", "veilig_thuis", 2, "test", "{}"));
-    await(transcripts.append(b, "veilig_thuis", "visitor", null, "i-1", "alleen voor Veilig Thuis"));
+    await(transcripts.route(b, "mores", "mores", 2, "test", "{}"));
+    await(transcripts.append(b, "mores", "visitor", null, "i-1", "alleen voor Mores"));
 
     ExecutionException noKey = assertThrows(ExecutionException.class, () -> await(transcripts.readForStaff(b, "csg",
         0, 10, AuditContext.staff(1, "counselor", "csg"))));
@@ -149,8 +148,8 @@ class PrivacyIT {
     }
     await(app.pool().preparedQuery("DELETE FROM conversation_key WHERE conversation_id = $1 AND org_id = 'csg'")
         .execute(Tuple.of(b)));
-    assertEquals(1, await(transcripts.readForStaff(b, "veilig_thuis", 0, 10,
-        AuditContext.staff(2, "counselor", "veilig_thuis"))).size());
+    assertEquals(1, await(transcripts.readForStaff(b, "mores", 0, 10,
+        AuditContext.staff(2, "counselor", "mores"))).size());
   }
 
   @Test

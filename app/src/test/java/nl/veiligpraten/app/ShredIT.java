@@ -175,8 +175,11 @@ class ShredIT {
     assertTrue(decrypt(app.keyStore(), dumpA1.get(0)).startsWith("vertrouwelijk " + a1),
         "before the shred the dump decrypts with the key store");
 
+    long statEvents = count(app, "SELECT count(*) FROM stat_event");
     clock.now.set(t0.plus(Duration.ofDays(31)));
     RetentionJob.Report shred = run(job);
+    assertEquals(statEvents, count(app, "SELECT count(*) FROM stat_event"),
+        "statistics events are kept, and a retention shred is not counted as a visitor's deletion");
     assertEquals(java.util.Set.of(a1, a2), java.util.Set.copyOf(shred.shredded()), shred.toString());
     assertTrue(shred.destroyed().contains("csg#v1"), shred.toString());
     assertFalse(shred.destroyed().contains("veilig_thuis#v1"), "B1 (90 days) still uses it");
@@ -184,9 +187,9 @@ class ShredIT {
     for (UUID id : List.of(a1, a2)) {
       assertEquals(0L, count(app, "SELECT count(*) FROM message WHERE conversation_id = $1", id));
       assertEquals(0L, count(app, "SELECT count(*) FROM conversation_key WHERE conversation_id = $1", id));
-      assertEquals(1L, count(app, "SELECT count(*) FROM conversation WHERE id = $1 AND shred_reason = 'retention' "
-          + "AND shredded_at IS NOT NULL AND resume_code_hash IS NULL AND help_point = 'csg'", id),
-          "the row stays with its structured codes");
+      assertEquals(0L, count(app, "SELECT count(*) FROM conversation WHERE id = $1", id), "the row is gone");
+      assertEquals(0L, count(app, "SELECT count(*) FROM stat_case_link WHERE conversation_id = $1", id),
+          "nothing links the kept statistics events to the conversation any more");
       assertEquals(1L, count(app, "SELECT count(*) FROM audit_log WHERE conversation_id = $1 "
           + "AND action = 'retention_shred' AND role = 'system'", id));
       ExecutionException gone = assertThrows(ExecutionException.class, () -> await(app.transcripts()

@@ -38,8 +38,8 @@ final class WsProbe implements AutoCloseable {
     if (cookie != null) {
       options.addHeader("Cookie", cookie);
     }
-    // Handlers are set in map(), on the event loop as the handshake completes: set later from the test thread, a
-    // frame the server sends unasked right after the upgrade (the console's hello) could be lost.
+    // Attach the handlers in the completion callback (on the event loop), so a frame the server sends right after
+    // the upgrade (the console's hello) cannot arrive before the handler exists.
     return client.connect(options).map(WsProbe::new).toCompletionStage().toCompletableFuture()
         .get(10, TimeUnit.SECONDS);
   }

@@ -56,6 +56,8 @@ final class VisitorConnection {
   private boolean closed;
   private MessageConsumer<JsonObject> consumer;
   private long helloTimer;
+  /** Referral consent handling (counselor console issue); set by the verticle. */
+  ReferralGateway referrals;
   private boolean replaced;
   private MessageConsumer<JsonObject> queueConsumer;
   private long queueTimer = -1;
@@ -155,6 +157,8 @@ final class VisitorConnection {
     } else if (frame instanceof VisitorFrame.Read r) {
       notifyConversation(new JsonObject().put("kind", "read").put("from", "visitor")
           .put("seq", Math.min(r.seq(), delivered)));
+    } else if (frame instanceof VisitorFrame.Consent c && referrals != null) {
+      referrals.consent(conversationId, c, this::send);
     } else if (frame instanceof VisitorFrame.Bye b) {
       onBye(b);
     } else if (frame instanceof VisitorFrame.Delete) {
@@ -221,6 +225,9 @@ final class VisitorConnection {
     send(welcome);
     if ("assigned".equals(status)) {
       send(new JsonObject().put("type", "assigned").put("counselor", conversation.counselorName()));
+    }
+    if (referrals != null && "assigned".equals(status)) {
+      referrals.resendOpen(conversationId, this::send);
     }
     consumer.completion().onSuccess(v -> {
       if ("queued".equals(status)) {
@@ -400,6 +407,15 @@ final class VisitorConnection {
         }
       }
       case "counselor_left" -> send(new JsonObject().put("type", "counselor-left"));
+      case "referral" -> {
+        if (referrals != null && "offered".equals(note.getString("state"))) {
+          referrals.offered(conversationId, note.getString("referralId"), this::send);
+        }
+      }
+      case "referred", "requeued" -> {
+        status = "queued";
+        sendQueued();
+      }
       case "closed" -> {
         status = "closed";
         if (!"visitor".equals(note.getString("by"))) {

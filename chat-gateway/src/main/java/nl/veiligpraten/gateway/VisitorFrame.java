@@ -39,6 +39,10 @@ public sealed interface VisitorFrame {
   record Bye(boolean hurry) implements VisitorFrame {
   }
 
+  /** Answer to a referral consent question (see ReferralGateway). */
+  record Consent(String referralId, boolean accept) implements VisitorFrame {
+  }
+
   /**
    * Delete on request: the conversation's keys and messages are destroyed at once (crypto-shredding); the counselor
    * is told it was deleted.

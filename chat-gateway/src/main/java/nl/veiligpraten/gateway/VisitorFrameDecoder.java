@@ -36,9 +36,17 @@ public final class VisitorFrameDecoder {
       case "read" -> new VisitorFrame.Read(seq(json, "seq", true));
       case "bye" -> new VisitorFrame.Bye(bool(json, "hurry"));
       case "ping" -> new VisitorFrame.Ping();
+      case "consent" -> consent(json);
       case "delete" -> new VisitorFrame.Delete();
       default -> throw new FrameException("unknown_type", "Unknown frame type '" + clip(t) + "'.");
     };
+  }
+
+  private static VisitorFrame consent(JsonObject json) {
+    if (!(json.getValue("accept") instanceof Boolean accept)) {
+      throw new FrameException("invalid_field", "consent needs accept: true or false.");
+    }
+    return new VisitorFrame.Consent(id(json, "referralId", true), accept);
   }
 
   private static VisitorFrame hello(JsonObject json) {

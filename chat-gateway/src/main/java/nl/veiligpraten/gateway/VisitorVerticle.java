@@ -102,6 +102,7 @@ public final class VisitorVerticle extends VerticleBase {
 
   private void accept(ServerWebSocket socket) {
     VisitorConnection connection = new VisitorConnection(vertx, socket, settings, transcripts, intake);
+    connection.referrals = new ReferralGateway(vertx, pool, transcripts, intake);
     connections.add(connection);
     socket.closeHandler(v -> connections.remove(connection));
     connection.start();

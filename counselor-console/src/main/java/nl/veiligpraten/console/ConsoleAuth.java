@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import nl.veiligpraten.infra.staff.PasswordHasher;
 import nl.veiligpraten.infra.staff.StaffRepository;
 import nl.veiligpraten.infra.staff.StaffUser;
+import nl.veiligpraten.infra.staff.Totp;
 import nl.veiligpraten.infra.web.Secrets;
 
 /**
@@ -49,6 +50,14 @@ public final class ConsoleAuth {
   }
 
   public Future<LoginResult> login(String username, String password) {
+    return login(username, password, null);
+  }
+
+  /**
+   * Password, then (when the user enrolled TOTP) the one-time code: a code of the current step or one step either
+   * side is accepted once; the same or an older step is refused even with a correct code (replay).
+   */
+  public Future<LoginResult> login(String username, String password, String totp) {
     long[] state = failures.get(username);
     long now = System.currentTimeMillis();
     if (state != null && state[1] > now) {
@@ -66,12 +75,37 @@ public final class ConsoleAuth {
         return Future.succeededFuture(new LoginResult.Refused(401, "bad_credentials",
             "Onjuiste gebruikersnaam of wachtwoord."));
       }
-      failures.remove(username);
-      String key = Secrets.token();
-      String csrf = Secrets.token();
-      return staff.createSession(Secrets.sha256(key), user.get().id(), csrf)
-          .map(v -> new LoginResult.Ok(key, csrf, user.get()));
+      StaffUser u = user.get();
+      if (u.totpSecret() != null) {
+        if (totp == null || totp.isEmpty()) {
+          return Future.succeededFuture(new LoginResult.Refused(401, "totp_required",
+              "Vul de code uit je authenticator-app in."));
+        }
+        long step = Totp.matchingStep(u.totpSecret(), totp, Totp.stepAt(System.currentTimeMillis() / 1000));
+        if (step < 0) {
+          recordFailure(username);
+          return Future.succeededFuture(new LoginResult.Refused(401, "bad_totp", "Onjuiste of verlopen code."));
+        }
+        return staff.acceptTotpStep(u.id(), step).compose(fresh -> {
+          if (!fresh) {
+            recordFailure(username);
+            return Future.succeededFuture(new LoginResult.Refused(401, "totp_reused",
+                "Deze code is al gebruikt. Wacht op de volgende code."));
+          }
+          return startSession(username, u);
+        });
+      }
+      return startSession(username, u);
     });
+  }
+
+  /** A fresh random session id at every login (never reused from before the login), stored only as a hash. */
+  private Future<LoginResult> startSession(String username, StaffUser user) {
+    failures.remove(username);
+    String key = Secrets.token();
+    String csrf = Secrets.token();
+    return staff.createSession(Secrets.sha256(key), user.id(), csrf)
+        .map(v -> new LoginResult.Ok(key, csrf, user));
   }
 
   private void recordFailure(String username) {

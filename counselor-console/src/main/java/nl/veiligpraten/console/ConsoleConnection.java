@@ -1,18 +1,21 @@
 package nl.veiligpraten.console;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
+import nl.veiligpraten.infra.assignment.AssignmentRepository;
+import nl.veiligpraten.infra.assignment.StaffNotes;
 import nl.veiligpraten.infra.audit.AuditContext;
 import nl.veiligpraten.infra.bus.Addresses;
-import nl.veiligpraten.infra.conversation.Conversation;
 import nl.veiligpraten.infra.conversation.ConversationClosedException;
 import nl.veiligpraten.infra.conversation.PlainMessage;
 import nl.veiligpraten.infra.conversation.TranscriptService;
@@ -20,50 +23,77 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One counselor's console WebSocket: the organisation's live queue and the chats this counselor holds. Like the
- * visitor side, messages are delivered from PostgreSQL after a bus notification, with a cursor per chat.
+ * One counselor's console WebSocket: the organisation's live queue, the chats this counselor holds (several side by
+ * side) and, for supervisors, chats they silently watch. Like the visitor side, messages and counselor-only notes
+ * are delivered from PostgreSQL after a bus notification, with a cursor per chat. Every frame that names a chat is
+ * checked against the session's organisation and ownership in the database, never against what the client claims.
  */
 final class ConsoleConnection {
+
+  /** Every frame type a console client may send (the authorization test iterates over this list). */
+  static final List<String> FRAME_TYPES = List.of("take", "message", "close", "typing", "ping", "status", "transfer",
+      "refer", "join", "leave", "whisper");
 
   private static final Logger LOG = LoggerFactory.getLogger(ConsoleConnection.class);
   private static final int PAGE = 200;
   private static final int MAX_BODY_CHARS = 4000;
+  private static final int MAX_NOTE_CHARS = 1000;
 
   private final Vertx vertx;
   private final ServerWebSocket socket;
   private final StaffSession session;
   private final TranscriptService<?> transcripts;
+  private final ConsoleServices services;
+  private final ConsoleApi api;
   private final Map<UUID, Chat> chats = new HashMap<>();
-  private MessageConsumer<JsonObject> queueConsumer;
-  private MessageConsumer<String> sessionConsumer;
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private boolean closed;
 
-  /** Delivery state of one held chat. */
+  /** Delivery state of one held or watched chat. */
   private static final class Chat {
     MessageConsumer<JsonObject> consumer;
+    boolean observer;
+    /** Why a supervisor watches (the access log requires a reason for supervisor reads). */
+    String auditReason;
     long delivered;
+    long notesDelivered;
+    /** Notes are read only when one was announced (or once when the chat opens), not on every message. */
+    boolean notesDirty = true;
     boolean pumping;
     boolean again;
   }
 
-  ConsoleConnection(Vertx vertx, ServerWebSocket socket, StaffSession session, TranscriptService<?> transcripts) {
+  ConsoleConnection(Vertx vertx, ServerWebSocket socket, StaffSession session, TranscriptService<?> transcripts,
+                    ConsoleServices services, ConsoleApi api) {
     this.vertx = vertx;
     this.socket = socket;
     this.session = session;
     this.transcripts = transcripts;
+    this.services = services;
+    this.api = api;
+  }
+
+  private long me() {
+    return session.user().id();
   }
 
   void start() {
     socket.textMessageHandler(this::onText);
     socket.binaryMessageHandler(b -> error("malformed", "Binary frames are not supported.", null));
     socket.exceptionHandler(e -> LOG.debug("console socket error: {}", e.getClass().getSimpleName()));
-    socket.closeHandler(v -> onClose());
-    queueConsumer = vertx.eventBus().consumer(Addresses.queue(session.orgId()), m -> sendQueue());
-    sessionConsumer = vertx.eventBus().consumer(Addresses.staffSession(session.busKey()),
-        m -> socket.close((short) 4401, "logged out"));
-    send(new JsonObject().put("type", "hello").put("user", ConsoleVerticle.userJson(session.user())));
+    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.queue(session.orgId()), m -> sendQueue()));
+    consumers.add(vertx.eventBus().<String>consumer(Addresses.staffSession(session.busKey()),
+        m -> socket.close((short) 4401, "logged out")));
+    consumers.add(vertx.eventBus().<JsonObject>consumer(ConsoleAddresses.staffUser(me()), m -> {
+      if ("assigned".equals(m.body().getString("kind"))) {
+        hold(UUID.fromString(m.body().getString("conversationId")), false, null);
+      }
+    }));
+    send(new JsonObject().put("type", "hello").put("user", ConsoleVerticle.userJson(session.user()))
+        .put("outcomes", new JsonArray(Outcomes.CODES)).put("tags", new JsonArray(Outcomes.TAGS)));
     sendQueue();
-    transcripts.conversations().assignedTo(session.user().id()).onSuccess(list -> list.forEach(this::hold));
+    api.statusOf(session).onSuccess(status -> send(new JsonObject().put("type", "status").put("status", status)));
+    transcripts.conversations().assignedTo(me()).onSuccess(list -> list.forEach(c -> hold(c.id(), false, null)));
   }
 
   void goingAway() {
@@ -89,6 +119,12 @@ final class ConsoleConnection {
         case "close" -> close(frame);
         case "typing" -> typing(frame);
         case "ping" -> send(new JsonObject().put("type", "pong"));
+        case "status" -> status(frame);
+        case "transfer" -> transfer(frame);
+        case "refer" -> refer(frame);
+        case "join" -> join(frame);
+        case "leave" -> leave(frame);
+        case "whisper" -> whisper(frame);
         default -> error("unknown_type", "Unknown frame type.", null);
       }
     } catch (IllegalArgumentException e) {
@@ -96,45 +132,71 @@ final class ConsoleConnection {
     }
   }
 
+  // ---- taking chats ---------------------------------------------------------------------------------------------
+
   private void take(JsonObject frame) {
     Object id = frame.getValue("conversationId");
     if (!nl.veiligpraten.infra.cluster.ClusterHealth.of(vertx).acceptsAssignments()) {
       error("no_quorum", "Deze server neemt nu geen nieuwe gesprekken aan; probeer het zo opnieuw.", null);
       return;
     }
-    var taken = id == null
-        ? transcripts.conversations().takeOldest(session.user().id(), session.orgId())
-        : transcripts.conversations().take(uuid(frame), session.user().id(), session.orgId());
-    taken.onSuccess(c -> {
-      if (c.isEmpty()) {
-        error("not_available", "Dit gesprek is niet (meer) in jullie wachtrij.", id == null ? null : id.toString());
-        return;
+    Future<AssignmentRepository.Result> taken = id == null
+        ? services.assignments().pickNext(me(), session.orgId())
+        : services.assignments().pick(uuid(frame), me(), session.orgId());
+    taken.onSuccess(r -> {
+      String cid = id == null ? null : id.toString();
+      switch (r.outcome()) {
+        case ASSIGNED -> {
+          AutoAssigner.announce(vertx, session.orgId(), r);
+          hold(r.conversationId(), false, null);
+        }
+        case AT_CAPACITY -> refused("at_capacity", "Je hebt al het maximum aantal gesprekken.", cid);
+        case NOT_ALLOWED -> refused("forbidden", "Je mag geen gesprekken aannemen.", cid);
+        default -> refused("not_available", "Dit gesprek is niet (meer) in jullie wachtrij.", cid);
       }
-      Conversation conv = c.get();
-      vertx.eventBus().publish(Addresses.conversation(conv.id()), new JsonObject().put("kind", "assigned")
-          .put("counselor", session.user().displayName()));
-      vertx.eventBus().publish(Addresses.queue(session.orgId()), new JsonObject().put("kind", "taken"));
-      hold(conv);
     }).onFailure(this::internal);
   }
 
-  private void hold(Conversation conv) {
-    if (chats.containsKey(conv.id()) || closed) {
+  /** Starts showing a chat: as its owner, or (supervisor) as a silent observer. Checked against the database. */
+  private void hold(UUID id, boolean observer, String auditReason) {
+    if (closed || (chats.containsKey(id) && chats.get(id).observer == observer)) {
       return;
     }
-    Chat chat = new Chat();
-    chats.put(conv.id(), chat);
-    chat.consumer = vertx.eventBus().consumer(Addresses.conversation(conv.id()), m -> onNote(conv.id(), m.body()));
-    send(new JsonObject().put("type", "assigned").put("conversationId", conv.id().toString())
-        .put("helpPoint", conv.helpPoint()).put("priority", conv.priority())
-        .put("intake", new JsonObject(conv.intakeJson())));
-    chat.consumer.completion().onSuccess(v -> pump(conv.id()));
+    services.assignments().item(id).onSuccess(found -> {
+      boolean mine = found.isPresent() && session.orgId().equals(found.get().item().orgId())
+          && "assigned".equals(found.get().status())
+          && (observer || Long.valueOf(me()).equals(found.get().counselorId()));
+      if (!mine || closed) {
+        if (observer) {
+          refused("not_found", "Onbekend gesprek.", id.toString());
+        }
+        return;
+      }
+      Chat chat = chats.get(id);
+      if (chat == null) {
+        chat = new Chat();
+        chats.put(id, chat);
+        Chat c = chat;
+        chat.consumer = vertx.eventBus().consumer(Addresses.conversation(id), m -> onNote(id, m.body()));
+        chat.consumer.completion().onSuccess(v -> pump(id));
+        c.observer = observer;
+        c.auditReason = auditReason;
+      } else {
+        chat.observer = observer;
+        chat.auditReason = auditReason;
+      }
+      send(api.card(found.get().item()).put("type", "assigned").put("observer", observer)
+          .put("status", found.get().status()));
+    }).onFailure(this::internal);
   }
+
+  // ---- messages, typing, closing --------------------------------------------------------------------------------
 
   private void message(JsonObject frame) {
     UUID id = uuid(frame);
-    if (!chats.containsKey(id)) {
-      error("not_yours", "Je hebt dit gesprek niet.", id.toString());
+    Chat chat = chats.get(id);
+    if (chat == null || chat.observer) {
+      refused("not_yours", "Je hebt dit gesprek niet.", id.toString());
       return;
     }
     String clientId = frame.getValue("clientId") instanceof String c && c.matches("[A-Za-z0-9_.:-]{1,64}") ? c : null;
@@ -145,11 +207,11 @@ final class ConsoleConnection {
       return;
     }
     transcripts.conversations().byId(id).compose(c -> {
-      if (c.isEmpty() || !Long.valueOf(session.user().id()).equals(c.get().counselorId())
-          || !"assigned".equals(c.get().status())) {
-        return io.vertx.core.Future.failedFuture(new ConversationClosedException("not assigned to you"));
+      if (c.isEmpty() || !Long.valueOf(me()).equals(c.get().counselorId()) || !"assigned".equals(c.get().status())
+          || !session.orgId().equals(c.get().orgId())) {
+        return Future.failedFuture(new ConversationClosedException("not assigned to you"));
       }
-      return transcripts.append(id, c.get().orgId(), "counselor", session.user().id(), clientId, body);
+      return transcripts.append(id, session.orgId(), "counselor", me(), clientId, body);
     }).onSuccess(result -> {
       send(new JsonObject().put("type", "ack").put("conversationId", id.toString()).put("clientId", clientId)
           .put("seq", result.seq()).put("duplicate", result.duplicate()));
@@ -159,7 +221,7 @@ final class ConsoleConnection {
       }
     }).onFailure(e -> {
       if (e instanceof ConversationClosedException) {
-        error("closed", "Dit gesprek is gesloten of niet van jou.", id.toString());
+        refused("closed", "Dit gesprek is gesloten of niet van jou.", id.toString());
       } else {
         internal(e);
       }
@@ -173,27 +235,202 @@ final class ConsoleConnection {
       error("invalid_outcome", "outcome must be one of " + Outcomes.CODES, id.toString());
       return;
     }
-    transcripts.conversations().closeByCounselor(id, session.user().id(), outcome).onSuccess(c -> {
-      if (c.isEmpty()) {
-        error("not_yours", "Je hebt dit gesprek niet (meer).", id.toString());
+    List<String> tags = new ArrayList<>();
+    Object rawTags = frame.getValue("tags");
+    if (rawTags != null) {
+      if (!(rawTags instanceof JsonArray array) || array.size() > Outcomes.MAX_TAGS) {
+        error("invalid_tags", "tags must be a list of at most " + Outcomes.MAX_TAGS + " of " + Outcomes.TAGS,
+            id.toString());
+        return;
+      }
+      for (Object t : array) {
+        if (!(t instanceof String tag) || !Outcomes.validTag(tag)) {
+          error("invalid_tags", "tags must be codes from " + Outcomes.TAGS, id.toString());
+          return;
+        }
+        if (!tags.contains(tag)) {
+          tags.add(tag);
+        }
+      }
+    }
+    services.assignments().close(id, me(), outcome, tags).onSuccess(org -> {
+      if (org.isEmpty()) {
+        refused("not_yours", "Je hebt dit gesprek niet (meer).", id.toString());
         return;
       }
       vertx.eventBus().publish(Addresses.conversation(id), new JsonObject().put("kind", "closed")
           .put("outcome", outcome).put("by", "counselor"));
+      // Capacity freed: the auto-assigner may hand this counselor the next chat.
+      vertx.eventBus().publish(Addresses.queue(session.orgId()), new JsonObject().put("kind", "capacity"));
     }).onFailure(this::internal);
   }
 
   private void typing(JsonObject frame) {
     UUID id = uuid(frame);
-    if (chats.containsKey(id)) {
+    Chat chat = chats.get(id);
+    if (chat != null && !chat.observer) {
       vertx.eventBus().publish(Addresses.conversation(id), new JsonObject().put("kind", "typing").put("from",
           "counselor"));
+    } else {
+      refused("not_yours", "Je hebt dit gesprek niet.", id.toString());
     }
   }
 
+  private void status(JsonObject frame) {
+    String status = frame.getValue("status") instanceof String s ? s : null;
+    if (!ConsoleApi.STATUSES.contains(status)) {
+      error("invalid_field", "status must be one of " + ConsoleApi.STATUSES, null);
+      return;
+    }
+    api.setStatus(session, status).onSuccess(v -> send(new JsonObject().put("type", "status").put("status", status)))
+        .onFailure(this::internal);
+  }
+
+  // ---- transfers and referrals ----------------------------------------------------------------------------------
+
+  /** Warm transfer within the organisation: to a colleague with free capacity, or back to the queue; with a note. */
+  private void transfer(JsonObject frame) {
+    UUID id = uuid(frame);
+    String note = frame.getValue("note") instanceof String n ? n.strip() : "";
+    if (note.length() > MAX_NOTE_CHARS) {
+      error("invalid_field", "note is at most " + MAX_NOTE_CHARS + " characters.", id.toString());
+      return;
+    }
+    Object to = frame.getValue("toStaffId");
+    boolean toQueue = Boolean.TRUE.equals(frame.getValue("toQueue"));
+    if ((to == null) == !toQueue || (to != null && !(to instanceof Number))) {
+      error("invalid_field", "transfer needs either toStaffId (number) or toQueue: true.", id.toString());
+      return;
+    }
+    Chat chat = chats.get(id);
+    if (chat == null || chat.observer) {
+      refused("not_yours", "Je hebt dit gesprek niet.", id.toString());
+      return;
+    }
+    // The note is stored only after the transfer committed (a refused transfer changes nothing), and before the
+    // receiver is told, so it is there when the chat arrives.
+    if (toQueue) {
+      services.assignments().transferToQueue(id, me(), session.orgId()).compose(ok -> !ok
+          ? Future.succeededFuture(false) : storeNote(id, note).map(true)).onSuccess(ok -> {
+            if (!ok) {
+              refused("not_yours", "Je hebt dit gesprek niet (meer).", id.toString());
+              return;
+            }
+            release(id, "transferred");
+            vertx.eventBus().publish(Addresses.conversation(id), new JsonObject().put("kind", "requeued"));
+            vertx.eventBus().publish(Addresses.queue(session.orgId()), new JsonObject().put("kind", "requeued"));
+          }).onFailure(this::internal);
+      return;
+    }
+    long target = ((Number) to).longValue();
+    services.assignments().transferToCounselor(id, me(), target, session.orgId())
+        .compose(r -> r.assigned() ? storeNote(id, note).map(r) : Future.succeededFuture(r))
+        .onSuccess(r -> {
+          switch (r.outcome()) {
+            case ASSIGNED -> {
+              release(id, "transferred");
+              AutoAssigner.announce(vertx, session.orgId(), r);
+            }
+            case AT_CAPACITY -> refused("at_capacity", "Deze collega heeft geen ruimte.", id.toString());
+            case NOT_ALLOWED -> refused("unknown_colleague", "Onbekende collega.", id.toString());
+            default -> refused("not_yours", "Je hebt dit gesprek niet (meer).", id.toString());
+          }
+        }).onFailure(this::internal);
+  }
+
+  private Future<Void> storeNote(UUID id, String note) {
+    return note.isEmpty() ? Future.succeededFuture()
+        : services.notes().add(id, session.orgId(), "transfer", me(), note).mapEmpty();
+  }
+
+  /** Proposes a referral to another organisation; the visitor is asked for consent before anything is shared. */
+  private void refer(JsonObject frame) {
+    UUID id = uuid(frame);
+    String helpPoint = frame.getValue("helpPoint") instanceof String h ? h : null;
+    var target = services.helpPoints().queue(helpPoint);
+    if (target.isEmpty() || target.get().orgId().equals(session.orgId())) {
+      error("invalid_field", "helpPoint must be a queue help point of another organisation.", id.toString());
+      return;
+    }
+    Chat chat = chats.get(id);
+    if (chat == null || chat.observer) {
+      refused("not_yours", "Je hebt dit gesprek niet.", id.toString());
+      return;
+    }
+    if (!services.helpPoints().openNow(helpPoint)) {
+      refused("closed_now", "Deze organisatie is nu gesloten; geef de bezoeker de contactgegevens.", id.toString());
+      return;
+    }
+    services.referrals().offer(id, session.orgId(), target.get().orgId(), helpPoint, me()).onSuccess(r -> {
+      if (r.isEmpty()) {
+        refused("not_possible", "Doorverwijzen kan nu niet (niet jouw gesprek, of er staat al een vraag open).",
+            id.toString());
+        return;
+      }
+      vertx.eventBus().publish(Addresses.conversation(id), new JsonObject().put("kind", "referral")
+          .put("referralId", r.get().id().toString()).put("state", "offered"));
+    }).onFailure(this::internal);
+  }
+
+  // ---- supervisor: silent join and whisper ----------------------------------------------------------------------
+
+  private void join(JsonObject frame) {
+    UUID id = uuid(frame);
+    if (!Roles.supervises(session)) {
+      refused("forbidden", "Alleen voor leidinggevenden.", id.toString());
+      return;
+    }
+    String reason = frame.getValue("reason") instanceof String r ? r.strip() : "";
+    if (reason.isEmpty() || reason.length() > 500) {
+      error("invalid_field", "join needs a reason (1-500 characters) for the access log.", id.toString());
+      return;
+    }
+    hold(id, true, reason);
+  }
+
+  private void leave(JsonObject frame) {
+    UUID id = uuid(frame);
+    Chat chat = chats.get(id);
+    if (chat == null || !chat.observer) {
+      refused("not_watching", "Je kijkt niet mee met dit gesprek.", id.toString());
+      return;
+    }
+    release(id, "left");
+  }
+
+  /**
+   * A message only counselors see: stored sealed in table staff_note (never in table message, which is the only
+   * table the visitor side reads), announced on the bus as {@code note} which visitor sockets ignore.
+   */
+  private void whisper(JsonObject frame) {
+    UUID id = uuid(frame);
+    String body = frame.getValue("body") instanceof String b ? b.strip() : "";
+    if (body.isEmpty() || body.length() > MAX_NOTE_CHARS) {
+      error("invalid_field", "whisper needs a body of 1-" + MAX_NOTE_CHARS + " characters.", id.toString());
+      return;
+    }
+    if (!chats.containsKey(id)) {
+      refused("not_yours", "Je hebt of bekijkt dit gesprek niet.", id.toString());
+      return;
+    }
+    services.notes().add(id, session.orgId(), "whisper", me(), body).onSuccess(seq -> vertx.eventBus()
+        .publish(Addresses.conversation(id), new JsonObject().put("kind", "note").put("seq", seq)))
+        .onFailure(this::internal);
+  }
+
+  // ---- notifications and delivery -------------------------------------------------------------------------------
+
   private void onNote(UUID id, JsonObject note) {
+    Chat chat = chats.get(id);
+    if (chat == null) {
+      return;
+    }
     switch (note.getString("kind", "")) {
       case "message" -> pump(id);
+      case "note" -> {
+        chat.notesDirty = true;
+        pump(id);
+      }
       case "typing" -> {
         if ("visitor".equals(note.getString("from"))) {
           send(new JsonObject().put("type", "typing").put("conversationId", id.toString()));
@@ -201,9 +438,19 @@ final class ConsoleConnection {
       }
       case "visitor_disconnected" -> send(new JsonObject().put("type", "visitor-disconnected")
           .put("conversationId", id.toString()));
+      case "assigned" -> {
+        Long staffId = note.getLong("staffId");
+        if (!chat.observer && staffId != null && staffId != me()) {
+          release(id, "transferred");
+        }
+      }
+      case "requeued" -> release(id, "requeued");
+      case "referral" -> send(new JsonObject().put("type", "referral").put("conversationId", id.toString())
+          .put("referralId", note.getString("referralId")).put("state", note.getString("state")));
+      case "referred" -> release(id, "referred");
       case "deleted" -> {
         // The visitor deleted the conversation: its keys and messages are gone, so there is nothing to pump.
-        release(id);
+        release(id, null);
         transcripts.forget(id);
         send(new JsonObject().put("type", "deleted").put("conversationId", id.toString()));
       }
@@ -211,13 +458,14 @@ final class ConsoleConnection {
         pump(id);
         send(new JsonObject().put("type", "closed").put("conversationId", id.toString())
             .put("outcome", note.getString("outcome")).put("by", note.getString("by")));
-        release(id);
+        release(id, null);
       }
       default -> {
       }
     }
   }
 
+  /** Sends every stored message and note after the chat's cursors; coalesces concurrent notifications. */
   private void pump(UUID id) {
     Chat chat = chats.get(id);
     if (chat == null || closed) {
@@ -229,18 +477,28 @@ final class ConsoleConnection {
     }
     chat.pumping = true;
     chat.again = false;
-    transcripts.conversations().byId(id).compose(c -> {
-      String orgId = c.map(Conversation::orgId).orElse(session.orgId());
-      return transcripts.readForStaff(id, orgId, chat.delivered, PAGE,
-          AuditContext.staff(session.user().id(), session.role(), session.orgId()));
-    }).onComplete(ar -> {
+    // Read with the reader's own organisation key only, and audited (privacy issue); supervisor reads carry a reason.
+    AuditContext audit = "supervisor".equals(session.role())
+        ? new AuditContext(me(), session.role(), session.orgId(), chat.observer && chat.auditReason != null
+            ? chat.auditReason : "own chat (assigned to this supervisor)")
+        : AuditContext.staff(me(), session.role(), session.orgId());
+    Future<List<PlainMessage>> messages = transcripts.readForStaff(id, session.orgId(), chat.delivered, PAGE, audit);
+    boolean readNotes = chat.notesDirty;
+    chat.notesDirty = false;
+    Future<? extends List<? extends StaffNotes.Note>> notes = messages.compose(m -> readNotes
+        ? services.notes().after(id, session.orgId(), chat.notesDelivered)
+        : Future.succeededFuture(List.<StaffNotes.Note>of()));
+    notes.onComplete(ar -> {
       chat.pumping = false;
       if (ar.failed()) {
+        chat.notesDirty = chat.notesDirty || readNotes;
         internal(ar.cause());
         return;
       }
-      List<PlainMessage> messages = ar.result();
-      for (PlainMessage m : messages) {
+      if (chats.get(id) != chat) {
+        return;
+      }
+      for (PlainMessage m : messages.result()) {
         if (m.seq() <= chat.delivered) {
           continue;
         }
@@ -253,22 +511,34 @@ final class ConsoleConnection {
         }
         send(out);
       }
-      if (chat.again || messages.size() == PAGE) {
+      for (StaffNotes.Note n : ar.result()) {
+        if (n.seq() <= chat.notesDelivered) {
+          continue;
+        }
+        chat.notesDelivered = n.seq();
+        send(new JsonObject().put("type", "note").put("conversationId", id.toString()).put("seq", n.seq())
+            .put("kind", n.kind()).put("from", n.staffName()).put("body", n.body())
+            .put("at", n.createdAt().toInstant().toString()));
+      }
+      if (chat.again || chat.notesDirty || messages.result().size() == PAGE) {
         pump(id);
       }
     });
   }
 
-  private void release(UUID id) {
+  private void release(UUID id, String reason) {
     Chat chat = chats.remove(id);
     if (chat != null) {
       chat.consumer.unregister();
+      if (reason != null) {
+        send(new JsonObject().put("type", "released").put("conversationId", id.toString()).put("reason", reason));
+      }
     }
   }
 
   private void sendQueue() {
-    transcripts.conversations().queueOf(session.orgId(), 200).onSuccess(list -> send(new JsonObject()
-        .put("type", "queue").put("items", ConsoleVerticle.queueJson(list))));
+    services.assignments().queue(session.orgId(), 200).onSuccess(list -> send(new JsonObject()
+        .put("type", "queue").put("items", api.cards(list))));
   }
 
   private UUID uuid(JsonObject frame) {
@@ -283,14 +553,10 @@ final class ConsoleConnection {
     }
   }
 
-  private void onClose() {
+  /** Called by the verticle when the socket closed. */
+  void closed() {
     closed = true;
-    if (queueConsumer != null) {
-      queueConsumer.unregister();
-    }
-    if (sessionConsumer != null) {
-      sessionConsumer.unregister();
-    }
+    consumers.forEach(MessageConsumer::unregister);
     chats.values().forEach(c -> c.consumer.unregister());
     chats.clear();
   }
@@ -299,6 +565,12 @@ final class ConsoleConnection {
     if (!closed) {
       socket.writeTextMessage(frame.encode());
     }
+  }
+
+  /** An authorization or state refusal: logged with code and staff id only (never content), then told. */
+  private void refused(String code, String message, String conversationId) {
+    LOG.info("console frame refused ({}) for staff {}", code, me());
+    error(code, message, conversationId);
   }
 
   private void error(String code, String message, String conversationId) {

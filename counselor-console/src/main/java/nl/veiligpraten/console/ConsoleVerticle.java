@@ -11,12 +11,11 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.sqlclient.Pool;
-import java.time.Duration;
-import java.time.OffsetDateTime;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import nl.veiligpraten.infra.bus.Addresses;
-import nl.veiligpraten.infra.conversation.Conversation;
 import nl.veiligpraten.infra.conversation.TranscriptService;
 import nl.veiligpraten.infra.db.Database;
 import nl.veiligpraten.infra.metrics.NodeEndpoints;
@@ -35,28 +34,54 @@ public final class ConsoleVerticle extends VerticleBase {
   private final TranscriptService<?> transcripts;
   private final StaffRepository staff;
   private final Set<ConsoleConnection> connections = ConcurrentHashMap.newKeySet();
+  private final ConsoleServices services;
+  /** Open console sockets per staff user on this node: presence for auto-assignment and the disconnect grace. */
+  private final Map<Long, Integer> socketsPerUser = new HashMap<>();
   private ConsoleAuth auth;
+  private ConsoleApi api;
+  private AutoAssigner assigner;
   private HttpServer server;
+  private Router router;
 
-  public ConsoleVerticle(ConsoleSettings settings, Pool pool, TranscriptService<?> transcripts) {
+  public ConsoleVerticle(ConsoleSettings settings, Pool pool, TranscriptService<?> transcripts,
+                         ConsoleServices services) {
     this.settings = settings;
     this.pool = pool;
     this.transcripts = transcripts;
     this.staff = new StaffRepository(pool);
+    this.services = services;
   }
 
   @Override
   public Future<?> start() {
     auth = new ConsoleAuth(vertx, staff, settings);
-    Router router = Router.router(vertx);
+    assigner = new AutoAssigner(vertx, pool, services.assignments(), services.counselorGraceSeconds(),
+        services.referrals(), transcripts);
+    api = new ConsoleApi(vertx, staff, services, assigner);
+    router = Router.router(vertx);
     router.route().handler(this::securityHeaders);
     router.get("/health").handler(this::health);
     router.getWithRegex("/health/(live|ready)|/metrics").handler(ctx -> NodeEndpoints.handle(vertx, pool, ctx.request()));
     router.post("/api/login").handler(BodyHandler.create().setBodyLimit(4096)).handler(this::login);
+    // Bodies are read before the (asynchronous) session check, so the check cannot lose them.
+    router.route("/api/*").handler(BodyHandler.create().setBodyLimit(16 * 1024));
     router.route("/api/*").handler(auth::require);
     router.post("/api/logout").handler(this::logout);
     router.get("/api/me").handler(this::me);
-    router.get("/api/queue").handler(this::queue);
+    router.get("/api/queue").handler(api::queue);
+    router.post("/api/totp/enrol").handler(api::enrolTotp);
+    router.post("/api/totp/confirm").handler(api::confirmTotp);
+    router.get("/api/conversations/:id").handler(api::preview);
+    router.get("/api/staff").handler(api::colleagues);
+    router.get("/api/help-points").handler(api::helpPoints);
+    router.get("/api/referrals").handler(api::referrals);
+    router.get("/api/canned").handler(api::canned);
+    router.post("/api/canned").handler(api::addCanned);
+    router.delete("/api/canned/:id").handler(api::deleteCanned);
+    router.post("/api/status").handler(api::status);
+    router.get("/api/board").handler(api::board);
+    router.post("/api/admin/organisations").handler(api::createOrganisation);
+    router.post("/api/admin/users").handler(api::createUser);
     nl.veiligpraten.console.stats.StatsRoutes.mount(router, vertx, pool);
     router.get("/api/audit").handler(new AuditApi(pool)::list);
     // The session check is asynchronous: pause the request so the upgrade can still read it afterwards.
@@ -74,7 +99,24 @@ public final class ConsoleVerticle extends VerticleBase {
         .compose(s -> {
           server = s;
           return Database.ping(pool);
-        });
+        }).compose(v -> assigner.start());
+  }
+
+  /** Every HTTP route as "METHOD path" (the authorization test generates attacks from this table). */
+  public java.util.List<String> routeTable() {
+    java.util.List<String> out = new java.util.ArrayList<>();
+    for (io.vertx.ext.web.Route r : router.getRoutes()) {
+      if (r.getPath() == null || r.methods() == null) {
+        continue;
+      }
+      r.methods().forEach(m -> out.add(m.name() + " " + r.getPath()));
+    }
+    return out;
+  }
+
+  /** Every console WebSocket frame type. */
+  public static java.util.List<String> frameTypes() {
+    return ConsoleConnection.FRAME_TYPES;
   }
 
   public int actualPort() {
@@ -101,11 +143,11 @@ public final class ConsoleVerticle extends VerticleBase {
     }
     if (body == null || !(body.getValue("username") instanceof String username)
         || !(body.getValue("password") instanceof String password) || username.length() > 64
-        || password.length() > 256) {
-      error(ctx, 400, "malformed", "Body must be {\"username\": \"...\", \"password\": \"...\"}.");
+        || password.length() > 256 || (body.getValue("totp") != null && !(body.getValue("totp") instanceof String))) {
+      error(ctx, 400, "malformed", "Body must be {\"username\": \"...\", \"password\": \"...\", \"totp\": \"123456\"}.");
       return;
     }
-    auth.login(username, password).onComplete(ar -> {
+    auth.login(username, password, body.getString("totp")).onComplete(ar -> {
       if (ar.failed()) {
         LOG.warn("login failed internally: {}", ar.cause().getClass().getName());
         error(ctx, 500, "internal", "Login is not possible right now.");
@@ -136,24 +178,6 @@ public final class ConsoleVerticle extends VerticleBase {
     json(ctx, 200, new JsonObject().put("user", userJson(session.user())).put("csrfToken", session.csrfToken()));
   }
 
-  private void queue(RoutingContext ctx) {
-    StaffSession session = ctx.get(StaffSession.KEY);
-    transcripts.conversations().queueOf(session.orgId(), 200)
-        .onSuccess(list -> json(ctx, 200, new JsonObject().put("queue", queueJson(list))))
-        .onFailure(ctx::fail);
-  }
-
-  static JsonArray queueJson(java.util.List<Conversation> list) {
-    JsonArray items = new JsonArray();
-    OffsetDateTime now = OffsetDateTime.now();
-    for (Conversation c : list) {
-      items.add(new JsonObject().put("conversationId", c.id().toString()).put("helpPoint", c.helpPoint())
-          .put("priority", c.priority()).put("intake", new JsonObject(c.intakeJson()))
-          .put("waitingSeconds", c.queuedAt() == null ? 0 : Duration.between(c.queuedAt(), now).toSeconds()));
-    }
-    return items;
-  }
-
   private void upgrade(RoutingContext ctx) {
     String origin = ctx.request().getHeader("Origin");
     if (origin == null || !settings.allowedOrigins().contains(origin)) {
@@ -161,10 +185,25 @@ public final class ConsoleVerticle extends VerticleBase {
       return;
     }
     StaffSession session = ctx.get(StaffSession.KEY);
+    if (!Roles.chats(session)) {
+      ConsoleApi.refuse(ctx, 403, "forbidden", "Your role has no chat console.");
+      return;
+    }
     ctx.request().toWebSocket().onSuccess(socket -> {
-      ConsoleConnection connection = new ConsoleConnection(vertx, socket, session, transcripts);
+      ConsoleConnection connection = new ConsoleConnection(vertx, socket, session, transcripts, services, api);
       connections.add(connection);
-      socket.closeHandler(v -> connections.remove(connection));
+      long userId = session.user().id();
+      if (socketsPerUser.merge(userId, 1, Integer::sum) == 1) {
+        staff.connected(userId).onSuccess(v -> assigner.run(session.orgId()));
+      }
+      socket.closeHandler(v -> {
+        connections.remove(connection);
+        connection.closed();
+        if (socketsPerUser.merge(userId, -1, Integer::sum) <= 0) {
+          socketsPerUser.remove(userId);
+          staff.disconnected(userId);
+        }
+      });
       connection.start();
     });
   }
@@ -189,6 +228,9 @@ public final class ConsoleVerticle extends VerticleBase {
   }
 
   public Future<Void> drain() {
+    if (assigner != null) {
+      assigner.stop();
+    }
     connections.forEach(ConsoleConnection::goingAway);
     return server == null ? Future.succeededFuture() : server.close();
   }

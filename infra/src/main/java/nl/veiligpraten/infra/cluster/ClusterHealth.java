@@ -17,7 +17,6 @@ import java.util.function.IntSupplier;
 public final class ClusterHealth {
 
   private static final Map<Vertx, ClusterHealth> REGISTRY = new ConcurrentHashMap<>();
-  private static final ClusterHealth STANDALONE = new ClusterHealth(false, 1, () -> 1);
 
   private final boolean clustered;
   private final int quorum;
@@ -40,7 +39,9 @@ public final class ClusterHealth {
 
   /** The health of the node that owns this Vert.x instance. */
   public static ClusterHealth of(Vertx vertx) {
-    return REGISTRY.getOrDefault(vertx, STANDALONE);
+    ClusterHealth health = REGISTRY.get(vertx);
+    // A fresh instance, not a shared one: draining one unregistered node must not drain another.
+    return health != null ? health : new ClusterHealth(false, 1, () -> 1);
   }
 
   public boolean clustered() {

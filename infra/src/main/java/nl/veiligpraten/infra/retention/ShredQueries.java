@@ -6,9 +6,6 @@ final class ShredQueries {
   private ShredQueries() {
   }
 
-  /** A replacement resume hash nobody holds the token for: the device's old token no longer finds the row. */
-  private static final String DEAD_RESUME_HASH = "sha256(convert_to(gen_random_uuid()::text, 'UTF8'))";
-
   /** Step 1 of retention: wrapped keys of one organisation for conversations closed before $2. */
   static final String DELETE_EXPIRED_KEYS = "WITH victims AS ("
       + "SELECT k.conversation_id FROM conversation_key k JOIN conversation c ON c.id = k.conversation_id "
@@ -17,17 +14,21 @@ final class ShredQueries {
       + "RETURNING k.conversation_id";
 
   /**
-   * Step 2: closed conversations whose last wrapped key is gone lose their sealed messages (unreadable already) and
-   * resume hashes; an audit row records each. The row keeps its structured codes for statistics.
+   * Step 2: closed conversations whose last wrapped key is gone are deleted with their sealed messages, in separate
+   * statements of one transaction. The statistics link goes first, so the statistics trigger does not count this as a
+   * visitor's deletion; the statistics events stay and point to nothing. One audit row per conversation.
    */
-  static final String SHRED_KEYLESS = "WITH victims AS ("
-      + "SELECT c.id FROM conversation c WHERE c.status = 'closed' AND c.shredded_at IS NULL AND c.org_id IS NOT NULL "
+  static final String KEYLESS_VICTIMS = "SELECT c.id FROM conversation c WHERE c.status = 'closed' "
+      + "AND c.org_id IS NOT NULL AND c.closed_at < $1 "
       + "AND NOT EXISTS (SELECT 1 FROM conversation_key k WHERE k.conversation_id = c.id) "
-      + "LIMIT $2 FOR UPDATE SKIP LOCKED), "
-      + "gone AS (DELETE FROM message m USING victims v WHERE m.conversation_id = v.id), "
-      + "done AS (UPDATE conversation c SET shredded_at = $1, shred_reason = 'retention', resume_code_hash = NULL, "
-      + "resume_hash = " + DEAD_RESUME_HASH + " FROM victims v WHERE c.id = v.id RETURNING c.id, c.org_id) "
-      + "INSERT INTO audit_log (role, org_id, conversation_id, action) "
+      + "LIMIT $2 FOR UPDATE SKIP LOCKED";
+
+  static final String UNLINK_STATISTICS = "DELETE FROM stat_case_link WHERE conversation_id = ANY($1)";
+
+  static final String DELETE_MESSAGES = "DELETE FROM message WHERE conversation_id = ANY($1)";
+
+  static final String DELETE_CONVERSATIONS = "WITH done AS (DELETE FROM conversation WHERE id = ANY($1) "
+      + "RETURNING id, org_id) INSERT INTO audit_log (role, org_id, conversation_id, action) "
       + "SELECT 'system', org_id, id, 'retention_shred' FROM done RETURNING conversation_id";
 
   /**
@@ -38,13 +39,10 @@ final class ShredQueries {
 
   static final String ERASE_KEYS = "DELETE FROM conversation_key WHERE conversation_id = $1";
 
-  /** Delete on request: messages go, the conversation is closed and marked, resume hashes are replaced. */
-  static final String ERASE_CONVERSATION = "WITH gone AS (DELETE FROM message WHERE conversation_id = $1) "
-      + "UPDATE conversation SET "
-      + "outcome = CASE WHEN status = 'closed' THEN outcome ELSE 'deleted_by_visitor' END, "
-      + "closed_at = COALESCE(closed_at, $2), status = 'closed', "
-      + "shredded_at = $2, shred_reason = 'visitor_request', resume_code_hash = NULL, "
-      + "resume_hash = " + DEAD_RESUME_HASH + " WHERE id = $1 RETURNING org_id, counselor_id";
+  /** Delete on request: messages first, then the row (statistics record a 'deleted' event on it). */
+  static final String ERASE_MESSAGES = "DELETE FROM message WHERE conversation_id = $1";
+
+  static final String ERASE_CONVERSATION = "DELETE FROM conversation WHERE id = $1 RETURNING org_id, counselor_id";
 
   static final String AUDIT_ERASE = "INSERT INTO audit_log (role, org_id, conversation_id, action) "
       + "VALUES ('visitor', $1, $2, 'delete_on_request')";

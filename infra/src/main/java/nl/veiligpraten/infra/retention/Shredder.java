@@ -30,14 +30,14 @@ public final class Shredder {
   }
 
   /**
-   * Deletes one conversation's keys and messages at once, closes it and writes a {@code delete_on_request} audit row,
-   * in one transaction. Empty when there is no such conversation.
+   * Deletes one conversation at once - wrapped keys first (crypto-shred), then its messages, then the row itself -
+   * and writes a {@code delete_on_request} audit row, in one transaction. Empty when there is no such conversation.
    */
   public Future<Optional<Erased>> eraseOnRequest(UUID id, Instant now) {
-    OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
     return pool.withTransaction(conn -> conn.preparedQuery(ShredQueries.ERASE_LOCK).execute(Tuple.of(id))
         .compose(lock -> conn.preparedQuery(ShredQueries.ERASE_KEYS).execute(Tuple.of(id)))
-        .compose(keys -> conn.preparedQuery(ShredQueries.ERASE_CONVERSATION).execute(Tuple.of(id, at)))
+        .compose(keys -> conn.preparedQuery(ShredQueries.ERASE_MESSAGES).execute(Tuple.of(id)))
+        .compose(messages -> conn.preparedQuery(ShredQueries.ERASE_CONVERSATION).execute(Tuple.of(id)))
         .compose(rows -> {
           if (rows.rowCount() == 0) {
             return Future.succeededFuture(Optional.<Erased>empty());
@@ -61,14 +61,25 @@ public final class Shredder {
   }
 
   /**
-   * Deletes the messages of closed conversations that no organisation holds a key for any more, in batches.
+   * Deletes closed conversations (messages included) that no organisation holds a key for any more, in batches.
    *
    * @return ids of the conversations shredded in this call
    */
   public Future<List<UUID>> shredKeyless(Instant now, int batch) {
     List<UUID> all = new ArrayList<>();
-    return loop(() -> pool.preparedQuery(ShredQueries.SHRED_KEYLESS)
-        .execute(Tuple.of(now.atOffset(ZoneOffset.UTC), batch)), all, batch);
+    return loop(() -> pool.withTransaction(conn -> conn.preparedQuery(ShredQueries.KEYLESS_VICTIMS)
+        .execute(Tuple.of(now.atOffset(ZoneOffset.UTC), batch))
+        .compose(victims -> {
+          UUID[] ids = new UUID[victims.rowCount()];
+          int i = 0;
+          for (Row r : victims) {
+            ids[i++] = r.getUUID(0);
+          }
+          Tuple param = Tuple.of(ids);
+          return conn.preparedQuery(ShredQueries.UNLINK_STATISTICS).execute(param)
+              .compose(v -> conn.preparedQuery(ShredQueries.DELETE_MESSAGES).execute(param))
+              .compose(v -> conn.preparedQuery(ShredQueries.DELETE_CONVERSATIONS).execute(param));
+        })), all, batch);
   }
 
   private static Future<List<UUID>> loop(java.util.function.Supplier<Future<RowSet<Row>>> step, List<UUID> all,

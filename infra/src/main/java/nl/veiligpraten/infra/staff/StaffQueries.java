@@ -28,4 +28,38 @@ final class StaffQueries {
   static final String TOUCH_SESSION = "UPDATE staff_session SET last_seen_at = now() WHERE id_hash = $1";
 
   static final String DELETE_SESSION = "DELETE FROM staff_session WHERE id_hash = $1";
+
+  static final String SET_PENDING_TOTP = "UPDATE staff_user SET totp_pending = $2 WHERE id = $1";
+
+  static final String PENDING_TOTP = "SELECT totp_pending FROM staff_user WHERE id = $1";
+
+  /** Activates the pending secret; the confirming code's step becomes the last used step. */
+  static final String CONFIRM_TOTP = "UPDATE staff_user SET totp_secret = totp_pending, totp_pending = NULL, "
+      + "totp_last_step = $2 WHERE id = $1 AND totp_pending IS NOT NULL AND totp_last_step < $2";
+
+  /** Accepts a TOTP step only if it is newer than every step used before (reuse and replay refused atomically). */
+  static final String ACCEPT_TOTP_STEP =
+      "UPDATE staff_user SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2";
+
+  static final String SET_STATUS = "UPDATE staff_user SET status = $2 WHERE id = $1";
+
+  static final String CONNECTED = "UPDATE staff_user SET disconnected_at = NULL WHERE id = $1";
+
+  static final String DISCONNECTED = "UPDATE staff_user SET disconnected_at = now() WHERE id = $1";
+
+  static final String ORG_STAFF = "SELECT u.id, u.display_name, u.role, u.status, u.capacity, u.skills, "
+      + "(u.disconnected_at IS NULL) AS online, "
+      + "(SELECT count(*) FROM conversation c WHERE c.counselor_id = u.id AND c.status = 'assigned') AS load "
+      + "FROM staff_user u WHERE u.org_id = $1 ORDER BY u.display_name, u.id";
+
+  static final String ORG_EXISTS = "SELECT 1 FROM organisation WHERE id = $1";
+
+  static final String ORG_NAME = "SELECT name FROM organisation WHERE id = $1";
+
+  static final String CANNED_OF = "SELECT id, org_id, title, body FROM canned_reply WHERE org_id IS NULL OR org_id = $1 "
+      + "ORDER BY org_id NULLS FIRST, id";
+
+  static final String INSERT_CANNED = "INSERT INTO canned_reply (org_id, title, body) VALUES ($1, $2, $3) RETURNING id";
+
+  static final String DELETE_CANNED = "DELETE FROM canned_reply WHERE id = $1 AND org_id = $2";
 }

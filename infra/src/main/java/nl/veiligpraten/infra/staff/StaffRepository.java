@@ -6,6 +6,8 @@ import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /** Organisations, staff users and their console sessions. */
@@ -63,6 +65,96 @@ public final class StaffRepository {
 
   public Future<Void> deleteSession(byte[] idHash) {
     return pool.preparedQuery(StaffQueries.DELETE_SESSION).execute(Tuple.of(Buffer.buffer(idHash))).mapEmpty();
+  }
+
+  /** Stores a TOTP secret offered at enrolment; it is not used until {@link #confirmTotp} succeeds. */
+  public Future<Void> setPendingTotp(long userId, byte[] secret) {
+    return pool.preparedQuery(StaffQueries.SET_PENDING_TOTP).execute(Tuple.of(userId, Buffer.buffer(secret)))
+        .mapEmpty();
+  }
+
+  public Future<Optional<byte[]>> pendingTotp(long userId) {
+    return pool.preparedQuery(StaffQueries.PENDING_TOTP).execute(Tuple.of(userId)).map(rows -> {
+      if (rows.rowCount() == 0 || rows.iterator().next().getBuffer(0) == null) {
+        return Optional.empty();
+      }
+      return Optional.of(rows.iterator().next().getBuffer(0).getBytes());
+    });
+  }
+
+  /** Makes the pending secret the active one; false when there is none or the step was not newer. */
+  public Future<Boolean> confirmTotp(long userId, long step) {
+    return pool.preparedQuery(StaffQueries.CONFIRM_TOTP).execute(Tuple.of(userId, step))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  /** Records a used TOTP step; false when this step or a later one was used before (replay). */
+  public Future<Boolean> acceptTotpStep(long userId, long step) {
+    return pool.preparedQuery(StaffQueries.ACCEPT_TOTP_STEP).execute(Tuple.of(userId, step))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  /** Sets available / away / busy (validated by the caller and by a CHECK constraint). */
+  public Future<Void> setStatus(long userId, String status) {
+    return pool.preparedQuery(StaffQueries.SET_STATUS).execute(Tuple.of(userId, status)).mapEmpty();
+  }
+
+  /** The user has a live console socket again. */
+  public Future<Void> connected(long userId) {
+    return pool.preparedQuery(StaffQueries.CONNECTED).execute(Tuple.of(userId)).mapEmpty();
+  }
+
+  /** The user's last console socket (on this node) closed; the grace period starts now. */
+  public Future<Void> disconnected(long userId) {
+    return pool.preparedQuery(StaffQueries.DISCONNECTED).execute(Tuple.of(userId)).mapEmpty();
+  }
+
+  /** Staff of one organisation with status, online flag and current number of chats (supervisor board). */
+  public Future<List<StaffLoad>> staffOf(String orgId) {
+    return pool.preparedQuery(StaffQueries.ORG_STAFF).execute(Tuple.of(orgId)).map(rows -> {
+      List<StaffLoad> out = new ArrayList<>();
+      for (Row r : rows) {
+        out.add(new StaffLoad(r.getLong("id"), r.getString("display_name"), r.getString("role"),
+            r.getString("status"), r.getInteger("capacity"), List.of(r.getArrayOfStrings("skills")),
+            r.getBoolean("online"), r.getLong("load").intValue()));
+      }
+      return out;
+    });
+  }
+
+  public Future<Optional<String>> organisationName(String orgId) {
+    return pool.preparedQuery(StaffQueries.ORG_NAME).execute(Tuple.of(orgId)).map(rows -> rows.rowCount() == 0
+        ? Optional.<String>empty() : Optional.of(rows.iterator().next().getString(0)));
+  }
+
+  /** Canned replies an organisation sees: platform defaults and its own. */
+  public Future<List<CannedReply>> cannedReplies(String orgId) {
+    return pool.preparedQuery(StaffQueries.CANNED_OF).execute(Tuple.of(orgId)).map(rows -> {
+      List<CannedReply> out = new ArrayList<>();
+      for (Row r : rows) {
+        out.add(new CannedReply(r.getLong("id"), r.getString("org_id"), r.getString("title"), r.getString("body")));
+      }
+      return out;
+    });
+  }
+
+  public Future<Long> addCannedReply(String orgId, String title, String body) {
+    return pool.preparedQuery(StaffQueries.INSERT_CANNED).execute(Tuple.of(orgId, title, body))
+        .map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /** Deletes one of the organisation's own canned replies; false when it is not theirs (or a default). */
+  public Future<Boolean> deleteCannedReply(long id, String orgId) {
+    return pool.preparedQuery(StaffQueries.DELETE_CANNED).execute(Tuple.of(id, orgId)).map(rows -> rows.rowCount() == 1);
+  }
+
+  /** One staff member's availability and load. */
+  public record StaffLoad(long id, String displayName, String role, String status, int capacity, List<String> skills,
+                          boolean online, int load) {
+  }
+
+  /** A canned reply; {@code orgId} null for platform defaults. */
+  public record CannedReply(long id, String orgId, String title, String body) {
   }
 
   /** A stored session joined with its user. */

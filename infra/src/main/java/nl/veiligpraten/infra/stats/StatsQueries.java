@@ -141,11 +141,22 @@ final class StatsQueries {
     /** Sort memory of one statistics transaction (see StatsRepository#query). */
     static final String SORT_MEMORY = "SET LOCAL work_mem = '64MB'";
 
-    /** The month overview of the benchmark: inflow, waits and abandonment per help point and priority. */
-    static final String MONTH_OVERVIEW = "SELECT c.help_point, c.priority, count(*) AS inflow, "
-        + "count(*) FILTER (WHERE c.abandoned) AS abandoned, "
-        + "percentile_disc(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY c.wait_seconds) AS p50_p90 "
-        + "FROM stat_case c WHERE c.queued_at >= $1 AND c.queued_at < $2 GROUP BY 1, 2";
+    /** The month overview, computed live: inflow, abandonment, replies and p50/p90 waits per help point and priority. */
+    static final String MONTH_OVERVIEW = "SELECT c.help_point COLLATE \"C\" AS help_point, "
+        + "coalesce(c.priority, -1)::smallint AS priority, count(*) AS inflow, "
+        + "count(*) FILTER (WHERE c.abandoned) AS abandoned, count(c.wait_seconds) AS replied, "
+        + "(percentile_disc(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY c.wait_seconds))::float8[] AS p "
+        + "FROM stat_case c WHERE c.queued_at >= $1 AND c.queued_at < $2 AND c.help_point IS NOT NULL GROUP BY 1, 2";
+
+    /** Stores the overview of a finished month ($3 = its first day); a recomputation replaces it. */
+    static final String MONTH_OVERVIEW_DELETE = "DELETE FROM stat_month_overview WHERE month = $1";
+
+    static final String MONTH_OVERVIEW_STORE = "INSERT INTO stat_month_overview (month, help_point, priority, inflow, "
+        + "abandoned, replied, p50_seconds, p90_seconds) SELECT $3::date, o.help_point, o.priority, o.inflow, "
+        + "o.abandoned, o.replied, o.p[1], o.p[2] FROM (" + MONTH_OVERVIEW + ") o";
+
+    static final String MONTH_OVERVIEW_READ = "SELECT help_point, priority, inflow, abandoned, replied, "
+        + "ARRAY[p50_seconds, p90_seconds] AS p, computed_at FROM stat_month_overview WHERE month = $1";
 
     /** Baseline of the benchmark: a plain count over the same rows. */
     static final String MONTH_BASELINE = "SELECT count(*) FROM stat_case c WHERE c.queued_at >= $1 AND c.queued_at < $2";

@@ -79,7 +79,9 @@ public final class StatsRepository {
     }
 
     private static String rowExpr(StatsQuery q) {
-        return q.rows() == RowKind.TIME ? StatsQueries.bucket(q.granularity(), "c.queued_at") : "c.help_point";
+        // Codes need no language-aware ordering; byte order sorts several times faster for the percentile groups.
+        return q.rows() == RowKind.TIME ? StatsQueries.bucket(q.granularity(), "c.queued_at")
+            : "c.help_point COLLATE \"C\"";
     }
 
     private Tuple all(StatsQuery q) {
@@ -288,10 +290,56 @@ public final class StatsRepository {
             new CountTable(rows, columns, otherCells));
     }
 
-    /** The month overview of the benchmark: returns the number of result rows. */
-    public Future<Integer> monthOverview(LocalDate firstDay) {
+    /** One line of the month overview. Percentiles are {@code null} without replies. */
+    public record OverviewRow(String helpPoint, int priority, long inflow, long abandoned, long replied, Double p50,
+                              Double p90) {
+    }
+
+    /** The month overview computed live from stat_case (seconds at a million cases: a sort per group). */
+    public Future<List<OverviewRow>> monthOverviewLive(LocalDate firstDay) {
         return query(StatsQueries.MONTH_OVERVIEW, Tuple.of(startOf(firstDay), startOf(firstDay.plusMonths(1))))
-            .map(RowSet::rowCount);
+            .map(StatsRepository::overviewRows);
+    }
+
+    /**
+     * The month overview: for a finished month from stat_month_overview, computed and stored on first use (and again
+     * while it was computed less than a day after the month ended, when late first replies and closes can still
+     * arrive); for the running month live.
+     */
+    public Future<List<OverviewRow>> monthOverview(LocalDate firstDay, java.time.Instant now) {
+        OffsetDateTime end = startOf(firstDay.plusMonths(1));
+        if (!now.isAfter(end.toInstant())) {
+            return monthOverviewLive(firstDay);
+        }
+        return pool.preparedQuery(StatsQueries.MONTH_OVERVIEW_READ).execute(Tuple.of(firstDay)).compose(rows -> {
+            boolean fresh = rows.rowCount() > 0 && rows.iterator().next().getOffsetDateTime("computed_at")
+                .isAfter(end.plusDays(1));
+            if (fresh) {
+                return Future.succeededFuture(overviewRows(rows));
+            }
+            return summariseMonth(firstDay).compose(v -> pool.preparedQuery(StatsQueries.MONTH_OVERVIEW_READ)
+                .execute(Tuple.of(firstDay)).map(StatsRepository::overviewRows));
+        });
+    }
+
+    /** (Re)computes and stores the overview of one month. */
+    public Future<Void> summariseMonth(LocalDate firstDay) {
+        return pool.withTransaction(conn -> conn.query(StatsQueries.SORT_MEMORY).execute()
+            .compose(v -> conn.preparedQuery(StatsQueries.MONTH_OVERVIEW_DELETE).execute(Tuple.of(firstDay)))
+            .compose(v -> conn.preparedQuery(StatsQueries.MONTH_OVERVIEW_STORE)
+                .execute(Tuple.of(startOf(firstDay), startOf(firstDay.plusMonths(1)), firstDay)))
+            .mapEmpty());
+    }
+
+    private static List<OverviewRow> overviewRows(RowSet<Row> rows) {
+        List<OverviewRow> out = new ArrayList<>();
+        for (Row row : rows) {
+            Double[] p = row.getArrayOfDoubles("p");
+            out.add(new OverviewRow(row.getString("help_point"), row.getShort("priority"), row.getLong("inflow"),
+                row.getLong("abandoned"), row.getLong("replied"), p == null ? null : p[0], p == null ? null : p[1]));
+        }
+        out.sort(java.util.Comparator.comparing(OverviewRow::helpPoint).thenComparingInt(OverviewRow::priority));
+        return out;
     }
 
     /** The benchmark's baseline: count(*) over the same rows. */

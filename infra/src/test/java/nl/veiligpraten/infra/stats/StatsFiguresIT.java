@@ -422,6 +422,26 @@ class StatsFiguresIT {
     }
 
     @Test
+    @DisplayName("the stored overview of a finished month equals the live one and the raw events")
+    void monthOverview() throws Exception {
+        List<StatsRepository.OverviewRow> live = await(repo.monthOverviewLive(MONTH));
+        List<StatsRepository.OverviewRow> stored = await(repo.monthOverview(MONTH,
+            StatsRepository.startOf(MONTH.plusMonths(2)).toInstant()));
+        assertEquals(live, stored);
+        for (StatsRepository.OverviewRow row : stored) {
+            List<Case> group = queuedIn(null).stream().filter(c -> c.hp.equals(row.helpPoint())
+                && c.prio == row.priority()).toList();
+            assertEquals(group.size(), row.inflow(), row.toString());
+            assertEquals(group.stream().filter(c -> c.abandoned).count(), row.abandoned(), row.toString());
+            List<Double> waits = group.stream().filter(c -> c.firstReply != null)
+                .map(c -> java.time.Duration.between(c.queued, c.firstReply).toNanos() / 1e9).sorted().toList();
+            assertEquals(waits.size(), row.replied());
+            assertEquals(waits.get((int) Math.ceil(0.9 * waits.size()) - 1), row.p90(), 1e-3);
+        }
+        assertEquals(queuedIn(null).size(), stored.stream().mapToLong(StatsRepository.OverviewRow::inflow).sum());
+    }
+
+    @Test
     @DisplayName("a chain role sees monthly help-point tables where shown cells are true and nothing small derives")
     void chainRoleIsProtected() throws Exception {
         Viewer ministry = new Viewer("chain_viewer", null);
@@ -561,6 +581,44 @@ class StatsFiguresIT {
             // Append-only: the store refuses edits.
             assertTrue(assertThrowsSql(st, "UPDATE stat_event SET kind = 'closed' WHERE case_ref = '" + ref + "'"));
             assertTrue(assertThrowsSql(st, "DELETE FROM stat_event WHERE case_ref = '" + ref + "'"));
+        }
+    }
+
+    @Test
+    @DisplayName("delete on request (shred) records 'deleted' after 'closed' and unlinks the case from the chat")
+    void shredUnlinks() throws Exception {
+        DbSettings s = db.settings();
+        UUID id = UUID.randomUUID();
+        try (Connection c = DriverManager.getConnection(s.jdbcUrl(), s.user(), s.password());
+             Statement st = c.createStatement()) {
+            st.execute("INSERT INTO organisation (id, name) VALUES ('sense', 'Sense') ON CONFLICT DO NOTHING");
+            st.execute("INSERT INTO conversation (id, resume_hash, status) VALUES ('" + id + "', '\\x02', 'intake')");
+            st.execute("UPDATE conversation SET status = 'queued', org_id = 'sense', help_point = 'sense', "
+                + "priority = 3, queued_at = now(), intake = '{\"answers\": {\"Q1\": \"bystander\"}}' WHERE id = '"
+                + id + "'");
+            UUID ref;
+            try (ResultSet rs = st.executeQuery("SELECT case_ref FROM stat_case_link WHERE conversation_id = '" + id
+                + "'")) {
+                assertTrue(rs.next());
+                ref = (UUID) rs.getObject(1);
+            }
+            // The privacy module's delete on request: close, mark, replace the resume hash, in one statement.
+            st.execute("UPDATE conversation SET status = 'closed', outcome = 'deleted_by_visitor', closed_at = now(), "
+                + "shredded_at = now(), shred_reason = 'visitor_request', resume_hash = '\\x03' WHERE id = '" + id
+                + "'");
+            List<String> kinds = new ArrayList<>();
+            try (ResultSet rs = st.executeQuery("SELECT kind FROM stat_event WHERE case_ref = '" + ref
+                + "' ORDER BY id")) {
+                while (rs.next()) {
+                    kinds.add(rs.getString(1));
+                }
+            }
+            assertEquals(List.of("started", "queued", "closed", "abandoned", "deleted"), kinds);
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM stat_case_link WHERE conversation_id = '" + id
+                + "'")) {
+                rs.next();
+                assertEquals(0, rs.getInt(1), "unlinked although the conversation row stays");
+            }
         }
     }
 

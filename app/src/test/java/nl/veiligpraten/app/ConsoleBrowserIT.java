@@ -1,0 +1,366 @@
+package nl.veiligpraten.app;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static nl.veiligpraten.app.ConsoleFixtures.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.SelectOption;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import nl.veiligpraten.infra.staff.StaffUser;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+@DisplayName("Counselor console in headless Chromium: TOTP login, chat, close, warm transfer, referral with consent")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConsoleBrowserIT {
+
+  private static final Path SHOTS = Paths.get("target", "screenshots");
+
+  @TempDir
+  static Path dataDir;
+  static Vertx client;
+  static WebClient web;
+  static RunningApp app;
+  static Playwright playwright;
+  static Browser browser;
+  static Page csgPage;
+  static Page vtPage;
+  static byte[] csgSecret;
+  static StaffUser colleague;
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    client = Vertx.vertx();
+    web = WebClient.create(client);
+    app = TestApp.start(dataDir);
+    colleague = ConsoleFixtures.createStaff(app, "csg", "csg-colleague", "counselor", "colleague-password", 3);
+    ConsoleFixtures.createStaff(app, "csg", "csg-super", "supervisor", "super-password", 3);
+    ConsoleFixtures.Login first = ConsoleFixtures.loginDemo(web, app, "csg");
+    csgSecret = ConsoleFixtures.enrolTotp(web, app, first);
+    playwright = Playwright.create();
+    browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+        .setExecutablePath(Paths.get("/usr/bin/chromium")).setHeadless(true)
+        .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking")));
+  }
+
+  @AfterAll
+  static void tearDown() throws Exception {
+    if (browser != null) {
+      browser.close();
+    }
+    if (playwright != null) {
+      playwright.close();
+    }
+    app.stopBlocking();
+    client.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  /** Console errors of every page (a CSP violation or a script error shows up here). */
+  static final List<String> consoleErrors = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  static Page newPage() {
+    BrowserContext context = browser.newContext();
+    Page page = context.newPage();
+    page.setDefaultTimeout(15_000);
+    page.onConsoleMessage(m -> {
+      // 401 on /api/me before login is expected; anything else that is an error is not.
+      if ("error".equals(m.type()) && !m.text().contains("401")) {
+        consoleErrors.add(m.text());
+      }
+    });
+    page.onPageError(e -> consoleErrors.add("page error: " + e));
+    return page;
+  }
+
+  static void shot(Page page, String name) {
+    page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve(name + ".png")).setFullPage(true));
+  }
+
+  static Locator chat(Page page, UUID id) {
+    return page.locator(".chat[data-conversation-id='" + id + "']");
+  }
+
+  static Locator queued(Page page, UUID id) {
+    return page.locator("#queue li[data-conversation-id='" + id + "']");
+  }
+
+  /** Takes a queued chat in the browser and waits for its panel. */
+  static Locator take(Page page, UUID id) {
+    queued(page, id).locator(".take-btn").click();
+    Locator panel = chat(page, id);
+    assertThat(panel).isVisible();
+    return panel;
+  }
+
+  static void openActions(Locator panel) {
+    if (panel.locator("details.actions").getAttribute("open") == null) {
+      panel.locator("details.actions summary").click();
+    }
+  }
+
+  @Test
+  @Order(1)
+  @DisplayName("log in with password and TOTP, preview and take a chat, exchange messages with a visitor, see "
+      + "typing, close with an outcome and a coded tag")
+  void loginTakeChatClose() throws Exception {
+    csgPage = newPage();
+    csgPage.navigate(app.consoleUrl());
+    csgPage.fill("#login-user", "csg-demo");
+    csgPage.fill("#login-pass", TestApp.demoPassword(app, "csg"));
+    csgPage.click("#login-submit");
+    assertThat(csgPage.locator("#totp-row")).isVisible();
+    csgPage.fill("#login-totp", ConsoleFixtures.nextCode(csgSecret));
+    csgPage.click("#login-submit");
+    assertThat(csgPage.locator("#app")).isVisible();
+    assertThat(csgPage.locator("#conn")).hasText("verbonden");
+
+    ConsoleFixtures.Visitor visitor = ConsoleFixtures.queuedVisitor(client, app, "csg",
+        new JsonObject().put("Q3", "today").put("Q4", new JsonArray().add("physical")));
+    assertThat(queued(csgPage, visitor.conversationId())).isVisible();
+    queued(csgPage, visitor.conversationId()).locator(".preview-btn").click();
+    assertThat(csgPage.locator("#preview")).containsText("P1");
+    assertThat(csgPage.locator("#preview")).containsText("physical");
+    Locator panel = take(csgPage, visitor.conversationId());
+    assertThat(panel.locator(".intake")).containsText("P1");
+    visitor.probe().awaitType("assigned");
+
+    visitor.probe().send(new JsonObject().put("type", "typing"));
+    assertThat(panel.locator(".typing")).isVisible();
+    visitor.probe().send(new JsonObject().put("type", "message").put("clientId", "v-1")
+        .put("body", "Hallo, er is iets gebeurd."));
+    assertThat(panel.locator(".messages li.visitor")).hasText("Hallo, er is iets gebeurd.");
+
+    panel.locator(".text").fill("Fijn dat je er bent. Ik luister.");
+    panel.locator(".send").click();
+    JsonObject reply = visitor.probe().await(f -> "message".equals(f.getString("type"))
+        && "counselor".equals(f.getString("from")), Duration.ofSeconds(10));
+    assertEquals("Fijn dat je er bent. Ik luister.", reply.getString("body"));
+    shot(csgPage, "console-chat");
+
+    openActions(panel);
+    panel.locator(".outcome").selectOption("advice");
+    panel.locator(".tags input[value='safety_plan']").check();
+    panel.locator(".close").click();
+    assertEquals("advice", visitor.probe().awaitType("closed").getString("outcome"));
+    assertThat(panel.locator(".messages li.system")).containsText("gesloten");
+    Row row = await(app.pool().preparedQuery("SELECT status, outcome, tags FROM conversation WHERE id = $1")
+        .execute(Tuple.of(visitor.conversationId()))).iterator().next();
+    assertEquals("closed", row.getString("status"));
+    assertEquals("advice", row.getString("outcome"));
+    assertEquals(List.of("safety_plan"), List.of(row.getArrayOfStrings("tags")));
+    visitor.probe().close();
+    assertTrue(consoleErrors.isEmpty(), "no script or CSP errors in the page: " + consoleErrors);
+  }
+
+  @Test
+  @Order(2)
+  @DisplayName("warm transfer to a colleague with a note: the colleague gets the chat, its history and the note; "
+      + "the visitor is told who took over")
+  void warmTransfer() throws Exception {
+    ConsoleFixtures.Login colleagueLogin = ConsoleFixtures.login(web, app, "csg-colleague", "colleague-password", null);
+    WsProbe colleagueSocket = WsProbe.connect(client, app.consolePort(), "/ws", ConsoleFixtures.origin(app),
+        colleagueLogin.cookie());
+    colleagueSocket.awaitType("hello");
+    ConsoleFixtures.Visitor visitor = ConsoleFixtures.queuedVisitor(client, app, "csg", null);
+    Locator panel = take(csgPage, visitor.conversationId());
+    visitor.probe().awaitType("assigned");
+    visitor.probe().send(new JsonObject().put("type", "message").put("clientId", "v-1")
+        .put("body", "Ik wil het liever met iemand anders bespreken."));
+    assertThat(panel.locator(".messages li.visitor")).isVisible();
+
+    openActions(panel);
+    panel.locator(".transfer-to").selectOption(String.valueOf(colleague.id()));
+    panel.locator(".transfer-note").fill("Wil niet gebeld worden.");
+    panel.locator(".transfer").click();
+
+    String id = visitor.conversationId().toString();
+    colleagueSocket.await(f -> "assigned".equals(f.getString("type")) && id.equals(f.getString("conversationId")),
+        Duration.ofSeconds(10));
+    JsonObject history = colleagueSocket.await(f -> "message".equals(f.getString("type"))
+        && id.equals(f.getString("conversationId")), Duration.ofSeconds(10));
+    assertEquals("Ik wil het liever met iemand anders bespreken.", history.getString("body"));
+    JsonObject note = colleagueSocket.await(f -> "note".equals(f.getString("type")), Duration.ofSeconds(10));
+    assertEquals("transfer", note.getString("kind"));
+    assertEquals("Wil niet gebeld worden.", note.getString("body"));
+    assertThat(panel.locator(".messages li.system")).containsText("Overgedragen");
+    assertEquals("Medewerker csg-colleague", visitor.probe().await(f -> "assigned".equals(f.getString("type"))
+        && "Medewerker csg-colleague".equals(f.getString("counselor")), Duration.ofSeconds(10)).getString("counselor"));
+    Row row = await(app.pool().preparedQuery("SELECT counselor_id, transfer_count, "
+        + "(SELECT count(*) FROM assignment a WHERE a.conversation_id = c.id) AS n FROM conversation c WHERE id = $1")
+        .execute(Tuple.of(visitor.conversationId()))).iterator().next();
+    assertEquals(colleague.id(), row.getLong("counselor_id"));
+    assertEquals(1, row.getInteger("transfer_count"));
+    assertEquals(2L, row.getLong("n"));
+    // The note never reaches the visitor: no visitor frame carries its text.
+    Thread.sleep(300);
+    assertTrue(visitor.probe().frames.stream().noneMatch(f -> f.encode().contains("gebeld")));
+    shot(csgPage, "console-transfer");
+    colleagueSocket.close();
+    visitor.probe().close();
+  }
+
+  @Test
+  @Order(3)
+  @DisplayName("referral with consent: the visitor says yes, the other organisation's counselor sees the history, "
+      + "and both sides see the referral picked up")
+  void referralAccepted() throws Exception {
+    vtPage = newPage();
+    vtPage.navigate(app.consoleUrl());
+    vtPage.fill("#login-user", "veilig-thuis-demo");
+    vtPage.fill("#login-pass", TestApp.demoPassword(app, "veilig_thuis"));
+    vtPage.click("#login-submit");
+    assertThat(vtPage.locator("#app")).isVisible();
+
+    ConsoleFixtures.Visitor visitor = ConsoleFixtures.queuedVisitor(client, app, "csg", null);
+    Locator panel = take(csgPage, visitor.conversationId());
+    visitor.probe().awaitType("assigned");
+    visitor.probe().send(new JsonObject().put("type", "message").put("clientId", "v-1")
+        .put("body", "Het gebeurt thuis, al heel lang."));
+    assertThat(panel.locator(".messages li.visitor")).isVisible();
+
+    openActions(panel);
+    panel.locator(".refer-to").selectOption(new SelectOption().setValue("veilig_thuis"));
+    panel.locator(".refer").click();
+    JsonObject question = visitor.probe().awaitType("referral");
+    assertTrue(question.getString("question").startsWith("Mag ik dit gesprek doorsturen naar"),
+        question.getString("question"));
+    assertThat(panel.locator(".referral-state")).containsText("Toestemming gevraagd");
+    visitor.probe().send(new JsonObject().put("type", "consent").put("referralId", question.getString("referralId"))
+        .put("accept", true));
+    visitor.probe().awaitType("referral-accepted");
+    assertThat(panel.locator(".messages li.system")).containsText("Doorverwezen");
+
+    Locator vtPanel = take(vtPage, visitor.conversationId());
+    assertThat(vtPanel.locator(".messages li.visitor")).hasText("Het gebeurt thuis, al heel lang.");
+    visitor.probe().await(f -> "assigned".equals(f.getString("type"))
+        && "Hulpverlener Veilig Thuis".equals(f.getString("counselor")), Duration.ofSeconds(10));
+    visitor.probe().send(new JsonObject().put("type", "message").put("clientId", "v-2").put("body", "Dank je."));
+    assertThat(vtPanel.locator(".messages li.visitor").last()).hasText("Dank je.");
+
+    String referralId = question.getString("referralId");
+    assertThat(vtPage.locator("#referrals li[data-referral-id='" + referralId + "']"))
+        .hasAttribute("data-state", "picked_up", new com.microsoft.playwright.assertions.LocatorAssertions
+            .HasAttributeOptions().setTimeout(15_000));
+    assertThat(csgPage.locator("#referrals li[data-referral-id='" + referralId + "']"))
+        .hasAttribute("data-state", "picked_up", new com.microsoft.playwright.assertions.LocatorAssertions
+            .HasAttributeOptions().setTimeout(15_000));
+    shot(vtPage, "console-referral-received");
+
+    openActions(vtPanel);
+    vtPanel.locator(".outcome").selectOption("listened");
+    vtPanel.locator(".close").click();
+    visitor.probe().awaitType("closed");
+    String state = await(app.pool().preparedQuery("SELECT state FROM referral WHERE id = $1")
+        .execute(Tuple.of(UUID.fromString(referralId)))).iterator().next().getString(0);
+    assertEquals("closed", state);
+    visitor.probe().close();
+  }
+
+  @Test
+  @Order(4)
+  @DisplayName("referral declined: the visitor gets the info card and the other organisation sees nothing")
+  void referralDeclined() throws Exception {
+    ConsoleFixtures.Visitor visitor = ConsoleFixtures.queuedVisitor(client, app, "csg", null);
+    Locator panel = take(csgPage, visitor.conversationId());
+    visitor.probe().awaitType("assigned");
+    visitor.probe().send(new JsonObject().put("type", "message").put("clientId", "v-1")
+        .put("body", "Dit wil ik alleen hier vertellen."));
+    assertThat(panel.locator(".messages li.visitor")).isVisible();
+    openActions(panel);
+    panel.locator(".refer-to").selectOption("veilig_thuis");
+    panel.locator(".refer").click();
+    JsonObject question = visitor.probe().awaitType("referral");
+    visitor.probe().send(new JsonObject().put("type", "consent").put("referralId", question.getString("referralId"))
+        .put("accept", false));
+    assertEquals("veilig_thuis", visitor.probe().awaitType("card").getString("helpPoint"));
+    assertThat(panel.locator(".referral-state")).containsText("niet doorverwezen");
+
+    ConsoleFixtures.Login vt = ConsoleFixtures.loginDemo(web, app, "veilig_thuis");
+    assertEquals(404, ConsoleFixtures.get(web, app, vt, "/api/conversations/" + visitor.conversationId())
+        .statusCode());
+    Thread.sleep(500);
+    assertEquals(0, queued(vtPage, visitor.conversationId()).count());
+    assertEquals(0, chat(vtPage, visitor.conversationId()).count());
+    long keys = await(app.pool().preparedQuery("SELECT count(*) FROM conversation_key WHERE conversation_id = $1 "
+        + "AND org_id = 'veilig_thuis'").execute(Tuple.of(visitor.conversationId()))).iterator().next().getLong(0);
+    assertEquals(0L, keys);
+    Row conv = await(app.pool().preparedQuery("SELECT org_id, status FROM conversation WHERE id = $1")
+        .execute(Tuple.of(visitor.conversationId()))).iterator().next();
+    assertEquals("csg", conv.getString("org_id"));
+    assertEquals("assigned", conv.getString("status"));
+    assertThrows(Exception.class, () -> await(app.transcripts().read(visitor.conversationId(), "veilig_thuis", 0,
+        10)));
+    // The chat goes on with the same counselor.
+    panel.locator(".text").fill("Dat is goed, we praten hier verder.");
+    panel.locator(".send").click();
+    visitor.probe().await(f -> "message".equals(f.getString("type")) && "counselor".equals(f.getString("from")),
+        Duration.ofSeconds(10));
+    shot(csgPage, "console-referral-declined");
+    visitor.probe().close();
+    assertTrue(consoleErrors.isEmpty(), "no script or CSP errors in the pages: " + consoleErrors);
+  }
+
+  @Test
+  @Order(5)
+  @DisplayName("supervisor: the board alerts on a P1 chat waiting past its target; silent join and a whisper the "
+      + "counselor sees and the visitor never does")
+  void supervisorBoardJoinWhisper() throws Exception {
+    ConsoleFixtures.Visitor visitor = ConsoleFixtures.queuedVisitor(client, app, "csg",
+        new JsonObject().put("Q3", "today").put("Q4", new JsonArray().add("physical")));
+    await(app.pool().preparedQuery("UPDATE conversation SET queued_at = now() - interval '5 minutes' WHERE id = $1")
+        .execute(Tuple.of(visitor.conversationId())));
+    Page sup = newPage();
+    sup.onDialog(d -> d.accept("kwaliteitscontrole"));
+    sup.navigate(app.consoleUrl());
+    sup.fill("#login-user", "csg-super");
+    sup.fill("#login-pass", "super-password");
+    sup.click("#login-submit");
+    assertThat(sup.locator("#board")).isVisible();
+    assertThat(sup.locator("#board-alerts li")).containsText("P1");
+    shot(sup, "console-board-alert");
+
+    take(csgPage, visitor.conversationId());
+    visitor.probe().awaitType("assigned");
+    Locator join = sup.locator("#board-active li[data-conversation-id='" + visitor.conversationId() + "'] .join-btn");
+    join.click();
+    Locator watched = chat(sup, visitor.conversationId());
+    assertThat(watched).isVisible();
+    assertThat(watched.locator(".observer-flag")).isVisible();
+    assertThat(watched.locator(".compose")).isHidden();
+    watched.locator(".whisper-text").fill("Vraag of ze nu veilig is.");
+    watched.locator(".whisper-send").click();
+    assertThat(chat(csgPage, visitor.conversationId()).locator(".messages li.note"))
+        .containsText("Vraag of ze nu veilig is.");
+    Thread.sleep(300);
+    assertTrue(visitor.probe().frames.stream().noneMatch(f -> f.encode().contains("veilig is")),
+        "the visitor never receives a whisper");
+    shot(csgPage, "console-whisper");
+    visitor.probe().close();
+    assertTrue(consoleErrors.isEmpty(), "no script or CSP errors in the pages: " + consoleErrors);
+  }
+}

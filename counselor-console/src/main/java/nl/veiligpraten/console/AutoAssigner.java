@@ -1,0 +1,138 @@
+package nl.veiligpraten.console;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Pool;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import nl.veiligpraten.infra.assignment.AssignmentRepository;
+import nl.veiligpraten.infra.bus.Addresses;
+import nl.veiligpraten.infra.conversation.TranscriptService;
+import nl.veiligpraten.infra.referral.ReferralRepository;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs auto-assignment: whenever a queue changes (and every two seconds, so a lost notification only delays) it
+ * assigns queued chats, one transaction each, to the least-loaded available counselor until no chat or no capacity
+ * is left. Also returns the chats of counselors whose console is gone longer than the grace period to the head of
+ * the queue, and finishes referral hand-overs interrupted between consent and move. Every node may run this at once:
+ * PostgreSQL serialises the assignments.
+ */
+final class AutoAssigner {
+
+  private static final Logger LOG = LoggerFactory.getLogger(AutoAssigner.class);
+
+  private final Vertx vertx;
+  private final Pool pool;
+  private final AssignmentRepository assignments;
+  private final long graceSeconds;
+  private final Set<String> running = new HashSet<>();
+  private final Set<String> again = new HashSet<>();
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private long sweepTimer = -1;
+  private long requeueTimer = -1;
+
+  private final ReferralRepository referrals;
+  private final TranscriptService<?> transcripts;
+
+  AutoAssigner(Vertx vertx, Pool pool, AssignmentRepository assignments, long graceSeconds,
+               ReferralRepository referrals, TranscriptService<?> transcripts) {
+    this.vertx = vertx;
+    this.pool = pool;
+    this.assignments = assignments;
+    this.graceSeconds = graceSeconds;
+    this.referrals = referrals;
+    this.transcripts = transcripts;
+  }
+
+  Future<Void> start() {
+    consumers.add(vertx.eventBus().<String>localConsumer(ConsoleAddresses.ASSIGN_NOW, m -> run(m.body())));
+    sweepTimer = vertx.setPeriodic(2_000, t -> assignments.organisationsWithQueue().onSuccess(orgs -> orgs
+        .forEach(this::run)));
+    requeueTimer = vertx.setPeriodic(5_000, t -> requeue());
+    return pool.query("SELECT id FROM organisation").execute().map(rows -> {
+      rows.forEach(r -> watch(r.getString(0)));
+      return null;
+    });
+  }
+
+  /**
+   * Listens to an organisation's queue notifications (also for organisations created later). Node-local on purpose:
+   * every node runs an assigner, the node where a visitor queued or a counselor freed capacity reacts at once, and
+   * the two-second sweep covers the rest, so no cluster-wide subscription per organisation is needed.
+   */
+  void watch(String orgId) {
+    consumers.add(vertx.eventBus().<JsonObject>localConsumer(Addresses.queue(orgId), m -> {
+      String kind = m.body() == null ? "" : m.body().getString("kind", "");
+      if (!"taken".equals(kind) && !"assigned".equals(kind)) {
+        run(orgId);
+      }
+    }));
+  }
+
+  /** Assigns chats of the organisation until nothing more can be assigned; coalesces concurrent triggers. */
+  void run(String orgId) {
+    // A node without cluster quorum hands out no chats (same rule as a manual take).
+    if (orgId == null || !nl.veiligpraten.infra.cluster.ClusterHealth.of(vertx).acceptsAssignments()) {
+      return;
+    }
+    if (!running.add(orgId)) {
+      again.add(orgId);
+      return;
+    }
+    again.remove(orgId);
+    assignments.autoAssign(orgId).onComplete(ar -> {
+      running.remove(orgId);
+      if (ar.failed()) {
+        LOG.warn("auto-assignment failed: {}", ar.cause().getClass().getName());
+        return;
+      }
+      AssignmentRepository.Result r = ar.result();
+      if (r.assigned()) {
+        announce(vertx, orgId, r);
+        run(orgId);
+      } else if (again.remove(orgId)) {
+        run(orgId);
+      }
+    });
+  }
+
+  /** Tells the visitor, the counselor's consoles and the organisation's queue watchers about an assignment. */
+  static void announce(Vertx vertx, String orgId, AssignmentRepository.Result r) {
+    vertx.eventBus().publish(Addresses.conversation(r.conversationId()), new JsonObject().put("kind", "assigned")
+        .put("counselor", r.staffName()).put("staffId", r.staffId()));
+    vertx.eventBus().publish(ConsoleAddresses.staffUser(r.staffId()), new JsonObject().put("kind", "assigned")
+        .put("conversationId", r.conversationId().toString()));
+    vertx.eventBus().publish(Addresses.queue(orgId), new JsonObject().put("kind", "taken"));
+  }
+
+  private void requeue() {
+    if (!nl.veiligpraten.infra.cluster.ClusterHealth.of(vertx).acceptsAssignments()) {
+      return;
+    }
+    assignments.requeueAbandoned(graceSeconds).onSuccess(list -> list.forEach(q -> {
+      LOG.info("chat returned to the queue after its counselor's console was gone for {} s", graceSeconds);
+      vertx.eventBus().publish(Addresses.conversation(q.conversationId()), new JsonObject().put("kind", "requeued"));
+      vertx.eventBus().publish(Addresses.queue(q.orgId()), new JsonObject().put("kind", "requeued"));
+    })).onFailure(e -> LOG.warn("requeue sweep failed: {}", e.getClass().getName()));
+    // Finish referral hand-overs that were consented but interrupted (both steps are idempotent).
+    referrals.stalled(10).onSuccess(list -> list.forEach(r -> referrals.handOver(r, transcripts).onSuccess(moved -> {
+      if (moved) {
+        LOG.info("finished an interrupted referral hand-over");
+        vertx.eventBus().publish(Addresses.conversation(r.conversationId()), new JsonObject().put("kind", "referred"));
+        vertx.eventBus().publish(Addresses.queue(r.toOrg()), new JsonObject().put("kind", "queued"));
+      }
+    }))).onFailure(e -> LOG.warn("referral sweep failed: {}", e.getClass().getName()));
+  }
+
+  void stop() {
+    vertx.cancelTimer(sweepTimer);
+    vertx.cancelTimer(requeueTimer);
+    consumers.forEach(MessageConsumer::unregister);
+  }
+}

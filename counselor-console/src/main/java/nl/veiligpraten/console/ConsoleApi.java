@@ -1,0 +1,441 @@
+package nl.veiligpraten.console;
+
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import nl.veiligpraten.infra.assignment.AssignmentRepository;
+import nl.veiligpraten.infra.assignment.IntakeSkills;
+import nl.veiligpraten.infra.assignment.QueueItem;
+import nl.veiligpraten.infra.bus.Addresses;
+import nl.veiligpraten.infra.referral.Referral;
+import nl.veiligpraten.infra.staff.StaffRepository;
+import nl.veiligpraten.infra.staff.Totp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The console's HTTP routes beyond login: TOTP enrolment, the ordered queue and intake preview, colleagues and
+ * referral targets, canned replies, referrals, the supervisor board, availability, and organisation creation by the
+ * platform admin. Every handler reads the organisation from the session, never from the request, so an id of
+ * another organisation can only ever miss.
+ */
+final class ConsoleApi {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ConsoleApi.class);
+  static final List<String> STATUSES = List.of("available", "away", "busy");
+
+  private final Vertx vertx;
+  private final StaffRepository staff;
+  private final ConsoleServices services;
+  private final AutoAssigner assigner;
+
+  ConsoleApi(Vertx vertx, StaffRepository staff, ConsoleServices services, AutoAssigner assigner) {
+    this.vertx = vertx;
+    this.staff = staff;
+    this.services = services;
+    this.assigner = assigner;
+  }
+
+  // ---- TOTP enrolment -------------------------------------------------------------------------------------------
+
+  void enrolTotp(RoutingContext ctx) {
+    StaffSession s = ctx.get(StaffSession.KEY);
+    byte[] secret = Totp.newSecret();
+    staff.setPendingTotp(s.user().id(), secret).onSuccess(v -> ConsoleVerticle.json(ctx, 200, new JsonObject()
+        .put("secret", Totp.base32(secret))
+        .put("otpauthUri", Totp.otpauthUri("Veilig Praten", s.user().username(), secret))))
+        .onFailure(ctx::fail);
+  }
+
+  void confirmTotp(RoutingContext ctx) {
+    StaffSession s = ctx.get(StaffSession.KEY);
+    JsonObject body = body(ctx);
+    String code = body != null && body.getValue("code") instanceof String c ? c : null;
+    staff.pendingTotp(s.user().id()).compose(pending -> {
+      if (pending.isEmpty()) {
+        return Future.succeededFuture("no_pending");
+      }
+      long step = Totp.matchingStep(pending.get(), code, Totp.stepAt(System.currentTimeMillis() / 1000));
+      if (step < 0) {
+        return Future.succeededFuture("bad_totp");
+      }
+      return staff.confirmTotp(s.user().id(), step).map(ok -> ok ? "ok" : "totp_reused");
+    }).onSuccess(result -> {
+      if ("ok".equals(result)) {
+        ConsoleVerticle.json(ctx, 200, new JsonObject().put("status", "enrolled"));
+      } else {
+        refuse(ctx, 400, result, "De code klopt niet of is al gebruikt. / Wrong or used code.");
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  // ---- queue and intake preview ---------------------------------------------------------------------------------
+
+  void queue(RoutingContext ctx) {
+    StaffSession s = ctx.get(StaffSession.KEY);
+    if (!Roles.chats(s) && !Roles.supervises(s)) {
+      refuse(ctx, 403, "forbidden", "Your role has no queue.");
+      return;
+    }
+    services.assignments().queue(s.orgId(), 200)
+        .onSuccess(list -> ConsoleVerticle.json(ctx, 200, new JsonObject().put("queue", cards(list))))
+        .onFailure(ctx::fail);
+  }
+
+  /** Intake preview before a manual pick: only for a chat queued in, or held by, the user's organisation. */
+  void preview(RoutingContext ctx) {
+    StaffSession s = ctx.get(StaffSession.KEY);
+    UUID id = uuidParam(ctx, "id");
+    if (id == null || (!Roles.chats(s) && !Roles.supervises(s))) {
+      refuse(ctx, 404, "not_found", "Onbekend gesprek.");
+      return;
+    }
+    services.assignments().item(id).onSuccess(found -> {
+      if (found.isEmpty() || !s.orgId().equals(found.get().item().orgId()) || "closed".equals(found.get().status())
+          || ("assigned".equals(found.get().status()) && !Roles.supervises(s)
+              && !Long.valueOf(s.user().id()).equals(found.get().counselorId()))) {
+        refuse(ctx, 404, "not_found", "Onbekend gesprek.");
+        return;
+      }
+      ConsoleVerticle.json(ctx, 200, card(found.get().item()).put("status", found.get().status()));
+    }).onFailure(ctx::fail);
+  }
+
+  JsonArray cards(List<QueueItem> items) {
+    JsonArray out = new JsonArray();
+    items.forEach(i -> out.add(card(i)));
+    return out;
+  }
+
+  /** The intake summary card: answers, route and why, priority, waiting time, easy-language flag. */
+  JsonObject card(QueueItem i) {
+    JsonObject intake;
+    try {
+      intake = new JsonObject(i.intakeJson() == null ? "{}" : i.intakeJson());
+    } catch (RuntimeException e) {
+      intake = new JsonObject();
+    }
+    JsonObject out = new JsonObject().put("conversationId", i.id().toString()).put("helpPoint", i.helpPoint())
+        .put("helpPointName", services.helpPoints().queue(i.helpPoint()).map(HelpPointDirectory.Info::name)
+            .orElse(i.helpPoint()))
+        .put("priority", i.priority()).put("waitingSeconds", i.waitingSeconds()).put("intake", intake)
+        .put("easyLanguage", IntakeSkills.easyLanguage(i.intakeJson()))
+        .put("skills", new JsonArray(IntakeSkills.of(i.intakeJson()))).put("queueHead", i.queueHead())
+        .put("transferCount", i.transferCount());
+    services.helpPoints().target(i.helpPoint(), i.priority()).ifPresent(t -> out.put("targetSeconds", t)
+        .put("overdue", i.priority() <= 1 && i.waitingSeconds() > t));
+    return out;
+  }
+
+  // ---- colleagues, referral targets, referrals ------------------------------------------------------------------
+
+  void colleagues(RoutingContext ctx) {
+    StaffSession s = ctx.get(StaffSession.KEY);
+    if (s.orgId() == null) {
+      ConsoleVerticle.json(ctx, 200, new JsonObject().put("staff", new JsonArray()));
+      return;
+    }
+    staff.staffOf(s.orgId()).onSuccess(list -> {
+      JsonArray out = new JsonArray();
+      list.stream().filter(u -> "counselor".equals(u.role()) || "supervisor".equals(u.role()))
+          .forEach(u -> out.add(staffJson(u)));
+      ConsoleVerticle.json(ctx, 200, new JsonObject().put("staff", out));
+    }).onFailure(ctx::fail);
+  }
+
+  static JsonObject staffJson(StaffRepository.StaffLoad u) {
+    return new JsonObject().put("id", u.id()).put("displayName", u.displayName()).put("role", u.role())
+        .put("status", u.status()).put("online", u.online()).put("load", u.load()).put("capacity", u.capacity())
+        .put("skills", new JsonArray(u.skills()));
+  }
+
+  /** Queue help points of other organisations (referral targets) and of the own organisation (transfers). */
+  void helpPoints(RoutingContext ctx) {
+    StaffSession s = ctx.get(StaffSession.KEY);
+    JsonArray out = new JsonArray();
+    for (HelpPointDirectory.Info i : services.helpPoints().queues().values()) {
+      out.add(new JsonObject().put("id", i.id()).put("name", i.name()).put("own", i.orgId().equals(s.orgId()))
+          .put("openNow", services.helpPoints().openNow(i.id())));
+    }
+    ConsoleVerticle.json(ctx, 200, new JsonObject().put("helpPoints", out));
+  }
+
+  void referrals(RoutingContext ctx) {
+    StaffSession s = ctx.get(StaffSession.KEY);
+    if (s.orgId() == null) {
+      ConsoleVerticle.json(ctx, 200, new JsonObject().put("referrals", new JsonArray()));
+      return;
+    }
+    services.referrals().ofOrganisation(s.orgId(), 50).onSuccess(list -> {
+      JsonArray out = new JsonArray();
+      list.forEach(r -> out.add(referralJson(r, s.orgId())));
+      ConsoleVerticle.json(ctx, 200, new JsonObject().put("referrals", out));
+    }).onFailure(ctx::fail);
+  }
+
+  static JsonObject referralJson(Referral r, String viewerOrg) {
+    return new JsonObject().put("referralId", r.id().toString()).put("conversationId", r.conversationId().toString())
+        .put("fromOrg", r.fromOrg()).put("toOrg", r.toOrg()).put("toHelpPoint", r.toHelpPoint())
+        .put("state", r.state()).put("direction", r.fromOrg().equals(viewerOrg) ? "sent" : "received")
+        .put("createdAt", r.createdAt().toInstant().toString());
+  }
+
+  // ---- canned replies -------------------------------------------------------------------------------------------
+
+  void canned(RoutingContext ctx) {
+    StaffSession s = ctx.get(StaffSession.KEY);
+    if (s.orgId() == null) {
+      ConsoleVerticle.json(ctx, 200, new JsonObject().put("canned", new JsonArray()));
+      return;
+    }
+    staff.cannedReplies(s.orgId()).onSuccess(list -> {
+      JsonArray out = new JsonArray();
+      list.forEach(c -> out.add(new JsonObject().put("id", c.id()).put("title", c.title()).put("body", c.body())
+          .put("own", c.orgId() != null)));
+      ConsoleVerticle.json(ctx, 200, new JsonObject().put("canned", out));
+    }).onFailure(ctx::fail);
+  }
+
+  void addCanned(RoutingContext ctx) {
+    StaffSession s = ctx.get(StaffSession.KEY);
+    if (!Roles.orgAdmin(s)) {
+      refuse(ctx, 403, "forbidden", "Alleen de beheerder van de organisatie. / Organisation admins only.");
+      return;
+    }
+    JsonObject body = body(ctx);
+    String title = body != null && body.getValue("title") instanceof String t ? t.strip() : "";
+    String text = body != null && body.getValue("body") instanceof String b ? b.strip() : "";
+    if (title.isEmpty() || title.length() > 60 || text.isEmpty() || text.length() > 2000) {
+      refuse(ctx, 400, "invalid_field", "title 1-60 and body 1-2000 characters.");
+      return;
+    }
+    staff.addCannedReply(s.orgId(), title, text)
+        .onSuccess(id -> ConsoleVerticle.json(ctx, 201, new JsonObject().put("id", id)))
+        .onFailure(ctx::fail);
+  }
+
+  void deleteCanned(RoutingContext ctx) {
+    StaffSession s = ctx.get(StaffSession.KEY);
+    long id;
+    try {
+      id = Long.parseLong(ctx.pathParam("id"));
+    } catch (NumberFormatException e) {
+      refuse(ctx, 404, "not_found", "Unknown canned reply.");
+      return;
+    }
+    if (!Roles.orgAdmin(s)) {
+      refuse(ctx, 403, "forbidden", "Organisation admins only.");
+      return;
+    }
+    staff.deleteCannedReply(id, s.orgId()).onSuccess(ok -> {
+      if (ok) {
+        ConsoleVerticle.json(ctx, 200, new JsonObject().put("status", "deleted"));
+      } else {
+        refuse(ctx, 404, "not_found", "Unknown canned reply.");
+      }
+    }).onFailure(ctx::fail);
+  }
+
+  // ---- availability ---------------------------------------------------------------------------------------------
+
+  void status(RoutingContext ctx) {
+    StaffSession s = ctx.get(StaffSession.KEY);
+    JsonObject body = body(ctx);
+    String status = body != null && body.getValue("status") instanceof String v ? v : null;
+    if (!Roles.chats(s) || !STATUSES.contains(status)) {
+      refuse(ctx, 400, "invalid_field", "status must be one of " + STATUSES);
+      return;
+    }
+    setStatus(s, status).onSuccess(v -> ConsoleVerticle.json(ctx, 200, new JsonObject().put("status", status)))
+        .onFailure(ctx::fail);
+  }
+
+  Future<Void> setStatus(StaffSession s, String status) {
+    return staff.setStatus(s.user().id(), status).onSuccess(v -> {
+      if ("available".equals(status)) {
+        assigner.run(s.orgId());
+      }
+    });
+  }
+
+  /** The stored availability of the session's user (shown again after a reload). */
+  Future<String> statusOf(StaffSession s) {
+    return staff.staffOf(s.orgId()).map(list -> list.stream().filter(u -> u.id() == s.user().id())
+        .map(StaffRepository.StaffLoad::status).findFirst().orElse("away"));
+  }
+
+  // ---- supervisor board -----------------------------------------------------------------------------------------
+
+  void board(RoutingContext ctx) {
+    StaffSession s = ctx.get(StaffSession.KEY);
+    if (!Roles.supervises(s)) {
+      refuse(ctx, 403, "forbidden", "Alleen voor leidinggevenden. / Supervisors only.");
+      return;
+    }
+    Future.all(services.assignments().queue(s.orgId(), 500), staff.staffOf(s.orgId()),
+        services.assignments().active(s.orgId())).onSuccess(all -> {
+      List<QueueItem> items = all.resultAt(0);
+      List<StaffRepository.StaffLoad> people = all.resultAt(1);
+      List<AssignmentRepository.ActiveChat> active = all.resultAt(2);
+      JsonArray activeJson = new JsonArray();
+      active.forEach(a -> activeJson.add(new JsonObject().put("conversationId", a.conversationId().toString())
+          .put("helpPoint", a.helpPoint()).put("priority", a.priority()).put("counselorId", a.counselorId())
+          .put("counselor", a.counselorName()).put("seconds", a.secondsSinceAssigned())));
+      Map<String, JsonObject> groups = new java.util.LinkedHashMap<>();
+      JsonArray alerts = new JsonArray();
+      for (QueueItem i : items) {
+        String key = i.helpPoint() + "/P" + i.priority();
+        JsonObject g = groups.computeIfAbsent(key, k -> new JsonObject().put("helpPoint", i.helpPoint())
+            .put("priority", i.priority()).put("waiting", 0).put("longestWaitSeconds", 0L));
+        g.put("waiting", g.getInteger("waiting") + 1)
+            .put("longestWaitSeconds", Math.max(g.getLong("longestWaitSeconds"), i.waitingSeconds()));
+        services.helpPoints().target(i.helpPoint(), i.priority()).ifPresent(t -> {
+          g.put("targetSeconds", t);
+          if (i.priority() <= 1 && i.waitingSeconds() > t) {
+            alerts.add(new JsonObject().put("conversationId", i.id().toString()).put("helpPoint", i.helpPoint())
+                .put("priority", i.priority()).put("waitingSeconds", i.waitingSeconds()).put("targetSeconds", t));
+          }
+        });
+      }
+      JsonArray counselors = new JsonArray();
+      people.forEach(p -> counselors.add(staffJson(p)));
+      JsonObject hours = new JsonObject();
+      services.helpPoints().queues().values().stream().filter(i -> i.orgId().equals(s.orgId()))
+          .forEach(i -> hours.put(i.id(), services.helpPoints().openNow(i.id())));
+      ConsoleVerticle.json(ctx, 200, new JsonObject().put("openNow", hours)
+          .put("queues", new JsonArray(new ArrayList<>(groups.values())))
+          .put("alerts", alerts).put("counselors", counselors).put("queue", cards(items)).put("active", activeJson));
+    }).onFailure(ctx::fail);
+  }
+
+  // ---- platform admin -------------------------------------------------------------------------------------------
+
+  void createOrganisation(RoutingContext ctx) {
+    StaffSession s = ctx.get(StaffSession.KEY);
+    if (!Roles.platformAdmin(s)) {
+      refuse(ctx, 403, "forbidden", "Platform admins only.");
+      return;
+    }
+    JsonObject body = body(ctx);
+    String id = body != null && body.getValue("id") instanceof String v ? v : "";
+    String name = body != null && body.getValue("name") instanceof String v ? v.strip() : "";
+    if (!id.matches("[a-z][a-z0-9_]{1,39}") || name.isEmpty() || name.length() > 80) {
+      refuse(ctx, 400, "invalid_field", "id: [a-z][a-z0-9_]{1,39}; name: 1-80 characters.");
+      return;
+    }
+    staff.organisationName(id).compose(existing -> {
+      if (existing.isPresent()) {
+        return Future.succeededFuture(false);
+      }
+      return staff.createOrganisation(id, name).map(v -> true);
+    }).onSuccess(created -> {
+      if (!created) {
+        refuse(ctx, 409, "exists", "Organisation exists already.");
+        return;
+      }
+      assigner.watch(id);
+      LOG.info("organisation {} created by staff {}", id, s.user().id());
+      ConsoleVerticle.json(ctx, 201, new JsonObject().put("id", id).put("name", name));
+    }).onFailure(ctx::fail);
+  }
+
+  /**
+   * Creates a staff account. An organisation admin creates counselors, supervisors, statistics viewers and admins of
+   * their own organisation (an organisation in the body is ignored); the platform admin can also create them for any
+   * existing organisation and create chain viewers. The initial password is random, hashed on a worker thread and
+   * shown once in the response.
+   */
+  void createUser(RoutingContext ctx) {
+    StaffSession s = ctx.get(StaffSession.KEY);
+    JsonObject body = body(ctx);
+    String username = body != null && body.getValue("username") instanceof String v ? v.strip() : "";
+    String displayName = body != null && body.getValue("displayName") instanceof String v ? v.strip() : "";
+    String role = body != null && body.getValue("role") instanceof String v ? v : "";
+    String org;
+    if (Roles.orgAdmin(s)) {
+      org = s.orgId();
+      if (!ORG_ROLES.contains(role)) {
+        refuse(ctx, 400, "invalid_field", "role must be one of " + ORG_ROLES);
+        return;
+      }
+    } else if (Roles.platformAdmin(s)) {
+      org = body != null && body.getValue("orgId") instanceof String v ? v : null;
+      if (!ORG_ROLES.contains(role) && !"chain_viewer".equals(role)) {
+        refuse(ctx, 400, "invalid_field", "role must be one of " + ORG_ROLES + " or chain_viewer");
+        return;
+      }
+      if ("chain_viewer".equals(role)) {
+        org = null;
+      } else if (org == null) {
+        refuse(ctx, 400, "invalid_field", "orgId is required for this role");
+        return;
+      }
+    } else {
+      refuse(ctx, 403, "forbidden", "Admins only.");
+      return;
+    }
+    if (!username.matches("[a-z0-9][a-z0-9._-]{2,63}") || displayName.isEmpty() || displayName.length() > 64) {
+      refuse(ctx, 400, "invalid_field", "username: 3-64 of a-z 0-9 . _ -; displayName: 1-64 characters.");
+      return;
+    }
+    String orgId = org;
+    String password = nl.veiligpraten.infra.web.Secrets.code(16).toLowerCase();
+    Future<Boolean> orgOk = orgId == null ? Future.succeededFuture(true)
+        : staff.organisationName(orgId).map(java.util.Optional::isPresent);
+    orgOk.compose(ok -> {
+      if (!ok) {
+        return Future.succeededFuture((nl.veiligpraten.infra.staff.StaffUser) null);
+      }
+      return staff.byUsername(username).compose(existing -> existing.isPresent()
+          ? Future.succeededFuture((nl.veiligpraten.infra.staff.StaffUser) null)
+          : vertx.executeBlocking(() -> nl.veiligpraten.infra.staff.PasswordHasher.hash(password), false)
+              .compose(hash -> staff.createUser(orgId, username, displayName, role, hash)));
+    }).onSuccess(user -> {
+      if (user == null) {
+        refuse(ctx, 409, "not_possible", "Unknown organisation or user name taken.");
+        return;
+      }
+      LOG.info("staff {} ({}) created by staff {}", user.id(), role, s.user().id());
+      ConsoleVerticle.json(ctx, 201, new JsonObject().put("id", user.id()).put("username", username)
+          .put("role", role).put("organisation", orgId).put("initialPassword", password));
+    }).onFailure(ctx::fail);
+  }
+
+  static final List<String> ORG_ROLES = List.of("counselor", "supervisor", "stats_viewer", "org_admin");
+
+  // ---- helpers --------------------------------------------------------------------------------------------------
+
+  /** Refusals are logged with the code and staff id only, never with content. */
+  static void refuse(RoutingContext ctx, int status, String code, String message) {
+    StaffSession s = ctx.get(StaffSession.KEY);
+    LOG.info("refused {} {} -> {} ({}) for staff {}", ctx.request().method(), ctx.currentRoute() == null ? "?"
+        : ctx.currentRoute().getPath(), status, code, s == null ? "-" : s.user().id());
+    ConsoleVerticle.error(ctx, status, code, message);
+  }
+
+  static JsonObject body(RoutingContext ctx) {
+    try {
+      return ctx.body() == null ? null : ctx.body().asJsonObject();
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  static UUID uuidParam(RoutingContext ctx, String name) {
+    try {
+      return UUID.fromString(ctx.pathParam(name));
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  void queueChanged(String orgId) {
+    vertx.eventBus().publish(Addresses.queue(orgId), new JsonObject().put("kind", "changed"));
+  }
+}

@@ -1,0 +1,32 @@
+package nl.veiligpraten.console;
+
+import io.vertx.sqlclient.Pool;
+import nl.veiligpraten.infra.assignment.AgeingWeights;
+import nl.veiligpraten.infra.assignment.AssignmentRepository;
+import nl.veiligpraten.infra.assignment.StaffNotes;
+import nl.veiligpraten.infra.conversation.ConversationCrypto;
+import nl.veiligpraten.infra.conversation.ConversationRepository;
+import nl.veiligpraten.infra.referral.ReferralRepository;
+import nl.veiligpraten.routing.Priority;
+import nl.veiligpraten.routing.config.RoutingConfig;
+
+/**
+ * The console's collaborators beyond the transcript: assignment, referrals, counselor-only notes and help-point
+ * configuration, wired once by the launcher.
+ *
+ * @param counselorGraceSeconds how long a counselor's console may be gone before their chats go back to the queue
+ */
+public record ConsoleServices(AssignmentRepository assignments, ReferralRepository referrals, StaffNotes<?> notes,
+                              HelpPointDirectory helpPoints, long counselorGraceSeconds) {
+
+  /** Wires the services from the pool, the conversation store and crypto, and the routing configuration. */
+  public static <K> ConsoleServices create(Pool pool, ConversationRepository conversations,
+                                           ConversationCrypto<K> crypto, RoutingConfig config,
+                                           long counselorGraceSeconds) {
+    var ageing = config.rules().ageing();
+    AgeingWeights weights = new AgeingWeights(ageing.baseScore().get(Priority.P1), ageing.baseScore().get(Priority.P2),
+        ageing.baseScore().get(Priority.P3), ageing.pointsPerMinute());
+    return new ConsoleServices(new AssignmentRepository(pool, weights), new ReferralRepository(pool),
+        new StaffNotes<>(pool, conversations, crypto), HelpPointDirectory.from(config), counselorGraceSeconds);
+  }
+}

@@ -1,0 +1,97 @@
+package nl.veiligpraten.console;
+
+import java.time.LocalTime;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import nl.veiligpraten.routing.Priority;
+import nl.veiligpraten.routing.config.HelpPoint;
+import nl.veiligpraten.routing.config.OpeningHours;
+import nl.veiligpraten.routing.config.RoutingConfig;
+
+/**
+ * What the console needs from help-points.yaml: which organisation staffs each queue, its display name, and the
+ * target first-response time per priority (supervisor alerts). Read once at start-up.
+ */
+public final class HelpPointDirectory {
+
+  /** One help point with a counselor queue. */
+  public record Info(String id, String orgId, String name, Map<Integer, Integer> targetSeconds,
+                     OpeningHours openingHours) {
+  }
+
+  /** Opening hours in the help points' time zone. */
+  static final ZoneId ZONE = ZoneId.of("Europe/Amsterdam");
+
+  private final Map<String, Info> queues;
+  private final String consentNl;
+  private final String consentEn;
+
+  public HelpPointDirectory(Map<String, Info> queues, String consentNl, String consentEn) {
+    this.queues = Map.copyOf(queues);
+    this.consentNl = consentNl;
+    this.consentEn = consentEn;
+  }
+
+  public static HelpPointDirectory from(RoutingConfig config) {
+    Map<String, Info> out = new LinkedHashMap<>();
+    for (HelpPoint h : config.helpPoints().byId().values()) {
+      if (h.kind() != HelpPoint.Kind.QUEUE) {
+        continue;
+      }
+      Map<Integer, Integer> targets = new LinkedHashMap<>();
+      for (Map.Entry<Priority, Integer> e : h.targetFirstResponseSeconds().entrySet()) {
+        targets.put(e.getKey().ordinal(), e.getValue());
+      }
+      out.put(h.id(), new Info(h.id(), h.staffedBy() == null ? h.id() : h.staffedBy(), h.name(), targets,
+          h.openingHours()));
+    }
+    var consent = config.questionnaire().consent();
+    return new HelpPointDirectory(out, consent.nl(), consent.en());
+  }
+
+  public Map<String, Info> queues() {
+    return queues;
+  }
+
+  public Optional<Info> queue(String helpPointId) {
+    return Optional.ofNullable(helpPointId == null ? null : queues.get(helpPointId));
+  }
+
+  /** Whether the help point is open at the given moment (no configured hours = always open). */
+  public boolean openAt(String helpPointId, ZonedDateTime when) {
+    Optional<Info> info = queue(helpPointId);
+    if (info.isEmpty() || info.get().openingHours() == null || info.get().openingHours().alwaysOpen()) {
+      return info.isPresent();
+    }
+    ZonedDateTime local = when.withZoneSameInstant(ZONE);
+    LocalTime t = local.toLocalTime();
+    for (String range : info.get().openingHours().days().getOrDefault(local.getDayOfWeek(), List.of())) {
+      String[] parts = range.split("-");
+      LocalTime from = LocalTime.parse(parts[0]);
+      boolean untilMidnight = "24:00".equals(parts[1]);
+      if (!t.isBefore(from) && (untilMidnight || t.isBefore(LocalTime.parse(parts[1])))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  public boolean openNow(String helpPointId) {
+    return openAt(helpPointId, ZonedDateTime.now(ZONE));
+  }
+
+  /** Target first response in seconds for a priority at a help point; empty when none is configured. */
+  public Optional<Integer> target(String helpPointId, int priority) {
+    return queue(helpPointId).map(i -> i.targetSeconds().get(priority));
+  }
+
+  /** The consent question with the receiving organisation's name filled in (Dutch, English). */
+  public String[] consentQuestion(String organisationName) {
+    return new String[] {consentNl.replace("{organisation}", organisationName),
+        consentEn.replace("{organisation}", organisationName)};
+  }
+}

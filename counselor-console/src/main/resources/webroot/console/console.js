@@ -1,0 +1,415 @@
+// Veilig Praten counselor console. Plain JS, no inline script (strict CSP); all text set with textContent.
+'use strict';
+(function () {
+  const $ = (id) => document.getElementById(id);
+  const state = { csrf: null, user: null, ws: null, chats: new Map(), outcomes: [], tags: [], canned: [],
+    staff: [], helpPoints: [], retry: 0, boardTimer: null, refTimer: null };
+  const PRIO = ['P0', 'P1', 'P2', 'P3'];
+  const OUTCOME_NL = { listened: 'Geluisterd', advice: 'Advies gegeven', referred: 'Doorverwezen',
+    emergency_112: '112-advies', police_info: 'Info over politie', visitor_left: 'Bezoeker weg', other: 'Anders' };
+
+  function el(tag, text, cls) {
+    const e = document.createElement(tag);
+    if (text !== undefined && text !== null) { e.textContent = String(text); }
+    if (cls) { e.className = cls; }
+    return e;
+  }
+  function minutes(s) { s = Math.max(0, Number(s) || 0); return Math.floor(s / 60) + 'm ' + (s % 60) + 's'; }
+
+  async function api(method, path, body) {
+    const headers = { 'Accept': 'application/json' };
+    if (method !== 'GET') { headers['X-CSRF-Token'] = state.csrf || ''; headers['Content-Type'] = 'application/json'; }
+    const res = await fetch(path, { method, headers, credentials: 'same-origin',
+      body: body === undefined ? undefined : JSON.stringify(body) });
+    let data = {};
+    try { data = await res.json(); } catch (e) { data = {}; }
+    return { status: res.status, data };
+  }
+
+  // ---- login ----------------------------------------------------------------------------------------------------
+  async function boot() {
+    const me = await api('GET', '/api/me');
+    if (me.status === 200) { started(me.data); } else { $('login').hidden = false; }
+  }
+
+  $('login-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    $('login-error').textContent = '';
+    const body = { username: $('login-user').value, password: $('login-pass').value };
+    if (!$('totp-row').hidden && $('login-totp').value) { body.totp = $('login-totp').value; }
+    const res = await api('POST', '/api/login', body);
+    if (res.status === 200) { $('login-pass').value = ''; $('login-totp').value = ''; started(res.data); return; }
+    if (res.data.error === 'totp_required') { $('totp-row').hidden = false; $('login-totp').focus(); }
+    $('login-error').textContent = res.data.message || 'Inloggen mislukt.';
+  });
+
+  function started(data) {
+    state.csrf = data.csrfToken;
+    state.user = data.user;
+    $('login').hidden = true;
+    $('app').hidden = false;
+    $('me-name').textContent = data.user.displayName;
+    $('me-org').textContent = (data.user.organisation || '') + ' · ' + data.user.role;
+    loadLists();
+    const chats = data.user.role === 'counselor' || data.user.role === 'supervisor';
+    if (chats) { connect(); } else {
+      $('conn').textContent = '';
+      $('take-next').hidden = true;
+      $('status').disabled = true;
+    }
+    if (data.user.role === 'org_admin') { $('canned-admin').hidden = false; }
+    if (data.user.role === 'supervisor' || data.user.role === 'org_admin') {
+      $('board').hidden = false;
+      refreshBoard();
+      state.boardTimer = setInterval(refreshBoard, 3000);
+    }
+    refreshReferrals();
+    state.refTimer = setInterval(refreshReferrals, 5000);
+  }
+
+  async function loadLists() {
+    const [canned, staff, hps] = await Promise.all([api('GET', '/api/canned'), api('GET', '/api/staff'),
+      api('GET', '/api/help-points')]);
+    state.canned = canned.data.canned || [];
+    renderCannedAdmin();
+    state.staff = (staff.data.staff || []).filter((s) => s.id !== state.user.id);
+    state.helpPoints = hps.data.helpPoints || [];
+    state.chats.forEach((c) => fillSelects(c));
+  }
+
+  function renderCannedAdmin() {
+    const ul = $('canned-list');
+    ul.replaceChildren();
+    state.canned.filter((c) => c.own).forEach((c) => {
+      const li = el('li', c.title + ' ');
+      const del = el('button', 'Verwijder', 'canned-del'); del.type = 'button';
+      del.addEventListener('click', async () => { await api('DELETE', '/api/canned/' + c.id); loadLists(); });
+      li.append(del);
+      ul.append(li);
+    });
+  }
+  $('canned-add').addEventListener('click', async () => {
+    const res = await api('POST', '/api/canned', { title: $('canned-title').value, body: $('canned-body').value });
+    if (res.status === 201) { $('canned-title').value = ''; $('canned-body').value = ''; loadLists(); }
+    else { $('app-error').textContent = res.data.message || 'Mislukt.'; }
+  });
+
+  $('logout').addEventListener('click', async () => {
+    await api('POST', '/api/logout');
+    location.reload();
+  });
+
+  $('status').addEventListener('change', () => send({ type: 'status', status: $('status').value }));
+
+  $('enrol-btn').addEventListener('click', async () => {
+    const res = await api('POST', '/api/totp/enrol');
+    if (res.status !== 200) { return; }
+    $('enrol').hidden = false;
+    $('enrol-secret').textContent = res.data.secret;
+    $('enrol-uri').textContent = res.data.otpauthUri;
+  });
+  $('enrol-confirm').addEventListener('click', async () => {
+    const res = await api('POST', '/api/totp/confirm', { code: $('enrol-code').value });
+    $('enrol-result').textContent = res.status === 200 ? 'Ingeschakeld.' : (res.data.message || 'Mislukt.');
+  });
+
+  // ---- socket ---------------------------------------------------------------------------------------------------
+  function connect() {
+    const ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws');
+    state.ws = ws;
+    ws.addEventListener('open', () => { state.retry = 0; $('conn').textContent = 'verbonden'; });
+    ws.addEventListener('message', (ev) => onFrame(JSON.parse(ev.data)));
+    ws.addEventListener('close', (ev) => {
+      $('conn').textContent = 'niet verbonden';
+      if (ev.code === 4401) { location.reload(); return; }
+      state.retry = Math.min(state.retry + 1, 5);
+      setTimeout(connect, 500 * state.retry);
+    });
+  }
+  function send(frame) {
+    if (state.ws && state.ws.readyState === WebSocket.OPEN) { state.ws.send(JSON.stringify(frame)); }
+  }
+
+  function onFrame(f) {
+    switch (f.type) {
+      case 'hello': state.outcomes = f.outcomes || []; state.tags = f.tags || []; break;
+      case 'queue': renderQueue(f.items || []); break;
+      case 'assigned': openChat(f); break;
+      case 'message': addMessage(f); break;
+      case 'note': addNote(f); break;
+      case 'ack': ackMessage(f); break;
+      case 'typing': showTyping(f.conversationId); break;
+      case 'closed': chatEnded(f.conversationId, 'Gesprek gesloten (' + (f.outcome || '') + ').'); break;
+      case 'released': chatEnded(f.conversationId, releasedText(f.reason)); break;
+      case 'referral': referralState(f); break;
+      case 'visitor-disconnected': systemLine(f.conversationId, 'Bezoeker is (even) weg.'); break;
+      case 'status': $('status').value = f.status; break;
+      case 'error': showError(f); break;
+      default: break;
+    }
+  }
+  function releasedText(reason) {
+    return { transferred: 'Overgedragen.', referred: 'Doorverwezen met toestemming.', requeued: 'Terug in de wachtrij.',
+      left: 'Gestopt met meekijken.' }[reason] || 'Gesprek is niet meer bij jou.';
+  }
+  function showError(f) {
+    const text = f.message || f.code;
+    if (f.conversationId && state.chats.has(f.conversationId)) { systemLine(f.conversationId, text); }
+    $('app-error').textContent = text;
+    setTimeout(() => { $('app-error').textContent = ''; }, 6000);
+  }
+
+  // ---- queue ----------------------------------------------------------------------------------------------------
+  function renderQueue(items) {
+    const ul = $('queue');
+    ul.replaceChildren();
+    $('queue-count').textContent = items.length;
+    items.forEach((i) => {
+      const li = el('li', null, 'p' + i.priority + (i.overdue ? ' overdue' : ''));
+      li.dataset.conversationId = i.conversationId;
+      li.append(el('strong', PRIO[i.priority] + ' · ' + (i.helpPointName || i.helpPoint)), ' ',
+        el('span', 'wacht ' + minutes(i.waitingSeconds), 'muted'));
+      if (i.easyLanguage) { li.append(' ', el('span', 'makkelijke taal', 'easy')); }
+      const pv = el('button', 'Bekijk', 'preview-btn'); pv.type = 'button';
+      pv.addEventListener('click', () => preview(i.conversationId));
+      const tk = el('button', 'Aannemen', 'take-btn'); tk.type = 'button';
+      tk.addEventListener('click', () => send({ type: 'take', conversationId: i.conversationId }));
+      li.append(el('br'), pv, ' ', tk);
+      ul.append(li);
+    });
+  }
+  $('take-next').addEventListener('click', () => send({ type: 'take' }));
+
+  async function preview(id) {
+    const res = await api('GET', '/api/conversations/' + encodeURIComponent(id));
+    const box = $('preview');
+    box.replaceChildren();
+    if (res.status !== 200) { box.hidden = true; return; }
+    box.append(intakeCard(res.data));
+    box.hidden = false;
+  }
+
+  function intakeCard(c) {
+    const dl = el('dl');
+    const add = (k, v) => { dl.append(el('dt', k), el('dd', v)); };
+    const intake = c.intake || {};
+    add('Hulppunt', c.helpPointName || c.helpPoint);
+    add('Prioriteit', PRIO[c.priority] + (c.overdue ? ' (te lang!)' : ''));
+    add('Wachttijd', minutes(c.waitingSeconds));
+    add('Route', intake.rule || '–');
+    add('Waarom', (intake.suggested || []).join(', ') || '–');
+    add('Makkelijke taal', c.easyLanguage ? 'ja' : 'nee');
+    const answers = intake.answers || {};
+    Object.keys(answers).forEach((k) => {
+      const v = answers[k];
+      add(k, Array.isArray(v) ? v.join(', ') : String(v));
+    });
+    if (intake.emergency) { add('Gevaar', 'JA – 112-advies is getoond'); }
+    const wrap = el('div', null, 'card');
+    wrap.append(dl);
+    return wrap;
+  }
+
+  // ---- chats ----------------------------------------------------------------------------------------------------
+  function openChat(f) {
+    let chat = state.chats.get(f.conversationId);
+    if (chat) { chat.observer = f.observer; chat.root.classList.toggle('observing', !!f.observer); return; }
+    const node = $('chat-template').content.firstElementChild.cloneNode(true);
+    node.dataset.conversationId = f.conversationId;
+    chat = { id: f.conversationId, root: node, observer: !!f.observer, seen: new Set(), typingTimer: null, ended: false };
+    state.chats.set(f.conversationId, chat);
+    node.querySelector('.chat-title').textContent = PRIO[f.priority] + ' · ' + (f.helpPointName || f.helpPoint);
+    const card = intakeCard(f);
+    card.classList.add('intake');
+    node.querySelector('.intake').replaceWith(card);
+    node.classList.toggle('observing', chat.observer);
+    node.querySelector('.observer-flag').hidden = !chat.observer;
+    node.querySelector('.chat-leave').hidden = !chat.observer;
+    node.querySelector('.compose').hidden = chat.observer;
+    fillSelects(chat);
+    const q = (s) => node.querySelector(s);
+    q('.send').addEventListener('click', () => sendMessage(chat));
+    q('.text').addEventListener('keydown', (ev) => {
+      if (ev.key === 'Enter' && !ev.shiftKey) { ev.preventDefault(); sendMessage(chat); return; }
+      const now = Date.now();
+      if (!chat.lastTyping || now - chat.lastTyping > 2000) { chat.lastTyping = now; send({ type: 'typing', conversationId: chat.id }); }
+    });
+    q('.canned').addEventListener('change', (ev) => {
+      const c = state.canned.find((x) => String(x.id) === ev.target.value);
+      if (c) { q('.text').value = c.body; }
+      ev.target.value = '';
+    });
+    q('.whisper-send').addEventListener('click', () => {
+      const body = q('.whisper-text').value.trim();
+      if (body) { send({ type: 'whisper', conversationId: chat.id, body }); q('.whisper-text').value = ''; }
+    });
+    q('.chat-leave').addEventListener('click', () => send({ type: 'leave', conversationId: chat.id }));
+    q('.transfer').addEventListener('click', () => {
+      const to = q('.transfer-to').value;
+      if (!to) { return; }
+      const frame = { type: 'transfer', conversationId: chat.id, note: q('.transfer-note').value };
+      if (to === 'queue') { frame.toQueue = true; } else { frame.toStaffId = Number(to); }
+      send(frame);
+    });
+    q('.refer').addEventListener('click', () => {
+      const hp = q('.refer-to').value;
+      if (hp) { send({ type: 'refer', conversationId: chat.id, helpPoint: hp }); }
+    });
+    q('.close').addEventListener('click', () => {
+      const tags = Array.from(node.querySelectorAll('.tags input:checked')).map((i) => i.value);
+      send({ type: 'close', conversationId: chat.id, outcome: q('.outcome').value, tags });
+    });
+    $('chats').append(node);
+  }
+
+  function fillSelects(chat) {
+    const q = (s) => chat.root.querySelector(s);
+    const canned = q('.canned');
+    canned.replaceChildren(new Option('Standaardtekst…', ''));
+    state.canned.forEach((c) => canned.append(new Option(c.title, String(c.id))));
+    const tr = q('.transfer-to');
+    tr.replaceChildren(new Option('Overdragen aan…', ''), new Option('Terug naar de wachtrij', 'queue'));
+    state.staff.forEach((s) => tr.append(new Option(s.displayName + ' (' + s.load + '/' + s.capacity + ')', String(s.id))));
+    const rf = q('.refer-to');
+    rf.replaceChildren(new Option('Doorverwijzen naar…', ''));
+    state.helpPoints.filter((h) => !h.own).forEach((h) => rf.append(new Option(h.name, h.id)));
+    const oc = q('.outcome');
+    oc.replaceChildren();
+    (state.outcomes.length ? state.outcomes : Object.keys(OUTCOME_NL)).forEach((o) => oc.append(new Option(OUTCOME_NL[o] || o, o)));
+    const tags = q('.tags');
+    tags.replaceChildren();
+    state.tags.forEach((t) => {
+      const label = el('label', null, 'tag');
+      const cb = document.createElement('input');
+      cb.type = 'checkbox'; cb.value = t;
+      label.append(cb, ' ' + t.replace(/_/g, ' '));
+      tags.append(label);
+    });
+  }
+
+  function sendMessage(chat) {
+    const ta = chat.root.querySelector('.text');
+    const body = ta.value.trim();
+    if (!body || chat.ended) { return; }
+    const clientId = 'c-' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 8);
+    const li = el('li', body, 'counselor pending');
+    li.dataset.clientId = clientId;
+    chat.root.querySelector('.messages').append(li);
+    send({ type: 'message', conversationId: chat.id, clientId, body });
+    ta.value = '';
+  }
+
+  function addMessage(f) {
+    const chat = state.chats.get(f.conversationId);
+    if (!chat || chat.seen.has(f.seq)) { return; }
+    chat.seen.add(f.seq);
+    const list = chat.root.querySelector('.messages');
+    if (f.clientId) {
+      const pending = list.querySelector('li[data-client-id="' + CSS.escape(f.clientId) + '"]');
+      if (pending) { pending.classList.remove('pending'); pending.dataset.seq = f.seq; return; }
+    }
+    const li = el('li', f.body, f.from);
+    li.dataset.seq = f.seq;
+    list.append(li);
+    list.scrollTop = list.scrollHeight;
+    if (f.from === 'visitor') { chat.root.querySelector('.typing').hidden = true; }
+  }
+  function ackMessage(f) {
+    const chat = state.chats.get(f.conversationId);
+    if (!chat) { return; }
+    chat.seen.add(f.seq);
+    const li = chat.root.querySelector('li[data-client-id="' + CSS.escape(f.clientId) + '"]');
+    if (li) { li.classList.remove('pending'); li.dataset.seq = f.seq; }
+  }
+  function addNote(f) {
+    const chat = state.chats.get(f.conversationId);
+    if (!chat) { return; }
+    const label = f.kind === 'transfer' ? 'Overdrachtsnotitie van ' : 'Gefluisterd door ';
+    const li = el('li', label + f.from + ': ' + f.body, 'note');
+    chat.root.querySelector('.messages').append(li);
+  }
+  function systemLine(id, text) {
+    const chat = state.chats.get(id);
+    if (chat) { chat.root.querySelector('.messages').append(el('li', text, 'system')); }
+  }
+  function showTyping(id) {
+    const chat = state.chats.get(id);
+    if (!chat) { return; }
+    const t = chat.root.querySelector('.typing');
+    t.hidden = false;
+    clearTimeout(chat.typingTimer);
+    chat.typingTimer = setTimeout(() => { t.hidden = true; }, 4000);
+  }
+  function referralState(f) {
+    const chat = state.chats.get(f.conversationId);
+    const text = { offered: 'Toestemming gevraagd aan de bezoeker…', accepted: 'Bezoeker gaf toestemming.',
+      declined: 'Bezoeker wil niet doorverwezen worden; de infokaart is getoond.' }[f.state] || f.state;
+    if (chat) { chat.root.querySelector('.referral-state').textContent = 'Doorverwijzing: ' + text; }
+    refreshReferrals();
+  }
+  function chatEnded(id, text) {
+    const chat = state.chats.get(id);
+    if (!chat) { return; }
+    chat.ended = true;
+    systemLine(id, text);
+    chat.root.classList.add('ended');
+    chat.root.querySelector('.compose').hidden = true;
+    chat.root.querySelector('.actions').hidden = true;
+    chat.root.querySelector('.whisper-row').hidden = true;
+    const dismiss = el('button', 'Sluit venster', 'dismiss'); dismiss.type = 'button';
+    dismiss.addEventListener('click', () => { chat.root.remove(); state.chats.delete(id); });
+    chat.root.querySelector('.chat-head').append(' ', dismiss);
+  }
+
+  // ---- referrals and supervisor board ---------------------------------------------------------------------------
+  async function refreshReferrals() {
+    const res = await api('GET', '/api/referrals');
+    if (res.status !== 200) { return; }
+    const ul = $('referrals');
+    ul.replaceChildren();
+    (res.data.referrals || []).forEach((r) => {
+      const li = el('li', (r.direction === 'sent' ? '→ ' + r.toOrg : '← ' + r.fromOrg) + ': ' + r.state);
+      li.dataset.referralId = r.referralId;
+      li.dataset.state = r.state;
+      ul.append(li);
+    });
+  }
+
+  async function refreshBoard() {
+    const res = await api('GET', '/api/board');
+    if (res.status !== 200) { return; }
+    const b = res.data;
+    const alerts = $('board-alerts');
+    alerts.replaceChildren();
+    (b.alerts || []).forEach((a) => alerts.append(el('li', 'LET OP: ' + PRIO[a.priority] + ' bij ' + a.helpPoint
+      + ' wacht ' + minutes(a.waitingSeconds) + ' (doel ' + a.targetSeconds + 's)')));
+    const tbody = $('board-queues');
+    tbody.replaceChildren();
+    (b.queues || []).forEach((g) => {
+      const tr = el('tr');
+      [g.helpPoint, PRIO[g.priority], g.waiting, minutes(g.longestWaitSeconds), g.targetSeconds ? g.targetSeconds + 's' : '–']
+        .forEach((v) => tr.append(el('td', v)));
+      tbody.append(tr);
+    });
+    const staff = $('board-staff');
+    staff.replaceChildren();
+    (b.counselors || []).forEach((s) => staff.append(el('li', s.displayName + ' – ' + s.status
+      + (s.online ? '' : ' (offline)') + ' – ' + s.load + '/' + s.capacity)));
+    const active = $('board-active');
+    active.replaceChildren();
+    (b.active || []).forEach((a) => {
+      const li = el('li', PRIO[a.priority] + ' ' + a.helpPoint + ' – ' + a.counselor + ' ');
+      const join = el('button', 'Meekijken', 'join-btn'); join.type = 'button';
+      join.addEventListener('click', () => {
+        // Supervisor reads are logged with a reason (access log).
+        const reason = window.prompt('Reden om mee te kijken (komt in het toegangslog):', '');
+        if (reason && reason.trim()) { send({ type: 'join', conversationId: a.conversationId, reason: reason.trim() }); }
+      });
+      li.dataset.conversationId = a.conversationId;
+      li.append(join);
+      active.append(li);
+    });
+  }
+
+  boot();
+}());

@@ -1,0 +1,337 @@
+package nl.veiligpraten.infra.assignment;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Capacity-aware assignment of queued chats, atomic in PostgreSQL. A chat changes owner only through a conditional
+ * UPDATE ({@code status = 'queued'} or {@code counselor_id = <current owner>}), so it is never owned twice; a
+ * counselor's row is locked before their load is counted, so concurrent assignments never exceed their capacity;
+ * every assignment is logged in table {@code assignment} in the same transaction.
+ */
+public final class AssignmentRepository {
+
+  private static final int HEAD_WINDOW = 25;
+
+  private final Pool pool;
+  private final AgeingWeights weights;
+
+  public AssignmentRepository(Pool pool, AgeingWeights weights) {
+    this.pool = pool;
+    this.weights = weights;
+  }
+
+  /** Result of an assignment attempt. */
+  public enum Outcome {
+    ASSIGNED, NOT_AVAILABLE, AT_CAPACITY, NOT_ALLOWED
+  }
+
+  /** What happened, and to which chat and counselor. */
+  public record Result(Outcome outcome, UUID conversationId, long staffId, String staffName) {
+    static Result of(Outcome outcome) {
+      return new Result(outcome, null, 0, null);
+    }
+
+    public boolean assigned() {
+      return outcome == Outcome.ASSIGNED;
+    }
+  }
+
+  /** The organisation's queue in serving order (priority with ageing, then waiting time). */
+  public Future<List<QueueItem>> queue(String orgId, int limit) {
+    return pool.preparedQuery(AssignmentQueries.QUEUE).execute(queueArgs(orgId, limit)).map(AssignmentRepository::items);
+  }
+
+  /** One chat's queue view, with its status and owner; empty when it does not exist. */
+  public Future<Optional<ItemState>> item(UUID id) {
+    return pool.preparedQuery(AssignmentQueries.ITEM).execute(Tuple.of(id)).map(rows -> {
+      if (rows.rowCount() == 0) {
+        return Optional.empty();
+      }
+      Row row = rows.iterator().next();
+      return Optional.of(new ItemState(QueueItem.from(row), row.getString("status"), row.getLong("counselor_id")));
+    });
+  }
+
+  /** A chat with its status and owner. */
+  public record ItemState(QueueItem item, String status, Long counselorId) {
+  }
+
+  /** Chats of the organisation that have an owner now (supervisor board). */
+  public Future<List<ActiveChat>> active(String orgId) {
+    return pool.preparedQuery(AssignmentQueries.ACTIVE).execute(Tuple.of(orgId)).map(rows -> {
+      List<ActiveChat> out = new ArrayList<>();
+      for (Row r : rows) {
+        Short p = r.getShort("priority");
+        out.add(new ActiveChat(r.getUUID("id"), r.getString("help_point"), p == null ? 3 : p, r.getLong("counselor_id"),
+            r.getString("display_name"), r.getLong("seconds")));
+      }
+      return out;
+    });
+  }
+
+  /** A chat in progress. */
+  public record ActiveChat(UUID conversationId, String helpPoint, int priority, long counselorId, String counselorName,
+                           long secondsSinceAssigned) {
+  }
+
+  /** Organisations that have at least one queued chat. */
+  public Future<List<String>> organisationsWithQueue() {
+    return pool.query(AssignmentQueries.ORGS_WITH_QUEUE).execute().map(rows -> {
+      List<String> out = new ArrayList<>();
+      rows.forEach(r -> out.add(r.getString(0)));
+      return out;
+    });
+  }
+
+  /**
+   * Auto-assignment: the first queued chat (in serving order) that some available, connected counselor with free
+   * capacity and the required skills can take goes to the least-loaded such counselor. Serialised per
+   * organisation by locking its available counselors, so the serving order is exact.
+   */
+  public Future<Result> autoAssign(String orgId) {
+    return pool.withTransaction(conn -> conn.preparedQuery(AssignmentQueries.LOCK_AVAILABLE).execute(Tuple.of(orgId))
+        .compose(staffRows -> {
+          List<Candidate> staff = candidates(staffRows);
+          if (staff.isEmpty()) {
+            return Future.succeededFuture(Result.of(Outcome.NOT_AVAILABLE));
+          }
+          return withLoads(conn, staff).compose(free -> {
+            if (free.isEmpty()) {
+              return Future.succeededFuture(Result.of(Outcome.AT_CAPACITY));
+            }
+            return conn.preparedQuery(AssignmentQueries.QUEUE_HEAD_LOCKED).execute(queueArgs(orgId, HEAD_WINDOW))
+                .compose(head -> {
+                  for (QueueItem item : items(head)) {
+                    // Required skills are hard; skills derived from the intake are a preference, so a chat
+                    // never starves for want of a specialist.
+                    List<String> preferred = IntakeSkills.of(item.intakeJson());
+                    Candidate best = null;
+                    Candidate skilled = null;
+                    for (Candidate c : free) {
+                      if (!c.skills.containsAll(item.requiredSkills())) {
+                        continue;
+                      }
+                      if (best == null || better(c, best)) {
+                        best = c;
+                      }
+                      if (!preferred.isEmpty() && c.skills.containsAll(preferred)
+                          && (skilled == null || better(c, skilled))) {
+                        skilled = c;
+                      }
+                    }
+                    if (skilled != null) {
+                      best = skilled;
+                    }
+                    if (best != null) {
+                      return assignIn(conn, item.id(), orgId, best, "auto");
+                    }
+                  }
+                  return Future.succeededFuture(Result.of(Outcome.NOT_AVAILABLE));
+                });
+          });
+        }));
+  }
+
+  /** Manual pick of one chat (after the intake preview) within the counselor's capacity. */
+  public Future<Result> pick(UUID id, long staffId, String orgId) {
+    return pool.withTransaction(conn -> lockOne(conn, staffId, orgId).compose(c -> {
+      if (c.isEmpty()) {
+        return Future.succeededFuture(Result.of(Outcome.NOT_ALLOWED));
+      }
+      if (c.get().load >= c.get().capacity) {
+        return Future.succeededFuture(Result.of(Outcome.AT_CAPACITY));
+      }
+      return assignIn(conn, id, orgId, c.get(), "pick");
+    }));
+  }
+
+  /** Manual "take next": the head of the queue whose skills the counselor has, within capacity. */
+  public Future<Result> pickNext(long staffId, String orgId) {
+    return pool.withTransaction(conn -> lockOne(conn, staffId, orgId).compose(c -> {
+      if (c.isEmpty()) {
+        return Future.succeededFuture(Result.of(Outcome.NOT_ALLOWED));
+      }
+      if (c.get().load >= c.get().capacity) {
+        return Future.succeededFuture(Result.of(Outcome.AT_CAPACITY));
+      }
+      return conn.preparedQuery(AssignmentQueries.QUEUE_HEAD_LOCKED).execute(queueArgs(orgId, HEAD_WINDOW))
+          .compose(head -> {
+            for (QueueItem item : items(head)) {
+              if (c.get().skills.containsAll(item.requiredSkills())) {
+                return assignIn(conn, item.id(), orgId, c.get(), "pick");
+              }
+            }
+            return Future.succeededFuture(Result.of(Outcome.NOT_AVAILABLE));
+          });
+    }));
+  }
+
+  /** Warm transfer to a colleague of the same organisation who has free capacity. */
+  public Future<Result> transferToCounselor(UUID id, long fromStaff, long toStaff, String orgId) {
+    return pool.withTransaction(conn -> lockOne(conn, toStaff, orgId).compose(c -> {
+      if (c.isEmpty() || toStaff == fromStaff) {
+        return Future.succeededFuture(Result.of(Outcome.NOT_ALLOWED));
+      }
+      if (c.get().load >= c.get().capacity) {
+        return Future.succeededFuture(Result.of(Outcome.AT_CAPACITY));
+      }
+      return conn.preparedQuery(AssignmentQueries.TRANSFER_TO_COUNSELOR).execute(Tuple.of(id, fromStaff, toStaff, orgId))
+          .compose(rows -> {
+            if (rows.rowCount() == 0) {
+              return Future.succeededFuture(Result.of(Outcome.NOT_AVAILABLE));
+            }
+            Row row = rows.iterator().next();
+            return log(conn, id, orgId, toStaff, "transfer", row)
+                .map(v -> new Result(Outcome.ASSIGNED, id, toStaff, c.get().name));
+          });
+    }));
+  }
+
+  /** Warm transfer back to the organisation's queue, at its head. */
+  public Future<Boolean> transferToQueue(UUID id, long fromStaff, String orgId) {
+    return pool.preparedQuery(AssignmentQueries.TRANSFER_TO_QUEUE).execute(Tuple.of(id, fromStaff, orgId))
+        .map(rows -> rows.rowCount() == 1);
+  }
+
+  /**
+   * Chats of counselors whose console has been gone longer than the grace period go back to the head of their
+   * queue. Safe on every node at once: each row moves in exactly one UPDATE.
+   */
+  public Future<List<Requeued>> requeueAbandoned(long graceSeconds) {
+    return pool.preparedQuery(AssignmentQueries.REQUEUE_ABANDONED).execute(Tuple.of((double) graceSeconds))
+        .map(rows -> {
+          List<Requeued> out = new ArrayList<>();
+          rows.forEach(r -> out.add(new Requeued(r.getUUID("id"), r.getString("org_id"))));
+          return out;
+        });
+  }
+
+  /** A chat that went back to the queue. */
+  public record Requeued(UUID conversationId, String orgId) {
+  }
+
+  /** Closes the counselor's chat with an outcome code and coded tags; closes or withdraws its referral. */
+  public Future<Optional<String>> close(UUID id, long staffId, String outcome, List<String> tags) {
+    return pool.withTransaction(conn -> conn.preparedQuery(AssignmentQueries.CLOSE)
+        .execute(Tuple.of(id, staffId, outcome, tags.toArray(new String[0]))).compose(rows -> {
+          if (rows.rowCount() == 0) {
+            return Future.succeededFuture(Optional.<String>empty());
+          }
+          String org = rows.iterator().next().getString("org_id");
+          return conn.preparedQuery(AssignmentQueries.CLOSE_REFERRALS).execute(Tuple.of(id))
+              .map(v -> Optional.of(org));
+        }));
+  }
+
+  private Future<Result> assignIn(SqlConnection conn, UUID id, String orgId, Candidate c, String how) {
+    return conn.preparedQuery(AssignmentQueries.ASSIGN).execute(Tuple.of(id, c.id, orgId)).compose(rows -> {
+      if (rows.rowCount() == 0) {
+        return Future.succeededFuture(Result.of(Outcome.NOT_AVAILABLE));
+      }
+      Row row = rows.iterator().next();
+      return log(conn, id, orgId, c.id, how, row)
+          .compose(v -> conn.preparedQuery(AssignmentQueries.PICKED_UP).execute(Tuple.of(id, orgId)))
+          .map(v -> new Result(Outcome.ASSIGNED, id, c.id, c.name));
+    });
+  }
+
+  private static Future<Void> log(SqlConnection conn, UUID id, String orgId, long staffId, String how, Row row) {
+    Short p = row.getShort("priority");
+    OffsetDateTime queuedAt = row.getOffsetDateTime("queued_at");
+    return conn.preparedQuery(AssignmentQueries.LOG).execute(Tuple.of(id, orgId, staffId, how, p, queuedAt)).mapEmpty();
+  }
+
+  private Future<Optional<Candidate>> lockOne(SqlConnection conn, long staffId, String orgId) {
+    return conn.preparedQuery(AssignmentQueries.LOCK_STAFF).execute(Tuple.of(staffId, orgId)).compose(rows -> {
+      List<Candidate> list = candidates(rows);
+      if (list.isEmpty()) {
+        return Future.succeededFuture(Optional.<Candidate>empty());
+      }
+      return loads(conn, list).map(v -> Optional.of(list.get(0)));
+    });
+  }
+
+  /** Least loaded first; on equal load, whoever got a chat least recently (never = first). */
+  private static boolean better(Candidate c, Candidate than) {
+    if (c.load != than.load) {
+      return c.load < than.load;
+    }
+    if (c.lastAssigned == null || than.lastAssigned == null) {
+      return c.lastAssigned == null && than.lastAssigned != null;
+    }
+    return c.lastAssigned.isBefore(than.lastAssigned);
+  }
+
+  /** Fills in loads (counted after the rows were locked) and returns those with free capacity. */
+  private Future<List<Candidate>> withLoads(SqlConnection conn, List<Candidate> staff) {
+    Long[] ids = staff.stream().map(c -> c.id).toArray(Long[]::new);
+    return loads(conn, staff).compose(v -> conn.preparedQuery(AssignmentQueries.LAST_ASSIGNED)
+        .execute(Tuple.tuple().addArrayOfLong(ids))).map(rows -> {
+      Map<Long, OffsetDateTime> last = new HashMap<>();
+      rows.forEach(r -> last.put(r.getLong("staff_id"), r.getOffsetDateTime("last")));
+      staff.forEach(c -> c.lastAssigned = last.get(c.id));
+      List<Candidate> free = new ArrayList<>();
+      for (Candidate c : staff) {
+        if (c.load < c.capacity) {
+          free.add(c);
+        }
+      }
+      return free;
+    });
+  }
+
+  private Future<Void> loads(SqlConnection conn, List<Candidate> staff) {
+    Long[] ids = staff.stream().map(c -> c.id).toArray(Long[]::new);
+    return conn.preparedQuery(AssignmentQueries.LOADS).execute(Tuple.tuple().addArrayOfLong(ids)).map(rows -> {
+      Map<Long, Integer> load = new HashMap<>();
+      rows.forEach(r -> load.put(r.getLong("counselor_id"), r.getLong("n").intValue()));
+      staff.forEach(c -> c.load = load.getOrDefault(c.id, 0));
+      return null;
+    });
+  }
+
+  private static List<Candidate> candidates(RowSet<Row> rows) {
+    List<Candidate> out = new ArrayList<>();
+    for (Row r : rows) {
+      Candidate c = new Candidate();
+      c.id = r.getLong("id");
+      c.capacity = r.getInteger("capacity");
+      c.skills = List.of(r.getArrayOfStrings("skills"));
+      c.name = r.getString("display_name");
+      out.add(c);
+    }
+    return out;
+  }
+
+  private Tuple queueArgs(String orgId, int limit) {
+    return Tuple.of(orgId, weights.p1(), weights.p2(), weights.p3(), weights.pointsPerMinute(), limit);
+  }
+
+  private static List<QueueItem> items(RowSet<Row> rows) {
+    List<QueueItem> out = new ArrayList<>(rows.rowCount());
+    rows.forEach(r -> out.add(QueueItem.from(r)));
+    return out;
+  }
+
+  /** A counselor that could take a chat. */
+  private static final class Candidate {
+    long id;
+    int capacity;
+    List<String> skills;
+    String name;
+    int load;
+    OffsetDateTime lastAssigned;
+  }
+}

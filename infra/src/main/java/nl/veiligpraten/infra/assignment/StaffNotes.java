@@ -1,0 +1,87 @@
+package nl.veiligpraten.infra.assignment;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import nl.veiligpraten.infra.conversation.ConversationCrypto;
+import nl.veiligpraten.infra.conversation.ConversationRepository;
+import nl.veiligpraten.infra.conversation.TranscriptAccessException;
+
+/**
+ * Counselor-only notes on a chat: a supervisor's whisper and the note of a warm transfer. Safety by construction:
+ * they live in table {@code staff_note}, which no visitor code path reads, instead of being messages with a special
+ * sender that every visitor-side reader would have to remember to filter out. Bodies are sealed with the chat's data
+ * key (associated data sender {@code note:<kind>}), and only staff of the organisation that wrote a note read it.
+ *
+ * @param <K> data key type
+ */
+public final class StaffNotes<K> {
+
+  private static final String NEXT = "SELECT coalesce(max(seq), 0) + 1 FROM staff_note WHERE conversation_id = $1";
+  private static final String LOCK = "SELECT 1 FROM conversation WHERE id = $1 FOR UPDATE";
+  private static final String INSERT = "INSERT INTO staff_note (conversation_id, seq, kind, org_id, staff_id, body) "
+      + "VALUES ($1, $2, $3, $4, $5, $6)";
+  private static final String AFTER = "SELECT n.seq, n.kind, n.staff_id, n.body, n.created_at, u.display_name "
+      + "FROM staff_note n JOIN staff_user u ON u.id = n.staff_id WHERE n.conversation_id = $1 AND n.org_id = $2 "
+      + "AND n.seq > $3 ORDER BY n.seq LIMIT 200";
+
+  private final Pool pool;
+  private final ConversationRepository conversations;
+  private final ConversationCrypto<K> crypto;
+
+  public StaffNotes(Pool pool, ConversationRepository conversations, ConversationCrypto<K> crypto) {
+    this.pool = pool;
+    this.conversations = conversations;
+    this.crypto = crypto;
+  }
+
+  /** A note opened for its reader. */
+  public record Note(long seq, String kind, long staffId, String staffName, String body, OffsetDateTime createdAt) {
+  }
+
+  /** Seals and stores a note; resolves with its number after commit. */
+  public Future<Long> add(UUID id, String orgId, String kind, long staffId, String body) {
+    byte[] plain = body.getBytes(StandardCharsets.UTF_8);
+    return key(id, orgId).compose(key -> pool.withTransaction(conn -> conn.preparedQuery(LOCK).execute(Tuple.of(id))
+        .compose(v -> conn.preparedQuery(NEXT).execute(Tuple.of(id)))
+        .compose(rows -> {
+          long seq = rows.iterator().next().getLong(0);
+          byte[] sealed = crypto.seal(key, id, seq, "note:" + kind, plain);
+          return conn.preparedQuery(INSERT).execute(Tuple.of(id, seq, kind, orgId, staffId, Buffer.buffer(sealed)))
+              .map(r -> seq);
+        })));
+  }
+
+  /** Notes of the reader's organisation after {@code afterSeq}. */
+  public Future<List<Note>> after(UUID id, String orgId, long afterSeq) {
+    // Rows first: most chats have no notes, and then no key has to be fetched and unwrapped.
+    return pool.preparedQuery(AFTER).execute(Tuple.of(id, orgId, afterSeq)).compose(rows -> rows.rowCount() == 0
+        ? Future.succeededFuture(List.<Note>of()) : key(id, orgId).map(key -> {
+      List<Note> out = new ArrayList<>();
+      for (Row r : rows) {
+        long seq = r.getLong("seq");
+        String kind = r.getString("kind");
+        byte[] plain = crypto.open(key, id, seq, "note:" + kind, r.getBuffer("body").getBytes());
+        out.add(new Note(seq, kind, r.getLong("staff_id"), r.getString("display_name"),
+            new String(plain, StandardCharsets.UTF_8), r.getOffsetDateTime("created_at")));
+      }
+      return out;
+    }));
+  }
+
+  private Future<K> key(UUID id, String orgId) {
+    return conversations.keyFor(id, orgId).map(row -> {
+      if (row.isEmpty()) {
+        throw new TranscriptAccessException("organisation has no key for this conversation");
+      }
+      return crypto.unwrap(id, orgId, row.get().keyId(), row.get().wrapped());
+    });
+  }
+}
