@@ -179,12 +179,16 @@ class VisitorQuickExitIT {
       assertThat(page.locator("#screen")).containsText("Je gesprek is gewist.");
       assertFalse(page.content().contains("Dit mag weg."));
       VisitorBrowser.screenshot(page, "quick-exit-02-deleted");
+      // Delete on request removes the conversation row and its messages; the audit log records that it happened.
       var row = app.pool().query("SELECT count(*) AS n, "
-          + "(SELECT count(*) FROM message m JOIN conversation c ON c.id = m.conversation_id "
-          + " WHERE c.outcome = 'deleted_by_visitor') AS messages "
-          + "FROM conversation WHERE outcome = 'deleted_by_visitor'").execute()
+          + "(SELECT count(*) FROM conversation c JOIN audit_log a ON a.conversation_id = c.id "
+          + " WHERE a.action = 'delete_on_request') AS left_rows, "
+          + "(SELECT count(*) FROM message m JOIN audit_log a ON a.conversation_id = m.conversation_id "
+          + " WHERE a.action = 'delete_on_request') AS messages "
+          + "FROM audit_log WHERE action = 'delete_on_request'").execute()
           .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).iterator().next();
       assertEquals(1L, row.getLong("n"));
+      assertEquals(0L, row.getLong("left_rows"));
       assertEquals(0L, row.getLong("messages"));
     }
   }
