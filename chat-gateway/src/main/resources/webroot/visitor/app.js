@@ -99,6 +99,12 @@
     stop: { nl: 'Gesprek stoppen', easy: 'Stoppen', en: 'End the chat' },
     stopConfirm: { nl: 'Weet je zeker dat je wilt stoppen?', easy: 'Echt stoppen?', en: 'Are you sure you want to end?' },
     stopYes: { nl: 'Ja, stoppen', easy: 'Ja, stop', en: 'Yes, end the chat' },
+    delete: { nl: 'Gesprek wissen', easy: 'Alles wissen', en: 'Delete this chat' },
+    deleteConfirm: { nl: 'Je gesprek wordt helemaal gewist, ook bij de hulpverlener. Weet je het zeker?',
+      easy: 'Alles wordt gewist. Ook bij de hulpverlener. Zeker weten?',
+      en: 'Your chat will be deleted completely, also for the counselor. Are you sure?' },
+    deleteYes: { nl: 'Ja, wissen', easy: 'Ja, wis alles', en: 'Yes, delete' },
+    deleted: { nl: 'Je gesprek is gewist.', easy: 'Je gesprek is weg.', en: 'Your chat has been deleted.' },
     stopNo: { nl: 'Nee, verder praten', easy: 'Nee', en: 'No, keep talking' },
     counselorLeft: { nl: 'De hulpverlener is weg. Je blijft in het gesprek; er komt iemand anders.',
       easy: 'De hulpverlener is weg. Wacht even. Er komt iemand anders.',
@@ -373,11 +379,11 @@
       out.push(el('p', { className: 'contact' }, [el('a', { href: 'tel:' + card.phone.replace(/[^0-9+]/g, ''),
         text: t('call', { phone: card.phone }) })]));
     }
-    if (card.chatUrl) {
+    if (card.chatUrl && /^https?:\/\//.test(card.chatUrl)) {
       out.push(el('p', { className: 'contact' }, [el('a', { href: card.chatUrl, rel: 'noopener noreferrer',
         target: '_blank', text: t('otherChat') })]));
     }
-    if (card.url) {
+    if (card.url && /^https?:\/\//.test(card.url)) { // only web links, never javascript: or data:
       out.push(el('p', { className: 'contact' }, [el('a', { href: card.url, rel: 'noopener noreferrer',
         target: '_blank', text: t('website') + ': ' + card.url.replace(/^https?:\/\//, '') })]));
     }
@@ -533,17 +539,30 @@
   }
 
   function stopControls() {
-    if (!S.confirmStop) {
-      return el('p', null, [button(t('stop'), function () { S.confirmStop = true; rerenderStop(); }, 'danger',
-        { id: 'stop' })]);
+    if (S.confirmStop) {
+      return el('div', { id: 'stop-confirm' }, [el('p', { text: t('stopConfirm') }), el('div', { className: 'row' }, [
+        button(t('stopYes'), function () { leave(false); }, 'danger', { id: 'stop-yes' }),
+        button(t('stopNo'), function () { S.confirmStop = false; rerenderStop(); }, 'quiet')])]);
     }
-    return el('div', { id: 'stop-confirm' }, [el('p', { text: t('stopConfirm') }), el('div', { className: 'row' }, [
-      button(t('stopYes'), function () { leave(false); }, 'danger', { id: 'stop-yes' }),
-      button(t('stopNo'), function () { S.confirmStop = false; rerenderStop(); }, 'quiet')])]);
+    if (S.confirmDelete) {
+      return el('div', { id: 'stop-confirm' }, [el('p', { text: t('deleteConfirm') }), el('div', { className: 'row' }, [
+        button(t('deleteYes'), function () { deleteConversation(); }, 'danger', { id: 'delete-yes' }),
+        button(t('stopNo'), function () { S.confirmDelete = false; rerenderStop(); }, 'quiet')])]);
+    }
+    return el('div', { id: 'stop-controls' }, [
+      el('p', null, [button(t('stop'), function () { S.confirmStop = true; rerenderStop(); }, 'danger', { id: 'stop' })]),
+      el('p', null, [button(t('delete'), function () { S.confirmDelete = true; rerenderStop(); }, 'quiet',
+        { id: 'delete' })])]);
+  }
+
+  /** Delete on request: the server destroys keys and messages at once; the page forgets the chat too. */
+  function deleteConversation() {
+    S.confirmDelete = false;
+    if (!sendFrame({ type: 'delete' })) { rerenderStop(); setNotice(t('offline')); }
   }
 
   function rerenderStop() {
-    var old = $('stop') ? $('stop').parentNode : $('stop-confirm');
+    var old = $('stop-controls') || $('stop-confirm');
     if (old) { old.replaceWith(stopControls()); }
   }
 
@@ -803,6 +822,10 @@
       case 'read': return onRead(f);
       case 'counselor-left': setNotice(t('counselorLeft')); return;
       case 'closed': return onClosed();
+      case 'deleted':
+        S.notice = t('deleted');
+        S.messages = [];
+        return onClosed();
       case 'error': return onError(f);
       default: return; // pong, reconnect, and frames of later protocol versions
     }
@@ -908,7 +931,9 @@
   function onKeyDown(e) {
     if (e.key === 'Shift') { shiftAlone = !e.repeat; return; }
     shiftAlone = false;
-    if (e.key === 'Escape' && S.confirmStop) { S.confirmStop = false; rerenderStop(); }
+    if (e.key === 'Escape' && (S.confirmStop || S.confirmDelete)) {
+      S.confirmStop = false; S.confirmDelete = false; rerenderStop();
+    }
   }
   /** Three Shift taps on their own within 2 seconds; Shift used for capitals does not count. */
   function onKeyUp(e) {

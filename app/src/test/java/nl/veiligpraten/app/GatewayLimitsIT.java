@@ -237,6 +237,46 @@ class GatewayLimitsIT {
     calm.close();
   }
 
+  @Test
+  @DisplayName("a guessed token or code, a negative or far-future lastSeq and a read beyond what was delivered "
+      + "change nothing and break nothing")
+  void badResumeAndSequenceNumbers() throws Exception {
+    String origin = "http://127.0.0.1:" + app.visitorPort();
+    WsProbe a = WsProbe.connect(client, app.visitorPort(), "/ws", origin, null);
+    a.send(new JsonObject().put("type", "hello").put("v", 1));
+    String token = a.awaitType("welcome").getString("resumeToken");
+    a.send(new JsonObject().put("type", "choose").put("helpPoint", "csg"));
+    a.awaitType("queued");
+    a.send(new JsonObject().put("type", "message").put("clientId", "r-1").put("body", "een"));
+    long first = a.awaitType("ack").getLong("seq");
+    a.close();
+    long conversations = await(app.pool().query("SELECT count(*) FROM conversation").execute()).iterator().next()
+        .getLong(0);
+
+    WsProbe intruder = WsProbe.connect(client, app.visitorPort(), "/ws", origin, null);
+    intruder.send(new JsonObject().put("type", "hello").put("v", 1).put("resume", token.substring(1) + "x"));
+    assertEquals("unknown_resume", intruder.awaitType("error").getString("code"));
+    intruder.send(new JsonObject().put("type", "hello").put("v", 1).put("resumeCode", "AAAA-AAAA"));
+    assertEquals("unknown_resume", intruder.awaitType("error").getString("code"));
+    intruder.send(new JsonObject().put("type", "hello").put("v", 1).put("resume", token).put("lastSeq", -3));
+    assertEquals("invalid_field", intruder.awaitType("error").getString("code"));
+    intruder.close();
+    assertEquals(conversations, await(app.pool().query("SELECT count(*) FROM conversation").execute()).iterator()
+        .next().getLong(0));
+
+    // A lastSeq from the future is treated as "everything so far": the next message still arrives.
+    WsProbe back = WsProbe.connect(client, app.visitorPort(), "/ws", origin, null);
+    back.send(new JsonObject().put("type", "hello").put("v", 1).put("resume", token).put("lastSeq", 999_999));
+    assertEquals("queued", back.awaitType("welcome").getString("status"));
+    back.send(new JsonObject().put("type", "read").put("seq", 999_999));
+    back.send(new JsonObject().put("type", "message").put("clientId", "r-2").put("body", "twee"));
+    assertEquals(first + 1, back.awaitType("ack").getLong("seq"));
+    JsonObject echo = back.await(f -> "message".equals(f.getString("type")), Duration.ofSeconds(10));
+    assertEquals(first + 1, echo.getLong("seq"));
+    assertEquals("twee", echo.getString("body"));
+    back.close();
+  }
+
   static final Set<String> ROUTES = Set.of("/", "/index.html", "/app.js", "/app.css", "/favicon.svg", "/health",
       "/api/config", "/does-not-exist", "/../../etc/passwd", "/ws");
 

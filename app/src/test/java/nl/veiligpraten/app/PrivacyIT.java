@@ -53,6 +53,7 @@ class PrivacyIT {
   @DisplayName("a visitor who resumes by code and sends {type: delete} destroys keys and messages at once; the "
       + "counselor sees 'deleted', the code no longer works and an audit row records it")
   void deleteOnRequest() throws Exception {
+    // CSG is open 24/7; a help point with office hours would answer "unavailable" outside them.
     PrivacySupport.Visitor visitor = PrivacySupport.queuedVisitor(client, app, "csg");
     WsProbe counselor = PrivacySupport.console(client, app, PrivacySupport.loginDemo(web, app, "csg"));
     UUID id = PrivacySupport.take(counselor);

@@ -161,6 +161,39 @@ class VisitorQuickExitIT {
   }
 
   @Test
+  @DisplayName("'Gesprek wissen' deletes the chat on the server and from the page after one confirmation")
+  void deleteOnRequest() throws Exception {
+    try (BrowserContext context = browser.phone()) {
+      Page page = context.newPage();
+      page.navigate(visitorUrl());
+      page.locator("#talk-now").click();
+      assertThat(page.locator("#status")).containsText("nummer",
+          new LocatorAssertions.ContainsTextOptions().setTimeout(10_000));
+      page.locator("#message").fill("Dit mag weg.");
+      page.locator("#send").click();
+      assertThat(page.locator("#log li.me .meta")).hasText("verstuurd");
+      page.locator("#delete").click();
+      assertThat(page.locator("#stop-confirm")).containsText("helemaal gewist");
+      page.locator("#delete-yes").click();
+      assertThat(page.locator("#screen[data-screen=ended]")).isVisible();
+      assertThat(page.locator("#screen")).containsText("Je gesprek is gewist.");
+      assertFalse(page.content().contains("Dit mag weg."));
+      VisitorBrowser.screenshot(page, "quick-exit-02-deleted");
+      // Delete on request removes the conversation row and its messages; the audit log records that it happened.
+      var row = app.pool().query("SELECT count(*) AS n, "
+          + "(SELECT count(*) FROM conversation c JOIN audit_log a ON a.conversation_id = c.id "
+          + " WHERE a.action = 'delete_on_request') AS left_rows, "
+          + "(SELECT count(*) FROM message m JOIN audit_log a ON a.conversation_id = m.conversation_id "
+          + " WHERE a.action = 'delete_on_request') AS messages "
+          + "FROM audit_log WHERE action = 'delete_on_request'").execute()
+          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).iterator().next();
+      assertEquals(1L, row.getLong("n"));
+      assertEquals(0L, row.getLong("left_rows"));
+      assertEquals(0L, row.getLong("messages"));
+    }
+  }
+
+  @Test
   @DisplayName("the quick-exit beacon (used while the socket is reconnecting) closes the chat as 'left in a hurry' "
       + "only for the page's own origin and a known token, and reveals nothing about unknown tokens")
   void beaconFallback() throws Exception {

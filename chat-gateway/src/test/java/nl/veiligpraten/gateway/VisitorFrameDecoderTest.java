@@ -21,9 +21,10 @@ import org.junit.jupiter.api.Test;
 @DisplayName("Visitor frame decoder")
 class VisitorFrameDecoderTest {
 
-  static final List<String> TYPES = List.of("hello", "answers", "choose", "message", "typing", "read", "bye", "ping");
+  static final List<String> TYPES = List.of("hello", "answers", "choose", "message", "typing", "read", "bye", "ping",
+      "delete", "consent");
   static final List<String> FIELDS = List.of("v", "resume", "resumeCode", "lastSeq", "answers", "after", "helpPoint",
-      "clientId", "body", "seq", "hurry");
+      "clientId", "body", "seq", "hurry", "referralId", "accept");
 
   /** Decoding either yields a typed frame or a FrameException with a code; nothing else may escape. */
   static void decodeSafely(String text) {
