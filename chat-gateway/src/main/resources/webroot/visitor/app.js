@@ -402,7 +402,44 @@
     choose(TRIAGE, true);
   }
 
+  /** A counselor proposes a referral: ask the visitor, in the chat, whether the conversation may be forwarded. */
+  function onReferral(f) {
+    if (typeof f.referralId !== 'string') { return; }
+    S.referral = f;
+    removeReferralBox();
+    if (S.screen === 'chat' && $('composer')) { $('composer').before(referralBox()); }
+    announce(S.lang === 'en' ? (f.questionEn || f.question) : f.question, true);
+  }
+
+  function referralBox() {
+    var f = S.referral;
+    var answer = function (accept) {
+      return function () {
+        sendFrame({ type: 'consent', referralId: f.referralId, accept: accept });
+        S.referral = null;
+        removeReferralBox();
+      };
+    };
+    return el('div', { className: 'notice', id: 'referral', role: 'alert' }, [
+      el('p', { text: S.lang === 'en' ? (f.questionEn || f.question) : f.question }),
+      el('div', { className: 'row' }, [
+        button(S.lang === 'en' ? 'Yes, forward it' : 'Ja, doorsturen', answer(true), null, { id: 'referral-yes' }),
+        button(S.lang === 'en' ? 'No' : 'Nee', answer(false), 'quiet', { id: 'referral-no' })])]);
+  }
+
+  function removeReferralBox() {
+    var box = $('referral');
+    if (box) { box.remove(); }
+  }
+
   function onCard(frame) {
+    if (S.screen === 'chat') {
+      // A declined referral: nothing was shared and the chat goes on; show the other help point's contacts here.
+      var c = frame.card || { name: frame.helpPoint };
+      setNotice((S.lang === 'en' ? 'Nothing was forwarded. You can also contact ' : 'Er is niets doorgestuurd. '
+        + 'Je kunt ook zelf contact opnemen met ') + (c.name || frame.helpPoint) + (c.phone ? ' (' + c.phone + ')' : '') + '.');
+      return;
+    }
     S.intakeRequest = null;
     S.card = frame.card || { id: frame.helpPoint, name: frame.helpPoint };
     renderCard();
@@ -523,6 +560,7 @@
     nodes.push(log);
     nodes.push(el('p', { className: 'typing', id: 'typing', 'aria-live': 'polite' }));
     if (S.notice) { nodes.push(el('p', { className: 'notice', id: 'notice', role: 'alert', text: S.notice })); }
+    if (S.referral) { nodes.push(referralBox()); }
     var textarea = el('textarea', { id: 'message', maxlength: String(MAX_BODY), rows: '3' });
     textarea.value = S.draft;
     textarea.addEventListener('input', function () { S.draft = textarea.value; sendTyping(); });
@@ -801,6 +839,13 @@
       case 'question': return onQuestion(f.question);
       case 'suggestions': return onSuggestions(f);
       case 'card': return onCard(f);
+      case 'referral': return onReferral(f);
+      case 'referral-accepted':
+        S.referral = null;
+        removeReferralBox();
+        setNotice(S.lang === 'en' ? 'Thank you. The chat has been forwarded; the next counselor can read it.'
+          : 'Dank je. Het gesprek is doorgestuurd. De volgende hulpverlener kan het lezen.');
+        return;
       case 'unavailable': return onUnavailable(f);
       case 'queued':
         S.status = 'queued';

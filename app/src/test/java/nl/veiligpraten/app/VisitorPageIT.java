@@ -168,6 +168,21 @@ class VisitorPageIT {
       assertThat(page.locator("#typing")).isEmpty();
       VisitorBrowser.screenshot(page, "visitor-07-chat");
 
+      // The counselor proposes a referral; the page asks for consent in the chat, the visitor says no: nothing is
+      // shared, the chat goes on with the same counselor and the other help point's contacts are shown.
+      counselor.send(new JsonObject().put("type", "refer").put("conversationId", conversationId)
+          .put("helpPoint", "veilig_thuis"));
+      assertThat(page.locator("#referral")).containsText("Mag ik dit gesprek doorsturen naar");
+      VisitorBrowser.screenshot(page, "visitor-07a-referral-question");
+      page.locator("#referral-no").click();
+      assertThat(page.locator("#referral")).hasCount(0);
+      assertThat(page.locator("#notice")).containsText("Er is niets doorgestuurd");
+      assertThat(page.locator("#message")).isEditable();
+      assertEquals(0L, app.pool().preparedQuery("SELECT count(*) FROM conversation_key WHERE conversation_id = $1 "
+          + "AND org_id = 'veilig_thuis'").execute(io.vertx.sqlclient.Tuple.of(java.util.UUID.fromString(conversationId)))
+          .toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS)
+          .iterator().next().getLong(0));
+
       // The phone loses its connection while both sides write; nothing typed is lost or doubled.
       context.setOffline(true);
       assertThat(page.locator("#net")).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(10_000));

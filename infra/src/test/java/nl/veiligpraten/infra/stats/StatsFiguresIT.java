@@ -585,41 +585,53 @@ class StatsFiguresIT {
     }
 
     @Test
-    @DisplayName("delete on request (shred) records 'deleted' after 'closed' and unlinks the case from the chat")
-    void shredUnlinks() throws Exception {
+    @DisplayName("delete on request records 'deleted' and unlinks the case; a retention shred unlinks first and is "
+        + "not counted as a deletion")
+    void deletionUnlinks() throws Exception {
         DbSettings s = db.settings();
-        UUID id = UUID.randomUUID();
+        UUID requested = UUID.randomUUID();
+        UUID expired = UUID.randomUUID();
         try (Connection c = DriverManager.getConnection(s.jdbcUrl(), s.user(), s.password());
              Statement st = c.createStatement()) {
             st.execute("INSERT INTO organisation (id, name) VALUES ('sense', 'Sense') ON CONFLICT DO NOTHING");
-            st.execute("INSERT INTO conversation (id, resume_hash, status) VALUES ('" + id + "', '\\x02', 'intake')");
-            st.execute("UPDATE conversation SET status = 'queued', org_id = 'sense', help_point = 'sense', "
-                + "priority = 3, queued_at = now(), intake = '{\"answers\": {\"Q1\": \"bystander\"}}' WHERE id = '"
-                + id + "'");
-            UUID ref;
-            try (ResultSet rs = st.executeQuery("SELECT case_ref FROM stat_case_link WHERE conversation_id = '" + id
-                + "'")) {
-                assertTrue(rs.next());
-                ref = (UUID) rs.getObject(1);
-            }
-            // The privacy module's delete on request: close, mark, replace the resume hash, in one statement.
-            st.execute("UPDATE conversation SET status = 'closed', outcome = 'deleted_by_visitor', closed_at = now(), "
-                + "shredded_at = now(), shred_reason = 'visitor_request', resume_hash = '\\x03' WHERE id = '" + id
-                + "'");
-            List<String> kinds = new ArrayList<>();
-            try (ResultSet rs = st.executeQuery("SELECT kind FROM stat_event WHERE case_ref = '" + ref
-                + "' ORDER BY id")) {
-                while (rs.next()) {
-                    kinds.add(rs.getString(1));
-                }
-            }
-            assertEquals(List.of("started", "queued", "closed", "abandoned", "deleted"), kinds);
-            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM stat_case_link WHERE conversation_id = '" + id
-                + "'")) {
+            UUID requestedRef = queued(st, requested, "\\x02");
+            UUID expiredRef = queued(st, expired, "\\x04");
+            // The privacy module's delete on request removes keys, messages and the row in one transaction.
+            st.execute("DELETE FROM conversation WHERE id = '" + requested + "'");
+            assertEquals(List.of("started", "queued", "deleted"), kinds(st, requestedRef));
+            // Its retention job unlinks statistics first (ShredQueries.UNLINK_STATISTICS), then deletes the row.
+            st.execute("DELETE FROM stat_case_link WHERE conversation_id = '" + expired + "'");
+            st.execute("DELETE FROM conversation WHERE id = '" + expired + "'");
+            assertEquals(List.of("started", "queued"), kinds(st, expiredRef));
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM stat_case_link WHERE conversation_id IN ('"
+                + requested + "', '" + expired + "')")) {
                 rs.next();
-                assertEquals(0, rs.getInt(1), "unlinked although the conversation row stays");
+                assertEquals(0, rs.getInt(1), "no case stays linked to a deleted conversation");
             }
         }
+    }
+
+    private static UUID queued(Statement st, UUID id, String resumeHash) throws java.sql.SQLException {
+        st.execute("INSERT INTO conversation (id, resume_hash, status) VALUES ('" + id + "', '" + resumeHash
+            + "', 'intake')");
+        st.execute("UPDATE conversation SET status = 'queued', org_id = 'sense', help_point = 'sense', "
+            + "priority = 3, queued_at = now(), intake = '{\"answers\": {\"Q1\": \"bystander\"}}' WHERE id = '"
+            + id + "'");
+        try (ResultSet rs = st.executeQuery("SELECT case_ref FROM stat_case_link WHERE conversation_id = '" + id
+            + "'")) {
+            assertTrue(rs.next());
+            return (UUID) rs.getObject(1);
+        }
+    }
+
+    private static List<String> kinds(Statement st, UUID ref) throws java.sql.SQLException {
+        List<String> kinds = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery("SELECT kind FROM stat_event WHERE case_ref = '" + ref + "' ORDER BY id")) {
+            while (rs.next()) {
+                kinds.add(rs.getString(1));
+            }
+        }
+        return kinds;
     }
 
     static boolean assertThrowsSql(Statement st, String sql) {
