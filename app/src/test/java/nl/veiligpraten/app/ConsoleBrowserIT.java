@@ -278,6 +278,17 @@ class ConsoleBrowserIT {
     String state = await(app.pool().preparedQuery("SELECT state FROM referral WHERE id = $1")
         .execute(Tuple.of(UUID.fromString(referralId)))).iterator().next().getString(0);
     assertEquals("closed", state);
+    // Statistics see the referral as codes: offered, accepted and picked up towards veilig_thuis.
+    io.vertx.sqlclient.RowSet<io.vertx.sqlclient.Row> events = await(app.pool().preparedQuery(
+        "SELECT e.kind, e.to_org FROM stat_event e JOIN stat_case_link l ON l.case_ref = e.case_ref "
+            + "WHERE l.conversation_id = $1 AND e.kind LIKE 'referral_%' ORDER BY e.id")
+        .execute(Tuple.of(visitor.conversationId())));
+    java.util.List<String> kinds = new java.util.ArrayList<>();
+    events.forEach(r -> {
+      kinds.add(r.getString("kind"));
+      assertEquals("veilig_thuis", r.getString("to_org"));
+    });
+    assertEquals(java.util.List.of("referral_offered", "referral_accepted", "referral_picked_up"), kinds);
     visitor.probe().close();
   }
 
