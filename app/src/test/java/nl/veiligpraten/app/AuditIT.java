@@ -6,16 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
@@ -24,39 +21,15 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import nl.veiligpraten.infra.audit.AuditContext;
 import nl.veiligpraten.infra.conversation.PlainMessage;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("Access log: every staff read of a transcript writes one append-only row that org admins can view")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class AuditIT {
-
-  @TempDir
-  static Path dataDir;
-  static Vertx client;
-  static RunningApp app;
-  static WebClient web;
-
-  @BeforeAll
-  static void setUp() throws Exception {
-    client = Vertx.vertx();
-    web = WebClient.create(client);
-    app = TestApp.start(dataDir);
-  }
-
-  @AfterAll
-  static void tearDown() throws Exception {
-    if (app != null) {
-      app.stopBlocking();
-    }
-    client.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
+class AuditIT extends SharedServiceIT {
 
   @Test
   @Order(1)

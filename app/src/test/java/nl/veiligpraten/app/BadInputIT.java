@@ -2,41 +2,16 @@ package nl.veiligpraten.app;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
-import java.nio.file.Path;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("Bad input on both listeners gets a clear error and changes nothing")
-class BadInputIT {
-
-  @TempDir
-  static Path dataDir;
-  static RunningApp app;
-  static Vertx client;
-  static WebClient web;
-
-  @BeforeAll
-  static void start() throws Exception {
-    app = TestApp.start(dataDir);
-    client = Vertx.vertx();
-    web = WebClient.create(client);
-  }
-
-  @AfterAll
-  static void stop() {
-    client.close();
-    app.stopBlocking();
-  }
+class BadInputIT extends SharedServiceIT {
 
   static long count(String sql) throws Exception {
     return app.pool().query(sql).execute().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)

@@ -3,12 +3,10 @@ package nl.veiligpraten.app;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
-import io.vertx.ext.web.client.WebClient;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -17,33 +15,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import nl.veiligpraten.routing.cli.ExplainCommand;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("Routing explain: HTTP endpoint and command line")
-class ExplainIT {
-
-  @TempDir
-  static Path dataDir;
-  static RunningApp app;
-  static Vertx client;
-  static WebClient web;
-
-  @BeforeAll
-  static void start() throws Exception {
-    app = TestApp.start(dataDir);
-    client = Vertx.vertx();
-    web = WebClient.create(client);
-  }
-
-  @AfterAll
-  static void stop() {
-    client.close();
-    app.stopBlocking();
-  }
+class ExplainIT extends SharedServiceIT {
 
   static HttpResponse<Buffer> post(JsonObject body) throws Exception {
     return web.post(app.visitorPort(), "127.0.0.1", "/api/routing/explain").sendJsonObject(body)

@@ -6,12 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.client.WebClient;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -19,35 +16,11 @@ import java.util.concurrent.TimeUnit;
 import nl.veiligpraten.infra.audit.AuditContext;
 import nl.veiligpraten.infra.crypto.CryptoException;
 import nl.veiligpraten.infra.web.Secrets;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("Privacy: delete on request, organisation isolation and referral consent, over the real service")
-class PrivacyIT {
-
-  @TempDir
-  static Path dataDir;
-  static Vertx client;
-  static RunningApp app;
-  static WebClient web;
-
-  @BeforeAll
-  static void setUp() throws Exception {
-    client = Vertx.vertx();
-    web = WebClient.create(client);
-    app = TestApp.start(dataDir);
-  }
-
-  @AfterAll
-  static void tearDown() throws Exception {
-    if (app != null) {
-      app.stopBlocking();
-    }
-    client.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
+class PrivacyIT extends SharedServiceIT {
 
   @Test
   @DisplayName("a visitor who resumes by code and sends {type: delete} destroys keys and messages at once; the "
