@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("Assignment under load: 200 visitors on 3 help points (2 organisations), 10 counselors with capacity 3")
-class AssignmentConcurrencyIT {
+class AssignmentConcurrencyIT extends SharedServiceIT {
 
   private static final int VISITORS = 200;
   private static final int CAPACITY = 3;
@@ -42,24 +42,8 @@ class AssignmentConcurrencyIT {
   // by veilig_thuis). 4 + 6 = 10 counselors.
   private static final Map<String, Integer> COUNSELORS = Map.of("csg", 4, "veilig_thuis", 6);
 
-  @TempDir
-  static Path dataDir;
-  static Vertx client;
-  static WebClient web;
-  static RunningApp app;
 
-  @BeforeAll
-  static void setUp() throws Exception {
-    client = Vertx.vertx();
-    web = WebClient.create(client);
-    app = TestApp.start(dataDir);
-  }
 
-  @AfterAll
-  static void tearDown() throws Exception {
-    app.stopBlocking();
-    client.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
 
   /** A counselor client: sets itself available, closes every chat it gets after a short random time. */
   static final class Bot {

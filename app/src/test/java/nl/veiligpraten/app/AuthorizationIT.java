@@ -36,26 +36,10 @@ import org.junit.jupiter.api.io.TempDir;
  * Each attempt must be refused (or return nothing of B) and leave B's data exactly as it was.
  */
 @DisplayName("Authorization: staff of one organisation cannot act on another organisation's chats, users or replies")
-class AuthorizationIT {
+class AuthorizationIT extends SharedServiceIT {
 
-  @TempDir
-  static Path dataDir;
-  static Vertx client;
-  static WebClient web;
-  static RunningApp app;
 
-  @BeforeAll
-  static void setUp() throws Exception {
-    client = Vertx.vertx();
-    web = WebClient.create(client);
-    app = TestApp.start(dataDir);
-  }
 
-  @AfterAll
-  static void tearDown() throws Exception {
-    app.stopBlocking();
-    client.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
 
   static UUID queuedB;
   static UUID assignedB;

@@ -27,26 +27,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("Console authentication: Argon2id, TOTP, throttling, timeouts, cookie flags, CSRF and logout")
-class ConsoleAuthIT {
+class ConsoleAuthIT extends SharedServiceIT {
 
-  @TempDir
-  static Path dataDir;
-  static Vertx client;
-  static WebClient web;
-  static RunningApp app;
 
-  @BeforeAll
-  static void setUp() throws Exception {
-    client = Vertx.vertx();
-    web = WebClient.create(client);
-    app = TestApp.start(dataDir);
-  }
 
-  @AfterAll
-  static void tearDown() throws Exception {
-    app.stopBlocking();
-    client.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-  }
 
   @Test
   @DisplayName("passwords are stored as Argon2id v19 with m=19456 KiB, t=2, p=1 and a 16-byte salt")

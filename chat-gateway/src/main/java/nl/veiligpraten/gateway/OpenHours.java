@@ -17,28 +17,14 @@ import nl.veiligpraten.routing.config.OpeningHours;
 public final class OpenHours {
 
   /** Opening hours in the configuration are local time in the Netherlands. */
-  public static final ZoneId ZONE = ZoneId.of("Europe/Amsterdam");
+  public static final ZoneId ZONE = OpeningHours.ZONE;
 
   private OpenHours() {
   }
 
   /** Whether the help point is open at this moment. */
   public static boolean isOpen(OpeningHours hours, ZonedDateTime when) {
-    if (hours == null || hours.alwaysOpen()) {
-      return true;
-    }
-    ZonedDateTime local = when.withZoneSameInstant(ZONE);
-    LocalTime time = local.toLocalTime();
-    for (String range : hours.days().getOrDefault(local.getDayOfWeek(), List.of())) {
-      LocalTime start = LocalTime.parse(range.substring(0, 5));
-      String endText = range.substring(6);
-      boolean afterStart = !time.isBefore(start);
-      boolean beforeEnd = "24:00".equals(endText) || time.isBefore(LocalTime.parse(endText));
-      if (afterStart && beforeEnd) {
-        return true;
-      }
-    }
-    return false;
+    return hours == null || hours.isOpenAt(when);
   }
 
   /** {@code "24/7"} or {@code {"mon": ["09:00-17:00"], "sat": []}} for the page (empty list = closed that day). */

@@ -24,7 +24,7 @@ public final class HelpPointDirectory {
   }
 
   /** Opening hours in the help points' time zone. */
-  static final ZoneId ZONE = ZoneId.of("Europe/Amsterdam");
+  static final ZoneId ZONE = OpeningHours.ZONE;
 
   private final Map<String, Info> queues;
   private final String consentNl;
@@ -67,17 +67,7 @@ public final class HelpPointDirectory {
     if (info.isEmpty() || info.get().openingHours() == null || info.get().openingHours().alwaysOpen()) {
       return info.isPresent();
     }
-    ZonedDateTime local = when.withZoneSameInstant(ZONE);
-    LocalTime t = local.toLocalTime();
-    for (String range : info.get().openingHours().days().getOrDefault(local.getDayOfWeek(), List.of())) {
-      String[] parts = range.split("-");
-      LocalTime from = LocalTime.parse(parts[0]);
-      boolean untilMidnight = "24:00".equals(parts[1]);
-      if (!t.isBefore(from) && (untilMidnight || t.isBefore(LocalTime.parse(parts[1])))) {
-        return true;
-      }
-    }
-    return false;
+    return info.get().openingHours().isOpenAt(when);
   }
 
   public boolean openNow(String helpPointId) {

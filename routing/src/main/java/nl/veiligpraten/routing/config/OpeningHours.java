@@ -24,6 +24,26 @@ public record OpeningHours(boolean alwaysOpen, Map<DayOfWeek, List<String>> days
             "mon", DayOfWeek.MONDAY, "tue", DayOfWeek.TUESDAY, "wed", DayOfWeek.WEDNESDAY,
             "thu", DayOfWeek.THURSDAY, "fri", DayOfWeek.FRIDAY, "sat", DayOfWeek.SATURDAY, "sun", DayOfWeek.SUNDAY);
 
+    /** Opening hours in the configuration are local time in the Netherlands. */
+    public static final java.time.ZoneId ZONE = java.time.ZoneId.of("Europe/Amsterdam");
+
+    /** Whether these hours are open at the given moment ("24:00" as an end means until midnight). */
+    public boolean isOpenAt(java.time.ZonedDateTime when) {
+        if (alwaysOpen) {
+            return true;
+        }
+        java.time.ZonedDateTime local = when.withZoneSameInstant(ZONE);
+        java.time.LocalTime time = local.toLocalTime();
+        for (String range : days.getOrDefault(local.getDayOfWeek(), List.of())) {
+            String end = range.substring(6);
+            if (!time.isBefore(java.time.LocalTime.parse(range.substring(0, 5)))
+                    && ("24:00".equals(end) || time.isBefore(java.time.LocalTime.parse(end)))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public OpeningHours {
         Map<DayOfWeek, List<String>> copy = new EnumMap<>(DayOfWeek.class);
         days.forEach((d, r) -> copy.put(d, List.copyOf(r)));
