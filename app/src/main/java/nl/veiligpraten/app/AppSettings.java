@@ -27,11 +27,13 @@ import nl.veiligpraten.infra.db.DbSettings;
  * @param consoleOrigins {@code VP_CONSOLE_ORIGINS}: comma-separated allowed Origins for the console
  * @param neutralExitUrl {@code VP_QUICK_EXIT_URL}: where quick exit goes (default a weather site)
  * @param queueGraceSeconds {@code VP_QUEUE_GRACE_SECONDS} (default 120)
+ * @param visitorInstances {@code VP_VISITOR_INSTANCES}: visitor listener instances, one per event loop (default: the
+ *                      number of cores)
  */
 public record AppSettings(String visitorHost, int visitorPort, String consoleHost, int consolePort, Path dataDir,
                           Optional<Path> configDir, boolean demo, Optional<DbSettings> externalDb,
                           int embeddedDbPort, Set<String> visitorOrigins, Set<String> consoleOrigins,
-                          String neutralExitUrl, int queueGraceSeconds) {
+                          String neutralExitUrl, int queueGraceSeconds, int visitorInstances) {
 
   public static AppSettings from(Map<String, String> env, String[] args) {
     boolean demo = !"false".equalsIgnoreCase(env.getOrDefault("VP_DEMO", "true"));
@@ -54,7 +56,12 @@ public record AppSettings(String visitorHost, int visitorPort, String consoleHos
         configDir == null || configDir.isBlank() ? Optional.empty() : Optional.of(Path.of(configDir)),
         demo, DbSettings.external(env), port(env, "VP_EMBEDDED_PG_PORT", 0), visitorOrigins, consoleOrigins,
         env.getOrDefault("VP_QUICK_EXIT_URL", "https://www.buienradar.nl/"),
-        intValue(env, "VP_QUEUE_GRACE_SECONDS", 120, 5, 3600));
+        intValue(env, "VP_QUEUE_GRACE_SECONDS", 120, 5, 3600),
+        intValue(env, "VP_VISITOR_INSTANCES", defaultInstances(), 1, 64));
+  }
+
+  private static int defaultInstances() {
+    return Runtime.getRuntime().availableProcessors();
   }
 
   /** Settings for tests: ephemeral ports, a given data directory, demo data on. */
@@ -63,7 +70,7 @@ public record AppSettings(String visitorHost, int visitorPort, String consoleHos
     int console = freePort();
     return new AppSettings("127.0.0.1", visitor, "127.0.0.1", console, dataDir, Optional.empty(), true,
         Optional.empty(), 0, origins(null, "127.0.0.1", visitor), origins(null, "127.0.0.1", console),
-        "https://www.buienradar.nl/", 120);
+        "https://www.buienradar.nl/", 120, defaultInstances());
   }
 
   /** A currently free loopback port (tests only; a tiny race with other processes is acceptable there). */
@@ -77,19 +84,20 @@ public record AppSettings(String visitorHost, int visitorPort, String consoleHos
 
   public AppSettings withQueueGraceSeconds(int seconds) {
     return new AppSettings(visitorHost, visitorPort, consoleHost, consolePort, dataDir, configDir, demo, externalDb,
-        embeddedDbPort, visitorOrigins, consoleOrigins, neutralExitUrl, seconds);
+        embeddedDbPort, visitorOrigins, consoleOrigins, neutralExitUrl, seconds, visitorInstances);
   }
 
   /** The same settings with another quick-exit target (tests point it at a local page). */
   public AppSettings withNeutralExitUrl(String url) {
     return new AppSettings(visitorHost, visitorPort, consoleHost, consolePort, dataDir, configDir, demo, externalDb,
-        embeddedDbPort, visitorOrigins, consoleOrigins, url, queueGraceSeconds);
+        embeddedDbPort, visitorOrigins, consoleOrigins, url, queueGraceSeconds, visitorInstances);
   }
 
   /** The same settings with a directory of overriding routing/help-point files (tests change opening hours). */
   public AppSettings withConfigDir(Path dir) {
     return new AppSettings(visitorHost, visitorPort, consoleHost, consolePort, dataDir, Optional.of(dir), demo,
-        externalDb, embeddedDbPort, visitorOrigins, consoleOrigins, neutralExitUrl, queueGraceSeconds);
+        externalDb, embeddedDbPort, visitorOrigins, consoleOrigins, neutralExitUrl, queueGraceSeconds,
+        visitorInstances);
   }
 
   /** Allowed origins default to the listener's own address (both spellings of loopback). */

@@ -18,7 +18,7 @@ import nl.veiligpraten.console.ConsoleVerticle;
 import nl.veiligpraten.gateway.GatewaySettings;
 import nl.veiligpraten.gateway.QueueSweep;
 import nl.veiligpraten.gateway.EngineIntakeRouting;
-import nl.veiligpraten.gateway.VisitorVerticle;
+import nl.veiligpraten.gateway.VisitorListener;
 import nl.veiligpraten.infra.audit.DatabaseRoles;
 import nl.veiligpraten.infra.cluster.ClusterHealth;
 import nl.veiligpraten.infra.cluster.ClusterSettings;
@@ -119,11 +119,14 @@ public final class Launcher {
           Duration.ofSeconds(settings.queueGraceSeconds()), settings.neutralExitUrl(), app.intake.queueHelpPoints());
       ConsoleSettings console = new ConsoleSettings(settings.consoleHost(), settings.consolePort(),
           settings.consoleOrigins(), Duration.ofMinutes(30), Duration.ofHours(12), 64 * 1024);
-      app.visitor = new VisitorVerticle(gateway, app.pool, transcripts, app.intake);
+      app.visitor = new VisitorListener(gateway, app.pool, transcripts, app.intake);
       app.console = new ConsoleVerticle(console, app.pool, transcripts, ConsoleServices.create(app.pool, conversations,
           new BouncyCastleConversationCrypto(app.keyStore), app.intake.config(), settings.queueGraceSeconds()));
       DeploymentOptions options = new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP);
-      return vertx.deployVerticle(app.visitor, options).compose(id -> vertx.deployVerticle(app.console, options));
+      // Visitor sockets are spread over the event loops; the console (few sockets, per-node presence and the
+      // auto-assigner) is one instance.
+      return app.visitor.deploy(vertx, settings.visitorInstances())
+          .compose(id -> vertx.deployVerticle(app.console, options));
     }).map(id -> {
       ConversationRepository conversations = app.transcripts.conversations();
       long grace = settings.queueGraceSeconds();

@@ -5,7 +5,7 @@ import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
 import nl.veiligpraten.console.ConsoleVerticle;
-import nl.veiligpraten.gateway.VisitorVerticle;
+import nl.veiligpraten.gateway.VisitorListener;
 import nl.veiligpraten.infra.conversation.TranscriptService;
 import nl.veiligpraten.infra.crypto.OrganisationKeyStore;
 import nl.veiligpraten.infra.db.DbSettings;
@@ -19,7 +19,7 @@ public final class RunningApp {
   private final EmbeddedDatabase embedded;
   private final DbSettings db;
   private final Pool pool;
-  private final VisitorVerticle visitor;
+  private final VisitorListener visitor;
   private final ConsoleVerticle console;
   private final TranscriptService<?> transcripts;
   private final OrganisationKeyStore keyStore;
@@ -129,7 +129,7 @@ public final class RunningApp {
     EmbeddedDatabase embedded;
     DbSettings db;
     Pool pool;
-    VisitorVerticle visitor;
+    VisitorListener visitor;
     ConsoleVerticle console;
     TranscriptService<?> transcripts;
     OrganisationKeyStore keyStore;

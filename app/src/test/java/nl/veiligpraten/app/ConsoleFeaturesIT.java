@@ -39,10 +39,7 @@ class ConsoleFeaturesIT {
   static void setUp() throws Exception {
     client = Vertx.vertx();
     web = WebClient.create(client);
-    AppSettings s = AppSettings.forTest(dataDir);
-    app = TestApp.start(new AppSettings(s.visitorHost(), s.visitorPort(), s.consoleHost(), s.consolePort(),
-        s.dataDir(), s.configDir(), s.demo(), s.externalDb(), s.embeddedDbPort(), s.visitorOrigins(),
-        s.consoleOrigins(), s.neutralExitUrl(), GRACE_SECONDS));
+    app = TestApp.start(AppSettings.forTest(dataDir).withQueueGraceSeconds(GRACE_SECONDS));
   }
 
   @AfterAll

@@ -51,6 +51,8 @@ final class VisitorConnection {
   private String orgId;
   private String status;
   private long delivered;
+  /** Highest message seq announced on the bus: lets a pump take committed messages from memory. */
+  private long announced;
   private boolean pumping;
   private boolean pumpAgain;
   private boolean closed;
@@ -390,7 +392,10 @@ final class VisitorConnection {
 
   private void onNotification(JsonObject note) {
     switch (note.getString("kind", "")) {
-      case "message" -> pump();
+      case "message" -> {
+        announced = Math.max(announced, note.getLong("seq", 0L));
+        pump();
+      }
       case "assigned" -> {
         status = "assigned";
         unwatchQueue();
@@ -453,7 +458,7 @@ final class VisitorConnection {
     }
     pumping = true;
     pumpAgain = false;
-    transcripts.read(conversationId, orgId, delivered, PAGE).onComplete(ar -> {
+    transcripts.read(conversationId, orgId, delivered, announced, PAGE).onComplete(ar -> {
       pumping = false;
       if (ar.failed()) {
         internal(ar.cause());

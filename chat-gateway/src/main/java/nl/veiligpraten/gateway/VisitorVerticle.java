@@ -21,8 +21,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The visitor listener: the phone page, its WebSocket and the routing explain endpoint. One instance per event
- * loop; connections are independent, so a bad or flooding socket never holds up anyone else's chat.
+ * The visitor listener: the phone page, its WebSocket and the routing explain endpoint. Deployed by
+ * {@link VisitorListener} as one instance per event loop on one shared port; connections are independent, so a bad
+ * or flooding socket never holds up anyone else's chat.
  */
 public final class VisitorVerticle extends VerticleBase {
 
@@ -32,14 +33,23 @@ public final class VisitorVerticle extends VerticleBase {
   private final Pool pool;
   private final TranscriptService<?> transcripts;
   private final IntakeRouting intake;
-  private final Set<VisitorConnection> connections = ConcurrentHashMap.newKeySet();
+  private final Set<VisitorConnection> connections;
+  private final int listenPort;
   private HttpServer server;
 
+  /** A single instance with its own connection set (tests); the node uses {@link VisitorListener}. */
   public VisitorVerticle(GatewaySettings settings, Pool pool, TranscriptService<?> transcripts, IntakeRouting intake) {
+    this(settings, pool, transcripts, intake, ConcurrentHashMap.newKeySet(), settings.port());
+  }
+
+  VisitorVerticle(GatewaySettings settings, Pool pool, TranscriptService<?> transcripts, IntakeRouting intake,
+                  Set<VisitorConnection> connections, int listenPort) {
     this.settings = settings;
     this.pool = pool;
     this.transcripts = transcripts;
     this.intake = intake;
+    this.connections = connections;
+    this.listenPort = listenPort;
   }
 
   @Override
@@ -58,7 +68,7 @@ public final class VisitorVerticle extends VerticleBase {
 
     HttpServerOptions options = new HttpServerOptions()
         .setHost(settings.host())
-        .setPort(settings.port())
+        .setPort(listenPort)
         // Netty's own limit drops the connection without a close frame while the client is still writing; so
         // the transport limit is a generous hard stop and VisitorConnection enforces maxFrameBytes with a proper
         // 1009 close once the frame has been read.
@@ -145,6 +155,11 @@ public final class VisitorVerticle extends VerticleBase {
   /** Stops accepting and closes every visitor socket with "going away" so pages reconnect elsewhere. */
   public Future<Void> drain() {
     connections.forEach(VisitorConnection::goingAway);
+    return stopListening();
+  }
+
+  /** Closes this instance's server (the listener's shared port closes when the last instance stops). */
+  Future<Void> stopListening() {
     return server == null ? Future.succeededFuture() : server.close();
   }
 }

@@ -16,6 +16,7 @@ import nl.veiligpraten.infra.assignment.AssignmentRepository;
 import nl.veiligpraten.infra.assignment.StaffNotes;
 import nl.veiligpraten.infra.audit.AuditContext;
 import nl.veiligpraten.infra.bus.Addresses;
+import nl.veiligpraten.infra.conversation.AppendResult;
 import nl.veiligpraten.infra.conversation.ConversationClosedException;
 import nl.veiligpraten.infra.conversation.PlainMessage;
 import nl.veiligpraten.infra.conversation.TranscriptService;
@@ -56,11 +57,15 @@ final class ConsoleConnection {
     /** Why a supervisor watches (the access log requires a reason for supervisor reads). */
     String auditReason;
     long delivered;
+    /** Highest message seq announced on the bus: lets a pump take committed messages from memory. */
+    long announced;
     long notesDelivered;
     /** Notes are read only when one was announced (or once when the chat opens), not on every message. */
     boolean notesDirty = true;
     boolean pumping;
     boolean again;
+    /** This counselor's appends to the chat, one at a time, so the stored order is the order they were typed. */
+    Future<?> appendChain = Future.succeededFuture();
   }
 
   ConsoleConnection(Vertx vertx, ServerWebSocket socket, StaffSession session, TranscriptService<?> transcripts,
@@ -206,13 +211,11 @@ final class ConsoleConnection {
           + " characters.", id.toString());
       return;
     }
-    transcripts.conversations().byId(id).compose(c -> {
-      if (c.isEmpty() || !Long.valueOf(me()).equals(c.get().counselorId()) || !"assigned".equals(c.get().status())
-          || !session.orgId().equals(c.get().orgId())) {
-        return Future.failedFuture(new ConversationClosedException("not assigned to you"));
-      }
-      return transcripts.append(id, session.orgId(), "counselor", me(), clientId, body);
-    }).onSuccess(result -> {
+    // Ownership (assigned to me, in my organisation) is checked under the append's own row lock: no extra query.
+    Future<AppendResult> stored = chat.appendChain.transform(ignored ->
+        transcripts.appendAsAssignedCounselor(id, session.orgId(), me(), clientId, body));
+    chat.appendChain = stored;
+    stored.onSuccess(result -> {
       send(new JsonObject().put("type", "ack").put("conversationId", id.toString()).put("clientId", clientId)
           .put("seq", result.seq()).put("duplicate", result.duplicate()));
       if (!result.duplicate()) {
@@ -426,7 +429,10 @@ final class ConsoleConnection {
       return;
     }
     switch (note.getString("kind", "")) {
-      case "message" -> pump(id);
+      case "message" -> {
+        chat.announced = Math.max(chat.announced, note.getLong("seq", 0L));
+        pump(id);
+      }
       case "note" -> {
         chat.notesDirty = true;
         pump(id);
@@ -482,7 +488,8 @@ final class ConsoleConnection {
         ? new AuditContext(me(), session.role(), session.orgId(), chat.observer && chat.auditReason != null
             ? chat.auditReason : "own chat (assigned to this supervisor)")
         : AuditContext.staff(me(), session.role(), session.orgId());
-    Future<List<PlainMessage>> messages = transcripts.readForStaff(id, session.orgId(), chat.delivered, PAGE, audit);
+    Future<List<PlainMessage>> messages = transcripts.readForStaff(id, session.orgId(), chat.delivered,
+        chat.announced, PAGE, audit);
     boolean readNotes = chat.notesDirty;
     chat.notesDirty = false;
     Future<? extends List<? extends StaffNotes.Note>> notes = messages.compose(m -> readNotes

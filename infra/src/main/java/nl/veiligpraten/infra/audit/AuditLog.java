@@ -1,23 +1,34 @@
 package nl.veiligpraten.infra.audit;
 
 import io.vertx.core.Future;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import nl.veiligpraten.infra.db.PipelinedBatches;
+import nl.veiligpraten.infra.db.Reply;
 
 /**
- * The append-only access log (NEN 7513 style). Each call to {@link #record} writes exactly one row; callers write it
- * before they hand out what was read, so a read that cannot be logged is refused rather than unlogged.
+ * The append-only access log (NEN 7513 style). Each call to {@link #record} writes exactly one row and resolves only
+ * after that row committed; callers write it before they hand out what was read, so a read that cannot be logged is
+ * refused rather than unlogged. Rows are written in pipelined batches (one round trip and one commit for all rows
+ * that arrived while the previous batch was written), because every live delivery to a counselor is a logged read.
  */
 public final class AuditLog {
 
   /** Largest page an admin can ask for. */
   public static final int MAX_PAGE = 500;
 
+  private static final int MAX_BATCH = 256;
+  private static final int MAX_IN_FLIGHT = 2;
+
   private final SqlClient client;
+  private final PipelinedBatches<Row> batches = new PipelinedBatches<>(MAX_BATCH, MAX_IN_FLIGHT, this::write);
+
+  /** One access-log row waiting for its batch. */
+  private record Row(Tuple values, Reply<Void> reply) {
+  }
 
   public AuditLog(SqlClient client) {
     this.client = client;
@@ -29,10 +40,31 @@ public final class AuditLog {
    */
   public Future<Void> record(AuditContext who, AuditAction action, UUID conversationId, Long afterSeq, Long lastSeq,
                              Integer count) {
-    return client.preparedQuery(AuditQueries.INSERT)
-        .execute(Tuple.from(java.util.Arrays.asList(who.staffId(), who.role(), who.orgId(), conversationId,
-            action.code(), who.reason(), afterSeq, lastSeq, count)))
-        .mapEmpty();
+    Row row = new Row(Tuple.from(java.util.Arrays.asList(who.staffId(), who.role(), who.orgId(), conversationId,
+        action.code(), who.reason(), afterSeq, lastSeq, count)), new Reply<>());
+    batches.submit(row);
+    return row.reply().future();
+  }
+
+  /** One statement per row, sent together and committed together (one Sync: one implicit transaction). */
+  private Future<?> write(List<Row> batch) {
+    List<Tuple> values = new ArrayList<>(batch.size());
+    batch.forEach(r -> values.add(r.values()));
+    return client.preparedQuery(AuditQueries.INSERT).executeBatch(values).<Void>mapEmpty()
+        .onSuccess(v -> batch.forEach(r -> r.reply().succeed(null)))
+        .recover(e -> {
+          if (batch.size() == 1) {
+            batch.get(0).reply().fail(e);
+            return Future.succeededFuture();
+          }
+          // A row the database refuses fails alone: retry each row by itself.
+          Future<Void> chain = Future.succeededFuture();
+          for (Row r : batch) {
+            chain = chain.transform(ignored -> client.preparedQuery(AuditQueries.INSERT).execute(r.values())
+                .<Void>mapEmpty().onSuccess(v -> r.reply().succeed(null)).onFailure(r.reply()::fail).otherwiseEmpty());
+          }
+          return chain;
+        });
   }
 
   /** Rows of one organisation, newest first, with an id below {@code beforeId} (for paging). */
@@ -40,7 +72,7 @@ public final class AuditLog {
     int page = Math.max(1, Math.min(limit, MAX_PAGE));
     return client.preparedQuery(AuditQueries.OF_ORG).execute(Tuple.of(orgId, beforeId, page)).map(rows -> {
       List<AuditEntry> out = new ArrayList<>(rows.rowCount());
-      for (Row r : rows) {
+      for (io.vertx.sqlclient.Row r : rows) {
         out.add(new AuditEntry(r.getLong("id"), r.getOffsetDateTime("at"), r.getLong("staff_id"),
             r.getString("staff_name"), r.getString("role"), r.getString("org_id"), r.getUUID("conversation_id"),
             r.getString("action"), r.getString("reason"), r.getLong("after_seq"), r.getLong("last_seq"),

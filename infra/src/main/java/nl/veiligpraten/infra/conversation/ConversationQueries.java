@@ -28,16 +28,6 @@ final class ConversationQueries {
 
   static final String KEY_FOR = "SELECT key_id, wrapped FROM conversation_key WHERE conversation_id = $1 AND org_id = $2";
 
-  static final String LOCK_FOR_APPEND = "SELECT next_seq, status FROM conversation WHERE id = $1 FOR UPDATE";
-
-  static final String EXISTING_MESSAGE =
-      "SELECT seq FROM message WHERE conversation_id = $1 AND sender = $2 AND client_id = $3";
-
-  static final String INSERT_MESSAGE = "INSERT INTO message (conversation_id, seq, sender, staff_id, client_id, body) "
-      + "VALUES ($1, $2, $3, $4, $5, $6)";
-
-  static final String BUMP_SEQ = "UPDATE conversation SET next_seq = $2 WHERE id = $1";
-
   static final String MESSAGES_AFTER = "SELECT seq, sender, staff_id, client_id, body, created_at FROM message "
       + "WHERE conversation_id = $1 AND seq > $2 ORDER BY seq LIMIT $3";
 

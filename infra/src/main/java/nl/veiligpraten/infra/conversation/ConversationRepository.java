@@ -5,12 +5,12 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.RowSet;
-import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import nl.veiligpraten.infra.db.Reply;
 
 /**
  * Conversations and their messages in PostgreSQL, the system of record. A message is acknowledged only after the
@@ -19,9 +19,11 @@ import java.util.UUID;
 public final class ConversationRepository {
 
   private final Pool pool;
+  private final MessageWriter writer;
 
   public ConversationRepository(Pool pool) {
     this.pool = pool;
+    this.writer = new MessageWriter(pool);
   }
 
   /** The pool, for collaborators that write in the same database (access log, shredding). */
@@ -84,37 +86,27 @@ public final class ConversationRepository {
   }
 
   /**
-   * Stores one message and returns its sequence number. The row lock on the conversation serialises writers of one
-   * conversation, so sequence numbers are gap-free and a concurrent resend cannot be stored twice.
+   * Stores one message and returns its sequence number, after commit. Appends are written in pipelined batches
+   * (see {@link MessageWriter}); the row lock on each conversation serialises its writers, so sequence numbers are
+   * gap-free and a concurrent resend cannot be stored twice.
    */
   public Future<AppendResult> append(UUID id, String sender, Long staffId, String clientId, BodySealer sealer) {
-    return pool.withTransaction(conn -> appendIn(conn, id, sender, staffId, clientId, sealer));
+    return writer.append(new MessageWriter.Append(id, sender, staffId, clientId, sealer, null, null, new Reply<>()));
   }
 
-  private Future<AppendResult> appendIn(SqlConnection conn, UUID id, String sender, Long staffId, String clientId,
-                                        BodySealer sealer) {
-    return conn.preparedQuery(ConversationQueries.LOCK_FOR_APPEND).execute(Tuple.of(id)).compose(lock -> {
-      if (lock.rowCount() == 0) {
-        return Future.failedFuture(new ConversationClosedException("no such conversation"));
-      }
-      Row row = lock.iterator().next();
-      long next = row.getLong("next_seq") + 1;
-      String status = row.getString("status");
-      return conn.preparedQuery(ConversationQueries.EXISTING_MESSAGE).execute(Tuple.of(id, sender, clientId))
-          .compose(existing -> {
-            if (existing.rowCount() > 0) {
-              return Future.succeededFuture(new AppendResult(existing.iterator().next().getLong("seq"), true));
-            }
-            if ("closed".equals(status)) {
-              return Future.failedFuture(new ConversationClosedException("conversation is closed"));
-            }
-            byte[] sealed = sealer.seal(next);
-            return conn.preparedQuery(ConversationQueries.INSERT_MESSAGE)
-                .execute(Tuple.of(id, next, sender, staffId, clientId, Buffer.buffer(sealed)))
-                .compose(ignored -> conn.preparedQuery(ConversationQueries.BUMP_SEQ).execute(Tuple.of(id, next)))
-                .map(ignored -> new AppendResult(next, false));
-          });
-    });
+  /**
+   * Like {@link #append}, but only while the conversation is assigned to {@code staffId} in {@code orgId}: checked
+   * under the same row lock as the insert, so a transfer or close cannot slip in between check and write.
+   */
+  public Future<AppendResult> appendAsAssignedCounselor(UUID id, long staffId, String orgId, String clientId,
+                                                        BodySealer sealer) {
+    return writer.append(new MessageWriter.Append(id, "counselor", staffId, clientId, sealer, staffId, orgId,
+        new Reply<>()));
+  }
+
+  /** Appends waiting for the next batch (metrics). */
+  public int appendsWaiting() {
+    return writer.waiting();
   }
 
   /** Messages with a sequence number above {@code afterSeq}, in order, at most {@code limit}. */

@@ -24,6 +24,8 @@ import nl.veiligpraten.infra.retention.Shredder;
 public final class TranscriptService<K> {
 
   private static final int KEY_CACHE_SIZE = 50_000;
+  private static final int RECENT_PER_CONVERSATION = 32;
+  private static final int RECENT_CONVERSATIONS = 20_000;
 
   private final ConversationRepository conversations;
   private final ConversationCrypto<K> crypto;
@@ -36,6 +38,9 @@ public final class TranscriptService<K> {
       return size() > KEY_CACHE_SIZE;
     }
   };
+
+  /** Last messages per conversation, so most deliveries need no read query (see {@link RecentMessages}). */
+  private final RecentMessages recent = new RecentMessages(RECENT_PER_CONVERSATION, RECENT_CONVERSATIONS);
 
   private volatile AppendListener appendListener = AppendListener.NONE;
 
@@ -61,13 +66,38 @@ public final class TranscriptService<K> {
   /** Seals and stores one message; resolves after commit with its sequence number. */
   public Future<AppendResult> append(UUID id, String orgId, String sender, Long staffId, String clientId,
                                      String body) {
+    return observed(id, orgId, sender, staffId, clientId, body, key -> conversations.append(id, sender, staffId,
+        clientId, sealer(key, id, sender, body)));
+  }
+
+  /**
+   * A counselor's message, stored only while the conversation is assigned to that counselor in that organisation
+   * (checked under the append's row lock); otherwise fails with {@link ConversationClosedException}.
+   */
+  public Future<AppendResult> appendAsAssignedCounselor(UUID id, String orgId, long staffId, String clientId,
+                                                        String body) {
+    return observed(id, orgId, "counselor", staffId, clientId, body, key -> conversations.appendAsAssignedCounselor(
+        id, staffId, orgId, clientId, sealer(key, id, "counselor", body)));
+  }
+
+  private BodySealer sealer(K key, UUID id, String sender, String body) {
     byte[] plain = body.getBytes(StandardCharsets.UTF_8);
+    return seq -> crypto.seal(key, id, seq, sender, plain);
+  }
+
+  private Future<AppendResult> observed(UUID id, String orgId, String sender, Long staffId, String clientId,
+                                        String body, java.util.function.Function<K, Future<AppendResult>> store) {
     AppendListener listener = appendListener;
     long started = System.nanoTime();
     listener.started();
-    return key(id, orgId).compose(key -> conversations.append(id, sender, staffId, clientId,
-        seq -> crypto.seal(key, id, seq, sender, plain)))
-        .andThen(ar -> listener.finished(sender, System.nanoTime() - started, ar.succeeded()));
+    return key(id, orgId).compose(store).andThen(ar -> {
+      if (ar.succeeded() && !ar.result().duplicate()) {
+        // Committed: receivers on this node can now take it from memory instead of reading it back.
+        recent.add(id, List.of(new PlainMessage(ar.result().seq(), sender, staffId, clientId, body,
+            ar.result().createdAt())));
+      }
+      listener.finished(sender, System.nanoTime() - started, ar.succeeded());
+    });
   }
 
   /** Sets the observer of appends (metrics, in-flight tracking for graceful shutdown). */
@@ -77,15 +107,31 @@ public final class TranscriptService<K> {
 
   /** Messages after {@code afterSeq}, opened with the reading organisation's key. */
   public Future<List<PlainMessage>> read(UUID id, String readerOrgId, long afterSeq, int limit) {
-    return key(id, readerOrgId).compose(key -> conversations.messagesAfter(id, afterSeq, limit).map(stored -> {
-      List<PlainMessage> out = new ArrayList<>(stored.size());
-      for (StoredMessage m : stored) {
-        byte[] plain = crypto.open(key, id, m.seq(), m.sender(), m.sealedBody());
-        out.add(new PlainMessage(m.seq(), m.sender(), m.staffId(), m.clientId(),
-            new String(plain, StandardCharsets.UTF_8), m.createdAt()));
+    return read(id, readerOrgId, afterSeq, afterSeq, limit);
+  }
+
+  /**
+   * Messages after {@code afterSeq}, when the caller knows (from a bus notification) that messages up to
+   * {@code knownUpTo} exist: if this node committed or recently read all of them they come from memory, otherwise
+   * from PostgreSQL. Either way only for an organisation that holds a key of the conversation.
+   */
+  public Future<List<PlainMessage>> read(UUID id, String readerOrgId, long afterSeq, long knownUpTo, int limit) {
+    return key(id, readerOrgId).compose(key -> {
+      List<PlainMessage> fromMemory = recent.after(id, afterSeq, knownUpTo, limit);
+      if (fromMemory != null) {
+        return Future.succeededFuture(fromMemory);
       }
-      return out;
-    }));
+      return conversations.messagesAfter(id, afterSeq, limit).map(stored -> {
+        List<PlainMessage> out = new ArrayList<>(stored.size());
+        for (StoredMessage m : stored) {
+          byte[] plain = crypto.open(key, id, m.seq(), m.sender(), m.sealedBody());
+          out.add(new PlainMessage(m.seq(), m.sender(), m.staffId(), m.clientId(),
+              new String(plain, StandardCharsets.UTF_8), m.createdAt()));
+        }
+        recent.add(id, out);
+        return out;
+      });
+    });
   }
 
   /**
@@ -95,8 +141,14 @@ public final class TranscriptService<K> {
    */
   public Future<List<PlainMessage>> readForStaff(UUID id, String readerOrgId, long afterSeq, int limit,
                                                  AuditContext who) {
+    return readForStaff(id, readerOrgId, afterSeq, afterSeq, limit, who);
+  }
+
+  /** {@link #readForStaff} with the {@code knownUpTo} hint of {@link #read(UUID, String, long, long, int)}. */
+  public Future<List<PlainMessage>> readForStaff(UUID id, String readerOrgId, long afterSeq, long knownUpTo, int limit,
+                                                 AuditContext who) {
     staffReads.incrementAndGet();
-    return read(id, readerOrgId, afterSeq, limit).compose(messages -> {
+    return read(id, readerOrgId, afterSeq, knownUpTo, limit).compose(messages -> {
       Long last = messages.isEmpty() ? null : messages.get(messages.size() - 1).seq();
       return audit.record(who, AuditAction.READ_TRANSCRIPT, id, afterSeq, last, messages.size()).map(messages);
     }, failure -> audit.record(who, AuditAction.READ_TRANSCRIPT, id, afterSeq, null, 0)
@@ -125,8 +177,11 @@ public final class TranscriptService<K> {
   }
 
   /** Forgets cached data keys of a conversation (after deletion or shredding). */
-  public synchronized void forget(UUID id) {
-    keyCache.keySet().removeIf(k -> k.startsWith(id.toString()));
+  public void forget(UUID id) {
+    recent.forget(id);
+    synchronized (this) {
+      keyCache.keySet().removeIf(k -> k.startsWith(id.toString()));
+    }
   }
 
   private Future<K> key(UUID id, String orgId) {

@@ -1,0 +1,240 @@
+package nl.veiligpraten.infra.conversation;
+
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import nl.veiligpraten.infra.db.PipelinedBatches;
+import nl.veiligpraten.infra.db.Reply;
+
+/**
+ * Stores messages in pipelined batches (group commit): every append that arrives while a batch is being written
+ * goes into the next one, and a batch is one transaction of four statements whatever its size:
+ * lock the batch's conversations in id order, find resends, insert every new row, move the sequence counters, commit.
+ * So persistence is not capped at one commit flush per message, and an idle system still writes at once.
+ *
+ * <p>Each append is answered only after the commit (never before: an acknowledged message is in PostgreSQL). A
+ * resend with the same sender and client id gets the stored sequence number back, also when the original is in the
+ * same batch. One refused item (closed conversation, a counselor who no longer holds the chat) does not stop the
+ * others; if a whole batch fails for another reason its items are retried one by one, so one bad item cannot take
+ * its neighbours down with it.
+ */
+final class MessageWriter {
+
+  static final int MAX_BATCH = 256;
+  static final int MAX_IN_FLIGHT = 2;
+  private static final String DEADLOCK = "40P01";
+
+  private final Pool pool;
+  private final PipelinedBatches<Append> batches;
+
+  /**
+   * One message to store. {@code counselorGuard}: when not null the conversation must be assigned to that staff
+   * member in {@code orgGuard}, checked under the row lock (so it cannot change between the check and the insert).
+   */
+  record Append(UUID conversationId, String sender, Long staffId, String clientId, BodySealer sealer,
+                Long counselorGuard, String orgGuard, Reply<AppendResult> reply) {
+
+    String resendKey() {
+      return conversationId + "/" + sender + "/" + clientId;
+    }
+  }
+
+  /** Row of the locked conversation. */
+  private record Locked(long nextSeq, String status, Long counselorId, String orgId, OffsetDateTime at) {
+  }
+
+  MessageWriter(Pool pool) {
+    this.pool = pool;
+    this.batches = new PipelinedBatches<>(MAX_BATCH, MAX_IN_FLIGHT, this::write);
+  }
+
+  Future<AppendResult> append(Append append) {
+    batches.submit(append);
+    return append.reply().future();
+  }
+
+  /** Appends waiting for a batch (metrics). */
+  int waiting() {
+    return batches.waiting();
+  }
+
+  private Future<?> write(List<Append> batch) {
+    return attempt(batch, true).recover(e -> {
+      if (batch.size() == 1) {
+        batch.get(0).reply().fail(e);
+        return Future.<Void>succeededFuture();
+      }
+      // Retry alone, in order, so an item that makes the whole statement fail only fails itself.
+      Future<Void> chain = Future.succeededFuture();
+      for (Append a : batch) {
+        chain = chain.transform(ignored -> attempt(List.of(a), true)
+            .onFailure(a.reply()::fail).otherwiseEmpty());
+      }
+      return chain;
+    });
+  }
+
+  /** One transaction for the batch; a deadlock (another node's batch or a close) is retried once. */
+  private Future<Void> attempt(List<Append> batch, boolean retryDeadlock) {
+    List<Runnable> answers = new ArrayList<>(batch.size());
+    return pool.<Void>withTransaction(conn -> {
+      answers.clear();
+      return writeIn(conn, batch, answers);
+    }).onSuccess(v -> answers.forEach(Runnable::run)).recover(e -> retryDeadlock && e instanceof PgException pg && DEADLOCK.equals(pg.getSqlState())
+        ? attempt(batch, false) : Future.failedFuture(e));
+  }
+
+  private Future<Void> writeIn(SqlConnection conn, List<Append> batch, List<Runnable> answers) {
+    LinkedHashSet<UUID> ids = new LinkedHashSet<>();
+    UUID[] keyConversations = new UUID[batch.size()];
+    String[] keySenders = new String[batch.size()];
+    String[] keyClients = new String[batch.size()];
+    for (int i = 0; i < batch.size(); i++) {
+      Append a = batch.get(i);
+      ids.add(a.conversationId());
+      keyConversations[i] = a.conversationId();
+      keySenders[i] = a.sender();
+      keyClients[i] = a.clientId();
+    }
+    // Sent together (the connection pipelines them); the resend lookup runs after the locks are granted, so it
+    // sees every message committed before this batch owned the conversations.
+    Future<Map<UUID, Locked>> locks = conn.preparedQuery(MessageQueries.LOCK_BATCH)
+        .execute(arrays(new Object[] {ids.toArray(new UUID[0])})).map(rows -> {
+          Map<UUID, Locked> out = new HashMap<>();
+          for (Row r : rows) {
+            out.put(r.getUUID("id"), new Locked(r.getLong("next_seq"), r.getString("status"),
+                r.getLong("counselor_id"), r.getString("org_id"), r.getOffsetDateTime("at")));
+          }
+          return out;
+        });
+    Future<Map<String, Long>> stored = conn.preparedQuery(MessageQueries.RESENDS_IN_BATCH)
+        .execute(arrays(new Object[] {keyConversations, keySenders, keyClients})).map(rows -> {
+          Map<String, Long> out = new HashMap<>();
+          for (Row r : rows) {
+            out.put(r.getUUID("conversation_id") + "/" + r.getString("sender") + "/" + r.getString("client_id"),
+                r.getLong("seq"));
+          }
+          return out;
+        });
+    return Future.all(locks, stored).compose(all -> {
+      Rows rows = new Rows(batch.size());
+      Map<UUID, Long> nextSeq = new HashMap<>();
+      Map<String, Long> seen = stored.result();
+      for (Append a : batch) {
+        Locked c = locks.result().get(a.conversationId());
+        Outcome outcome = decide(a, c, seen);
+        if (outcome.refusal != null) {
+          ConversationClosedException refusal = outcome.refusal;
+          answers.add(() -> a.reply().fail(refusal));
+          continue;
+        }
+        if (outcome.resendOf != null) {
+          long seq = outcome.resendOf;
+          answers.add(() -> a.reply().succeed(new AppendResult(seq, true)));
+          continue;
+        }
+        long seq = nextSeq.getOrDefault(a.conversationId(), c.nextSeq()) + 1;
+        nextSeq.put(a.conversationId(), seq);
+        seen.put(a.resendKey(), seq);
+        rows.add(a, seq, a.sealer().seal(seq));
+        OffsetDateTime at = c.at();
+        answers.add(() -> a.reply().succeed(new AppendResult(seq, false, at)));
+      }
+      if (rows.size == 0) {
+        return Future.succeededFuture();
+      }
+      UUID[] bumpIds = nextSeq.keySet().toArray(new UUID[0]);
+      Long[] bumpSeqs = new Long[bumpIds.length];
+      for (int i = 0; i < bumpIds.length; i++) {
+        bumpSeqs[i] = nextSeq.get(bumpIds[i]);
+      }
+      Future<?> insert = conn.preparedQuery(MessageQueries.INSERT_BATCH).execute(rows.tuple());
+      Future<?> bump = conn.preparedQuery(MessageQueries.BUMP_BATCH).execute(arrays(new Object[] {bumpIds, bumpSeqs}));
+      return Future.all(insert, bump).mapEmpty();
+    });
+  }
+
+  /** Refused, a resend of a stored message, or new (both null). */
+  private record Outcome(ConversationClosedException refusal, Long resendOf) {
+    static final Outcome NEW = new Outcome(null, null);
+  }
+
+  private static Outcome decide(Append a, Locked c, Map<String, Long> seen) {
+    if (c == null) {
+      return new Outcome(new ConversationClosedException("no such conversation"), null);
+    }
+    if (a.counselorGuard() != null && !("assigned".equals(c.status())
+        && a.counselorGuard().equals(c.counselorId()) && Objects.equals(a.orgGuard(), c.orgId()))) {
+      return new Outcome(new ConversationClosedException("not assigned to you"), null);
+    }
+    Long resend = seen.get(a.resendKey());
+    if (resend != null) {
+      return new Outcome(null, resend);
+    }
+    if ("closed".equals(c.status())) {
+      return new Outcome(new ConversationClosedException("conversation is closed"), null);
+    }
+    return Outcome.NEW;
+  }
+
+  /** Column arrays for the one INSERT of a batch. */
+  private static final class Rows {
+    final UUID[] conversation;
+    final Long[] seq;
+    final String[] sender;
+    final Long[] staff;
+    final String[] client;
+    final Buffer[] body;
+    int size;
+
+    Rows(int capacity) {
+      conversation = new UUID[capacity];
+      seq = new Long[capacity];
+      sender = new String[capacity];
+      staff = new Long[capacity];
+      client = new String[capacity];
+      body = new Buffer[capacity];
+    }
+
+    void add(Append a, long s, byte[] sealed) {
+      conversation[size] = a.conversationId();
+      seq[size] = s;
+      sender[size] = a.sender();
+      // 0 stands for "no staff member" (ids start at 1): arrays of the binary protocol carry no NULLs here.
+      staff[size] = a.staffId() == null ? 0L : a.staffId();
+      client[size] = a.clientId();
+      body[size] = Buffer.buffer(sealed);
+      size++;
+    }
+
+    Tuple tuple() {
+      return arrays(new Object[] {java.util.Arrays.copyOf(conversation, size), java.util.Arrays.copyOf(seq, size),
+          java.util.Arrays.copyOf(sender, size), java.util.Arrays.copyOf(staff, size),
+          java.util.Arrays.copyOf(client, size), java.util.Arrays.copyOf(body, size)});
+    }
+  }
+
+  /**
+   * A tuple whose parameters are the given arrays, one parameter each. Not varargs on purpose: Tuple.of and any
+   * Object... method spread a trailing array into separate parameters.
+   */
+  private static Tuple arrays(Object[] columns) {
+    Tuple tuple = Tuple.tuple();
+    for (Object column : columns) {
+      tuple.addValue(column);
+    }
+    return tuple;
+  }
+}
