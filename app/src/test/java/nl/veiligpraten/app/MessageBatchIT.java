@@ -122,7 +122,8 @@ class MessageBatchIT extends SharedServiceIT {
 
   @Test
   @DisplayName("a resend in the same batch as its original, a message to a closed chat and a counselor message to a "
-      + "chat that is not theirs are answered each on its own, without failing the messages beside them")
+      + "chat that is not theirs are answered each on its own, without failing the messages beside them; the first "
+      + "counselor reply is counted once")
   void oneBatchMixedOutcomes() throws Exception {
     TranscriptService<?> transcripts = app.transcripts();
     UUID open = queuedConversation(transcripts);
@@ -158,6 +159,10 @@ class MessageBatchIT extends SharedServiceIT {
     Row row = await(app.pool().preparedQuery("SELECT staff_id, sender FROM message WHERE conversation_id = $1")
         .execute(Tuple.of(assigned))).iterator().next();
     assertEquals(staffId, row.getLong("staff_id"));
+    await(transcripts.appendAsAssignedCounselor(assigned, "csg", staffId, "c3", "nog een"));
+    assertEquals(1L, count(app, "SELECT count(*) FROM stat_event e JOIN stat_case_link l ON l.case_ref = e.case_ref "
+        + "WHERE l.conversation_id = $1 AND e.kind = 'first_reply'", assigned),
+        "the statement-level statistics trigger records the first counselor reply once");
     assertEquals(2L, count(app, "SELECT count(*) FROM message WHERE conversation_id = $1 AND staff_id IS NULL", open),
         "visitor rows carry no staff id");
   }

@@ -17,8 +17,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The benchmark's baseline: a bare Vert.x WebSocket relay speaking the same frames as the gateway (hello/welcome,
  * choose/queued, take/assigned, message/ack, typing, ping) but with nothing behind it: no PostgreSQL, no
- * encryption, no idempotency, no event bus. Like the gateway it runs one verticle for visitors and one for
- * counselors, on default Vert.x options. Started as its own process by the benchmark:
+ * encryption, no idempotency, no event bus. Like the gateway it runs the visitor listener on
+ * {@code VP_VISITOR_INSTANCES} event loops (default: the number of cores) and one counselor listener, on default
+ * Vert.x options. Started as its own process by the benchmark:
  * {@code BareRelay <visitorPort> <counselorPort>}.
  */
 public final class BareRelay {
@@ -49,7 +50,8 @@ public final class BareRelay {
     int counselorPort = Integer.parseInt(args[1]);
     Vertx vertx = Vertx.vertx(new VertxOptions().setPreferNativeTransport(false));
     DeploymentOptions options = new DeploymentOptions();
-    vertx.deployVerticle(new VisitorSide(visitorPort), options)
+    int instances = nl.veiligpraten.app.AppSettings.from(System.getenv(), new String[0]).visitorInstances();
+    vertx.deployVerticle(() -> new VisitorSide(visitorPort), new DeploymentOptions().setInstances(instances))
         .compose(id -> vertx.deployVerticle(new CounselorSide(counselorPort), options))
         .onSuccess(id -> System.out.println("relay ready"))
         .onFailure(e -> {

@@ -114,6 +114,8 @@ public final class BenchMain {
     EmbeddedDatabase db = null;
     NodeProcess gateway = null;
     NodeProcess relay = null;
+    List<NodeProcess> gateways = new ArrayList<>();
+    List<NodeProcess> relays = new ArrayList<>();
     try {
       say("starting PostgreSQL (embedded, synchronous_commit=on)");
       db = EmbeddedDatabase.start(work.resolve("pg"), 0);
@@ -125,15 +127,50 @@ public final class BenchMain {
       env.put("VP_DATA_DIR", work.resolve("data").toString());
       env.put("VP_VISITOR_PORT", String.valueOf(gv));
       env.put("VP_CONSOLE_PORT", String.valueOf(gc));
-      say("starting gateway node");
-      gateway = NodeProcess.start("gateway", "nl.veiligpraten.app.Main", JVM_FLAGS, List.of(), env, logs);
-      gateway.awaitHttp200("http://127.0.0.1:" + gc + "/health/ready", Duration.ofSeconds(180));
+      env.put("VP_QUEUE_GRACE_SECONDS", "5");
+      int nodeCount = Math.max(1, Math.min(2, intOption("nodes", 2)));
+      List<Integer> hz = List.of(AppSettings.freePort(), AppSettings.freePort());
+      String members = "127.0.0.1:" + hz.get(0) + ",127.0.0.1:" + hz.get(1);
+      List<Integer> gatewayVisitorPorts = new ArrayList<>(List.of(gv));
+      for (int i = 0; i < nodeCount; i++) {
+        Map<String, String> nodeEnv = new HashMap<>(env);
+        List<String> args = List.of();
+        if (nodeCount > 1) {
+          // Two Hazelcast members on loopback; quorum 1 so each node is ready on its own.
+          args = List.of("--cluster");
+          nodeEnv.put("VP_CLUSTER_HOST", "127.0.0.1");
+          nodeEnv.put("VP_HAZELCAST_PORT", String.valueOf(hz.get(i)));
+          nodeEnv.put("VP_CLUSTER_MEMBERS", members);
+          nodeEnv.put("VP_CLUSTER_QUORUM", "1");
+        }
+        if (i > 0) {
+          int v = AppSettings.freePort();
+          gatewayVisitorPorts.add(v);
+          nodeEnv.put("VP_VISITOR_PORT", String.valueOf(v));
+          nodeEnv.put("VP_CONSOLE_PORT", String.valueOf(AppSettings.freePort()));
+        }
+        say("starting gateway node " + (char) ('A' + i) + (nodeCount > 1 ? " (cluster member)" : ""));
+        NodeProcess node = NodeProcess.start("gateway-" + (char) ('a' + i), "nl.veiligpraten.app.Main", JVM_FLAGS,
+            args, nodeEnv, logs);
+        gateways.add(node);
+        node.awaitHttp200("http://127.0.0.1:" + nodeEnv.get("VP_CONSOLE_PORT") + "/health/ready",
+            Duration.ofSeconds(180));
+      }
+      gateway = gateways.get(0);
       int rv = AppSettings.freePort();
       int rc = AppSettings.freePort();
-      say("starting bare relay");
-      relay = NodeProcess.start("relay", BareRelay.class.getName(), JVM_FLAGS, List.of(String.valueOf(rv),
-          String.valueOf(rc)), Map.of(), logs);
-      relay.awaitHttp200("http://127.0.0.1:" + rv + "/", Duration.ofSeconds(60));
+      List<Integer> relayVisitorPorts = new ArrayList<>();
+      for (int i = 0; i < nodeCount; i++) {
+        int v = i == 0 ? rv : AppSettings.freePort();
+        int c = i == 0 ? rc : AppSettings.freePort();
+        say("starting bare relay " + (char) ('A' + i));
+        NodeProcess r = NodeProcess.start("relay-" + (char) ('a' + i), BareRelay.class.getName(), JVM_FLAGS,
+            List.of(String.valueOf(v), String.valueOf(c)), Map.of(), logs);
+        relays.add(r);
+        r.awaitHttp200("http://127.0.0.1:" + v + "/", Duration.ofSeconds(60));
+        relayVisitorPorts.add(v);
+      }
+      relay = relays.get(0);
 
       Map<String, String> passwords = new HashMap<>();
       for (String line : Files.readAllLines(work.resolve("data").resolve("demo-logins.txt"))) {
@@ -141,13 +178,28 @@ public final class BenchMain {
         passwords.put(f[0], f[f.length - 1]);
       }
       Pool pool = Database.pool(vertx, dbs, 2);
+      // Demo counselors hold 3 chats at a time; the bench's two counselors hold every chat of their help point.
+      await(pool.preparedQuery("UPDATE staff_user SET capacity = 100 WHERE username = ANY($1)")
+          .execute(io.vertx.sqlclient.Tuple.tuple().addValue(ORGS.stream().map(o -> o.replace('_', '-') + "-demo")
+              .toArray(String[]::new))));
       long pgPid = postmasterPid(work.resolve("pg"));
 
       // Phases alternate between the targets so that both see the same background load on a shared machine.
       Result base = new Result();
       Result gw = new Result();
-      idle("relay", base, relay.pid(), rv);
-      idle("gateway", gw, gateway.pid(), gv);
+      idle("relay", base, relays, relayVisitorPorts, logs);
+      idle("gateway", gw, gateways, gatewayVisitorPorts, logs);
+      // The idle sessions left intake conversations behind; let the queue sweep close them (grace 5 s here)
+      // before the chats phases, so that work is not measured as chat latency.
+      say("gateway: waiting for the queue sweep to close the idle sessions' conversations");
+      waitFor(() -> {
+        try {
+          return await(pool.query("SELECT count(*) FROM conversation WHERE status IN ('intake', 'queued')")
+              .execute()).iterator().next().getLong(0) == 0;
+        } catch (Exception e) {
+          return false;
+        }
+      }, 120_000);
       Chats relayChats = setupChats("relay", base, rv, rc, Map.of());
       Chats gatewayChats = setupChats("gateway", gw, gv, gc, passwords);
       saturation("relay", base, relay.pid(), -1, relayChats, null, false);
@@ -182,12 +234,8 @@ public final class BenchMain {
       return 0;
     } finally {
       say("stopping every process this run started");
-      if (relay != null) {
-        relay.stop(Duration.ofSeconds(10));
-      }
-      if (gateway != null) {
-        gateway.stop(Duration.ofSeconds(20));
-      }
+      relays.forEach(r -> r.stop(Duration.ofSeconds(10)));
+      gateways.forEach(g -> g.stop(Duration.ofSeconds(20)));
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       if (db != null) {
         db.close();
@@ -198,93 +246,88 @@ public final class BenchMain {
   // ---------------------------------------------------------------------------------------------------------------
   // Phase 1: idle sessions
 
-  private void idle(String name, Result r, long pid, int port) throws Exception {
-    int n = intOption("sessions", 19_000);
+  /**
+   * Opens the idle sessions with {@link IdleClient} processes, {@value #SESSIONS_PER_CLIENT} sockets each, spread
+   * evenly over the target's nodes: one process (client or server) may hold only as many sockets as its open-file
+   * limit allows. Memory per connection is the growth of heap (after a full GC) and RSS summed over the nodes.
+   */
+  private void idle(String name, Result r, List<NodeProcess> nodes, List<Integer> ports, Path logs) throws Exception {
+    int n = intOption("sessions", 20_000);
     r.sessionsAsked = n;
-    say(name + ": idle sessions, opening " + n);
-    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(n + 100)
-        .setConnectTimeout(10_000));
-    long heap0 = heapUsedAfterGc(pid);
-    long rss0 = NodeProcess.rssKb(pid);
-    List<WebSocket> sockets = Collections.synchronizedList(new ArrayList<>());
-    AtomicInteger welcomed = new AtomicInteger();
-    AtomicInteger closed = new AtomicInteger();
-    AtomicInteger failed = new AtomicInteger();
-    AtomicInteger started = new AtomicInteger();
-    AtomicInteger inFlight = new AtomicInteger();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(intOption("open-seconds", 90));
-    io.vertx.core.Context ctx = vertx.getOrCreateContext();
-    Runnable[] more = new Runnable[1];
-    more[0] = () -> {
-      while (inFlight.get() < 200 && started.get() < n && System.nanoTime() < deadline) {
-        started.incrementAndGet();
-        inFlight.incrementAndGet();
-        Promise<Void> done = Promise.promise();
-        done.future().onComplete(x -> {
-          inFlight.decrementAndGet();
-          ctx.runOnContext(v -> more[0].run());
-        });
-        client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws")
-            .addHeader("Origin", "http://127.0.0.1:" + port)).onComplete(ar -> {
-              if (ar.failed()) {
-                failed.incrementAndGet();
-                done.tryComplete();
-                return;
-              }
-              WebSocket ws = ar.result();
-              sockets.add(ws);
-              ws.closeHandler(v -> {
-                closed.incrementAndGet();
-                done.tryComplete();
-              });
-              ws.textMessageHandler(text -> {
-                if (text.contains("\"welcome\"")) {
-                  welcomed.incrementAndGet();
-                  done.tryComplete();
-                }
-              });
-              ws.writeTextMessage("{\"type\":\"hello\",\"v\":1}");
-            });
+    int clients = Math.max(nodes.size(), (n + SESSIONS_PER_CLIENT - 1) / SESSIONS_PER_CLIENT);
+    say(name + ": idle sessions, opening " + n + " from " + clients + " client processes over " + nodes.size()
+        + " node(s)");
+    long heap0 = 0;
+    long rss0 = 0;
+    for (NodeProcess node : nodes) {
+      heap0 += heapUsedAfterGc(node.pid());
+      rss0 += NodeProcess.rssKb(node.pid());
+    }
+    int openSeconds = intOption("open-seconds", 120);
+    List<NodeProcess> clientProcesses = new ArrayList<>();
+    List<Path> reports = new ArrayList<>();
+    try {
+      for (int i = 0; i < clients; i++) {
+        int count = n / clients + (i < n % clients ? 1 : 0);
+        Path report = work.resolve("idle-" + name + "-" + i + ".report");
+        reports.add(report);
+        clientProcesses.add(NodeProcess.start("idle-" + name + "-" + i, IdleClient.class.getName(),
+            List.of("-Xmx768m"), List.of(String.valueOf(ports.get(i % ports.size())), String.valueOf(count),
+                String.valueOf(openSeconds), report.toString()), Map.of(), logs));
       }
-    };
-    ctx.runOnContext(v -> more[0].run());
-    waitFor(() -> started.get() >= n && inFlight.get() == 0, TimeUnit.SECONDS.toMillis(intOption("open-seconds", 90)) + 5_000);
-    say(name + ": " + welcomed.get() + " welcomed, " + failed.get() + " failed to connect; holding 15 s with "
-        + "heartbeats");
-    // Queue heartbeat: every socket pings once per 10 s, spread over the period.
-    AtomicInteger cursor = new AtomicInteger();
-    long heartbeat = vertx.setPeriodic(100, t -> {
-      int size = sockets.size();
-      int batch = Math.max(1, size / 100);
-      for (int i = 0; i < batch && size > 0; i++) {
-        WebSocket ws = sockets.get(Math.floorMod(cursor.getAndIncrement(), size));
-        if (!ws.isClosed()) {
-          ws.writeTextMessage("{\"type\":\"ping\"}");
+      long[] opened = new long[2];
+      waitFor(() -> clientProcesses.stream().allMatch(c -> lineOf(c, "OPENED ") != null || !c.alive()),
+          TimeUnit.SECONDS.toMillis(openSeconds) + 30_000);
+      for (NodeProcess c : clientProcesses) {
+        String[] f = String.valueOf(lineOf(c, "OPENED ")).split(" ");
+        if (f.length == 3) {
+          opened[0] += Long.parseLong(f[1]);
+          opened[1] += Long.parseLong(f[2]);
         }
       }
-    });
-    Thread.sleep(15_000);
-    vertx.cancelTimer(heartbeat);
-    int held = 0;
-    synchronized (sockets) {
-      for (WebSocket ws : sockets) {
-        if (!ws.isClosed()) {
-          held++;
-        }
+      say(name + ": " + opened[0] + " welcomed, " + opened[1] + " failed to connect; holding 15 s with heartbeats");
+      Thread.sleep(15_000);
+      long heap1 = 0;
+      long rss1 = 0;
+      for (NodeProcess node : nodes) {
+        heap1 += heapUsedAfterGc(node.pid());
+        rss1 += NodeProcess.rssKb(node.pid());
       }
+      for (Path report : reports) {
+        Files.writeString(report, "report");
+      }
+      waitFor(() -> clientProcesses.stream().allMatch(c -> lineOf(c, "HELD ") != null || !c.alive()), 30_000);
+      int held = 0;
+      for (NodeProcess c : clientProcesses) {
+        String line = lineOf(c, "HELD ");
+        held += line == null ? 0 : Integer.parseInt(line.substring(5).trim());
+      }
+      r.sessionsHeld = held;
+      r.heapPerConnection = held == 0 ? 0 : (heap1 - heap0) * 1024.0 / held;
+      r.rssPerConnection = held == 0 ? 0 : (rss1 - rss0) * 1024.0 / held;
+      say(String.format(Locale.ROOT, "%s: %d sessions held; heap %.1f KiB/conn, RSS %.1f KiB/conn", name, held,
+          r.heapPerConnection / 1024, r.rssPerConnection / 1024));
+    } finally {
+      clientProcesses.forEach(c -> c.stop(Duration.ofSeconds(20)));
     }
-    long heap1 = heapUsedAfterGc(pid);
-    long rss1 = NodeProcess.rssKb(pid);
-    r.sessionsHeld = held;
-    r.heapPerConnection = held == 0 ? 0 : (heap1 - heap0) * 1024.0 / held;
-    r.rssPerConnection = held == 0 ? 0 : (rss1 - rss0) * 1024.0 / held;
-    say(String.format(Locale.ROOT, "%s: %d sessions held; heap %.1f KiB/conn, RSS %.1f KiB/conn", name, held,
-        r.heapPerConnection / 1024, r.rssPerConnection / 1024));
-    synchronized (sockets) {
-      sockets.forEach(WebSocket::close);
-    }
-    client.close();
     Thread.sleep(5_000);
+  }
+
+  /** Sockets per idle-client process (its open-file limit is 20,000 on the reference box). */
+  static final int SESSIONS_PER_CLIENT = 10_000;
+
+  /** The first line of a process's log that starts with {@code prefix}, or null. */
+  private static String lineOf(NodeProcess process, String prefix) {
+    try {
+      for (String line : Files.readAllLines(process.log())) {
+        if (line.startsWith(prefix)) {
+          return line;
+        }
+      }
+    } catch (IOException e) {
+      return null;
+    }
+    return null;
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -577,17 +620,20 @@ public final class BenchMain {
         .append(took.toMinutes()).append(" min ").append(took.toSecondsPart()).append(" s. ");
     s.append("Baseline: a bare Vert.x WebSocket relay (`BareRelay`: same frames, no database, no encryption, no "
         + "idempotency, no event bus) measured in the same run with the same JDK, JVM flags (`")
-        .append(String.join(" ", JVM_FLAGS)).append("`) and Vert.x defaults (event-loop count, one verticle per "
-        + "listener). The gateway ran as one node on an embedded PostgreSQL 14 with `synchronous_commit=on` "
-        + "(group commit, `commit_delay=0`).\n\n");
+        .append(String.join(" ", JVM_FLAGS)).append("`), Vert.x defaults (event-loop count) and the same "
+        + "visitor-listener instance count (one per core). The idle phase runs on two gateway nodes in a Hazelcast "
+        + "cluster (and two relay processes); the latency and saturation phases use gateway node A with visitors "
+        + "and counselors on it, on an embedded PostgreSQL 14 with `synchronous_commit=on` (message writes "
+        + "group-committed in pipelined batches).\n\n");
     s.append("## Machine\n\n").append(machine()).append("\n\n");
     s.append("The load client runs on the same machine and shares its cores with the servers and PostgreSQL. The "
         + "machine is shared with other engineers' builds and test runs: the log below shows the 1-minute load "
         + "average at every step; anything above 2 means the processes measured here were waiting for a core.\n\n");
     s.append("## Scale of this run\n\n");
-    s.append(String.format(Locale.ROOT, "- idle sessions asked: %d (20,000 cannot be reached here: the hard limit "
-        + "on open files per process on this box is %s, and the server needs one descriptor per socket plus its "
-        + "own files)%n", b.sessionsAsked, hardFileLimit()));
+    s.append(String.format(Locale.ROOT, "- idle sessions asked: %d, opened by %d-socket client processes and spread "
+        + "over %s gateway node(s) (cluster members) and as many relay processes: the hard limit on open files per "
+        + "process on this box is %s, so one process cannot hold 20,000 sockets plus its own files%n",
+        b.sessionsAsked, SESSIONS_PER_CLIENT, options.getOrDefault("nodes", "2"), hardFileLimit()));
     s.append(String.format(Locale.ROOT, "- latency phase: %s chats, %s msg/s visitor→counselor open-loop for %s s, "
             + "typing before a third of the messages, %s%% of visitors drop once and resume; chats go to the two help "
             + "points that are open 24/7 (csg, veilig_thuis), one counselor each%n",

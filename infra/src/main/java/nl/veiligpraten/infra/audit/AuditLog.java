@@ -1,6 +1,8 @@
 package nl.veiligpraten.infra.audit;
 
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
@@ -27,7 +29,7 @@ public final class AuditLog {
   private final PipelinedBatches<Row> batches = new PipelinedBatches<>(MAX_BATCH, MAX_IN_FLIGHT, this::write);
 
   /** One access-log row waiting for its batch. */
-  private record Row(Tuple values, Reply<Void> reply) {
+  private record Row(Tuple values, JsonObject json, Reply<Void> reply) {
   }
 
   public AuditLog(SqlClient client) {
@@ -41,30 +43,37 @@ public final class AuditLog {
   public Future<Void> record(AuditContext who, AuditAction action, UUID conversationId, Long afterSeq, Long lastSeq,
                              Integer count) {
     Row row = new Row(Tuple.from(java.util.Arrays.asList(who.staffId(), who.role(), who.orgId(), conversationId,
-        action.code(), who.reason(), afterSeq, lastSeq, count)), new Reply<>());
+        action.code(), who.reason(), afterSeq, lastSeq, count)),
+        new JsonObject().put("staff", who.staffId()).put("role", who.role()).put("org", who.orgId())
+            .put("conversation", conversationId == null ? null : conversationId.toString()).put("action", action.code())
+            .put("reason", who.reason()).put("after", afterSeq).put("last", lastSeq).put("count", count),
+        new Reply<>());
     batches.submit(row);
     return row.reply().future();
   }
 
-  /** One statement per row, sent together and committed together (one Sync: one implicit transaction). */
+  /** One INSERT for the whole batch (rows as a JSON array: NULLs travel as JSON nulls), one commit. */
   private Future<?> write(List<Row> batch) {
-    List<Tuple> values = new ArrayList<>(batch.size());
-    batch.forEach(r -> values.add(r.values()));
-    return client.preparedQuery(AuditQueries.INSERT).executeBatch(values).<Void>mapEmpty()
+    if (batch.size() == 1) {
+      return retryAlone(batch.get(0));
+    }
+    JsonArray rows = new JsonArray();
+    batch.forEach(r -> rows.add(r.json()));
+    return client.preparedQuery(AuditQueries.INSERT_BATCH).execute(Tuple.of(rows)).<Void>mapEmpty()
         .onSuccess(v -> batch.forEach(r -> r.reply().succeed(null)))
         .recover(e -> {
-          if (batch.size() == 1) {
-            batch.get(0).reply().fail(e);
-            return Future.succeededFuture();
-          }
           // A row the database refuses fails alone: retry each row by itself.
           Future<Void> chain = Future.succeededFuture();
           for (Row r : batch) {
-            chain = chain.transform(ignored -> client.preparedQuery(AuditQueries.INSERT).execute(r.values())
-                .<Void>mapEmpty().onSuccess(v -> r.reply().succeed(null)).onFailure(r.reply()::fail).otherwiseEmpty());
+            chain = chain.transform(ignored -> retryAlone(r));
           }
           return chain;
         });
+  }
+
+  private Future<Void> retryAlone(Row r) {
+    return client.preparedQuery(AuditQueries.INSERT).execute(r.values()).<Void>mapEmpty()
+        .onSuccess(v -> r.reply().succeed(null)).onFailure(r.reply()::fail).otherwiseEmpty();
   }
 
   /** Rows of one organisation, newest first, with an id below {@code beforeId} (for paging). */

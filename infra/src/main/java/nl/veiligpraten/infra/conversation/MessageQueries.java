@@ -7,11 +7,12 @@ final class MessageQueries {
   }
 
   /**
-   * Row locks in id order, so two batches that share conversations cannot deadlock each other; now() is the
+   * Row locks in id order, so two batches that share conversations cannot deadlock each other. NO KEY UPDATE
+   * serialises appenders just the same but does not block the foreign-key checks of the message inserts; now() is the
    * transaction's timestamp, the created_at every row of the batch gets by default.
    */
   static final String LOCK_BATCH = "SELECT id, next_seq, status, counselor_id, org_id, now() AS at FROM conversation "
-      + "WHERE id = ANY($1::uuid[]) ORDER BY id FOR UPDATE";
+      + "WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE";
 
   static final String RESENDS_IN_BATCH = "SELECT m.conversation_id, m.sender, m.client_id, m.seq FROM message m "
       + "JOIN unnest($1::uuid[], $2::text[], $3::text[]) AS k(c, s, id) "
