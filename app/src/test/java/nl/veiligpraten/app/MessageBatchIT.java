@@ -191,4 +191,29 @@ class MessageBatchIT extends SharedServiceIT {
     assertEquals(Set.of("tekst 1", "tekst 2", "tekst 3", "tekst 4", "tekst 5"), bodies);
     assertTrue(await(transcripts.read(chat, "csg", 5, 5, 200)).isEmpty(), "nothing after the last one");
   }
+
+  @Test
+  @DisplayName("the access log gets a row for a staff read that shows someone else's words, and none for an empty "
+      + "read or one holding only the reader's own replies")
+  void ownRepliesAreNotAccessLogged() throws Exception {
+    TranscriptService<?> transcripts = app.transcripts();
+    UUID chat = queuedConversation(transcripts);
+    long staffId = count(app, "SELECT min(id) FROM staff_user WHERE org_id = 'csg'");
+    await(app.pool().preparedQuery("UPDATE conversation SET status = 'assigned', counselor_id = $2, "
+        + "assigned_at = now() WHERE id = $1").execute(Tuple.of(chat, staffId)));
+    AuditContext me = AuditContext.staff(staffId, "counselor", "csg");
+    await(transcripts.appendAsAssignedCounselor(chat, "csg", staffId, "r1", "Hoi, ik ben er."));
+    await(transcripts.appendAsAssignedCounselor(chat, "csg", staffId, "r2", "Vertel maar."));
+    String rows = "SELECT count(*) FROM audit_log WHERE conversation_id = $1";
+    assertEquals(2, await(transcripts.readForStaff(chat, "csg", 0, 2, 200, me)).size());
+    assertEquals(0L, count(app, rows, chat), "own replies only: no row");
+    assertTrue(await(transcripts.readForStaff(chat, "csg", 2, 2, 200, me)).isEmpty());
+    assertEquals(0L, count(app, rows, chat), "empty read: no row");
+    await(transcripts.append(chat, "csg", "visitor", null, "v1", "Er is iets gebeurd."));
+    assertEquals(3, await(transcripts.readForStaff(chat, "csg", 0, 3, 200, me)).size());
+    assertEquals(1L, count(app, rows + " AND message_count = 3 AND last_seq = 3", chat), "the visitor's words: a row");
+    AuditContext colleague = AuditContext.staff(staffId + 1, "counselor", "csg");
+    assertEquals(3, await(transcripts.readForStaff(chat, "csg", 0, 3, 200, colleague)).size());
+    assertEquals(2L, count(app, rows, chat), "a colleague reading my replies is logged");
+  }
 }
