@@ -3,19 +3,26 @@
 -- instead of a row trigger with its own exception block (a subtransaction) for every counselor message.
 DROP TRIGGER stat_message_insert ON message;
 
+-- Lookups go through = ANY(array) and LATERAL ... LIMIT 1, so every access is an index probe: a join with the
+-- transition table (estimated at any size) could otherwise be planned as a scan of the whole table per batch.
 CREATE FUNCTION stat_messages_inserted() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+  replied_in uuid[];
 BEGIN
-  WITH first_reply AS (
-    SELECT conversation_id, min(created_at) AS at
-    FROM new_messages WHERE sender = 'counselor' GROUP BY conversation_id
-  ), flipped AS (
-    UPDATE stat_case_link l SET replied = true FROM first_reply f
-    WHERE l.conversation_id = f.conversation_id AND NOT l.replied
-    RETURNING l.case_ref, f.conversation_id, f.at
+  SELECT array_agg(DISTINCT conversation_id) INTO replied_in FROM new_messages WHERE sender = 'counselor';
+  IF replied_in IS NULL THEN
+    RETURN NULL;
+  END IF;
+  WITH flipped AS (
+    UPDATE stat_case_link SET replied = true
+    WHERE conversation_id = ANY (replied_in) AND NOT replied
+    RETURNING case_ref, conversation_id
   )
+  -- Messages carry the transaction's now() as created_at: the first reply happened at now().
   INSERT INTO stat_event (case_ref, kind, at, org_id, help_point, priority)
-  SELECT fl.case_ref, 'first_reply', fl.at, c.org_id, c.help_point, c.priority
-  FROM flipped fl JOIN conversation c ON c.id = fl.conversation_id;
+  SELECT fl.case_ref, 'first_reply', now(), c.org_id, c.help_point, c.priority
+  FROM flipped fl,
+       LATERAL (SELECT org_id, help_point, priority FROM conversation WHERE id = fl.conversation_id LIMIT 1) c;
   RETURN NULL;
 EXCEPTION WHEN OTHERS THEN
   -- Statistics must never stop a chat: log (no data, only the error class) and let the chat's statement commit.

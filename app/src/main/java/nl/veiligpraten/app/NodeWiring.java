@@ -19,6 +19,9 @@ final class NodeWiring {
     metrics.connections("visitor", app.visitor::connectionCount);
     metrics.connections("console", app.console::connectionCount);
     app.transcripts.appendListener(metrics);
+    var conversations = app.transcripts.conversations();
+    metrics.appendBatches(conversations::appendBatches, conversations::appendBatchItems,
+        conversations::appendsWaiting);
     metrics.start(app.vertx, app.pool, ClusterHealth.of(app.vertx));
   }
 

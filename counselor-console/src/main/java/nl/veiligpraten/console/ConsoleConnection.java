@@ -66,6 +66,8 @@ final class ConsoleConnection {
     boolean again;
     /** This counselor's appends to the chat, one at a time, so the stored order is the order they were typed. */
     Future<?> appendChain = Future.succeededFuture();
+    /** Own messages this socket already got an ack for: the pump passes them without sending them again. */
+    final java.util.Set<Long> ownAcked = new java.util.HashSet<>();
   }
 
   ConsoleConnection(Vertx vertx, ServerWebSocket socket, StaffSession session, TranscriptService<?> transcripts,
@@ -216,6 +218,10 @@ final class ConsoleConnection {
         transcripts.appendAsAssignedCounselor(id, session.orgId(), me(), clientId, body));
     chat.appendChain = stored;
     stored.onSuccess(result -> {
+      Chat held = chats.get(id);
+      if (held != null && result.seq() > held.delivered) {
+        held.ownAcked.add(result.seq());
+      }
       send(new JsonObject().put("type", "ack").put("conversationId", id.toString()).put("clientId", clientId)
           .put("seq", result.seq()).put("duplicate", result.duplicate()));
       if (!result.duplicate()) {
@@ -510,6 +516,10 @@ final class ConsoleConnection {
           continue;
         }
         chat.delivered = m.seq();
+        if (chat.ownAcked.remove(m.seq())) {
+          // The ack already told this page its seq; the page would drop the echo.
+          continue;
+        }
         JsonObject out = new JsonObject().put("type", "message").put("conversationId", id.toString())
             .put("seq", m.seq()).put("from", m.sender()).put("body", m.body())
             .put("at", m.createdAt().toInstant().toString());

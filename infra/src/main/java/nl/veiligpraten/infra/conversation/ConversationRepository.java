@@ -109,6 +109,16 @@ public final class ConversationRepository {
     return writer.waiting();
   }
 
+  /** Append batches written by this node so far (metrics). */
+  public long appendBatches() {
+    return writer.batches().batches();
+  }
+
+  /** Appends handed to those batches (metrics: divided by {@link #appendBatches()} it is the mean batch size). */
+  public long appendBatchItems() {
+    return writer.batches().items();
+  }
+
   /** Messages with a sequence number above {@code afterSeq}, in order, at most {@code limit}. */
   public Future<List<StoredMessage>> messagesAfter(UUID id, long afterSeq, int limit) {
     return pool.preparedQuery(ConversationQueries.MESSAGES_AFTER).execute(Tuple.of(id, afterSeq, limit)).map(rows -> {

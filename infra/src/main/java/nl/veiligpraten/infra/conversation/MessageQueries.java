@@ -14,14 +14,19 @@ final class MessageQueries {
   static final String LOCK_BATCH = "SELECT id, next_seq, status, counselor_id, org_id, now() AS at FROM conversation "
       + "WHERE id = ANY($1::uuid[]) ORDER BY id FOR NO KEY UPDATE";
 
-  static final String RESENDS_IN_BATCH = "SELECT m.conversation_id, m.sender, m.client_id, m.seq FROM message m "
-      + "JOIN unnest($1::uuid[], $2::text[], $3::text[]) AS k(c, s, id) "
-      + "ON m.conversation_id = k.c AND m.sender = k.s AND m.client_id = k.id";
+  /**
+   * One unique-index probe per key. LATERAL ... LIMIT 1 keeps the planner from turning this into a hash join that
+   * scans the whole message table for every batch.
+   */
+  static final String RESENDS_IN_BATCH = "SELECT k.c AS conversation_id, k.s AS sender, k.id AS client_id, m.seq "
+      + "FROM unnest($1::uuid[], $2::text[], $3::text[]) AS k(c, s, id), "
+      + "LATERAL (SELECT seq FROM message WHERE conversation_id = k.c AND sender = k.s AND client_id = k.id LIMIT 1) m";
 
   static final String INSERT_BATCH = "INSERT INTO message (conversation_id, seq, sender, staff_id, client_id, body) "
       + "SELECT c, s, snd, NULLIF(st, 0), cid, b "
       + "FROM unnest($1::uuid[], $2::int8[], $3::text[], $4::int8[], $5::text[], $6::bytea[]) AS t(c, s, snd, st, cid, b)";
 
-  static final String BUMP_BATCH = "UPDATE conversation c SET next_seq = t.n "
-      + "FROM unnest($1::uuid[], $2::int8[]) AS t(id, n) WHERE c.id = t.id";
+  /** Primary-key probes via = ANY (a join with unnest could be planned as a scan of every conversation). */
+  static final String BUMP_BATCH = "UPDATE conversation SET next_seq = ($2::int8[])[array_position($1::uuid[], id)] "
+      + "WHERE id = ANY ($1::uuid[])";
 }

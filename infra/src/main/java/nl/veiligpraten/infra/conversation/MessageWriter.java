@@ -70,6 +70,10 @@ final class MessageWriter {
     return batches.waiting();
   }
 
+  PipelinedBatches<Append> batches() {
+    return batches;
+  }
+
   private Future<?> write(List<Append> batch) {
     return attempt(batch, true).recover(e -> {
       if (batch.size() == 1) {

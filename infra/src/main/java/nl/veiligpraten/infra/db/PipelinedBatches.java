@@ -22,6 +22,8 @@ public final class PipelinedBatches<T> {
   private final int maxInFlight;
   private final Function<List<T>, Future<?>> writeBatch;
   private final ArrayDeque<T> waiting = new ArrayDeque<>();
+  private final java.util.concurrent.atomic.AtomicLong batchesWritten = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong itemsWritten = new java.util.concurrent.atomic.AtomicLong();
   private int inFlight;
 
   /**
@@ -56,6 +58,16 @@ public final class PipelinedBatches<T> {
     return waiting.size();
   }
 
+  /** Batches started so far (metrics: items / batches is the mean batch size). */
+  public long batches() {
+    return batchesWritten.get();
+  }
+
+  /** Items handed to batches so far. */
+  public long items() {
+    return itemsWritten.get();
+  }
+
   private List<T> takeBatchIfIdleSlot() {
     if (inFlight >= maxInFlight || waiting.isEmpty()) {
       return null;
@@ -69,6 +81,8 @@ public final class PipelinedBatches<T> {
   }
 
   private void write(List<T> batch) {
+    batchesWritten.incrementAndGet();
+    itemsWritten.addAndGet(batch.size());
     Future<?> done;
     try {
       done = writeBatch.apply(batch);

@@ -31,6 +31,8 @@ import nl.veiligpraten.infra.conversation.AppendListener;
  *   <li>{@code vp_messages_persisted_total{sender}}, {@code vp_message_persist_failures_total{sender}}: message rate</li>
  *   <li>{@code vp_message_persist_seconds}: seal + transaction + commit latency (histogram)</li>
  *   <li>{@code vp_appends_in_flight}: appends not yet committed (graceful shutdown waits for 0)</li>
+ *   <li>{@code vp_message_batches_total}, {@code vp_message_batch_items_total}, {@code vp_message_batch_waiting}:
+ *       group commit (items / batches = mean batch size)</li>
  *   <li>{@code vp_eventbus_messages_total{direction}}, {@code vp_eventbus_errors_total}: bus notifications and the
  *       failures Vert.x reports to us (uncaught handler exceptions)</li>
  *   <li>{@code vp_cluster_members}, {@code vp_cluster_quorum}, {@code vp_ready}</li>
@@ -43,6 +45,7 @@ public final class NodeMetrics implements AppendListener {
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private final Map<String, QueueFigures> queues = new ConcurrentHashMap<>();
   private final AtomicInteger inFlight = new AtomicInteger();
+  private final java.util.List<Object> sources = new java.util.concurrent.CopyOnWriteArrayList<>();
   // Counters cached per sender value (the code check runs once per value): a registry lookup or a regex per
   // message showed up in the benchmark profile. The sender is one of three fixed values, so the maps stay tiny.
   private final Map<String, Counter> persisted = new ConcurrentHashMap<>();
@@ -122,8 +125,22 @@ public final class NodeMetrics implements AppendListener {
 
   /** A gauge of open connections of one listener. */
   public void connections(String listener, Supplier<Number> count) {
-    Gauge.builder("vp_connections", count, s -> s.get().doubleValue()).tag("listener", listener)
+    // strongReference: Micrometer holds the state object weakly, and a method-reference supplier has no other owner.
+    Gauge.builder("vp_connections", count, s -> s.get().doubleValue()).strongReference(true).tag("listener", listener)
         .description("Open WebSockets").register(registry);
+  }
+
+  /** Group-commit figures: batches written, items in them, items waiting for the next batch. */
+  public void appendBatches(Supplier<Number> batches, Supplier<Number> items, Supplier<Number> waiting) {
+    // Micrometer holds function-counter state weakly; keep the suppliers reachable from this object.
+    sources.add(batches);
+    sources.add(items);
+    io.micrometer.core.instrument.FunctionCounter.builder("vp_message_batches", batches, b -> b.get().doubleValue())
+        .description("Message append batches (transactions)").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("vp_message_batch_items", items, b -> b.get().doubleValue())
+        .description("Messages written in those batches").register(registry);
+    Gauge.builder("vp_message_batch_waiting", waiting, w -> w.get().doubleValue()).strongReference(true)
+        .description("Appends waiting for the next batch").register(registry);
   }
 
   public int inFlight() {
