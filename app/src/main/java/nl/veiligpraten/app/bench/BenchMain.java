@@ -200,6 +200,9 @@ public final class BenchMain {
           return false;
         }
       }, 120_000);
+      // Closing 20,000 sockets and their conversations leaves work behind in both nodes and PostgreSQL
+      // (statistics triggers, autovacuum, GC); wait until the machine is quiet so it is not measured as latency.
+      waitForQuietMachine(120);
       Chats relayChats = setupChats("relay", base, rv, rc, Map.of());
       Chats gatewayChats = setupChats("gateway", gw, gv, gc, passwords);
       // Latency first: a saturation burst leaves work behind (autovacuum, checkpoint, GC) that would be measured as
@@ -895,6 +898,36 @@ public final class BenchMain {
 
   static <T> T await(Future<T> f) throws Exception {
     return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+
+  /** Waits (at most {@code maxSeconds}) until the machine's CPUs are at least 75% idle for 3 seconds in a row. */
+  private void waitForQuietMachine(int maxSeconds) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(maxSeconds);
+    int quiet = 0;
+    long[] before = cpuTicks();
+    while (quiet < 3 && System.nanoTime() < deadline) {
+      Thread.sleep(1_000);
+      long[] now = cpuTicks();
+      long total = now[0] - before[0];
+      long idle = now[1] - before[1];
+      before = now;
+      quiet = total > 0 && idle * 4 >= total * 3 ? quiet + 1 : 0;
+    }
+    say("machine quiet (or " + maxSeconds + " s passed); continuing");
+  }
+
+  /** Total and idle jiffies of all CPUs, from /proc/stat. */
+  private static long[] cpuTicks() {
+    try {
+      String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+      long total = 0;
+      for (int i = 1; i < f.length; i++) {
+        total += Long.parseLong(f[i]);
+      }
+      return new long[] {total, Long.parseLong(f[4]) + Long.parseLong(f[5])};
+    } catch (IOException | RuntimeException e) {
+      return new long[] {0, 0};
+    }
   }
 
   static void waitFor(BooleanSupplier condition, long maxMillis) throws InterruptedException {
