@@ -17,6 +17,7 @@ import nl.veiligpraten.infra.assignment.StaffNotes;
 import nl.veiligpraten.infra.audit.AuditContext;
 import nl.veiligpraten.infra.bus.Addresses;
 import nl.veiligpraten.infra.conversation.AppendResult;
+import nl.veiligpraten.infra.conversation.FrameIds;
 import nl.veiligpraten.infra.conversation.ConversationClosedException;
 import nl.veiligpraten.infra.conversation.PlainMessage;
 import nl.veiligpraten.infra.conversation.TranscriptService;
@@ -206,7 +207,7 @@ final class ConsoleConnection {
       refused("not_yours", "Je hebt dit gesprek niet.", id.toString());
       return;
     }
-    String clientId = frame.getValue("clientId") instanceof String c && c.matches("[A-Za-z0-9_.:-]{1,64}") ? c : null;
+    String clientId = frame.getValue("clientId") instanceof String c && FrameIds.valid(c) ? c : null;
     String body = frame.getValue("body") instanceof String b ? b : null;
     if (clientId == null || body == null || body.isBlank() || body.length() > MAX_BODY_CHARS) {
       error("invalid_field", "message needs clientId (1-64 of A-Za-z0-9_.:-) and a body of 1-" + MAX_BODY_CHARS
