@@ -64,6 +64,7 @@ final class VisitorConnection {
   private MessageConsumer<JsonObject> queueConsumer;
   private long queueTimer = -1;
   private boolean queueRefreshPending;
+  private Future<?> appendChain = Future.succeededFuture();
 
   VisitorConnection(Vertx vertx, ServerWebSocket socket, GatewaySettings settings, TranscriptService<?> transcripts,
                     IntakeRouting intake) {
@@ -339,9 +340,11 @@ final class VisitorConnection {
     if (orgId == null) {
       throw new FrameException("not_routed", "Choose a help point before sending messages.");
     }
-    // Stored in arrival order without waiting for the previous ack: TranscriptService hands appends of one
-    // conversation to the writer in call order, and the writer commits one batch at a time.
-    transcripts.append(conversationId, orgId, "visitor", null, message.clientId(), message.body())
+    // One append at a time per socket, in arrival order: concurrent transactions could otherwise commit a later
+    // message (e.g. a new one right after a resend) before an earlier one, and the transcript order would not be
+    // the order the visitor typed.
+    appendChain = appendChain.transform(ignored ->
+        transcripts.append(conversationId, orgId, "visitor", null, message.clientId(), message.body()))
         .onSuccess(result -> {
           send(new JsonObject().put("type", "ack").put("clientId", message.clientId()).put("seq", result.seq())
               .put("duplicate", result.duplicate()));

@@ -16,6 +16,7 @@ import nl.veiligpraten.infra.assignment.AssignmentRepository;
 import nl.veiligpraten.infra.assignment.StaffNotes;
 import nl.veiligpraten.infra.audit.AuditContext;
 import nl.veiligpraten.infra.bus.Addresses;
+import nl.veiligpraten.infra.conversation.AppendResult;
 import nl.veiligpraten.infra.conversation.FrameIds;
 import nl.veiligpraten.infra.conversation.ConversationClosedException;
 import nl.veiligpraten.infra.conversation.PlainMessage;
@@ -64,6 +65,8 @@ final class ConsoleConnection {
     boolean notesDirty = true;
     boolean pumping;
     boolean again;
+    /** This counselor's appends to the chat, one at a time, so the stored order is the order they were typed. */
+    Future<?> appendChain = Future.succeededFuture();
     /** Own messages this socket already got an ack for: the pump passes them without sending them again. */
     final java.util.Set<Long> ownAcked = new java.util.HashSet<>();
   }
@@ -212,8 +215,10 @@ final class ConsoleConnection {
       return;
     }
     // Ownership (assigned to me, in my organisation) is checked under the append's own row lock: no extra query.
-    // Appends are stored in the order they are handed over (TranscriptService), so no need to wait for the ack.
-    transcripts.appendAsAssignedCounselor(id, session.orgId(), me(), clientId, body).onSuccess(result -> {
+    Future<AppendResult> stored = chat.appendChain.transform(ignored ->
+        transcripts.appendAsAssignedCounselor(id, session.orgId(), me(), clientId, body));
+    chat.appendChain = stored;
+    stored.onSuccess(result -> {
       Chat held = chats.get(id);
       if (held != null && result.seq() > held.delivered) {
         held.ownAcked.add(result.seq());

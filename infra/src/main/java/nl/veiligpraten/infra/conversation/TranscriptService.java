@@ -12,7 +12,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import nl.veiligpraten.infra.audit.AuditAction;
 import nl.veiligpraten.infra.audit.AuditContext;
 import nl.veiligpraten.infra.audit.AuditLog;
-import nl.veiligpraten.infra.db.Reply;
 import nl.veiligpraten.infra.retention.Shredder;
 
 /**
@@ -42,9 +41,6 @@ public final class TranscriptService<K> {
 
   /** Last messages per conversation, so most deliveries need no read query (see {@link RecentMessages}). */
   private final RecentMessages recent = new RecentMessages(RECENT_PER_CONVERSATION, RECENT_CONVERSATIONS);
-
-  /** Pending key fetches per conversation (see {@link #keyInOrder}); empty whenever keys are cached. */
-  private final Map<UUID, Future<?>> keySteps = new java.util.HashMap<>();
 
   private volatile AppendListener appendListener = AppendListener.NONE;
 
@@ -94,46 +90,14 @@ public final class TranscriptService<K> {
     AppendListener listener = appendListener;
     long started = System.nanoTime();
     listener.started();
-    // Answer on the caller's context even if the key step completed on another event loop.
-    Reply<AppendResult> reply = new Reply<>();
-    keyInOrder(id, orgId).compose(store).onComplete(ar -> {
+    return key(id, orgId).compose(store).andThen(ar -> {
       if (ar.succeeded() && !ar.result().duplicate()) {
         // Committed: receivers on this node can now take it from memory instead of reading it back.
         recent.add(id, List.of(new PlainMessage(ar.result().seq(), sender, staffId, clientId, body,
             ar.result().createdAt())));
       }
       listener.finished(sender, System.nanoTime() - started, ar.succeeded());
-      if (ar.succeeded()) {
-        reply.succeed(ar.result());
-      } else {
-        reply.fail(ar.cause());
-      }
     });
-    return reply.future();
-  }
-
-  /**
-   * The data key, with appends to one conversation handed to the writer in the order they were asked for: when a
-   * key has to be fetched (first message after a restart), later appends of that conversation wait behind that
-   * fetch instead of overtaking it with a cached key. The writer then commits in hand-over order (one batch at a
-   * time), so a sender's messages are stored in the order they were sent without waiting for each other's ack.
-   */
-  private Future<K> keyInOrder(UUID id, String orgId) {
-    synchronized (keySteps) {
-      Future<?> pending = keySteps.get(id);
-      K cached = pending == null ? cached(id, orgId) : null;
-      if (cached != null) {
-        return Future.succeededFuture(cached);
-      }
-      Future<K> step = (pending == null ? Future.succeededFuture() : pending).transform(ignored -> key(id, orgId));
-      keySteps.put(id, step);
-      step.onComplete(ar -> {
-        synchronized (keySteps) {
-          keySteps.remove(id, step);
-        }
-      });
-      return step;
-    }
   }
 
   /** Sets the observer of appends (metrics, in-flight tracking for graceful shutdown). */
