@@ -33,7 +33,11 @@ import nl.veiligpraten.infra.db.Reply;
 final class MessageWriter {
 
   static final int MAX_BATCH = 256;
-  static final int MAX_IN_FLIGHT = 2;
+  /**
+   * One batch at a time. Measured against two in flight (`./bench relay`, same box): batches twice as large and the
+   * CPU per stored message down from about 150 to 110 µs (gateway plus PostgreSQL), at the same latency.
+   */
+  static final int MAX_IN_FLIGHT = 1;
   private static final String DEADLOCK = "40P01";
 
   private final Pool pool;
