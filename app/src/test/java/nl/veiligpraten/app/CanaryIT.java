@@ -117,7 +117,8 @@ class CanaryIT {
         from.await(f -> "ack".equals(f.getString("type")), Duration.ofSeconds(10));
         Thread.sleep(120);   // the visitor's rate limit is 10 messages per second
       }
-      counselor.await(f -> "message".equals(f.getString("type")) && f.getLong("seq") == 20L, Duration.ofSeconds(10));
+      visitor.socket().await(f -> "message".equals(f.getString("type")) && f.getLong("seq") == 20L,
+          Duration.ofSeconds(10));
 
       var transcripts = app.transcripts();
       List<UUID> conversations = new ArrayList<>();

@@ -40,6 +40,18 @@ class MessageBatchIT extends SharedServiceIT {
     return id;
   }
 
+  private static long csgCounselor() throws Exception {
+    return count(app, "SELECT min(id) FROM staff_user WHERE org_id = 'csg'");
+  }
+
+  /** A csg conversation assigned to {@code staffId} directly in the database (no console in these tests). */
+  private static UUID assignedConversation(TranscriptService<?> transcripts, long staffId) throws Exception {
+    UUID id = queuedConversation(transcripts);
+    await(app.pool().preparedQuery("UPDATE conversation SET status = 'assigned', counselor_id = $2, "
+        + "assigned_at = now() WHERE id = $1").execute(Tuple.of(id, staffId)));
+    return id;
+  }
+
   @Test
   @DisplayName("1,000 appends from four event loops to 25 chats (each sender waits for its previous ack in a chat, "
       + "as sockets do): gap-free sequence numbers per chat in each sender's order, answered on the caller's own "
@@ -129,10 +141,8 @@ class MessageBatchIT extends SharedServiceIT {
     UUID open = queuedConversation(transcripts);
     UUID closed = queuedConversation(transcripts);
     await(transcripts.conversations().closeByVisitor(closed, "visitor_left"));
-    UUID assigned = queuedConversation(transcripts);
-    long staffId = count(app, "SELECT min(id) FROM staff_user WHERE org_id = 'csg'");
-    await(app.pool().preparedQuery("UPDATE conversation SET status = 'assigned', counselor_id = $2, "
-        + "assigned_at = now() WHERE id = $1").execute(Tuple.of(assigned, staffId)));
+    long staffId = csgCounselor();
+    UUID assigned = assignedConversation(transcripts, staffId);
 
     // Sent without waiting: they may share a batch or run in two concurrent ones; either way one row is stored.
     Future<AppendResult> first = transcripts.append(open, "csg", "visitor", null, "same", "een");
@@ -197,10 +207,8 @@ class MessageBatchIT extends SharedServiceIT {
       + "read or one holding only the reader's own replies")
   void ownRepliesAreNotAccessLogged() throws Exception {
     TranscriptService<?> transcripts = app.transcripts();
-    UUID chat = queuedConversation(transcripts);
-    long staffId = count(app, "SELECT min(id) FROM staff_user WHERE org_id = 'csg'");
-    await(app.pool().preparedQuery("UPDATE conversation SET status = 'assigned', counselor_id = $2, "
-        + "assigned_at = now() WHERE id = $1").execute(Tuple.of(chat, staffId)));
+    long staffId = csgCounselor();
+    UUID chat = assignedConversation(transcripts, staffId);
     AuditContext me = AuditContext.staff(staffId, "counselor", "csg");
     await(transcripts.appendAsAssignedCounselor(chat, "csg", staffId, "r1", "Hoi, ik ben er."));
     await(transcripts.appendAsAssignedCounselor(chat, "csg", staffId, "r2", "Vertel maar."));
