@@ -111,12 +111,12 @@ public final class ConversationRepository {
 
   /** Append batches written by this node so far (metrics). */
   public long appendBatches() {
-    return writer.batches().batches();
+    return writer.batches();
   }
 
   /** Appends handed to those batches (metrics: divided by {@link #appendBatches()} it is the mean batch size). */
   public long appendBatchItems() {
-    return writer.batches().items();
+    return writer.items();
   }
 
   /** Messages with a sequence number above {@code afterSeq}, in order, at most {@code limit}. */
