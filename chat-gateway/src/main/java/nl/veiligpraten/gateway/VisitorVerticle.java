@@ -12,7 +12,6 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.sqlclient.Pool;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import nl.veiligpraten.infra.conversation.TranscriptService;
 import nl.veiligpraten.infra.db.Database;
 import nl.veiligpraten.infra.metrics.NodeEndpoints;
@@ -36,11 +35,6 @@ public final class VisitorVerticle extends VerticleBase {
   private final Set<VisitorConnection> connections;
   private final int listenPort;
   private HttpServer server;
-
-  /** A single instance with its own connection set (tests); the node uses {@link VisitorListener}. */
-  public VisitorVerticle(GatewaySettings settings, Pool pool, TranscriptService<?> transcripts, IntakeRouting intake) {
-    this(settings, pool, transcripts, intake, ConcurrentHashMap.newKeySet(), settings.port());
-  }
 
   VisitorVerticle(GatewaySettings settings, Pool pool, TranscriptService<?> transcripts, IntakeRouting intake,
                   Set<VisitorConnection> connections, int listenPort) {
@@ -145,17 +139,6 @@ public final class VisitorVerticle extends VerticleBase {
   static void json(RoutingContext ctx, int status, JsonObject body) {
     ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json; charset=utf-8")
         .end(body.encode());
-  }
-
-  /** Open visitor sockets (metrics gauge). */
-  public int connectionCount() {
-    return connections.size();
-  }
-
-  /** Stops accepting and closes every visitor socket with "going away" so pages reconnect elsewhere. */
-  public Future<Void> drain() {
-    connections.forEach(VisitorConnection::goingAway);
-    return stopListening();
   }
 
   /** Closes this instance's server (the listener's shared port closes when the last instance stops). */
