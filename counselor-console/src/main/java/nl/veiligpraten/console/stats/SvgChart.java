@@ -67,14 +67,7 @@ final class SvgChart {
 
   /** Grouped bars: per row one bar per column (values that are not counts, e.g. percentiles per help point). */
   static String groupedBars(String title, List<String> rows, List<String> columns, Double[][] values) {
-    double max = 0;
-    for (Double[] row : values) {
-      for (Double v : row) {
-        if (v != null) {
-          max = Math.max(max, v);
-        }
-      }
-    }
+    double max = largest(values);
     StringBuilder svg = open(title);
     double top = axis(svg, max);
     double plotW = WIDTH - LEFT - RIGHT;
@@ -102,15 +95,7 @@ final class SvgChart {
 
   /** Lines: one series per column over the rows; a missing value breaks the line. */
   static String lines(String title, List<String> rows, List<String> columns, Double[][] values) {
-    double max = 0;
-    int hidden = 0;
-    for (Double[] row : values) {
-      for (Double v : row) {
-        if (v != null) {
-          max = Math.max(max, v);
-        }
-      }
-    }
+    double max = largest(values);
     StringBuilder svg = open(title);
     double top = axis(svg, max);
     double plotW = WIDTH - LEFT - RIGHT;
@@ -138,7 +123,20 @@ final class SvgChart {
     }
     xLabels(svg, rows, slot);
     legend(svg, columns);
-    return close(svg, hidden);
+    return close(svg, 0);
+  }
+
+  /** The largest value of a table whose empty cells are null (0 when all are empty). */
+  private static double largest(Double[][] values) {
+    double max = 0;
+    for (Double[] row : values) {
+      for (Double v : row) {
+        if (v != null) {
+          max = Math.max(max, v);
+        }
+      }
+    }
+    return max;
   }
 
   private static StringBuilder open(String title) {

@@ -28,8 +28,8 @@ public final class AuditLog {
   private final SqlClient client;
   private final PipelinedBatches<Row> batches = new PipelinedBatches<>(MAX_BATCH, MAX_IN_FLIGHT, this::write);
 
-  /** One access-log row waiting for its batch. */
-  private record Row(Tuple values, JsonObject json, Reply<Void> reply) {
+  /** One access-log row waiting for its batch (as the JSON object the batch statement reads). */
+  private record Row(JsonObject json, Reply<Void> reply) {
   }
 
   public AuditLog(SqlClient client) {
@@ -42,9 +42,7 @@ public final class AuditLog {
    */
   public Future<Void> record(AuditContext who, AuditAction action, UUID conversationId, Long afterSeq, Long lastSeq,
                              Integer count) {
-    Row row = new Row(Tuple.from(java.util.Arrays.asList(who.staffId(), who.role(), who.orgId(), conversationId,
-        action.code(), who.reason(), afterSeq, lastSeq, count)),
-        new JsonObject().put("staff", who.staffId()).put("role", who.role()).put("org", who.orgId())
+    Row row = new Row(new JsonObject().put("staff", who.staffId()).put("role", who.role()).put("org", who.orgId())
             .put("conversation", conversationId == null ? null : conversationId.toString()).put("action", action.code())
             .put("reason", who.reason()).put("after", afterSeq).put("last", lastSeq).put("count", count),
         new Reply<>());
@@ -55,25 +53,21 @@ public final class AuditLog {
   /** One INSERT for the whole batch (rows as a JSON array: NULLs travel as JSON nulls), one commit. */
   private Future<?> write(List<Row> batch) {
     if (batch.size() == 1) {
-      return retryAlone(batch.get(0));
+      return writeAlone(batch.get(0));
     }
-    JsonArray rows = new JsonArray();
-    batch.forEach(r -> rows.add(r.json()));
-    return client.preparedQuery(AuditQueries.INSERT_BATCH).execute(Tuple.of(rows)).<Void>mapEmpty()
-        .onSuccess(v -> batch.forEach(r -> r.reply().succeed(null)))
-        .recover(e -> {
-          // A row the database refuses fails alone: retry each row by itself.
-          Future<Void> chain = Future.succeededFuture();
-          for (Row r : batch) {
-            chain = chain.transform(ignored -> retryAlone(r));
-          }
-          return chain;
-        });
+    return insert(batch).onSuccess(v -> batch.forEach(r -> r.reply().succeed(null)))
+        // A row the database refuses fails alone: retry each row by itself.
+        .recover(e -> PipelinedBatches.eachAlone(batch, this::writeAlone));
   }
 
-  private Future<Void> retryAlone(Row r) {
-    return client.preparedQuery(AuditQueries.INSERT).execute(r.values()).<Void>mapEmpty()
-        .onSuccess(v -> r.reply().succeed(null)).onFailure(r.reply()::fail).otherwiseEmpty();
+  private Future<Void> writeAlone(Row r) {
+    return insert(List.of(r)).onSuccess(v -> r.reply().succeed(null)).onFailure(r.reply()::fail).otherwiseEmpty();
+  }
+
+  private Future<Void> insert(List<Row> rows) {
+    JsonArray json = new JsonArray();
+    rows.forEach(r -> json.add(r.json()));
+    return client.preparedQuery(AuditQueries.INSERT_BATCH).execute(Tuple.of(json)).mapEmpty();
   }
 
   /** Rows of one organisation, newest first, with an id below {@code beforeId} (for paging). */

@@ -6,10 +6,7 @@ final class AuditQueries {
   private AuditQueries() {
   }
 
-  static final String INSERT = "INSERT INTO audit_log (staff_id, role, org_id, conversation_id, action, reason, "
-      + "after_seq, last_seq, message_count) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
-
-  /** Many rows in one statement, from a JSON array of objects (see AuditLog.record for the keys). */
+  /** One or many rows in one statement, from a JSON array of objects (see AuditLog.record for the keys). */
   static final String INSERT_BATCH = "INSERT INTO audit_log (staff_id, role, org_id, conversation_id, action, reason, "
       + "after_seq, last_seq, message_count) "
       + "SELECT (r->>'staff')::bigint, r->>'role', r->>'org', (r->>'conversation')::uuid, r->>'action', r->>'reason', "

@@ -98,13 +98,7 @@ final class MessageWriter {
         batch.get(0).reply().fail(e);
         return Future.<Void>succeededFuture();
       }
-      // Retry alone, in order, so an item that makes the whole statement fail only fails itself.
-      Future<Void> chain = Future.succeededFuture();
-      for (Append a : batch) {
-        chain = chain.transform(ignored -> attempt(List.of(a), true)
-            .onFailure(a.reply()::fail).otherwiseEmpty());
-      }
-      return chain;
+      return PipelinedBatches.eachAlone(batch, a -> attempt(List.of(a), true).onFailure(a.reply()::fail));
     });
   }
 

@@ -53,6 +53,18 @@ public final class PipelinedBatches<T> {
     }
   }
 
+  /**
+   * Fallback after a failed batch: writes each item alone, one after the other in batch order, so an item that
+   * makes the whole statement fail only fails itself. Completes when all are done (never fails).
+   */
+  public static <T> Future<Void> eachAlone(List<T> batch, Function<T, Future<?>> writeOne) {
+    Future<Void> chain = Future.succeededFuture();
+    for (T item : batch) {
+      chain = chain.transform(ignored -> writeOne.apply(item).<Void>mapEmpty().otherwiseEmpty());
+    }
+    return chain;
+  }
+
   /** Items waiting for a batch slot (metrics). */
   public synchronized int waiting() {
     return waiting.size();
