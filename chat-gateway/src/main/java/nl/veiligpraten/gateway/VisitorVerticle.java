@@ -15,6 +15,7 @@ import java.util.Set;
 import nl.veiligpraten.infra.conversation.TranscriptService;
 import nl.veiligpraten.infra.db.Database;
 import nl.veiligpraten.infra.metrics.NodeEndpoints;
+import nl.veiligpraten.infra.web.FlushCoalescing;
 import nl.veiligpraten.infra.web.SecurityHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -101,7 +102,10 @@ public final class VisitorVerticle extends VerticleBase {
       ctx.response().setStatusCode(403).end("Origin not allowed");
       return;
     }
-    ctx.request().toWebSocket().onSuccess(this::accept).onFailure(e -> LOG.debug("upgrade failed: {}", e.getMessage()));
+    ctx.request().toWebSocket().onSuccess(socket -> {
+      FlushCoalescing.install(ctx.request().connection());
+      accept(socket);
+    }).onFailure(e -> LOG.debug("upgrade failed: {}", e.getMessage()));
   }
 
   private void accept(ServerWebSocket socket) {

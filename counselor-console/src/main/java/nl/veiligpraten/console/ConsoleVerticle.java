@@ -20,6 +20,7 @@ import nl.veiligpraten.infra.conversation.TranscriptService;
 import nl.veiligpraten.infra.db.Database;
 import nl.veiligpraten.infra.metrics.NodeEndpoints;
 import nl.veiligpraten.infra.staff.StaffRepository;
+import nl.veiligpraten.infra.web.FlushCoalescing;
 import nl.veiligpraten.infra.web.SecurityHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -190,6 +191,7 @@ public final class ConsoleVerticle extends VerticleBase {
       return;
     }
     ctx.request().toWebSocket().onSuccess(socket -> {
+      FlushCoalescing.install(ctx.request().connection());
       ConsoleConnection connection = new ConsoleConnection(vertx, socket, session, transcripts, services, api);
       connections.add(connection);
       long userId = session.user().id();

@@ -2,6 +2,7 @@ package nl.veiligpraten.infra.conversation;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,14 +63,20 @@ final class RecentMessages {
     if (recent == null || recent.isEmpty() || recent.peekFirst().seq() > afterSeq + 1) {
       return null;
     }
-    List<PlainMessage> out = new ArrayList<>();
-    long expected = afterSeq + 1;
-    for (Iterator<PlainMessage> it = recent.iterator(); it.hasNext() && out.size() < limit; ) {
+    // Walk back from the newest message: a reader is usually only a message or two behind.
+    List<PlainMessage> newer = new ArrayList<>();
+    for (Iterator<PlainMessage> it = recent.descendingIterator(); it.hasNext(); ) {
       PlainMessage m = it.next();
-      if (m.seq() < expected) {
-        continue;
+      if (m.seq() <= afterSeq) {
+        break;
       }
-      if (m.seq() != expected) {
+      newer.add(m);
+    }
+    Collections.reverse(newer);
+    List<PlainMessage> out = new ArrayList<>(Math.min(limit, newer.size()));
+    long expected = afterSeq + 1;
+    for (PlainMessage m : newer) {
+      if (out.size() == limit || m.seq() != expected) {
         break;
       }
       out.add(m);
