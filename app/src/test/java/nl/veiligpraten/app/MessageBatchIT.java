@@ -172,7 +172,7 @@ class MessageBatchIT extends SharedServiceIT {
     await(transcripts.appendAsAssignedCounselor(assigned, "csg", staffId, "c3", "nog een"));
     assertEquals(1L, count(app, "SELECT count(*) FROM stat_event e JOIN stat_case_link l ON l.case_ref = e.case_ref "
         + "WHERE l.conversation_id = $1 AND e.kind = 'first_reply'", assigned),
-        "the statement-level statistics trigger records the first counselor reply once");
+        "first_reply_at set in the batch records the first counselor reply once");
     assertEquals(2L, count(app, "SELECT count(*) FROM message WHERE conversation_id = $1 AND staff_id IS NULL", open),
         "visitor rows carry no staff id");
   }

@@ -26,7 +26,12 @@ final class MessageQueries {
       + "SELECT c, s, snd, NULLIF(st, 0), cid, b "
       + "FROM unnest($1::uuid[], $2::int8[], $3::text[], $4::int8[], $5::text[], $6::bytea[]) AS t(c, s, snd, st, cid, b)";
 
-  /** Primary-key probes via = ANY (a join with unnest could be planned as a scan of every conversation). */
-  static final String BUMP_BATCH = "UPDATE conversation SET next_seq = ($2::int8[])[array_position($1::uuid[], id)] "
-      + "WHERE id = ANY ($1::uuid[])";
+  /**
+   * Primary-key probes via = ANY (a join with unnest could be planned as a scan of every conversation). $3: the
+   * conversations that got a counselor message in this batch; the first one sets first_reply_at, whose trigger
+   * records the statistics event (V54).
+   */
+  static final String BUMP_BATCH = "UPDATE conversation SET next_seq = ($2::int8[])[array_position($1::uuid[], id)], "
+      + "first_reply_at = CASE WHEN first_reply_at IS NULL AND id = ANY ($3::uuid[]) THEN now() "
+      + "ELSE first_reply_at END WHERE id = ANY ($1::uuid[])";
 }

@@ -10,10 +10,12 @@ import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 import nl.veiligpraten.infra.db.PipelinedBatches;
 import nl.veiligpraten.infra.db.Reply;
@@ -21,7 +23,8 @@ import nl.veiligpraten.infra.db.Reply;
 /**
  * Stores messages in pipelined batches (group commit): every append that arrives while a batch is being written
  * goes into the next one, and a batch is one transaction of four statements whatever its size:
- * lock the batch's conversations in id order, find resends, insert every new row, move the sequence counters, commit.
+ * lock the batch's conversations in id order, find resends, insert every new row, move the sequence counters (and
+ * mark a conversation's first counselor reply), commit.
  * So persistence is not capped at one commit flush per message, and an idle system still writes at once.
  *
  * <p>Each append is answered only after the commit (never before: an acknowledged message is in PostgreSQL). A
@@ -45,6 +48,7 @@ final class MessageWriter {
    */
   static final int SHARDS = 2;
   private static final String DEADLOCK = "40P01";
+  private static final String COUNSELOR = "counselor";
 
   private final Pool pool;
   private final List<PipelinedBatches<Append>> shards = new ArrayList<>();
@@ -147,6 +151,7 @@ final class MessageWriter {
     return Future.all(locks, stored).compose(all -> {
       Rows rows = new Rows(batch.size());
       Map<UUID, Long> nextSeq = new HashMap<>();
+      Set<UUID> replied = new HashSet<>();
       Map<String, Long> seen = stored.result();
       for (Append a : batch) {
         Locked c = locks.result().get(a.conversationId());
@@ -163,6 +168,9 @@ final class MessageWriter {
         }
         long seq = nextSeq.getOrDefault(a.conversationId(), c.nextSeq()) + 1;
         nextSeq.put(a.conversationId(), seq);
+        if (COUNSELOR.equals(a.sender())) {
+          replied.add(a.conversationId());
+        }
         seen.put(a.resendKey(), seq);
         rows.add(a, seq, a.sealer().seal(seq));
         OffsetDateTime at = c.at();
@@ -177,7 +185,8 @@ final class MessageWriter {
         bumpSeqs[i] = nextSeq.get(bumpIds[i]);
       }
       Future<?> insert = conn.preparedQuery(MessageQueries.INSERT_BATCH).execute(rows.tuple());
-      Future<?> bump = conn.preparedQuery(MessageQueries.BUMP_BATCH).execute(arrays(new Object[] {bumpIds, bumpSeqs}));
+      Future<?> bump = conn.preparedQuery(MessageQueries.BUMP_BATCH)
+          .execute(arrays(new Object[] {bumpIds, bumpSeqs, replied.toArray(new UUID[0])}));
       return Future.all(insert, bump).mapEmpty();
     });
   }

@@ -527,6 +527,10 @@ class StatsFiguresIT {
                 + "'counselor', 'c1', '\\x00')");
             st.execute("INSERT INTO message (conversation_id, seq, sender, client_id, body) VALUES ('" + id + "', 3, "
                 + "'counselor', 'c2', '\\x00')");
+            // What the message writer does in the same transaction as a batch holding a counselor's message.
+            st.execute("UPDATE conversation SET next_seq = 2, first_reply_at = now() WHERE id = '" + id + "'");
+            st.execute("UPDATE conversation SET next_seq = 3, first_reply_at = CASE WHEN first_reply_at IS NULL "
+                + "THEN now() ELSE first_reply_at END WHERE id = '" + id + "'");
             st.execute("SELECT stat_emit('" + id + "', 'referral_offered', NULL, 'veilig_thuis', 'veilig_thuis')");
             st.execute("UPDATE conversation SET status = 'closed', outcome = 'referred', closed_at = now() "
                 + "WHERE id = '" + id + "'");
@@ -538,6 +542,10 @@ class StatsFiguresIT {
             }
             assertFalse(ref.equals(id), "the case ref is not the conversation id");
             st.execute("DELETE FROM conversation WHERE id = '" + id + "'");
+            try (ResultSet rs = st.executeQuery("SELECT count(*) FROM message WHERE conversation_id = '" + id + "'")) {
+                assertTrue(rs.next());
+                assertEquals(0, rs.getLong(1), "deleting a conversation deletes its messages");
+            }
             List<String> kinds = new ArrayList<>();
             try (ResultSet rs = st.executeQuery("SELECT kind, row_to_json(e)::text FROM stat_event e WHERE case_ref = '"
                 + ref + "' ORDER BY id")) {
