@@ -14,6 +14,7 @@ import nl.veiligpraten.infra.conversation.ConversationRepository;
 import nl.veiligpraten.infra.conversation.PlainMessage;
 import nl.veiligpraten.infra.conversation.TranscriptService;
 import nl.veiligpraten.infra.retention.RetentionJob;
+import nl.veiligpraten.infra.web.FrameText;
 import nl.veiligpraten.infra.web.Secrets;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -346,8 +347,8 @@ final class VisitorConnection {
     appendChain = appendChain.transform(ignored ->
         transcripts.append(conversationId, orgId, "visitor", null, message.clientId(), message.body()))
         .onSuccess(result -> {
-          send(new JsonObject().put("type", "ack").put("clientId", message.clientId()).put("seq", result.seq())
-              .put("duplicate", result.duplicate()));
+          send(FrameText.of("ack").put("clientId", message.clientId()).put("seq", result.seq())
+              .put("duplicate", result.duplicate()).encode());
           if (!result.duplicate()) {
             notifyConversation(new JsonObject().put("kind", "message").put("seq", result.seq()));
           }
@@ -469,12 +470,12 @@ final class VisitorConnection {
           continue;
         }
         delivered = m.seq();
-        JsonObject frame = new JsonObject().put("type", "message").put("seq", m.seq()).put("from", m.sender())
+        FrameText frame = FrameText.of("message", m.body().length()).put("seq", m.seq()).put("from", m.sender())
             .put("body", m.body()).put("at", m.createdAt().toInstant().toString());
         if ("visitor".equals(m.sender())) {
           frame.put("clientId", m.clientId());
         }
-        send(frame);
+        send(frame.encode());
       }
       if (pumpAgain || ar.result().size() == PAGE) {
         pump();
@@ -500,8 +501,12 @@ final class VisitorConnection {
   }
 
   private void send(JsonObject frame) {
+    send(frame.encode());
+  }
+
+  private void send(String frame) {
     if (!closed) {
-      socket.writeTextMessage(frame.encode());
+      socket.writeTextMessage(frame);
     }
   }
 

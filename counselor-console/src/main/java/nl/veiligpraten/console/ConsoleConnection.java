@@ -21,6 +21,7 @@ import nl.veiligpraten.infra.conversation.FrameIds;
 import nl.veiligpraten.infra.conversation.ConversationClosedException;
 import nl.veiligpraten.infra.conversation.PlainMessage;
 import nl.veiligpraten.infra.conversation.TranscriptService;
+import nl.veiligpraten.infra.web.FrameText;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -223,8 +224,8 @@ final class ConsoleConnection {
       if (held != null && result.seq() > held.delivered) {
         held.ownAcked.add(result.seq());
       }
-      send(new JsonObject().put("type", "ack").put("conversationId", id.toString()).put("clientId", clientId)
-          .put("seq", result.seq()).put("duplicate", result.duplicate()));
+      send(FrameText.of("ack").put("conversationId", id.toString()).put("clientId", clientId)
+          .put("seq", result.seq()).put("duplicate", result.duplicate()).encode());
       if (!result.duplicate()) {
         vertx.eventBus().publish(Addresses.conversation(id), new JsonObject().put("kind", "message")
             .put("seq", result.seq()));
@@ -521,13 +522,13 @@ final class ConsoleConnection {
           // The ack already told this page its seq; the page would drop the echo.
           continue;
         }
-        JsonObject out = new JsonObject().put("type", "message").put("conversationId", id.toString())
+        FrameText out = FrameText.of("message", m.body().length()).put("conversationId", id.toString())
             .put("seq", m.seq()).put("from", m.sender()).put("body", m.body())
             .put("at", m.createdAt().toInstant().toString());
         if (!"visitor".equals(m.sender())) {
           out.put("clientId", m.clientId());
         }
-        send(out);
+        send(out.encode());
       }
       for (StaffNotes.Note n : ar.result()) {
         if (n.seq() <= chat.notesDelivered) {
@@ -580,8 +581,12 @@ final class ConsoleConnection {
   }
 
   private void send(JsonObject frame) {
+    send(frame.encode());
+  }
+
+  private void send(String frame) {
     if (!closed) {
-      socket.writeTextMessage(frame.encode());
+      socket.writeTextMessage(frame);
     }
   }
 
