@@ -55,6 +55,36 @@ class TranscriptCipherTest {
     }
 
     @Test
+    @DisplayName("messages sealed by the earlier Bouncy Castle GCM open, and new ones open with Bouncy Castle: the "
+        + "stored format did not change with the switch to the JDK's AES-GCM")
+    void sameFormatAsBouncyCastleGcm() throws Exception {
+        byte[] plain = "Ik wil graag met iemand praten. 🙂".getBytes(StandardCharsets.UTF_8);
+        byte[] nonce = new byte[TranscriptCipher.NONCE_BYTES];
+        new java.security.SecureRandom().nextBytes(nonce);
+        org.bouncycastle.crypto.modes.GCMModeCipher bc = org.bouncycastle.crypto.modes.GCMBlockCipher.newInstance(
+            org.bouncycastle.crypto.engines.AESEngine.newInstance());
+        bc.init(true, new org.bouncycastle.crypto.params.AEADParameters(
+            new org.bouncycastle.crypto.params.KeyParameter(key.material()), 128, nonce,
+            aad.encode(TranscriptCipher.FORMAT_V1)));
+        byte[] old = new byte[TranscriptCipher.OVERHEAD_BYTES + plain.length];
+        old[0] = TranscriptCipher.FORMAT_V1;
+        System.arraycopy(nonce, 0, old, 1, nonce.length);
+        int n = bc.processBytes(plain, 0, plain.length, old, 1 + nonce.length);
+        bc.doFinal(old, 1 + nonce.length + n);
+        assertArrayEquals(plain, cipher.open(key, aad, old));
+
+        byte[] sealed = cipher.seal(key, aad, plain);
+        bc.init(false, new org.bouncycastle.crypto.params.AEADParameters(
+            new org.bouncycastle.crypto.params.KeyParameter(key.material()), 128,
+            Arrays.copyOfRange(sealed, 1, 1 + TranscriptCipher.NONCE_BYTES), aad.encode(TranscriptCipher.FORMAT_V1)));
+        byte[] opened = new byte[plain.length];
+        int m = bc.processBytes(sealed, 1 + TranscriptCipher.NONCE_BYTES,
+            sealed.length - 1 - TranscriptCipher.NONCE_BYTES, opened, 0);
+        bc.doFinal(opened, m);
+        assertArrayEquals(plain, opened);
+    }
+
+    @Test
     @DisplayName("sealing the same message twice gives different ciphertexts because each gets a fresh random nonce")
     void freshNoncePerMessage() {
         byte[] a = cipher.seal(key, aad, message);
