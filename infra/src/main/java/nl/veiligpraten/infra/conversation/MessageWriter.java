@@ -60,9 +60,13 @@ final class MessageWriter {
   record Append(UUID conversationId, String sender, Long staffId, String clientId, BodySealer sealer,
                 Long counselorGuard, String orgGuard, Reply<AppendResult> reply) {
 
-    String resendKey() {
-      return conversationId + "/" + sender + "/" + clientId;
+    ResendKey resendKey() {
+      return new ResendKey(conversationId, sender, clientId);
     }
+  }
+
+  /** What makes a message unique: the same sender's client id within one conversation. */
+  private record ResendKey(UUID conversationId, String sender, String clientId) {
   }
 
   /** Row of the locked conversation. */
@@ -139,11 +143,11 @@ final class MessageWriter {
           }
           return out;
         });
-    Future<Map<String, Long>> stored = conn.preparedQuery(MessageQueries.RESENDS_IN_BATCH)
+    Future<Map<ResendKey, Long>> stored = conn.preparedQuery(MessageQueries.RESENDS_IN_BATCH)
         .execute(arrays(new Object[] {keyConversations, keySenders, keyClients})).map(rows -> {
-          Map<String, Long> out = new HashMap<>();
+          Map<ResendKey, Long> out = new HashMap<>();
           for (Row r : rows) {
-            out.put(r.getUUID("conversation_id") + "/" + r.getString("sender") + "/" + r.getString("client_id"),
+            out.put(new ResendKey(r.getUUID("conversation_id"), r.getString("sender"), r.getString("client_id")),
                 r.getLong("seq"));
           }
           return out;
@@ -152,7 +156,7 @@ final class MessageWriter {
       Rows rows = new Rows(batch.size());
       Map<UUID, Long> nextSeq = new HashMap<>();
       Set<UUID> replied = new HashSet<>();
-      Map<String, Long> seen = stored.result();
+      Map<ResendKey, Long> seen = stored.result();
       for (Append a : batch) {
         Locked c = locks.result().get(a.conversationId());
         Outcome outcome = decide(a, c, seen);
@@ -196,7 +200,7 @@ final class MessageWriter {
     static final Outcome NEW = new Outcome(null, null);
   }
 
-  private static Outcome decide(Append a, Locked c, Map<String, Long> seen) {
+  private static Outcome decide(Append a, Locked c, Map<ResendKey, Long> seen) {
     if (c == null) {
       return new Outcome(new ConversationClosedException("no such conversation"), null);
     }

@@ -32,9 +32,9 @@ public final class TranscriptService<K> {
   private final AuditLog audit;
   private final Shredder shredder;
   private final AtomicLong staffReads = new AtomicLong();
-  private final Map<String, K> keyCache = new LinkedHashMap<>(1024, 0.75f, true) {
+  private final Map<KeyRef, K> keyCache = new LinkedHashMap<>(1024, 0.75f, true) {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<String, K> eldest) {
+    protected boolean removeEldestEntry(Map.Entry<KeyRef, K> eldest) {
       return size() > KEY_CACHE_SIZE;
     }
   };
@@ -199,7 +199,7 @@ public final class TranscriptService<K> {
   public void forget(UUID id) {
     recent.forget(id);
     synchronized (this) {
-      keyCache.keySet().removeIf(k -> k.startsWith(id.toString()));
+      keyCache.keySet().removeIf(k -> k.conversation().equals(id));
     }
   }
 
@@ -219,10 +219,14 @@ public final class TranscriptService<K> {
   }
 
   private synchronized K cached(UUID id, String orgId) {
-    return keyCache.get(id + "/" + orgId);
+    return keyCache.get(new KeyRef(id, orgId));
   }
 
   private synchronized void cache(UUID id, String orgId, K key) {
-    keyCache.put(id + "/" + orgId, key);
+    keyCache.put(new KeyRef(id, orgId), key);
+  }
+
+  /** Cache key: a record, not a concatenated string, because it is looked up for every message. */
+  private record KeyRef(UUID conversation, String orgId) {
   }
 }
