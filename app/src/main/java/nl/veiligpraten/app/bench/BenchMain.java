@@ -230,7 +230,7 @@ public final class BenchMain {
         saturation("relay (round " + i + ")", base, relay.pid(), -1, relayChats, null, false);
         saturation("gateway (round " + i + ")", gw, gateway.pid(), pgPid, gatewayChats, pool, false);
         roundsRun.add(new Round(base.saturationRate, gw.saturationRate, base.cpuMicrosPerMessage,
-            gw.cpuMicrosPerMessage, gw.cpuMicrosPerMessageWithDb, base.saturationLost + gw.saturationLost));
+            gw.cpuMicrosPerMessage, gw.cpuMicrosPerMessageWithDb, base.saturationLost, gw.saturationLost));
       }
       Round median = roundsRun.stream().sorted(java.util.Comparator.comparingDouble(Round::ratio))
           .toList().get((roundsRun.size() - 1) / 2);
@@ -240,8 +240,8 @@ public final class BenchMain {
       gw.cpuMicrosPerMessage = median.gatewayCpu();
       gw.cpuMicrosPerMessageWithDb = median.gatewayCpuWithDb();
       // Losses are summed over every round, not taken from the median one.
-      base.saturationLost = 0;
-      gw.saturationLost = roundsRun.stream().mapToLong(Round::lost).sum();
+      base.saturationLost = roundsRun.stream().mapToLong(Round::relayLost).sum();
+      gw.saturationLost = roundsRun.stream().mapToLong(Round::gatewayLost).sum();
       saturation("gateway (JFR profile)", gw, gateway.pid(), pgPid, gatewayChats, pool, false, true);
       gw.persistLatency = persistFigures(gc);
       say("gateway: server-side persist timer over the whole run: " + gw.persistLatency);
@@ -639,7 +639,7 @@ public final class BenchMain {
 
   /** One relay window and the gateway window right after it. */
   record Round(double relayRate, double gatewayRate, double relayCpu, double gatewayCpu, double gatewayCpuWithDb,
-               long lost) {
+               long relayLost, long gatewayLost) {
     double ratio() {
       return gatewayRate / relayRate;
     }
