@@ -1,7 +1,6 @@
 package nl.veiligpraten.infra.crypto;
 
 import java.security.GeneralSecurityException;
-import java.util.Arrays;
 import java.util.Objects;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
@@ -119,12 +118,12 @@ public final class TranscriptCipher {
         if (sealed.length < OVERHEAD_BYTES || sealed[0] != FORMAT_V1) {
             throw new CryptoException(DECRYPTION_FAILED);
         }
-        byte[] nonce = Arrays.copyOfRange(sealed, 1, HEADER_BYTES);
         int ctLen = sealed.length - HEADER_BYTES;
 
         Cipher cipher = threadCipher();
         try {
-            cipher.init(Cipher.DECRYPT_MODE, aesKey(key), new GCMParameterSpec(TAG_BYTES * 8, nonce));
+            // The nonce is read in place from the sealed bytes (no copy).
+            cipher.init(Cipher.DECRYPT_MODE, aesKey(key), new GCMParameterSpec(TAG_BYTES * 8, sealed, 1, NONCE_BYTES));
             cipher.updateAAD(aad.encode(sealed[0]));
             byte[] plaintext = cipher.doFinal(sealed, HEADER_BYTES, ctLen);
             if (plaintext.length != ctLen - TAG_BYTES) {
