@@ -21,7 +21,7 @@ final class NodeWiring {
     app.transcripts.appendListener(metrics);
     var conversations = app.transcripts.conversations();
     metrics.appendBatches(conversations::appendBatches, conversations::appendBatchItems,
-        conversations::appendsWaiting);
+        conversations::appendsWaiting, conversations::appendBatchLookupRetries);
     metrics.start(app.vertx, app.pool, ClusterHealth.of(app.vertx));
   }
 

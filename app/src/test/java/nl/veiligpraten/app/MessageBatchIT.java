@@ -178,6 +178,31 @@ class MessageBatchIT extends SharedServiceIT {
   }
 
   @Test
+  @DisplayName("a resend of a message committed in an earlier batch, sharing a batch with new messages, gets the "
+      + "stored number back and the new ones are stored once and gap-free: the batch is written again with a lookup")
+  void resendOfCommittedMessageInALaterBatch() throws Exception {
+    TranscriptService<?> transcripts = app.transcripts();
+    UUID chat = queuedConversation(transcripts);
+    AppendResult original = await(transcripts.append(chat, "csg", "visitor", null, "m1", "een"));
+    long retriesBefore = transcripts.conversations().appendBatchLookupRetries();
+
+    // The first starts a batch at once (the writer is idle); the two after it wait and go into the next one.
+    Future<AppendResult> second = transcripts.append(chat, "csg", "visitor", null, "m2", "twee");
+    Future<AppendResult> resend = transcripts.append(chat, "csg", "visitor", null, "m1", "een");
+    Future<AppendResult> third = transcripts.append(chat, "csg", "visitor", null, "m3", "drie");
+
+    assertEquals(original.seq(), await(resend).seq(), "the resend gets the stored number");
+    assertTrue(await(resend).duplicate());
+    assertEquals(List.of(2L, 3L), List.of(await(second).seq(), await(third).seq()));
+    assertFalse(await(second).duplicate() || await(third).duplicate());
+    List<PlainMessage> stored = await(transcripts.read(chat, "csg", 0, 10));
+    assertEquals(List.of("een", "twee", "drie"), stored.stream().map(PlainMessage::body).toList());
+    assertEquals(List.of(1L, 2L, 3L), stored.stream().map(PlainMessage::seq).toList());
+    assertTrue(transcripts.conversations().appendBatchLookupRetries() > retriesBefore,
+        "the resend was found by the unique index and the batch written again with a lookup");
+  }
+
+  @Test
   @DisplayName("a read that is told which messages exist gives exactly what PostgreSQL holds, and a staff read is "
       + "still logged once per call")
   void announcedReadEqualsStoredRead() throws Exception {

@@ -119,6 +119,14 @@ public final class ConversationRepository {
     return writer.items();
   }
 
+  /**
+   * Batches written a second time, with a resend lookup, because a client id in them was already stored (metrics:
+   * a figure close to {@link #appendBatches()} means clients resend far more than they should).
+   */
+  public long appendBatchLookupRetries() {
+    return writer.lookupRetries();
+  }
+
   /** Messages with a sequence number above {@code afterSeq}, in order, at most {@code limit}. */
   public Future<List<StoredMessage>> messagesAfter(UUID id, long afterSeq, int limit) {
     return pool.preparedQuery(ConversationQueries.MESSAGES_AFTER).execute(Tuple.of(id, afterSeq, limit)).map(rows -> {

@@ -130,15 +130,23 @@ public final class NodeMetrics implements AppendListener {
         .description("Open WebSockets").register(registry);
   }
 
-  /** Group-commit figures: batches written, items in them, items waiting for the next batch. */
-  public void appendBatches(Supplier<Number> batches, Supplier<Number> items, Supplier<Number> waiting) {
+  /**
+   * Group-commit figures: batches written, items in them, items waiting for the next batch, batches written again
+   * with a resend lookup.
+   */
+  public void appendBatches(Supplier<Number> batches, Supplier<Number> items, Supplier<Number> waiting,
+                            Supplier<Number> lookupRetries) {
     // Micrometer holds function-counter state weakly; keep the suppliers reachable from this object.
     sources.add(batches);
     sources.add(items);
+    sources.add(lookupRetries);
     io.micrometer.core.instrument.FunctionCounter.builder("vp_message_batches", batches, b -> b.get().doubleValue())
         .description("Message append batches (transactions)").register(registry);
     io.micrometer.core.instrument.FunctionCounter.builder("vp_message_batch_items", items, b -> b.get().doubleValue())
         .description("Messages written in those batches").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("vp_message_batch_lookup_retries", lookupRetries,
+        b -> b.get().doubleValue())
+        .description("Batches written again with a resend lookup (a stored client id was in them)").register(registry);
     Gauge.builder("vp_message_batch_waiting", waiting, w -> w.get().doubleValue()).strongReference(true)
         .description("Appends waiting for the next batch").register(registry);
   }
