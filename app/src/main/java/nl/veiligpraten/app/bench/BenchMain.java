@@ -79,6 +79,8 @@ public final class BenchMain {
     long saturationLost;
     double cpuMicrosPerMessage;
     double cpuMicrosPerMessageWithDb;
+    /** Share of the machine's CPU time that was busy during the last saturation window (all processes). */
+    double machineBusy;
     double saturationRateNoDelay = -1;
     double cpuNoDelay = -1;
   }
@@ -230,7 +232,8 @@ public final class BenchMain {
         saturation("relay (round " + i + ")", base, relay.pid(), -1, relayChats, null, false);
         saturation("gateway (round " + i + ")", gw, gateway.pid(), pgPid, gatewayChats, pool, false);
         roundsRun.add(new Round(base.saturationRate, gw.saturationRate, base.cpuMicrosPerMessage,
-            gw.cpuMicrosPerMessage, gw.cpuMicrosPerMessageWithDb, base.saturationLost, gw.saturationLost));
+            gw.cpuMicrosPerMessage, gw.cpuMicrosPerMessageWithDb, base.saturationLost, gw.saturationLost,
+            base.machineBusy, gw.machineBusy));
       }
       Round median = roundsRun.stream().sorted(java.util.Comparator.comparingDouble(Round::ratio))
           .toList().get((roundsRun.size() - 1) / 2);
@@ -581,6 +584,7 @@ public final class BenchMain {
     }
     long cpu0 = NodeProcess.cpuMillis(pid);
     long pg0 = pgPid > 0 ? postgresCpuMillis(pgPid) : 0;
+    long[] machine0 = cpuTicks();
     counting.set(true);
     long start = System.nanoTime();
     Thread.sleep(seconds * 1000L);
@@ -588,6 +592,10 @@ public final class BenchMain {
     double elapsed = (System.nanoTime() - start) / 1e9;
     long cpu1 = NodeProcess.cpuMillis(pid);
     long pg1 = pgPid > 0 ? postgresCpuMillis(pgPid) : 0;
+    long[] machine1 = cpuTicks();
+    // Shows whether the window used every core or waited on something else (idle and iowait count as not busy).
+    long ticks = machine1[0] - machine0[0];
+    double busy = 1 - (double) (machine1[1] - machine0[1]) / Math.max(1, ticks);
     volatileRunning = false;
     waitFor(() -> chats.counselors.stream().allMatch(c -> c.unackedCount() == 0),
         intOption("drain-seconds", 60) * 1000L);
@@ -626,10 +634,11 @@ public final class BenchMain {
       r.saturationLost = lost;
       r.cpuMicrosPerMessage = cpu;
       r.cpuMicrosPerMessageWithDb = cpuDb;
+      r.machineBusy = busy;
     }
     say(String.format(Locale.ROOT, "%s: %.0f msg/s acknowledged; %d acked in total, %d of them not found "
-            + "(lost), %d never acked; CPU %.0f µs/msg (server process), %.0f µs/msg (with PostgreSQL)", name, rate,
-        acked.get(), lost, unacked, cpu, cpuDb));
+            + "(lost), %d never acked; CPU %.0f µs/msg (server process), %.0f µs/msg (with PostgreSQL); machine "
+            + "%.0f%% busy", name, rate, acked.get(), lost, unacked, cpu, cpuDb, busy * 100));
     for (int i = 0; i < chats.counselorHooks.length; i++) {
       chats.counselorHooks[i] = null;
     }
@@ -639,7 +648,7 @@ public final class BenchMain {
 
   /** One relay window and the gateway window right after it. */
   record Round(double relayRate, double gatewayRate, double relayCpu, double gatewayCpu, double gatewayCpuWithDb,
-               long relayLost, long gatewayLost) {
+               long relayLost, long gatewayLost, double relayBusy, double gatewayBusy) {
     double ratio() {
       return gatewayRate / relayRate;
     }
@@ -703,12 +712,14 @@ public final class BenchMain {
         "%.0f", "");
     s.append("\n");
     s.append("Saturation rounds (relay window, then gateway window; the headline above is the median ratio):\n\n");
-    s.append("| Round | Relay msg/s | Gateway msg/s | Ratio | Gateway CPU µs/msg incl. PostgreSQL |\n");
-    s.append("|---|---|---|---|---|\n");
+    s.append("| Round | Relay msg/s | Gateway msg/s | Ratio | Gateway CPU µs/msg incl. PostgreSQL "
+        + "| Machine busy: relay window | Machine busy: gateway window |\n");
+    s.append("|---|---|---|---|---|---|---|\n");
     for (int i = 0; i < roundsRun.size(); i++) {
       Round r = roundsRun.get(i);
-      s.append(String.format(Locale.ROOT, "| %d | %.0f | %.0f | %.2f | %.0f |%n", i + 1, r.relayRate(),
-          r.gatewayRate(), r.ratio(), r.gatewayCpuWithDb()));
+      s.append(String.format(Locale.ROOT, "| %d | %.0f | %.0f | %.2f | %.0f | %.0f%% | %.0f%% |%n", i + 1,
+          r.relayRate(), r.gatewayRate(), r.ratio(), r.gatewayCpuWithDb(), r.relayBusy() * 100,
+          r.gatewayBusy() * 100));
     }
     s.append("\n");
     s.append(String.format(Locale.ROOT, "Group commit A/B (gateway saturation, same run): default `commit_delay=0` "
