@@ -18,13 +18,15 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import nl.veiligpraten.infra.db.PipelinedBatches;
+import nl.veiligpraten.infra.db.PipelinedTransaction;
 import nl.veiligpraten.infra.db.Reply;
 
 /**
  * Stores messages in pipelined batches (group commit): every append that arrives while a batch is being written
  * goes into the next one, and a batch is one transaction of three statements whatever its size:
  * lock the batch's conversations in id order, insert every new row, move the sequence counters (and mark a
- * conversation's first counselor reply), commit.
+ * conversation's first counselor reply), commit. BEGIN travels with the lock and COMMIT with the writes
+ * ({@link PipelinedTransaction}): two round trips to PostgreSQL per batch.
  * So persistence is not capped at one commit flush per message, and an idle system still writes at once.
  *
  * <p>Resends are rare (a client resends only what it sent without getting an ack), so a batch does not look them up
@@ -128,9 +130,9 @@ final class MessageWriter {
    */
   private Future<Void> attempt(List<Append> batch, boolean retryDeadlock, boolean lookup) {
     List<Runnable> answers = new ArrayList<>(batch.size());
-    return pool.<Void>withTransaction(conn -> {
+    return PipelinedTransaction.<Void>run(pool, (conn, tx) -> {
       answers.clear();
-      return writeIn(conn, batch, answers, lookup);
+      return writeIn(conn, tx, batch, answers, lookup);
     }).onSuccess(v -> answers.forEach(Runnable::run)).recover(e -> {
       String state = e instanceof PgException pg ? pg.getSqlState() : null;
       if (!lookup && UNIQUE_VIOLATION.equals(state)) {
@@ -141,7 +143,8 @@ final class MessageWriter {
     });
   }
 
-  private Future<Void> writeIn(SqlConnection conn, List<Append> batch, List<Runnable> answers, boolean lookup) {
+  private Future<Void> writeIn(SqlConnection conn, PipelinedTransaction tx, List<Append> batch, List<Runnable> answers,
+                               boolean lookup) {
     LinkedHashSet<UUID> ids = new LinkedHashSet<>();
     for (Append a : batch) {
       ids.add(a.conversationId());
@@ -188,7 +191,7 @@ final class MessageWriter {
         answers.add(() -> a.reply().succeed(new AppendResult(seq, false, at)));
       }
       if (rows.size == 0) {
-        return Future.succeededFuture();
+        return tx.commit();
       }
       UUID[] bumpIds = nextSeq.keySet().toArray(new UUID[0]);
       Long[] bumpSeqs = new Long[bumpIds.length];
@@ -198,7 +201,7 @@ final class MessageWriter {
       Future<?> insert = conn.preparedQuery(MessageQueries.INSERT_BATCH).execute(rows.tuple());
       Future<?> bump = conn.preparedQuery(MessageQueries.BUMP_BATCH)
           .execute(arrays(new Object[] {bumpIds, bumpSeqs, replied.toArray(new UUID[0])}));
-      return Future.all(insert, bump).mapEmpty();
+      return Future.all(insert, bump, tx.commit()).mapEmpty();
     });
   }
 
