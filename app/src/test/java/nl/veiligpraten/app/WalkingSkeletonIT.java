@@ -113,6 +113,46 @@ class WalkingSkeletonIT {
       assertEquals("Fijn dat je er bent.", reply.getString("body"));
       assertEquals(4L, reply.getLong("seq"));
 
+      // The counselor's own messages come back to their socket as acks only, never as an echo; a visitor message
+      // written between them still arrives, once.
+      counselor.send(new JsonObject().put("type", "message").put("conversationId", conversationId.toString())
+          .put("clientId", "c-2").put("body", "Hoe gaat het nu?"));
+      visitor.send(new JsonObject().put("type", "message").put("clientId", "v-4").put("body", "Het gaat."));
+      counselor.send(new JsonObject().put("type", "message").put("conversationId", conversationId.toString())
+          .put("clientId", "c-3").put("body", "Neem de tijd."));
+      List<String> atCounselor = new ArrayList<>();
+      long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+      while (atCounselor.stream().filter(f -> f.startsWith("ack") || f.startsWith("message")).count() < 3
+          && System.nanoTime() < until) {
+        JsonObject f = counselor.frames.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+        if (f != null && ("ack".equals(f.getString("type")) || "message".equals(f.getString("type")))) {
+          atCounselor.add(f.getString("type") + ":" + f.getString("clientId", f.getString("from")) + ":"
+              + f.getString("body", ""));
+        }
+      }
+      JsonObject extra = counselor.frames.poll(500, java.util.concurrent.TimeUnit.MILLISECONDS);
+      assertTrue(extra == null || !"message".equals(extra.getString("type")), "no echo: " + extra);
+      assertEquals(List.of("ack:c-2:", "ack:c-3:", "message:visitor:Het gaat."),
+          atCounselor.stream().sorted().toList());
+
+      // Sent back to back, without waiting for acks: stored, acknowledged and shown to the visitor in typed order.
+      for (int i = 10; i < 40; i++) {
+        counselor.send(new JsonObject().put("type", "message").put("conversationId", conversationId.toString())
+            .put("clientId", "c-" + i).put("body", "snel " + i));
+      }
+      long lastSeq = 7;
+      for (int i = 10; i < 40; i++) {
+        JsonObject ack = counselor.awaitType("ack");
+        assertEquals("c-" + i, ack.getString("clientId"), "acks come in the order the messages were sent");
+        assertEquals(lastSeq + 1, ack.getLong("seq"), "gap-free numbers in typed order");
+        lastSeq = ack.getLong("seq");
+      }
+      for (int i = 10; i < 40; i++) {
+        JsonObject m = visitor.await(f -> "message".equals(f.getString("type")) && f.getString("body", "")
+            .startsWith("snel "), Duration.ofSeconds(10));
+        assertEquals("snel " + i, m.getString("body"));
+      }
+
       counselor.send(new JsonObject().put("type", "close").put("conversationId", conversationId.toString())
           .put("outcome", "listened"));
       assertEquals("listened", visitor.awaitType("closed").getString("outcome"));
@@ -120,8 +160,8 @@ class WalkingSkeletonIT {
       RowSet<Row> rows = await(app.pool().preparedQuery(
           "SELECT count(*) AS n, count(DISTINCT client_id) AS d FROM message WHERE conversation_id = $1")
           .execute(Tuple.of(conversationId)));
-      assertEquals(4L, rows.iterator().next().getLong("n"));
-      assertEquals(4L, rows.iterator().next().getLong("d"));
+      assertEquals(37L, rows.iterator().next().getLong("n"));
+      assertEquals(37L, rows.iterator().next().getLong("d"));
       Row conv = await(app.pool().preparedQuery("SELECT status, outcome FROM conversation WHERE id = $1")
           .execute(Tuple.of(conversationId))).iterator().next();
       assertEquals("closed", conv.getString("status"));
@@ -142,8 +182,8 @@ class WalkingSkeletonIT {
       Row conv = await(again.pool().preparedQuery("SELECT status, outcome, next_seq FROM conversation WHERE id = $1")
           .execute(Tuple.of(conversationId))).iterator().next();
       assertEquals("closed", conv.getString("status"));
-      assertEquals(4L, conv.getLong("next_seq"));
-      assertEquals(4, again.transcripts().read(conversationId, "csg", 0, 10)
+      assertEquals(37L, conv.getLong("next_seq"));
+      assertEquals(37, again.transcripts().read(conversationId, "csg", 0, 100)
           .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).size());
     } finally {
       again.stopBlocking();

@@ -439,7 +439,9 @@ final class ConsoleConnection {
     switch (note.getString("kind", "")) {
       case "message" -> {
         chat.announced = Math.max(chat.announced, note.getLong("seq", 0L));
-        pump(id);
+        if (!ownMessagesOnly(chat)) {
+          pump(id);
+        }
       }
       case "note" -> {
         chat.notesDirty = true;
@@ -480,6 +482,21 @@ final class ConsoleConnection {
   }
 
   /** Sends every stored message and note after the chat's cursors; coalesces concurrent notifications. */
+  /**
+   * Passes the announced messages that are this socket's own and already acknowledged (the pump would skip them
+   * too) without reading them: a counselor's own message is announced back to their socket once per message, and
+   * a read per message cost as much as sending it. True when nothing else is left to pump.
+   */
+  private static boolean ownMessagesOnly(Chat chat) {
+    if (chat.pumping || chat.notesDirty) {
+      return false;
+    }
+    while (chat.delivered < chat.announced && chat.ownAcked.remove(chat.delivered + 1)) {
+      chat.delivered++;
+    }
+    return chat.delivered >= chat.announced;
+  }
+
   private void pump(UUID id) {
     Chat chat = chats.get(id);
     if (chat == null || closed) {
