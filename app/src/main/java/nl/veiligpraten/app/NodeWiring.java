@@ -22,6 +22,7 @@ final class NodeWiring {
     var conversations = app.transcripts.conversations();
     metrics.appendBatches(conversations::appendBatches, conversations::appendBatchItems,
         conversations::appendsWaiting, conversations::appendBatchLookupRetries);
+    metrics.transcriptReads(app.transcripts::memoryReads, app.transcripts::databaseReads);
     metrics.start(app.vertx, app.pool, ClusterHealth.of(app.vertx));
   }
 

@@ -186,7 +186,7 @@ class MessageBatchIT extends SharedServiceIT {
     AppendResult original = await(transcripts.append(chat, "csg", "visitor", null, "m1", "een"));
     long retriesBefore = transcripts.conversations().appendBatchLookupRetries();
 
-    // The first starts a batch at once (the writer is idle); the two after it wait and go into the next one.
+    // m2 starts a batch at once (the writer is idle); the resend and m3 wait for it and share the next batch.
     Future<AppendResult> second = transcripts.append(chat, "csg", "visitor", null, "m2", "twee");
     Future<AppendResult> resend = transcripts.append(chat, "csg", "visitor", null, "m1", "een");
     Future<AppendResult> third = transcripts.append(chat, "csg", "visitor", null, "m3", "drie");

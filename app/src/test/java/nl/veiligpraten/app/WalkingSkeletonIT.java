@@ -135,7 +135,10 @@ class WalkingSkeletonIT {
       assertEquals(List.of("ack:c-2:", "ack:c-3:", "message:visitor:Het gaat."),
           atCounselor.stream().sorted().toList());
 
-      // Sent back to back, without waiting for acks: stored, acknowledged and shown to the visitor in typed order.
+      // Sent back to back, without waiting for acks: stored, acknowledged and shown to the visitor in typed order,
+      // from memory: sender and receiver are on this node, so no socket needs to read PostgreSQL for them.
+      long databaseReads = app.transcripts().databaseReads();
+      long memoryReads = app.transcripts().memoryReads();
       for (int i = 10; i < 40; i++) {
         counselor.send(new JsonObject().put("type", "message").put("conversationId", conversationId.toString())
             .put("clientId", "c-" + i).put("body", "snel " + i));
@@ -152,6 +155,8 @@ class WalkingSkeletonIT {
             .startsWith("snel "), Duration.ofSeconds(10));
         assertEquals("snel " + i, m.getString("body"));
       }
+      assertEquals(databaseReads, app.transcripts().databaseReads(), "no pump went to PostgreSQL");
+      assertTrue(app.transcripts().memoryReads() > memoryReads, "the visitor's pump read from memory");
 
       counselor.send(new JsonObject().put("type", "close").put("conversationId", conversationId.toString())
           .put("outcome", "listened"));

@@ -395,7 +395,11 @@ final class VisitorConnection {
     switch (note.getString("kind", "")) {
       case "message" -> {
         announced = Math.max(announced, note.getLong("seq", 0L));
-        pump();
+        // A pump takes every gap-free message memory holds, so it often delivers past what was announced; a note
+        // for a message this socket already sent must not start a read (it would go to PostgreSQL for nothing).
+        if (announced > delivered) {
+          pump();
+        }
       }
       case "assigned" -> {
         status = "assigned";

@@ -1,6 +1,7 @@
 package nl.veiligpraten.console;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.ServerWebSocket;
@@ -66,7 +67,10 @@ final class ConsoleConnection {
     boolean notesDirty = true;
     boolean pumping;
     boolean again;
-    /** This counselor's appends to the chat, one at a time, so the stored order is the order they were typed. */
+    /**
+     * This counselor's appends to the chat, handed to the writer one after the other (each once the one before is
+     * in the writer's queue), so the stored order is the order they were typed.
+     */
     Future<?> appendChain = Future.succeededFuture();
     /** Own messages this socket already got an ack for: the pump passes them without sending them again. */
     final java.util.Set<Long> ownAcked = new java.util.HashSet<>();
@@ -216,9 +220,12 @@ final class ConsoleConnection {
       return;
     }
     // Ownership (assigned to me, in my organisation) is checked under the append's own row lock: no extra query.
+    // The next message of this chat is handed over once this one is in the writer's queue, not once it is stored:
+    // the writer keeps queue order, so a counselor who types fast gets their messages in one batch, in order.
+    Promise<Void> queued = Promise.promise();
     Future<AppendResult> stored = chat.appendChain.transform(ignored ->
-        transcripts.appendAsAssignedCounselor(id, session.orgId(), me(), clientId, body));
-    chat.appendChain = stored;
+        transcripts.appendAsAssignedCounselor(id, session.orgId(), me(), clientId, body, queued));
+    chat.appendChain = queued.future();
     stored.onSuccess(result -> {
       Chat held = chats.get(id);
       if (held != null && result.seq() > held.delivered) {

@@ -1,6 +1,7 @@
 package nl.veiligpraten.infra.conversation;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -41,6 +42,8 @@ public final class TranscriptService<K> {
 
   /** Last messages per conversation, so most deliveries need no read query (see {@link RecentMessages}). */
   private final RecentMessages recent = new RecentMessages(RECENT_PER_CONVERSATION, RECENT_CONVERSATIONS);
+  private final java.util.concurrent.atomic.AtomicLong memoryReads = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong databaseReads = new java.util.concurrent.atomic.AtomicLong();
 
   private volatile AppendListener appendListener = AppendListener.NONE;
 
@@ -76,8 +79,23 @@ public final class TranscriptService<K> {
    */
   public Future<AppendResult> appendAsAssignedCounselor(UUID id, String orgId, long staffId, String clientId,
                                                         String body) {
-    return observed(id, orgId, "counselor", staffId, clientId, body, key -> conversations.appendAsAssignedCounselor(
-        id, staffId, orgId, clientId, sealer(key, id, "counselor", body)));
+    return appendAsAssignedCounselor(id, orgId, staffId, clientId, body, Promise.promise());
+  }
+
+  /**
+   * As {@link #appendAsAssignedCounselor(UUID, String, long, String, String)}; {@code queued} completes as soon as
+   * the message is in the writer's queue (or failed before it got there). The writer stores a conversation's
+   * messages in queue order, so a caller that hands over its next message only after {@code queued} gets them
+   * stored in the order it sent them, without waiting for each commit.
+   */
+  public Future<AppendResult> appendAsAssignedCounselor(UUID id, String orgId, long staffId, String clientId,
+                                                        String body, Promise<Void> queued) {
+    return observed(id, orgId, "counselor", staffId, clientId, body, key -> {
+      Future<AppendResult> stored = conversations.appendAsAssignedCounselor(id, staffId, orgId, clientId,
+          sealer(key, id, "counselor", body));
+      queued.tryComplete();
+      return stored;
+    }).andThen(ar -> queued.tryComplete());
   }
 
   private BodySealer sealer(K key, UUID id, String sender, String body) {
@@ -110,6 +128,16 @@ public final class TranscriptService<K> {
     return read(id, readerOrgId, afterSeq, afterSeq, limit);
   }
 
+  /** Reads answered from this node's memory of recently committed messages (metrics). */
+  public long memoryReads() {
+    return memoryReads.get();
+  }
+
+  /** Reads that went to PostgreSQL (metrics; a socket's pump should need one only after a gap or a reconnect). */
+  public long databaseReads() {
+    return databaseReads.get();
+  }
+
   /**
    * Messages after {@code afterSeq}, when the caller knows (from a bus notification) that messages up to
    * {@code knownUpTo} exist: if this node committed or recently read all of them they come from memory, otherwise
@@ -119,8 +147,10 @@ public final class TranscriptService<K> {
     return key(id, readerOrgId).compose(key -> {
       List<PlainMessage> fromMemory = recent.after(id, afterSeq, knownUpTo, limit);
       if (fromMemory != null) {
+        memoryReads.incrementAndGet();
         return Future.succeededFuture(fromMemory);
       }
+      databaseReads.incrementAndGet();
       return conversations.messagesAfter(id, afterSeq, limit).map(stored -> {
         List<PlainMessage> out = new ArrayList<>(stored.size());
         for (StoredMessage m : stored) {

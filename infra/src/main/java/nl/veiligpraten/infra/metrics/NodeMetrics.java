@@ -151,6 +151,16 @@ public final class NodeMetrics implements AppendListener {
         .description("Appends waiting for the next batch").register(registry);
   }
 
+  /** Transcript reads by where they were answered from: this node's memory or PostgreSQL. */
+  public void transcriptReads(Supplier<Number> memory, Supplier<Number> database) {
+    sources.add(memory);
+    sources.add(database);
+    io.micrometer.core.instrument.FunctionCounter.builder("vp_transcript_reads", memory, b -> b.get().doubleValue())
+        .tag("source", "memory").description("Message reads answered from memory").register(registry);
+    io.micrometer.core.instrument.FunctionCounter.builder("vp_transcript_reads", database, b -> b.get().doubleValue())
+        .tag("source", "database").description("Message reads that went to PostgreSQL").register(registry);
+  }
+
   public int inFlight() {
     return inFlight.get();
   }
