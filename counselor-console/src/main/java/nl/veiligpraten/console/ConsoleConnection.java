@@ -226,6 +226,8 @@ final class ConsoleConnection {
     Future<AppendResult> stored = chat.appendChain.transform(ignored ->
         transcripts.appendAsAssignedCounselor(id, session.orgId(), me(), clientId, body, queued));
     chat.appendChain = queued.future();
+    // If the hand-over itself failed before it reached the writer, the chat's next message must not wait forever.
+    stored.onComplete(ar -> queued.tryComplete());
     stored.onSuccess(result -> {
       Chat held = chats.get(id);
       if (held != null && result.seq() > held.delivered) {
