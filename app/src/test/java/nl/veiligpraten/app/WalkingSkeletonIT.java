@@ -121,16 +121,16 @@ class WalkingSkeletonIT {
       counselor.send(new JsonObject().put("type", "message").put("conversationId", conversationId.toString())
           .put("clientId", "c-3").put("body", "Neem de tijd."));
       List<String> atCounselor = new ArrayList<>();
-      long until = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (atCounselor.stream().filter(f -> f.startsWith("ack") || f.startsWith("message")).count() < 3
           && System.nanoTime() < until) {
-        JsonObject f = counselor.frames.poll(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+        JsonObject f = counselor.frames.poll(100, TimeUnit.MILLISECONDS);
         if (f != null && ("ack".equals(f.getString("type")) || "message".equals(f.getString("type")))) {
           atCounselor.add(f.getString("type") + ":" + f.getString("clientId", f.getString("from")) + ":"
               + f.getString("body", ""));
         }
       }
-      JsonObject extra = counselor.frames.poll(500, java.util.concurrent.TimeUnit.MILLISECONDS);
+      JsonObject extra = counselor.frames.poll(500, TimeUnit.MILLISECONDS);
       assertTrue(extra == null || !"message".equals(extra.getString("type")), "no echo: " + extra);
       assertEquals(List.of("ack:c-2:", "ack:c-3:", "message:visitor:Het gaat."),
           atCounselor.stream().sorted().toList());

@@ -1,6 +1,7 @@
 package nl.veiligpraten.infra.metrics;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -136,29 +137,26 @@ public final class NodeMetrics implements AppendListener {
    */
   public void appendBatches(Supplier<Number> batches, Supplier<Number> items, Supplier<Number> waiting,
                             Supplier<Number> lookupRetries) {
-    // Micrometer holds function-counter state weakly; keep the suppliers reachable from this object.
-    sources.add(batches);
-    sources.add(items);
-    sources.add(lookupRetries);
-    io.micrometer.core.instrument.FunctionCounter.builder("vp_message_batches", batches, b -> b.get().doubleValue())
-        .description("Message append batches (transactions)").register(registry);
-    io.micrometer.core.instrument.FunctionCounter.builder("vp_message_batch_items", items, b -> b.get().doubleValue())
-        .description("Messages written in those batches").register(registry);
-    io.micrometer.core.instrument.FunctionCounter.builder("vp_message_batch_lookup_retries", lookupRetries,
-        b -> b.get().doubleValue())
-        .description("Batches written again with a resend lookup (a stored client id was in them)").register(registry);
+    functionCounter("vp_message_batches", batches, "Message append batches (transactions)");
+    functionCounter("vp_message_batch_items", items, "Messages written in those batches");
+    functionCounter("vp_message_batch_lookup_retries", lookupRetries,
+        "Batches written again with a resend lookup (a stored client id was in them)");
     Gauge.builder("vp_message_batch_waiting", waiting, w -> w.get().doubleValue()).strongReference(true)
         .description("Appends waiting for the next batch").register(registry);
   }
 
   /** Transcript reads by where they were answered from: this node's memory or PostgreSQL. */
   public void transcriptReads(Supplier<Number> memory, Supplier<Number> database) {
-    sources.add(memory);
-    sources.add(database);
-    io.micrometer.core.instrument.FunctionCounter.builder("vp_transcript_reads", memory, b -> b.get().doubleValue())
-        .tag("source", "memory").description("Message reads answered from memory").register(registry);
-    io.micrometer.core.instrument.FunctionCounter.builder("vp_transcript_reads", database, b -> b.get().doubleValue())
-        .tag("source", "database").description("Message reads that went to PostgreSQL").register(registry);
+    functionCounter("vp_transcript_reads", memory, "Message reads answered from memory", "source", "memory");
+    functionCounter("vp_transcript_reads", database, "Message reads that went to PostgreSQL", "source", "database");
+  }
+
+  /** A counter whose value is read from {@code source}, which is kept reachable from this object. */
+  private void functionCounter(String name, Supplier<Number> source, String description, String... tags) {
+    // Micrometer holds function-counter state weakly; a method-reference supplier has no other owner.
+    sources.add(source);
+    FunctionCounter.builder(name, source, b -> b.get().doubleValue()).tags(tags).description(description)
+        .register(registry);
   }
 
   public int inFlight() {
