@@ -11,8 +11,8 @@ import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 
 /**
- * Builds a clustered Vert.x on Hazelcast: TCP-IP join with the configured members only (multicast and
- * auto-detection off), short failure detection, and the event bus bound to the configured host. We add no
+ * Builds a clustered Vert.x on Hazelcast: TCP-IP join with the configured members only, or Kubernetes DNS discovery
+ * through a headless service (multicast and auto-detection always off), short failure detection, and the event bus bound to the configured host. We add no
  * Hazelcast maps of our own: the cluster holds only Vert.x's subscription registry (addresses like
  * {@code vp.conversation.<uuid>} and the nodes' own event-bus host:port), never message text or visitor data.
  */
@@ -33,8 +33,8 @@ public final class HazelcastSetup {
     config.setProperty("hazelcast.max.no.heartbeat.seconds", String.valueOf(settings.maxNoHeartbeatSeconds()));
     config.setProperty("hazelcast.heartbeat.failuredetector.type", "deadline");
     // After a partition heals, merge quickly so both halves see each other's subscriptions again.
-    config.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
-    config.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
+    config.setProperty("hazelcast.merge.first.run.delay.seconds", String.valueOf(settings.mergeDelaySeconds()));
+    config.setProperty("hazelcast.merge.next.run.delay.seconds", String.valueOf(settings.mergeDelaySeconds()));
     config.setProperty("hazelcast.wait.seconds.before.join", "1");
     config.setProperty("hazelcast.socket.bind.any", "false");
     NetworkConfig network = config.getNetworkConfig();
@@ -46,7 +46,18 @@ public final class HazelcastSetup {
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(settings.members()).setConnectionTimeoutSeconds(2);
+    switch (settings.join()) {
+      case TCP_IP -> join.getTcpIpConfig().setEnabled(true).setMembers(settings.members())
+          .setConnectionTimeoutSeconds(settings.joinTimeoutSeconds());
+      case KUBERNETES -> {
+        // DNS lookup mode: the headless service's A records are the ready pods; no Kubernetes API access needed.
+        join.getTcpIpConfig().setEnabled(false);
+        join.getKubernetesConfig().setEnabled(true)
+            .setProperty("service-dns", settings.kubernetesServiceDns().orElseThrow())
+            .setProperty("service-dns-timeout", String.valueOf(settings.kubernetesDnsTimeoutSeconds()))
+            .setProperty("service-port", String.valueOf(settings.hazelcastPort()));
+      }
+    }
     return config;
   }
 

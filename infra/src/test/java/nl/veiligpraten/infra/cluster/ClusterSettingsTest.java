@@ -67,6 +67,59 @@ class ClusterSettingsTest {
   }
 
   @Test
+  @DisplayName("the Kubernetes join finds members through the headless service's DNS name, with TCP-IP and multicast off")
+  void kubernetesJoin() {
+    ClusterSettings s = ClusterSettings.from(Map.of("VP_CLUSTER_JOIN", "kubernetes",
+        "VP_CLUSTER_K8S_SERVICE_DNS", "veilig-praten-hz.vp.svc.cluster.local", "VP_CLUSTER_QUORUM", "2",
+        "VP_CLUSTER_HOST", "10.1.2.3", "VP_CLUSTER_K8S_DNS_TIMEOUT_SECONDS", "7"), true);
+    assertEquals(ClusterSettings.Join.KUBERNETES, s.join());
+    assertEquals(List.of(), s.members());
+    assertEquals(2, s.quorum());
+    JoinConfig join = HazelcastSetup.config(s).getNetworkConfig().getJoin();
+    assertFalse(join.getTcpIpConfig().isEnabled());
+    assertFalse(join.getMulticastConfig().isEnabled());
+    assertFalse(join.getAutoDetectionConfig().isEnabled());
+    assertTrue(join.getKubernetesConfig().isEnabled());
+    assertEquals("veilig-praten-hz.vp.svc.cluster.local", join.getKubernetesConfig().getProperty("service-dns"));
+    assertEquals("7", join.getKubernetesConfig().getProperty("service-dns-timeout"));
+    assertEquals("5701", join.getKubernetesConfig().getProperty("service-port"));
+  }
+
+  @Test
+  @DisplayName("the Kubernetes join without a service name or an explicit quorum, multicast, or a member list with it, is refused")
+  void kubernetesJoinRefusals() {
+    IllegalArgumentException noDns = assertThrows(IllegalArgumentException.class, () -> ClusterSettings.from(
+        Map.of("VP_CLUSTER_JOIN", "kubernetes", "VP_CLUSTER_QUORUM", "2"), true));
+    assertTrue(noDns.getMessage().contains("VP_CLUSTER_K8S_SERVICE_DNS"));
+    IllegalArgumentException noQuorum = assertThrows(IllegalArgumentException.class, () -> ClusterSettings.from(
+        Map.of("VP_CLUSTER_JOIN", "kubernetes", "VP_CLUSTER_K8S_SERVICE_DNS", "hz.vp.svc"), true));
+    assertTrue(noQuorum.getMessage().contains("VP_CLUSTER_QUORUM"));
+    IllegalArgumentException multicast = assertThrows(IllegalArgumentException.class,
+        () -> ClusterSettings.from(Map.of("VP_CLUSTER_JOIN", "multicast"), true));
+    assertTrue(multicast.getMessage().contains("multicast"));
+    assertThrows(IllegalArgumentException.class, () -> ClusterSettings.from(Map.of("VP_CLUSTER_JOIN", "kubernetes",
+        "VP_CLUSTER_K8S_SERVICE_DNS", "hz", "VP_CLUSTER_QUORUM", "2", "VP_CLUSTER_MEMBERS", "a:1"), true));
+    assertThrows(IllegalArgumentException.class, () -> ClusterSettings.from(Map.of("VP_CLUSTER_JOIN", "kubernetes",
+        "VP_CLUSTER_K8S_SERVICE_DNS", "hz;rm", "VP_CLUSTER_QUORUM", "2"), true));
+    assertThrows(IllegalArgumentException.class, () -> ClusterSettings.from(Map.of("VP_CLUSTER_NAME", "a b"), true));
+  }
+
+  @Test
+  @DisplayName("join timeout and merge delay come from the environment into the Hazelcast config")
+  void timingFromEnvironment() {
+    ClusterSettings s = ClusterSettings.from(Map.of("VP_CLUSTER_JOIN_TIMEOUT_SECONDS", "4",
+        "VP_CLUSTER_MERGE_DELAY_SECONDS", "9", "VP_CLUSTER_NAME", "vp-prod"), true);
+    Config config = HazelcastSetup.config(s);
+    assertEquals(4, config.getNetworkConfig().getJoin().getTcpIpConfig().getConnectionTimeoutSeconds());
+    assertEquals("9", config.getProperty("hazelcast.merge.first.run.delay.seconds"));
+    assertEquals("9", config.getProperty("hazelcast.merge.next.run.delay.seconds"));
+    assertEquals("vp-prod", config.getClusterName());
+    assertEquals(5, ClusterSettings.from(Map.of(), true).mergeDelaySeconds());
+    assertThrows(IllegalArgumentException.class,
+        () -> ClusterSettings.from(Map.of("VP_CLUSTER_MERGE_DELAY_SECONDS", "0"), true));
+  }
+
+  @Test
   @DisplayName("a node below quorum or draining accepts no new assignments; a single process always does")
   void health() {
     int[] members = {3};
