@@ -66,6 +66,7 @@ final class VisitorConnection {
   private long queueTimer = -1;
   private boolean queueRefreshPending;
   private Future<?> appendChain = Future.succeededFuture();
+  private Runnable whenClosed = () -> { };
 
   VisitorConnection(Vertx vertx, ServerWebSocket socket, GatewaySettings settings, TranscriptService<?> transcripts,
                     IntakeRouting intake) {
@@ -78,7 +79,14 @@ final class VisitorConnection {
     this.limiter = new RateLimiter(settings.messagesPerSecond(), settings.burst());
   }
 
-  void start() {
+  /**
+   * Installs the socket's handlers. {@code whenClosed} runs once when the socket closes; the listener removes the
+   * connection from its set there. It is called from this connection's own close handler because a socket has only
+   * one close handler: one installed by the caller before {@code start()} would be replaced here, and every closed
+   * connection would stay reachable from the listener's set (issue 20, finding 1).
+   */
+  void start(Runnable whenClosed) {
+    this.whenClosed = whenClosed;
     helloTimer = vertx.setTimer(settings.helloTimeout().toMillis(), id -> {
       if (conversationId == null && !closed) {
         socket.close((short) CLOSE_NO_HELLO, "no hello");
@@ -493,6 +501,7 @@ final class VisitorConnection {
 
   private void onClose() {
     closed = true;
+    whenClosed.run();
     vertx.cancelTimer(helloTimer);
     if (consumer != null) {
       consumer.unregister();

@@ -112,8 +112,7 @@ public final class VisitorVerticle extends VerticleBase {
     VisitorConnection connection = new VisitorConnection(vertx, socket, settings, transcripts, intake);
     connection.referrals = new ReferralGateway(vertx, pool, transcripts, intake);
     connections.add(connection);
-    socket.closeHandler(v -> connections.remove(connection));
-    connection.start();
+    connection.start(() -> connections.remove(connection));
   }
 
   private void explain(RoutingContext ctx) {
