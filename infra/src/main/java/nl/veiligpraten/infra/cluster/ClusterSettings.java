@@ -77,7 +77,8 @@ public record ClusterSettings(boolean enabled, String clusterName, String host, 
   /** Reads the settings; {@code flag} is true when {@code --cluster} was given. Malformed values are refused. */
   public static ClusterSettings from(Map<String, String> env, boolean flag) {
     // Read everything first (see the class comment), then validate what the chosen mode needs.
-    boolean enabled = flag || "true".equalsIgnoreCase(env.getOrDefault("VP_CLUSTER", "false").trim());
+    boolean fromEnv = "true".equalsIgnoreCase(env.getOrDefault("VP_CLUSTER", "false").trim());
+    boolean enabled = flag || fromEnv;
     String name = env.getOrDefault("VP_CLUSTER_NAME", "veilig-praten").trim();
     String host = env.getOrDefault("VP_CLUSTER_HOST", "127.0.0.1").trim();
     int hzPort = intValue(env, "VP_HAZELCAST_PORT", 5701, 1, 65535);
