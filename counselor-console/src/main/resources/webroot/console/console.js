@@ -3,7 +3,11 @@
 (function () {
   const $ = (id) => document.getElementById(id);
   const state = { csrf: null, user: null, ws: null, chats: new Map(), outcomes: [], tags: [], canned: [],
-    staff: [], helpPoints: [], retry: 0, boardTimer: null, refTimer: null };
+    staff: [], helpPoints: [], retry: 0, boardTimer: null, refTimer: null,
+    // wantSocket: this role chats and the session is live; live: the server said hello on the current socket.
+    wantSocket: false, live: false, sessionOver: false, reconnectTimer: null };
+  /** A message without its ack after this long (socket open) is shown as not sent, with a retry. */
+  const ACK_TIMEOUT_MS = 20000;
   const PRIO = ['P0', 'P1', 'P2', 'P3'];
   const OUTCOME_NL = { listened: 'Geluisterd', advice: 'Advies gegeven', referred: 'Doorverwezen',
     emergency_112: '112-advies', police_info: 'Info over politie', visitor_left: 'Bezoeker weg', other: 'Anders' };
@@ -16,13 +20,24 @@
   }
   function minutes(s) { s = Math.max(0, Number(s) || 0); return Math.floor(s / 60) + 'm ' + (s % 60) + 's'; }
 
-  async function api(method, path, body) {
+  /**
+   * JSON request. background: the page asks on its own (polling), which does not count as activity on the server.
+   * Status 0 means the server could not be reached. A 401 while signed in means the session is over.
+   */
+  async function api(method, path, body, background) {
     const headers = { 'Accept': 'application/json' };
     if (method !== 'GET') { headers['X-CSRF-Token'] = state.csrf || ''; headers['Content-Type'] = 'application/json'; }
-    const res = await fetch(path, { method, headers, credentials: 'same-origin',
-      body: body === undefined ? undefined : JSON.stringify(body) });
+    if (background) { headers['X-VP-Background'] = '1'; }
+    let res;
+    try {
+      res = await fetch(path, { method, headers, credentials: 'same-origin',
+        body: body === undefined ? undefined : JSON.stringify(body) });
+    } catch (e) {
+      return { status: 0, data: {} };
+    }
     let data = {};
     try { data = await res.json(); } catch (e) { data = {}; }
+    if (res.status === 401 && state.user && !state.sessionOver && path !== '/api/login') { sessionEnded(); }
     return { status: res.status, data };
   }
 
@@ -44,15 +59,23 @@
   });
 
   function started(data) {
+    if (state.user && state.user.id !== data.user.id) {
+      // Someone else signed in on this screen: nothing of the previous counselor's chats may stay.
+      state.chats.forEach((c) => { clearOutbox(c); c.root.remove(); });
+      state.chats.clear();
+    }
+    stopTimers();
+    state.sessionOver = false;
     state.csrf = data.csrfToken;
     state.user = data.user;
     $('login').hidden = true;
+    $('login-notice').textContent = '';
     $('app').hidden = false;
     $('me-name').textContent = data.user.displayName;
     $('me-org').textContent = (data.user.organisation || '') + ' · ' + data.user.role;
     loadLists();
     const chats = data.user.role === 'counselor' || data.user.role === 'supervisor';
-    if (chats) { connect(); } else {
+    if (chats) { state.wantSocket = true; state.retry = 0; connect(); } else {
       $('conn').textContent = '';
       $('take-next').hidden = true;
       $('status').disabled = true;
@@ -61,6 +84,7 @@
     if (data.user.role === 'supervisor' || data.user.role === 'org_admin') {
       $('board').hidden = false;
       refreshBoard();
+      clearInterval(state.boardTimer);
       state.boardTimer = setInterval(refreshBoard, 3000);
     }
     refreshReferrals();
@@ -95,9 +119,39 @@
   });
 
   $('logout').addEventListener('click', async () => {
+    state.wantSocket = false;
     await api('POST', '/api/logout');
     location.reload();
   });
+
+  function stopTimers() {
+    clearInterval(state.boardTimer);
+    clearInterval(state.refTimer);
+    clearTimeout(state.reconnectTimer);
+    state.boardTimer = null;
+    state.refTimer = null;
+  }
+
+  /**
+   * The server ended the session (expiry, logout elsewhere, a disabled account): show the sign-in screen instead of
+   * retrying for ever. Chats, drafts and unsent messages stay in this page's memory only; they come back when the
+   * same counselor signs in again, and are dropped if someone else does.
+   */
+  function sessionEnded() {
+    if (state.sessionOver) { return; }
+    state.sessionOver = true;
+    state.wantSocket = false;
+    stopTimers();
+    dropSocket();
+    renderConn();
+    $('app').hidden = true;
+    $('login').hidden = false;
+    $('totp-row').hidden = true;
+    $('login-notice').textContent = 'Je sessie is beëindigd. Log opnieuw in: je concepten en niet verzonden '
+      + 'berichten zijn bewaard.';
+    if (state.user) { $('login-user').value = state.user.username || ''; }
+    $('login-pass').focus();
+  }
 
   $('status').addEventListener('change', () => send({ type: 'status', status: $('status').value }));
 
@@ -115,24 +169,67 @@
 
   // ---- socket ---------------------------------------------------------------------------------------------------
   function connect() {
+    clearTimeout(state.reconnectTimer);
+    if (state.ws || !state.wantSocket) { return; }
     const ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws');
     state.ws = ws;
-    ws.addEventListener('open', () => { state.retry = 0; $('conn').textContent = 'verbonden'; });
-    ws.addEventListener('message', (ev) => onFrame(JSON.parse(ev.data)));
+    renderConn();
+    ws.addEventListener('message', (ev) => { if (state.ws === ws) { onFrame(JSON.parse(ev.data)); } });
     ws.addEventListener('close', (ev) => {
-      $('conn').textContent = 'niet verbonden';
-      if (ev.code === 4401) { location.reload(); return; }
-      state.retry = Math.min(state.retry + 1, 5);
-      setTimeout(connect, 500 * state.retry);
+      if (state.ws !== ws) { return; }
+      state.ws = null;
+      state.live = false;
+      renderConn();
+      if (ev.code === 4401) { sessionEnded(); return; }
+      reconnectLater();
     });
   }
+  function dropSocket() {
+    const ws = state.ws;
+    state.ws = null;
+    state.live = false;
+    if (ws) { try { ws.close(); } catch (e) { /* already closing */ } }
+  }
+  /**
+   * A refused handshake looks like any other drop, so ask whether the session still lives before trying again:
+   * an ended session shows the sign-in screen instead of "niet verbonden" for ever. The check is background.
+   */
+  async function reconnectLater() {
+    if (!state.wantSocket) { return; }
+    const me = await api('GET', '/api/me', undefined, true);
+    if (me.status === 401 || !state.wantSocket) { return; } // api() showed the sign-in screen
+    state.retry = Math.min(state.retry + 1, 6);
+    clearTimeout(state.reconnectTimer);
+    state.reconnectTimer = setTimeout(connect, Math.min(10000, 500 * state.retry));
+  }
+  function renderConn() {
+    const c = $('conn');
+    if (!state.wantSocket && !state.ws) { c.textContent = state.sessionOver ? 'uitgelogd' : ''; return; }
+    const waiting = Array.from(state.chats.values()).reduce((n, ch) => n + ch.outbox.size, 0);
+    c.textContent = state.live ? 'verbonden' : (state.ws && state.retry === 0 ? 'verbinden…'
+      : 'niet verbonden – we proberen het opnieuw' + (waiting ? ' (' + waiting + ' bericht(en) wachten)' : ''));
+    c.classList.toggle('offline', !state.live && state.retry > 0);
+  }
+  // The browser says the network is gone: the socket is dead even if TCP has not noticed yet.
+  window.addEventListener('offline', () => {
+    if (state.ws) { dropSocket(); renderConn(); reconnectLater(); }
+  });
+  window.addEventListener('online', () => {
+    if (state.wantSocket && !state.ws) { state.retry = 0; connect(); }
+  });
   function send(frame) {
-    if (state.ws && state.ws.readyState === WebSocket.OPEN) { state.ws.send(JSON.stringify(frame)); }
+    if (state.ws && state.ws.readyState === WebSocket.OPEN) { state.ws.send(JSON.stringify(frame)); return true; }
+    return false;
   }
 
   function onFrame(f) {
     switch (f.type) {
-      case 'hello': state.outcomes = f.outcomes || []; state.tags = f.tags || []; break;
+      case 'hello':
+        state.outcomes = f.outcomes || []; state.tags = f.tags || [];
+        state.live = true; state.retry = 0; renderConn();
+        break;
+      case 'chats': resync(f.conversationIds || []); break;
+      case 'deleted': chatDeleted(f.conversationId); break;
       case 'queue': renderQueue(f.items || []); break;
       case 'assigned': openChat(f); break;
       case 'message': addMessage(f); break;
@@ -154,7 +251,13 @@
   }
   function showError(f) {
     const text = f.message || f.code;
-    if (f.conversationId && state.chats.has(f.conversationId)) { systemLine(f.conversationId, text); }
+    const chat = f.conversationId && state.chats.get(f.conversationId);
+    if (chat && f.clientId && chat.outbox.has(f.clientId)) {
+      // This one message was refused or failed: mark it, the rest of the chat goes on.
+      markFailed(chat, chat.outbox.get(f.clientId), f.code !== 'closed' && f.code !== 'not_yours');
+      return;
+    }
+    if (chat) { systemLine(f.conversationId, text); }
     $('app-error').textContent = text;
     setTimeout(() => { $('app-error').textContent = ''; }, 6000);
   }
@@ -216,7 +319,8 @@
     if (chat) { chat.observer = f.observer; chat.root.classList.toggle('observing', !!f.observer); return; }
     const node = $('chat-template').content.firstElementChild.cloneNode(true);
     node.dataset.conversationId = f.conversationId;
-    chat = { id: f.conversationId, root: node, observer: !!f.observer, seen: new Set(), typingTimer: null, ended: false };
+    chat = { id: f.conversationId, root: node, observer: !!f.observer, seen: new Set(), typingTimer: null, ended: false,
+      outbox: new Map() };
     state.chats.set(f.conversationId, chat);
     node.querySelector('.chat-title').textContent = PRIO[f.priority] + ' · ' + (f.helpPointName || f.helpPoint);
     const card = intakeCard(f);
@@ -287,28 +391,102 @@
     });
   }
 
+  // ---- outbox: a message is "verzenden…" until its ack, resent with the same clientId after a reconnect ----------
+  function newClientId() {
+    const bytes = new Uint8Array(12);
+    crypto.getRandomValues(bytes);
+    return 'c-' + Array.from(bytes, (b) => ('0' + b.toString(16)).slice(-2)).join('');
+  }
+  function clock(at) {
+    const d = at ? new Date(at) : new Date();
+    return d.toLocaleTimeString('nl-NL', { hour: '2-digit', minute: '2-digit' });
+  }
+  /** One message line: who (for screen readers), the text (bidi-isolated), and a meta line (time or state). */
+  function messageNode(from, body, meta) {
+    const li = el('li', null, from);
+    const who = { visitor: 'Bezoeker', counselor: 'Jij', system: 'Systeem' }[from] || from;
+    li.append(el('span', who + ': ', 'sr-only'), el('bdi', body, 'body'), el('span', meta || '', 'meta'));
+    return li;
+  }
   function sendMessage(chat) {
     const ta = chat.root.querySelector('.text');
     const body = ta.value.trim();
-    if (!body || chat.ended) { return; }
-    const clientId = 'c-' + Date.now().toString(36) + '-' + Math.random().toString(36).slice(2, 8);
-    const li = el('li', body, 'counselor pending');
-    li.dataset.clientId = clientId;
-    chat.root.querySelector('.messages').append(li);
-    send({ type: 'message', conversationId: chat.id, clientId, body });
+    if (!body || chat.ended || chat.observer) { return; }
+    const item = { clientId: newClientId(), body, failed: false, timer: null, li: messageNode('counselor', body) };
+    item.li.classList.add('pending');
+    item.li.dataset.clientId = item.clientId;
+    chat.outbox.set(item.clientId, item);
+    const list = chat.root.querySelector('.messages');
+    list.append(item.li);
+    list.scrollTop = list.scrollHeight;
     ta.value = '';
+    transmit(chat, item);
+    renderConn();
+  }
+  /** Sends an outbox item if the socket is live; otherwise it waits for the next "chats" frame after a reconnect. */
+  function transmit(chat, item) {
+    item.failed = false;
+    item.li.classList.remove('failed');
+    item.li.classList.add('pending');
+    item.li.querySelector('.meta').replaceChildren('verzenden…');
+    clearTimeout(item.timer);
+    if (!state.live) { return; }
+    if (send({ type: 'message', conversationId: chat.id, clientId: item.clientId, body: item.body })) {
+      item.timer = setTimeout(() => { if (chat.outbox.get(item.clientId) === item) { markFailed(chat, item, true); } },
+        ACK_TIMEOUT_MS);
+    }
+  }
+  function markFailed(chat, item, canRetry) {
+    clearTimeout(item.timer);
+    item.failed = true;
+    item.li.classList.remove('pending');
+    item.li.classList.add('failed');
+    const meta = item.li.querySelector('.meta');
+    if (canRetry) {
+      const retry = el('button', 'niet verzonden — opnieuw?', 'retry'); retry.type = 'button';
+      retry.addEventListener('click', () => transmit(chat, item));
+      meta.replaceChildren(retry);
+    } else {
+      meta.replaceChildren('niet verzonden');
+    }
+  }
+  function markSent(chat, clientId, seq, at) {
+    const item = chat.outbox.get(clientId);
+    if (item) { clearTimeout(item.timer); chat.outbox.delete(clientId); }
+    const li = item ? item.li : chat.root.querySelector('li[data-client-id="' + CSS.escape(clientId) + '"]');
+    if (li) {
+      li.classList.remove('pending', 'failed');
+      li.dataset.seq = seq;
+      li.querySelector('.meta').replaceChildren(clock(at) + ' · verzonden');
+    }
+    renderConn();
+    return !!li;
+  }
+  function clearOutbox(chat) {
+    chat.outbox.forEach((item) => clearTimeout(item.timer));
+  }
+  /** After a (re)connect: resend what is unacknowledged in the chats the server says are still ours. */
+  function resync(ids) {
+    const held = new Set(ids);
+    state.chats.forEach((chat) => {
+      if (chat.ended) { return; }
+      if (held.has(chat.id) && !chat.observer) {
+        chat.outbox.forEach((item) => { if (!item.failed) { transmit(chat, item); } });
+      } else {
+        chatEnded(chat.id, chat.observer ? 'Meekijken gestopt (de verbinding was weg).'
+          : 'Dit gesprek is niet meer bij jou (terug in de wachtrij, overgedragen of gesloten).');
+      }
+    });
   }
 
   function addMessage(f) {
     const chat = state.chats.get(f.conversationId);
     if (!chat || chat.seen.has(f.seq)) { return; }
     chat.seen.add(f.seq);
+    // Our own message, stored before a drop swallowed its ack: this is its confirmation.
+    if (f.clientId && f.from === 'counselor' && markSent(chat, f.clientId, f.seq, f.at)) { return; }
     const list = chat.root.querySelector('.messages');
-    if (f.clientId) {
-      const pending = list.querySelector('li[data-client-id="' + CSS.escape(f.clientId) + '"]');
-      if (pending) { pending.classList.remove('pending'); pending.dataset.seq = f.seq; return; }
-    }
-    const li = el('li', f.body, f.from);
+    const li = messageNode(f.from, f.body, f.at ? clock(f.at) : '');
     li.dataset.seq = f.seq;
     list.append(li);
     list.scrollTop = list.scrollHeight;
@@ -318,8 +496,7 @@
     const chat = state.chats.get(f.conversationId);
     if (!chat) { return; }
     chat.seen.add(f.seq);
-    const li = chat.root.querySelector('li[data-client-id="' + CSS.escape(f.clientId) + '"]');
-    if (li) { li.classList.remove('pending'); li.dataset.seq = f.seq; }
+    markSent(chat, f.clientId, f.seq, null);
   }
   function addNote(f) {
     const chat = state.chats.get(f.conversationId);
@@ -349,21 +526,32 @@
   }
   function chatEnded(id, text) {
     const chat = state.chats.get(id);
-    if (!chat) { return; }
+    if (!chat || chat.ended) { return; }
     chat.ended = true;
+    chat.outbox.forEach((item) => markFailed(chat, item, false));
     systemLine(id, text);
     chat.root.classList.add('ended');
     chat.root.querySelector('.compose').hidden = true;
     chat.root.querySelector('.actions').hidden = true;
     chat.root.querySelector('.whisper-row').hidden = true;
     const dismiss = el('button', 'Sluit venster', 'dismiss'); dismiss.type = 'button';
-    dismiss.addEventListener('click', () => { chat.root.remove(); state.chats.delete(id); });
+    dismiss.addEventListener('click', () => { clearOutbox(chat); chat.root.remove(); state.chats.delete(id); });
     chat.root.querySelector('.chat-head').append(' ', dismiss);
+  }
+  /** The visitor deleted the conversation: its words leave this screen at once, and the composer closes. */
+  function chatDeleted(id) {
+    const chat = state.chats.get(id);
+    if (!chat) { return; }
+    clearOutbox(chat);
+    chat.outbox.clear();
+    chat.root.querySelectorAll('.messages, .intake, .typing, .referral-state').forEach((n) => n.replaceChildren());
+    chatEnded(id, 'De bezoeker heeft het gesprek gewist.');
+    chat.root.classList.add('deleted');
   }
 
   // ---- referrals and supervisor board ---------------------------------------------------------------------------
   async function refreshReferrals() {
-    const res = await api('GET', '/api/referrals');
+    const res = await api('GET', '/api/referrals', undefined, true);
     if (res.status !== 200) { return; }
     const ul = $('referrals');
     ul.replaceChildren();
@@ -376,7 +564,7 @@
   }
 
   async function refreshBoard() {
-    const res = await api('GET', '/api/board');
+    const res = await api('GET', '/api/board', undefined, true);
     if (res.status !== 200) { return; }
     const b = res.data;
     const alerts = $('board-alerts');

@@ -52,6 +52,8 @@ class ConsoleBrowserIT {
   static Page vtPage;
   static byte[] csgSecret;
   static StaffUser colleague;
+  static StaffUser night;
+  static Page nightPage;
 
   @BeforeAll
   static void setUp() throws Exception {
@@ -60,6 +62,7 @@ class ConsoleBrowserIT {
     app = TestApp.start(dataDir);
     colleague = ConsoleFixtures.createStaff(app, "csg", "csg-colleague", "counselor", "colleague-password", 3);
     ConsoleFixtures.createStaff(app, "csg", "csg-super", "supervisor", "super-password", 3);
+    night = ConsoleFixtures.createStaff(app, "csg", "csg-night", "counselor", "night-password", 3);
     ConsoleFixtures.Login first = ConsoleFixtures.loginDemo(web, app, "csg");
     csgSecret = ConsoleFixtures.enrolTotp(web, app, first);
     playwright = Playwright.create();
@@ -89,7 +92,9 @@ class ConsoleBrowserIT {
     page.setDefaultTimeout(15_000);
     page.onConsoleMessage(m -> {
       // 401 on /api/me before login is expected; anything else that is an error is not.
-      if ("error".equals(m.type()) && !m.text().contains("401")) {
+      // The outage and expiry tests cause network errors on purpose.
+      if ("error".equals(m.type()) && !m.text().contains("401") && !m.text().contains("ERR_INTERNET_DISCONNECTED")
+          && !m.text().contains("HTTP Authentication failed")) {
         consoleErrors.add(m.text());
       }
     });
@@ -153,7 +158,7 @@ class ConsoleBrowserIT {
     assertThat(panel.locator(".typing")).isVisible();
     visitor.probe().send(new JsonObject().put("type", "message").put("clientId", "v-1")
         .put("body", "Hallo, er is iets gebeurd."));
-    assertThat(panel.locator(".messages li.visitor")).hasText("Hallo, er is iets gebeurd.");
+    assertThat(panel.locator(".messages li.visitor .body")).hasText("Hallo, er is iets gebeurd.");
 
     panel.locator(".text").fill("Fijn dat je er bent. Ik luister.");
     panel.locator(".send").click();
@@ -256,11 +261,11 @@ class ConsoleBrowserIT {
     assertThat(panel.locator(".messages li.system")).containsText("Doorverwezen");
 
     Locator vtPanel = take(vtPage, visitor.conversationId());
-    assertThat(vtPanel.locator(".messages li.visitor")).hasText("Het gebeurt thuis, al heel lang.");
+    assertThat(vtPanel.locator(".messages li.visitor .body")).hasText("Het gebeurt thuis, al heel lang.");
     visitor.probe().await(f -> "assigned".equals(f.getString("type"))
         && "Hulpverlener Veilig Thuis".equals(f.getString("counselor")), Duration.ofSeconds(10));
     visitor.probe().send(new JsonObject().put("type", "message").put("clientId", "v-2").put("body", "Dank je."));
-    assertThat(vtPanel.locator(".messages li.visitor").last()).hasText("Dank je.");
+    assertThat(vtPanel.locator(".messages li.visitor .body").last()).hasText("Dank je.");
 
     String referralId = question.getString("referralId");
     assertThat(vtPage.locator("#referrals li[data-referral-id='" + referralId + "']"))
@@ -372,6 +377,107 @@ class ConsoleBrowserIT {
         "the visitor never receives a whisper");
     shot(csgPage, "console-whisper");
     visitor.probe().close();
+    assertTrue(consoleErrors.isEmpty(), "no script or CSP errors in the pages: " + consoleErrors);
+  }
+
+  static void signIn(Page page, String user, String password) {
+    page.fill("#login-user", user);
+    page.fill("#login-pass", password);
+    page.click("#login-submit");
+    assertThat(page.locator("#app")).isVisible();
+  }
+
+  @Test
+  @Order(6)
+  @DisplayName("nothing lost: a message typed while the server cannot be reached shows 'verzenden…', is resent with "
+      + "its clientId after the reconnect and reaches the visitor exactly once")
+  void outboxSurvivesAnOutage() throws Exception {
+    nightPage = newPage();
+    nightPage.navigate(app.consoleUrl());
+    signIn(nightPage, "csg-night", "night-password");
+    assertThat(nightPage.locator("#conn")).hasText("verbonden");
+    ConsoleFixtures.Visitor visitor = ConsoleFixtures.queuedVisitor(client, app, "csg", null);
+    Locator panel = take(nightPage, visitor.conversationId());
+    visitor.probe().awaitType("assigned");
+
+    nightPage.context().setOffline(true);
+    assertThat(nightPage.locator("#conn")).containsText("niet verbonden");
+    panel.locator(".text").fill("Ben je er nog? Ik ben even weg geweest.");
+    panel.locator(".send").click();
+    Locator mine = panel.locator(".messages li.counselor").last();
+    assertThat(mine.locator(".meta")).hasText("verzenden…");
+    assertThat(nightPage.locator("#conn")).containsText("1 bericht");
+    shot(nightPage, "console-outbox-offline");
+
+    nightPage.context().setOffline(false);
+    JsonObject delivered = visitor.probe().await(f -> "message".equals(f.getString("type"))
+        && "counselor".equals(f.getString("from")), Duration.ofSeconds(20));
+    assertEquals("Ben je er nog? Ik ben even weg geweest.", delivered.getString("body"));
+    assertThat(mine.locator(".meta")).containsText("verzonden");
+    assertThat(nightPage.locator("#conn")).hasText("verbonden");
+    // A later message is the marker: once it has arrived, a duplicate of the first would have arrived before it.
+    panel.locator(".text").fill("Ik ben er weer.");
+    panel.locator(".send").click();
+    java.util.concurrent.atomic.AtomicInteger again = new java.util.concurrent.atomic.AtomicInteger();
+    visitor.probe().await(f -> {
+      if ("message".equals(f.getString("type")) && "Ben je er nog? Ik ben even weg geweest.".equals(f.getString("body"))) {
+        again.incrementAndGet();
+      }
+      return "message".equals(f.getString("type")) && "Ik ben er weer.".equals(f.getString("body"));
+    }, Duration.ofSeconds(10));
+    assertEquals(0, again.get(), "the resent message reached the visitor once, not twice");
+    long stored = await(app.pool().preparedQuery("SELECT count(*) FROM message WHERE conversation_id = $1 "
+        + "AND sender = 'counselor'").execute(Tuple.of(visitor.conversationId()))).iterator().next().getLong(0);
+    assertEquals(2L, stored);
+    assertEquals(2, panel.locator(".messages li.counselor").count());
+    assertEquals(0, panel.locator(".messages li.pending, .messages li.failed").count());
+    nightVisitor = visitor;
+  }
+
+  static ConsoleFixtures.Visitor nightVisitor;
+
+  @Test
+  @Order(7)
+  @DisplayName("sessions that end: an expired session shows the sign-in screen instead of 'niet verbonden', and the "
+      + "draft is still there after signing in again")
+  void expiredSessionShowsSignIn() throws Exception {
+    Locator panel = chat(nightPage, nightVisitor.conversationId());
+    panel.locator(".text").fill("Een concept dat niet verloren mag gaan.");
+    await(app.pool().preparedQuery("UPDATE staff_session SET last_seen_at = now() - interval '2 days' "
+        + "WHERE user_id = $1").execute(Tuple.of(night.id())));
+    // The connection drops (a network blip); the reconnect meets the expired session.
+    nightPage.context().setOffline(true);
+    nightPage.context().setOffline(false);
+    assertThat(nightPage.locator("#login")).isVisible();
+    assertThat(nightPage.locator("#app")).isHidden();
+    assertThat(nightPage.locator("#login-notice")).containsText("sessie");
+    shot(nightPage, "console-session-ended");
+    nightPage.fill("#login-pass", "night-password");
+    nightPage.click("#login-submit");
+    assertThat(nightPage.locator("#app")).isVisible();
+    assertThat(nightPage.locator("#conn")).hasText("verbonden");
+    assertThat(panel.locator(".text")).hasValue("Een concept dat niet verloren mag gaan.");
+    panel.locator(".send").click();
+    nightVisitor.probe().await(f -> "message".equals(f.getString("type"))
+        && "Een concept dat niet verloren mag gaan.".equals(f.getString("body")), Duration.ofSeconds(10));
+  }
+
+  @Test
+  @Order(8)
+  @DisplayName("the visitor deletes the chat: its messages leave the console at once and the composer closes")
+  void deletedChatCloses() throws Exception {
+    Locator panel = chat(nightPage, nightVisitor.conversationId());
+    nightVisitor.probe().send(new JsonObject().put("type", "message").put("clientId", "v-del")
+        .put("body", "Dit wil ik toch niet."));
+    assertThat(panel.locator(".messages li.visitor .body").last()).hasText("Dit wil ik toch niet.");
+    nightVisitor.probe().send(new JsonObject().put("type", "delete"));
+    nightVisitor.probe().awaitType("deleted");
+    assertThat(panel.locator(".messages li.system")).containsText("De bezoeker heeft het gesprek gewist.");
+    assertThat(panel.locator(".messages li.visitor")).hasCount(0);
+    assertThat(panel.locator(".messages li.counselor")).hasCount(0);
+    assertThat(panel.locator(".compose")).isHidden();
+    shot(nightPage, "console-deleted");
+    nightVisitor.probe().close();
     assertTrue(consoleErrors.isEmpty(), "no script or CSP errors in the pages: " + consoleErrors);
   }
 }

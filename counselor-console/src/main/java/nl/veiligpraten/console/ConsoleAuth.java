@@ -24,6 +24,8 @@ public final class ConsoleAuth {
 
   public static final String COOKIE = "__Host-vp_session";
   public static final String CSRF_HEADER = "X-CSRF-Token";
+  /** Marks a request the page made on its own (polling), which does not refresh the session's idle timer. */
+  public static final String BACKGROUND_HEADER = "X-VP-Background";
   private static final int FREE_FAILURES = 5;
 
   private final Vertx vertx;
@@ -144,8 +146,12 @@ public final class ConsoleAuth {
           || row.get().createdAt().plus(settings.absoluteTimeout()).isBefore(now)) {
         return staff.deleteSession(hash).map(v -> Optional.<StaffSession>empty());
       }
-      return staff.touchSession(hash).map(v -> Optional.of(new StaffSession(key, hash, row.get().user(),
-          row.get().csrfToken())));
+      Optional<StaffSession> live = Optional.of(new StaffSession(key, hash, row.get().user(),
+          row.get().csrfToken()));
+      // Background polling (referrals, board, session checks) is not activity: it must not keep an unattended
+      // console signed in for ever. The console page marks such requests; everything else refreshes the idle timer.
+      return request.getHeader(BACKGROUND_HEADER) != null ? Future.succeededFuture(live)
+          : staff.touchSession(hash).map(v -> live);
     });
   }
 

@@ -106,7 +106,22 @@ final class ConsoleConnection {
         .put("outcomes", new JsonArray(Outcomes.CODES)).put("tags", new JsonArray(Outcomes.TAGS)));
     sendQueue();
     api.statusOf(session).onSuccess(status -> send(new JsonObject().put("type", "status").put("status", status)));
-    transcripts.conversations().assignedTo(me()).onSuccess(list -> list.forEach(c -> hold(c.id(), false, null)));
+    // After the chats this counselor holds have been announced, one "chats" frame lists them: a page that comes
+    // back after a drop resends its unacknowledged messages for these and marks the others as not sent.
+    transcripts.conversations().assignedTo(me()).compose(list -> {
+      List<Future<Void>> held = new ArrayList<>();
+      list.forEach(c -> held.add(hold(c.id(), false, null)));
+      return Future.join(held).transform(ignored -> {
+        JsonArray ids = new JsonArray();
+        list.forEach(c -> {
+          if (chats.containsKey(c.id())) {
+            ids.add(c.id().toString());
+          }
+        });
+        return Future.succeededFuture(ids);
+      });
+    }).onSuccess(ids -> send(new JsonObject().put("type", "chats").put("conversationIds", ids)))
+        .onFailure(this::internal);
   }
 
   void goingAway() {
@@ -171,11 +186,11 @@ final class ConsoleConnection {
   }
 
   /** Starts showing a chat: as its owner, or (supervisor) as a silent observer. Checked against the database. */
-  private void hold(UUID id, boolean observer, String auditReason) {
+  private Future<Void> hold(UUID id, boolean observer, String auditReason) {
     if (closed || (chats.containsKey(id) && chats.get(id).observer == observer)) {
-      return;
+      return Future.succeededFuture();
     }
-    services.assignments().item(id).onSuccess(found -> {
+    return services.assignments().item(id).onSuccess(found -> {
       boolean mine = found.isPresent() && session.orgId().equals(found.get().item().orgId())
           && "assigned".equals(found.get().status())
           && (observer || Long.valueOf(me()).equals(found.get().counselorId()));
@@ -200,7 +215,7 @@ final class ConsoleConnection {
       }
       send(api.card(found.get().item()).put("type", "assigned").put("observer", observer)
           .put("status", found.get().status()));
-    }).onFailure(this::internal);
+    }).onFailure(this::internal).mapEmpty();
   }
 
   // ---- messages, typing, closing --------------------------------------------------------------------------------
@@ -208,15 +223,16 @@ final class ConsoleConnection {
   private void message(JsonObject frame) {
     UUID id = uuid(frame);
     Chat chat = chats.get(id);
+    String clientId = frame.getValue("clientId") instanceof String c && FrameIds.valid(c) ? c : null;
     if (chat == null || chat.observer) {
-      refused("not_yours", "Je hebt dit gesprek niet.", id.toString());
+      LOG.info("console frame refused (not_yours) for staff {}", me());
+      messageError("not_yours", "Je hebt dit gesprek niet.", id, clientId);
       return;
     }
-    String clientId = frame.getValue("clientId") instanceof String c && FrameIds.valid(c) ? c : null;
     String body = frame.getValue("body") instanceof String b ? b : null;
     if (clientId == null || body == null || body.isBlank() || body.length() > MAX_BODY_CHARS) {
-      error("invalid_field", "message needs clientId (1-64 of A-Za-z0-9_.:-) and a body of 1-" + MAX_BODY_CHARS
-          + " characters.", id.toString());
+      messageError("invalid_field", "message needs clientId (1-64 of A-Za-z0-9_.:-) and a body of 1-"
+          + MAX_BODY_CHARS + " characters.", id, clientId);
       return;
     }
     // Ownership (assigned to me, in my organisation) is checked under the append's own row lock: no extra query.
@@ -241,11 +257,23 @@ final class ConsoleConnection {
       }
     }).onFailure(e -> {
       if (e instanceof ConversationClosedException) {
-        refused("closed", "Dit gesprek is gesloten of niet van jou.", id.toString());
+        LOG.info("console frame refused (closed) for staff {}", me());
+        messageError("closed", "Dit gesprek is gesloten of niet van jou.", id, clientId);
       } else {
-        internal(e);
+        LOG.warn("console message append failed: {}", e.getClass().getName());
+        messageError("internal", "Er ging iets mis; het bericht is niet verzonden.", id, clientId);
       }
     });
+  }
+
+  /** A refused or failed message: the page marks exactly that message as not sent (by its clientId). */
+  private void messageError(String code, String message, UUID id, String clientId) {
+    JsonObject out = new JsonObject().put("type", "error").put("code", code).put("message", message)
+        .put("conversationId", id.toString());
+    if (clientId != null) {
+      out.put("clientId", clientId);
+    }
+    send(out);
   }
 
   private void close(JsonObject frame) {
