@@ -74,6 +74,18 @@
     closedOther: { nl: 'Deze hulp is nu wel bereikbaar:', easy: 'Deze hulp kun je nu wel bellen of chatten:',
       en: 'This help is available now:' },
     back: { nl: 'Terug naar de keuzes', easy: 'Terug', en: 'Back to the choices' },
+    backQuestions: { nl: 'Terug naar de vragen', easy: 'Terug', en: 'Back to the questions' },
+    openNowLines: { nl: 'Nu open', easy: 'Nu open', en: 'Open now' },
+    alsoTitle: { nl: 'Ook mogelijk', easy: 'Dit kan ook', en: 'Also possible' },
+    alsoHint: { nl: 'Deze hulp kan ook bij je passen.', easy: 'Deze hulp kan ook goed zijn voor jou.',
+      en: 'This help may also fit.' },
+    free: { nl: 'Bellen is gratis.', easy: 'Bellen is gratis.', en: 'Calling is free.' },
+    paid: { nl: 'Bellen kost geld en staat op je telefoonrekening.',
+      easy: 'Bellen kost geld. Je ziet het op je telefoonrekening.',
+      en: 'Calling costs money and shows on your phone bill.' },
+    keep112: { nl: 'In gevaar? Bel 112.', easy: 'Gevaar? Bel 112.', en: 'In danger? Call 112.' },
+    urgentTitle: { nl: 'Je hoeft hier niet alleen mee te blijven', easy: 'Je staat er niet alleen voor',
+      en: "You don't have to stay alone with this" },
     chatTitle: { nl: 'Je gesprek', easy: 'Je gesprek', en: 'Your chat' },
     queuedTitle: { nl: 'Je bent in de wachtrij', easy: 'Je moet even wachten', en: 'You are in the queue' },
     queuePos: { nl: 'Je bent nummer {n}. Wachttijd: ongeveer {m} minuten.',
@@ -150,7 +162,7 @@
       ws: null, session: false, token: null, code: null, typedCode: null, lastSeq: 0, retries: 0,
       reconnectTimer: 0, intakeRequest: null, status: 'intake', counselor: null, queue: null, pending: [],
       messages: [], screen: null, ended: false, exiting: false, typingTimer: 0, lastTypingSent: 0, draft: '',
-      readSeq: 0, notice: null, confirmStop: false, talkNowPending: false
+      readSeq: 0, notice: null, confirmStop: false, talkNowPending: false, urgentCard: null, alternatives: null
     };
   }
 
@@ -202,6 +214,10 @@
   /** Replaces the screen; focus goes to its heading so keyboard and screen-reader users start at the top. */
   function show(name, nodes, keepFocus) {
     S.screen = name;
+    if (inDanger() && name !== 'emergency' && name !== 'ended') {
+      // Once the visitor said "Ja, ik ben in gevaar", every later screen keeps the call button (also offline).
+      nodes = [keep112()].concat(nodes);
+    }
     var screen = $('screen');
     screen.replaceChildren.apply(screen, nodes);
     screen.setAttribute('data-screen', name);
@@ -212,6 +228,17 @@
       var h = $('screen-title');
       if (h) { h.focus(); }
     }
+  }
+
+  /** Q0 answered "Ja" (or the route says emergency): the 112 button stays on every screen from then on. */
+  function inDanger() {
+    return S.answers.Q0 === 'yes' || !!(S.suggestions && S.suggestions.emergency);
+  }
+
+  function keep112() {
+    return el('div', { className: 'emergency keep112', id: 'keep-112', role: 'region', 'aria-label': t('keep112') }, [
+      el('p', { className: 'keep112-text', text: t('keep112') }),
+      el('a', { className: 'call112', href: 'tel:' + EMERGENCY_NUMBER, id: 'keep-112-call', text: t('e112Call') })]);
   }
 
   function announce(text, assertive) {
@@ -356,21 +383,50 @@
   function renderSuggestions(keepFocus) {
     var nodes = [heading(t('suggestTitle')), el('p', { className: 'hint', text: t('suggestHint') })];
     (S.suggestions.suggestions || []).forEach(function (s) {
-      var card = S.cards[s.helpPoint] || { id: s.helpPoint, name: s.helpPoint, kind: s.kind };
-      var why = S.lang === 'en' ? (s.whyEn || s.why) : s.why;
-      var parts = [el('h2', { text: card.name }), why ? el('p', { className: 'why', text: why }) : null,
-        el('p', { text: lt(card.description) })];
-      if (card.kind === 'queue' && card.openNow === false) {
-        parts.push(el('p', { className: 'closed-note', text: t('closedNow') }));
-      }
-      if (card.kind === 'queue') {
-        parts.push(button(t('chatWith', { name: card.name }), function () { choose(s.helpPoint, false); }, 'primary',
-          { 'data-help-point': s.helpPoint }));
-      }
-      contactLinks(card).forEach(function (n) { parts.push(n); });
-      nodes.push(el('article', { className: 'card', 'data-help-point': s.helpPoint }, parts));
+      nodes.push(suggestionCard(s, 'card'));
     });
+    var also = S.suggestions.alsoOffer || [];
+    if (also.length) {
+      // The rules' "also offer" column (brief §4.2 v2): a second, smaller list under the suggestions.
+      var list = el('section', { className: 'also', id: 'also-offer', 'aria-labelledby': 'also-title' }, [
+        el('h2', { id: 'also-title', text: t('alsoTitle') }), el('p', { className: 'hint', text: t('alsoHint') })]);
+      also.forEach(function (s) { list.appendChild(suggestionCard(s, 'card small')); });
+      nodes.push(list);
+    }
     show('suggestions', nodes, keepFocus);
+  }
+
+  /** One suggested (or also-offered) help point: name, why, description, chat button, contact data, cost. */
+  function suggestionCard(s, className) {
+    var card = S.cards[s.helpPoint] || { id: s.helpPoint, name: s.helpPoint, kind: s.kind };
+    var why = whyText(s);
+    var parts = [el(className === 'card' ? 'h2' : 'h3', { text: cardName(card) }),
+      why ? el('p', { className: 'why', text: why }) : null, el('p', { text: lt(card.description) })];
+    if (card.kind === 'queue' && card.openNow === false) {
+      parts.push(el('p', { className: 'closed-note', text: t('closedNow') }));
+    }
+    if (card.kind === 'queue') {
+      parts.push(button(t('chatWith', { name: cardName(card) }), function () { choose(s.helpPoint, false); },
+        className === 'card' ? 'primary' : null, { 'data-help-point': s.helpPoint }));
+    }
+    contactLinks(card).forEach(function (n) { parts.push(n); });
+    return el('article', { className: className, 'data-help-point': s.helpPoint, 'data-rule': s.rule || null },
+      parts);
+  }
+
+  /** The "why" of a suggestion in the reader's mode: {nl, nl_easy, en} or the older why/whyEasy/whyEn strings. */
+  function whyText(s) {
+    if (s.why && typeof s.why === 'object') { return lt(s.why); }
+    if (S.lang === 'en') { return s.whyEn || s.why || ''; }
+    if (S.lang === 'easy') { return s.whyEasy || s.whyNlEasy || s.why || ''; }
+    return s.why || '';
+  }
+
+  /** A help point's name: a plain string, or {nl, nl_easy, en} when the configuration translates it. */
+  function cardName(card) {
+    if (card.name && typeof card.name === 'object') { return lt(card.name); }
+    if (S.lang === 'en' && card.nameEn) { return card.nameEn; }
+    return card.name || card.id;
   }
 
   function contactLinks(card) {
@@ -378,6 +434,10 @@
     if (card.phone) {
       out.push(el('p', { className: 'contact' }, [el('a', { href: 'tel:' + card.phone.replace(/[^0-9+]/g, ''),
         text: t('call', { phone: card.phone }) })]));
+      if (card.cost === 'free' || card.cost === 'paid') {
+        // Paid 0900 numbers say so: the call costs money and shows on the (possibly shared) phone bill.
+        out.push(el('p', { className: 'cost cost-' + card.cost, text: t(card.cost) }));
+      }
     }
     if (card.chatUrl && /^https?:\/\//.test(card.chatUrl)) {
       out.push(el('p', { className: 'contact' }, [el('a', { href: card.chatUrl, rel: 'noopener noreferrer',
@@ -427,6 +487,28 @@
         button(S.lang === 'en' ? 'No' : 'Nee', answer(false), 'quiet', { id: 'referral-no' })])]);
   }
 
+  /**
+   * A counselor-triggered rule (U1, suicide risk): the help point's card (113) shown at the top of the chat, with
+   * its phone and chat. Kept in memory, so it stays after a re-render and on the ended screen.
+   */
+  function onUrgentCard(f) {
+    if (!f.card || typeof f.card !== 'object') { return; }
+    S.urgentCard = f;
+    var old = $('urgent-card');
+    if (old) { old.replaceWith(urgentBox()); } else if (S.screen === 'chat' && $('log')) { $('log').before(urgentBox()); }
+    else if (S.screen === 'ended') { renderEnded(true); }
+    announce(cardName(f.card) + '. ' + whyText(f), true);
+  }
+
+  function urgentBox() {
+    var f = S.urgentCard;
+    var parts = [el('h2', { text: t('urgentTitle') }), el('p', { className: 'why', text: whyText(f) }),
+      el('p', { className: 'urgent-name', text: cardName(f.card) + (f.card.description ? ': ' + lt(f.card.description) : '') })];
+    contactLinks(f.card).forEach(function (n) { parts.push(n); });
+    return el('section', { className: 'card urgent', id: 'urgent-card', role: 'alert', 'data-rule': f.rule || null,
+      'data-help-point': f.helpPoint || f.card.id }, parts);
+  }
+
   function removeReferralBox() {
     var box = $('referral');
     if (box) { box.remove(); }
@@ -447,22 +529,31 @@
 
   function renderCard(keepFocus) {
     var card = S.card;
-    var nodes = [heading(t('cardTitle', { name: card.name || card.id })), el('p', { text: lt(card.description) })];
+    var nodes = [heading(t('cardTitle', { name: cardName(card) })), el('p', { text: lt(card.description) })];
     contactLinks(card).forEach(function (n) { nodes.push(n); });
-    if (S.suggestions) { nodes.push(button(t('back'), function () { renderSuggestions(); }, 'quiet')); }
+    nodes.push(backButton());
     show('card', nodes, keepFocus);
+  }
+
+  /** Every screen after a choice has a way back: to the suggestions, or to the questions when there are none yet. */
+  function backButton() {
+    if (S.suggestions) {
+      return button(t('back'), function () { renderSuggestions(); }, 'quiet', { id: 'back' });
+    }
+    return button(t('backQuestions'), function () { renderQuestion(); }, 'quiet', { id: 'back' });
   }
 
   function onUnavailable(frame) {
     S.intakeRequest = null;
     S.talkNowPending = false;
     S.card = frame.card || { id: frame.helpPoint, name: frame.helpPoint };
+    S.alternatives = Array.isArray(frame.alternatives) ? frame.alternatives : null;
     renderUnavailable();
   }
 
   function renderUnavailable(keepFocus) {
     var card = S.card;
-    var nodes = [heading(t('closedTitle', { name: card.name || card.id }))];
+    var nodes = [heading(t('closedTitle', { name: cardName(card) }))];
     if (card.openingHours && typeof card.openingHours === 'object') {
       nodes.push(el('p', { text: t('closedHours') }));
       var days = DAYS[S.lang === 'en' ? 'en' : 'nl'];
@@ -476,38 +567,43 @@
     contactLinks(card).forEach(function (n) { nodes.push(n); });
     nodes.push(el('div', { className: 'emergency' }, [el('p', { text: t('e112Title') }),
       el('a', { className: 'call112', href: 'tel:' + EMERGENCY_NUMBER, text: t('e112Call') })]));
-    var open = openAlternatives(card.id);
+    var open = S.alternatives || openAlternatives(card.id);
     if (open.length) {
-      nodes.push(el('h2', { text: t('closedOther') }));
+      nodes.push(el('h2', { id: 'open-now-title', text: t('closedOther') }));
+      var list = el('div', { id: 'open-now' });
       open.forEach(function (other) {
-        var parts = [el('h2', { text: other.name })];
+        var parts = [el('h2', { text: cardName(other) }), el('p', { className: 'open-note', text: t('openNowLines') })];
         if (other.kind === 'queue') {
-          parts.push(button(t('chatWith', { name: other.name }), function () { choose(other.id, other.id === TRIAGE); },
-            'primary', { 'data-help-point': other.id }));
+          parts.push(button(t('chatWith', { name: cardName(other) }), function () {
+            choose(other.id, other.id === TRIAGE);
+          }, 'primary', { 'data-help-point': other.id }));
         }
         contactLinks(other).forEach(function (n) { parts.push(n); });
-        nodes.push(el('article', { className: 'card' }, parts));
+        list.appendChild(el('article', { className: 'card', 'data-help-point': other.id }, parts));
       });
+      nodes.push(list);
     }
-    if (S.suggestions) { nodes.push(button(t('back'), function () { renderSuggestions(); }, 'quiet')); }
+    nodes.push(backButton());
     show('unavailable', nodes, keepFocus);
   }
 
   /**
-   * Help that is open right now and fits this visitor: the other suggestions of their own route, plus the general
-   * triage chat. Never unrelated help points (e.g. a line for people worried about their own behaviour).
+   * Fallback when the gateway sent no list (older gateway): help that is open right now and fits this visitor, i.e.
+   * the other suggestions and also-offers of their own route, plus the general triage chat. Only what is known to be
+   * open counts (openNow === true): unknown hours are never advertised as reachable now.
    */
   function openAlternatives(exceptId) {
     var out = [];
     var seen = {};
     var add = function (card) {
-      if (card && !seen[card.id] && card.id !== exceptId && card.openNow !== false
+      if (card && !seen[card.id] && card.id !== exceptId && card.openNow === true
         && (card.kind === 'queue' || card.phone)) {
         seen[card.id] = true;
         out.push(card);
       }
     };
-    ((S.suggestions && S.suggestions.suggestions) || []).forEach(function (s) { add(S.cards[s.helpPoint]); });
+    var route = S.suggestions || {};
+    (route.suggestions || []).concat(route.alsoOffer || []).forEach(function (s) { add(S.cards[s.helpPoint]); });
     add((S.config && S.config.helpPoints && S.config.helpPoints[TRIAGE]) || S.cards[TRIAGE]);
     return out;
   }
@@ -554,6 +650,7 @@
         el('span', { text: t('codeText') + ' ' }), el('strong', { id: 'resume-code-shown', text: groupCode(S.code) }),
         el('p', { text: t('codeHint') })]));
     }
+    if (S.urgentCard) { nodes.push(urgentBox()); }
     var log = el('ol', { className: 'log', id: 'log', role: 'log', 'aria-live': 'polite',
       'aria-label': S.lang === 'en' ? 'Messages' : 'Berichten' });
     S.messages.forEach(function (m) { log.appendChild(messageNode(m)); });
@@ -753,7 +850,8 @@
     var nodes = [heading(t('endedTitle'))];
     if (S.notice) { nodes.push(el('p', { className: 'notice', text: S.notice })); }
     nodes.push(el('p', { text: t('endedText') }));
-    nodes.push(el('a', { className: 'call112', href: 'tel:' + EMERGENCY_NUMBER, text: t('e112Call') }));
+    nodes.push(el('a', { className: 'call112', href: 'tel:' + EMERGENCY_NUMBER, id: 'ended-112', text: t('e112Call') }));
+    if (S.urgentCard) { nodes.push(urgentBox()); }
     if (S.messages.length) {
       var log = el('ol', { className: 'log', id: 'log', 'aria-label': S.lang === 'en' ? 'Messages' : 'Berichten' });
       S.messages.forEach(function (m) { log.appendChild(messageNode(m)); });
@@ -847,6 +945,7 @@
           : 'Dank je. Het gesprek is doorgestuurd. De volgende hulpverlener kan het lezen.');
         return;
       case 'unavailable': return onUnavailable(f);
+      case 'urgent-card': return onUrgentCard(f);
       case 'queued':
         S.status = 'queued';
         var before = S.queue && S.queue.position;

@@ -5,9 +5,12 @@
   const state = { csrf: null, user: null, ws: null, chats: new Map(), outcomes: [], tags: [], canned: [],
     staff: [], helpPoints: [], retry: 0, boardTimer: null, refTimer: null,
     // wantSocket: this role chats and the session is live; live: the server said hello on the current socket.
-    wantSocket: false, live: false, sessionOver: false, reconnectTimer: null };
+    wantSocket: false, live: false, sessionOver: false, reconnectTimer: null, overrideReasons: [] };
   /** A message without its ack after this long (socket open) is shown as not sent, with a retry. */
   const ACK_TIMEOUT_MS = 20000;
+  const OVERRIDE_NL = { age_mismatch: 'Leeftijd klopt niet', role_mismatch: 'Rol klopt niet',
+    setting_mismatch: 'Plek of situatie klopt niet', acute: 'Acuter dan de antwoorden', safety: 'Veiligheid',
+    visitor_request: 'Wens van de bezoeker', capacity: 'Geen plek of gesloten', other: 'Anders' };
   const PRIO = ['P0', 'P1', 'P2', 'P3'];
   const OUTCOME_NL = { listened: 'Geluisterd', advice: 'Advies gegeven', referred: 'Doorverwezen',
     emergency_112: '112-advies', police_info: 'Info over politie', visitor_left: 'Bezoeker weg', other: 'Anders' };
@@ -226,10 +229,17 @@
     switch (f.type) {
       case 'hello':
         state.outcomes = f.outcomes || []; state.tags = f.tags || [];
+        state.overrideReasons = f.overrideReasons || [];
         state.live = true; state.retry = 0; renderConn();
         break;
       case 'chats': resync(f.conversationIds || []); break;
       case 'deleted': chatDeleted(f.conversationId); break;
+      case 'counselor-rule': systemLine(f.conversationId, f.rule === 'U1'
+        ? 'Suïciderisico gemarkeerd: de bezoeker ziet de 113-kaart, prioriteit P0, leidinggevende gewaarschuwd.'
+        : 'Regel ' + f.rule + ' toegepast.'); break;
+      case 'override': systemLine(f.conversationId, 'Route aangepast naar ' + helpPointName(f.helpPoint) + ' ('
+        + (OVERRIDE_NL[f.reason] || f.reason) + ').'); break;
+      case 'alert': supervisorAlert(f); break;
       case 'queue': renderQueue(f.items || []); break;
       case 'assigned': openChat(f); break;
       case 'message': addMessage(f); break;
@@ -308,6 +318,10 @@
       add(k, Array.isArray(v) ? v.join(', ') : String(v));
     });
     if (intake.emergency) { add('Gevaar', 'JA – 112-advies is getoond'); }
+    if ((intake.alsoOffer || []).length) { add('Ook mogelijk', intake.alsoOffer.map(helpPointName).join(', ')); }
+    if ((intake.counselorRules || []).indexOf('U1') >= 0) { add('Suïciderisico', 'JA – 113-kaart getoond (P0)'); }
+    (intake.overrides || []).forEach((o) => add('Route aangepast', helpPointName(o.helpPoint) + ' ('
+      + (OVERRIDE_NL[o.reason] || o.reason) + ')'));
     const wrap = el('div', null, 'card');
     wrap.append(dl);
     return wrap;
@@ -348,6 +362,7 @@
       if (body) { send({ type: 'whisper', conversationId: chat.id, body }); q('.whisper-text').value = ''; }
     });
     q('.chat-leave').addEventListener('click', () => send({ type: 'leave', conversationId: chat.id }));
+    node.querySelector('.intake').after(routingActions(chat, f));
     q('.transfer').addEventListener('click', () => {
       const to = q('.transfer-to').value;
       if (!to) { return; }
@@ -547,6 +562,60 @@
     chat.root.querySelectorAll('.messages, .intake, .typing, .referral-state').forEach((n) => n.replaceChildren());
     chatEnded(id, 'De bezoeker heeft het gesprek gewist.');
     chat.root.classList.add('deleted');
+  }
+
+  // ---- routing actions: suicide risk (U1) and route override ---------------------------------------------------
+  function helpPointName(id) {
+    const h = state.helpPoints.find((x) => x.id === id);
+    return h ? h.name : String(id);
+  }
+
+  /** A small, self-contained control in the chat: mark suicide risk, or override the suggested route with a reason. */
+  function routingActions(chat, f) {
+    const box = el('details', null, 'routing-actions');
+    box.append(el('summary', 'Route en veiligheid'));
+    const risk = el('button', 'Suïciderisico: 113-kaart sturen (P0)', 'suicide-risk'); risk.type = 'button';
+    risk.addEventListener('click', () => {
+      if (window.confirm('De bezoeker krijgt de kaart van 113 Zelfmoordpreventie en je leidinggevende een melding. Doorgaan?')) {
+        send({ type: 'suicide-risk', conversationId: chat.id });
+      }
+    });
+    const to = document.createElement('select'); to.className = 'override-to'; to.setAttribute('aria-label', 'Andere route');
+    const ids = new Set();
+    to.append(new Option('Andere route…', ''));
+    const intake = f.intake || {};
+    (intake.suggested || []).concat(intake.alsoOffer || []).concat(state.helpPoints.map((h) => h.id)).forEach((id) => {
+      if (!ids.has(id)) { ids.add(id); to.append(new Option(helpPointName(id), id)); }
+    });
+    const why = document.createElement('select'); why.className = 'override-reason'; why.setAttribute('aria-label', 'Reden');
+    why.append(new Option('Reden…', ''));
+    (state.overrideReasons.length ? state.overrideReasons : Object.keys(OVERRIDE_NL))
+      .forEach((r) => why.append(new Option(OVERRIDE_NL[r] || r, r)));
+    const go = el('button', 'Route aanpassen', 'override'); go.type = 'button';
+    go.addEventListener('click', () => {
+      if (to.value && why.value) { send({ type: 'override', conversationId: chat.id, helpPoint: to.value, reason: why.value }); }
+    });
+    const row = el('div', null, 'row');
+    row.append(to, why, go);
+    const riskRow = el('p', null, 'row');
+    riskRow.append(risk);
+    box.append(riskRow, row);
+    return box;
+  }
+
+  /** Supervisor: an alert from a counselor (suicide risk), shown at the top of the board and in the error line. */
+  function supervisorAlert(f) {
+    const text = f.kind === 'suicide_risk' ? 'LET OP: suïciderisico gemeld door ' + (f.by || 'een hulpverlener')
+      + ' (' + helpPointName(f.helpPoint) + ', P0)' : 'LET OP: ' + f.kind;
+    const li = el('li', text, 'alert-live');
+    li.dataset.conversationId = f.conversationId || '';
+    li.dataset.kind = f.kind;
+    const list = $('live-alerts') || (() => {
+      const ul = el('ul', null, 'alerts'); ul.id = 'live-alerts'; ul.setAttribute('role', 'alert');
+      $('app-error').after(ul);
+      return ul;
+    })();
+    list.prepend(li);
   }
 
   // ---- referrals and supervisor board ---------------------------------------------------------------------------

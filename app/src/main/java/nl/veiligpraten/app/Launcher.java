@@ -99,7 +99,7 @@ public final class Launcher {
       for (String org : app.keyStore.organisations()) {
         app.keyStore.keyIds(org).forEach(app.keyStore::key);
       }
-      app.intake = EngineIntakeRouting.load(settings.configDir().orElse(null));
+      app.intake = EngineIntakeRouting.load(settings.configDir().orElse(null), settings.clock());
       return db;
     }, false).compose(db -> {
       Pool pool = Database.pool(vertx, db, 32);

@@ -3,6 +3,7 @@ package nl.veiligpraten.gateway;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.ZonedDateTime;
 import java.util.List;
 import java.util.LinkedHashMap;
@@ -18,6 +19,7 @@ import nl.veiligpraten.routing.config.HelpPoint;
 import nl.veiligpraten.routing.config.LocalizedText;
 import nl.veiligpraten.routing.config.Questionnaire;
 import nl.veiligpraten.routing.config.RoutingConfig;
+import nl.veiligpraten.routing.config.RuleSet;
 
 /**
  * {@link IntakeRouting} over the pure routing engine. The explain endpoint, the visitor's suggestions and the
@@ -27,15 +29,32 @@ public final class EngineIntakeRouting implements IntakeRouting {
 
   private final RoutingConfig config;
   private final RoutingEngine engine;
+  /** "Now" for opening hours; a fixed clock in tests, so they do not depend on the time of day they run at. */
+  private final Clock clock;
 
   public EngineIntakeRouting(RoutingConfig config) {
+    this(config, Clock.systemUTC());
+  }
+
+  public EngineIntakeRouting(RoutingConfig config, Clock clock) {
     this.config = config;
     this.engine = new RoutingEngine(config);
+    this.clock = clock;
   }
 
   /** Loads and validates the three data files (bundled, overridden by files in {@code configDir}). */
   public static EngineIntakeRouting load(Path configDirOrNull) {
-    return new EngineIntakeRouting(RoutingConfig.load(configDirOrNull));
+    return load(configDirOrNull, Clock.systemUTC());
+  }
+
+  /** As {@link #load(Path)}, with the clock that decides what is open now. */
+  public static EngineIntakeRouting load(Path configDirOrNull, Clock clock) {
+    return new EngineIntakeRouting(RoutingConfig.load(configDirOrNull), clock);
+  }
+
+  /** The current time in the help points' time zone. */
+  private ZonedDateTime now() {
+    return ZonedDateTime.now(clock.withZone(OpenHours.ZONE));
   }
 
   public RoutingConfig config() {
@@ -78,6 +97,8 @@ public final class EngineIntakeRouting implements IntakeRouting {
     JsonObject codes = new JsonObject().put("answers", answers.copy())
         .put("rule", chosen == null ? "chosen_by_visitor" : chosen.rule())
         .put("suggested", new JsonArray(decision.suggestions().stream().map(Suggestion::helpPoint).toList()))
+        // Kept with the case, so the counselor's intake card shows the also-offers the visitor saw.
+        .put("alsoOffer", new JsonArray(decision.alsoOffer().stream().map(Suggestion::helpPoint).toList()))
         .put("emergency", decision.emergency());
     String org = target.staffedBy() == null ? target.id() : target.staffedBy();
     return Optional.of(new Route(helpPoint, org, priority, decision.rulesVersion(), codes));
@@ -131,17 +152,62 @@ public final class EngineIntakeRouting implements IntakeRouting {
 
   @Override
   public boolean isOpenNow(String helpPoint) {
-    return config.helpPoints().find(helpPoint).map(h -> OpenHours.isOpen(h.openingHours(), ZonedDateTime.now()))
+    return config.helpPoints().find(helpPoint).map(h -> OpenHours.isOpen(h.openingHours(), now()))
         .orElse(false);
   }
 
   @Override
+  public JsonArray openAlternatives(JsonObject answers, String exceptHelpPoint) {
+    Decision decision = decide(answers);
+    ZonedDateTime now = now();
+    java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>();
+    decision.suggestions().forEach(s -> ids.add(s.helpPoint()));
+    decision.alsoOffer().forEach(s -> ids.add(s.helpPoint()));
+    ids.add(config.rules().fallbackRule().target().values().get(0));
+    JsonArray out = new JsonArray();
+    for (String id : ids) {
+      config.helpPoints().find(id).filter(h -> !h.id().equals(exceptHelpPoint) && reachableNow(h, now))
+          .ifPresent(h -> out.add(card(h)));
+    }
+    if (out.isEmpty()) {
+      // N1: when nothing of the visitor's own route is open, the queues open around the clock.
+      config.helpPoints().byId().values().stream()
+          .filter(h -> h.kind() == HelpPoint.Kind.QUEUE && !h.id().equals(exceptHelpPoint) && reachableNow(h, now))
+          .forEach(h -> out.add(card(h)));
+    }
+    return out;
+  }
+
+  /**
+   * Reachable now in the sense of brief §4 N1: a queue open now, or a phone line whose configured hours are open
+   * now. A website alone and unknown hours do not count. (Whether a queue is staffed comes with the reachability
+   * view of the routing engine.)
+   */
+  private static boolean reachableNow(HelpPoint h, ZonedDateTime now) {
+    if (h.openingHours() == null) {
+      return false;
+    }
+    boolean open = h.openingHours().isOpenAt(now);
+    return open && (h.kind() == HelpPoint.Kind.QUEUE || h.phone() != null);
+  }
+
+  @Override
+  public Optional<JsonObject> counselorRule(String ruleId) {
+    if (!RuleSet.SUICIDE_RISK_RULE.equals(ruleId)) {
+      return Optional.empty();
+    }
+    Suggestion s = engine.suicideRiskSuggestion();
+    return Optional.of(new JsonObject().put("rule", s.rule()).put("priority", s.priority().name())
+        .put("helpPoint", s.helpPoint()).put("why", text(s.why())).put("card", card(s.helpPoint())));
+  }
+
+  @Override
   public JsonObject card(String helpPoint) {
-    return config.helpPoints().find(helpPoint).map(EngineIntakeRouting::card)
+    return config.helpPoints().find(helpPoint).map(this::card)
         .orElseGet(() -> new JsonObject().put("id", helpPoint));
   }
 
-  private static JsonObject card(HelpPoint h) {
+  private JsonObject card(HelpPoint h) {
     JsonObject card = new JsonObject().put("id", h.id()).put("kind", h.kind().code()).put("name", h.name())
         .put("description", text(h.description()));
     if (h.phone() != null) {
@@ -153,8 +219,9 @@ public final class EngineIntakeRouting implements IntakeRouting {
     if (h.chatUrl() != null) {
       card.put("chatUrl", h.chatUrl());
     }
+    // openNow is null when the hours are unknown: the page never calls such a help point "open now".
     card.put("openingHours", OpenHours.toJson(h.openingHours()))
-        .put("openNow", OpenHours.isOpen(h.openingHours(), ZonedDateTime.now()));
+        .put("openNow", OpenHours.openNow(h.openingHours(), now()));
     return card;
   }
 

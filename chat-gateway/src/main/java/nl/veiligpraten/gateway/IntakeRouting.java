@@ -43,6 +43,25 @@ public interface IntakeRouting {
     return new JsonObject().put("id", helpPoint);
   }
 
+  /**
+   * Help reachable now for a visitor whose chosen help point {@code exceptHelpPoint} is closed: the cards of their
+   * own suggestions and also-offers that are open now (a queue open now, or a phone line with known hours that are
+   * open now), then general triage, then the queues open around the clock. Never a help point with unknown hours.
+   *
+   * @throws InvalidIntakeException when the answers are not valid
+   */
+  default io.vertx.core.json.JsonArray openAlternatives(JsonObject answers, String exceptHelpPoint) {
+    return new io.vertx.core.json.JsonArray();
+  }
+
+  /**
+   * The visitor-side frame content of a counselor-triggered rule (U1: suicide risk): {@code rule, priority,
+   * helpPoint, why, card}; empty when the rule is unknown or not counselor-triggered.
+   */
+  default Optional<JsonObject> counselorRule(String ruleId) {
+    return Optional.empty();
+  }
+
   /** A routing decision ready to be queued. */
   record Route(String helpPoint, String orgId, int priority, String rulesVersion, JsonObject intakeCodes) {
   }

@@ -27,9 +27,23 @@ public final class OpenHours {
     return hours == null || hours.isOpenAt(when);
   }
 
-  /** {@code "24/7"} or {@code {"mon": ["09:00-17:00"], "sat": []}} for the page (empty list = closed that day). */
+  /**
+   * What the page may say about "open now": true or false from the configured hours, null when no hours are
+   * configured. Unknown hours are never advertised as reachable now (brief §4 N1).
+   */
+  public static Boolean openNow(OpeningHours hours, ZonedDateTime when) {
+    return hours == null ? null : hours.isOpenAt(when);
+  }
+
+  /**
+   * {@code "24/7"} or {@code {"mon": ["09:00-17:00"], "sat": []}} for the page (empty list = closed that day); null
+   * when the configuration has no hours (unknown, not "always").
+   */
   public static Object toJson(OpeningHours hours) {
-    if (hours == null || hours.alwaysOpen()) {
+    if (hours == null) {
+      return null;
+    }
+    if (hours.alwaysOpen()) {
       return "24/7";
     }
     JsonObject days = new JsonObject();

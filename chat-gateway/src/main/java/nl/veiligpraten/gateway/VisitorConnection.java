@@ -240,6 +240,8 @@ final class VisitorConnection {
     if (referrals != null && "assigned".equals(status)) {
       referrals.resendOpen(conversationId, this::send);
     }
+    // A counselor rule (U1) stays visible after a reconnect or on another device: it is recorded in the intake.
+    counselorRules(conversation.intakeJson()).forEach(this::sendCounselorRule);
     consumer.completion().onSuccess(v -> {
       if ("queued".equals(status)) {
         sendQueued();
@@ -262,7 +264,8 @@ final class VisitorConnection {
     if (!intake.isOpenNow(choose.helpPoint())) {
       // Out of hours: nothing is queued; the page shows the hours, other help and 112.
       send(new JsonObject().put("type", "unavailable").put("helpPoint", choose.helpPoint()).put("reason", "closed")
-          .put("card", intake.card(choose.helpPoint())));
+          .put("card", intake.card(choose.helpPoint()))
+          .put("alternatives", intake.openAlternatives(choose.answers(), choose.helpPoint())));
       return;
     }
     IntakeRouting.Route r = route.get();
@@ -292,12 +295,14 @@ final class VisitorConnection {
     }
     JsonObject route = intake.explain(a.answers());
     JsonObject cards = new JsonObject();
-    route.getJsonArray("suggestions", new io.vertx.core.json.JsonArray()).forEach(item -> {
-      if (item instanceof JsonObject suggestion) {
-        String helpPoint = suggestion.getString("helpPoint");
-        cards.put(helpPoint, intake.card(helpPoint));
-      }
-    });
+    for (String list : new String[] {"suggestions", "alsoOffer"}) {
+      route.getJsonArray(list, new io.vertx.core.json.JsonArray()).forEach(item -> {
+        if (item instanceof JsonObject suggestion) {
+          String helpPoint = suggestion.getString("helpPoint");
+          cards.put(helpPoint, intake.card(helpPoint));
+        }
+      });
+    }
     send(new JsonObject().put("type", "suggestions").put("route", route).put("cards", cards));
   }
 
@@ -425,6 +430,7 @@ final class VisitorConnection {
         }
       }
       case "counselor_left" -> send(new JsonObject().put("type", "counselor-left"));
+      case "counselor_rule" -> sendCounselorRule(note.getString("rule", ""));
       case "referral" -> {
         if (referrals != null && "offered".equals(note.getString("state"))) {
           referrals.offered(conversationId, note.getString("referralId"), this::send);
@@ -493,6 +499,26 @@ final class VisitorConnection {
         pump();
       }
     });
+  }
+
+  /** The visitor's card of a counselor-triggered rule (U1: the 113 card, at P0). */
+  private void sendCounselorRule(String rule) {
+    intake.counselorRule(rule).ifPresent(card -> send(card.copy().put("type", "urgent-card")));
+  }
+
+  /** Counselor rules recorded in a conversation's intake codes ({@code counselorRules: ["U1"]}). */
+  static java.util.List<String> counselorRules(String intakeJson) {
+    if (intakeJson == null || !intakeJson.contains("counselorRules")) {
+      return java.util.List.of();
+    }
+    try {
+      io.vertx.core.json.JsonArray rules = new JsonObject(intakeJson).getJsonArray("counselorRules");
+      return rules == null ? java.util.List.of()
+          : rules.stream().filter(String.class::isInstance).map(String.class::cast).toList();
+    } catch (RuntimeException e) {
+      LOG.warn("stored intake codes unreadable: {}", e.getClass().getName());
+      return java.util.List.of();
+    }
   }
 
   private void notifyConversation(JsonObject note) {

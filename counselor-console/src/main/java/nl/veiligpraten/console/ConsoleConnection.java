@@ -23,6 +23,8 @@ import nl.veiligpraten.infra.conversation.ConversationClosedException;
 import nl.veiligpraten.infra.conversation.PlainMessage;
 import nl.veiligpraten.infra.conversation.TranscriptService;
 import nl.veiligpraten.infra.web.FrameText;
+import nl.veiligpraten.routing.OverrideReason;
+import nl.veiligpraten.routing.config.RuleSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,7 +38,7 @@ final class ConsoleConnection {
 
   /** Every frame type a console client may send (the authorization test iterates over this list). */
   static final List<String> FRAME_TYPES = List.of("take", "message", "close", "typing", "ping", "status", "transfer",
-      "refer", "join", "leave", "whisper");
+      "refer", "join", "leave", "whisper", "suicide-risk", "override");
 
   private static final Logger LOG = LoggerFactory.getLogger(ConsoleConnection.class);
   private static final int PAGE = 200;
@@ -102,8 +104,14 @@ final class ConsoleConnection {
         hold(UUID.fromString(m.body().getString("conversationId")), false, null);
       }
     }));
+    if (Roles.supervises(session)) {
+      // Supervisor alerts of the organisation (suicide risk marked by a counselor), from every node.
+      consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.supervisors(session.orgId()),
+          m -> send(m.body().copy().put("type", "alert"))));
+    }
     send(new JsonObject().put("type", "hello").put("user", ConsoleVerticle.userJson(session.user()))
-        .put("outcomes", new JsonArray(Outcomes.CODES)).put("tags", new JsonArray(Outcomes.TAGS)));
+        .put("outcomes", new JsonArray(Outcomes.CODES)).put("tags", new JsonArray(Outcomes.TAGS))
+        .put("overrideReasons", new JsonArray(OverrideReason.codes())));
     sendQueue();
     api.statusOf(session).onSuccess(status -> send(new JsonObject().put("type", "status").put("status", status)));
     // After the chats this counselor holds have been announced, one "chats" frame lists them: a page that comes
@@ -153,6 +161,8 @@ final class ConsoleConnection {
         case "join" -> join(frame);
         case "leave" -> leave(frame);
         case "whisper" -> whisper(frame);
+        case "suicide-risk" -> suicideRisk(frame);
+        case "override" -> override(frame);
         default -> error("unknown_type", "Unknown frame type.", null);
       }
     } catch (IllegalArgumentException e) {
@@ -466,6 +476,70 @@ final class ConsoleConnection {
         .onFailure(this::internal);
   }
 
+  // ---- routing actions: suicide risk (U1) and route override -----------------------------------------------------
+
+  /**
+   * Rule U1: the counselor (or a supervisor watching) sees suicide risk. The chat goes to P0, the visitor gets the
+   * 113 card (their socket turns the bus note into the card, and gets it again after a reconnect), and the
+   * organisation's supervisors get an alert.
+   */
+  private void suicideRisk(JsonObject frame) {
+    UUID id = uuid(frame);
+    Chat chat = chats.get(id);
+    if (chat == null) {
+      refused("not_yours", "Je hebt of bekijkt dit gesprek niet.", id.toString());
+      return;
+    }
+    Long holder = chat.observer ? null : me();
+    services.routeActions().markRule(id, session.orgId(), holder, RuleSet.SUICIDE_RISK_RULE).onSuccess(marked -> {
+      if (marked.isEmpty()) {
+        refused("not_yours", "Je hebt dit gesprek niet (meer).", id.toString());
+        return;
+      }
+      vertx.eventBus().publish(Addresses.conversation(id), new JsonObject().put("kind", "counselor_rule")
+          .put("rule", RuleSet.SUICIDE_RISK_RULE));
+      vertx.eventBus().publish(Addresses.supervisors(session.orgId()), new JsonObject().put("kind", "suicide_risk")
+          .put("rule", RuleSet.SUICIDE_RISK_RULE).put("conversationId", id.toString())
+          .put("helpPoint", marked.get().helpPoint()).put("priority", 0)
+          .put("by", session.user().displayName()).put("at", java.time.Instant.now().toString()));
+      LOG.info("rule {} marked by staff {}", RuleSet.SUICIDE_RISK_RULE, me());
+    }).onFailure(this::internal);
+  }
+
+  /**
+   * Overrides the suggested route with a coded reason and the route chosen instead. Codes only; recorded in the
+   * intake codes and, in the same transaction, as an {@code overridden} statistics event. Moving the chat is a
+   * separate step (transfer, or a referral with the visitor's consent).
+   */
+  private void override(JsonObject frame) {
+    UUID id = uuid(frame);
+    String reason = frame.getValue("reason") instanceof String r ? r : null;
+    if (OverrideReason.of(reason).isEmpty()) {
+      error("invalid_field", "reason must be one of " + OverrideReason.codes(), id.toString());
+      return;
+    }
+    String helpPoint = frame.getValue("helpPoint") instanceof String h ? h : null;
+    if (!services.helpPoints().known(helpPoint)) {
+      error("invalid_field", "helpPoint must be a configured help point.", id.toString());
+      return;
+    }
+    Chat chat = chats.get(id);
+    if (chat == null) {
+      refused("not_yours", "Je hebt of bekijkt dit gesprek niet.", id.toString());
+      return;
+    }
+    Long holder = chat.observer ? null : me();
+    String toOrg = services.helpPoints().queue(helpPoint).map(HelpPointDirectory.Info::orgId).orElse(null);
+    services.routeActions().override(id, session.orgId(), holder, reason, helpPoint, toOrg).onSuccess(done -> {
+      if (done.isEmpty()) {
+        refused("not_yours", "Je hebt dit gesprek niet (meer).", id.toString());
+        return;
+      }
+      vertx.eventBus().publish(Addresses.conversation(id), new JsonObject().put("kind", "route_overridden")
+          .put("reason", reason).put("helpPoint", helpPoint));
+    }).onFailure(this::internal);
+  }
+
   // ---- notifications and delivery -------------------------------------------------------------------------------
 
   private void onNote(UUID id, JsonObject note) {
@@ -501,6 +575,10 @@ final class ConsoleConnection {
       case "referral" -> send(new JsonObject().put("type", "referral").put("conversationId", id.toString())
           .put("referralId", note.getString("referralId")).put("state", note.getString("state")));
       case "referred" -> release(id, "referred");
+      case "counselor_rule" -> send(new JsonObject().put("type", "counselor-rule").put("conversationId", id.toString())
+          .put("rule", note.getString("rule")).put("priority", 0));
+      case "route_overridden" -> send(new JsonObject().put("type", "override").put("conversationId", id.toString())
+          .put("reason", note.getString("reason")).put("helpPoint", note.getString("helpPoint")));
       case "deleted" -> {
         // The visitor deleted the conversation: its keys and messages are gone, so there is nothing to pump.
         release(id, null);

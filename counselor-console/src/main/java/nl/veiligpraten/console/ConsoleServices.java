@@ -7,6 +7,7 @@ import nl.veiligpraten.infra.assignment.StaffNotes;
 import nl.veiligpraten.infra.conversation.ConversationCrypto;
 import nl.veiligpraten.infra.conversation.ConversationRepository;
 import nl.veiligpraten.infra.referral.ReferralRepository;
+import nl.veiligpraten.infra.routeaction.RouteActionRepository;
 import nl.veiligpraten.routing.Priority;
 import nl.veiligpraten.routing.config.RoutingConfig;
 
@@ -15,9 +16,11 @@ import nl.veiligpraten.routing.config.RoutingConfig;
  * configuration, wired once by the launcher.
  *
  * @param counselorGraceSeconds how long a counselor's console may be gone before their chats go back to the queue
+ * @param routeActions          suicide-risk marks (U1) and route overrides
  */
 public record ConsoleServices(AssignmentRepository assignments, ReferralRepository referrals, StaffNotes<?> notes,
-                              HelpPointDirectory helpPoints, long counselorGraceSeconds) {
+                              HelpPointDirectory helpPoints, long counselorGraceSeconds,
+                              RouteActionRepository routeActions) {
 
   /** Wires the services from the pool, the conversation store and crypto, and the routing configuration. */
   public static <K> ConsoleServices create(Pool pool, ConversationRepository conversations,
@@ -27,6 +30,7 @@ public record ConsoleServices(AssignmentRepository assignments, ReferralReposito
     AgeingWeights weights = new AgeingWeights(ageing.baseScore().get(Priority.P1), ageing.baseScore().get(Priority.P2),
         ageing.baseScore().get(Priority.P3), ageing.pointsPerMinute());
     return new ConsoleServices(new AssignmentRepository(pool, weights), new ReferralRepository(pool),
-        new StaffNotes<>(pool, conversations, crypto), HelpPointDirectory.from(config), counselorGraceSeconds);
+        new StaffNotes<>(pool, conversations, crypto), HelpPointDirectory.from(config), counselorGraceSeconds,
+        new RouteActionRepository(pool));
   }
 }

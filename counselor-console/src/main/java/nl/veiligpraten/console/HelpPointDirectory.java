@@ -27,11 +27,18 @@ public final class HelpPointDirectory {
   static final ZoneId ZONE = OpeningHours.ZONE;
 
   private final Map<String, Info> queues;
+  private final java.util.Set<String> all;
   private final String consentNl;
   private final String consentEn;
 
   public HelpPointDirectory(Map<String, Info> queues, String consentNl, String consentEn) {
+    this(queues, queues.keySet(), consentNl, consentEn);
+  }
+
+  /** With {@code all}: every configured help point id, cards included (override targets). */
+  public HelpPointDirectory(Map<String, Info> queues, java.util.Set<String> all, String consentNl, String consentEn) {
     this.queues = Map.copyOf(queues);
+    this.all = java.util.Set.copyOf(all);
     this.consentNl = consentNl;
     this.consentEn = consentEn;
   }
@@ -50,7 +57,12 @@ public final class HelpPointDirectory {
           h.openingHours()));
     }
     var consent = config.questionnaire().consent();
-    return new HelpPointDirectory(out, consent.nl(), consent.en());
+    return new HelpPointDirectory(out, config.helpPoints().byId().keySet(), consent.nl(), consent.en());
+  }
+
+  /** Whether the id is a configured help point (queue or card). */
+  public boolean known(String helpPointId) {
+    return helpPointId != null && all.contains(helpPointId);
   }
 
   public Map<String, Info> queues() {

@@ -22,6 +22,14 @@ public final class Addresses {
     return "vp.queue." + organisationId;
   }
 
+  /**
+   * Per-organisation supervisor alerts (e.g. a counselor marked suicide risk, rule U1): codes and ids only, received
+   * by the supervisors' console sockets on every node.
+   */
+  public static String supervisors(String organisationId) {
+    return "vp.supervisors." + organisationId;
+  }
+
   /** Per-staff-session control: logout closes that session's sockets on every node. */
   public static String staffSession(String sessionKey) {
     return "vp.staff-session." + sessionKey;
