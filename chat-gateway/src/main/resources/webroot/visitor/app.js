@@ -68,6 +68,7 @@
     website: { nl: 'Website', easy: 'Website', en: 'Website' },
     otherChat: { nl: 'Chat van deze organisatie', easy: 'Chat', en: 'Chat of this organisation' },
     closedNow: { nl: 'Nu gesloten', easy: 'Nu dicht', en: 'Closed now' },
+    opensAt: { nl: 'Open vanaf {day} {time}.', easy: 'Weer open: {day} {time}.', en: 'Opens {day} {time}.' },
     closedTitle: { nl: '{name} is nu gesloten', easy: '{name} is nu dicht', en: '{name} is closed now' },
     closedDay: { nl: 'gesloten', easy: 'dicht', en: 'closed' },
     closedHours: { nl: 'Open:', easy: 'Open op:', en: 'Open:' },
@@ -400,22 +401,37 @@
   function suggestionCard(s, className) {
     var card = S.cards[s.helpPoint] || { id: s.helpPoint, name: s.helpPoint, kind: s.kind };
     var why = whyText(s);
+    // The engine's reachability (reachableNow) wins over the card's hours: a queue can be open but unstaffed.
+    var openNow = typeof s.reachableNow === 'boolean' ? s.reachableNow : card.openNow;
     var parts = [el(className === 'card' ? 'h2' : 'h3', { text: cardName(card) }),
       why ? el('p', { className: 'why', text: why }) : null, el('p', { text: lt(card.description) })];
-    if (card.kind === 'queue' && card.openNow === false) {
+    if (openNow === false && (card.kind === 'queue' || card.phone)) {
       parts.push(el('p', { className: 'closed-note', text: t('closedNow') }));
+      if (opensAtText(s.opensAt)) { parts.push(el('p', { className: 'opens-at', text: opensAtText(s.opensAt) })); }
     }
     if (card.kind === 'queue') {
       parts.push(button(t('chatWith', { name: cardName(card) }), function () { choose(s.helpPoint, false); },
         className === 'card' ? 'primary' : null, { 'data-help-point': s.helpPoint }));
     }
-    contactLinks(card).forEach(function (n) { parts.push(n); });
-    return el('article', { className: className, 'data-help-point': s.helpPoint, 'data-rule': s.rule || null },
-      parts);
+    contactLinks(card, s.cost).forEach(function (n) { parts.push(n); });
+    return el('article', { className: className, 'data-help-point': s.helpPoint, 'data-rule': s.rule || null,
+      'data-kind': card.kind || null,
+      'data-open-now': openNow === true ? 'true' : (openNow === false ? 'false' : 'unknown') }, parts);
+  }
+
+  /** " Open vanaf di 09:00." from the engine's opensAt (local time in the Netherlands, ISO-8601 with offset). */
+  function opensAtText(iso) {
+    var m = typeof iso === 'string' && /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso);
+    if (!m) { return ''; }
+    var day = new Date(m[1] + 'T12:00:00Z').getUTCDay();
+    var names = DAYS[S.lang === 'en' ? 'en' : 'nl'];
+    var key = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'][day];
+    return t('opensAt', { day: names[key], time: m[2] });
   }
 
   /** The "why" of a suggestion in the reader's mode: {nl, nl_easy, en} or the older why/whyEasy/whyEn strings. */
   function whyText(s) {
+    if (s.whyText && typeof s.whyText === 'object') { return lt(s.whyText); }
     if (s.why && typeof s.why === 'object') { return lt(s.why); }
     if (S.lang === 'en') { return s.whyEn || s.why || ''; }
     if (S.lang === 'easy') { return s.whyEasy || s.whyNlEasy || s.why || ''; }
@@ -429,14 +445,15 @@
     return card.name || card.id;
   }
 
-  function contactLinks(card) {
+  function contactLinks(card, itemCost) {
     var out = [];
     if (card.phone) {
       out.push(el('p', { className: 'contact' }, [el('a', { href: 'tel:' + card.phone.replace(/[^0-9+]/g, ''),
         text: t('call', { phone: card.phone }) })]));
-      if (card.cost === 'free' || card.cost === 'paid') {
+      var cost = itemCost || card.cost;
+      if (cost === 'free' || cost === 'paid') {
         // Paid 0900 numbers say so: the call costs money and shows on the (possibly shared) phone bill.
-        out.push(el('p', { className: 'cost cost-' + card.cost, text: t(card.cost) }));
+        out.push(el('p', { className: 'cost cost-' + cost, text: t(cost) }));
       }
     }
     if (card.chatUrl && /^https?:\/\//.test(card.chatUrl)) {
@@ -524,6 +541,7 @@
     }
     S.intakeRequest = null;
     S.card = frame.card || { id: frame.helpPoint, name: frame.helpPoint };
+    S.alternatives = Array.isArray(frame.alternatives) ? frame.alternatives : null;
     renderCard();
   }
 
@@ -531,6 +549,11 @@
     var card = S.card;
     var nodes = [heading(t('cardTitle', { name: cardName(card) })), el('p', { text: lt(card.description) })];
     contactLinks(card).forEach(function (n) { nodes.push(n); });
+    if (card.openNow === false) { nodes.push(el('p', { className: 'closed-note', text: t('closedNow') })); }
+    if (card.openNow !== true) {
+      // Not known to be open now (closed, unknown hours, or no phone at all): never a dead end (brief §4 N1).
+      openNowList(S.alternatives || openAlternatives(card.id)).forEach(function (n) { nodes.push(n); });
+    }
     nodes.push(backButton());
     show('card', nodes, keepFocus);
   }
@@ -567,24 +590,27 @@
     contactLinks(card).forEach(function (n) { nodes.push(n); });
     nodes.push(el('div', { className: 'emergency' }, [el('p', { text: t('e112Title') }),
       el('a', { className: 'call112', href: 'tel:' + EMERGENCY_NUMBER, text: t('e112Call') })]));
-    var open = S.alternatives || openAlternatives(card.id);
-    if (open.length) {
-      nodes.push(el('h2', { id: 'open-now-title', text: t('closedOther') }));
-      var list = el('div', { id: 'open-now' });
-      open.forEach(function (other) {
-        var parts = [el('h2', { text: cardName(other) }), el('p', { className: 'open-note', text: t('openNowLines') })];
-        if (other.kind === 'queue') {
-          parts.push(button(t('chatWith', { name: cardName(other) }), function () {
-            choose(other.id, other.id === TRIAGE);
-          }, 'primary', { 'data-help-point': other.id }));
-        }
-        contactLinks(other).forEach(function (n) { parts.push(n); });
-        list.appendChild(el('article', { className: 'card', 'data-help-point': other.id }, parts));
-      });
-      nodes.push(list);
-    }
+    openNowList(S.alternatives || openAlternatives(card.id)).forEach(function (n) { nodes.push(n); });
     nodes.push(backButton());
     show('unavailable', nodes, keepFocus);
+  }
+
+  /** "Deze hulp is nu wel bereikbaar": the options open now, each with its chat button or phone. */
+  function openNowList(open) {
+    if (!open.length) { return []; }
+    var list = el('div', { id: 'open-now' });
+    open.forEach(function (other) {
+      var parts = [el('h2', { text: cardName(other) }), el('p', { className: 'open-note', text: t('openNowLines') })];
+      if (other.kind === 'queue') {
+        parts.push(button(t('chatWith', { name: cardName(other) }), function () {
+          choose(other.id, other.id === TRIAGE);
+        }, 'primary', { 'data-help-point': other.id }));
+      }
+      contactLinks(other).forEach(function (n) { parts.push(n); });
+      list.appendChild(el('article', { className: 'card', 'data-help-point': other.id, 'data-open-now': 'true' },
+        parts));
+    });
+    return [el('h2', { id: 'open-now-title', text: t('closedOther') }), list];
   }
 
   /**

@@ -638,6 +638,8 @@
     const b = res.data;
     const alerts = $('board-alerts');
     alerts.replaceChildren();
+    (b.riskAlerts || []).forEach((a) => alerts.append(el('li', 'LET OP: suïciderisico in een gesprek bij '
+      + helpPointName(a.helpPoint) + ' (P0, ' + (a.status === 'assigned' ? 'in gesprek' : 'wacht') + ')', 'alert-live')));
     (b.alerts || []).forEach((a) => alerts.append(el('li', 'LET OP: ' + PRIO[a.priority] + ' bij ' + a.helpPoint
       + ' wacht ' + minutes(a.waitingSeconds) + ' (doel ' + a.targetSeconds + 's)')));
     const tbody = $('board-queues');

@@ -129,6 +129,11 @@ class RoutingActionsIT {
       assertEquals("csg", alert.getString("helpPoint"));
       assertEquals(0, alert.getInteger("priority"));
 
+      // The supervisor board keeps a standing alert while the chat is live.
+      JsonObject board = ConsoleFixtures.get(web, app, supervisor, "/api/board").bodyAsJsonObject();
+      assertTrue(board.getJsonArray("riskAlerts").stream().map(o -> (JsonObject) o)
+          .anyMatch(a -> v.id().toString().equals(a.getString("conversationId"))), board.encode());
+
       JsonObject confirmed = c.awaitType("counselor-rule");
       assertEquals("U1", confirmed.getString("rule"));
       Row after = row(v.id());

@@ -257,8 +257,11 @@ final class VisitorConnection {
     }
     Optional<IntakeRouting.Route> route = intake.route(choose.helpPoint(), choose.answers());
     if (route.isEmpty()) {
+      // No dead end (N1): with the card come the options of the visitor's own route that are reachable now, which
+      // the page shows when the card itself is not known to be open now.
       send(new JsonObject().put("type", "card").put("helpPoint", choose.helpPoint())
-          .put("card", intake.card(choose.helpPoint())));
+          .put("card", intake.card(choose.helpPoint()))
+          .put("alternatives", intake.openAlternatives(choose.answers(), choose.helpPoint())));
       return;
     }
     if (!intake.isOpenNow(choose.helpPoint())) {

@@ -279,7 +279,9 @@ final class ConsoleApi {
       return;
     }
     Future.all(services.assignments().queue(s.orgId(), 500), staff.staffOf(s.orgId()),
-        services.assignments().active(s.orgId())).onSuccess(all -> {
+        services.assignments().active(s.orgId()),
+        services.routeActions().marked(s.orgId(), nl.veiligpraten.routing.config.RuleSet.SUICIDE_RISK_RULE))
+        .onSuccess(all -> {
       List<QueueItem> items = all.resultAt(0);
       List<StaffRepository.StaffLoad> people = all.resultAt(1);
       List<AssignmentRepository.ActiveChat> active = all.resultAt(2);
@@ -308,7 +310,13 @@ final class ConsoleApi {
       JsonObject hours = new JsonObject();
       services.helpPoints().queues().values().stream().filter(i -> i.orgId().equals(s.orgId()))
           .forEach(i -> hours.put(i.id(), services.helpPoints().openNow(i.id())));
-      ConsoleVerticle.json(ctx, 200, new JsonObject().put("openNow", hours)
+      // Live chats a counselor marked with suicide risk (U1): a standing alert until the chat is closed.
+      JsonArray risk = new JsonArray();
+      List<nl.veiligpraten.infra.routeaction.RouteActionRepository.MarkedChat> marked = all.resultAt(3);
+      marked.forEach(m -> risk.add(new JsonObject().put("kind", "suicide_risk")
+          .put("conversationId", m.conversationId().toString()).put("helpPoint", m.helpPoint())
+          .put("priority", m.priority()).put("status", m.status())));
+      ConsoleVerticle.json(ctx, 200, new JsonObject().put("openNow", hours).put("riskAlerts", risk)
           .put("queues", new JsonArray(new ArrayList<>(groups.values())))
           .put("alerts", alerts).put("counselors", counselors).put("queue", cards(items)).put("active", activeJson));
     }).onFailure(ctx::fail);
