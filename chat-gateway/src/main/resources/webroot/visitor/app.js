@@ -588,8 +588,10 @@
       nodes.push(list);
     }
     contactLinks(card).forEach(function (n) { nodes.push(n); });
-    nodes.push(el('div', { className: 'emergency' }, [el('p', { text: t('e112Title') }),
-      el('a', { className: 'call112', href: 'tel:' + EMERGENCY_NUMBER, text: t('e112Call') })]));
+    if (!inDanger()) { // in danger, the 112 button is already at the top of every screen
+      nodes.push(el('div', { className: 'emergency' }, [el('p', { text: t('e112Title') }),
+        el('a', { className: 'call112', href: 'tel:' + EMERGENCY_NUMBER, text: t('e112Call') })]));
+    }
     openNowList(S.alternatives || openAlternatives(card.id)).forEach(function (n) { nodes.push(n); });
     nodes.push(backButton());
     show('unavailable', nodes, keepFocus);
