@@ -69,6 +69,10 @@
     otherChat: { nl: 'Chat van deze organisatie', easy: 'Chat', en: 'Chat of this organisation' },
     closedNow: { nl: 'Nu gesloten', easy: 'Nu dicht', en: 'Closed now' },
     opensAt: { nl: 'Open vanaf {day} {time}.', easy: 'Weer open: {day} {time}.', en: 'Opens {day} {time}.' },
+    linesOpen: { nl: 'Nu bereikbaar: {lines}.', easy: 'Dit kan nu: {lines}.', en: 'Available now: {lines}.' },
+    line_queue: { nl: 'chatten hier', easy: 'chatten hier', en: 'chat here' },
+    line_phone: { nl: 'bellen', easy: 'bellen', en: 'phone' },
+    line_chat: { nl: 'chat op hun website', easy: 'chat op hun website', en: 'chat on their website' },
     closedTitle: { nl: '{name} is nu gesloten', easy: '{name} is nu dicht', en: '{name} is closed now' },
     closedDay: { nl: 'gesloten', easy: 'dicht', en: 'closed' },
     closedHours: { nl: 'Open:', easy: 'Open op:', en: 'Open:' },
@@ -408,6 +412,12 @@
     if (openNow === false && (card.kind === 'queue' || card.phone)) {
       parts.push(el('p', { className: 'closed-note', text: t('closedNow') }));
       if (opensAtText(s.opensAt)) { parts.push(el('p', { className: 'opens-at', text: opensAtText(s.opensAt) })); }
+    } else if (openNow === true && Array.isArray(s.openNow) && Array.isArray(s.channels)
+      && s.openNow.length < s.channels.length) {
+      // Some lines open, some not (e.g. the phone is open, the chat here is not staffed): say which work now.
+      parts.push(el('p', { className: 'open-note', text: t('linesOpen', { lines: s.openNow.map(function (c) {
+        return t('line_' + c);
+      }).join(', ') }) }));
     }
     if (card.kind === 'queue') {
       parts.push(button(t('chatWith', { name: cardName(card) }), function () { choose(s.helpPoint, false); },
@@ -440,6 +450,7 @@
 
   /** A help point's name: a plain string, or {nl, nl_easy, en} when the configuration translates it. */
   function cardName(card) {
+    if (card.names && typeof card.names === 'object') { return lt(card.names) || card.name || card.id; }
     if (card.name && typeof card.name === 'object') { return lt(card.name); }
     if (S.lang === 'en' && card.nameEn) { return card.nameEn; }
     return card.name || card.id;
