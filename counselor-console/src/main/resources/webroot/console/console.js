@@ -1,19 +1,26 @@
 // Veilig Praten counselor console. Plain JS, no inline script (strict CSP); all text set with textContent.
+// Layout: conversation list (left) | the open chat (messages and composer) with its context panel (intake, actions).
 'use strict';
 (function () {
   const $ = (id) => document.getElementById(id);
   const state = { csrf: null, user: null, ws: null, chats: new Map(), outcomes: [], tags: [], canned: [],
     staff: [], helpPoints: [], retry: 0, boardTimer: null, refTimer: null,
     // wantSocket: this role chats and the session is live; live: the server said hello on the current socket.
-    wantSocket: false, live: false, sessionOver: false, reconnectTimer: null, overrideReasons: [] };
+    wantSocket: false, live: false, sessionOver: false, reconnectTimer: null,
+    active: null, activateNext: null, queue: [], queueIds: new Set(), board: null, overdueKey: '',
+    loadedAt: Date.now(), lang: 'nl', labels: null, audio: null, overrideReasons: [] };
   /** A message without its ack after this long (socket open) is shown as not sent, with a retry. */
   const ACK_TIMEOUT_MS = 20000;
   const OVERRIDE_NL = { age_mismatch: 'Leeftijd klopt niet', role_mismatch: 'Rol klopt niet',
     setting_mismatch: 'Plek of situatie klopt niet', acute: 'Acuter dan de antwoorden', safety: 'Veiligheid',
     visitor_request: 'Wens van de bezoeker', capacity: 'Geen plek of gesloten', other: 'Anders' };
   const PRIO = ['P0', 'P1', 'P2', 'P3'];
-  const OUTCOME_NL = { listened: 'Geluisterd', advice: 'Advies gegeven', referred: 'Doorverwezen',
-    emergency_112: '112-advies', police_info: 'Info over politie', visitor_left: 'Bezoeker weg', other: 'Anders' };
+  const BASE_TITLE = 'Veilig Praten – console';
+  const OUTCOME = {
+    nl: { listened: 'Geluisterd', advice: 'Advies gegeven', referred: 'Doorverwezen', emergency_112: '112-advies',
+      police_info: 'Info over politie', visitor_left: 'Bezoeker weg', other: 'Anders' },
+    en: { listened: 'Listened', advice: 'Advice given', referred: 'Referred', emergency_112: 'Advised 112',
+      police_info: 'Police information', visitor_left: 'Visitor left', other: 'Other' } };
 
   function el(tag, text, cls) {
     const e = document.createElement(tag);
@@ -21,7 +28,23 @@
     if (cls) { e.className = cls; }
     return e;
   }
-  function minutes(s) { s = Math.max(0, Number(s) || 0); return Math.floor(s / 60) + 'm ' + (s % 60) + 's'; }
+  function button(text, cls, onClick) {
+    const b = el('button', text, cls);
+    b.type = 'button';
+    if (onClick) { b.addEventListener('click', onClick); }
+    return b;
+  }
+  function minutes(s) {
+    s = Math.max(0, Math.floor(Number(s) || 0));
+    return Math.floor(s / 60) + 'm ' + String(s % 60).padStart(2, '0') + 's';
+  }
+  /** A short neutral label that is the same on every screen (colleagues can say "neem gesprek 3F2A over"). */
+  function shortLabel(id) { return 'Gesprek ' + String(id).replace(/-/g, '').slice(0, 4).toUpperCase(); }
+  function prioBadge(p) { return el('span', PRIO[p] || 'P?', 'prio p' + p); }
+  function clock(at) {
+    const d = at ? new Date(at) : new Date();
+    return d.toLocaleTimeString('nl-NL', { hour: '2-digit', minute: '2-digit' });
+  }
 
   /**
    * JSON request. background: the page asks on its own (polling), which does not count as activity on the server.
@@ -64,8 +87,9 @@
   function started(data) {
     if (state.user && state.user.id !== data.user.id) {
       // Someone else signed in on this screen: nothing of the previous counselor's chats may stay.
-      state.chats.forEach((c) => { clearOutbox(c); c.root.remove(); });
+      state.chats.forEach((c) => { clearOutbox(c); c.root.remove(); c.item.remove(); });
       state.chats.clear();
+      state.active = null;
     }
     stopTimers();
     state.sessionOver = false;
@@ -87,21 +111,22 @@
     if (data.user.role === 'supervisor' || data.user.role === 'org_admin') {
       $('board').hidden = false;
       refreshBoard();
-      clearInterval(state.boardTimer);
-      state.boardTimer = setInterval(refreshBoard, 3000);
+      state.boardTimer = setInterval(refreshBoard, 5000);
     }
     refreshReferrals();
     state.refTimer = setInterval(refreshReferrals, 5000);
+    renderList();
   }
 
   async function loadLists() {
-    const [canned, staff, hps] = await Promise.all([api('GET', '/api/canned'), api('GET', '/api/staff'),
-      api('GET', '/api/help-points')]);
+    const [canned, staff, hps, labels] = await Promise.all([api('GET', '/api/canned'), api('GET', '/api/staff'),
+      api('GET', '/api/help-points'), api('GET', '/api/labels')]);
     state.canned = canned.data.canned || [];
     renderCannedAdmin();
-    state.staff = (staff.data.staff || []).filter((s) => s.id !== state.user.id);
+    state.staff = (staff.data.staff || []).filter((s) => state.user && s.id !== state.user.id);
     state.helpPoints = hps.data.helpPoints || [];
-    state.chats.forEach((c) => fillSelects(c));
+    if (labels.status === 200) { state.labels = labels.data; }
+    state.chats.forEach((c) => { fillSelects(c); renderIntake(c); });
   }
 
   function renderCannedAdmin() {
@@ -109,9 +134,7 @@
     ul.replaceChildren();
     state.canned.filter((c) => c.own).forEach((c) => {
       const li = el('li', c.title + ' ');
-      const del = el('button', 'Verwijder', 'canned-del'); del.type = 'button';
-      del.addEventListener('click', async () => { await api('DELETE', '/api/canned/' + c.id); loadLists(); });
-      li.append(del);
+      li.append(button('Verwijder', 'canned-del', async () => { await api('DELETE', '/api/canned/' + c.id); loadLists(); }));
       ul.append(li);
     });
   }
@@ -153,6 +176,7 @@
     $('login-notice').textContent = 'Je sessie is beëindigd. Log opnieuw in: je concepten en niet verzonden '
       + 'berichten zijn bewaard.';
     if (state.user) { $('login-user').value = state.user.username || ''; }
+    document.title = BASE_TITLE;
     $('login-pass').focus();
   }
 
@@ -160,14 +184,57 @@
 
   $('enrol-btn').addEventListener('click', async () => {
     const res = await api('POST', '/api/totp/enrol');
-    if (res.status !== 200) { return; }
+    if (res.status !== 200) { $('app-error').textContent = res.data.message || 'Mislukt.'; return; }
     $('enrol').hidden = false;
     $('enrol-secret').textContent = res.data.secret;
     $('enrol-uri').textContent = res.data.otpauthUri;
+    const qr = $('enrol-qr');
+    if (res.data.qrPng) { qr.src = 'data:image/png;base64,' + res.data.qrPng; qr.hidden = false; } else { qr.hidden = true; }
+    $('enrol-code').focus();
   });
   $('enrol-confirm').addEventListener('click', async () => {
     const res = await api('POST', '/api/totp/confirm', { code: $('enrol-code').value });
     $('enrol-result').textContent = res.status === 200 ? 'Ingeschakeld.' : (res.data.message || 'Mislukt.');
+  });
+
+  // ---- attention: sound, title count, desktop notifications (never with message content) ------------------------
+  function beep() {
+    if (!$('sound-on').checked) { return; }
+    try {
+      if (!state.audio) { state.audio = new (window.AudioContext || window.webkitAudioContext)(); }
+      const ctx = state.audio;
+      const osc = ctx.createOscillator();
+      const gain = ctx.createGain();
+      osc.frequency.value = 880;
+      gain.gain.setValueAtTime(0.15, ctx.currentTime);
+      gain.gain.exponentialRampToValueAtTime(0.001, ctx.currentTime + 0.35);
+      osc.connect(gain).connect(ctx.destination);
+      osc.start();
+      osc.stop(ctx.currentTime + 0.35);
+    } catch (e) { /* no audio device: the title and the markers still show it */ }
+  }
+  function notify(text, tag) {
+    if (document.visibilityState === 'visible' || !('Notification' in window)
+      || Notification.permission !== 'granted') { return; }
+    try { new Notification('Veilig Praten', { body: text, tag, silent: true }); } catch (e) { /* not supported */ }
+  }
+  $('notify-btn').addEventListener('click', async () => {
+    if (!('Notification' in window)) { $('notify-btn').textContent = 'Meldingen niet mogelijk'; return; }
+    const p = await Notification.requestPermission();
+    $('notify-btn').textContent = p === 'granted' ? 'Meldingen staan aan' : 'Meldingen geweigerd';
+  });
+  function renderTitle() {
+    let unread = 0;
+    state.chats.forEach((c) => { unread += c.unread; });
+    document.title = (unread ? '(' + unread + ') ' : '') + BASE_TITLE
+      + (state.queue.length ? ' · wachtrij ' + state.queue.length : '');
+    const total = $('unread-total');
+    total.hidden = unread === 0;
+    total.textContent = unread;
+    total.setAttribute('aria-label', unread + ' ongelezen');
+  }
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'visible' && state.active) { markRead(state.chats.get(state.active)); }
   });
 
   // ---- socket ---------------------------------------------------------------------------------------------------
@@ -231,6 +298,7 @@
         state.outcomes = f.outcomes || []; state.tags = f.tags || [];
         state.overrideReasons = f.overrideReasons || [];
         state.live = true; state.retry = 0; renderConn();
+        state.chats.forEach((c) => fillSelects(c));
         break;
       case 'chats': resync(f.conversationIds || []); break;
       case 'deleted': chatDeleted(f.conversationId); break;
@@ -240,13 +308,14 @@
       case 'override': systemLine(f.conversationId, 'Route aangepast naar ' + helpPointName(f.helpPoint) + ' ('
         + (OVERRIDE_NL[f.reason] || f.reason) + ').'); break;
       case 'alert': supervisorAlert(f); break;
-      case 'queue': renderQueue(f.items || []); break;
+      case 'queue': setQueue(f.items || []); break;
       case 'assigned': openChat(f); break;
       case 'message': addMessage(f); break;
       case 'note': addNote(f); break;
       case 'ack': ackMessage(f); break;
       case 'typing': showTyping(f.conversationId); break;
-      case 'closed': chatEnded(f.conversationId, 'Gesprek gesloten (' + (f.outcome || '') + ').'); break;
+      case 'closed': chatEnded(f.conversationId, f.by === 'visitor' ? 'De bezoeker heeft het gesprek beëindigd.'
+        : 'Gesprek gesloten (' + outcomeLabel(f.outcome || '') + ').', f.by === 'visitor'); break;
       case 'released': chatEnded(f.conversationId, releasedText(f.reason)); break;
       case 'referral': referralState(f); break;
       case 'visitor-disconnected': systemLine(f.conversationId, 'Bezoeker is (even) weg.'); break;
@@ -272,89 +341,286 @@
     setTimeout(() => { $('app-error').textContent = ''; }, 6000);
   }
 
+  // ---- timers: computed in the page from "since", so they keep ticking without any frame from the server --------
+  /** A timer element: counts up from since (ms), coloured against the help point's target for that priority. */
+  function timerNode(since, target, prefix) {
+    const t = el('span', '', 'timer');
+    t.dataset.since = String(since);
+    if (target) { t.dataset.target = String(target); }
+    t.dataset.prefix = prefix || 'wacht ';
+    updateTimer(t, Date.now());
+    return t;
+  }
+  function updateTimer(t, now) {
+    const secs = Math.max(0, (now - Number(t.dataset.since)) / 1000);
+    const target = Number(t.dataset.target || 0);
+    let cls = 'timer';
+    let suffix = '';
+    if (target) {
+      if (secs > target) { cls += ' t-over'; suffix = ' – te lang (doel ' + minutes(target) + ')'; }
+      else if (secs >= target * 0.75) { cls += ' t-warn'; suffix = ' – bijna te lang'; }
+      else { cls += ' t-ok'; }
+    }
+    t.className = cls;
+    t.textContent = t.dataset.prefix + minutes(secs) + suffix;
+  }
+  function tick() {
+    const now = Date.now();
+    document.querySelectorAll('.timer[data-since]').forEach((t) => updateTimer(t, now));
+    // Overdue P0/P1 chats (queue and board from the same items) are recomputed too.
+    state.queue.forEach((i) => {
+      const over = i.priority <= 1 && i.targetSeconds && (now - i.since) / 1000 > i.targetSeconds;
+      if (i.node) { i.node.classList.toggle('overdue', !!over); }
+    });
+    const key = overdueItems(now).map((i) => i.conversationId).join(',');
+    if (key !== state.overdueKey) { state.overdueKey = key; renderBoardQueue(); }
+  }
+  setInterval(tick, 1000);
+  function overdueItems(now) {
+    return state.queue.filter((i) => i.priority <= 1 && i.targetSeconds && (now - i.since) / 1000 > i.targetSeconds);
+  }
+
   // ---- queue ----------------------------------------------------------------------------------------------------
-  function renderQueue(items) {
+  function setQueue(items) {
+    const now = Date.now();
+    const fresh = items.filter((i) => !state.queueIds.has(i.conversationId));
+    state.queue = items.map((i) => Object.assign({}, i, { since: now - (Number(i.waitingSeconds) || 0) * 1000 }));
+    state.queueIds = new Set(items.map((i) => i.conversationId));
+    renderQueue();
+    renderBoardQueue();
+    renderTitle();
+    if (fresh.length && state.live) {
+      beep();
+      notify('Nieuw gesprek in de wachtrij (' + PRIO[fresh[0].priority] + ').', 'queue');
+    }
+  }
+  function renderQueue() {
     const ul = $('queue');
     ul.replaceChildren();
-    $('queue-count').textContent = items.length;
-    items.forEach((i) => {
-      const li = el('li', null, 'p' + i.priority + (i.overdue ? ' overdue' : ''));
+    $('queue-count').textContent = state.queue.length;
+    state.queue.forEach((i) => {
+      const li = el('li', null, 'p' + i.priority);
+      i.node = li;
       li.dataset.conversationId = i.conversationId;
-      li.append(el('strong', PRIO[i.priority] + ' · ' + (i.helpPointName || i.helpPoint)), ' ',
-        el('span', 'wacht ' + minutes(i.waitingSeconds), 'muted'));
-      if (i.easyLanguage) { li.append(' ', el('span', 'makkelijke taal', 'easy')); }
-      const pv = el('button', 'Bekijk', 'preview-btn'); pv.type = 'button';
-      pv.addEventListener('click', () => preview(i.conversationId));
-      const tk = el('button', 'Aannemen', 'take-btn'); tk.type = 'button';
-      tk.addEventListener('click', () => send({ type: 'take', conversationId: i.conversationId }));
-      li.append(el('br'), pv, ' ', tk);
+      li.append(prioBadge(i.priority), ' ', el('strong', shortLabel(i.conversationId)), ' ',
+        el('span', i.helpPointName || i.helpPoint, 'muted'), el('br'), timerNode(i.since, i.targetSeconds));
+      modeFlags(i).forEach((f) => li.append(' ', f));
+      const row = el('div', null, 'row');
+      row.append(button('Bekijk', 'preview-btn', () => preview(i.conversationId)),
+        button('Aannemen', 'take-btn', () => takeChat(i.conversationId)));
+      li.append(row);
       ul.append(li);
     });
+    tick();
   }
-  $('take-next').addEventListener('click', () => send({ type: 'take' }));
+  function takeChat(id) {
+    state.activateNext = id || 'next';
+    send(id ? { type: 'take', conversationId: id } : { type: 'take' });
+  }
+  $('take-next').addEventListener('click', () => takeChat(null));
 
   async function preview(id) {
     const res = await api('GET', '/api/conversations/' + encodeURIComponent(id));
     const box = $('preview');
     box.replaceChildren();
     if (res.status !== 200) { box.hidden = true; return; }
-    box.append(intakeCard(res.data));
+    box.append(el('h3', 'Voorbeeld: ' + shortLabel(id)), intakeCard(res.data));
     box.hidden = false;
   }
 
+  // ---- readable intake ------------------------------------------------------------------------------------------
+  function modeFlags(c) {
+    const out = [];
+    const skills = c.skills || [];
+    if (c.easyLanguage || skills.indexOf('easy_language') >= 0) { out.push(el('span', 'makkelijke taal', 'flag')); }
+    if (skills.indexOf('english') >= 0) { out.push(el('span', 'Engels', 'flag')); }
+    return out;
+  }
+  function outcomeLabel(code) {
+    const l = state.labels && state.labels.outcomes && state.labels.outcomes[code];
+    return l ? (l[state.lang] || l.nl) : ((OUTCOME[state.lang] || OUTCOME.nl)[code] || code);
+  }
+  function tagLabel(code) {
+    const l = state.labels && state.labels.tags && state.labels.tags[code];
+    return l ? (l[state.lang] || l.nl) : code.replace(/_/g, ' ');
+  }
+  function labelOf(kind, key, code) {
+    const l = state.labels && state.labels[kind] && state.labels[kind][key];
+    if (!l) { return null; }
+    const v = code === undefined ? l : (l.answers || {})[code];
+    return v ? (v[state.lang] || v.nl) : null;
+  }
   function intakeCard(c) {
     const dl = el('dl');
-    const add = (k, v) => { dl.append(el('dt', k), el('dd', v)); };
+    const add = (k, v, cls) => { dl.append(el('dt', k), el('dd', v, cls)); };
     const intake = c.intake || {};
-    add('Hulppunt', c.helpPointName || c.helpPoint);
-    add('Prioriteit', PRIO[c.priority] + (c.overdue ? ' (te lang!)' : ''));
-    add('Wachttijd', minutes(c.waitingSeconds));
-    add('Route', intake.rule || '–');
-    add('Waarom', (intake.suggested || []).join(', ') || '–');
-    add('Makkelijke taal', c.easyLanguage ? 'ja' : 'nee');
-    const answers = intake.answers || {};
-    Object.keys(answers).forEach((k) => {
-      const v = answers[k];
-      add(k, Array.isArray(v) ? v.join(', ') : String(v));
-    });
-    if (intake.emergency) { add('Gevaar', 'JA – 112-advies is getoond'); }
-    if ((intake.alsoOffer || []).length) { add('Ook mogelijk', intake.alsoOffer.map(helpPointName).join(', ')); }
-    if ((intake.counselorRules || []).indexOf('U1') >= 0) { add('Suïciderisico', 'JA – 113-kaart getoond (P0)'); }
-    (intake.overrides || []).forEach((o) => add('Route aangepast', helpPointName(o.helpPoint) + ' ('
+    const en = state.lang === 'en';
+    add(en ? 'Help point' : 'Hulppunt', c.helpPointName || c.helpPoint);
+    add(en ? 'Priority' : 'Prioriteit', PRIO[c.priority] + (c.overdue ? (en ? ' (waited too long)' : ' (te lang gewacht)') : ''));
+    const mode = c.mode || intake.mode || (intake.answers || {}).lang;
+    add(en ? 'Visitor reads' : 'Bezoeker leest', { nl_easy: en ? 'easy-read Dutch' : 'makkelijke taal',
+      en: en ? 'English' : 'Engels', nl: en ? 'Dutch' : 'Nederlands' }[mode] || (c.easyLanguage
+      ? (en ? 'easy-read Dutch' : 'makkelijke taal') : (en ? 'Dutch' : 'Nederlands')), 'mode');
+    if (intake.emergency) { add(en ? 'Danger' : 'Gevaar', en ? 'YES – 112 advice was shown' : 'JA – 112-advies is getoond', 'danger'); }
+    const rule = intake.rule;
+    if (rule === 'chosen_by_visitor') {
+      add('Route', en ? 'chosen by the visitor' : 'door de bezoeker gekozen');
+    } else if (rule) {
+      add('Route', (c.helpPointName || c.helpPoint) + (en ? ' (rule ' : ' (regel ') + rule + ')');
+      const why = labelOf('rules', rule);
+      if (why) { add(en ? 'Why' : 'Waarom', why); }
+    }
+    const also = Array.from(new Set((intake.suggested || []).concat(intake.alsoOffer || [])))
+      .filter((h) => h !== c.helpPoint);
+    if (also.length) { add(en ? 'Also offered' : 'Ook mogelijk', also.map(hpName).join(', ')); }
+    if ((intake.counselorRules || []).indexOf('U1') >= 0) {
+      add(en ? 'Suicide risk' : 'Suïciderisico', en ? 'YES – 113 card shown (P0)' : 'JA – 113-kaart getoond (P0)', 'danger');
+    }
+    (intake.overrides || []).forEach((o) => add(en ? 'Route changed' : 'Route aangepast', hpName(o.helpPoint) + ' ('
       + (OVERRIDE_NL[o.reason] || o.reason) + ')'));
+    const answers = intake.answers || {};
+    Object.keys(answers).filter((k) => k !== 'lang' && k !== 'easy').forEach((k) => {
+      const v = answers[k];
+      const vals = (Array.isArray(v) ? v : [v]).map((x) => labelOf('questions', k, String(x)) || String(x));
+      add(labelOf('questions', k) || k, vals.join(', '));
+    });
     const wrap = el('div', null, 'card');
     wrap.append(dl);
     return wrap;
   }
+  function helpPointName(id) { return hpName(id); }
+  function hpName(id) {
+    const h = state.helpPoints.find((x) => x.id === id);
+    return h ? h.name : ((state.labels && state.labels.helpPoints && state.labels.helpPoints[id]) || id);
+  }
+  function renderIntake(chat) {
+    if (chat.deleted) { return; }
+    const card = intakeCard(chat.card);
+    card.classList.add('intake');
+    chat.root.querySelector('.intake').replaceWith(card);
+  }
+  $('lang-btn').addEventListener('click', () => {
+    state.lang = state.lang === 'nl' ? 'en' : 'nl';
+    $('lang-btn').textContent = state.lang === 'nl' ? 'English' : 'Nederlands';
+    $('lang-btn').lang = state.lang === 'nl' ? 'en' : 'nl';
+    state.chats.forEach((c) => { renderIntake(c); fillSelects(c); });
+  });
+
+  // ---- conversation list ----------------------------------------------------------------------------------------
+  function renderList() {
+    $('no-chats').hidden = state.chats.size > 0;
+    $('no-chat').hidden = !!state.active;
+    renderTitle();
+  }
+  function renderItem(chat) {
+    const b = chat.item.querySelector('.chat-link');
+    b.replaceChildren();
+    const unread = el('span', chat.unread ? String(chat.unread) : '', 'unread');
+    unread.hidden = !chat.unread;
+    unread.setAttribute('aria-label', chat.unread + ' ongelezen');
+    b.append(prioBadge(chat.card.priority), el('span', shortLabel(chat.id), 'label'), unread,
+      el('span', (chat.card.helpPointName || chat.card.helpPoint) + (chat.observer ? ' · meekijken' : '')
+        + (chat.ended ? ' · beëindigd' : ''), 'where'));
+    if (chat.ended) {
+      b.append(el('span', 'beëindigd', 'timer'));
+    } else if (chat.waitingSince) {
+      b.append(timerNode(chat.waitingSince, chat.card.targetSeconds, 'wacht op antwoord '));
+    } else {
+      b.append(el('span', chat.lastAt ? 'laatste bericht ' + clock(chat.lastAt) : 'nog geen berichten', 'timer'));
+    }
+    chat.item.classList.toggle('has-unread', chat.unread > 0);
+    chat.item.classList.toggle('ended', chat.ended);
+    chat.item.classList.toggle('active', state.active === chat.id);
+    b.setAttribute('aria-current', state.active === chat.id ? 'true' : 'false');
+  }
+  function activate(id) {
+    const chat = state.chats.get(id);
+    if (!chat) { return; }
+    state.active = id;
+    state.chats.forEach((c) => {
+      c.root.classList.toggle('active', c.id === id);
+      renderItem(c);
+    });
+    markRead(chat);
+    renderList();
+    const list = chat.root.querySelector('.messages');
+    list.scrollTop = list.scrollHeight;
+  }
+  function markRead(chat) {
+    if (!chat || !chat.unread || document.visibilityState !== 'visible') { return; }
+    chat.unread = 0;
+    renderItem(chat);
+    renderTitle();
+  }
+  function cycle(step) {
+    const ids = Array.from(state.chats.keys());
+    if (!ids.length) { return; }
+    const at = ids.indexOf(state.active);
+    const next = ids[(at + step + ids.length) % ids.length];
+    activate(next);
+    const ta = state.chats.get(next).root.querySelector('.text');
+    if (!ta.closest('[hidden]')) { ta.focus(); }
+  }
+
+  // ---- keyboard shortcuts (Alt+key by code, so they work on every keyboard layout) ------------------------------
+  document.addEventListener('keydown', (ev) => {
+    if (!ev.altKey || ev.ctrlKey || ev.metaKey || $('app').hidden) { return; }
+    const chat = state.active && state.chats.get(state.active);
+    switch (ev.code) {
+      case 'ArrowDown': ev.preventDefault(); cycle(1); break;
+      case 'ArrowUp': ev.preventDefault(); cycle(-1); break;
+      case 'KeyN': ev.preventDefault(); takeChat(null); break;
+      case 'KeyK':
+        if (chat && !chat.ended) { ev.preventDefault(); chat.root.querySelector('.canned').focus(); }
+        break;
+      case 'KeyW':
+        if (chat && !chat.observer) {
+          ev.preventDefault();
+          chat.root.querySelector('details.actions').open = true;
+          chat.root.querySelector('.outcome').focus();
+        }
+        break;
+      default: break;
+    }
+  });
 
   // ---- chats ----------------------------------------------------------------------------------------------------
   function openChat(f) {
     let chat = state.chats.get(f.conversationId);
-    if (chat) { chat.observer = f.observer; chat.root.classList.toggle('observing', !!f.observer); return; }
+    if (chat) {
+      chat.observer = !!f.observer;
+      chat.root.classList.toggle('observing', chat.observer);
+      return;
+    }
     const node = $('chat-template').content.firstElementChild.cloneNode(true);
     node.dataset.conversationId = f.conversationId;
-    chat = { id: f.conversationId, root: node, observer: !!f.observer, seen: new Set(), typingTimer: null, ended: false,
-      outbox: new Map() };
+    const item = el('li');
+    item.dataset.conversationId = f.conversationId;
+    const link = button('', 'chat-link', () => activate(f.conversationId));
+    item.append(link);
+    chat = { id: f.conversationId, root: node, item, card: f, observer: !!f.observer, seen: new Set(),
+      typingTimer: null, ended: false, outbox: new Map(), unread: 0, lastAt: null, waitingSince: null };
     state.chats.set(f.conversationId, chat);
-    node.querySelector('.chat-title').textContent = PRIO[f.priority] + ' · ' + (f.helpPointName || f.helpPoint);
-    const card = intakeCard(f);
-    card.classList.add('intake');
-    node.querySelector('.intake').replaceWith(card);
-    node.classList.toggle('observing', chat.observer);
-    node.querySelector('.observer-flag').hidden = !chat.observer;
-    node.querySelector('.chat-leave').hidden = !chat.observer;
-    node.querySelector('.compose').hidden = chat.observer;
-    fillSelects(chat);
     const q = (s) => node.querySelector(s);
+    q('.chat-title').textContent = shortLabel(f.conversationId);
+    q('.chat-sub').replaceChildren(prioBadge(f.priority), ' ' + (f.helpPointName || f.helpPoint));
+    modeFlags(f).forEach((m) => q('.chat-sub').append(' ', m));
+    renderIntake(chat);
+    node.querySelector('.intake').after(routingActions(chat, f));
+    node.classList.toggle('observing', chat.observer);
+    q('.observer-flag').hidden = !chat.observer;
+    q('.chat-leave').hidden = !chat.observer;
+    q('.compose').hidden = chat.observer;
+    fillSelects(chat);
     q('.send').addEventListener('click', () => sendMessage(chat));
     q('.text').addEventListener('keydown', (ev) => {
-      if (ev.key === 'Enter' && !ev.shiftKey) { ev.preventDefault(); sendMessage(chat); return; }
+      if (ev.key === 'Enter' && !ev.shiftKey && !ev.altKey) { ev.preventDefault(); sendMessage(chat); return; }
       const now = Date.now();
       if (!chat.lastTyping || now - chat.lastTyping > 2000) { chat.lastTyping = now; send({ type: 'typing', conversationId: chat.id }); }
     });
     q('.canned').addEventListener('change', (ev) => {
       const c = state.canned.find((x) => String(x.id) === ev.target.value);
-      if (c) { q('.text').value = c.body; }
+      if (c) { q('.text').value = c.body; q('.text').focus(); }
       ev.target.value = '';
     });
     q('.whisper-send').addEventListener('click', () => {
@@ -362,7 +628,6 @@
       if (body) { send({ type: 'whisper', conversationId: chat.id, body }); q('.whisper-text').value = ''; }
     });
     q('.chat-leave').addEventListener('click', () => send({ type: 'leave', conversationId: chat.id }));
-    node.querySelector('.intake').after(routingActions(chat, f));
     q('.transfer').addEventListener('click', () => {
       const to = q('.transfer-to').value;
       if (!to) { return; }
@@ -375,10 +640,30 @@
       if (hp) { send({ type: 'refer', conversationId: chat.id, helpPoint: hp }); }
     });
     q('.close').addEventListener('click', () => {
+      const outcome = q('.outcome').value;
+      if (!outcome) {
+        q('.close-error').textContent = 'Kies eerst een uitkomst.';
+        q('.outcome').focus();
+        return;
+      }
+      q('.close-error').textContent = '';
       const tags = Array.from(node.querySelectorAll('.tags input:checked')).map((i) => i.value);
-      send({ type: 'close', conversationId: chat.id, outcome: q('.outcome').value, tags });
+      send({ type: 'close', conversationId: chat.id, outcome, tags });
     });
     $('chats').append(node);
+    $('chat-list').append(item);
+    const wanted = state.activateNext === f.conversationId || state.activateNext === 'next';
+    if (wanted) { state.activateNext = null; }
+    if (!state.active || wanted) {
+      activate(f.conversationId);
+    } else {
+      // A chat arrived in the background (auto-assignment): tell, but do not pull the counselor out of a chat.
+      chat.unread = 1;
+      renderItem(chat);
+      beep();
+      notify('Nieuw gesprek: ' + shortLabel(f.conversationId) + ' (' + PRIO[f.priority] + ').', f.conversationId);
+    }
+    renderList();
   }
 
   function fillSelects(chat) {
@@ -387,21 +672,27 @@
     canned.replaceChildren(new Option('Standaardtekst…', ''));
     state.canned.forEach((c) => canned.append(new Option(c.title, String(c.id))));
     const tr = q('.transfer-to');
+    const keep = tr.value;
     tr.replaceChildren(new Option('Overdragen aan…', ''), new Option('Terug naar de wachtrij', 'queue'));
     state.staff.forEach((s) => tr.append(new Option(s.displayName + ' (' + s.load + '/' + s.capacity + ')', String(s.id))));
+    tr.value = keep;
     const rf = q('.refer-to');
     rf.replaceChildren(new Option('Doorverwijzen naar…', ''));
     state.helpPoints.filter((h) => !h.own).forEach((h) => rf.append(new Option(h.name, h.id)));
     const oc = q('.outcome');
-    oc.replaceChildren();
-    (state.outcomes.length ? state.outcomes : Object.keys(OUTCOME_NL)).forEach((o) => oc.append(new Option(OUTCOME_NL[o] || o, o)));
+    const chosen = oc.value;
+    // No default: closing needs a deliberate choice.
+    oc.replaceChildren(new Option('Kies een uitkomst…', ''));
+    (state.outcomes.length ? state.outcomes : Object.keys(OUTCOME.nl)).forEach((o) => oc.append(new Option(outcomeLabel(o), o)));
+    oc.value = chosen;
     const tags = q('.tags');
+    const checked = new Set(Array.from(tags.querySelectorAll('input:checked')).map((i) => i.value));
     tags.replaceChildren();
     state.tags.forEach((t) => {
       const label = el('label', null, 'tag');
       const cb = document.createElement('input');
-      cb.type = 'checkbox'; cb.value = t;
-      label.append(cb, ' ' + t.replace(/_/g, ' '));
+      cb.type = 'checkbox'; cb.value = t; cb.checked = checked.has(t);
+      label.append(cb, ' ' + tagLabel(t));
       tags.append(label);
     });
   }
@@ -412,14 +703,10 @@
     crypto.getRandomValues(bytes);
     return 'c-' + Array.from(bytes, (b) => ('0' + b.toString(16)).slice(-2)).join('');
   }
-  function clock(at) {
-    const d = at ? new Date(at) : new Date();
-    return d.toLocaleTimeString('nl-NL', { hour: '2-digit', minute: '2-digit' });
-  }
   /** One message line: who (for screen readers), the text (bidi-isolated), and a meta line (time or state). */
   function messageNode(from, body, meta) {
     const li = el('li', null, from);
-    const who = { visitor: 'Bezoeker', counselor: 'Jij', system: 'Systeem' }[from] || from;
+    const who = { visitor: 'Bezoeker', counselor: 'Hulpverlener', system: 'Systeem' }[from] || from;
     li.append(el('span', who + ': ', 'sr-only'), el('bdi', body, 'body'), el('span', meta || '', 'meta'));
     return li;
   }
@@ -435,6 +722,9 @@
     list.append(item.li);
     list.scrollTop = list.scrollHeight;
     ta.value = '';
+    chat.waitingSince = null;
+    chat.lastAt = Date.now();
+    renderItem(chat);
     transmit(chat, item);
     renderConn();
   }
@@ -458,9 +748,7 @@
     item.li.classList.add('failed');
     const meta = item.li.querySelector('.meta');
     if (canRetry) {
-      const retry = el('button', 'niet verzonden — opnieuw?', 'retry'); retry.type = 'button';
-      retry.addEventListener('click', () => transmit(chat, item));
-      meta.replaceChildren(retry);
+      meta.replaceChildren(button('niet verzonden — opnieuw?', 'retry', () => transmit(chat, item)));
     } else {
       meta.replaceChildren('niet verzonden');
     }
@@ -505,7 +793,26 @@
     li.dataset.seq = f.seq;
     list.append(li);
     list.scrollTop = list.scrollHeight;
-    if (f.from === 'visitor') { chat.root.querySelector('.typing').hidden = true; }
+    const at = f.at ? Date.parse(f.at) : Date.now();
+    chat.lastAt = at;
+    if (f.from === 'visitor') {
+      chat.root.querySelector('.typing').hidden = true;
+      if (!chat.waitingSince) { chat.waitingSince = at; }
+      // History sent again after a reload is not news; a message that arrives while the chat is not in view is.
+      const news = at >= state.loadedAt - 5000;
+      const inView = state.active === chat.id && document.visibilityState === 'visible';
+      if (news && !inView) {
+        chat.unread += 1;
+        beep();
+        notify('Nieuw bericht in ' + shortLabel(chat.id) + '.', chat.id);
+      } else if (news && chat.observer === false) {
+        beep();
+      }
+    } else {
+      chat.waitingSince = null;
+    }
+    renderItem(chat);
+    renderTitle();
   }
   function ackMessage(f) {
     const chat = state.chats.get(f.conversationId);
@@ -517,12 +824,14 @@
     const chat = state.chats.get(f.conversationId);
     if (!chat) { return; }
     const label = f.kind === 'transfer' ? 'Overdrachtsnotitie van ' : 'Gefluisterd door ';
-    const li = el('li', label + f.from + ': ' + f.body, 'note');
+    const li = el('li', null, 'note');
+    li.append(el('span', label + f.from + ': '), el('bdi', f.body, 'body'),
+      el('span', f.at ? clock(f.at) : '', 'meta'));
     chat.root.querySelector('.messages').append(li);
   }
   function systemLine(id, text) {
     const chat = state.chats.get(id);
-    if (chat) { chat.root.querySelector('.messages').append(el('li', text, 'system')); }
+    if (chat) { chat.root.querySelector('.messages').append(messageNode('system', text, clock())); }
   }
   function showTyping(id) {
     const chat = state.chats.get(id);
@@ -539,7 +848,11 @@
     if (chat) { chat.root.querySelector('.referral-state').textContent = 'Doorverwijzing: ' + text; }
     refreshReferrals();
   }
-  function chatEnded(id, text) {
+  /**
+   * The chat is over for this screen. needsOutcome: the visitor ended it and the counselor still records the
+   * outcome (the close form stays; everything that talks to the visitor goes).
+   */
+  function chatEnded(id, text, needsOutcome) {
     const chat = state.chats.get(id);
     if (!chat || chat.ended) { return; }
     chat.ended = true;
@@ -547,11 +860,23 @@
     systemLine(id, text);
     chat.root.classList.add('ended');
     chat.root.querySelector('.compose').hidden = true;
-    chat.root.querySelector('.actions').hidden = true;
     chat.root.querySelector('.whisper-row').hidden = true;
-    const dismiss = el('button', 'Sluit venster', 'dismiss'); dismiss.type = 'button';
-    dismiss.addEventListener('click', () => { clearOutbox(chat); chat.root.remove(); state.chats.delete(id); });
-    chat.root.querySelector('.chat-head').append(' ', dismiss);
+    chat.root.querySelector('.typing').hidden = true;
+    if (!needsOutcome) { chat.root.querySelector('.actions').hidden = true; }
+    chat.root.querySelector('.chat-head').append(' ', button('Sluit venster', 'dismiss', () => dismiss(chat)));
+    renderItem(chat);
+  }
+  function dismiss(chat) {
+    clearOutbox(chat);
+    chat.root.remove();
+    chat.item.remove();
+    state.chats.delete(chat.id);
+    if (state.active === chat.id) {
+      state.active = null;
+      const next = state.chats.keys().next();
+      if (!next.done) { activate(next.value); }
+    }
+    renderList();
   }
   /** The visitor deleted the conversation: its words leave this screen at once, and the composer closes. */
   function chatDeleted(id) {
@@ -559,17 +884,15 @@
     if (!chat) { return; }
     clearOutbox(chat);
     chat.outbox.clear();
+    chat.deleted = true;
+    chat.unread = 0;
     chat.root.querySelectorAll('.messages, .intake, .typing, .referral-state').forEach((n) => n.replaceChildren());
     chatEnded(id, 'De bezoeker heeft het gesprek gewist.');
     chat.root.classList.add('deleted');
+    renderTitle();
   }
 
   // ---- routing actions: suicide risk (U1) and route override ---------------------------------------------------
-  function helpPointName(id) {
-    const h = state.helpPoints.find((x) => x.id === id);
-    return h ? h.name : String(id);
-  }
-
   /** A small, self-contained control in the chat: mark suicide risk, or override the suggested route with a reason. */
   function routingActions(chat, f) {
     const box = el('details', null, 'routing-actions');
@@ -616,6 +939,8 @@
       return ul;
     })();
     list.prepend(li);
+    beep();
+    notify('Melding: suïciderisico in een gesprek.', 'alert');
   }
 
   // ---- referrals and supervisor board ---------------------------------------------------------------------------
@@ -624,11 +949,50 @@
     if (res.status !== 200) { return; }
     const ul = $('referrals');
     ul.replaceChildren();
+    const stateNl = { offered: 'gevraagd', accepted: 'toegestemd', declined: 'geweigerd', picked_up: 'opgepakt',
+      closed: 'afgesloten' };
     (res.data.referrals || []).forEach((r) => {
-      const li = el('li', (r.direction === 'sent' ? '→ ' + r.toOrg : '← ' + r.fromOrg) + ': ' + r.state);
+      const li = el('li', (r.direction === 'sent' ? '→ ' + r.toOrg : '← ' + r.fromOrg) + ': '
+        + (stateNl[r.state] || r.state) + ' · ' + shortLabel(r.conversationId));
       li.dataset.referralId = r.referralId;
       li.dataset.state = r.state;
       ul.append(li);
+    });
+  }
+
+  /** The board's queue part is computed from the same queue items as the queue list, with the same timers. */
+  function renderBoardQueue() {
+    if ($('board').hidden) { return; }
+    const now = Date.now();
+    const alerts = $('board-alerts');
+    alerts.replaceChildren();
+    ((state.board && state.board.riskAlerts) || []).forEach((a) => alerts.append(el('li',
+      'LET OP: suïciderisico in een gesprek bij ' + helpPointName(a.helpPoint) + ' (P0, '
+      + (a.status === 'assigned' ? 'in gesprek' : 'wacht') + ')', 'alert-live')));
+    overdueItems(now).forEach((a) => {
+      const li = el('li', 'LET OP: ' + PRIO[a.priority] + ' bij ' + (a.helpPointName || a.helpPoint) + ' ('
+        + shortLabel(a.conversationId) + ') ');
+      li.append(timerNode(a.since, a.targetSeconds));
+      alerts.append(li);
+    });
+    const groups = new Map();
+    state.queue.forEach((i) => {
+      const key = i.helpPoint + '/' + i.priority;
+      const g = groups.get(key) || { helpPoint: i.helpPointName || i.helpPoint, priority: i.priority, waiting: 0,
+        oldest: now, target: i.targetSeconds };
+      g.waiting += 1;
+      g.oldest = Math.min(g.oldest, i.since);
+      groups.set(key, g);
+    });
+    const tbody = $('board-queues');
+    tbody.replaceChildren();
+    groups.forEach((g) => {
+      const tr = el('tr');
+      const longest = el('td');
+      longest.append(timerNode(g.oldest, g.target, ''));
+      tr.append(el('td', g.helpPoint), el('td', PRIO[g.priority]), el('td', g.waiting), longest,
+        el('td', g.target ? minutes(g.target) : '–'));
+      tbody.append(tr);
     });
   }
 
@@ -636,20 +1000,9 @@
     const res = await api('GET', '/api/board', undefined, true);
     if (res.status !== 200) { return; }
     const b = res.data;
-    const alerts = $('board-alerts');
-    alerts.replaceChildren();
-    (b.riskAlerts || []).forEach((a) => alerts.append(el('li', 'LET OP: suïciderisico in een gesprek bij '
-      + helpPointName(a.helpPoint) + ' (P0, ' + (a.status === 'assigned' ? 'in gesprek' : 'wacht') + ')', 'alert-live')));
-    (b.alerts || []).forEach((a) => alerts.append(el('li', 'LET OP: ' + PRIO[a.priority] + ' bij ' + a.helpPoint
-      + ' wacht ' + minutes(a.waitingSeconds) + ' (doel ' + a.targetSeconds + 's)')));
-    const tbody = $('board-queues');
-    tbody.replaceChildren();
-    (b.queues || []).forEach((g) => {
-      const tr = el('tr');
-      [g.helpPoint, PRIO[g.priority], g.waiting, minutes(g.longestWaitSeconds), g.targetSeconds ? g.targetSeconds + 's' : '–']
-        .forEach((v) => tr.append(el('td', v)));
-      tbody.append(tr);
-    });
+    state.board = b;
+    // Without a console socket (org admin) the board's own queue list is the source; with one, the pushed queue is.
+    if (!state.wantSocket && Array.isArray(b.queue)) { setQueue(b.queue); }
     const staff = $('board-staff');
     staff.replaceChildren();
     (b.counselors || []).forEach((s) => staff.append(el('li', s.displayName + ' – ' + s.status
@@ -657,17 +1010,21 @@
     const active = $('board-active');
     active.replaceChildren();
     (b.active || []).forEach((a) => {
-      const li = el('li', PRIO[a.priority] + ' ' + a.helpPoint + ' – ' + a.counselor + ' ');
-      const join = el('button', 'Meekijken', 'join-btn'); join.type = 'button';
-      join.addEventListener('click', () => {
+      const li = el('li', PRIO[a.priority] + ' ' + shortLabel(a.conversationId) + ' · ' + a.helpPoint + ' – '
+        + a.counselor + ' ');
+      const join = button('Meekijken', 'join-btn', () => {
         // Supervisor reads are logged with a reason (access log).
         const reason = window.prompt('Reden om mee te kijken (komt in het toegangslog):', '');
-        if (reason && reason.trim()) { send({ type: 'join', conversationId: a.conversationId, reason: reason.trim() }); }
+        if (reason && reason.trim()) {
+          state.activateNext = a.conversationId;
+          send({ type: 'join', conversationId: a.conversationId, reason: reason.trim() });
+        }
       });
       li.dataset.conversationId = a.conversationId;
       li.append(join);
       active.append(li);
     });
+    renderBoardQueue();
   }
 
   boot();

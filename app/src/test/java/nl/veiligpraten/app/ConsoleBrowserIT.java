@@ -149,7 +149,9 @@ class ConsoleBrowserIT {
     assertThat(queued(csgPage, visitor.conversationId())).isVisible();
     queued(csgPage, visitor.conversationId()).locator(".preview-btn").click();
     assertThat(csgPage.locator("#preview")).containsText("P1");
-    assertThat(csgPage.locator("#preview")).containsText("physical");
+    // Readable: the questionnaire's words, not the codes.
+    assertThat(csgPage.locator("#preview")).containsText("Vandaag");
+    assertThat(csgPage.locator("#preview")).not().containsText("physical");
     Locator panel = take(csgPage, visitor.conversationId());
     assertThat(panel.locator(".intake")).containsText("P1");
     visitor.probe().awaitType("assigned");
@@ -393,6 +395,12 @@ class ConsoleBrowserIT {
       + "its clientId after the reconnect and reaches the visitor exactly once")
   void outboxSurvivesAnOutage() throws Exception {
     nightPage = newPage();
+    nightPage.setViewportSize(1280, 720);
+    nightPage.onWebSocket(ws -> ws.onFrameReceived(frame -> {
+      if (frame.text() != null && frame.text().contains("\"type\":\"queue\"")) {
+        nightQueueFrames.incrementAndGet();
+      }
+    }));
     nightPage.navigate(app.consoleUrl());
     signIn(nightPage, "csg-night", "night-password");
     assertThat(nightPage.locator("#conn")).hasText("verbonden");
@@ -435,6 +443,7 @@ class ConsoleBrowserIT {
   }
 
   static ConsoleFixtures.Visitor nightVisitor;
+  static final java.util.concurrent.atomic.AtomicInteger nightQueueFrames = new java.util.concurrent.atomic.AtomicInteger();
 
   @Test
   @Order(7)
@@ -479,5 +488,103 @@ class ConsoleBrowserIT {
     shot(nightPage, "console-deleted");
     nightVisitor.probe().close();
     assertTrue(consoleErrors.isEmpty(), "no script or CSP errors in the pages: " + consoleErrors);
+  }
+
+  @Test
+  @Order(9)
+  @DisplayName("three chats at 1280x720: no horizontal scrolling, each told apart in the list; a message in a "
+      + "background chat shows an unread marker and the title count; Alt+arrow moves between chats; closing needs an "
+      + "outcome")
+  void threeChatsUnreadAndOutcome() throws Exception {
+    chat(nightPage, nightVisitor.conversationId()).locator(".dismiss").click();
+    List<ConsoleFixtures.Visitor> visitors = new java.util.ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      ConsoleFixtures.Visitor v = ConsoleFixtures.queuedVisitor(client, app, "csg", i == 0
+          ? new JsonObject().put("Q1", "victim").put("Q3", "today").put("Q4", new JsonArray().add("physical")) : null);
+      take(nightPage, v.conversationId());
+      v.probe().awaitType("assigned");
+      visitors.add(v);
+    }
+    Locator items = nightPage.locator("#chat-list li");
+    assertThat(items).hasCount(3);
+    Locator first = nightPage.locator("#chat-list li[data-conversation-id='" + visitors.get(0).conversationId() + "']");
+    assertThat(first).containsText("Gesprek " + visitors.get(0).conversationId().toString().substring(0, 4).toUpperCase());
+    assertThat(first).containsText("P1");
+    assertThat(first).containsText("Centrum Seksueel Geweld");
+    // The last one taken is open; a message in the first (background) chat is marked and counted in the title.
+    assertThat(chat(nightPage, visitors.get(2).conversationId())).isVisible();
+    visitors.get(0).probe().send(new JsonObject().put("type", "message").put("clientId", "v-bg")
+        .put("body", "Ben je daar?"));
+    assertThat(first.locator(".unread")).hasText("1");
+    assertThat(nightPage).hasTitle(java.util.regex.Pattern.compile("^\\(1\\) Veilig Praten"));
+    assertThat(first.locator(".timer")).containsText("wacht op antwoord");
+    // Readable intake: words from the questionnaire, not codes.
+    Locator intake = chat(nightPage, visitors.get(0).conversationId()).locator(".intake");
+    assertThat(intake).containsText("Er is iets met mij gebeurd");
+    assertThat(intake).containsText("Waarom");
+    shot(nightPage, "console-three-chats-1280");
+    Number scroll = (Number) nightPage.evaluate("() => document.documentElement.scrollWidth - "
+        + "document.documentElement.clientWidth");
+    assertEquals(0, scroll.intValue(), "no horizontal scrolling at 1280x720");
+    for (int i = 0; i < 3; i++) {
+      assertThat(items.nth(i)).isInViewport();
+    }
+    Locator open = chat(nightPage, visitors.get(2).conversationId());
+    assertThat(open.locator(".send")).isInViewport();
+    assertThat(open.locator(".text")).isInViewport();
+
+    // Alt+ArrowDown from the last chat wraps to the first: it opens, and its marker and the title count go.
+    nightPage.keyboard().press("Alt+ArrowDown");
+    Locator bg = chat(nightPage, visitors.get(0).conversationId());
+    assertThat(bg).isVisible();
+    assertThat(bg.locator(".messages li.visitor .body")).hasText("Ben je daar?");
+    assertThat(first.locator(".unread")).isHidden();
+    assertThat(nightPage).hasTitle(java.util.regex.Pattern.compile("^Veilig Praten"));
+    // Enter sends from the focused composer.
+    bg.locator(".text").fill("Ja, ik ben er.");
+    bg.locator(".text").press("Enter");
+    visitors.get(0).probe().await(f -> "Ja, ik ben er.".equals(f.getString("body")), Duration.ofSeconds(10));
+
+    // No outcome chosen: nothing is closed.
+    nightPage.keyboard().press("Alt+KeyW");
+    assertThat(bg.locator(".outcome")).isFocused();
+    assertThat(bg.locator(".outcome")).hasValue("");
+    bg.locator(".close").click();
+    assertThat(bg.locator(".close-error")).containsText("uitkomst");
+    String status = await(app.pool().preparedQuery("SELECT status FROM conversation WHERE id = $1")
+        .execute(Tuple.of(visitors.get(0).conversationId()))).iterator().next().getString(0);
+    assertEquals("assigned", status);
+    bg.locator(".outcome").selectOption("listened");
+    bg.locator(".close").click();
+    assertEquals("listened", visitors.get(0).probe().awaitType("closed").getString("outcome"));
+    for (ConsoleFixtures.Visitor v : visitors) {
+      v.probe().close();
+    }
+    assertTrue(consoleErrors.isEmpty(), "no script or CSP errors in the pages: " + consoleErrors);
+  }
+
+  @Test
+  @Order(10)
+  @DisplayName("wait timers keep ticking in the page with no frame from the server, and turn to 'te lang' at the "
+      + "help point's target")
+  void timersTickWithoutFrames() throws Exception {
+    ConsoleFixtures.Visitor waiting = ConsoleFixtures.queuedVisitor(client, app, "csg",
+        new JsonObject().put("Q3", "today").put("Q4", new JsonArray().add("physical")));
+    int target = Integer.parseInt(queued(nightPage, waiting.conversationId()).locator(".timer")
+        .getAttribute("data-target"));
+    await(app.pool().preparedQuery("UPDATE conversation SET queued_at = now() - make_interval(secs => $2) "
+        + "WHERE id = $1").execute(Tuple.of(waiting.conversationId(), (double) (target - 6))));
+    // A second visitor makes the server push the queue once more, now 6 s short of the target.
+    ConsoleFixtures.Visitor other = ConsoleFixtures.queuedVisitor(client, app, "csg", null);
+    Locator timer = queued(nightPage, waiting.conversationId()).locator(".timer");
+    assertThat(timer).hasClass(java.util.regex.Pattern.compile("t-warn"));
+    int frames = nightQueueFrames.get();
+    assertThat(timer).hasClass(java.util.regex.Pattern.compile("t-over"),
+        new com.microsoft.playwright.assertions.LocatorAssertions.HasClassOptions().setTimeout(15_000));
+    assertThat(timer).containsText("te lang");
+    assertThat(queued(nightPage, waiting.conversationId())).hasClass(java.util.regex.Pattern.compile("overdue"));
+    assertEquals(frames, nightQueueFrames.get(), "the timer moved on with no queue frame from the server");
+    waiting.probe().close();
+    other.probe().close();
   }
 }

@@ -16,10 +16,11 @@ import nl.veiligpraten.routing.config.RoutingConfig;
  * configuration, wired once by the launcher.
  *
  * @param counselorGraceSeconds how long a counselor's console may be gone before their chats go back to the queue
+ * @param labels                words for the codes the console shows
  * @param routeActions          suicide-risk marks (U1) and route overrides
  */
 public record ConsoleServices(AssignmentRepository assignments, ReferralRepository referrals, StaffNotes<?> notes,
-                              HelpPointDirectory helpPoints, long counselorGraceSeconds,
+                              HelpPointDirectory helpPoints, long counselorGraceSeconds, ConsoleLabels labels,
                               RouteActionRepository routeActions) {
 
   /** Wires the services from the pool, the conversation store and crypto, and the routing configuration. */
@@ -31,6 +32,6 @@ public record ConsoleServices(AssignmentRepository assignments, ReferralReposito
         ageing.baseScore().get(Priority.P3), ageing.pointsPerMinute());
     return new ConsoleServices(new AssignmentRepository(pool, weights), new ReferralRepository(pool),
         new StaffNotes<>(pool, conversations, crypto), HelpPointDirectory.from(config), counselorGraceSeconds,
-        new RouteActionRepository(pool));
+        new ConsoleLabels(config), new RouteActionRepository(pool));
   }
 }

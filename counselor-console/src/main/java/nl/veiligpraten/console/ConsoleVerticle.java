@@ -75,6 +75,7 @@ public final class ConsoleVerticle extends VerticleBase {
     router.get("/api/conversations/:id").handler(api::preview);
     router.get("/api/staff").handler(api::colleagues);
     router.get("/api/help-points").handler(api::helpPoints);
+    router.get("/api/labels").handler(ctx -> json(ctx, 200, services.labels().json()));
     router.get("/api/referrals").handler(api::referrals);
     router.get("/api/canned").handler(api::canned);
     router.post("/api/canned").handler(api::addCanned);
@@ -125,7 +126,7 @@ public final class ConsoleVerticle extends VerticleBase {
   }
 
   private void securityHeaders(RoutingContext ctx) {
-    SecurityHeaders.apply(ctx.response());
+    SecurityHeaders.applyConsole(ctx.response());
     ctx.next();
   }
 

@@ -16,15 +16,27 @@ public final class SecurityHeaders {
   private SecurityHeaders() {
   }
 
+  /** Visitor listener: a shared phone must show nothing from this service outside the page, so no notifications. */
   public static void apply(HttpServerResponse response) {
-    response.putHeader("Cache-Control", "no-store")
+    common(response).putHeader("Permissions-Policy", "geolocation=(), camera=(), microphone=(), notifications=()");
+  }
+
+  /**
+   * Console listener: like {@link #apply} but desktop notifications are allowed (a counselor must not miss a chat;
+   * the console shows them without message content).
+   */
+  public static void applyConsole(HttpServerResponse response) {
+    common(response).putHeader("Permissions-Policy", "geolocation=(), camera=(), microphone=()");
+  }
+
+  private static HttpServerResponse common(HttpServerResponse response) {
+    return response.putHeader("Cache-Control", "no-store")
         .putHeader("Pragma", "no-cache")
         .putHeader("Content-Security-Policy", CSP)
         .putHeader("X-Content-Type-Options", "nosniff")
         .putHeader("Referrer-Policy", "no-referrer")
         .putHeader("X-Frame-Options", "DENY")
         .putHeader("Cross-Origin-Opener-Policy", "same-origin")
-        .putHeader("Cross-Origin-Resource-Policy", "same-origin")
-        .putHeader("Permissions-Policy", "geolocation=(), camera=(), microphone=(), notifications=()");
+        .putHeader("Cross-Origin-Resource-Policy", "same-origin");
   }
 }

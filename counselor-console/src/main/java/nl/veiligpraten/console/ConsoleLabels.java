@@ -1,0 +1,71 @@
+package nl.veiligpraten.console;
+
+import io.vertx.core.json.JsonObject;
+import java.util.Map;
+import nl.veiligpraten.routing.config.LocalizedText;
+import nl.veiligpraten.routing.config.RoutingConfig;
+
+/**
+ * Words for the codes the console shows (intake questions and answers, the route's "why", outcomes, tags), in Dutch
+ * and English. Question and answer texts and each rule's "why" come from the same configuration files the visitor
+ * page and the routing engine use, so a text changed there is changed here too; outcome and tag words live here
+ * because their codes are defined in {@link Outcomes}.
+ */
+final class ConsoleLabels {
+
+  private static final Map<String, String[]> OUTCOMES = Map.of(
+      "listened", new String[] {"Geluisterd", "Listened"},
+      "advice", new String[] {"Advies gegeven", "Advice given"},
+      "referred", new String[] {"Doorverwezen", "Referred"},
+      "emergency_112", new String[] {"112-advies gegeven", "Advised to call 112"},
+      "police_info", new String[] {"Informatie over politie en aangifte", "Information about police and reporting"},
+      "visitor_left", new String[] {"Bezoeker is weggegaan", "Visitor left"},
+      "other", new String[] {"Anders", "Other"});
+
+  private static final Map<String, String[]> TAGS = Map.of(
+      "earlier_victimisation", new String[] {"Eerder meegemaakt", "Earlier victimisation"},
+      "suicide_risk", new String[] {"Zorgen om zelfdoding", "Suicide risk"},
+      "safety_plan", new String[] {"Veiligheidsplan besproken", "Safety plan discussed"},
+      "police_report_considered", new String[] {"Aangifte overwogen", "Police report considered"},
+      "medical_help_advised", new String[] {"Medische hulp aangeraden", "Medical help advised"},
+      "returning_visitor", new String[] {"Komt vaker", "Returning visitor"},
+      "perpetrator_support", new String[] {"Hulp bij eigen gedrag", "Support with own behaviour"},
+      "bystander_advice", new String[] {"Advies als omstander", "Bystander advice"});
+
+  private final JsonObject json;
+
+  ConsoleLabels(RoutingConfig config) {
+    JsonObject questions = new JsonObject();
+    config.questionnaire().questions().forEach(q -> {
+      JsonObject answers = new JsonObject();
+      q.answers().forEach(a -> answers.put(a.code(), text(a.text())));
+      questions.put(q.id(), text(q.text()).put("answers", answers));
+    });
+    JsonObject rules = new JsonObject();
+    config.rules().rules().forEach(r -> {
+      if (r.why() != null) {
+        rules.put(r.id(), text(r.why()));
+      }
+    });
+    JsonObject outcomes = new JsonObject();
+    Outcomes.CODES.forEach(c -> outcomes.put(c, pair(OUTCOMES.getOrDefault(c, new String[] {c, c}))));
+    JsonObject tags = new JsonObject();
+    Outcomes.TAGS.forEach(t -> tags.put(t, pair(TAGS.getOrDefault(t, new String[] {t, t}))));
+    JsonObject helpPoints = new JsonObject();
+    config.helpPoints().byId().values().forEach(h -> helpPoints.put(h.id(), h.name()));
+    json = new JsonObject().put("questions", questions).put("rules", rules).put("outcomes", outcomes)
+        .put("tags", tags).put("helpPoints", helpPoints);
+  }
+
+  JsonObject json() {
+    return json.copy();
+  }
+
+  private static JsonObject text(LocalizedText t) {
+    return new JsonObject().put("nl", t.nl()).put("easy", t.nlEasy()).put("en", t.en());
+  }
+
+  private static JsonObject pair(String[] nlEn) {
+    return new JsonObject().put("nl", nlEn[0]).put("en", nlEn[1]);
+  }
+}
