@@ -32,11 +32,13 @@ import nl.veiligpraten.infra.db.DbSettings;
  *                      number of cores)
  * @param clock         "now" for opening hours (the system clock; tests fix it so they do not depend on the time of
  *                      day they run at)
+ * @param security      listener timeouts, connection caps and abuse budgets ({@link SecuritySettings})
  */
 public record AppSettings(String visitorHost, int visitorPort, String consoleHost, int consolePort, Path dataDir,
                           Optional<Path> configDir, boolean demo, Optional<DbSettings> externalDb,
                           int embeddedDbPort, Set<String> visitorOrigins, Set<String> consoleOrigins,
-                          String neutralExitUrl, int queueGraceSeconds, int visitorInstances, Clock clock) {
+                          String neutralExitUrl, int queueGraceSeconds, int visitorInstances, Clock clock,
+                          SecuritySettings security) {
 
   public static AppSettings from(Map<String, String> env, String[] args) {
     boolean demo = !"false".equalsIgnoreCase(env.getOrDefault("VP_DEMO", "true"));
@@ -60,7 +62,8 @@ public record AppSettings(String visitorHost, int visitorPort, String consoleHos
         demo, DbSettings.external(env), port(env, "VP_EMBEDDED_PG_PORT", 0), visitorOrigins, consoleOrigins,
         env.getOrDefault("VP_QUICK_EXIT_URL", "https://www.buienradar.nl/"),
         intValue(env, "VP_QUEUE_GRACE_SECONDS", 120, 5, 3600),
-        intValue(env, "VP_VISITOR_INSTANCES", defaultInstances(), 1, 64), Clock.systemUTC());
+        intValue(env, "VP_VISITOR_INSTANCES", defaultInstances(), 1, 64), Clock.systemUTC(),
+        SecuritySettings.from(env));
   }
 
   private static int defaultInstances() {
@@ -73,7 +76,8 @@ public record AppSettings(String visitorHost, int visitorPort, String consoleHos
     int console = freePort();
     return new AppSettings("127.0.0.1", visitor, "127.0.0.1", console, dataDir, Optional.empty(), true,
         Optional.empty(), 0, origins(null, "127.0.0.1", visitor), origins(null, "127.0.0.1", console),
-        "https://www.buienradar.nl/", 120, defaultInstances(), Clock.systemUTC());
+        "https://www.buienradar.nl/", 120, defaultInstances(), Clock.systemUTC(),
+        SecuritySettings.DEFAULT);
   }
 
   /** A currently free loopback port (tests only; a tiny race with other processes is acceptable there). */
@@ -87,26 +91,34 @@ public record AppSettings(String visitorHost, int visitorPort, String consoleHos
 
   public AppSettings withQueueGraceSeconds(int seconds) {
     return new AppSettings(visitorHost, visitorPort, consoleHost, consolePort, dataDir, configDir, demo, externalDb,
-        embeddedDbPort, visitorOrigins, consoleOrigins, neutralExitUrl, seconds, visitorInstances, clock);
+        embeddedDbPort, visitorOrigins, consoleOrigins, neutralExitUrl, seconds, visitorInstances, clock, security);
   }
 
   /** The same settings with another quick-exit target (tests point it at a local page). */
   public AppSettings withNeutralExitUrl(String url) {
     return new AppSettings(visitorHost, visitorPort, consoleHost, consolePort, dataDir, configDir, demo, externalDb,
-        embeddedDbPort, visitorOrigins, consoleOrigins, url, queueGraceSeconds, visitorInstances, clock);
+        embeddedDbPort, visitorOrigins, consoleOrigins, url, queueGraceSeconds, visitorInstances, clock, security);
   }
 
   /** The same settings with a directory of overriding routing/help-point files (tests change opening hours). */
   public AppSettings withConfigDir(Path dir) {
     return new AppSettings(visitorHost, visitorPort, consoleHost, consolePort, dataDir, Optional.of(dir), demo,
         externalDb, embeddedDbPort, visitorOrigins, consoleOrigins, neutralExitUrl, queueGraceSeconds,
-        visitorInstances, clock);
+        visitorInstances, clock, security);
   }
 
   /** The same settings with another clock for opening hours (tests fix the time of day). */
   public AppSettings withClock(Clock fixed) {
     return new AppSettings(visitorHost, visitorPort, consoleHost, consolePort, dataDir, configDir, demo, externalDb,
-        embeddedDbPort, visitorOrigins, consoleOrigins, neutralExitUrl, queueGraceSeconds, visitorInstances, fixed);
+        embeddedDbPort, visitorOrigins, consoleOrigins, neutralExitUrl, queueGraceSeconds, visitorInstances, fixed,
+        security);
+  }
+
+  /** The same settings with other listener limits (tests use short timeouts and small caps). */
+  public AppSettings withSecurity(SecuritySettings other) {
+    return new AppSettings(visitorHost, visitorPort, consoleHost, consolePort, dataDir, configDir, demo, externalDb,
+        embeddedDbPort, visitorOrigins, consoleOrigins, neutralExitUrl, queueGraceSeconds, visitorInstances, clock,
+        other);
   }
 
   /** Allowed origins default to the listener's own address (both spellings of loopback). */

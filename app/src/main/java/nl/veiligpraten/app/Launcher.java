@@ -115,10 +115,12 @@ public final class Launcher {
           new BouncyCastleConversationCrypto(app.keyStore));
       app.transcripts = transcripts;
       GatewaySettings gateway = new GatewaySettings(settings.visitorHost(), settings.visitorPort(),
-          settings.visitorOrigins(), GatewaySettings.DEFAULT_MAX_FRAME_BYTES, 10, 30, Duration.ofSeconds(15),
-          Duration.ofSeconds(settings.queueGraceSeconds()), settings.neutralExitUrl(), app.intake.queueHelpPoints());
+          settings.visitorOrigins(), GatewaySettings.DEFAULT_MAX_FRAME_BYTES, 10, 30, settings.security().helloTimeout(),
+          Duration.ofSeconds(settings.queueGraceSeconds()), settings.neutralExitUrl(), app.intake.queueHelpPoints(),
+          settings.security().visitor());
       ConsoleSettings console = new ConsoleSettings(settings.consoleHost(), settings.consolePort(),
-          settings.consoleOrigins(), Duration.ofMinutes(30), Duration.ofHours(12), 64 * 1024);
+          settings.consoleOrigins(), Duration.ofMinutes(30), Duration.ofHours(12), 64 * 1024,
+          settings.security().console());
       app.visitor = new VisitorListener(gateway, app.pool, transcripts, app.intake);
       app.console = new ConsoleVerticle(console, app.pool, transcripts, ConsoleServices.create(app.pool, conversations,
           new BouncyCastleConversationCrypto(app.keyStore), app.intake.config(), settings.queueGraceSeconds()));

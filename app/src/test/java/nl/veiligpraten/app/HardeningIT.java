@@ -10,7 +10,14 @@ import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 import java.lang.management.ManagementFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -18,6 +25,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.management.ObjectName;
 import nl.veiligpraten.infra.metrics.NodeMetrics;
+import nl.veiligpraten.infra.web.ListenerLimits;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -31,6 +39,12 @@ import org.junit.jupiter.api.io.TempDir;
 @DisplayName("Hardening: socket leaks, timeouts and connection caps on real sockets")
 class HardeningIT {
 
+  static final Duration HEADER_TIMEOUT = Duration.ofMillis(1_000);
+  static final Duration BODY_TIMEOUT = Duration.ofMillis(1_000);
+  static final Duration IDLE_TIMEOUT = Duration.ofMillis(1_500);
+  static final Duration HELLO_TIMEOUT = Duration.ofMillis(2_000);
+  static final int VISITOR_CAP = 120;
+
   @TempDir
   static Path dataDir;
   static RunningApp app;
@@ -38,7 +52,10 @@ class HardeningIT {
 
   @BeforeAll
   static void setUp() throws Exception {
-    app = TestApp.start(dataDir);
+    app = TestApp.start(AppSettings.forTest(dataDir).withSecurity(SecuritySettings.DEFAULT
+        .withVisitor(new ListenerLimits(HEADER_TIMEOUT, BODY_TIMEOUT, IDLE_TIMEOUT, VISITOR_CAP))
+        .withConsole(new ListenerLimits(HEADER_TIMEOUT, BODY_TIMEOUT, IDLE_TIMEOUT, 1_000))
+        .withHelloTimeout(HELLO_TIMEOUT)));
     client = Vertx.vertx();
   }
 
@@ -70,16 +87,17 @@ class HardeningIT {
   }
 
   @Test
-  @DisplayName("1,000 visitor sockets opened and closed leave no connection object alive and vp_connections at 0")
+  @DisplayName("600 visitor sockets opened and closed leave no connection object alive and vp_connections at 0")
   void closedVisitorSocketsAreReleased() throws Exception {
     String connectionClass = "nl.veiligpraten.gateway.VisitorConnection";
     long before = liveInstances(connectionClass);
     String origin = "http://127.0.0.1:" + app.visitorPort();
     WebSocketClient ws = client.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(10_000));
-    int total = 1_000;
-    for (int round = 0; round < total / 200; round++) {
+    int total = 600;
+    // In rounds of 40, well below the listener's cap (the server sees each close a moment after the client).
+    for (int round = 0; round < total / 40; round++) {
       List<Future<Void>> closed = new ArrayList<>();
-      for (int i = 0; i < 200; i++) {
+      for (int i = 0; i < 40; i++) {
         boolean greet = i % 2 == 0;
         closed.add(ws.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(app.visitorPort())
             .setURI("/ws").addHeader("Origin", origin)).compose(socket -> {
@@ -108,5 +126,215 @@ class HardeningIT {
     long after = liveInstances(connectionClass);
     assertTrue(after - before <= 5, "VisitorConnection objects alive after " + total + " closed sockets: before "
         + before + ", after " + after);
+  }
+
+  /** Reads until the server closes the connection or {@code within} passes; true when it was closed. */
+  static boolean closedWithin(Socket socket, Duration within) throws IOException {
+    long deadline = System.nanoTime() + within.toNanos();
+    InputStream in = socket.getInputStream();
+    byte[] buffer = new byte[4096];
+    while (true) {
+      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      if (left <= 0) {
+        return false;
+      }
+      socket.setSoTimeout((int) Math.max(1, left));
+      try {
+        if (in.read(buffer) < 0) {
+          return true;
+        }
+      } catch (SocketTimeoutException e) {
+        return false;
+      } catch (IOException e) {
+        return true; // reset by the server
+      }
+    }
+  }
+
+  static Socket raw(int port) throws IOException {
+    Socket socket = new Socket("127.0.0.1", port);
+    socket.setTcpNoDelay(true);
+    return socket;
+  }
+
+  static void write(Socket socket, String text) {
+    try {
+      OutputStream out = socket.getOutputStream();
+      out.write(text.getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+    } catch (IOException e) {
+      // The server closed it already; closedWithin reports that.
+    }
+  }
+
+  @Test
+  @DisplayName("slowloris: 80 connections that trickle their request head and 20 that send nothing are all closed "
+      + "after the header timeout")
+  void slowHeadersAreCut() throws Exception {
+    List<Socket> sockets = new ArrayList<>();
+    long started = System.nanoTime();
+    List<Socket> silent = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      silent.add(raw(i % 2 == 0 ? app.visitorPort() : app.consolePort()));
+    }
+    for (int i = 0; i < 80; i++) {
+      Socket s = raw(app.visitorPort());
+      write(s, "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+      sockets.add(s);
+    }
+    // Keep trickling one header line per connection every 200 ms for three header timeouts: never idle, never done.
+    long trickleUntil = System.nanoTime() + HEADER_TIMEOUT.multipliedBy(3).toNanos();
+    int n = 0;
+    while (System.nanoTime() < trickleUntil) {
+      for (Socket s : sockets) {
+        write(s, "X-Slow-" + n + ": 1\r\n");
+      }
+      n++;
+      Thread.sleep(200);
+    }
+    int closed = 0;
+    for (Socket s : sockets) {
+      if (closedWithin(s, Duration.ofMillis(200))) {
+        closed++;
+      }
+      s.close();
+    }
+    assertEquals(80, closed, "connections closed after trickling their head for "
+        + Duration.ofNanos(System.nanoTime() - started).toMillis() + " ms");
+    int silentClosed = 0;
+    for (Socket s : silent) {
+      if (closedWithin(s, Duration.ofMillis(200))) {
+        silentClosed++;
+      }
+      s.close();
+    }
+    assertEquals(20, silentClosed, "silent connections closed");
+  }
+
+  @Test
+  @DisplayName("slow bodies: 40 console requests whose body trickles in get 408 and are closed after the body timeout")
+  void slowBodiesAreCut() throws Exception {
+    List<Socket> sockets = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      Socket s = raw(app.consolePort());
+      write(s, "POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+          + "Content-Length: 1000\r\n\r\n{");
+      sockets.add(s);
+    }
+    long trickleUntil = System.nanoTime() + BODY_TIMEOUT.multipliedBy(3).toNanos();
+    while (System.nanoTime() < trickleUntil) {
+      for (Socket s : sockets) {
+        write(s, " ");
+      }
+      Thread.sleep(200);
+    }
+    int closed = 0;
+    for (Socket s : sockets) {
+      if (closedWithin(s, Duration.ofMillis(200))) {
+        closed++;
+      }
+      s.close();
+    }
+    assertEquals(40, closed, "slow-body connections closed");
+    Socket one = raw(app.consolePort());
+    write(one, "POST /api/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 10\r\n\r\n{");
+    one.setSoTimeout((int) BODY_TIMEOUT.multipliedBy(4).toMillis());
+    String head = new String(one.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+    assertEquals("HTTP/1.1 408", head);
+    one.close();
+  }
+
+  @Test
+  @DisplayName("a kept-alive connection that asks nothing more is closed after the idle timeout")
+  void idleKeepAliveIsClosed() throws Exception {
+    try (Socket s = raw(app.visitorPort())) {
+      write(s, "GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+      s.setSoTimeout(5_000);
+      String head = new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+      assertEquals("HTTP/1.1 200", head);
+      long t0 = System.nanoTime();
+      assertTrue(closedWithin(s, IDLE_TIMEOUT.multipliedBy(3)), "idle keep-alive connection still open");
+      assertTrue(System.nanoTime() - t0 >= IDLE_TIMEOUT.toNanos() / 2, "closed before the idle timeout");
+    }
+  }
+
+  @Test
+  @DisplayName("50 sockets whose only hello failed (an unknown resume code) are closed with 4408 after the hello timeout")
+  void failedHelloSocketsAreClosed() throws Exception {
+    String origin = "http://127.0.0.1:" + app.visitorPort();
+    List<WsProbe> probes = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      WsProbe p = WsProbe.connect(client, app.visitorPort(), "/ws", origin, null);
+      p.send(new JsonObject().put("type", "hello").put("v", 1).put("resumeCode", "ZZZZ-ZZZ" + (i % 10)));
+      probes.add(p);
+    }
+    for (WsProbe p : probes) {
+      p.awaitType("error");
+    }
+    long deadline = System.nanoTime() + HELLO_TIMEOUT.multipliedBy(3).toNanos();
+    for (WsProbe p : probes) {
+      while (p.closeCode == null && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertEquals((short) 4408, p.closeCode, "socket with a failed hello");
+    }
+  }
+
+  @Test
+  @DisplayName("the visitor listener holds at most its connection cap; the next connection is refused, and one is "
+      + "accepted again once others closed")
+  void connectionCap() throws Exception {
+    String origin = "http://127.0.0.1:" + app.visitorPort();
+    List<WsProbe> open = new ArrayList<>();
+    int refused = 0;
+    for (int i = 0; i < VISITOR_CAP + 20; i++) {
+      try {
+        WsProbe p = WsProbe.connect(client, app.visitorPort(), "/ws", origin, null);
+        p.send(new JsonObject().put("type", "hello").put("v", 1));
+        open.add(p);
+      } catch (Exception e) {
+        refused++;
+      }
+    }
+    for (WsProbe p : open) {
+      p.awaitType("welcome");
+    }
+    assertTrue(open.size() <= VISITOR_CAP, open.size() + " sockets open with a cap of " + VISITOR_CAP);
+    assertTrue(refused >= 20, "refused " + refused);
+    for (WsProbe p : open) {
+      p.close();
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (gauge("vp_connections{listener=\"visitor\"}") > 0 && System.nanoTime() < deadline) {
+      Thread.sleep(50);
+    }
+    WsProbe again = WsProbe.connect(client, app.visitorPort(), "/ws", origin, null);
+    again.send(new JsonObject().put("type", "hello").put("v", 1));
+    again.awaitType("welcome");
+    again.close();
+  }
+
+  @Test
+  @DisplayName("neither listener accepts cleartext HTTP/2: no h2c upgrade, no prior-knowledge preface")
+  void noCleartextHttp2() throws Exception {
+    for (int port : new int[] {app.visitorPort(), app.consolePort()}) {
+      try (Socket s = raw(port)) {
+        write(s, "GET /health/live HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: Upgrade, HTTP2-Settings\r\n"
+            + "Upgrade: h2c\r\nHTTP2-Settings: AAMAAABkAARAAAAAAAIAAAAA\r\n\r\n");
+        s.setSoTimeout(5_000);
+        String head = new String(s.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+        assertEquals("HTTP/1.1 200", head, "h2c upgrade on port " + port + " must be answered as plain HTTP/1.1");
+      }
+      try (Socket s = raw(port)) {
+        write(s, "PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
+        s.setSoTimeout(5_000);
+        byte[] answer = s.getInputStream().readNBytes(9);
+        // An HTTP/2 server answers the preface with a SETTINGS frame (type 4 in the fifth byte); we want HTTP/1.x.
+        assertTrue(answer.length < 9 || answer[3] != 4,
+            "prior-knowledge HTTP/2 accepted on port " + port);
+        assertTrue(answer.length == 0 || new String(answer, StandardCharsets.US_ASCII).startsWith("HTTP/"),
+            "answer on port " + port + ": " + new String(answer, StandardCharsets.US_ASCII));
+      }
+    }
   }
 }

@@ -3,6 +3,7 @@ package nl.veiligpraten.gateway;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
+import nl.veiligpraten.infra.web.ListenerLimits;
 
 /**
  * Settings of the visitor listener, read once at start-up.
@@ -17,10 +18,12 @@ import java.util.Set;
  * @param queueGrace       how long a queued conversation keeps its place after the visitor's socket drops
  * @param neutralExitUrl   where quick exit sends the browser
  * @param queueHelpPoints  help point id → organisation id for help points with a counselor queue
+ * @param limits           header, body and idle timeouts and the connection cap of the listener
  */
 public record GatewaySettings(String host, int port, Set<String> allowedOrigins, int maxFrameBytes,
                               int messagesPerSecond, int burst, Duration helloTimeout, Duration queueGrace,
-                              String neutralExitUrl, Map<String, String> queueHelpPoints) {
+                              String neutralExitUrl, Map<String, String> queueHelpPoints,
+                              ListenerLimits limits) {
 
   public static final int DEFAULT_MAX_FRAME_BYTES = 16 * 1024;
 }

@@ -183,7 +183,8 @@ final class VisitorConnection {
     if (conversationId != null) {
       throw new FrameException("already_started", "This socket already has a conversation.");
     }
-    vertx.cancelTimer(helloTimer);
+    // The hello timer keeps running until a conversation is attached: a socket whose hellos all fail (an unknown
+    // resume code, say) is closed like one that never said hello (issue 20, finding 4).
     Future<Optional<Conversation>> lookup;
     if (hello.resumeToken() != null) {
       lookup = conversations.byResumeHash(Secrets.sha256(hello.resumeToken()));
@@ -217,6 +218,7 @@ final class VisitorConnection {
     if (closed) {
       return;
     }
+    vertx.cancelTimer(helloTimer);
     conversationId = conversation.id();
     orgId = conversation.orgId();
     status = conversation.status();

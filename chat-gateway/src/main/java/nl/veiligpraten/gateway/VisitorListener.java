@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import nl.veiligpraten.infra.conversation.TranscriptService;
 
 /**
@@ -29,6 +30,8 @@ public final class VisitorListener {
   private final IntakeRouting intake;
   private final Set<VisitorConnection> connections = ConcurrentHashMap.newKeySet();
   private final List<VisitorVerticle> instances = new CopyOnWriteArrayList<>();
+  /** Open TCP connections over every instance: the listener's connection cap counts these. */
+  private final AtomicInteger openConnections = new AtomicInteger();
 
   public VisitorListener(GatewaySettings settings, Pool pool, TranscriptService<?> transcripts, IntakeRouting intake) {
     this.settings = settings;
@@ -41,7 +44,8 @@ public final class VisitorListener {
   public Future<String> deploy(Vertx vertx, int count) {
     int port = settings.port() == 0 ? SHARED_RANDOM_PORT : settings.port();
     return vertx.deployVerticle(() -> {
-      VisitorVerticle instance = new VisitorVerticle(settings, pool, transcripts, intake, connections, port);
+      VisitorVerticle instance = new VisitorVerticle(settings, pool, transcripts, intake, connections, port,
+          openConnections);
       instances.add(instance);
       return instance;
     }, new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP).setInstances(Math.max(1, count)));

@@ -12,9 +12,11 @@ import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.sqlclient.Pool;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import nl.veiligpraten.infra.conversation.TranscriptService;
 import nl.veiligpraten.infra.db.Database;
 import nl.veiligpraten.infra.metrics.NodeEndpoints;
+import nl.veiligpraten.infra.web.ConnectionGuard;
 import nl.veiligpraten.infra.web.FlushCoalescing;
 import nl.veiligpraten.infra.web.SecurityHeaders;
 import org.slf4j.Logger;
@@ -35,20 +37,24 @@ public final class VisitorVerticle extends VerticleBase {
   private final IntakeRouting intake;
   private final Set<VisitorConnection> connections;
   private final int listenPort;
+  private final AtomicInteger openConnections;
+  private ConnectionGuard guard;
   private HttpServer server;
 
   VisitorVerticle(GatewaySettings settings, Pool pool, TranscriptService<?> transcripts, IntakeRouting intake,
-                  Set<VisitorConnection> connections, int listenPort) {
+                  Set<VisitorConnection> connections, int listenPort, AtomicInteger openConnections) {
     this.settings = settings;
     this.pool = pool;
     this.transcripts = transcripts;
     this.intake = intake;
     this.connections = connections;
     this.listenPort = listenPort;
+    this.openConnections = openConnections;
   }
 
   @Override
   public Future<?> start() {
+    guard = new ConnectionGuard(vertx, settings.limits(), openConnections, "visitor");
     Router router = Router.router(vertx);
     router.route().handler(this::securityHeaders);
     router.get("/health").handler(this::health);
@@ -71,7 +77,7 @@ public final class VisitorVerticle extends VerticleBase {
         .setMaxWebSocketMessageSize(settings.maxFrameBytes() * VisitorConnection.TRANSPORT_LIMIT_FACTOR)
         .setPerFrameWebSocketCompressionSupported(false)
         .setPerMessageWebSocketCompressionSupported(false);
-    return vertx.createHttpServer(options).requestHandler(router).listen()
+    return guard.install(vertx.createHttpServer(guard.configure(options)), router).listen()
         .compose(s -> {
           server = s;
           return Database.ping(pool);
@@ -103,6 +109,7 @@ public final class VisitorVerticle extends VerticleBase {
       return;
     }
     ctx.request().toWebSocket().onSuccess(socket -> {
+      guard.upgraded(ctx.request().connection());
       FlushCoalescing.install(ctx.request().connection());
       accept(socket);
     }).onFailure(e -> LOG.debug("upgrade failed: {}", e.getMessage()));

@@ -15,11 +15,13 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import nl.veiligpraten.infra.bus.Addresses;
 import nl.veiligpraten.infra.conversation.TranscriptService;
 import nl.veiligpraten.infra.db.Database;
 import nl.veiligpraten.infra.metrics.NodeEndpoints;
 import nl.veiligpraten.infra.staff.StaffRepository;
+import nl.veiligpraten.infra.web.ConnectionGuard;
 import nl.veiligpraten.infra.web.FlushCoalescing;
 import nl.veiligpraten.infra.web.SecurityHeaders;
 import org.slf4j.Logger;
@@ -43,6 +45,7 @@ public final class ConsoleVerticle extends VerticleBase {
   private AutoAssigner assigner;
   private HttpServer server;
   private Router router;
+  private ConnectionGuard guard;
 
   public ConsoleVerticle(ConsoleSettings settings, Pool pool, TranscriptService<?> transcripts,
                          ConsoleServices services) {
@@ -55,6 +58,7 @@ public final class ConsoleVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    guard = new ConnectionGuard(vertx, settings.limits(), new AtomicInteger(), "console");
     auth = new ConsoleAuth(vertx, staff, settings);
     assigner = new AutoAssigner(vertx, pool, services.assignments(), services.counselorGraceSeconds(),
         services.referrals(), transcripts);
@@ -97,7 +101,7 @@ public final class ConsoleVerticle extends VerticleBase {
     HttpServerOptions options = new HttpServerOptions().setHost(settings.host()).setPort(settings.port())
         .setMaxWebSocketFrameSize(settings.maxFrameBytes()).setMaxWebSocketMessageSize(settings.maxFrameBytes())
         .setPerFrameWebSocketCompressionSupported(false).setPerMessageWebSocketCompressionSupported(false);
-    return vertx.createHttpServer(options).requestHandler(router).listen()
+    return guard.install(vertx.createHttpServer(guard.configure(options)), router).listen()
         .compose(s -> {
           server = s;
           return Database.ping(pool);
@@ -192,6 +196,7 @@ public final class ConsoleVerticle extends VerticleBase {
       return;
     }
     ctx.request().toWebSocket().onSuccess(socket -> {
+      guard.upgraded(ctx.request().connection());
       FlushCoalescing.install(ctx.request().connection());
       ConsoleConnection connection = new ConsoleConnection(vertx, socket, session, transcripts, services, api);
       connections.add(connection);
