@@ -75,17 +75,6 @@ final class StatsQueries {
             + caseFilter(forOrg) + " AND c.wait_seconds IS NOT NULL GROUP BY 1, 2) x";
     }
 
-    /** Reach: per row the cases, and those in each target group. */
-    static String reach(String rowExpr, boolean forOrg) {
-        return "SELECT " + rowExpr + " AS r, count(*) AS total, "
-            + "count(*) FILTER (WHERE c.age_band IN ('under12', '12-15', '16-17', '18-24')) AS youth, "
-            + "count(*) FILTER (WHERE c.role = 'bystander') AS bystanders, "
-            + "count(*) FILTER (WHERE c.role = 'perpetrator') AS perpetrators, "
-            + "count(*) FILTER (WHERE c.lang = 'nl_easy') AS easy_language, "
-            + "count(*) FILTER (WHERE c.lang = 'en') AS english"
-            + caseFilter(forOrg) + " GROUP BY 1";
-    }
-
     /** Overrides by reason, per help point where the case was when overridden (event time in the period). */
     static String overrides(boolean forOrg) {
         return "SELECT e.help_point AS r, coalesce(e.reason, 'unknown') AS k, count(*) AS n FROM stat_event e "

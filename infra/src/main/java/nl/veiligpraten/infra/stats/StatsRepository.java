@@ -19,6 +19,7 @@ import nl.veiligpraten.routing.stats.CountTable;
 import nl.veiligpraten.routing.stats.Dimension;
 import nl.veiligpraten.routing.stats.Figure;
 import nl.veiligpraten.routing.stats.FigureData;
+import nl.veiligpraten.routing.stats.Granularity;
 import nl.veiligpraten.routing.stats.RowKind;
 import nl.veiligpraten.routing.stats.StatsQuery;
 import nl.veiligpraten.routing.stats.ValueTable;
@@ -80,8 +81,16 @@ public final class StatsRepository {
 
     private static String rowExpr(StatsQuery q) {
         // Codes need no language-aware ordering; byte order sorts several times faster for the percentile groups.
-        return q.rows() == RowKind.TIME ? StatsQueries.bucket(q.granularity(), "c.queued_at")
+        return q.rows() == RowKind.TIME ? StatsQueries.bucket(dataGranularity(q), "c.queued_at")
             : "c.help_point COLLATE \"C\"";
+    }
+
+    /**
+     * Outside the organisation time rows are read per day whatever the request: Publication protects the days of
+     * each month once and sums them into weeks and months, so a week never shows what its days hide.
+     */
+    static Granularity dataGranularity(StatsQuery q) {
+        return q.outside() && q.rows() == RowKind.TIME ? Granularity.DAY : q.granularity();
     }
 
     private Tuple all(StatsQuery q) {
@@ -140,46 +149,24 @@ public final class StatsRepository {
         });
     }
 
+    /**
+     * Reach: the role, age-band and language splits per row; Publication derives the target groups (youth,
+     * bystanders, perpetrators, easy language, English) from them, so a group never shows what its split hides.
+     */
     private Future<FigureData> reach(StatsQuery q) {
         String rowExpr = rowExpr(q);
-        List<String> groups = List.of("youth", "bystanders", "perpetrators", "easy_language", "english");
-        return run(q, StatsQueries.reach(rowExpr, false), StatsQueries.reach(rowExpr, true)).map(sets -> {
-            List<FigureData.Counts> tables = new ArrayList<>();
-            Map<String, Map<String, Map<String, Long>>> ownByGroup = reachCells(sets[0], groups);
-            Map<String, Map<String, Map<String, Long>>> allByGroup = reachCells(sets[1], groups);
-            List<String> rows = null;
-            for (String g : groups) {
-                Map<String, Map<String, Long>> own = ownByGroup.get(g);
-                Map<String, Map<String, Long>> all = allByGroup.get(g);
-                if (rows == null) {
-                    rows = rowLabels(q, own, all);
-                }
-                tables.add(split(g, rows, List.of(g, "other"), own, all));
-            }
-            return new FigureData(q, tables, List.of());
-        });
-    }
-
-    private static Map<String, Map<String, Map<String, Long>>> reachCells(RowSet<Row> set, List<String> groups) {
-        Map<String, Map<String, Map<String, Long>>> out = new HashMap<>();
-        for (String g : groups) {
-            out.put(g, new HashMap<>());
+        List<Dimension> splits = List.of(Dimension.ROLE, Dimension.AGE_BAND, Dimension.LANG);
+        List<Future<FigureData.Counts>> parts = new ArrayList<>();
+        for (Dimension d : splits) {
+            String column = StatsQueries.split(d);
+            parts.add(run(q, StatsQueries.counts(rowExpr, column, false), StatsQueries.counts(rowExpr, column, true))
+                .map(sets -> {
+                    Map<String, Map<String, Long>> own = cells(sets[0], "n");
+                    Map<String, Map<String, Long>> all = cells(sets[1], "n");
+                    return split(d.code(), rowLabels(q, own, all), columnLabels(d.fixedValues(), own, all), own, all);
+                }));
         }
-        if (set == null) {
-            return out;
-        }
-        for (Row row : set) {
-            String r = row.getString("r");
-            long total = row.getLong("total");
-            for (String g : groups) {
-                long n = row.getLong(g);
-                Map<String, Long> cells = new HashMap<>();
-                cells.put(g, n);
-                cells.put("other", total - n);
-                out.get(g).put(r, cells);
-            }
-        }
-        return out;
+        return Future.all(parts).map(cf -> new FigureData(q, cf.list(), List.of()));
     }
 
     private Future<FigureData> queue(StatsQuery q) {
@@ -256,7 +243,7 @@ public final class StatsRepository {
     private static List<String> rowLabels(StatsQuery q, Map<String, Map<String, Long>> own,
                                           Map<String, Map<String, Long>> all) {
         if (q.rows() == RowKind.TIME) {
-            return q.granularity().labels(q.from(), q.to());
+            return dataGranularity(q).labels(q.from(), q.to());
         }
         Set<String> rows = new TreeSet<>(own.keySet());
         rows.addAll(all.keySet());

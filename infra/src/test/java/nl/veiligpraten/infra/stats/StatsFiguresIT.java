@@ -496,7 +496,9 @@ class StatsFiguresIT {
                     hidden++;
                 } else {
                     assertEquals(a, (long) shown);
-                    assertTrue(a - o >= 10, "others' part below 10 shown at " + r + "/" + k);
+                    // Mores' own help point: the others' part is zero by configuration and Mores knows its own row.
+                    boolean ownRow = r.equals("mores");
+                    assertTrue(a - o >= 10 || (ownRow && a == o), "others' part below 10 shown at " + r + "/" + k);
                 }
             }
         }

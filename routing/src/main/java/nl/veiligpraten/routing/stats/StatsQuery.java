@@ -92,12 +92,20 @@ public record StatsQuery(Figure figure, LocalDate from, LocalDate to, RowKind ro
                     + "of a month.");
             }
         }
-        if (scope == Scope.CHAIN && (from.getDayOfMonth() != 1 || !to.equals(from.withDayOfMonth(
-            from.lengthOfMonth())))) {
+        if (scope == Scope.CHAIN && rows == RowKind.TIME && (figure != Figure.INFLOW
+            || (by != Dimension.NONE && by != Dimension.HELP_POINT))) {
+            // A time series split by anything but help point would be a third dimension (day x help point x split)
+            // whose tables cannot share one suppression pattern with the monthly tables; see docs/statistics.md §4.
+            throw bad("dimension_not_allowed", "Outside the organisation a time series shows inflow in total or per "
+                + "help point; other splits are shown per help point for a month.");
+        }
+        boolean trend = rows == RowKind.TIME && granularity == Granularity.MONTH;
+        boolean wholeMonths = from.getDayOfMonth() == 1 && to.equals(to.withDayOfMonth(to.lengthOfMonth()));
+        if (scope == Scope.CHAIN && (!wholeMonths || (!trend && !to.withDayOfMonth(1).equals(from)))) {
             // Overlapping periods could be subtracted from each other (Oct 1-31 minus Oct 1-30 = Oct 31), undoing the
-            // suppression of each table. Fixed, non-overlapping periods close that door.
-            throw bad("single_month", "Outside the organisation figures cover exactly one calendar month: 'from' the "
-                + "1st and 'to' the last day of the same month.");
+            // suppression of each table. Fixed, non-overlapping periods close that door; a trend is its months.
+            throw bad("single_month", "Outside the organisation figures cover exactly one calendar month ('from' the "
+                + "1st and 'to' the last day of the same month), or whole months for a monthly trend.");
         }
         return new StatsQuery(figure, from, to, rows, granularity, by, scope,
             viewer.chainRole() ? null : viewer.orgId(), viewer.chainRole());

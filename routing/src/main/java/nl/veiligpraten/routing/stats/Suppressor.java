@@ -27,15 +27,60 @@ public final class Suppressor {
     }
 
     public static PublishedTable protect(CountTable table, int threshold) {
+        return protect(table, threshold, null);
+    }
+
+    /**
+     * Protects a table of which some entries are fixed beforehand: {@code preset[i][j]} TRUE = shown, FALSE =
+     * suppressed, null = decided here. Fixed entries are never chosen as complements; that is how margins shared
+     * with other tables (help-point totals, day totals) keep one pattern in every table of a month. When no free
+     * entry is left to repair an exposure, every free entry is suppressed; with all fixed shown entries at or above
+     * the threshold that is always safe.
+     */
+    public static PublishedTable protect(CountTable table, int threshold, Boolean[][] preset) {
         long[][] ext = table.extended();
         int r = ext.length - 1;
         int c = ext[0].length - 1;
         Long[][] shown = new Long[r + 1][c + 1];
         for (int i = 0; i <= r; i++) {
             for (int j = 0; j <= c; j++) {
-                shown[i][j] = ext[i][j] < threshold ? null : ext[i][j];
+                Boolean fixed = preset == null ? null : preset[i][j];
+                if (fixed == null) {
+                    shown[i][j] = ext[i][j] < threshold ? null : ext[i][j];
+                } else if (fixed) {
+                    if (ext[i][j] < threshold) {
+                        throw new IllegalStateException("an entry below the threshold was fixed as shown");
+                    }
+                    shown[i][j] = ext[i][j];
+                } else {
+                    shown[i][j] = null;
+                }
             }
         }
+        try {
+            complement(ext, shown, preset, threshold);
+        } catch (NothingLeft e) {
+            for (int i = 0; i <= r; i++) {
+                for (int j = 0; j <= c; j++) {
+                    if (preset == null || preset[i][j] == null) {
+                        shown[i][j] = null;
+                    }
+                }
+            }
+        }
+        return new PublishedTable(table.rows(), table.columns(), shown, threshold);
+    }
+
+    /** No free entry is left to suppress while an entry is still exposed. */
+    private static final class NothingLeft extends RuntimeException {
+        NothingLeft() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static void complement(long[][] ext, Long[][] shown, Boolean[][] preset, int threshold) {
+        int r = ext.length - 1;
+        int c = ext[0].length - 1;
         boolean changed = true;
         while (changed) {
             changed = false;
@@ -43,13 +88,12 @@ public final class Suppressor {
                 for (int j = 0; j <= c && !changed; j++) {
                     if (shown[i][j] == null && ext[i][j] < threshold
                             && !DisclosureAudit.canReach(shown, i, j, threshold)) {
-                        suppressComplement(shown, i, j, threshold);
+                        suppressComplement(shown, preset, i, j, threshold);
                         changed = true;
                     }
                 }
             }
         }
-        return new PublishedTable(table.rows(), table.columns(), shown, threshold);
     }
 
     private static final int MAX_TRIALS = 64;
@@ -61,7 +105,7 @@ public final class Suppressor {
      * candidate that, once suppressed, makes the exposed entry safe wins; if none does alone, the first candidate is
      * taken and the loop continues.
      */
-    private static void suppressComplement(Long[][] shown, int row, int column, int threshold) {
+    private static void suppressComplement(Long[][] shown, Boolean[][] preset, int row, int column, int threshold) {
         int r = shown.length - 1;
         int c = shown[0].length - 1;
         boolean[] rowHasHidden = new boolean[r + 1];
@@ -77,7 +121,7 @@ public final class Suppressor {
         List<long[]> candidates = new ArrayList<>();
         for (int i = 0; i <= r; i++) {
             for (int j = 0; j <= c; j++) {
-                if (shown[i][j] == null) {
+                if (shown[i][j] == null || (preset != null && preset[i][j] != null)) {
                     continue;
                 }
                 boolean interior = i < r && j < c;
@@ -93,7 +137,7 @@ public final class Suppressor {
             }
         }
         if (candidates.isEmpty()) {
-            throw new IllegalStateException("nothing left to suppress, yet an entry is exposed");
+            throw new NothingLeft();
         }
         candidates.sort(Comparator.<long[]>comparingLong(x -> x[0]).thenComparingLong(x -> x[1])
             .thenComparingLong(x -> x[2]).thenComparingLong(x -> x[3]));
