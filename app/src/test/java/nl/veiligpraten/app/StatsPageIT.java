@@ -117,8 +117,12 @@ class StatsPageIT {
     assertEquals(10, chain.getInteger("threshold"));
     JsonObject chainTable = chain.getJsonArray("tables").getJsonObject(0);
     assertTrue(chainTable.getInteger("suppressed") > 0, "rare settings are suppressed outside");
-    for (Object row : chainTable.getJsonArray("cells")) {
-      for (Object v : (JsonArray) row) {
+    JsonArray chainRows = chainTable.getJsonArray("rows");
+    for (int i = 0; i < chainRows.size(); i++) {
+      if (chainRows.getString(i).equals("csg")) {
+        continue; // the viewer's own help point: its own counts, known to it, others' part zero
+      }
+      for (Object v : chainTable.getJsonArray("cells").getJsonArray(i)) {
         assertTrue(v == null || ((Number) v).longValue() >= 10, "no shown count below 10: " + v);
       }
     }
