@@ -405,11 +405,13 @@
   function suggestionCard(s, className) {
     var card = S.cards[s.helpPoint] || { id: s.helpPoint, name: s.helpPoint, kind: s.kind };
     var why = whyText(s);
-    // The engine's reachability (reachableNow) wins over the card's hours: a queue can be open but unstaffed.
-    var openNow = typeof s.reachableNow === 'boolean' ? s.reachableNow : card.openNow;
+    // Reachable now (brief §4 N1) is the engine's view when present: a queue can be open by its hours but unstaffed,
+    // and a help point with unknown hours is never reachable now. "Nu gesloten" is said only from the hours.
+    var openNow = typeof s.reachableNow === 'boolean' ? s.reachableNow
+      : (typeof card.reachableNow === 'boolean' ? card.reachableNow : card.openNow);
     var parts = [el(className === 'card' ? 'h2' : 'h3', { text: cardName(card) }),
       why ? el('p', { className: 'why', text: why }) : null, el('p', { text: lt(card.description) })];
-    if (openNow === false && (card.kind === 'queue' || card.phone)) {
+    if ((card.openNow === false || (openNow === false && s.opensAt)) && (card.kind === 'queue' || card.phone)) {
       parts.push(el('p', { className: 'closed-note', text: t('closedNow') }));
       if (opensAtText(s.opensAt)) { parts.push(el('p', { className: 'opens-at', text: opensAtText(s.opensAt) })); }
     } else if (openNow === true && Array.isArray(s.openNow) && Array.isArray(s.channels)
@@ -561,7 +563,8 @@
     var nodes = [heading(t('cardTitle', { name: cardName(card) })), el('p', { text: lt(card.description) })];
     contactLinks(card).forEach(function (n) { nodes.push(n); });
     if (card.openNow === false) { nodes.push(el('p', { className: 'closed-note', text: t('closedNow') })); }
-    if (card.openNow !== true) {
+    if (opensAtText(card.opensAt)) { nodes.push(el('p', { className: 'opens-at', text: opensAtText(card.opensAt) })); }
+    if (!reachable(card)) {
       // Not known to be open now (closed, unknown hours, or no phone at all): never a dead end (brief §4 N1).
       openNowList(S.alternatives || openAlternatives(card.id)).forEach(function (n) { nodes.push(n); });
     }
@@ -588,6 +591,7 @@
   function renderUnavailable(keepFocus) {
     var card = S.card;
     var nodes = [heading(t('closedTitle', { name: cardName(card) }))];
+    if (opensAtText(card.opensAt)) { nodes.push(el('p', { className: 'opens-at', text: opensAtText(card.opensAt) })); }
     if (card.openingHours && typeof card.openingHours === 'object') {
       nodes.push(el('p', { text: t('closedHours') }));
       var days = DAYS[S.lang === 'en' ? 'en' : 'nl'];
@@ -606,6 +610,11 @@
     openNowList(S.alternatives || openAlternatives(card.id)).forEach(function (n) { nodes.push(n); });
     nodes.push(backButton());
     show('unavailable', nodes, keepFocus);
+  }
+
+  /** Reachable now: the engine's view on the card when present, else its hours (unknown hours never count). */
+  function reachable(card) {
+    return typeof card.reachableNow === 'boolean' ? card.reachableNow : card.openNow === true;
   }
 
   /** "Deze hulp is nu wel bereikbaar": the options open now, each with its chat button or phone. */
@@ -635,7 +644,7 @@
     var out = [];
     var seen = {};
     var add = function (card) {
-      if (card && !seen[card.id] && card.id !== exceptId && card.openNow === true
+      if (card && !seen[card.id] && card.id !== exceptId && reachable(card)
         && (card.kind === 'queue' || card.phone)) {
         seen[card.id] = true;
         out.push(card);
