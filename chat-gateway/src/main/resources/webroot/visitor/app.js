@@ -138,7 +138,7 @@
     failed: { nl: 'Er ging iets mis. Probeer het opnieuw.', easy: 'Er ging iets mis. Probeer het nog eens.',
       en: 'Something went wrong. Please try again.' },
     resumeTitle: { nl: 'Verder met je code', easy: 'Verder met je code', en: 'Continue with your code' },
-    resumeLabel: { nl: 'Jouw code (8 tekens)', easy: 'Jouw code', en: 'Your code (8 characters)' },
+    resumeLabel: { nl: 'Jouw code (12 tekens)', easy: 'Jouw code', en: 'Your code (12 characters)' },
     resumeGo: { nl: 'Verder', easy: 'Verder', en: 'Continue' },
     resumeUnknown: { nl: 'Deze code kennen we niet, of het gesprek is al gestopt.',
       easy: 'Deze code werkt niet. Misschien is het gesprek al klaar.',
@@ -750,7 +750,7 @@
   }
 
   function groupCode(code) {
-    return code.length === 8 ? code.slice(0, 4) + ' ' + code.slice(4) : code;
+    return code.length === 8 || code.length === 12 ? code.match(/.{4}/g).join(' ') : code;
   }
 
   function statusText() {

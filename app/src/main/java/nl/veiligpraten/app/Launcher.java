@@ -18,7 +18,9 @@ import nl.veiligpraten.console.ConsoleVerticle;
 import nl.veiligpraten.gateway.GatewaySettings;
 import nl.veiligpraten.gateway.QueueSweep;
 import nl.veiligpraten.gateway.EngineIntakeRouting;
+import nl.veiligpraten.gateway.ResumeGuard;
 import nl.veiligpraten.gateway.VisitorListener;
+import nl.veiligpraten.infra.web.CodeHasher;
 import nl.veiligpraten.infra.audit.DatabaseRoles;
 import nl.veiligpraten.infra.cluster.ClusterHealth;
 import nl.veiligpraten.infra.cluster.ClusterSettings;
@@ -93,6 +95,8 @@ public final class Launcher {
       for (String org : DemoData.ORGANISATIONS.keySet()) {
         app.keyStore.ensureOrganisation(org);
       }
+      // The server key behind the resume-code HMAC lives in the key store too, never in the database.
+      app.codeHasher = CodeHasher.fromKeyStore(app.keyStore);
       app.keyStore.save();
       // Recovering a key store entry runs a deliberately slow KDF: do it for every key now, on this worker
       // thread, so the event loop only ever sees the in-memory cache.
@@ -121,7 +125,8 @@ public final class Launcher {
       ConsoleSettings console = new ConsoleSettings(settings.consoleHost(), settings.consolePort(),
           settings.consoleOrigins(), Duration.ofMinutes(30), Duration.ofHours(12), 64 * 1024,
           settings.security().console());
-      app.visitor = new VisitorListener(gateway, app.pool, transcripts, app.intake);
+      app.visitor = new VisitorListener(gateway, app.pool, transcripts, app.intake,
+          new ResumeGuard(app.codeHasher, settings.security().resume()));
       app.console = new ConsoleVerticle(console, app.pool, transcripts, ConsoleServices.create(app.pool, conversations,
           new BouncyCastleConversationCrypto(app.keyStore), app.intake.config(), settings.queueGraceSeconds()));
       DeploymentOptions options = new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP);

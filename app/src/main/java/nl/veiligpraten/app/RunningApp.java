@@ -124,6 +124,7 @@ public final class RunningApp {
   }
 
   static final class Builder {
+    nl.veiligpraten.infra.web.CodeHasher codeHasher;
     final Vertx vertx;
     final AppSettings settings;
     EmbeddedDatabase embedded;

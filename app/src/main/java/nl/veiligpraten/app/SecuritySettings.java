@@ -2,6 +2,8 @@ package nl.veiligpraten.app;
 
 import java.time.Duration;
 import java.util.Map;
+import nl.veiligpraten.gateway.ResumeGuard;
+import nl.veiligpraten.infra.abuse.Limit;
 import nl.veiligpraten.infra.web.ListenerLimits;
 
 /**
@@ -13,11 +15,14 @@ import nl.veiligpraten.infra.web.ListenerLimits;
  * @param console      transport limits of the console listener ({@code VP_CONSOLE_*})
  * @param helloTimeout a visitor socket without a conversation is closed after this time, also when its hellos
  *                     failed ({@code VP_HELLO_TIMEOUT_SECONDS}, default 15)
+ * @param resume       resume-code budgets: {@code VP_RESUME_ATTEMPTS_PER_CONNECTION} (5),
+ *                     {@code VP_RESUME_CODES_PER_ADDRESS} (10/1m), {@code VP_RESUME_CODES_GLOBAL} (300/1m per node)
  */
-public record SecuritySettings(ListenerLimits visitor, ListenerLimits console, Duration helloTimeout) {
+public record SecuritySettings(ListenerLimits visitor, ListenerLimits console, Duration helloTimeout,
+                               ResumeGuard.Budgets resume) {
 
   public static final SecuritySettings DEFAULT = new SecuritySettings(ListenerLimits.VISITOR_DEFAULT,
-      ListenerLimits.CONSOLE_DEFAULT, Duration.ofSeconds(15));
+      ListenerLimits.CONSOLE_DEFAULT, Duration.ofSeconds(15), ResumeGuard.Budgets.DEFAULT);
 
   static SecuritySettings from(Map<String, String> env) {
     String hello = env.get("VP_HELLO_TIMEOUT_SECONDS");
@@ -35,18 +40,47 @@ public record SecuritySettings(ListenerLimits visitor, ListenerLimits console, D
       }
     }
     return new SecuritySettings(ListenerLimits.from(env, "VP_VISITOR", ListenerLimits.VISITOR_DEFAULT),
-        ListenerLimits.from(env, "VP_CONSOLE", ListenerLimits.CONSOLE_DEFAULT), helloTimeout);
+        ListenerLimits.from(env, "VP_CONSOLE", ListenerLimits.CONSOLE_DEFAULT), helloTimeout, new ResumeGuard.Budgets(
+            number(env, "VP_RESUME_ATTEMPTS_PER_CONNECTION", DEFAULT.resume().perConnection(), 1, 100),
+            limit(env, "VP_RESUME_CODES_PER_ADDRESS", DEFAULT.resume().perAddress()),
+            limit(env, "VP_RESUME_CODES_GLOBAL", DEFAULT.resume().global()), DEFAULT.resume().keyRotation()));
+  }
+
+  private static Limit limit(Map<String, String> env, String name, Limit fallback) {
+    String value = env.get(name);
+    return value == null || value.isBlank() ? fallback : Limit.parse(name, value);
+  }
+
+  private static int number(Map<String, String> env, String name, int fallback, int min, int max) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      int n = Integer.parseInt(value.trim());
+      if (n < min || n > max) {
+        throw new NumberFormatException();
+      }
+      return n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a whole number from " + min + " to " + max + ", got '"
+          + value + "'");
+    }
   }
 
   public SecuritySettings withVisitor(ListenerLimits limits) {
-    return new SecuritySettings(limits, console, helloTimeout);
+    return new SecuritySettings(limits, console, helloTimeout, resume);
   }
 
   public SecuritySettings withConsole(ListenerLimits limits) {
-    return new SecuritySettings(visitor, limits, helloTimeout);
+    return new SecuritySettings(visitor, limits, helloTimeout, resume);
   }
 
   public SecuritySettings withHelloTimeout(Duration timeout) {
-    return new SecuritySettings(visitor, console, timeout);
+    return new SecuritySettings(visitor, console, timeout, resume);
+  }
+
+  public SecuritySettings withResume(ResumeGuard.Budgets budgets) {
+    return new SecuritySettings(visitor, console, helloTimeout, budgets);
   }
 }

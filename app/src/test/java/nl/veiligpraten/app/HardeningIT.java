@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.management.ObjectName;
+import nl.veiligpraten.gateway.ResumeGuard;
 import nl.veiligpraten.infra.metrics.NodeMetrics;
 import nl.veiligpraten.infra.web.ListenerLimits;
 import org.junit.jupiter.api.AfterAll;
@@ -66,7 +67,7 @@ class HardeningIT {
   }
 
   static <T> T await(Future<T> f) throws Exception {
-    return f.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    return f.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
   }
 
   /** Live instances of a class after a full GC, from the JVM's own class histogram (the same as jmap -histo:live). */
@@ -111,6 +112,8 @@ class HardeningIT {
                   welcomed.tryComplete();
                 }
               });
+              // On a slow box the server may close first (hello timeout): that is a closed socket too.
+              socket.closeHandler(v -> welcomed.tryComplete());
               socket.writeTextMessage(new JsonObject().put("type", "hello").put("v", 1).encode());
               return welcomed.future().compose(v -> socket.close());
             }));
@@ -334,6 +337,113 @@ class HardeningIT {
             "prior-knowledge HTTP/2 accepted on port " + port);
         assertTrue(answer.length == 0 || new String(answer, StandardCharsets.US_ASCII).startsWith("HTTP/"),
             "answer on port " + port + ": " + new String(answer, StandardCharsets.US_ASCII));
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("guessing resume codes from one address over rotating sockets and the quick-exit beacon gets at most "
+      + "the address budget of lookups, while a real resume from another address succeeds during the attack")
+  void resumeCodeGuessingIsBudgeted() throws Exception {
+    int port = app.visitorPort();
+    String origin = "http://127.0.0.1:" + port;
+    WsProbe real = WsProbe.connectFrom(client, "127.0.0.2", port, "/ws", origin, null);
+    real.send(new JsonObject().put("type", "hello").put("v", 1));
+    JsonObject welcome = real.awaitType("welcome");
+    String code = welcome.getString("resumeCode");
+    assertEquals(12, code.length(), "resume codes are 12 characters");
+    real.send(new JsonObject().put("type", "choose").put("helpPoint", "csg"));
+    real.awaitType("queued");
+    real.close();
+    // Stored as a keyed hash: the plain SHA-256 of the code is nowhere in the table.
+    long plain = await(app.pool().preparedQuery("SELECT count(*) FROM conversation WHERE resume_code_hash = $1")
+        .execute(io.vertx.sqlclient.Tuple.of(io.vertx.core.buffer.Buffer.buffer(
+            nl.veiligpraten.infra.web.Secrets.sha256(code))))).iterator().next().getLong(0);
+    assertEquals(0, plain);
+
+    io.vertx.core.http.HttpClient beacons = client.createHttpClient(new io.vertx.core.http.HttpClientOptions()
+        .setLocalAddress("127.0.0.3"));
+    java.util.concurrent.atomic.AtomicInteger lookups = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger limited = new java.util.concurrent.atomic.AtomicInteger();
+    java.util.concurrent.atomic.AtomicInteger guesses = new java.util.concurrent.atomic.AtomicInteger();
+    long started = System.nanoTime();
+    Duration attack = Duration.ofSeconds(6);
+    boolean resumedDuringAttack = false;
+    java.util.Random random = new java.util.Random(20);
+    while (System.nanoTime() - started < attack.toNanos()) {
+      // Ten sockets at a time from 127.0.0.3, four guesses each (under the per-socket budget), then new sockets.
+      List<WsProbe> wave = new ArrayList<>();
+      for (int i = 0; i < 10; i++) {
+        WsProbe p = WsProbe.connectFrom(client, "127.0.0.3", port, "/ws", origin, null);
+        for (int g = 0; g < 4; g++) {
+          p.send(new JsonObject().put("type", "hello").put("v", 1).put("resumeCode", guess(random, code)));
+          guesses.incrementAndGet();
+        }
+        wave.add(p);
+      }
+      for (int b = 0; b < 10; b++) {
+        int status = await(beacons.request(io.vertx.core.http.HttpMethod.POST, port, "127.0.0.1", "/api/quick-exit")
+            .compose(r -> r.putHeader("Origin", origin).send(new JsonObject().put("resumeCode", guess(random, code))
+                .encode())).map(io.vertx.core.http.HttpClientResponse::statusCode));
+        guesses.incrementAndGet();
+        if (status == 204) {
+          lookups.incrementAndGet();
+        } else {
+          assertEquals(429, status);
+          limited.incrementAndGet();
+        }
+      }
+      for (WsProbe p : wave) {
+        for (int g = 0; g < 4; g++) {
+          JsonObject error = p.awaitType("error");
+          switch (error.getString("code")) {
+            case "unknown_resume" -> lookups.incrementAndGet();
+            case "rate_limited" -> limited.incrementAndGet();
+            default -> throw new AssertionError(error.encode());
+          }
+        }
+        p.close();
+      }
+      if (!resumedDuringAttack && System.nanoTime() - started > attack.toNanos() / 2) {
+        WsProbe back = WsProbe.connectFrom(client, "127.0.0.2", port, "/ws", origin, null);
+        back.send(new JsonObject().put("type", "hello").put("v", 1).put("resumeCode", code));
+        assertEquals("queued", back.awaitType("welcome").getString("status"), "real resume during the attack");
+        back.close();
+        resumedDuringAttack = true;
+      }
+    }
+    double minutes = (System.nanoTime() - started) / 60e9;
+    ResumeGuard.Budgets budget = ResumeGuard.Budgets.DEFAULT;
+    double perMinute = budget.perAddress().count() / (budget.perAddress().period().toSeconds() / 60.0);
+    double allowed = budget.perAddress().count() + perMinute * minutes;
+    System.out.printf("resume guessing: %d guesses in %.1f s from one address, %d looked up, %d refused "
+        + "(budget %.1f)%n", guesses.get(), minutes * 60, lookups.get(), limited.get(), allowed);
+    assertTrue(resumedDuringAttack);
+    assertTrue(lookups.get() <= Math.floor(allowed) + 1, lookups.get() + " lookups with a budget of " + allowed);
+    assertTrue(limited.get() > 0);
+    assertTrue(gauge("vp_resume_failures_total{channel=\"hello\",reason=\"address_limit\"}") > 0);
+
+    // One socket may fail five times; the sixth attempt closes it.
+    WsProbe greedy = WsProbe.connectFrom(client, "127.0.0.4", port, "/ws", origin, null);
+    for (int i = 0; i < 6; i++) {
+      greedy.send(new JsonObject().put("type", "hello").put("v", 1).put("resume", "not-a-token-" + i));
+    }
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (greedy.closeCode == null && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals((short) 4429, greedy.closeCode);
+  }
+
+  static String guess(java.util.Random random, String avoid) {
+    String alphabet = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";
+    while (true) {
+      StringBuilder b = new StringBuilder();
+      for (int i = 0; i < 12; i++) {
+        b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      if (!b.toString().equals(avoid)) {
+        return b.toString();
       }
     }
   }

@@ -136,7 +136,7 @@ class VisitorPageIT {
       screen(page, "chat");
       assertThat(page.locator("#status")).containsText("nummer 1");
       String code = page.locator("#resume-code-shown").textContent();
-      assertTrue(code.matches("[A-Z0-9]{4} [A-Z0-9]{4}"), code);
+      assertTrue(code.matches("[A-Z0-9]{4} [A-Z0-9]{4} [A-Z0-9]{4}"), code);
       VisitorBrowser.screenshot(page, "visitor-05-queue");
 
       // The counselor takes the chat from the console.

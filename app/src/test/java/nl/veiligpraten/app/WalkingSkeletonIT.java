@@ -71,7 +71,7 @@ class WalkingSkeletonIT {
       visitor.send(new JsonObject().put("type", "hello").put("v", 1));
       JsonObject welcome = visitor.awaitType("welcome");
       assertNotNull(welcome.getString("resumeToken"));
-      assertEquals(8, welcome.getString("resumeCode").length());
+      assertEquals(12, welcome.getString("resumeCode").length());
       visitor.send(new JsonObject().put("type", "choose").put("helpPoint", "csg"));
       JsonObject queued = visitor.awaitType("queued");
       assertEquals(1L, queued.getLong("position"));

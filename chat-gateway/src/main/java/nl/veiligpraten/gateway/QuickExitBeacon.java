@@ -26,8 +26,10 @@ final class QuickExitBeacon {
   private final Vertx vertx;
   private final GatewaySettings settings;
   private final ConversationRepository conversations;
+  private final ResumeGuard resume;
 
-  QuickExitBeacon(Vertx vertx, GatewaySettings settings, ConversationRepository conversations) {
+  QuickExitBeacon(Vertx vertx, GatewaySettings settings, ConversationRepository conversations, ResumeGuard resume) {
+    this.resume = resume;
     this.vertx = vertx;
     this.settings = settings;
     this.conversations = conversations;
@@ -59,12 +61,23 @@ final class QuickExitBeacon {
           .put("message", "Body must be {\"resume\": token} or {\"resumeCode\": code}."));
       return;
     }
+    // A code beacon is a guessing channel too (a hit would close someone's chat): same budgets as a hello.
+    if (token == null && !resume.admitCode(vertx, ctx.request().remoteAddress(), "quick_exit")) {
+      ctx.response().setStatusCode(429).end();
+      return;
+    }
     Future<Optional<Conversation>> lookup = token != null
         ? conversations.byResumeHash(Secrets.sha256(token))
-        : conversations.byResumeCodeHash(Secrets.sha256(Secrets.normaliseCode(code)));
-    lookup.compose(found -> found.isEmpty() || found.get().isClosed()
-            ? Future.succeededFuture(Optional.<Conversation>empty())
-            : conversations.closeByVisitor(found.get().id(), OUTCOME))
+        : conversations.byResumeCodeHash(resume.lookupHash(code));
+    lookup.compose(found -> {
+          if (found.isEmpty() || found.get().isClosed()) {
+            if (found.isEmpty()) {
+              resume.failed(vertx, "quick_exit", "unknown");
+            }
+            return Future.succeededFuture(Optional.<Conversation>empty());
+          }
+          return conversations.closeByVisitor(found.get().id(), OUTCOME);
+        })
         .onSuccess(closed -> {
           // Notify only when this request did the closing, so the counselor sees one "left in a hurry".
           closed.ifPresent(this::announce);

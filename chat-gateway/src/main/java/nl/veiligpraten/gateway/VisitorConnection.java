@@ -32,6 +32,8 @@ final class VisitorConnection {
   static final int CLOSE_REPLACED = 4409;
   static final int CLOSE_NO_HELLO = 4408;
   static final int CLOSE_TOO_BIG = 1009;
+  /** Too many failed resume attempts on one socket. */
+  static final int CLOSE_TOO_MANY_ATTEMPTS = 4429;
   /** The listener accepts frames up to this many times maxFrameBytes, so oversize ones can be closed with 1009. */
   static final int TRANSPORT_LIMIT_FACTOR = 4;
   /** Rough handling time per chat ahead in the queue, for the visitor's estimated wait. */
@@ -46,6 +48,9 @@ final class VisitorConnection {
   private final ConversationRepository conversations;
   private final IntakeRouting intake;
   private final RateLimiter limiter;
+  private final ResumeGuard resume;
+  /** Resume attempts (code or token) on this socket; more than the budget closes it. */
+  private int resumeAttempts;
   private final String connectionId = Secrets.code(10);
 
   private UUID conversationId;
@@ -69,8 +74,9 @@ final class VisitorConnection {
   private Runnable whenClosed = () -> { };
 
   VisitorConnection(Vertx vertx, ServerWebSocket socket, GatewaySettings settings, TranscriptService<?> transcripts,
-                    IntakeRouting intake) {
+                    IntakeRouting intake, ResumeGuard resume) {
     this.vertx = vertx;
+    this.resume = resume;
     this.socket = socket;
     this.settings = settings;
     this.transcripts = transcripts;
@@ -186,16 +192,27 @@ final class VisitorConnection {
     // The hello timer keeps running until a conversation is attached: a socket whose hellos all fail (an unknown
     // resume code, say) is closed like one that never said hello (issue 20, finding 4).
     Future<Optional<Conversation>> lookup;
+    if (hello.resumeToken() == null && hello.resumeCode() == null) {
+      startNew();
+      return;
+    }
+    if (++resumeAttempts > resume.perConnection()) {
+      resume.failed(vertx, "hello", "connection_limit");
+      socket.close((short) CLOSE_TOO_MANY_ATTEMPTS, "too many attempts");
+      return;
+    }
     if (hello.resumeToken() != null) {
       lookup = conversations.byResumeHash(Secrets.sha256(hello.resumeToken()));
-    } else if (hello.resumeCode() != null) {
-      lookup = conversations.byResumeCodeHash(Secrets.sha256(Secrets.normaliseCode(hello.resumeCode())));
+    } else if (resume.admitCode(vertx, socket.remoteAddress(), "hello")) {
+      lookup = conversations.byResumeCodeHash(resume.lookupHash(hello.resumeCode()));
     } else {
-      startNew();
+      error("rate_limited", "Te veel pogingen. Probeer het over een paar minuten opnieuw. / Too many attempts, "
+          + "please try again in a few minutes.");
       return;
     }
     lookup.onSuccess(found -> {
       if (found.isEmpty() || found.get().isClosed()) {
+        resume.failed(vertx, "hello", "unknown");
         error("unknown_resume", "Dit gesprek bestaat niet meer. / This conversation no longer exists.");
         return;
       }
@@ -207,8 +224,8 @@ final class VisitorConnection {
   private void startNew() {
     UUID id = UUID.randomUUID();
     String token = Secrets.token();
-    String code = Secrets.code(8);
-    conversations.create(id, Secrets.sha256(token), Secrets.sha256(code))
+    String code = Secrets.code(ResumeGuard.CODE_LENGTH);
+    conversations.create(id, Secrets.sha256(token), resume.codeHash(code))
         .compose(v -> conversations.byId(id))
         .onSuccess(c -> attach(c.orElseThrow(), 0, token, code))
         .onFailure(this::internal);

@@ -28,12 +28,15 @@ public final class VisitorListener {
   private final Pool pool;
   private final TranscriptService<?> transcripts;
   private final IntakeRouting intake;
+  private final ResumeGuard resume;
   private final Set<VisitorConnection> connections = ConcurrentHashMap.newKeySet();
   private final List<VisitorVerticle> instances = new CopyOnWriteArrayList<>();
   /** Open TCP connections over every instance: the listener's connection cap counts these. */
   private final AtomicInteger openConnections = new AtomicInteger();
 
-  public VisitorListener(GatewaySettings settings, Pool pool, TranscriptService<?> transcripts, IntakeRouting intake) {
+  public VisitorListener(GatewaySettings settings, Pool pool, TranscriptService<?> transcripts, IntakeRouting intake,
+                         ResumeGuard resume) {
+    this.resume = resume;
     this.settings = settings;
     this.pool = pool;
     this.transcripts = transcripts;
@@ -45,7 +48,7 @@ public final class VisitorListener {
     int port = settings.port() == 0 ? SHARED_RANDOM_PORT : settings.port();
     return vertx.deployVerticle(() -> {
       VisitorVerticle instance = new VisitorVerticle(settings, pool, transcripts, intake, connections, port,
-          openConnections);
+          openConnections, resume);
       instances.add(instance);
       return instance;
     }, new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP).setInstances(Math.max(1, count)));

@@ -38,11 +38,14 @@ public final class VisitorVerticle extends VerticleBase {
   private final Set<VisitorConnection> connections;
   private final int listenPort;
   private final AtomicInteger openConnections;
+  private final ResumeGuard resume;
   private ConnectionGuard guard;
   private HttpServer server;
 
   VisitorVerticle(GatewaySettings settings, Pool pool, TranscriptService<?> transcripts, IntakeRouting intake,
-                  Set<VisitorConnection> connections, int listenPort, AtomicInteger openConnections) {
+                  Set<VisitorConnection> connections, int listenPort, AtomicInteger openConnections,
+                  ResumeGuard resume) {
+    this.resume = resume;
     this.settings = settings;
     this.pool = pool;
     this.transcripts = transcripts;
@@ -63,7 +66,7 @@ public final class VisitorVerticle extends VerticleBase {
     router.post("/api/routing/explain").handler(BodyHandler.create().setBodyLimit(16 * 1024)).handler(this::explain);
     router.get("/api/config").handler(this::publicConfig);
     router.post("/api/quick-exit").handler(BodyHandler.create().setBodyLimit(1024))
-        .handler(new QuickExitBeacon(vertx, settings, transcripts.conversations())::handle);
+        .handler(new QuickExitBeacon(vertx, settings, transcripts.conversations(), resume)::handle);
     router.get("/*").handler(StaticHandler.create("webroot/visitor").setCachingEnabled(false)
         .setDefaultContentEncoding("UTF-8").setIndexPage("index.html"));
 
@@ -116,7 +119,7 @@ public final class VisitorVerticle extends VerticleBase {
   }
 
   private void accept(ServerWebSocket socket) {
-    VisitorConnection connection = new VisitorConnection(vertx, socket, settings, transcripts, intake);
+    VisitorConnection connection = new VisitorConnection(vertx, socket, settings, transcripts, intake, resume);
     connection.referrals = new ReferralGateway(vertx, pool, transcripts, intake);
     connections.add(connection);
     connection.start(() -> connections.remove(connection));
