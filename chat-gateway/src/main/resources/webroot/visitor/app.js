@@ -484,7 +484,9 @@
     var answers = copyAnswers(talk ? { talk_now: true } : null);
     S.chosen = helpPoint;
     renderWaiting();
-    requestIntake({ type: 'choose', helpPoint: helpPoint, answers: answers });
+    // The reading mode goes along, so the counselor knows how to write and statistics count it.
+    requestIntake({ type: 'choose', helpPoint: helpPoint, answers: answers,
+      lang: S.lang === 'en' ? 'en' : (S.lang === 'easy' ? 'nl_easy' : 'nl') });
   }
 
   function talkNow() {

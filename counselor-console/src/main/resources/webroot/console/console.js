@@ -230,8 +230,7 @@
       + (state.queue.length ? ' · wachtrij ' + state.queue.length : '');
     const total = $('unread-total');
     total.hidden = unread === 0;
-    total.textContent = unread;
-    total.setAttribute('aria-label', unread + ' ongelezen');
+    total.replaceChildren(String(unread), el('span', ' ongelezen', 'sr-only'));
   }
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'visible' && state.active) { markRead(state.chats.get(state.active)); }
@@ -457,7 +456,7 @@
     const en = state.lang === 'en';
     add(en ? 'Help point' : 'Hulppunt', c.helpPointName || c.helpPoint);
     add(en ? 'Priority' : 'Prioriteit', PRIO[c.priority] + (c.overdue ? (en ? ' (waited too long)' : ' (te lang gewacht)') : ''));
-    const mode = c.mode || intake.mode || (intake.answers || {}).lang;
+    const mode = intake.lang || (intake.answers || {}).lang;
     add(en ? 'Visitor reads' : 'Bezoeker leest', { nl_easy: en ? 'easy-read Dutch' : 'makkelijke taal',
       en: en ? 'English' : 'Engels', nl: en ? 'Dutch' : 'Nederlands' }[mode] || (c.easyLanguage
       ? (en ? 'easy-read Dutch' : 'makkelijke taal') : (en ? 'Dutch' : 'Nederlands')), 'mode');
@@ -517,7 +516,7 @@
     b.replaceChildren();
     const unread = el('span', chat.unread ? String(chat.unread) : '', 'unread');
     unread.hidden = !chat.unread;
-    unread.setAttribute('aria-label', chat.unread + ' ongelezen');
+    if (chat.unread) { unread.append(el('span', ' ongelezen', 'sr-only')); }
     b.append(prioBadge(chat.card.priority), el('span', shortLabel(chat.id), 'label'), unread,
       el('span', (chat.card.helpPointName || chat.card.helpPoint) + (chat.observer ? ' · meekijken' : '')
         + (chat.ended ? ' · beëindigd' : ''), 'where'));
@@ -986,6 +985,8 @@
     });
     const tbody = $('board-queues');
     tbody.replaceChildren();
+    $('board-table').hidden = groups.size === 0;
+    $('board-empty').hidden = groups.size > 0;
     groups.forEach((g) => {
       const tr = el('tr');
       const longest = el('td');

@@ -63,6 +63,8 @@ class ConsoleBrowserIT {
     colleague = ConsoleFixtures.createStaff(app, "csg", "csg-colleague", "counselor", "colleague-password", 3);
     ConsoleFixtures.createStaff(app, "csg", "csg-super", "supervisor", "super-password", 3);
     night = ConsoleFixtures.createStaff(app, "csg", "csg-night", "counselor", "night-password", 3);
+    ConsoleFixtures.createStaff(app, "csg", "csg-axe", "counselor", "axe-password", 3);
+    ConsoleFixtures.createStaff(app, "csg", "csg-admin", "org_admin", "admin-password", 3);
     ConsoleFixtures.Login first = ConsoleFixtures.loginDemo(web, app, "csg");
     csgSecret = ConsoleFixtures.enrolTotp(web, app, first);
     playwright = Playwright.create();
@@ -500,7 +502,8 @@ class ConsoleBrowserIT {
     List<ConsoleFixtures.Visitor> visitors = new java.util.ArrayList<>();
     for (int i = 0; i < 3; i++) {
       ConsoleFixtures.Visitor v = ConsoleFixtures.queuedVisitor(client, app, "csg", i == 0
-          ? new JsonObject().put("Q1", "victim").put("Q3", "today").put("Q4", new JsonArray().add("physical")) : null);
+          ? new JsonObject().put("Q1", "victim").put("Q3", "today").put("Q4", new JsonArray().add("physical")) : null,
+          i == 0 ? "en" : null);
       take(nightPage, v.conversationId());
       v.probe().awaitType("assigned");
       visitors.add(v);
@@ -515,13 +518,20 @@ class ConsoleBrowserIT {
     assertThat(chat(nightPage, visitors.get(2).conversationId())).isVisible();
     visitors.get(0).probe().send(new JsonObject().put("type", "message").put("clientId", "v-bg")
         .put("body", "Ben je daar?"));
-    assertThat(first.locator(".unread")).hasText("1");
+    assertThat(first.locator(".unread")).hasText("1 ongelezen");
     assertThat(nightPage).hasTitle(java.util.regex.Pattern.compile("^\\(1\\) Veilig Praten"));
     assertThat(first.locator(".timer")).containsText("wacht op antwoord");
     // Readable intake: words from the questionnaire, not codes.
     Locator intake = chat(nightPage, visitors.get(0).conversationId()).locator(".intake");
     assertThat(intake).containsText("Er is iets met mij gebeurd");
     assertThat(intake).containsText("Waarom");
+    // The page's reading mode reached the card, and statistics count it as English.
+    assertThat(intake.locator(".mode")).hasText("Engels");
+    assertThat(first).containsText("Engels");
+    String lang = await(app.pool().preparedQuery("SELECT e.lang FROM stat_event e JOIN stat_case_link l "
+        + "ON l.case_ref = e.case_ref WHERE l.conversation_id = $1 AND e.kind = 'queued'")
+        .execute(Tuple.of(visitors.get(0).conversationId()))).iterator().next().getString(0);
+    assertEquals("en", lang);
     shot(nightPage, "console-three-chats-1280");
     Number scroll = (Number) nightPage.evaluate("() => document.documentElement.scrollWidth - "
         + "document.documentElement.clientWidth");
@@ -538,6 +548,14 @@ class ConsoleBrowserIT {
     Locator bg = chat(nightPage, visitors.get(0).conversationId());
     assertThat(bg).isVisible();
     assertThat(bg.locator(".messages li.visitor .body")).hasText("Ben je daar?");
+    // A right-to-left override in visitor text stays inside its own message: isolated, so it cannot reverse the
+    // time or anything the page puts after it.
+    visitors.get(0).probe().send(new JsonObject().put("type", "message").put("clientId", "v-rlo")
+        .put("body", "\u202Eevil"));
+    Locator rlo = bg.locator(".messages li.visitor .body").last();
+    assertThat(rlo).hasText("\u202Eevil");
+    assertEquals("BDI", rlo.evaluate("e => e.tagName"));
+    assertEquals("isolate", rlo.evaluate("e => getComputedStyle(e).unicodeBidi"));
     assertThat(first.locator(".unread")).isHidden();
     assertThat(nightPage).hasTitle(java.util.regex.Pattern.compile("^Veilig Praten"));
     // Enter sends from the focused composer.
@@ -586,5 +604,83 @@ class ConsoleBrowserIT {
     assertEquals(frames, nightQueueFrames.get(), "the timer moved on with no queue frame from the server");
     waiting.probe().close();
     other.probe().close();
+  }
+
+  /** Runs axe-core (from the npm package, injected by Playwright: no third-party host) and asserts 0 violations. */
+  static void assertNoAxeViolations(Page page, String screen) throws Exception {
+    // Evaluated through the DevTools protocol: the page's strict CSP (no inline script) stays as it is.
+    page.evaluate(AxeCore.source());
+    String json = (String) page.evaluate("async () => JSON.stringify((await axe.run(document)).violations"
+        + ".map(v => ({id: v.id, impact: v.impact, nodes: v.nodes.map(n => n.target.join(' ')).slice(0, 5)})))");
+    JsonArray violations = new JsonArray(json);
+    assertEquals(0, violations.size(), "axe violations on the " + screen + " screen: " + violations.encodePrettily());
+  }
+
+  @Test
+  @Order(11)
+  @DisplayName("axe-core reports 0 violations on every console screen (sign-in, enrolment, queue, chat, board, "
+      + "admin, statistics); the enrolment QR code decodes to the enrolment URI")
+  void accessibilityAndEnrolmentQr() throws Exception {
+    Page p = newPage();
+    p.setViewportSize(1280, 720);
+    p.navigate(app.consoleUrl());
+    assertThat(p.locator("#login")).isVisible();
+    assertNoAxeViolations(p, "sign-in");
+    signIn(p, "csg-axe", "axe-password");
+    assertThat(p.locator("#conn")).hasText("verbonden");
+
+    // Enrolment: a QR code drawn on the server, and the key for typing in.
+    p.click("#enrol-btn");
+    assertThat(p.locator("#enrol-qr")).isVisible();
+    String src = p.locator("#enrol-qr").getAttribute("src");
+    assertTrue(src.startsWith("data:image/png;base64,"), src);
+    java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(
+        java.util.Base64.getDecoder().decode(src.substring(src.indexOf(',') + 1))));
+    int[] rgb = img.getRGB(0, 0, img.getWidth(), img.getHeight(), null, 0, img.getWidth());
+    com.google.zxing.Result decoded = new com.google.zxing.qrcode.QRCodeReader().decode(
+        new com.google.zxing.BinaryBitmap(new com.google.zxing.common.HybridBinarizer(
+            new com.google.zxing.RGBLuminanceSource(img.getWidth(), img.getHeight(), rgb))));
+    String uri = p.locator("#enrol-uri").textContent();
+    assertTrue(uri.startsWith("otpauth://totp/"), uri);
+    assertEquals(uri, decoded.getText());
+    assertThat(p.locator("#enrol-secret")).not().isEmpty();
+    assertNoAxeViolations(p, "enrolment");
+
+    ConsoleFixtures.Visitor visitor = ConsoleFixtures.queuedVisitor(client, app, "csg",
+        new JsonObject().put("Q3", "today").put("Q4", new JsonArray().add("physical")), "nl_easy");
+    assertThat(queued(p, visitor.conversationId())).isVisible();
+    queued(p, visitor.conversationId()).locator(".preview-btn").click();
+    assertThat(p.locator("#preview")).containsText("makkelijke taal");
+    assertNoAxeViolations(p, "queue");
+
+    Locator panel = take(p, visitor.conversationId());
+    visitor.probe().awaitType("assigned");
+    visitor.probe().send(new JsonObject().put("type", "message").put("clientId", "v-a").put("body", "Hoi."));
+    assertThat(panel.locator(".messages li.visitor")).hasCount(1);
+    panel.locator(".text").fill("Hallo, fijn dat je er bent.");
+    panel.locator(".send").click();
+    assertThat(panel.locator(".messages li.counselor .meta")).containsText("verzonden");
+    assertThat(panel.locator(".intake .mode")).hasText("makkelijke taal");
+    openActions(panel);
+    assertNoAxeViolations(p, "chat");
+    shot(p, "console-axe-chat");
+
+    Page sup = newPage();
+    sup.navigate(app.consoleUrl());
+    signIn(sup, "csg-super", "super-password");
+    assertThat(sup.locator("#board")).isVisible();
+    assertThat(sup.locator("#board-active li")).not().hasCount(0);
+    assertNoAxeViolations(sup, "board");
+
+    Page admin = newPage();
+    admin.navigate(app.consoleUrl());
+    signIn(admin, "csg-admin", "admin-password");
+    assertThat(admin.locator("#canned-admin")).isVisible();
+    assertNoAxeViolations(admin, "admin");
+    admin.navigate(app.consoleUrl() + "stats/");
+    assertThat(admin.locator("#filters")).isVisible();
+    assertNoAxeViolations(admin, "statistics");
+    visitor.probe().close();
+    assertTrue(consoleErrors.isEmpty(), "no script or CSP errors in the pages: " + consoleErrors);
   }
 }

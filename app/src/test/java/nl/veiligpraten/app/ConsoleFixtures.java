@@ -115,12 +115,21 @@ final class ConsoleFixtures {
 
   static Visitor queuedVisitor(io.vertx.core.Vertx client, RunningApp app, String helpPoint, JsonObject answers)
       throws Exception {
+    return queuedVisitor(client, app, helpPoint, answers, null);
+  }
+
+  /** As above, with the page's reading mode ({@code nl}, {@code nl_easy}, {@code en}) in the choose frame. */
+  static Visitor queuedVisitor(io.vertx.core.Vertx client, RunningApp app, String helpPoint, JsonObject answers,
+                               String lang) throws Exception {
     WsProbe v = WsProbe.connect(client, app.visitorPort(), "/ws", "http://127.0.0.1:" + app.visitorPort(), null);
     v.send(new JsonObject().put("type", "hello").put("v", 1));
     String token = v.awaitType("welcome").getString("resumeToken");
     JsonObject choose = new JsonObject().put("type", "choose").put("helpPoint", helpPoint);
     if (answers != null) {
       choose.put("answers", answers);
+    }
+    if (lang != null) {
+      choose.put("lang", lang);
     }
     v.send(choose);
     // With auto-assignment a chat may be assigned (even closed) before its "queued" frame would be sent.

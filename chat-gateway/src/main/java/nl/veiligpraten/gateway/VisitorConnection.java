@@ -291,7 +291,12 @@ final class VisitorConnection {
       return;
     }
     IntakeRouting.Route r = route.get();
-    transcripts.route(conversationId, r.orgId(), r.helpPoint(), r.priority(), r.rulesVersion(), r.intakeCodes().encode())
+    JsonObject codes = r.intakeCodes().copy();
+    if (choose.lang() != null) {
+      // Top level, beside the answers: the statistics trigger and the console's skills read intake.lang.
+      codes.put("lang", choose.lang().key());
+    }
+    transcripts.route(conversationId, r.orgId(), r.helpPoint(), r.priority(), r.rulesVersion(), codes.encode())
         .onSuccess(routed -> {
           if (routed.isEmpty()) {
             error("already_routed", "A help point was already chosen.");

@@ -20,8 +20,13 @@ public sealed interface VisitorFrame {
   record Answers(JsonObject answers, String after) implements VisitorFrame {
   }
 
-  /** The visitor chose a help point (from the suggestions, or talk-now to triage). */
-  record Choose(String helpPoint, JsonObject answers) implements VisitorFrame {
+  /**
+   * The visitor chose a help point (from the suggestions, or talk-now to triage). {@code lang} is the page's reading
+   * mode ({@code nl}, {@code nl_easy}, {@code en}; null when the page did not say): kept with the intake codes so the
+   * counselor sees it and statistics count it. It is not an intake answer (the visitor did not answer a question).
+   */
+  record Choose(String helpPoint, JsonObject answers, nl.veiligpraten.routing.config.Lang lang)
+      implements VisitorFrame {
   }
 
   /** A chat message; {@code clientId} makes a resend idempotent. */

@@ -30,7 +30,8 @@ public final class VisitorFrameDecoder {
     return switch (t) {
       case "hello" -> hello(json);
       case "answers" -> new VisitorFrame.Answers(object(json, "answers", true), id(json, "after", false));
-      case "choose" -> new VisitorFrame.Choose(id(json, "helpPoint", true), object(json, "answers", false));
+      case "choose" -> new VisitorFrame.Choose(id(json, "helpPoint", true), object(json, "answers", false),
+          lang(json));
       case "message" -> message(json);
       case "typing" -> new VisitorFrame.Typing();
       case "read" -> new VisitorFrame.Read(seq(json, "seq", true));
@@ -40,6 +41,20 @@ public final class VisitorFrameDecoder {
       case "delete" -> new VisitorFrame.Delete();
       default -> throw new FrameException("unknown_type", "Unknown frame type '" + clip(t) + "'.");
     };
+  }
+
+  /** The page's reading mode: one of the questionnaire's text variants, or absent. */
+  private static nl.veiligpraten.routing.config.Lang lang(JsonObject json) {
+    String value = string(json, "lang", 16, false);
+    if (value == null) {
+      return null;
+    }
+    for (nl.veiligpraten.routing.config.Lang l : nl.veiligpraten.routing.config.Lang.values()) {
+      if (l.key().equals(value)) {
+        return l;
+      }
+    }
+    throw new FrameException("invalid_field", "Field 'lang' must be one of nl, nl_easy, en.");
   }
 
   private static VisitorFrame consent(JsonObject json) {

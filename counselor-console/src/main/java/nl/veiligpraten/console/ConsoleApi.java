@@ -47,9 +47,11 @@ final class ConsoleApi {
   void enrolTotp(RoutingContext ctx) {
     StaffSession s = ctx.get(StaffSession.KEY);
     byte[] secret = Totp.newSecret();
+    String uri = Totp.otpauthUri("Veilig Praten", s.user().username(), secret);
     staff.setPendingTotp(s.user().id(), secret).onSuccess(v -> ConsoleVerticle.json(ctx, 200, new JsonObject()
         .put("secret", Totp.base32(secret))
-        .put("otpauthUri", Totp.otpauthUri("Veilig Praten", s.user().username(), secret))))
+        .put("otpauthUri", uri)
+        .put("qrPng", TotpQr.pngBase64(uri))))
         .onFailure(ctx::fail);
   }
 

@@ -57,7 +57,7 @@
     caption.textContent = t.name + (t.suppressed ? ' (' + t.suppressed + ' suppressed)' : '');
     table.appendChild(caption);
     const head = document.createElement('tr');
-    cell(head, 'th', '');
+    cell(head, 'td', ''); // the empty corner is no header (axe: empty-table-header)
     t.columns.forEach((c) => cell(head, 'th', c));
     if (t.rowTotals) { cell(head, 'th', 'total'); }
     table.appendChild(head);

@@ -22,9 +22,12 @@ public final class IntakeSkills {
   public static List<String> of(String intakeJson) {
     List<String> out = new ArrayList<>();
     JsonObject answers;
+    Object lang;
     try {
       JsonObject intake = new JsonObject(intakeJson == null ? "{}" : intakeJson);
       answers = intake.getValue("answers") instanceof JsonObject a ? a : new JsonObject();
+      // The page's reading mode is stored at the top level of the intake (choose frame field lang).
+      lang = intake.getValue("lang") != null ? intake.getValue("lang") : answers.getValue("lang");
     } catch (RuntimeException e) {
       return out;
     }
@@ -34,7 +37,6 @@ public final class IntakeSkills {
     if ("perpetrator".equals(answers.getValue("Q1"))) {
       out.add("perpetrator");
     }
-    Object lang = answers.getValue("lang");
     if ("nl_easy".equals(lang) || Boolean.TRUE.equals(answers.getValue("easy"))) {
       out.add("easy_language");
     }
