@@ -518,8 +518,7 @@
     unread.hidden = !chat.unread;
     if (chat.unread) { unread.append(el('span', ' ongelezen', 'sr-only')); }
     b.append(prioBadge(chat.card.priority), el('span', shortLabel(chat.id), 'label'), unread,
-      el('span', (chat.card.helpPointName || chat.card.helpPoint) + (chat.observer ? ' · meekijken' : '')
-        + (chat.ended ? ' · beëindigd' : ''), 'where'));
+      where(chat));
     if (chat.ended) {
       b.append(el('span', 'beëindigd', 'timer'));
     } else if (chat.waitingSince) {
@@ -531,6 +530,12 @@
     chat.item.classList.toggle('ended', chat.ended);
     chat.item.classList.toggle('active', state.active === chat.id);
     b.setAttribute('aria-current', state.active === chat.id ? 'true' : 'false');
+  }
+  function where(chat) {
+    const w = el('span', (chat.card.helpPointName || chat.card.helpPoint) + (chat.observer ? ' · meekijken' : '')
+      + (chat.ended ? ' · beëindigd' : ''), 'where');
+    modeFlags(chat.card).forEach((f) => w.append(' ', f));
+    return w;
   }
   function activate(id) {
     const chat = state.chats.get(id);
