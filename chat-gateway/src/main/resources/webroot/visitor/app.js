@@ -96,6 +96,28 @@
     queuePos: { nl: 'Je bent nummer {n}. Wachttijd: ongeveer {m} minuten.',
       easy: 'Je bent nummer {n}. Wachten: ongeveer {m} minuten.',
       en: 'You are number {n}. Waiting time: about {m} minutes.' },
+    queuePosOnly: { nl: 'Je bent nummer {n}. Hoe lang het duurt, weten we nu niet precies.',
+      easy: 'Je bent nummer {n}. We weten niet hoe lang het duurt.',
+      en: 'You are number {n}. We cannot say exactly how long it will take.' },
+    queueSoon: { nl: 'Je bent nummer {n}. Een hulpverlener komt zo bij je.',
+      easy: 'Je bent nummer {n}. Er komt zo iemand.', en: 'You are number {n}. A counselor will be with you soon.' },
+    unstaffed: { nl: 'Je bent nummer {n}. Er is nu niemand online die deze chat kan aannemen. Je blijft in de '
+      + 'wachtrij, maar het kan lang duren.',
+      easy: 'Je bent nummer {n}. Er is nu niemand online voor deze chat. Je blijft wachten. Het kan lang duren.',
+      en: 'You are number {n}. Nobody who can take this chat is online now. You stay in the queue, but it may take '
+      + 'long.' },
+    openNowTitle: { nl: 'Dit is nu wel open:', easy: 'Dit kan nu wel:', en: 'Open now:' },
+    staffedNow: { nl: 'Nu online', easy: 'Nu online', en: 'Online now' },
+    staffedWait: { nl: 'Nu online. Wachten: ongeveer {m} minuten.', easy: 'Nu online. Wachten: ongeveer {m} minuten.',
+      en: 'Online now. Waiting time: about {m} minutes.' },
+    unstaffedShort: { nl: 'Nu is er niemand online. Je kunt wel wachten.', easy: 'Nu is niemand online.',
+      en: 'Nobody is online now. You can still wait.' },
+    fullShort: { nl: 'De wachtrij is nu vol.', easy: 'Er wachten nu te veel mensen.', en: 'The queue is full now.' },
+    fullTitle: { nl: 'Bij {name} wachten nu te veel mensen', easy: 'Bij {name} is het nu te druk',
+      en: 'Too many people are waiting at {name} now' },
+    busy: { nl: 'Er starten nu heel veel gesprekken. Probeer het over een minuut opnieuw. Ben je in gevaar? Bel 112.',
+      easy: 'Het is nu te druk. Probeer het over een minuut nog eens. Gevaar? Bel 112.',
+      en: 'Very many chats are starting now. Try again in a minute. In danger? Call 112.' },
     queueHint: { nl: 'Je kunt alvast iets typen. De hulpverlener leest het straks.',
       easy: 'Je mag al iets typen. De hulpverlener leest het straks.',
       en: 'You can already type something. The counselor will read it soon.' },
@@ -401,6 +423,13 @@
     show('suggestions', nodes, keepFocus);
   }
 
+  /** Before choosing: is someone there now, and (only when it can be said honestly) how long is the wait. */
+  function waitText(wait) {
+    if (!wait.staffed) { return t('unstaffedShort'); }
+    if (wait.estimatedWaitSeconds === null || wait.estimatedWaitSeconds === undefined) { return t('staffedNow'); }
+    return t('staffedWait', { m: Math.max(1, Math.round(wait.estimatedWaitSeconds / 60)) });
+  }
+
   /** One suggested (or also-offered) help point: name, why, description, chat button, contact data, cost. */
   function suggestionCard(s, className) {
     var card = S.cards[s.helpPoint] || { id: s.helpPoint, name: s.helpPoint, kind: s.kind };
@@ -420,6 +449,13 @@
       parts.push(el('p', { className: 'open-note', text: t('linesOpen', { lines: s.openNow.map(function (c) {
         return t('line_' + c);
       }).join(', ') }) }));
+    }
+    if (openNow !== false && card.kind === 'queue' && card.full) {
+      parts.push(el('p', { className: 'closed-note wait-note', text: t('fullShort') }));
+    } else if (openNow !== false && card.kind === 'queue' && card.wait) {
+      // Issue 17: before choosing, whether someone is online now and (only when honest) the wait.
+      parts.push(el('p', { className: card.wait.staffed ? 'wait-note' : 'closed-note wait-note',
+        text: waitText(card.wait) }));
     }
     if (card.kind === 'queue') {
       parts.push(button(t('chatWith', { name: cardName(card) }), function () { choose(s.helpPoint, false); },
@@ -587,12 +623,14 @@
     S.talkNowPending = false;
     S.card = frame.card || { id: frame.helpPoint, name: frame.helpPoint };
     S.alternatives = Array.isArray(frame.alternatives) ? frame.alternatives : null;
+    S.unavailableReason = frame.reason;
     renderUnavailable();
   }
 
   function renderUnavailable(keepFocus) {
     var card = S.card;
-    var nodes = [heading(t('closedTitle', { name: cardName(card) }))];
+    var full = S.unavailableReason === 'full';
+    var nodes = [heading(t(full ? 'fullTitle' : 'closedTitle', { name: cardName(card) }))];
     if (opensAtText(card.opensAt)) { nodes.push(el('p', { className: 'opens-at', text: opensAtText(card.opensAt) })); }
     if (card.openingHours && typeof card.openingHours === 'object') {
       nodes.push(el('p', { text: t('closedHours') }));
@@ -614,18 +652,27 @@
     show('unavailable', nodes, keepFocus);
   }
 
+  /** While waiting with nobody online (issue 17): what is open now, listed without chat buttons (already queued). */
+  function alternativesBlock(alt) {
+    if (!Array.isArray(alt) || !alt.length) { return null; }
+    return el('section', { id: 'alternatives', 'aria-label': t('openNowTitle') },
+      [el('h2', { text: t('openNowTitle') }), openNowList(alt, true)[1]]);
+  }
+
   /** Reachable now: the engine's view on the card when present, else its hours (unknown hours never count). */
   function reachable(card) {
     return typeof card.reachableNow === 'boolean' ? card.reachableNow : card.openNow === true;
   }
 
   /** "Deze hulp is nu wel bereikbaar": the options open now, each with its chat button or phone. */
-  function openNowList(open) {
+  function openNowList(open, noChoose) {
     if (!open.length) { return []; }
     var list = el('div', { id: 'open-now' });
     open.forEach(function (other) {
       var parts = [el('h2', { text: cardName(other) }), el('p', { className: 'open-note', text: t('openNowLines') })];
-      if (other.kind === 'queue') {
+      if (other.wait) { parts.push(el('p', { className: 'wait-note', text: waitText(other.wait) })); }
+      // A queue nobody can answer now (chatNow false) is listed only for its phone line (issue 17).
+      if (other.kind === 'queue' && other.chatNow !== false && !noChoose) {
         parts.push(button(t('chatWith', { name: cardName(other) }), function () {
           choose(other.id, other.id === TRIAGE);
         }, 'primary', { 'data-help-point': other.id }));
@@ -695,6 +742,9 @@
     var nodes = [];
     nodes.push(heading(S.status === 'assigned' ? t('chatTitle') : t('queuedTitle')));
     nodes.push(el('p', { className: 'status', id: 'status', role: 'status', text: statusText() }));
+    var alternatives = S.status === 'queued' && S.queue && S.queue.staffed === false
+      ? alternativesBlock(S.queue.alternatives) : null;
+    if (alternatives) { nodes.push(alternatives); }
     if (S.code) {
       nodes.push(el('div', { className: 'code', id: 'resume-box' }, [
         el('span', { text: t('codeText') + ' ' }), el('strong', { id: 'resume-code-shown', text: groupCode(S.code) }),
@@ -758,6 +808,11 @@
   function statusText() {
     if (S.status === 'assigned') { return t('assigned', { name: S.counselor || t('counselor') }); }
     if (S.queue) {
+      if (S.queue.staffed === false) { return t('unstaffed', { n: S.queue.position }) + ' ' + t('queueHint'); }
+      if (S.queue.wait === null || S.queue.wait === undefined) {
+        return t('queuePosOnly', { n: S.queue.position }) + ' ' + t('queueHint');
+      }
+      if (S.queue.wait === 0) { return t('queueSoon', { n: S.queue.position }) + ' ' + t('queueHint'); }
       return t('queuePos', { n: S.queue.position, m: Math.max(1, Math.round(S.queue.wait / 60)) }) + ' '
         + t('queueHint');
     }
@@ -767,6 +822,11 @@
   function updateStatus() {
     if (S.screen !== 'chat') { renderChat(); return; }
     $('status').textContent = statusText();
+    var old = $('alternatives');
+    var alt = S.status === 'queued' && S.queue && S.queue.staffed === false ? alternativesBlock(S.queue.alternatives)
+      : null;
+    if (old && !alt) { old.parentNode.removeChild(old); }
+    if (alt) { if (old) { old.parentNode.replaceChild(alt, old); } else { $('status').insertAdjacentElement('afterend', alt); } }
     var h = $('screen-title');
     if (h) { h.textContent = S.status === 'assigned' ? t('chatTitle') : t('queuedTitle'); }
   }
@@ -999,7 +1059,8 @@
       case 'queued':
         S.status = 'queued';
         var before = S.queue && S.queue.position;
-        S.queue = { position: f.position, wait: f.estimatedWaitSeconds };
+        S.queue = { position: f.position, wait: f.estimatedWaitSeconds, staffed: f.staffed,
+          alternatives: f.alternatives || null };
         S.intakeRequest = null;
         updateStatus();
         if (before !== f.position) { announce(statusText(), false); }
@@ -1053,6 +1114,7 @@
   function onError(f) {
     switch (f.code) {
       case 'rate_limited': setNotice(t('rate')); return;
+      case 'busy': setNotice(t('busy')); return;
       case 'unknown_resume':
         if (!S.resumingByCode) {
           // The conversation ended while this device was away (e.g. the queue grace ran out).

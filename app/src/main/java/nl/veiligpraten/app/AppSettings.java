@@ -8,7 +8,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import nl.veiligpraten.infra.abuse.AbuseLimits;
 import nl.veiligpraten.infra.db.DbSettings;
+import nl.veiligpraten.infra.staffing.WaitSettings;
 
 /**
  * Everything the launcher needs, read once from environment variables and command-line flags. Flags win over the
@@ -33,12 +35,14 @@ import nl.veiligpraten.infra.db.DbSettings;
  * @param clock         "now" for opening hours (the system clock; tests fix it so they do not depend on the time of
  *                      day they run at)
  * @param security      listener timeouts, connection caps and abuse budgets ({@link SecuritySettings})
+ * @param abuse         {@code VP_LIMIT_*}: limits on new conversations and P0 claims ({@link AbuseLimits})
+ * @param waits         {@code VP_WAIT_*}: how queue waits are estimated ({@link WaitSettings})
  */
 public record AppSettings(String visitorHost, int visitorPort, String consoleHost, int consolePort, Path dataDir,
                           Optional<Path> configDir, boolean demo, Optional<DbSettings> externalDb,
                           int embeddedDbPort, Set<String> visitorOrigins, Set<String> consoleOrigins,
                           String neutralExitUrl, int queueGraceSeconds, int visitorInstances, Clock clock,
-                          SecuritySettings security) {
+                          SecuritySettings security, AbuseLimits abuse, WaitSettings waits) {
 
   public static AppSettings from(Map<String, String> env, String[] args) {
     boolean demo = !"false".equalsIgnoreCase(env.getOrDefault("VP_DEMO", "true"));
@@ -63,7 +67,7 @@ public record AppSettings(String visitorHost, int visitorPort, String consoleHos
         env.getOrDefault("VP_QUICK_EXIT_URL", "https://www.buienradar.nl/"),
         intValue(env, "VP_QUEUE_GRACE_SECONDS", 120, 5, 3600),
         intValue(env, "VP_VISITOR_INSTANCES", defaultInstances(), 1, 64), Clock.systemUTC(),
-        SecuritySettings.from(env));
+        SecuritySettings.from(env), AbuseLimits.from(env), WaitSettings.from(env));
   }
 
   private static int defaultInstances() {
@@ -77,7 +81,7 @@ public record AppSettings(String visitorHost, int visitorPort, String consoleHos
     return new AppSettings("127.0.0.1", visitor, "127.0.0.1", console, dataDir, Optional.empty(), true,
         Optional.empty(), 0, origins(null, "127.0.0.1", visitor), origins(null, "127.0.0.1", console),
         "https://www.buienradar.nl/", 120, defaultInstances(), Clock.systemUTC(),
-        SecuritySettings.DEFAULT);
+        SecuritySettings.DEFAULT, AbuseLimits.generous(), WaitSettings.defaults());
   }
 
   /** A currently free loopback port (tests only; a tiny race with other processes is acceptable there). */
@@ -91,34 +95,51 @@ public record AppSettings(String visitorHost, int visitorPort, String consoleHos
 
   public AppSettings withQueueGraceSeconds(int seconds) {
     return new AppSettings(visitorHost, visitorPort, consoleHost, consolePort, dataDir, configDir, demo, externalDb,
-        embeddedDbPort, visitorOrigins, consoleOrigins, neutralExitUrl, seconds, visitorInstances, clock, security);
+        embeddedDbPort, visitorOrigins, consoleOrigins, neutralExitUrl, seconds, visitorInstances, clock, security,
+        abuse, waits);
   }
 
   /** The same settings with another quick-exit target (tests point it at a local page). */
   public AppSettings withNeutralExitUrl(String url) {
     return new AppSettings(visitorHost, visitorPort, consoleHost, consolePort, dataDir, configDir, demo, externalDb,
-        embeddedDbPort, visitorOrigins, consoleOrigins, url, queueGraceSeconds, visitorInstances, clock, security);
+        embeddedDbPort, visitorOrigins, consoleOrigins, url, queueGraceSeconds, visitorInstances, clock, security,
+        abuse, waits);
   }
 
   /** The same settings with a directory of overriding routing/help-point files (tests change opening hours). */
   public AppSettings withConfigDir(Path dir) {
     return new AppSettings(visitorHost, visitorPort, consoleHost, consolePort, dataDir, Optional.of(dir), demo,
         externalDb, embeddedDbPort, visitorOrigins, consoleOrigins, neutralExitUrl, queueGraceSeconds,
-        visitorInstances, clock, security);
+        visitorInstances, clock, security,
+        abuse, waits);
   }
 
   /** The same settings with another clock for opening hours (tests fix the time of day). */
   public AppSettings withClock(Clock fixed) {
     return new AppSettings(visitorHost, visitorPort, consoleHost, consolePort, dataDir, configDir, demo, externalDb,
         embeddedDbPort, visitorOrigins, consoleOrigins, neutralExitUrl, queueGraceSeconds, visitorInstances, fixed,
-        security);
+        security, abuse, waits);
   }
 
   /** The same settings with other listener limits (tests use short timeouts and small caps). */
   public AppSettings withSecurity(SecuritySettings other) {
     return new AppSettings(visitorHost, visitorPort, consoleHost, consolePort, dataDir, configDir, demo, externalDb,
         embeddedDbPort, visitorOrigins, consoleOrigins, neutralExitUrl, queueGraceSeconds, visitorInstances, clock,
-        other);
+        other, abuse, waits);
+  }
+
+  /** The same settings with other flood limits (tests of the limits). */
+  public AppSettings withAbuseLimits(AbuseLimits limits) {
+    return new AppSettings(visitorHost, visitorPort, consoleHost, consolePort, dataDir, configDir, demo, externalDb,
+        embeddedDbPort, visitorOrigins, consoleOrigins, neutralExitUrl, queueGraceSeconds, visitorInstances, clock,
+        security, limits, waits);
+  }
+
+  /** The same settings with another wait estimation (tests). */
+  public AppSettings withWaits(WaitSettings w) {
+    return new AppSettings(visitorHost, visitorPort, consoleHost, consolePort, dataDir, configDir, demo, externalDb,
+        embeddedDbPort, visitorOrigins, consoleOrigins, neutralExitUrl, queueGraceSeconds, visitorInstances, clock,
+        security, abuse, w);
   }
 
   /** Allowed origins default to the listener's own address (both spellings of loopback). */

@@ -21,7 +21,9 @@ import nl.veiligpraten.gateway.EngineIntakeRouting;
 import nl.veiligpraten.gateway.ResumeGuard;
 import nl.veiligpraten.gateway.VisitorListener;
 import nl.veiligpraten.infra.web.CodeHasher;
+import nl.veiligpraten.infra.assignment.AgeingWeights;
 import nl.veiligpraten.infra.audit.DatabaseRoles;
+import nl.veiligpraten.infra.staffing.StaffingRepository;
 import nl.veiligpraten.infra.cluster.ClusterHealth;
 import nl.veiligpraten.infra.cluster.ClusterSettings;
 import nl.veiligpraten.infra.cluster.HazelcastSetup;
@@ -121,12 +123,14 @@ public final class Launcher {
       GatewaySettings gateway = new GatewaySettings(settings.visitorHost(), settings.visitorPort(),
           settings.visitorOrigins(), GatewaySettings.DEFAULT_MAX_FRAME_BYTES, 10, 30, settings.security().helloTimeout(),
           Duration.ofSeconds(settings.queueGraceSeconds()), settings.neutralExitUrl(), app.intake.queueHelpPoints(),
-          settings.security().visitor());
+          settings.security().visitor(), settings.abuse(), settings.waits());
       ConsoleSettings console = new ConsoleSettings(settings.consoleHost(), settings.consolePort(),
           settings.consoleOrigins(), Duration.ofMinutes(30), Duration.ofHours(12), 64 * 1024,
           settings.security().console());
+      StaffingRepository staffing = new StaffingRepository(app.pool, AgeingWeights.of(app.intake.config()),
+          settings.waits().windowSeconds(), settings.waits().samples());
       app.visitor = new VisitorListener(gateway, app.pool, transcripts, app.intake,
-          new ResumeGuard(app.codeHasher, settings.security().resume()));
+          new ResumeGuard(app.codeHasher, settings.security().resume()), staffing);
       app.console = new ConsoleVerticle(console, app.pool, transcripts, ConsoleServices.create(app.pool, conversations,
           new BouncyCastleConversationCrypto(app.keyStore), app.intake.config(), settings.queueGraceSeconds()));
       DeploymentOptions options = new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP);

@@ -70,6 +70,25 @@ public final class EngineIntakeRouting implements IntakeRouting {
   }
 
   @Override
+  public Map<String, QueuePoint> queuePoints() {
+    Map<String, QueuePoint> out = new LinkedHashMap<>();
+    config.helpPoints().byId().values().stream().filter(h -> h.kind() == HelpPoint.Kind.QUEUE)
+        .forEach(h -> out.put(h.id(), new QueuePoint(h.id(), h.name(), h.staffedBy() == null ? h.id() : h.staffedBy(),
+            h.queueCap(), h.overflowTo())));
+    return out;
+  }
+
+  @Override
+  public List<JsonObject> phoneLinesOpenNow(java.util.Collection<String> suggested) {
+    ZonedDateTime now = now();
+    return config.helpPoints().byId().values().stream()
+        .filter(h -> h.phone() != null && h.openingHours() != null && h.openingHours().isOpenAt(now))
+        .filter(h -> (h.kind() == HelpPoint.Kind.QUEUE && h.openingHours().alwaysOpen())
+            || suggested.contains(h.id()))
+        .map(h -> card(h)).toList();
+  }
+
+  @Override
   public JsonObject explain(JsonObject answers) {
     return new JsonObject(ExplainJson.toMap(decide(answers)));
   }

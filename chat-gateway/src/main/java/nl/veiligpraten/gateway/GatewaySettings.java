@@ -19,11 +19,15 @@ import nl.veiligpraten.infra.web.ListenerLimits;
  * @param neutralExitUrl   where quick exit sends the browser
  * @param queueHelpPoints  help point id → organisation id for help points with a counselor queue
  * @param limits           header, body and idle timeouts and the connection cap of the listener
+ * @param abuse            limits on new conversations and P0 claims per address and per node
+ * @param waits            how waits are estimated
  */
 public record GatewaySettings(String host, int port, Set<String> allowedOrigins, int maxFrameBytes,
                               int messagesPerSecond, int burst, Duration helloTimeout, Duration queueGrace,
                               String neutralExitUrl, Map<String, String> queueHelpPoints,
-                              ListenerLimits limits) {
+                              ListenerLimits limits,
+                              nl.veiligpraten.infra.abuse.AbuseLimits abuse,
+                              nl.veiligpraten.infra.staffing.WaitSettings waits) {
 
   public static final int DEFAULT_MAX_FRAME_BYTES = 16 * 1024;
 }

@@ -62,6 +62,23 @@ public interface IntakeRouting {
     return Optional.empty();
   }
 
+  /** Help points with a counselor queue: who staffs each, its cap and its overflow queue. */
+  default java.util.Map<String, QueuePoint> queuePoints() {
+    return java.util.Map.of();
+  }
+
+  /**
+   * Cards of the phone lines open now that are always worth offering when a chat cannot start at once: the lines of
+   * the queue organisations that are open day and night, plus those of {@code suggested} help points that are open now. In configuration order.
+   */
+  default java.util.List<JsonObject> phoneLinesOpenNow(java.util.Collection<String> suggested) {
+    return java.util.List.of();
+  }
+
+  /** A help point with a counselor queue. */
+  record QueuePoint(String helpPoint, String name, String orgId, int cap, String overflowTo) {
+  }
+
   /** A routing decision ready to be queued. */
   record Route(String helpPoint, String orgId, int priority, String rulesVersion, JsonObject intakeCodes) {
   }

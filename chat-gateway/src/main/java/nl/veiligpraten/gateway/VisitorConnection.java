@@ -4,9 +4,15 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.ServerWebSocket;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import nl.veiligpraten.infra.abuse.KeyedLimiter;
+import nl.veiligpraten.infra.staffing.QueueSnapshot;
+import nl.veiligpraten.routing.wait.QueueWait;
 import nl.veiligpraten.infra.bus.Addresses;
 import nl.veiligpraten.infra.conversation.Conversation;
 import nl.veiligpraten.infra.conversation.ConversationClosedException;
@@ -36,8 +42,11 @@ final class VisitorConnection {
   static final int CLOSE_TOO_MANY_ATTEMPTS = 4429;
   /** The listener accepts frames up to this many times maxFrameBytes, so oversize ones can be closed with 1009. */
   static final int TRANSPORT_LIMIT_FACTOR = 4;
-  /** Rough handling time per chat ahead in the queue, for the visitor's estimated wait. */
-  static final int SECONDS_PER_PLACE = 120;
+  /**
+   * The old estimate (position × 120 s) is no longer shown; {@code ./bench shift} still computes it as the baseline
+   * the staffing-aware estimate is measured against.
+   */
+  static final int OLD_SECONDS_PER_PLACE = 120;
   /** Queue position is also refreshed on this period, so the estimate moves even when nobody is taken. */
   private static final long QUEUE_REFRESH_MS = 30_000;
 
@@ -72,6 +81,14 @@ final class VisitorConnection {
   private boolean queueRefreshPending;
   private Future<?> appendChain = Future.succeededFuture();
   private Runnable whenClosed = () -> { };
+  /** Waits, caps and flood limits; set by the verticle. */
+  QueueControl queue;
+  /** Keyed hash of the socket's network address (never the address itself); set by the verticle. */
+  nl.veiligpraten.infra.abuse.AddressHasher.Hashed address;
+  /** The routed conversation's intake codes (suggestions, emergency) for the alternatives. */
+  private JsonObject intakeCodes;
+  /** Queue notes after this moment need a staffing view read after it. */
+  private long queueChangedAt;
 
   VisitorConnection(Vertx vertx, ServerWebSocket socket, GatewaySettings settings, TranscriptService<?> transcripts,
                     IntakeRouting intake, ResumeGuard resume) {
@@ -222,6 +239,20 @@ final class VisitorConnection {
   }
 
   private void startNew() {
+    KeyedLimiter.Verdict verdict = queue == null ? KeyedLimiter.Verdict.ALLOWED
+        : queue.newConversations().tryAcquire(address);
+    if (!verdict.allowed()) {
+      LOG.info("new conversation refused: {} reached", verdict == KeyedLimiter.Verdict.ADDRESS_LIMIT
+          ? "per-address limit" : "node limit");
+      // The page shows 112 itself (Q0 is built in); the frame carries it too, so no refusal hides it.
+      send(new JsonObject().put("type", "error").put("code", "busy")
+          .put("emergencyNumber", nl.veiligpraten.routing.RoutingEngine.EMERGENCY_NUMBER)
+          .put("message", "Er starten nu heel veel gesprekken tegelijk. Probeer het over een minuut opnieuw. "
+              + "Ben je nu in gevaar? Bel 112. / Very many chats are starting right now. Please try again in a "
+              + "minute. In danger now? Call 112."));
+      // The hello timer keeps running: a socket that never gets a conversation is closed by it.
+      return;
+    }
     UUID id = UUID.randomUUID();
     String token = Secrets.token();
     String code = Secrets.code(ResumeGuard.CODE_LENGTH);
@@ -239,6 +270,7 @@ final class VisitorConnection {
     conversationId = conversation.id();
     orgId = conversation.orgId();
     status = conversation.status();
+    intakeCodes = parse(conversation.intakeJson());
     delivered = Math.min(lastSeq, conversation.nextSeq());
     // Any older socket of the same conversation (on any node) is told to go: one live socket per conversation.
     vertx.eventBus().publish(Addresses.conversation(conversationId),
@@ -283,20 +315,48 @@ final class VisitorConnection {
           .put("alternatives", intake.openAlternatives(choose.answers(), choose.helpPoint())));
       return;
     }
-    if (!intake.isOpenNow(choose.helpPoint())) {
-      // Out of hours: nothing is queued; the page shows the hours, other help and 112.
-      send(new JsonObject().put("type", "unavailable").put("helpPoint", choose.helpPoint()).put("reason", "closed")
-          .put("card", intake.card(choose.helpPoint()))
-          .put("alternatives", intake.openAlternatives(choose.answers(), choose.helpPoint())));
-      return;
-    }
     IntakeRouting.Route r = route.get();
     JsonObject codes = r.intakeCodes().copy();
     if (choose.lang() != null) {
       // Top level, beside the answers: the statistics trigger and the console's skills read intake.lang.
       codes.put("lang", choose.lang().key());
     }
-    transcripts.route(conversationId, r.orgId(), r.helpPoint(), r.priority(), r.rulesVersion(), codes.encode())
+    snapshot(queueChangedAt).onSuccess(snapshot -> {
+      if (!"intake".equals(status) || closed) {
+        return;
+      }
+      if (!intake.isOpenNow(choose.helpPoint())) {
+        // Out of hours: nothing is queued; the page shows the hours, other help and 112.
+        unavailable(r, "closed", snapshot);
+        return;
+      }
+      if (r.priority() > 0 && queue != null && queue.waits().full(snapshot, r.helpPoint())) {
+        // A full queue is said before anything is queued (a P0 claim is never refused, so it skips the cap).
+        unavailable(r, "full", snapshot);
+        return;
+      }
+      int priority = r.priority();
+      KeyedLimiter.Verdict p0 = KeyedLimiter.Verdict.ALLOWED;
+      if (priority == 0 && queue != null) {
+        p0 = queue.p0Claims().tryAcquire(address);
+        if (!p0.allowed()) {
+          // Beyond the limit a P0 claim is still queued (never refused; the visitor saw 112 already), at P1 until
+          // a supervisor confirms it, so a flood cannot push real visitors down the queue.
+          priority = 1;
+        }
+      }
+      queueAs(r, priority, p0, codes);
+    });
+  }
+
+  private void queueAs(IntakeRouting.Route r, int priority, KeyedLimiter.Verdict p0, JsonObject codes) {
+    transcripts.route(conversationId, r.orgId(), r.helpPoint(), priority, r.rulesVersion(), codes.encode())
+        .compose(routed -> {
+          if (routed.isEmpty() || p0.allowed()) {
+            return Future.succeededFuture(routed);
+          }
+          return queue.staffing().holdP0Claim(conversationId).map(routed);
+        })
         .onSuccess(routed -> {
           if (routed.isEmpty()) {
             error("already_routed", "A help point was already chosen.");
@@ -304,12 +364,59 @@ final class VisitorConnection {
           }
           status = "queued";
           orgId = r.orgId();
+          intakeCodes = codes;
+          if (!p0.allowed()) {
+            LOG.info("P0 claim held at P1 for a supervisor: {} reached", p0 == KeyedLimiter.Verdict.ADDRESS_LIMIT
+                ? "per-address limit" : "node limit");
+            vertx.eventBus().publish(Addresses.supervisors(orgId), new JsonObject().put("kind", "p0_held")
+                .put("conversationId", conversationId.toString()).put("helpPoint", r.helpPoint())
+                .put("limit", p0 == KeyedLimiter.Verdict.ADDRESS_LIMIT ? "address" : "node"));
+          }
           vertx.eventBus().publish(Addresses.queue(orgId), new JsonObject().put("kind", "queued")
               .put("conversationId", conversationId.toString()));
           sendQueued();
           watchQueue();
         })
         .onFailure(this::internal);
+  }
+
+  /** Nothing is queued; the visitor gets the help point's card and what is open now instead. */
+  private void unavailable(IntakeRouting.Route r, String reason, QueueSnapshot snapshot) {
+    JsonObject frame = new JsonObject().put("type", "unavailable").put("helpPoint", r.helpPoint()).put("reason", reason)
+        .put("card", intake.card(r.helpPoint()));
+    JsonArray open = intake.openAlternatives(QueueWaits.answers(r.intakeCodes()), r.helpPoint());
+    frame.put("alternatives", queue == null ? open : queue.waits().alternatives(snapshot, open,
+        QueueWaits.suggested(r.intakeCodes()), r.priority(), null, "full".equals(reason) ? r.helpPoint() : null));
+    send(frame);
+  }
+
+  private JsonArray alternativesFor(JsonObject answers) {
+    try {
+      return intake.openAlternatives(answers, null);
+    } catch (IntakeRouting.InvalidIntakeException e) {
+      return new JsonArray();
+    }
+  }
+
+  /** The staffing view (read after {@code after} when that is set); unknown when it cannot be read. */
+  private Future<QueueSnapshot> snapshot(long after) {
+    if (queue == null) {
+      return Future.succeededFuture(QueueSnapshot.EMPTY);
+    }
+    Future<QueueSnapshot> read = after == 0 ? queue.view().current() : queue.view().takenAfter(after);
+    return read.recover(e -> {
+      // Unknown counts as not staffed: the visitor is told nobody is there rather than promised someone.
+      LOG.warn("staffing view failed: {}", e.getClass().getName());
+      return Future.succeededFuture(QueueSnapshot.EMPTY);
+    });
+  }
+
+  private static JsonObject parse(String json) {
+    try {
+      return json == null ? null : new JsonObject(json);
+    } catch (RuntimeException e) {
+      return null;
+    }
   }
 
   private void onAnswers(VisitorFrame.Answers a) {
@@ -322,24 +429,72 @@ final class VisitorConnection {
     }
     JsonObject route = intake.explain(a.answers());
     JsonObject cards = new JsonObject();
+    List<String> suggested = new ArrayList<>();
+    List<Integer> priorities = new ArrayList<>();
     for (String list : new String[] {"suggestions", "alsoOffer"}) {
       route.getJsonArray(list, new io.vertx.core.json.JsonArray()).forEach(item -> {
         if (item instanceof JsonObject suggestion) {
           String helpPoint = suggestion.getString("helpPoint");
           cards.put(helpPoint, intake.card(helpPoint));
+          if (!suggested.contains(helpPoint)) {
+            suggested.add(helpPoint);
+            priorities.add(intake.route(helpPoint, a.answers()).map(IntakeRouting.Route::priority).orElse(3));
+          }
         }
       });
     }
-    send(new JsonObject().put("type", "suggestions").put("route", route).put("cards", cards));
+    snapshot(0).onSuccess(snapshot -> {
+      if (queue != null) {
+        // Every queue card says before choosing whether someone is there now and what the wait is.
+        for (int i = 0; i < suggested.size(); i++) {
+          String helpPoint = suggested.get(i);
+          if (intake.queuePoints().containsKey(helpPoint)) {
+            cards.getJsonObject(helpPoint).put("wait", QueueWaits.json(queue.waits().forNew(snapshot, helpPoint,
+                priorities.get(i)))).put("full", priorities.get(i) > 0 && queue.waits().full(snapshot, helpPoint));
+          }
+        }
+      }
+      JsonObject frame = new JsonObject().put("type", "suggestions").put("route", route).put("cards", cards);
+      if (queue != null) {
+        // What is open now (staffed chats of the visitor's route, 24/7 lines), for "nobody online" on a card.
+        frame.put("alternatives", queue.waits().alternatives(snapshot, alternativesFor(a.answers()), suggested,
+            priorities.isEmpty() ? 3 : priorities.stream().min(Integer::compare).orElse(3), null, null));
+      }
+      send(frame);
+    });
   }
 
   private void sendQueued() {
-    conversations.queuePosition(conversationId).onSuccess(position -> {
-      if ("queued".equals(status)) {
-        send(new JsonObject().put("type", "queued").put("position", position)
-            .put("estimatedWaitSeconds", position * SECONDS_PER_PLACE));
+    if (queue == null) {
+      return;
+    }
+    long after = queueChangedAt;
+    queue.staffing().place(conversationId).onSuccess(place -> {
+      if (place.isEmpty() || !"queued".equals(status)) {
+        return;
       }
-    });
+      snapshot(after).onSuccess(snapshot -> {
+        if (!"queued".equals(status)) {
+          return;
+        }
+        var p = place.get();
+        QueueWait wait = queue.waits().forQueued(snapshot, p.orgId(), p.ahead());
+        JsonObject frame = QueueWaits.json(wait).put("type", "queued").put("position", p.position());
+        if (!wait.staffed()) {
+          // Nobody who can answer is there now: say so, and what is open now instead.
+          JsonArray open;
+          try {
+            open = intake.openAlternatives(QueueWaits.answers(intakeCodes), p.helpPoint());
+          } catch (IntakeRouting.InvalidIntakeException e) {
+            // Answers stored under an older rules version: the 24/7 lines are still offered.
+            open = new JsonArray();
+          }
+          frame.put("alternatives", queue.waits().alternatives(snapshot, open, QueueWaits.suggested(intakeCodes),
+              p.priority(), p.orgId(), null));
+        }
+        send(frame);
+      });
+    }).onFailure(this::internal);
   }
 
   /** While queued, any change in the organisation's queue (queued, taken, left) refreshes the visitor's place. */
@@ -353,6 +508,7 @@ final class VisitorConnection {
 
   /** Coalesces bursts of queue notifications into one position query. */
   private void refreshQueueSoon() {
+    queueChangedAt = System.nanoTime();
     if (queueRefreshPending || !"queued".equals(status)) {
       if (!"queued".equals(status)) {
         unwatchQueue();
@@ -466,6 +622,7 @@ final class VisitorConnection {
       case "referred", "requeued" -> {
         status = "queued";
         sendQueued();
+        watchQueue();
       }
       case "closed" -> {
         status = "closed";

@@ -11,7 +11,12 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
+import nl.veiligpraten.infra.abuse.AddressHasher;
+import nl.veiligpraten.infra.abuse.KeyedLimiter;
 import nl.veiligpraten.infra.conversation.TranscriptService;
+import nl.veiligpraten.infra.staffing.StaffingRepository;
+import nl.veiligpraten.infra.staffing.StaffingView;
+import nl.veiligpraten.routing.wait.WaitEstimator;
 
 /**
  * The visitor side of one node: several {@link VisitorVerticle} instances, each on its own event loop, sharing one
@@ -33,14 +38,30 @@ public final class VisitorListener {
   private final List<VisitorVerticle> instances = new CopyOnWriteArrayList<>();
   /** Open TCP connections over every instance: the listener's connection cap counts these. */
   private final AtomicInteger openConnections = new AtomicInteger();
+  private final StaffingRepository staffing;
+  /** Node-wide: one address key and one set of counters for every event loop. */
+  private final AddressHasher hasher;
+  private final KeyedLimiter newConversations;
+  private final KeyedLimiter p0Claims;
 
   public VisitorListener(GatewaySettings settings, Pool pool, TranscriptService<?> transcripts, IntakeRouting intake,
-                         ResumeGuard resume) {
+                         ResumeGuard resume, StaffingRepository staffing) {
     this.resume = resume;
     this.settings = settings;
     this.pool = pool;
     this.transcripts = transcripts;
     this.intake = intake;
+    this.staffing = staffing;
+    this.hasher = new AddressHasher(java.time.Clock.systemUTC(), settings.abuse().keyRotation());
+    this.newConversations = new KeyedLimiter(settings.abuse().newPerAddress(), settings.abuse().newGlobal());
+    this.p0Claims = new KeyedLimiter(settings.abuse().p0PerAddress(), settings.abuse().p0Global());
+  }
+
+  /** The queue control of one verticle instance (its own staffing cache, the node's limits). */
+  QueueControl queueControl() {
+    WaitEstimator estimator = new WaitEstimator(settings.waits().minSamples(), settings.waits().maxSeconds());
+    return new QueueControl(new StaffingView(staffing, settings.waits().snapshotMillis()), staffing,
+        new QueueWaits(intake, estimator), hasher, newConversations, p0Claims);
   }
 
   /** Deploys {@code count} instances (at least one) on event loops. */
@@ -48,7 +69,7 @@ public final class VisitorListener {
     int port = settings.port() == 0 ? SHARED_RANDOM_PORT : settings.port();
     return vertx.deployVerticle(() -> {
       VisitorVerticle instance = new VisitorVerticle(settings, pool, transcripts, intake, connections, port,
-          openConnections, resume);
+          openConnections, resume, queueControl());
       instances.add(instance);
       return instance;
     }, new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP).setInstances(Math.max(1, count)));

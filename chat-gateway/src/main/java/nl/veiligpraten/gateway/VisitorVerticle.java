@@ -37,6 +37,7 @@ public final class VisitorVerticle extends VerticleBase {
   private final IntakeRouting intake;
   private final Set<VisitorConnection> connections;
   private final int listenPort;
+  private final QueueControl queue;
   private final AtomicInteger openConnections;
   private final ResumeGuard resume;
   private ConnectionGuard guard;
@@ -44,7 +45,8 @@ public final class VisitorVerticle extends VerticleBase {
 
   VisitorVerticle(GatewaySettings settings, Pool pool, TranscriptService<?> transcripts, IntakeRouting intake,
                   Set<VisitorConnection> connections, int listenPort, AtomicInteger openConnections,
-                  ResumeGuard resume) {
+                  ResumeGuard resume, QueueControl queue) {
+    this.queue = queue;
     this.resume = resume;
     this.settings = settings;
     this.pool = pool;
@@ -111,15 +113,20 @@ public final class VisitorVerticle extends VerticleBase {
       ctx.response().setStatusCode(403).end("Origin not allowed");
       return;
     }
+    // Only a keyed hash of the address is kept, for the flood limits; the address itself goes nowhere.
+    var address = queue.hasher().hash(ctx.request().remoteAddress() == null ? "unknown"
+        : ctx.request().remoteAddress().hostAddress());
     ctx.request().toWebSocket().onSuccess(socket -> {
       guard.upgraded(ctx.request().connection());
       FlushCoalescing.install(ctx.request().connection());
-      accept(socket);
+      accept(socket, address);
     }).onFailure(e -> LOG.debug("upgrade failed: {}", e.getMessage()));
   }
 
-  private void accept(ServerWebSocket socket) {
+  private void accept(ServerWebSocket socket, nl.veiligpraten.infra.abuse.AddressHasher.Hashed address) {
     VisitorConnection connection = new VisitorConnection(vertx, socket, settings, transcripts, intake, resume);
+    connection.queue = queue;
+    connection.address = address;
     connection.referrals = new ReferralGateway(vertx, pool, transcripts, intake);
     connections.add(connection);
     connection.start(() -> connections.remove(connection));

@@ -263,6 +263,8 @@ final class ConsoleApi {
       if ("available".equals(status)) {
         assigner.run(s.orgId());
       }
+      // Waiting visitors recompute whether their queue is staffed.
+      vertx.eventBus().publish(Addresses.queue(s.orgId()), new JsonObject().put("kind", "staffing"));
     });
   }
 
@@ -282,9 +284,24 @@ final class ConsoleApi {
     }
     Future.all(services.assignments().queue(s.orgId(), 500), staff.staffOf(s.orgId()),
         services.assignments().active(s.orgId()),
-        services.routeActions().marked(s.orgId(), nl.veiligpraten.routing.config.RuleSet.SUICIDE_RISK_RULE))
-        .onSuccess(all -> {
+        services.routeActions().marked(s.orgId(), nl.veiligpraten.routing.config.RuleSet.SUICIDE_RISK_RULE),
+        services.supervisor().unanswered(s.orgId())).onSuccess(all -> {
       List<QueueItem> items = all.resultAt(0);
+      List<nl.veiligpraten.infra.assignment.SupervisorRepository.Unanswered> open = all.resultAt(4);
+      // Targets missed right now: open chats without a first answer that waited longer than their target
+      // (queued, or assigned to someone who has not answered); and P0 claims held at P1 after a flood.
+      JsonArray missed = new JsonArray();
+      JsonArray heldP0 = new JsonArray();
+      for (var u : open) {
+        services.helpPoints().target(u.helpPoint(), u.priority()).filter(t -> u.waitedSeconds() > t)
+            .ifPresent(t -> missed.add(new JsonObject().put("conversationId", u.conversationId().toString())
+                .put("helpPoint", u.helpPoint()).put("priority", u.priority()).put("status", u.status())
+                .put("waitingSeconds", u.waitedSeconds()).put("targetSeconds", t)));
+        if (u.p0Held() && "queued".equals(u.status())) {
+          heldP0.add(new JsonObject().put("conversationId", u.conversationId().toString())
+              .put("helpPoint", u.helpPoint()).put("waitingSeconds", u.waitedSeconds()));
+        }
+      }
       List<StaffRepository.StaffLoad> people = all.resultAt(1);
       List<AssignmentRepository.ActiveChat> active = all.resultAt(2);
       JsonArray activeJson = new JsonArray();
@@ -320,7 +337,7 @@ final class ConsoleApi {
           .put("priority", m.priority()).put("status", m.status())));
       ConsoleVerticle.json(ctx, 200, new JsonObject().put("openNow", hours).put("riskAlerts", risk)
           .put("queues", new JsonArray(new ArrayList<>(groups.values())))
-          .put("alerts", alerts).put("counselors", counselors).put("queue", cards(items)).put("active", activeJson));
+          .put("alerts", alerts).put("missed", missed).put("heldP0", heldP0).put("counselors", counselors).put("queue", cards(items)).put("active", activeJson));
     }).onFailure(ctx::fail);
   }
 

@@ -38,7 +38,13 @@ final class ConsoleConnection {
 
   /** Every frame type a console client may send (the authorization test iterates over this list). */
   static final List<String> FRAME_TYPES = List.of("take", "message", "close", "typing", "ping", "status", "transfer",
-      "refer", "join", "leave", "whisper", "suicide-risk", "override");
+      "refer", "join", "leave", "whisper", "suicide-risk", "override",
+      "takeover", "reassign", "close-abuse", "confirm-p0");
+
+  /** The coded reason of a burst close; stored as the chats' outcome. */
+  static final String ABUSE_REASON = "misbruik";
+  /** Chats one burst close may name. */
+  static final int MAX_BURST = 200;
 
   private static final Logger LOG = LoggerFactory.getLogger(ConsoleConnection.class);
   private static final int PAGE = 200;
@@ -105,7 +111,8 @@ final class ConsoleConnection {
       }
     }));
     if (Roles.supervises(session)) {
-      // Supervisor alerts of the organisation (suicide risk marked by a counselor), from every node.
+      // Supervisor alerts of the organisation, from every node, codes and conversation ids only: suicide risk
+      // marked by a counselor, a P0 claim held at P1 after a flood, a chat about to miss its target.
       consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.supervisors(session.orgId()),
           m -> send(m.body().copy().put("type", "alert"))));
     }
@@ -163,6 +170,10 @@ final class ConsoleConnection {
         case "whisper" -> whisper(frame);
         case "suicide-risk" -> suicideRisk(frame);
         case "override" -> override(frame);
+        case "takeover" -> takeover(frame);
+        case "reassign" -> reassign(frame);
+        case "close-abuse" -> closeAbuse(frame);
+        case "confirm-p0" -> confirmP0(frame);
         default -> error("unknown_type", "Unknown frame type.", null);
       }
     } catch (IllegalArgumentException e) {
@@ -537,6 +548,133 @@ final class ConsoleConnection {
       }
       vertx.eventBus().publish(Addresses.conversation(id), new JsonObject().put("kind", "route_overridden")
           .put("reason", reason).put("helpPoint", helpPoint));
+    }).onFailure(this::internal);
+  }
+
+  // ---- supervisor control: take over, reassign, close a burst of abuse, confirm a held P0 claim --------------
+
+  /** The supervisor becomes the chat's counselor; the visitor keeps one conversation, the previous owner lets go. */
+  private void takeover(JsonObject frame) {
+    UUID id = uuid(frame);
+    if (!Roles.supervises(session) || !Roles.chats(session)) {
+      refused("forbidden", "Alleen voor leidinggevenden.", id.toString());
+      return;
+    }
+    services.supervisor().give(id, me(), session.orgId(), true).onSuccess(h -> {
+      if (!h.done()) {
+        refused("not_found", "Dit gesprek is niet (meer) open in jullie organisatie.", id.toString());
+        return;
+      }
+      LOG.info("supervisor {} took over a chat", me());
+      AutoAssigner.announce(vertx, session.orgId(), h.result());
+      hold(id, false, null);
+    }).onFailure(this::internal);
+  }
+
+  /** Gives an open chat to a named colleague ({@code toStaffId}) or to a queue of the own organisation. */
+  private void reassign(JsonObject frame) {
+    UUID id = uuid(frame);
+    if (!Roles.supervises(session)) {
+      refused("forbidden", "Alleen voor leidinggevenden.", id.toString());
+      return;
+    }
+    Object to = frame.getValue("toStaffId");
+    Object queueId = frame.getValue("toHelpPoint");
+    if ((to == null) == (queueId == null) || (to != null && !(to instanceof Number))
+        || (queueId != null && !(queueId instanceof String))) {
+      error("invalid_field", "reassign needs either toStaffId (number) or toHelpPoint (string).", id.toString());
+      return;
+    }
+    if (to != null) {
+      services.supervisor().give(id, ((Number) to).longValue(), session.orgId(), false).onSuccess(h -> {
+        switch (h.outcome()) {
+          case ASSIGNED -> {
+            LOG.info("supervisor {} reassigned a chat to a colleague", me());
+            AutoAssigner.announce(vertx, session.orgId(), h.result());
+            send(new JsonObject().put("type", "reassigned").put("conversationId", id.toString())
+                .put("toStaffId", h.staffId()));
+          }
+          case AT_CAPACITY -> refused("at_capacity", "Deze collega heeft geen ruimte.", id.toString());
+          case NOT_ALLOWED -> refused("unknown_colleague", "Onbekende collega.", id.toString());
+          default -> refused("not_found", "Dit gesprek is niet (meer) open in jullie organisatie.", id.toString());
+        }
+      }).onFailure(this::internal);
+      return;
+    }
+    String helpPoint = (String) queueId;
+    var target = services.helpPoints().queue(helpPoint);
+    if (target.isEmpty() || !target.get().orgId().equals(session.orgId())) {
+      // Another organisation's queue needs the visitor's consent first: that is a referral ("refer").
+      refused("other_organisation", "Alleen naar een wachtrij van je eigen organisatie; doorverwijzen gaat met "
+          + "toestemming van de bezoeker.", id.toString());
+      return;
+    }
+    services.supervisor().toQueue(id, helpPoint, session.orgId()).onSuccess(moved -> {
+      if (moved.isEmpty()) {
+        refused("not_found", "Dit gesprek is niet (meer) open in jullie organisatie.", id.toString());
+        return;
+      }
+      LOG.info("supervisor {} moved a chat to a queue", me());
+      vertx.eventBus().publish(Addresses.conversation(id), new JsonObject().put("kind", "requeued"));
+      vertx.eventBus().publish(Addresses.queue(session.orgId()), new JsonObject().put("kind", "requeued"));
+      send(new JsonObject().put("type", "reassigned").put("conversationId", id.toString())
+          .put("toHelpPoint", helpPoint));
+    }).onFailure(this::internal);
+  }
+
+  /** Closes a burst of abuse chats at once, all or nothing, with the coded reason "misbruik". */
+  private void closeAbuse(JsonObject frame) {
+    List<UUID> ids = new ArrayList<>();
+    Object list = frame.getValue("conversationIds");
+    if (list instanceof JsonArray array) {
+      for (Object o : array) {
+        ids.add(uuid(new JsonObject().put("conversationId", o)));
+      }
+    } else {
+      ids.add(uuid(frame));
+    }
+    String first = ids.isEmpty() ? null : ids.get(0).toString();
+    if (!Roles.supervises(session)) {
+      refused("forbidden", "Alleen voor leidinggevenden.", first);
+      return;
+    }
+    if (!ABUSE_REASON.equals(frame.getValue("reason")) || ids.isEmpty() || ids.size() > MAX_BURST
+        || new java.util.HashSet<>(ids).size() != ids.size()) {
+      error("invalid_field", "close-abuse needs reason \"" + ABUSE_REASON + "\" and 1-" + MAX_BURST
+          + " different conversationIds.", first);
+      return;
+    }
+    services.supervisor().closeBurst(ids, session.orgId(), ABUSE_REASON).onSuccess(closed -> {
+      if (closed.isEmpty()) {
+        refused("not_yours", "Niet alle gesprekken zijn van jullie organisatie; er is niets gesloten.", first);
+        return;
+      }
+      LOG.info("supervisor {} closed {} chats as abuse", me(), closed.get().size());
+      JsonArray done = new JsonArray();
+      for (var c : closed.get()) {
+        done.add(c.conversationId().toString());
+        vertx.eventBus().publish(Addresses.conversation(c.conversationId()), new JsonObject().put("kind", "closed")
+            .put("outcome", ABUSE_REASON).put("by", "supervisor"));
+      }
+      vertx.eventBus().publish(Addresses.queue(session.orgId()), new JsonObject().put("kind", "left"));
+      send(new JsonObject().put("type", "closed-abuse").put("conversationIds", done));
+    }).onFailure(this::internal);
+  }
+
+  /** Confirms a P0 claim that was queued at P1 after a flood: it becomes P0 again. */
+  private void confirmP0(JsonObject frame) {
+    UUID id = uuid(frame);
+    if (!Roles.supervises(session)) {
+      refused("forbidden", "Alleen voor leidinggevenden.", id.toString());
+      return;
+    }
+    services.supervisor().confirmP0(id, session.orgId()).onSuccess(ok -> {
+      if (!ok) {
+        refused("not_found", "Geen wachtende P0-melding van jullie organisatie.", id.toString());
+        return;
+      }
+      vertx.eventBus().publish(Addresses.queue(session.orgId()), new JsonObject().put("kind", "changed"));
+      send(new JsonObject().put("type", "p0-confirmed").put("conversationId", id.toString()));
     }).onFailure(this::internal);
   }
 

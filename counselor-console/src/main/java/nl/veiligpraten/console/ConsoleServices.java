@@ -4,6 +4,7 @@ import io.vertx.sqlclient.Pool;
 import nl.veiligpraten.infra.assignment.AgeingWeights;
 import nl.veiligpraten.infra.assignment.AssignmentRepository;
 import nl.veiligpraten.infra.assignment.StaffNotes;
+import nl.veiligpraten.infra.assignment.SupervisorRepository;
 import nl.veiligpraten.infra.conversation.ConversationCrypto;
 import nl.veiligpraten.infra.conversation.ConversationRepository;
 import nl.veiligpraten.infra.referral.ReferralRepository;
@@ -21,7 +22,7 @@ import nl.veiligpraten.routing.config.RoutingConfig;
  */
 public record ConsoleServices(AssignmentRepository assignments, ReferralRepository referrals, StaffNotes<?> notes,
                               HelpPointDirectory helpPoints, long counselorGraceSeconds, ConsoleLabels labels,
-                              RouteActionRepository routeActions) {
+                              RouteActionRepository routeActions, SupervisorRepository supervisor) {
 
   /** Wires the services from the pool, the conversation store and crypto, and the routing configuration. */
   public static <K> ConsoleServices create(Pool pool, ConversationRepository conversations,
@@ -32,6 +33,7 @@ public record ConsoleServices(AssignmentRepository assignments, ReferralReposito
         ageing.baseScore().get(Priority.P3), ageing.pointsPerMinute());
     return new ConsoleServices(new AssignmentRepository(pool, weights), new ReferralRepository(pool),
         new StaffNotes<>(pool, conversations, crypto), HelpPointDirectory.from(config), counselorGraceSeconds,
-        new ConsoleLabels(config), new RouteActionRepository(pool));
+        new ConsoleLabels(config), new RouteActionRepository(pool),
+        new SupervisorRepository(pool));
   }
 }

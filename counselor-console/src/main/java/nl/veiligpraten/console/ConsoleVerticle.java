@@ -43,6 +43,7 @@ public final class ConsoleVerticle extends VerticleBase {
   private ConsoleAuth auth;
   private ConsoleApi api;
   private AutoAssigner assigner;
+  private TargetWatch targetWatch;
   private HttpServer server;
   private Router router;
   private ConnectionGuard guard;
@@ -63,6 +64,7 @@ public final class ConsoleVerticle extends VerticleBase {
     assigner = new AutoAssigner(vertx, pool, services.assignments(), services.counselorGraceSeconds(),
         services.referrals(), transcripts);
     api = new ConsoleApi(vertx, staff, services, assigner);
+    targetWatch = new TargetWatch(vertx, services.supervisor(), services.helpPoints());
     router = Router.router(vertx);
     router.route().handler(this::securityHeaders);
     router.get("/health").handler(this::health);
@@ -105,7 +107,7 @@ public final class ConsoleVerticle extends VerticleBase {
         .compose(s -> {
           server = s;
           return Database.ping(pool);
-        }).compose(v -> assigner.start());
+        }).compose(v -> assigner.start()).onSuccess(v -> targetWatch.start());
   }
 
   /** Every HTTP route as "METHOD path" (the authorization test generates attacks from this table). */
@@ -202,18 +204,26 @@ public final class ConsoleVerticle extends VerticleBase {
       connections.add(connection);
       long userId = session.user().id();
       if (socketsPerUser.merge(userId, 1, Integer::sum) == 1) {
-        staff.connected(userId).onSuccess(v -> assigner.run(session.orgId()));
+        staff.connected(userId).onSuccess(v -> {
+          assigner.run(session.orgId());
+          staffingChanged(session.orgId());
+        });
       }
       socket.closeHandler(v -> {
         connections.remove(connection);
         connection.closed();
         if (socketsPerUser.merge(userId, -1, Integer::sum) <= 0) {
           socketsPerUser.remove(userId);
-          staff.disconnected(userId);
+          staff.disconnected(userId).onSuccess(x -> staffingChanged(session.orgId()));
         }
       });
       connection.start();
     });
+  }
+
+  /** Waiting visitors recompute whether their queue is staffed (a counselor came or went). */
+  void staffingChanged(String orgId) {
+    vertx.eventBus().publish(Addresses.queue(orgId), new JsonObject().put("kind", "staffing"));
   }
 
   static JsonObject userJson(nl.veiligpraten.infra.staff.StaffUser user) {
@@ -238,6 +248,9 @@ public final class ConsoleVerticle extends VerticleBase {
   public Future<Void> drain() {
     if (assigner != null) {
       assigner.stop();
+    }
+    if (targetWatch != null) {
+      targetWatch.stop();
     }
     connections.forEach(ConsoleConnection::goingAway);
     return server == null ? Future.succeededFuture() : server.close();

@@ -12,6 +12,14 @@ package nl.veiligpraten.infra.assignment;
  */
 public record AgeingWeights(long p1, long p2, long p3, long pointsPerMinute) {
 
+  /** The weights of a loaded routing configuration. */
+  public static AgeingWeights of(nl.veiligpraten.routing.config.RoutingConfig config) {
+    var ageing = config.rules().ageing();
+    return new AgeingWeights(ageing.baseScore().get(nl.veiligpraten.routing.Priority.P1),
+        ageing.baseScore().get(nl.veiligpraten.routing.Priority.P2),
+        ageing.baseScore().get(nl.veiligpraten.routing.Priority.P3), ageing.pointsPerMinute());
+  }
+
   /** The bundled routing-rules.yaml values. */
   public static AgeingWeights defaults() {
     return new AgeingWeights(300, 200, 100, 10);

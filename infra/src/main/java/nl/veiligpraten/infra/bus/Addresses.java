@@ -23,7 +23,8 @@ public final class Addresses {
   }
 
   /**
-   * Per-organisation supervisor alerts (e.g. a counselor marked suicide risk, rule U1): codes and ids only, received
+   * Per-organisation supervisor alerts (a counselor marked suicide risk, rule U1; a P0 claim held at P1 after a flood;
+   * a chat about to miss its first-response target): codes and ids only, received
    * by the supervisors' console sockets on every node.
    */
   public static String supervisors(String organisationId) {

@@ -14,6 +14,10 @@ import java.util.Map;
  * @param retentionDays             transcript retention for queue organisations, {@code null} for cards
  * @param targetFirstResponseSeconds SLA per priority for queue organisations, empty for cards
  * @param staffedBy                 for the general triage queue: the organisation whose counselors staff it
+ * @param queueCap                  queue help points: at most this many chats wait in this help point's queue; a
+ *                                  visitor who chooses a full queue is told so before anything is queued
+ * @param overflowTo                queue help points: the queue offered first when this one is full (the overflow
+ *                                  rule, usually general triage), or {@code null}
  * @param verify                    field names whose values must be checked by the organisation before go-live
  */
 public record HelpPoint(
@@ -30,6 +34,8 @@ public record HelpPoint(
         Integer retentionDays,
         Map<Priority, Integer> targetFirstResponseSeconds,
         String staffedBy,
+        Integer queueCap,
+        String overflowTo,
         List<String> verify) {
 
     /** Queue = counselors of the organisation chat in this service; card = static contact information. */
@@ -41,6 +47,12 @@ public record HelpPoint(
             return name().toLowerCase(java.util.Locale.ROOT);
         }
     }
+
+    /** Largest accepted first-response target: a target longer than a day is a typo, not a target. */
+    public static final int MAX_TARGET_SECONDS = 86_400;
+
+    /** Largest accepted queue cap: a queue longer than this is a typo, and nobody could be answered in time. */
+    public static final int MAX_QUEUE_CAP = 10_000;
 
     public HelpPoint {
         targetFirstResponseSeconds = Map.copyOf(targetFirstResponseSeconds);

@@ -23,7 +23,7 @@ public record HelpPoints(int acuteWindowDays, Map<String, Integer> ageLimits, Ma
     private static final Pattern PHONE = Pattern.compile("[0-9][0-9 \\-]*[0-9]");
     private static final List<String> HELP_POINT_FIELDS = List.of("id", "kind", "name", "description", "phone",
             "chatUrl", "url", "openingHours", "ageMin", "ageMax", "retentionDays", "targetFirstResponseSeconds",
-            "staffedBy", "verify");
+            "staffedBy", "queueCap", "overflowTo", "verify");
 
     public HelpPoints {
         ageLimits = Collections.unmodifiableMap(new LinkedHashMap<>(ageLimits));
@@ -79,6 +79,14 @@ public record HelpPoints(int acuteWindowDays, Map<String, Integer> ageLimits, Ma
                             + hp.staffedBy() + "'");
                 }
             }
+            if (hp.overflowTo() != null) {
+                HelpPoint to = byId.get(hp.overflowTo());
+                YamlNode at = nodes.get(hp.id()).require("overflowTo");
+                if (to == null || to.kind() != HelpPoint.Kind.QUEUE || to.id().equals(hp.id())) {
+                    throw at.error("overflowTo must name another help point with a queue, not '"
+                            + hp.overflowTo() + "'");
+                }
+            }
         }
         return new HelpPoints(acute, limits, byId);
     }
@@ -108,6 +116,8 @@ public record HelpPoints(int acuteWindowDays, Map<String, Integer> ageLimits, Ma
             throw n.require("ageMax").error("ageMax " + ageMax + " is below ageMin " + ageMin);
         }
         Integer retention = null;
+        Integer queueCap = null;
+        String overflowTo = null;
         Map<Priority, Integer> sla = new EnumMap<>(Priority.class);
         String staffedBy = n.optText("staffedBy");
         if (kind == HelpPoint.Kind.QUEUE) {
@@ -124,13 +134,24 @@ public record HelpPoints(int acuteWindowDays, Map<String, Integer> ageLimits, Ma
                     throw slaNode.error("missing target for priority " + p);
                 }
                 int seconds = v.asInt();
-                if (seconds < 1) {
-                    throw v.error("target first response must be at least 1 second");
+                if (seconds < 1 || seconds > HelpPoint.MAX_TARGET_SECONDS) {
+                    throw v.error("targetFirstResponseSeconds." + p + " must be from 1 to "
+                            + HelpPoint.MAX_TARGET_SECONDS + " seconds, got " + seconds);
                 }
                 sla.put(p, seconds);
             }
+            YamlNode capNode = n.get("queueCap");
+            if (capNode == null) {
+                throw n.error("queueCap is missing: every queue needs a cap (how many chats may wait at most)");
+            }
+            queueCap = capNode.asInt();
+            if (queueCap < 1 || queueCap > HelpPoint.MAX_QUEUE_CAP) {
+                throw capNode.error("queueCap must be from 1 to " + HelpPoint.MAX_QUEUE_CAP + ", got " + queueCap);
+            }
+            overflowTo = n.optText("overflowTo");
         } else {
-            for (String queueOnly : List.of("retentionDays", "targetFirstResponseSeconds", "staffedBy")) {
+            for (String queueOnly : List.of("retentionDays", "targetFirstResponseSeconds", "staffedBy", "queueCap",
+                    "overflowTo")) {
                 if (n.has(queueOnly)) {
                     throw n.get(queueOnly).error("'" + queueOnly + "' is only allowed for kind: queue");
                 }
@@ -145,7 +166,7 @@ public record HelpPoints(int acuteWindowDays, Map<String, Integer> ageLimits, Ma
             verify.add(field);
         }
         return new HelpPoint(id, kind, n.requireText("name"), LocalizedText.read(n.require("description"), false),
-                phone, chatUrl, url, hours, ageMin, ageMax, retention, sla, staffedBy, verify);
+                phone, chatUrl, url, hours, ageMin, ageMax, retention, sla, staffedBy, queueCap, overflowTo, verify);
     }
 
     private static String url(YamlNode n, String key) {

@@ -269,4 +269,22 @@ class ConfigValidationTest {
         RoutingEngine engine = new RoutingEngine(RoutingConfig.load(dir));
         assertEquals("2026-12-01.1", engine.decide(Answers.empty()).rulesVersion());
     }
+
+    @Test
+    @DisplayName("A queue cap that is missing, negative or absurd, or an absurd first-response target, stops loading "
+            + "with its name")
+    void queueCapAndTarget() throws IOException {
+        writeBroken("help-points.yaml", "P1: 60, P2: 600, P3: 1800}\n    queueCap: 40\n",
+                "P1: 60, P2: 600, P3: 1800}\n");
+        assertTrue(loadFails().getMessage().contains("queueCap is missing"));
+        writeBroken("help-points.yaml", "queueCap: 60", "queueCap: -1");
+        assertTrue(loadFails().getMessage().contains("queueCap must be from 1"));
+        writeBroken("help-points.yaml", "queueCap: 60", "queueCap: 99999999");
+        assertTrue(loadFails().getMessage().contains("queueCap must be from 1"));
+        writeBroken("help-points.yaml", "targetFirstResponseSeconds: {P0: 30, P1: 60, P2: 600, P3: 1800}",
+                "targetFirstResponseSeconds: {P0: 30, P1: 6000000, P2: 600, P3: 1800}");
+        assertTrue(loadFails().getMessage().contains("targetFirstResponseSeconds.P1"));
+        writeBroken("help-points.yaml", "queueCap: 60", "queueCap: 60\n    overflowTo: police");
+        assertTrue(loadFails().getMessage().contains("overflowTo"));
+    }
 }
