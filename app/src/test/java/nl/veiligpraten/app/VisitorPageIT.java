@@ -242,7 +242,14 @@ class VisitorPageIT {
   @Order(2)
   @DisplayName("a help point outside its opening hours shows the hours, other open help and 112 instead of a queue")
   void outOfHours() throws Exception {
-    try (BrowserContext context = browser.phone()) {
+    // General triage is offered as a chat only while someone who can take it is online (issue 17): a Veilig Thuis
+    // counselor (who staffs triage) is available during this test.
+    String cookie = WalkingSkeletonIT.login(WebClient.create(client), app, "veilig_thuis");
+    WsProbe triageCounselor = WsProbe.connect(client, app.consolePort(), "/ws",
+        "http://127.0.0.1:" + app.consolePort(), cookie);
+    triageCounselor.send(new JsonObject().put("type", "status").put("status", "available"));
+    triageCounselor.awaitType("status");
+    try (BrowserContext context = browser.phone(); WsProbe ignored = triageCounselor) {
       Page page = context.newPage();
       page.navigate("http://127.0.0.1:" + app.visitorPort() + "/");
       page.locator("button[data-code=no]").click();

@@ -21,7 +21,7 @@ final class TargetWatch {
   private static final Logger LOG = LoggerFactory.getLogger(TargetWatch.class);
   /** Share of the target after which the supervisors are alerted (leaves them time to act). */
   static final double ALERT_SHARE = 0.8;
-  private static final long PERIOD_MS = 1_000;
+  private static final long PERIOD_MS = 500;
 
   private final Vertx vertx;
   private final SupervisorRepository supervisor;
