@@ -307,6 +307,7 @@
       case 'override': systemLine(f.conversationId, 'Route aangepast naar ' + helpPointName(f.helpPoint) + ' ('
         + (OVERRIDE_NL[f.reason] || f.reason) + ').'); break;
       case 'alert': supervisorAlert(f); break;
+      case 'reassigned': case 'closed-abuse': case 'p0-confirmed': refreshBoard(); break;
       case 'queue': setQueue(f.items || []); break;
       case 'assigned': openChat(f); break;
       case 'message': addMessage(f); break;
@@ -933,7 +934,11 @@
   /** Supervisor: an alert from a counselor (suicide risk), shown at the top of the board and in the error line. */
   function supervisorAlert(f) {
     const text = f.kind === 'suicide_risk' ? 'LET OP: suïciderisico gemeld door ' + (f.by || 'een hulpverlener')
-      + ' (' + helpPointName(f.helpPoint) + ', P0)' : 'LET OP: ' + f.kind;
+      + ' (' + helpPointName(f.helpPoint) + ', P0)'
+      : f.kind === 'target' ? 'LET OP: ' + PRIO[f.priority] + ' bij ' + helpPointName(f.helpPoint) + ' ('
+        + shortLabel(f.conversationId) + ') haalt de doeltijd van ' + minutes(f.targetSeconds) + ' bijna niet'
+      : f.kind === 'p0_held' ? 'LET OP: veel "in gevaar"-meldingen tegelijk; ' + shortLabel(f.conversationId)
+        + ' wacht als P1 op jouw bevestiging' : 'LET OP: ' + f.kind;
     const li = el('li', text, 'alert-live');
     li.dataset.conversationId = f.conversationId || '';
     li.dataset.kind = f.kind;
@@ -1002,6 +1007,64 @@
     });
   }
 
+  /** Issue 17: take over, or hand to a named colleague, one chat of the own organisation. */
+  function supervisorControls(id) {
+    const take = button('Overnemen', 'takeover-btn', () => {
+      state.activateNext = id;
+      send({ type: 'takeover', conversationId: id });
+    });
+    const move = button('Doorzetten…', 'reassign-btn', () => {
+      const names = (state.board && state.board.counselors || []).map((c) => c.id + ' = ' + c.displayName).join(', ');
+      const to = window.prompt('Naar welke collega (nummer)? ' + names, '');
+      if (to && /^[0-9]+$/.test(to.trim())) {
+        send({ type: 'reassign', conversationId: id, toStaffId: Number(to.trim()) });
+      }
+    });
+    return [take, move];
+  }
+
+  /** Issue 17: targets missed right now, and P0 claims held at P1 after a flood (confirm, or close as abuse). */
+  function renderSupervisorLists(b) {
+    let box = $('board-control');
+    if (!box) {
+      box = el('section', null, 'board-control');
+      box.id = 'board-control';
+      $('board-alerts').after(box);
+    }
+    box.replaceChildren();
+    if ((b.missed || []).length) {
+      box.append(el('h3', 'Doeltijd nu gemist'));
+      const ul = el('ul', null, 'alerts');
+      b.missed.forEach((m) => {
+        const li = el('li', PRIO[m.priority] + ' bij ' + helpPointName(m.helpPoint) + ' (' + shortLabel(m.conversationId)
+          + ', ' + (m.status === 'assigned' ? 'toegewezen, nog geen antwoord' : 'wacht') + '): '
+          + minutes(m.waitingSeconds) + ' / doel ' + minutes(m.targetSeconds) + ' ');
+        li.dataset.conversationId = m.conversationId;
+        li.append(...supervisorControls(m.conversationId));
+        ul.append(li);
+      });
+      box.append(ul);
+    }
+    const held = b.heldP0 || [];
+    if (held.length) {
+      box.append(el('h3', '"In gevaar" wacht op bevestiging (' + held.length + ')'));
+      const ul = el('ul');
+      held.forEach((h) => {
+        const li = el('li', shortLabel(h.conversationId) + ' · ' + helpPointName(h.helpPoint) + ' · '
+          + minutes(h.waitingSeconds) + ' ');
+        li.dataset.conversationId = h.conversationId;
+        li.append(button('Bevestig P0', 'confirm-p0-btn', () => send({ type: 'confirm-p0',
+          conversationId: h.conversationId })));
+        ul.append(li);
+      });
+      box.append(ul, button('Sluit deze ' + held.length + ' als misbruik', 'close-abuse-btn', () => {
+        if (window.confirm('Deze ' + held.length + ' gesprekken sluiten als misbruik?')) {
+          send({ type: 'close-abuse', reason: 'misbruik', conversationIds: held.map((h) => h.conversationId) });
+        }
+      }));
+    }
+  }
+
   async function refreshBoard() {
     const res = await api('GET', '/api/board', undefined, true);
     if (res.status !== 200) { return; }
@@ -1027,9 +1090,10 @@
         }
       });
       li.dataset.conversationId = a.conversationId;
-      li.append(join);
+      li.append(join, ...supervisorControls(a.conversationId));
       active.append(li);
     });
+    renderSupervisorLists(b);
     renderBoardQueue();
   }
 
