@@ -36,6 +36,7 @@ import nl.veiligpraten.infra.db.Database;
 import nl.veiligpraten.infra.db.DbSettings;
 import nl.veiligpraten.infra.db.EmbeddedDatabase;
 import nl.veiligpraten.infra.db.Migrations;
+import nl.veiligpraten.infra.retention.KeyStoreChanges;
 import nl.veiligpraten.infra.retention.RetentionJob;
 import nl.veiligpraten.infra.retention.RetentionPolicy;
 import nl.veiligpraten.infra.retention.RetentionSettings;
@@ -145,6 +146,9 @@ public final class Launcher {
       app.sweepTimer = vertx.setPeriodic(5_000, t -> QueueSweep.run(vertx, conversations, grace)
           .onFailure(e -> LOG.warn("queue sweep failed: {}", e.getClass().getName())));
       startRetention(vertx, app);
+      // Shared key store: re-read on every change notice (and a cheap stat every 2 s); versions destroyed elsewhere
+      // must stop unlocking transcripts here too, so cached data keys and remembered plaintext go.
+      KeyStoreChanges.watch(vertx, app.db, app.keyStore, 2_000, app.transcripts::forgetAll);
       NodeWiring.attach(app);
       return app.build();
     }).recover(e -> {

@@ -4,7 +4,10 @@ import nl.veiligpraten.infra.cluster.ClusterSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Entry point: {@code serve} (default) starts the service; {@code explain FILE} explains a routing decision. */
+/**
+ * Entry point: {@code serve} (default) starts the service; {@code explain FILE} explains a routing decision;
+ * {@code keys ...} changes the shared organisation key store while the nodes run.
+ */
 public final class Main {
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
@@ -15,6 +18,10 @@ public final class Main {
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && "explain".equals(args[0])) {
       nl.veiligpraten.routing.cli.ExplainCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    if (args.length > 0 && "keys".equals(args[0])) {
+      KeysCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       return;
     }
     String[] serveArgs = args.length > 0 && "serve".equals(args[0])

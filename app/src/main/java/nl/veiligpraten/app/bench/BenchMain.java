@@ -254,7 +254,14 @@ public final class BenchMain {
       String report = report(base, gw, Duration.ofNanos(System.nanoTime() - started));
       System.out.println(report);
       Path out = Path.of(options.getOrDefault("out", "BENCHMARKS.md"));
-      Files.writeString(out, report);
+      // Keep the HA stack's section (./bench ha writes it): this run replaces only the relay benchmark's part.
+      String ha = "";
+      if (Files.exists(out)) {
+        String previous = Files.readString(out);
+        int at = previous.indexOf("## HA stack: `./bench ha`");
+        ha = at < 0 ? "" : "\n" + previous.substring(at);
+      }
+      Files.writeString(out, report.stripTrailing() + "\n" + ha);
       say("wrote " + out.toAbsolutePath());
       pool.close();
       return 0;

@@ -89,6 +89,10 @@ final class RecentMessages {
     byConversation.remove(id);
   }
 
+  synchronized void forgetAll() {
+    byConversation.clear();
+  }
+
   private static boolean contains(ArrayDeque<PlainMessage> recent, long seq) {
     for (PlainMessage m : recent) {
       if (m.seq() == seq) {

@@ -233,6 +233,18 @@ public final class TranscriptService<K> {
     }
   }
 
+  /**
+   * Drops every cached data key and every remembered plaintext, so the next read unwraps again with the key store as
+   * it is now. Called when key-encryption key versions disappeared from the shared key store (crypto-shredding on
+   * another node): a data key unwrapped before must not keep a shredded transcript readable here.
+   */
+  public void forgetAll() {
+    recent.forgetAll();
+    synchronized (this) {
+      keyCache.clear();
+    }
+  }
+
   private Future<K> key(UUID id, String orgId) {
     K cached = cached(id, orgId);
     if (cached != null) {

@@ -66,4 +66,8 @@ final class ShredQueries {
 
   /** Only one node at a time changes the key store (transaction-scoped, released at commit). */
   static final String KEY_STORE_LOCK = "SELECT pg_try_advisory_xact_lock(751300) AS locked";
+  /** The same lock, waited for: an operator's key change queues behind a running retention maintenance. */
+  static final String KEY_STORE_WAIT_LOCK = "SELECT pg_advisory_xact_lock(751300)";
+  /** Change notice to every node, delivered by PostgreSQL at commit (payload: key ids only). */
+  static final String KEY_STORE_NOTIFY = "SELECT pg_notify('" + KeyStoreChanges.CHANNEL + "', $1)";
 }
