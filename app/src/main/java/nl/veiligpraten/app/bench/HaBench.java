@@ -516,7 +516,7 @@ public final class HaBench {
     say(name + " storm: kill -9 of the process holding them");
     long k0 = System.nanoTime();
     target.kill();
-    boolean all = awaitTrue(name + ": every session resumed", 180,
+    boolean all = awaitTrue(name + ": every session resumed", 120,
         () -> clients.stream().allMatch(v -> !v.resumeNanos.isEmpty()));
     double seconds = (System.nanoTime() - k0) / 1e9;
     List<Long> resume = new ArrayList<>();
@@ -528,7 +528,7 @@ public final class HaBench {
     Collections.sort(resume);
     table.put("Storm (" + name + "): resumed / sessions; per-session p50 / p99", resume.size() + " / " + sessions
         + "; " + (resume.isEmpty() ? "n/a" : ms(pct(resume, 0.5)) + " / " + ms(pct(resume, 0.99)))
-        + (all ? "" : " (NOT all within 180 s)"));
+        + (all ? "" : " (NOT all within 120 s)"));
     say(String.format(Locale.ROOT, "%s storm: %d of %d resumed; all after %.1f s", name, resume.size(), sessions,
         seconds));
     clients.forEach(VisitorClient::shutdown);
@@ -939,7 +939,7 @@ public final class HaBench {
     } else {
       nodes.add(node);
     }
-    node.awaitHttp200("http://127.0.0.1:" + nodeConsole[i] + check, Duration.ofSeconds(240));
+    node.awaitHttp200("http://127.0.0.1:" + nodeConsole[i] + check, Duration.ofSeconds(480));
   }
 
   private void stopAll() {
