@@ -2,6 +2,7 @@ package nl.veiligpraten.gateway;
 
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import nl.veiligpraten.infra.web.TextPolicy;
 
 /**
  * Turns a text frame into a typed {@link VisitorFrame} or a {@link FrameException} that says what is wrong. Every
@@ -22,6 +23,9 @@ public final class VisitorFrameDecoder {
       json = new JsonObject(text);
     } catch (DecodeException | ClassCastException e) {
       throw new FrameException("malformed", "Frame is not a JSON object.");
+    }
+    if (TextPolicy.containsNul(json)) {
+      throw new FrameException("invalid_text", "Text must not contain NUL characters.");
     }
     Object type = json.getValue("type");
     if (!(type instanceof String t)) {

@@ -19,6 +19,7 @@ import nl.veiligpraten.infra.metrics.NodeEndpoints;
 import nl.veiligpraten.infra.web.ConnectionGuard;
 import nl.veiligpraten.infra.web.FlushCoalescing;
 import nl.veiligpraten.infra.web.SecurityHeaders;
+import nl.veiligpraten.infra.web.TextPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,9 +66,10 @@ public final class VisitorVerticle extends VerticleBase {
     router.get("/health").handler(this::health);
     router.getWithRegex("/health/(live|ready)").handler(ctx -> NodeEndpoints.handle(vertx, pool, ctx.request()));
     router.get("/ws").handler(this::upgrade);
-    router.post("/api/routing/explain").handler(BodyHandler.create().setBodyLimit(16 * 1024)).handler(this::explain);
+    router.post("/api/routing/explain").handler(BodyHandler.create().setBodyLimit(16 * 1024)).handler(VisitorVerticle::noNul)
+        .handler(this::explain);
     router.get("/api/config").handler(this::publicConfig);
-    router.post("/api/quick-exit").handler(BodyHandler.create().setBodyLimit(1024))
+    router.post("/api/quick-exit").handler(BodyHandler.create().setBodyLimit(1024)).handler(VisitorVerticle::noNul)
         .handler(new QuickExitBeacon(vertx, settings, transcripts.conversations(), resume)::handle);
     router.get("/*").handler(StaticHandler.create("webroot/visitor").setCachingEnabled(false)
         .setDefaultContentEncoding("UTF-8").setIndexPage("index.html"));
@@ -92,6 +94,15 @@ public final class VisitorVerticle extends VerticleBase {
   /** Port actually bound (useful when configured as 0). */
   public int actualPort() {
     return server.actualPort();
+  }
+
+  /** A NUL in a body is refused with 400 before any route parses it (PostgreSQL cannot store one). */
+  static void noNul(RoutingContext ctx) {
+    if (TextPolicy.bodyContainsNul(ctx.body().asString())) {
+      json(ctx, 400, new JsonObject().put("error", "invalid_text").put("message", "Text must not contain NUL characters."));
+      return;
+    }
+    ctx.next();
   }
 
   private void securityHeaders(RoutingContext ctx) {

@@ -154,6 +154,11 @@ final class ConsoleConnection {
       error("malformed", "Frame is not a JSON object.", null);
       return;
     }
+    if (nl.veiligpraten.infra.web.TextPolicy.containsNul(frame)) {
+      // PostgreSQL cannot store a NUL; refuse it here with a clear error instead of a database failure.
+      error("invalid_text", "Text must not contain NUL characters.", null);
+      return;
+    }
     String type = frame.getValue("type") instanceof String t ? t : "";
     try {
       switch (type) {

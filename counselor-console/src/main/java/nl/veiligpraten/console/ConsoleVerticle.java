@@ -24,6 +24,7 @@ import nl.veiligpraten.infra.staff.StaffRepository;
 import nl.veiligpraten.infra.web.ConnectionGuard;
 import nl.veiligpraten.infra.web.FlushCoalescing;
 import nl.veiligpraten.infra.web.SecurityHeaders;
+import nl.veiligpraten.infra.web.TextPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,9 +70,11 @@ public final class ConsoleVerticle extends VerticleBase {
     router.route().handler(this::securityHeaders);
     router.get("/health").handler(this::health);
     router.getWithRegex("/health/(live|ready)|/metrics").handler(ctx -> NodeEndpoints.handle(vertx, pool, ctx.request()));
-    router.post("/api/login").handler(BodyHandler.create().setBodyLimit(4096)).handler(this::login);
+    router.post("/api/login").handler(BodyHandler.create().setBodyLimit(4096)).handler(ConsoleVerticle::noNul)
+        .handler(this::login);
     // Bodies are read before the (asynchronous) session check, so the check cannot lose them.
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(16 * 1024));
+    router.route("/api/*").handler(ConsoleVerticle::noNul);
     router.route("/api/*").handler(auth::require);
     router.post("/api/logout").handler(this::logout);
     router.get("/api/me").handler(this::me);
@@ -131,6 +134,15 @@ public final class ConsoleVerticle extends VerticleBase {
     return server.actualPort();
   }
 
+  /** A NUL in a body is refused with 400 before any route parses it (PostgreSQL cannot store one). */
+  static void noNul(RoutingContext ctx) {
+    if (TextPolicy.bodyContainsNul(ctx.body().asString())) {
+      error(ctx, 400, "invalid_text", "Text must not contain NUL characters.");
+      return;
+    }
+    ctx.next();
+  }
+
   private void securityHeaders(RoutingContext ctx) {
     SecurityHeaders.applyConsole(ctx.response());
     ctx.next();
@@ -143,6 +155,19 @@ public final class ConsoleVerticle extends VerticleBase {
   }
 
   private void login(RoutingContext ctx) {
+    // Login CSRF (issue 20, finding 11): a browser always sends Origin on a POST, so a foreign one is refused; and
+    // only a JSON body is read, which a cross-site form or a "simple" fetch cannot send without a CORS preflight
+    // (which this listener never grants). Non-browser clients send no Origin and are not a CSRF vector.
+    String origin = ctx.request().getHeader("Origin");
+    if (origin != null && !settings.allowedOrigins().contains(origin)) {
+      error(ctx, 403, "origin", "Origin not allowed.");
+      return;
+    }
+    String contentType = ctx.request().getHeader("Content-Type");
+    if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+      error(ctx, 400, "content_type", "Send the login as Content-Type: application/json.");
+      return;
+    }
     JsonObject body;
     try {
       body = ctx.body().asJsonObject();
