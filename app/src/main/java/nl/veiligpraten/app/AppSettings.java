@@ -45,7 +45,9 @@ public record AppSettings(String visitorHost, int visitorPort, String consoleHos
                           SecuritySettings security, AbuseLimits abuse, WaitSettings waits) {
 
   public static AppSettings from(Map<String, String> env, String[] args) {
-    boolean demo = !"false".equalsIgnoreCase(env.getOrDefault("VP_DEMO", "true"));
+    // Production is the default (issue 20, finding 5): demo data only when asked for, by --demo (./run passes it)
+    // or VP_DEMO=true.
+    boolean demo = "true".equalsIgnoreCase(env.getOrDefault("VP_DEMO", "false").trim());
     for (String arg : args) {
       switch (arg) {
         case "--no-demo" -> demo = false;

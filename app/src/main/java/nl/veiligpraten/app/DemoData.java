@@ -56,6 +56,10 @@ final class DemoData {
         return vertx.executeBlocking(() -> {
           try {
             Files.createDirectories(dataDir);
+            // Owner-only: the demo passwords are printed at start-up, not readable by other users of the host.
+            Files.deleteIfExists(file);
+            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
             Files.write(file, lines);
           } catch (IOException e) {
             throw new UncheckedIOException(e);

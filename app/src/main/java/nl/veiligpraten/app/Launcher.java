@@ -6,6 +6,7 @@ import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.sqlclient.Pool;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -81,6 +82,8 @@ public final class Launcher {
         db = settings.externalDb().get();
         owner = DatabaseRoles.migrationSettings(System.getenv(), db);
       } else {
+        // Owner-only data directory: the database, the key store and the demo logins live under it.
+        EmbeddedDatabase.privateDirectory(settings.dataDir());
         EmbeddedDatabase embedded = EmbeddedDatabase.start(settings.dataDir().resolve("postgres"),
             settings.embeddedDbPort());
         app.embedded = embedded;
@@ -168,12 +171,27 @@ public final class Launcher {
     new RetentionJob(vertx, app.pool, app.keyStore, policy, RetentionSettings.DEFAULT, Clock.systemUTC()).schedule();
   }
 
+  /** Published on purpose: only demo instances use it, and only when no passphrase is configured. */
+  static final String DEMO_PASSPHRASE = "veilig-praten-demo-only-not-for-real-conversations";
+
   private static OrganisationKeyStore openKeyStore(AppSettings settings) {
     Map<String, String> env = new HashMap<>(System.getenv());
-    if (settings.demo()) {
-      env.putIfAbsent("VP_DEV_MODE", "true");
-    }
     Path keysDir = settings.dataDir().resolve("keys");
+    // The passphrase is never written next to the data (issue 20, finding 5). Production needs one configured.
+    // Demo mode without one uses the published demo passphrase: demo data is not secret, and the banner says the
+    // instance must not hold real conversations. A development passphrase file from an older version is still read
+    // (so its store stays readable), never created.
+    env.remove(OrganisationKeyStore.ENV_DEV_MODE);
+    boolean configured = env.containsKey(OrganisationKeyStore.ENV_PASSPHRASE)
+        || env.containsKey(OrganisationKeyStore.ENV_PASSPHRASE_FILE);
+    if (settings.demo() && !configured) {
+      if (Files.exists(keysDir.resolve(OrganisationKeyStore.DEV_PASSPHRASE_FILE_NAME))) {
+        env.put(OrganisationKeyStore.ENV_DEV_MODE, "true");
+      } else {
+        env.put(OrganisationKeyStore.ENV_PASSPHRASE, DEMO_PASSPHRASE);
+        LOG.warn("DEMO MODE: the key store uses the published demo passphrase; never keep real conversations here");
+      }
+    }
     PassphraseSource passphrase = OrganisationKeyStore.passphraseFrom(env, keysDir);
     if (passphrase.generatedForDev()) {
       LOG.warn("Key store passphrase: {}", passphrase.description());

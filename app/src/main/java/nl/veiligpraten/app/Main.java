@@ -54,6 +54,13 @@ public final class Main {
     banner.append("  Counselor console: ").append(app.consoleUrl()).append('\n');
     banner.append("  Database:        ").append(app.embedded() != null ? "embedded PostgreSQL, data in "
         + app.embedded().dataDir() : app.db()).append('\n');
+    if (settings.demo()) {
+      banner.insert(0, "\n  ***************************************************************************\n"
+          + "  *  DEMO MODE (--demo): demo organisations and logins, a published key-store  *\n"
+          + "  *  passphrase. Never use this instance for real conversations. Production:  *\n"
+          + "  *  start without --demo and set VP_KEYSTORE_PASSPHRASE_FILE.                 *\n"
+          + "  ***************************************************************************\n");
+    }
     if (!app.demoLogins().isEmpty()) {
       banner.append("  Demo counselor logins (development only):\n");
       app.demoLogins().forEach(line -> banner.append(line).append('\n'));

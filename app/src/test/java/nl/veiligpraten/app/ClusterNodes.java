@@ -42,6 +42,7 @@ final class ClusterNodes implements AutoCloseable {
         Map<String, String> env = new HashMap<>();
         env.put("DATABASE_URL", "postgresql://" + db.user() + "@" + db.host() + ":" + db.port() + "/" + db.database());
         env.put("VP_DATA_DIR", dataDir.toString());
+        env.put("VP_DEMO", "true"); // demo logins; production (the default) needs a passphrase
         env.put("VP_VISITOR_PORT", String.valueOf(nodes.visitorPorts.get(i)));
         env.put("VP_CONSOLE_PORT", String.valueOf(nodes.consolePorts.get(i)));
         env.put("VP_CLUSTER_HOST", "127.0.0.1");

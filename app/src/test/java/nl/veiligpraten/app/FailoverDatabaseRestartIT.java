@@ -52,6 +52,7 @@ class FailoverDatabaseRestartIT {
     Map<String, String> env = new HashMap<>();
     env.put("DATABASE_URL", "postgresql://postgres@127.0.0.1:" + pgPort + "/postgres");
     env.put("VP_DATA_DIR", dir.resolve("data").toString());
+    env.put("VP_DEMO", "true"); // demo logins; production (the default) needs a passphrase
     env.put("VP_VISITOR_PORT", String.valueOf(visitorPort));
     env.put("VP_CONSOLE_PORT", String.valueOf(consolePort));
     NodeProcess node = NodeProcess.start("node", "nl.veiligpraten.app.Main", List.of("-Xmx384m", "-XX:+UseSerialGC"),

