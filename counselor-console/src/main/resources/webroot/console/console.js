@@ -129,6 +129,15 @@
     state.chats.forEach((c) => { fillSelects(c); renderIntake(c); });
   }
 
+  async function refreshStaff() {
+    const res = await api('GET', '/api/staff', undefined, true);
+    if (res.status !== 200) { return; }
+    state.staff = (res.data.staff || []).filter((s) => state.user && s.id !== state.user.id);
+    state.chats.forEach((c) => fillSelects(c));
+  }
+
+  function statusNl(s) { return { available: 'beschikbaar', away: 'afwezig', busy: 'bezet' }[s] || s; }
+
   function renderCannedAdmin() {
     const ul = $('canned-list');
     ul.replaceChildren();
@@ -633,6 +642,8 @@
       if (body) { send({ type: 'whisper', conversationId: chat.id, body }); q('.whisper-text').value = ''; }
     });
     q('.chat-leave').addEventListener('click', () => send({ type: 'leave', conversationId: chat.id }));
+    // The transfer list shows colleagues' load as it is now, not as it was at sign-in.
+    q('details.actions').addEventListener('toggle', (ev) => { if (ev.target.open) { refreshStaff(); } });
     q('.transfer').addEventListener('click', () => {
       const to = q('.transfer-to').value;
       if (!to) { return; }
@@ -642,7 +653,9 @@
     });
     q('.refer').addEventListener('click', () => {
       const hp = q('.refer-to').value;
-      if (hp) { send({ type: 'refer', conversationId: chat.id, helpPoint: hp }); }
+      const note = q('.refer-note').value.trim();
+      if (hp) { send(note ? { type: 'refer', conversationId: chat.id, helpPoint: hp, note }
+        : { type: 'refer', conversationId: chat.id, helpPoint: hp }); }
     });
     q('.close').addEventListener('click', () => {
       const outcome = q('.outcome').value;
@@ -679,7 +692,9 @@
     const tr = q('.transfer-to');
     const keep = tr.value;
     tr.replaceChildren(new Option('Overdragen aan…', ''), new Option('Terug naar de wachtrij', 'queue'));
-    state.staff.forEach((s) => tr.append(new Option(s.displayName + ' (' + s.load + '/' + s.capacity + ')', String(s.id))));
+    state.staff.forEach((s) => tr.append(new Option(s.displayName + ' – ' + s.load + '/' + s.capacity + ' gesprekken'
+      + (s.online ? '' : ', offline') + (s.status && s.status !== 'available' ? ', ' + statusNl(s.status) : ''),
+      String(s.id))));
     tr.value = keep;
     const rf = q('.refer-to');
     rf.replaceChildren(new Option('Doorverwijzen naar…', ''));
@@ -828,7 +843,8 @@
   function addNote(f) {
     const chat = state.chats.get(f.conversationId);
     if (!chat) { return; }
-    const label = f.kind === 'transfer' ? 'Overdrachtsnotitie van ' : 'Gefluisterd door ';
+    const label = { transfer: 'Overdrachtsnotitie van ', handover: 'Doorverwezen door ' }[f.kind]
+      || 'Gefluisterd door ';
     const li = el('li', null, 'note');
     li.append(el('span', label + f.from + ': '), el('bdi', f.body, 'body'),
       el('span', f.at ? clock(f.at) : '', 'meta'));

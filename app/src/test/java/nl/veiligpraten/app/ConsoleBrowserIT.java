@@ -254,6 +254,7 @@ class ConsoleBrowserIT {
 
     openActions(panel);
     panel.locator(".refer-to").selectOption(new SelectOption().setValue("veilig_thuis"));
+    panel.locator(".refer-note").fill("Thuis niet veilig om te bellen; liever via chat verder.");
     panel.locator(".refer").click();
     JsonObject question = visitor.probe().awaitType("referral");
     assertTrue(question.getString("question").startsWith("Mag ik dit gesprek doorsturen naar"),
@@ -266,6 +267,10 @@ class ConsoleBrowserIT {
 
     Locator vtPanel = take(vtPage, visitor.conversationId());
     assertThat(vtPanel.locator(".messages li.visitor .body")).hasText("Het gebeurt thuis, al heel lang.");
+    // The handover note, sealed for the receiver and readable now that the visitor consented.
+    assertThat(vtPanel.locator(".messages li.note")).containsText("Doorverwezen door Hulpverlener");
+    assertThat(vtPanel.locator(".messages li.note .body"))
+        .hasText("Thuis niet veilig om te bellen; liever via chat verder.");
     visitor.probe().await(f -> "assigned".equals(f.getString("type"))
         && "Hulpverlener Veilig Thuis".equals(f.getString("counselor")), Duration.ofSeconds(10));
     visitor.probe().send(new JsonObject().put("type", "message").put("clientId", "v-2").put("body", "Dank je."));

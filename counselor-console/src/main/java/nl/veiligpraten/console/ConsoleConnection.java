@@ -421,6 +421,11 @@ final class ConsoleConnection {
   private void refer(JsonObject frame) {
     UUID id = uuid(frame);
     String helpPoint = frame.getValue("helpPoint") instanceof String h ? h : null;
+    String note = frame.getValue("note") instanceof String n ? n.strip() : "";
+    if (note.length() > MAX_NOTE_CHARS) {
+      error("invalid_field", "note is at most " + MAX_NOTE_CHARS + " characters.", id.toString());
+      return;
+    }
     var target = services.helpPoints().queue(helpPoint);
     if (target.isEmpty() || target.get().orgId().equals(session.orgId())) {
       error("invalid_field", "helpPoint must be a queue help point of another organisation.", id.toString());
@@ -435,7 +440,16 @@ final class ConsoleConnection {
       refused("closed_now", "Deze organisatie is nu gesloten; geef de bezoeker de contactgegevens.", id.toString());
       return;
     }
-    services.referrals().offer(id, session.orgId(), target.get().orgId(), helpPoint, me()).onSuccess(r -> {
+    String receiver = target.get().orgId();
+    services.referrals().offer(id, session.orgId(), receiver, helpPoint, me()).compose(r -> {
+      if (r.isEmpty() || note.isEmpty()) {
+        return Future.succeededFuture(r);
+      }
+      // The handover note is for the receiving organisation, sealed with the chat's data key: readable there only
+      // once the visitor consents and the key is wrapped for them, like the transcript (so the visitor does not
+      // have to tell the story again). A declined referral leaves it unreadable to them.
+      return services.notes().addFor(id, session.orgId(), receiver, "handover", me(), note).map(r);
+    }).onSuccess(r -> {
       if (r.isEmpty()) {
         refused("not_possible", "Doorverwijzen kan nu niet (niet jouw gesprek, of er staat al een vraag open).",
             id.toString());

@@ -48,8 +48,18 @@ public final class StaffNotes<K> {
 
   /** Seals and stores a note; resolves with its number after commit. */
   public Future<Long> add(UUID id, String orgId, String kind, long staffId, String body) {
+    return addFor(id, orgId, orgId, kind, staffId, body);
+  }
+
+  /**
+   * A note written by staff of {@code writerOrg} for the staff of {@code readerOrg} (a referral's handover note):
+   * sealed with the chat's data key, which the writer holds now and the reader only once the visitor consented to
+   * the referral (the key is then wrapped for the reader). Only {@code readerOrg} lists it.
+   */
+  public Future<Long> addFor(UUID id, String writerOrg, String readerOrg, String kind, long staffId, String body) {
     byte[] plain = body.getBytes(StandardCharsets.UTF_8);
-    return key(id, orgId).compose(key -> pool.withTransaction(conn -> conn.preparedQuery(LOCK).execute(Tuple.of(id))
+    String orgId = readerOrg;
+    return key(id, writerOrg).compose(key -> pool.withTransaction(conn -> conn.preparedQuery(LOCK).execute(Tuple.of(id))
         .compose(v -> conn.preparedQuery(NEXT).execute(Tuple.of(id)))
         .compose(rows -> {
           long seq = rows.iterator().next().getLong(0);
