@@ -133,7 +133,7 @@
     const res = await api('GET', '/api/staff', undefined, true);
     if (res.status !== 200) { return; }
     state.staff = (res.data.staff || []).filter((s) => state.user && s.id !== state.user.id);
-    state.chats.forEach((c) => fillSelects(c));
+    state.chats.forEach((c) => fillTransfer(c));
   }
 
   function statusNl(s) { return { available: 'beschikbaar', away: 'afwezig', busy: 'bezet' }[s] || s; }
@@ -689,16 +689,12 @@
     const canned = q('.canned');
     canned.replaceChildren(new Option('Standaardtekst…', ''));
     state.canned.forEach((c) => canned.append(new Option(c.title, String(c.id))));
-    const tr = q('.transfer-to');
-    const keep = tr.value;
-    tr.replaceChildren(new Option('Overdragen aan…', ''), new Option('Terug naar de wachtrij', 'queue'));
-    state.staff.forEach((s) => tr.append(new Option(s.displayName + ' – ' + s.load + '/' + s.capacity + ' gesprekken'
-      + (s.online ? '' : ', offline') + (s.status && s.status !== 'available' ? ', ' + statusNl(s.status) : ''),
-      String(s.id))));
-    tr.value = keep;
+    fillTransfer(chat);
     const rf = q('.refer-to');
+    const referTo = rf.value;
     rf.replaceChildren(new Option('Doorverwijzen naar…', ''));
     state.helpPoints.filter((h) => !h.own).forEach((h) => rf.append(new Option(h.name, h.id)));
+    rf.value = referTo;
     const oc = q('.outcome');
     const chosen = oc.value;
     // No default: closing needs a deliberate choice.
@@ -715,6 +711,16 @@
       label.append(cb, ' ' + tagLabel(t));
       tags.append(label);
     });
+  }
+  /** Colleagues with their load, status and presence; the choice made so far is kept. */
+  function fillTransfer(chat) {
+    const tr = chat.root.querySelector('.transfer-to');
+    const keep = tr.value;
+    tr.replaceChildren(new Option('Overdragen aan…', ''), new Option('Terug naar de wachtrij', 'queue'));
+    state.staff.forEach((s) => tr.append(new Option(s.displayName + ' – ' + s.load + '/' + s.capacity + ' gesprekken'
+      + (s.online ? '' : ', offline') + (s.status && s.status !== 'available' ? ', ' + statusNl(s.status) : ''),
+      String(s.id))));
+    tr.value = keep;
   }
 
   // ---- outbox: a message is "verzenden…" until its ack, resent with the same clientId after a reconnect ----------
