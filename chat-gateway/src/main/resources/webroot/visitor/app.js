@@ -996,7 +996,16 @@
     }
     S.ws = ws;
     S.session = false;
+    // A connection attempt over a dead network can hang without failing: give it up after twice the pong timeout
+    // and try again (the backoff continues), so the page comes back as soon as the network does.
+    var hb = (S.config && S.config.heartbeat) || {};
+    clearTimeout(S.connectTimer);
+    S.connectTimer = setTimeout(function () {
+      if (ws === S.ws && ws.readyState !== 1 && !S.ended && !S.exiting) { dropSocket(); scheduleReconnect(); }
+    }, 2 * (hb.pongTimeoutSeconds || 10) * 1000);
     ws.onopen = function () {
+      clearTimeout(S.connectTimer);
+      startHeartbeat(ws);
       var hello = { type: 'hello', v: PROTOCOL_VERSION };
       if (S.token) { hello.resume = S.token; hello.lastSeq = S.lastSeq; }
       else if (S.typedCode) { hello.resumeCode = S.typedCode; hello.lastSeq = S.lastSeq; }
@@ -1004,6 +1013,7 @@
     };
     ws.onmessage = function (ev) {
       if (ws !== S.ws) { return; }
+      S.pingSentAt = 0; // any frame proves the line is alive
       var frame;
       try { frame = JSON.parse(ev.data); } catch (e) { return; }
       onFrame(frame);
@@ -1024,6 +1034,33 @@
     S.ws = null;
     S.session = false;
     if (ws) { try { ws.close(1000); } catch (e) { /* already closed */ } }
+  }
+
+  /**
+   * Heartbeat: a ping every heartbeat.pingSeconds (from /api/config); when no pong (or any frame) comes within
+   * heartbeat.pongTimeoutSeconds the line is dead even though the phone did not notice (Wi-Fi to 4G, a NAT that
+   * forgot us): drop the socket, show "Geen verbinding" and reconnect. One ticker, so settings that arrive after the
+   * socket opened still apply.
+   */
+  function startHeartbeat(ws) {
+    clearInterval(S.heartbeatTimer);
+    S.pingSentAt = 0;
+    S.lastPingAt = Date.now();
+    S.heartbeatTimer = setInterval(function () {
+      if (ws !== S.ws) { clearInterval(S.heartbeatTimer); return; }
+      var hb = (S.config && S.config.heartbeat) || {};
+      var now = Date.now();
+      if (S.pingSentAt && now - S.pingSentAt > (hb.pongTimeoutSeconds || 10) * 1000) {
+        clearInterval(S.heartbeatTimer);
+        if (!S.ended && !S.exiting) { dropSocket(); scheduleReconnect(); }
+        return;
+      }
+      if (ws.readyState === 1 && now - S.lastPingAt >= (hb.pingSeconds || 15) * 1000) {
+        S.lastPingAt = now;
+        if (!S.pingSentAt) { S.pingSentAt = now; }
+        ws.send(JSON.stringify({ type: 'ping' }));
+      }
+    }, 500);
   }
 
   /** Exponential backoff with jitter, so thousands of phones do not reconnect in the same second. */
@@ -1169,6 +1206,8 @@
     }
     clearTimeout(S.reconnectTimer);
     clearTimeout(S.typingTimer);
+    clearInterval(S.heartbeatTimer);
+    clearTimeout(S.connectTimer);
     S = freshState();
     S.exiting = true;
     document.title = NEUTRAL_TITLE;
@@ -1226,8 +1265,6 @@
     window.addEventListener('online', function () {
       if (!S.ws && S.wantConnection && !S.ended && !S.exiting) { S.retries = 0; connect(); }
     });
-    // Keep-alive, so idle mobile networks and proxies do not silently drop a waiting visitor's socket.
-    setInterval(function () { if (S.session) { sendFrame({ type: 'ping' }); } }, 25000);
   }
 
   if (document.readyState === 'loading') { document.addEventListener('DOMContentLoaded', start); } else { start(); }

@@ -252,7 +252,10 @@
     const ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws');
     state.ws = ws;
     renderConn();
-    ws.addEventListener('message', (ev) => { if (state.ws === ws) { onFrame(JSON.parse(ev.data)); } });
+    startHeartbeat(ws);
+    ws.addEventListener('message', (ev) => {
+      if (state.ws === ws) { state.pingSentAt = 0; onFrame(JSON.parse(ev.data)); }
+    });
     ws.addEventListener('close', (ev) => {
       if (state.ws !== ws) { return; }
       state.ws = null;
@@ -261,6 +264,32 @@
       if (ev.code === 4401) { sessionEnded(); return; }
       reconnectLater();
     });
+  }
+  /**
+   * Heartbeat: a ping every hello.heartbeat.pingSeconds; when nothing at all comes back within pongTimeoutSeconds
+   * the line is dead although the browser did not notice (a silent drop): give this socket up and reconnect.
+   */
+  function startHeartbeat(ws) {
+    let lastPing = Date.now();
+    state.pingSentAt = 0;
+    const timer = setInterval(() => {
+      if (state.ws !== ws) { clearInterval(timer); return; }
+      const hb = state.heartbeat || {};
+      const now = Date.now();
+      if (state.pingSentAt && now - state.pingSentAt > (hb.pongTimeoutSeconds || 10) * 1000) {
+        clearInterval(timer);
+        dropSocket();
+        state.retry = Math.max(state.retry, 1);
+        renderConn();
+        reconnectLater();
+        return;
+      }
+      if (ws.readyState === WebSocket.OPEN && now - lastPing >= (hb.pingSeconds || 15) * 1000) {
+        lastPing = now;
+        if (!state.pingSentAt) { state.pingSentAt = now; }
+        ws.send(JSON.stringify({ type: 'ping' }));
+      }
+    }, 500);
   }
   function dropSocket() {
     const ws = state.ws;
@@ -285,7 +314,7 @@
     if (!state.wantSocket && !state.ws) { c.textContent = state.sessionOver ? 'uitgelogd' : ''; return; }
     const waiting = Array.from(state.chats.values()).reduce((n, ch) => n + ch.outbox.size, 0);
     c.textContent = state.live ? 'verbonden' : (state.ws && state.retry === 0 ? 'verbinden…'
-      : 'niet verbonden – we proberen het opnieuw' + (waiting ? ' (' + waiting + ' bericht(en) wachten)' : ''));
+      : 'Geen verbinding, we proberen het opnieuw' + (waiting ? ' (' + waiting + ' bericht(en) wachten)' : ''));
     c.classList.toggle('offline', !state.live && state.retry > 0);
   }
   // The browser says the network is gone: the socket is dead even if TCP has not noticed yet.
@@ -305,6 +334,7 @@
       case 'hello':
         state.outcomes = f.outcomes || []; state.tags = f.tags || [];
         state.overrideReasons = f.overrideReasons || [];
+        state.heartbeat = f.heartbeat;
         state.live = true; state.retry = 0; renderConn();
         state.chats.forEach((c) => fillSelects(c));
         break;
@@ -955,12 +985,18 @@
 
   /** Supervisor: an alert from a counselor (suicide risk), shown at the top of the board and in the error line. */
   function supervisorAlert(f) {
+    const where = ' (' + helpPointName(f.helpPoint) + ', P' + f.priority + ')';
     const text = f.kind === 'suicide_risk' ? 'LET OP: suïciderisico gemeld door ' + (f.by || 'een hulpverlener')
       + ' (' + helpPointName(f.helpPoint) + ', P0)'
       : f.kind === 'target' ? 'LET OP: ' + PRIO[f.priority] + ' bij ' + helpPointName(f.helpPoint) + ' ('
         + shortLabel(f.conversationId) + ') haalt de doeltijd van ' + minutes(f.targetSeconds) + ' bijna niet'
       : f.kind === 'p0_held' ? 'LET OP: veel "in gevaar"-meldingen tegelijk; ' + shortLabel(f.conversationId)
-        + ' wacht als P1 op jouw bevestiging' : 'LET OP: ' + f.kind;
+        + ' wacht als P1 op jouw bevestiging'
+      : f.kind === 'unanswered_assignment' ? 'LET OP: gesprek' + where + ' kreeg binnen ' + f.afterSeconds
+        + ' s geen antwoord van ' + (f.counselor || 'de hulpverlener') + ' en staat weer vooraan in de wachtrij.'
+      : f.kind === 'counselor_gone' ? 'LET OP: gesprek' + where + ' staat weer vooraan in de wachtrij: de console van '
+        + 'de hulpverlener is weg.'
+      : 'LET OP: ' + f.kind;
     const li = el('li', text, 'alert-live');
     li.dataset.conversationId = f.conversationId || '';
     li.dataset.kind = f.kind;
@@ -971,7 +1007,8 @@
     })();
     list.prepend(li);
     beep();
-    notify('Melding: suïciderisico in een gesprek.', 'alert');
+    notify(f.kind === 'suicide_risk' ? 'Melding: suïciderisico in een gesprek.' : 'Melding voor de leidinggevende.',
+      'alert');
   }
 
   // ---- referrals and supervisor board ---------------------------------------------------------------------------

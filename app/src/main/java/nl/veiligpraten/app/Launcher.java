@@ -65,12 +65,16 @@ public final class Launcher {
   /** Starts one node; with {@code cluster.enabled()} Vert.x joins the Hazelcast cluster first. */
   public static Future<RunningApp> start(AppSettings settings, ClusterSettings cluster) {
     VertxOptions options = new VertxOptions().setPreferNativeTransport(false);
+    // A node's presence rows carry a name that survives its restart, so a restart clears exactly its own.
+    settings = settings.withLiveness(settings.liveness().withDefaultNodeId(cluster.enabled()
+        ? cluster.host() + ":" + cluster.hazelcastPort() : "standalone"));
     if (!cluster.enabled()) {
       Vertx vertx = Vertx.vertx(options);
       ClusterHealth.register(vertx, new ClusterHealth(false, 1, () -> 1));
       return startOn(vertx, settings);
     }
-    return HazelcastSetup.start(options, cluster).compose(vertx -> startOn(vertx, settings));
+    AppSettings named = settings;
+    return HazelcastSetup.start(options, cluster).compose(vertx -> startOn(vertx, named));
   }
 
   static Future<RunningApp> startOn(Vertx vertx, AppSettings settings) {
@@ -127,7 +131,7 @@ public final class Launcher {
       GatewaySettings gateway = new GatewaySettings(settings.visitorHost(), settings.visitorPort(),
           settings.visitorOrigins(), GatewaySettings.DEFAULT_MAX_FRAME_BYTES, 10, 30, settings.security().helloTimeout(),
           Duration.ofSeconds(settings.queueGraceSeconds()), settings.neutralExitUrl(), app.intake.queueHelpPoints(),
-          settings.security().visitor(), settings.abuse(), settings.waits());
+          settings.security().visitor(), settings.abuse(), settings.waits(), settings.liveness());
       ConsoleSettings console = new ConsoleSettings(settings.consoleHost(), settings.consolePort(),
           settings.consoleOrigins(), Duration.ofMinutes(30), Duration.ofHours(12), 64 * 1024,
           settings.security().console());
@@ -136,7 +140,7 @@ public final class Launcher {
       app.visitor = new VisitorListener(gateway, app.pool, transcripts, app.intake,
           new ResumeGuard(app.codeHasher, settings.security().resume()), staffing);
       app.console = new ConsoleVerticle(console, app.pool, transcripts, ConsoleServices.create(app.pool, conversations,
-          new BouncyCastleConversationCrypto(app.keyStore), app.intake.config(), settings.queueGraceSeconds()));
+          new BouncyCastleConversationCrypto(app.keyStore), app.intake.config(), settings.liveness()));
       DeploymentOptions options = new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP);
       // Visitor sockets are spread over the event loops; the console (few sockets, per-node presence and the
       // auto-assigner) is one instance.
@@ -146,7 +150,8 @@ public final class Launcher {
       ConversationRepository conversations = app.transcripts.conversations();
       long grace = settings.queueGraceSeconds();
       // Every node runs the sweep; each expired row is closed by exactly one UPDATE, so this is safe in a cluster.
-      app.sweepTimer = vertx.setPeriodic(5_000, t -> QueueSweep.run(vertx, conversations, grace)
+      app.sweepTimer = vertx.setPeriodic(5_000, t -> QueueSweep.run(vertx, conversations, grace,
+          settings.liveness().pauseGraceSeconds())
           .onFailure(e -> LOG.warn("queue sweep failed: {}", e.getClass().getName())));
       startRetention(vertx, app);
       // Shared key store: re-read on every change notice (and a cheap stat every 2 s); versions destroyed elsewhere

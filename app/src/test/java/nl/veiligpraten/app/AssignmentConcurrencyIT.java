@@ -54,6 +54,8 @@ class AssignmentConcurrencyIT extends SharedServiceIT {
     final AtomicInteger maxHeld = new AtomicInteger();
     final List<String> errors = new java.util.concurrent.CopyOnWriteArrayList<>();
     WebSocket socket;
+    /** Held for the bot's lifetime: Vert.x closes a client, and its sockets, once it is garbage collected. */
+    io.vertx.core.http.WebSocketClient wsClient;
 
     Bot(String org, long staffId) {
       this.org = org;
@@ -102,7 +104,8 @@ class AssignmentConcurrencyIT extends SharedServiceIT {
         var staff = ConsoleFixtures.createStaff(app, e.getKey(), user, "counselor", "password-" + (n++), CAPACITY);
         ConsoleFixtures.Login login = ConsoleFixtures.login(web, app, user, "password-" + (n - 1), null);
         Bot bot = new Bot(e.getKey(), staff.id());
-        bot.socket = await(client.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
+        bot.wsClient = client.createWebSocketClient();
+        bot.socket = await(bot.wsClient.connect(new WebSocketConnectOptions().setHost("127.0.0.1")
             .setPort(app.consolePort()).setURI("/ws").addHeader("Origin", ConsoleFixtures.origin(app))
             .addHeader("Cookie", login.cookie())).map(ws -> {
               bot.socket = ws;

@@ -416,7 +416,7 @@ class ConsoleBrowserIT {
     visitor.probe().awaitType("assigned");
 
     nightPage.context().setOffline(true);
-    assertThat(nightPage.locator("#conn")).containsText("niet verbonden");
+    assertThat(nightPage.locator("#conn")).containsText("Geen verbinding, we proberen het opnieuw");
     panel.locator(".text").fill("Ben je er nog? Ik ben even weg geweest.");
     panel.locator(".send").click();
     Locator mine = panel.locator(".messages li.counselor").last();

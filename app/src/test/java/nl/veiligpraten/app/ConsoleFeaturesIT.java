@@ -39,7 +39,9 @@ class ConsoleFeaturesIT {
   static void setUp() throws Exception {
     client = Vertx.vertx();
     web = WebClient.create(client);
-    app = TestApp.start(AppSettings.forTest(dataDir).withQueueGraceSeconds(GRACE_SECONDS));
+    app = TestApp.start(AppSettings.forTest(dataDir).withQueueGraceSeconds(GRACE_SECONDS)
+        .withLiveness(nl.veiligpraten.infra.presence.LivenessSettings.DEFAULTS.withTimeouts(45, 15, 10, 30,
+            GRACE_SECONDS)));
   }
 
   @AfterAll
@@ -78,7 +80,7 @@ class ConsoleFeaturesIT {
     assertEquals("queued", status(v3));
 
     c.close();
-    // Back in the queue after the grace period plus one sweep (every 5 s), ahead of v3 which waited longer.
+    // Back in the queue after the counselor grace plus one sweep (every second), ahead of v3 which waited longer.
     long deadline = System.currentTimeMillis() + 20_000;
     while (!"queued".equals(status(v1)) && System.currentTimeMillis() < deadline) {
       Thread.sleep(200);

@@ -14,10 +14,16 @@ import java.util.function.Predicate;
 final class WsProbe implements AutoCloseable {
 
   final WebSocket socket;
+  /**
+   * Held as long as the probe: Vert.x 5 closes a WebSocket client, and every socket it opened, once the client is
+   * garbage collected, so a probe whose client was dropped lost its socket at a random moment.
+   */
+  private final WebSocketClient client;
   final LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
   volatile Short closeCode;
 
-  private WsProbe(WebSocket socket) {
+  private WsProbe(WebSocketClient client, WebSocket socket) {
+    this.client = client;
     this.socket = socket;
     socket.textMessageHandler(text -> frames.add(new JsonObject(text)));
     socket.closeHandler(v -> closeCode = socket.closeStatusCode());
@@ -40,8 +46,23 @@ final class WsProbe implements AutoCloseable {
     }
     // Attach the handlers in the completion callback (on the event loop), so a frame the server sends right after
     // the upgrade (the console's hello) cannot arrive before the handler exists.
-    return client.connect(options).map(WsProbe::new).toCompletionStage().toCompletableFuture()
+    return client.connect(options).map(ws -> new WsProbe(client, ws)).toCompletionStage().toCompletableFuture()
         .get(10, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Sends {@code {"type":"ping"}} every {@code everyMs}, as the page and the console do, so the server's silence limit
+   * does not close a probe that only listens. Stops when the socket closes.
+   */
+  WsProbe pinging(Vertx vertx, long everyMs) {
+    vertx.setPeriodic(everyMs, id -> {
+      if (closeCode != null || socket.isClosed()) {
+        vertx.cancelTimer(id);
+      } else {
+        socket.writeTextMessage("{\"type\":\"ping\"}");
+      }
+    });
+    return this;
   }
 
   void send(JsonObject frame) {

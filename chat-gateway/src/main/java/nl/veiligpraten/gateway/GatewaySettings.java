@@ -21,13 +21,15 @@ import nl.veiligpraten.infra.web.ListenerLimits;
  * @param limits           header, body and idle timeouts and the connection cap of the listener
  * @param abuse            limits on new conversations and P0 claims per address and per node
  * @param waits            how waits are estimated
+ * @param liveness         socket silence (the server cuts a silent socket) and the page's heartbeat timing
  */
 public record GatewaySettings(String host, int port, Set<String> allowedOrigins, int maxFrameBytes,
                               int messagesPerSecond, int burst, Duration helloTimeout, Duration queueGrace,
                               String neutralExitUrl, Map<String, String> queueHelpPoints,
                               ListenerLimits limits,
                               nl.veiligpraten.infra.abuse.AbuseLimits abuse,
-                              nl.veiligpraten.infra.staffing.WaitSettings waits) {
+                              nl.veiligpraten.infra.staffing.WaitSettings waits,
+                              nl.veiligpraten.infra.presence.LivenessSettings liveness) {
 
   public static final int DEFAULT_MAX_FRAME_BYTES = 16 * 1024;
 }

@@ -12,7 +12,7 @@ import nl.veiligpraten.infra.conversation.ConversationRepository;
 
 /**
  * One run of the queue-grace sweep: closes chats whose visitor left the intake or the queue longer than the grace
- * period ago (outcome {@code abandoned}), then tells each affected queue, so the visitors still waiting see their
+ * period ago, or the pause grace for a visitor who paused on purpose (outcome {@code abandoned}), then tells each affected queue, so the visitors still waiting see their
  * place move up at once and consoles drop the row.
  */
 public final class QueueSweep {
@@ -21,8 +21,9 @@ public final class QueueSweep {
   }
 
   /** Runs the sweep once; the future holds the conversations it closed. */
-  public static Future<List<Conversation>> run(Vertx vertx, ConversationRepository conversations, long graceSeconds) {
-    return conversations.abandonExpired(graceSeconds).onSuccess(closed -> {
+  public static Future<List<Conversation>> run(Vertx vertx, ConversationRepository conversations, long graceSeconds,
+                                               long pauseGraceSeconds) {
+    return conversations.abandonExpired(graceSeconds, pauseGraceSeconds).onSuccess(closed -> {
       Set<String> queues = new HashSet<>();
       for (Conversation c : closed) {
         vertx.eventBus().publish(Addresses.conversation(c.id()), new JsonObject().put("kind", "closed")

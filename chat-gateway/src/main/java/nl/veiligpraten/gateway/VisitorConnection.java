@@ -22,6 +22,7 @@ import nl.veiligpraten.infra.conversation.TranscriptService;
 import nl.veiligpraten.infra.retention.RetentionJob;
 import nl.veiligpraten.infra.web.FrameText;
 import nl.veiligpraten.infra.web.Secrets;
+import nl.veiligpraten.infra.web.SocketLiveness;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,6 +62,7 @@ final class VisitorConnection {
   /** Resume attempts (code or token) on this socket; more than the budget closes it. */
   private int resumeAttempts;
   private final String connectionId = Secrets.code(10);
+  private SocketLiveness liveness;
 
   private UUID conversationId;
   private String orgId;
@@ -110,6 +112,7 @@ final class VisitorConnection {
    */
   void start(Runnable whenClosed) {
     this.whenClosed = whenClosed;
+    liveness = new SocketLiveness(socket);
     helloTimer = vertx.setTimer(settings.helloTimeout().toMillis(), id -> {
       if (conversationId == null && !closed) {
         socket.close((short) CLOSE_NO_HELLO, "no hello");
@@ -117,6 +120,7 @@ final class VisitorConnection {
     });
     socket.textMessageHandler(this::onText);
     socket.binaryMessageHandler(b -> {
+      liveness.heard();
       if (b.length() > settings.maxFrameBytes()) {
         socket.close((short) CLOSE_TOO_BIG, "frame too big");
       } else {
@@ -127,6 +131,11 @@ final class VisitorConnection {
     socket.closeHandler(v -> onClose());
   }
 
+  /** Pings the socket and cuts it when it has been silent too long (heartbeats both ways); true when cut. */
+  boolean checkLiveness(long silenceNanos, long pingEveryNanos) {
+    return !closed && liveness != null && liveness.check(silenceNanos, pingEveryNanos);
+  }
+
   void goingAway() {
     if (!closed) {
       send(new JsonObject().put("type", "reconnect").put("reason", "server_restart"));
@@ -135,6 +144,7 @@ final class VisitorConnection {
   }
 
   private void onText(String text) {
+    liveness.heard();
     if (tooBig(text)) {
       socket.close((short) CLOSE_TOO_BIG, "frame too big");
       return;
@@ -197,6 +207,8 @@ final class VisitorConnection {
       onBye(b);
     } else if (frame instanceof VisitorFrame.Delete) {
       onDelete();
+    } else if (frame instanceof VisitorFrame.Pause) {
+      conversations.visitorPaused(conversationId).onFailure(this::internal);
     } else {
       throw new FrameException("unexpected", "Frame not expected now.");
     }
@@ -619,9 +631,15 @@ final class VisitorConnection {
           referrals.offered(conversationId, note.getString("referralId"), this::send);
         }
       }
-      case "referred", "requeued" -> {
+      case "referred" -> {
         status = "queued";
         sendQueued();
+        watchQueue();
+      }
+      case "requeued" -> {
+        status = "queued";
+        sendQueued();
+        // Back in its own queue (the counselor went away or did not answer): follow the place again.
         watchQueue();
       }
       case "closed" -> {

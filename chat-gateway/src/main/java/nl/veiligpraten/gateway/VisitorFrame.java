@@ -55,7 +55,14 @@ public sealed interface VisitorFrame {
   record Delete() implements VisitorFrame {
   }
 
-  /** Keep-alive. */
+  /** Keep-alive; answered with {@code pong}. The page sends it every {@code heartbeat.pingSeconds}. */
   record Ping() implements VisitorFrame {
+  }
+
+  /**
+   * The visitor pauses on purpose (the page is about to be suspended, e.g. a phone locked in a pocket): when the
+   * socket then drops, the queue place is kept for the pause grace instead of the queue grace. A resume clears it.
+   */
+  record Pause() implements VisitorFrame {
   }
 }

@@ -41,6 +41,7 @@ public final class VisitorFrameDecoder {
       case "read" -> new VisitorFrame.Read(seq(json, "seq", true));
       case "bye" -> new VisitorFrame.Bye(bool(json, "hurry"));
       case "ping" -> new VisitorFrame.Ping();
+      case "pause" -> new VisitorFrame.Pause();
       case "consent" -> consent(json);
       case "delete" -> new VisitorFrame.Delete();
       default -> throw new FrameException("unknown_type", "Unknown frame type '" + clip(t) + "'.");

@@ -42,6 +42,8 @@ public final class VisitorVerticle extends VerticleBase {
   private final AtomicInteger openConnections;
   private final ResumeGuard resume;
   private ConnectionGuard guard;
+  /** This instance's own sockets (the shared set holds every instance's): the heartbeat checks go to these. */
+  private final Set<VisitorConnection> own = new java.util.HashSet<>();
   private HttpServer server;
 
   VisitorVerticle(GatewaySettings settings, Pool pool, TranscriptService<?> transcripts, IntakeRouting intake,
@@ -83,7 +85,16 @@ public final class VisitorVerticle extends VerticleBase {
         .setMaxWebSocketFrameSize(settings.maxFrameBytes() * VisitorConnection.TRANSPORT_LIMIT_FACTOR)
         .setMaxWebSocketMessageSize(settings.maxFrameBytes() * VisitorConnection.TRANSPORT_LIMIT_FACTOR)
         .setPerFrameWebSocketCompressionSupported(false)
-        .setPerMessageWebSocketCompressionSupported(false);
+        .setPerMessageWebSocketCompressionSupported(false)
+        // A silent socket is closed by the heartbeat check below; its peer cannot answer the close frame, so the TCP
+        // connection goes one second later.
+        .setWebSocketClosingTimeout(1);
+    // Heartbeat from this side: a WebSocket ping frame to every socket each third of the silence (a live browser
+    // answers it by itself), and a socket from which nothing at all came for the silence is closed, so a network that
+    // vanished without a close (Wi-Fi to 4G, NAT timeout) starts the queue grace and tells the counselor.
+    long silence = settings.liveness().socketSilenceSeconds() * 1_000_000_000L;
+    vertx.setPeriodic(Math.max(500, silence / 9_000_000L),
+        t -> java.util.List.copyOf(own).forEach(c -> c.checkLiveness(silence, silence / 3)));
     return guard.install(vertx.createHttpServer(guard.configure(options)), router).listen()
         .compose(s -> {
           server = s;
@@ -140,7 +151,11 @@ public final class VisitorVerticle extends VerticleBase {
     connection.address = address;
     connection.referrals = new ReferralGateway(vertx, pool, transcripts, intake);
     connections.add(connection);
-    connection.start(() -> connections.remove(connection));
+    own.add(connection);
+    connection.start(() -> {
+      connections.remove(connection);
+      own.remove(connection);
+    });
   }
 
   private void explain(RoutingContext ctx) {

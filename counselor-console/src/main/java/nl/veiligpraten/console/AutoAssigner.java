@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Set;
 import nl.veiligpraten.infra.assignment.AssignmentRepository;
 import nl.veiligpraten.infra.bus.Addresses;
+import nl.veiligpraten.infra.bus.SupervisorAlert;
 import nl.veiligpraten.infra.conversation.TranscriptService;
 import nl.veiligpraten.infra.referral.ReferralRepository;
 import org.slf4j.Logger;
@@ -27,10 +28,16 @@ final class AutoAssigner {
 
   private static final Logger LOG = LoggerFactory.getLogger(AutoAssigner.class);
 
+  /** How often every node looks for chats of gone counselors and for unanswered assignments. */
+  private static final long REQUEUE_EVERY_MS = 1_000;
+
   private final Vertx vertx;
   private final Pool pool;
   private final AssignmentRepository assignments;
   private final long graceSeconds;
+  private final int[] reassignAfterSeconds;
+  private boolean sweeping;
+  private long ticks;
   private final Set<String> running = new HashSet<>();
   private final Set<String> again = new HashSet<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
@@ -40,13 +47,13 @@ final class AutoAssigner {
   private final ReferralRepository referrals;
   private final TranscriptService<?> transcripts;
 
-  AutoAssigner(Vertx vertx, Pool pool, AssignmentRepository assignments, long graceSeconds,
-               ReferralRepository referrals, TranscriptService<?> transcripts) {
+  AutoAssigner(Vertx vertx, Pool pool, ConsoleServices services, TranscriptService<?> transcripts) {
     this.vertx = vertx;
     this.pool = pool;
-    this.assignments = assignments;
-    this.graceSeconds = graceSeconds;
-    this.referrals = referrals;
+    this.assignments = services.assignments();
+    this.graceSeconds = services.liveness().counselorGraceSeconds();
+    this.reassignAfterSeconds = services.reassignAfterSeconds().clone();
+    this.referrals = services.referrals();
     this.transcripts = transcripts;
   }
 
@@ -54,7 +61,7 @@ final class AutoAssigner {
     consumers.add(vertx.eventBus().<String>localConsumer(ConsoleAddresses.ASSIGN_NOW, m -> run(m.body())));
     sweepTimer = vertx.setPeriodic(2_000, t -> assignments.organisationsWithQueue().onSuccess(orgs -> orgs
         .forEach(this::run)));
-    requeueTimer = vertx.setPeriodic(5_000, t -> requeue());
+    requeueTimer = vertx.setPeriodic(REQUEUE_EVERY_MS, t -> requeue());
     return pool.query("SELECT id FROM organisation").execute().map(rows -> {
       rows.forEach(r -> watch(r.getString(0)));
       return null;
@@ -112,15 +119,28 @@ final class AutoAssigner {
   }
 
   private void requeue() {
-    if (!nl.veiligpraten.infra.cluster.ClusterHealth.of(vertx).acceptsAssignments()) {
+    if (sweeping || !nl.veiligpraten.infra.cluster.ClusterHealth.of(vertx).acceptsAssignments()) {
       return;
     }
-    assignments.requeueAbandoned(graceSeconds).onSuccess(list -> list.forEach(q -> {
+    sweeping = true;
+    Future<?> gone = assignments.requeueAbandoned(graceSeconds).onSuccess(list -> list.forEach(q -> {
       LOG.info("chat returned to the queue after its counselor's console was gone for {} s", graceSeconds);
-      vertx.eventBus().publish(Addresses.conversation(q.conversationId()), new JsonObject().put("kind", "requeued"));
-      vertx.eventBus().publish(Addresses.queue(q.orgId()), new JsonObject().put("kind", "requeued"));
+      requeued(q, new SupervisorAlert.CounselorGone(q.conversationId(), q.helpPoint(), q.priority(),
+          q.counselorId()));
     })).onFailure(e -> LOG.warn("requeue sweep failed: {}", e.getClass().getName()));
-    // Finish referral hand-overs that were consented but interrupted (both steps are idempotent).
+    Future<?> unanswered = gone.transform(ignored -> assignments.reassignUnanswered(reassignAfterSeconds))
+        .onSuccess(list -> list.forEach(q -> {
+          int after = reassignAfterSeconds[q.priority()];
+          LOG.info("unanswered P{} chat returned to the head of the queue after {} s without a first message",
+              q.priority(), after);
+          requeued(q, new SupervisorAlert.UnansweredAssignment(q.conversationId(), q.helpPoint(), q.priority(),
+              q.counselorId(), q.counselorName(), after));
+        })).onFailure(e -> LOG.warn("unanswered-assignment sweep failed: {}", e.getClass().getName()));
+    unanswered.onComplete(ar -> sweeping = false);
+    // Finish referral hand-overs that were consented but interrupted (both steps are idempotent), every 5 s.
+    if (++ticks % 5 != 0) {
+      return;
+    }
     referrals.stalled(10).onSuccess(list -> list.forEach(r -> referrals.handOver(r, transcripts).onSuccess(moved -> {
       if (moved) {
         LOG.info("finished an interrupted referral hand-over");
@@ -128,6 +148,13 @@ final class AutoAssigner {
         vertx.eventBus().publish(Addresses.queue(r.toOrg()), new JsonObject().put("kind", "queued"));
       }
     }))).onFailure(e -> LOG.warn("referral sweep failed: {}", e.getClass().getName()));
+  }
+
+  /** Tells the old owner's console, the visitor, the queue (the auto-assigner runs on it) and the supervisors. */
+  private void requeued(AssignmentRepository.Requeued q, SupervisorAlert alert) {
+    vertx.eventBus().publish(Addresses.conversation(q.conversationId()), new JsonObject().put("kind", "requeued"));
+    vertx.eventBus().publish(Addresses.queue(q.orgId()), new JsonObject().put("kind", "requeued"));
+    vertx.eventBus().publish(Addresses.supervisors(q.orgId()), alert.toJson());
   }
 
   void stop() {

@@ -53,6 +53,7 @@ final class ConsoleConnection {
 
   private final Vertx vertx;
   private final ServerWebSocket socket;
+  private final nl.veiligpraten.infra.web.SocketLiveness liveness;
   private final StaffSession session;
   private final TranscriptService<?> transcripts;
   private final ConsoleServices services;
@@ -88,6 +89,7 @@ final class ConsoleConnection {
                     ConsoleServices services, ConsoleApi api) {
     this.vertx = vertx;
     this.socket = socket;
+    this.liveness = new nl.veiligpraten.infra.web.SocketLiveness(socket);
     this.session = session;
     this.transcripts = transcripts;
     this.services = services;
@@ -100,7 +102,10 @@ final class ConsoleConnection {
 
   void start() {
     socket.textMessageHandler(this::onText);
-    socket.binaryMessageHandler(b -> error("malformed", "Binary frames are not supported.", null));
+    socket.binaryMessageHandler(b -> {
+      liveness.heard();
+      error("malformed", "Binary frames are not supported.", null);
+    });
     socket.exceptionHandler(e -> LOG.debug("console socket error: {}", e.getClass().getSimpleName()));
     consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.queue(session.orgId()), m -> sendQueue()));
     consumers.add(vertx.eventBus().<String>consumer(Addresses.staffSession(session.busKey()),
@@ -112,13 +117,16 @@ final class ConsoleConnection {
     }));
     if (Roles.supervises(session)) {
       // Supervisor alerts of the organisation, from every node, codes and conversation ids only: suicide risk
-      // marked by a counselor, a P0 claim held at P1 after a flood, a chat about to miss its target.
+      // marked by a counselor, a P0 claim held at P1 after a flood, a chat about to miss its target, an unanswered
+      // assignment moved on, a gone counselor's chats back in the queue.
       consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.supervisors(session.orgId()),
           m -> send(m.body().copy().put("type", "alert"))));
     }
     send(new JsonObject().put("type", "hello").put("user", ConsoleVerticle.userJson(session.user()))
         .put("outcomes", new JsonArray(Outcomes.CODES)).put("tags", new JsonArray(Outcomes.TAGS))
-        .put("overrideReasons", new JsonArray(OverrideReason.codes())));
+        .put("overrideReasons", new JsonArray(OverrideReason.codes()))
+        .put("heartbeat", new JsonObject().put("pingSeconds", services.liveness().clientPingSeconds())
+            .put("pongTimeoutSeconds", services.liveness().pongTimeoutSeconds())));
     sendQueue();
     api.statusOf(session).onSuccess(status -> send(new JsonObject().put("type", "status").put("status", status)));
     // After the chats this counselor holds have been announced, one "chats" frame lists them: a page that comes
@@ -139,6 +147,11 @@ final class ConsoleConnection {
         .onFailure(this::internal);
   }
 
+  /** Pings the console and cuts it when it has been silent too long (heartbeats both ways); true when cut. */
+  boolean checkLiveness(long silenceNanos, long pingEveryNanos) {
+    return !closed && liveness.check(silenceNanos, pingEveryNanos);
+  }
+
   void goingAway() {
     if (!closed) {
       send(new JsonObject().put("type", "reconnect"));
@@ -147,6 +160,7 @@ final class ConsoleConnection {
   }
 
   private void onText(String text) {
+    liveness.heard();
     JsonObject frame;
     try {
       frame = new JsonObject(text);

@@ -7,6 +7,7 @@ import nl.veiligpraten.infra.assignment.StaffNotes;
 import nl.veiligpraten.infra.assignment.SupervisorRepository;
 import nl.veiligpraten.infra.conversation.ConversationCrypto;
 import nl.veiligpraten.infra.conversation.ConversationRepository;
+import nl.veiligpraten.infra.presence.LivenessSettings;
 import nl.veiligpraten.infra.referral.ReferralRepository;
 import nl.veiligpraten.infra.routeaction.RouteActionRepository;
 import nl.veiligpraten.routing.Priority;
@@ -16,24 +17,29 @@ import nl.veiligpraten.routing.config.RoutingConfig;
  * The console's collaborators beyond the transcript: assignment, referrals, counselor-only notes and help-point
  * configuration, wired once by the launcher.
  *
- * @param counselorGraceSeconds how long a counselor's console may be gone before their chats go back to the queue
- * @param labels                words for the codes the console shows
- * @param routeActions          suicide-risk marks (U1) and route overrides
+ * @param liveness             socket silence, client heartbeat, presence lease and counselor grace
+ * @param labels               words for the codes the console shows
+ * @param routeActions         suicide-risk marks (U1) and route overrides
+ * @param reassignAfterSeconds per priority P0..P3: an assigned chat without a first counselor message this long
+ *                             goes back to the head of the queue ({@code help-points.yaml})
  */
 public record ConsoleServices(AssignmentRepository assignments, ReferralRepository referrals, StaffNotes<?> notes,
-                              HelpPointDirectory helpPoints, long counselorGraceSeconds, ConsoleLabels labels,
-                              RouteActionRepository routeActions, SupervisorRepository supervisor) {
+                              HelpPointDirectory helpPoints, LivenessSettings liveness, ConsoleLabels labels,
+                              RouteActionRepository routeActions, SupervisorRepository supervisor,
+                              int[] reassignAfterSeconds) {
 
   /** Wires the services from the pool, the conversation store and crypto, and the routing configuration. */
   public static <K> ConsoleServices create(Pool pool, ConversationRepository conversations,
                                            ConversationCrypto<K> crypto, RoutingConfig config,
-                                           long counselorGraceSeconds) {
+                                           LivenessSettings liveness) {
     var ageing = config.rules().ageing();
     AgeingWeights weights = new AgeingWeights(ageing.baseScore().get(Priority.P1), ageing.baseScore().get(Priority.P2),
         ageing.baseScore().get(Priority.P3), ageing.pointsPerMinute());
     return new ConsoleServices(new AssignmentRepository(pool, weights), new ReferralRepository(pool),
-        new StaffNotes<>(pool, conversations, crypto), HelpPointDirectory.from(config), counselorGraceSeconds,
+        new StaffNotes<>(pool, conversations, crypto), HelpPointDirectory.from(config), liveness,
         new ConsoleLabels(config), new RouteActionRepository(pool),
-        new SupervisorRepository(pool));
+        new SupervisorRepository(pool),
+        java.util.Arrays.stream(Priority.values()).mapToInt(p -> config.helpPoints().reassignAfterSeconds().get(p))
+            .toArray());
   }
 }

@@ -11,8 +11,6 @@ import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 import io.vertx.sqlclient.Pool;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,6 +18,7 @@ import nl.veiligpraten.infra.bus.Addresses;
 import nl.veiligpraten.infra.conversation.TranscriptService;
 import nl.veiligpraten.infra.db.Database;
 import nl.veiligpraten.infra.metrics.NodeEndpoints;
+import nl.veiligpraten.infra.presence.PresenceRepository;
 import nl.veiligpraten.infra.staff.StaffRepository;
 import nl.veiligpraten.infra.web.ConnectionGuard;
 import nl.veiligpraten.infra.web.FlushCoalescing;
@@ -39,8 +38,9 @@ public final class ConsoleVerticle extends VerticleBase {
   private final StaffRepository staff;
   private final Set<ConsoleConnection> connections = ConcurrentHashMap.newKeySet();
   private final ConsoleServices services;
-  /** Open console sockets per staff user on this node: presence for auto-assignment and the disconnect grace. */
-  private final Map<Long, Integer> socketsPerUser = new HashMap<>();
+  /** This node's console sockets per staff user, kept in step with the cluster-wide presence in PostgreSQL. */
+  private ConsolePresence presence;
+  private long pingTimer = -1;
   private ConsoleAuth auth;
   private ConsoleApi api;
   private AutoAssigner assigner;
@@ -62,8 +62,9 @@ public final class ConsoleVerticle extends VerticleBase {
   public Future<?> start() {
     guard = new ConnectionGuard(vertx, settings.limits(), new AtomicInteger(), "console");
     auth = new ConsoleAuth(vertx, staff, settings);
-    assigner = new AutoAssigner(vertx, pool, services.assignments(), services.counselorGraceSeconds(),
-        services.referrals(), transcripts);
+    assigner = new AutoAssigner(vertx, pool, services, transcripts);
+    presence = new ConsolePresence(vertx, new PresenceRepository(pool), services.liveness(), assigner::run,
+        this::staffingChanged);
     api = new ConsoleApi(vertx, staff, services, assigner);
     targetWatch = new TargetWatch(vertx, services.supervisor(), services.helpPoints());
     router = Router.router(vertx);
@@ -105,12 +106,21 @@ public final class ConsoleVerticle extends VerticleBase {
 
     HttpServerOptions options = new HttpServerOptions().setHost(settings.host()).setPort(settings.port())
         .setMaxWebSocketFrameSize(settings.maxFrameBytes()).setMaxWebSocketMessageSize(settings.maxFrameBytes())
-        .setPerFrameWebSocketCompressionSupported(false).setPerMessageWebSocketCompressionSupported(false);
+        .setPerFrameWebSocketCompressionSupported(false).setPerMessageWebSocketCompressionSupported(false)
+        // A silent console is closed by the heartbeat check below; its peer cannot answer the close frame, so the
+        // TCP connection goes one second later.
+        .setWebSocketClosingTimeout(1);
+    // Heartbeat from this side: a WebSocket ping frame to every console each third of the silence (a live browser
+    // answers it by itself); a console from which nothing came for the silence is closed, so a vanished network
+    // ends the counselor's presence like any other close instead of holding it for ever.
+    long silence = services.liveness().socketSilenceSeconds() * 1_000_000_000L;
+    pingTimer = vertx.setPeriodic(Math.max(500, silence / 9_000_000L),
+        t -> java.util.List.copyOf(connections).forEach(c -> c.checkLiveness(silence, silence / 3)));
     return guard.install(vertx.createHttpServer(guard.configure(options)), router).listen()
         .compose(s -> {
           server = s;
           return Database.ping(pool);
-        }).compose(v -> assigner.start()).onSuccess(v -> targetWatch.start());
+        }).compose(v -> presence.start()).compose(v -> assigner.start()).onSuccess(v -> targetWatch.start());
   }
 
   /** Every HTTP route as "METHOD path" (the authorization test generates attacks from this table). */
@@ -228,19 +238,12 @@ public final class ConsoleVerticle extends VerticleBase {
       ConsoleConnection connection = new ConsoleConnection(vertx, socket, session, transcripts, services, api);
       connections.add(connection);
       long userId = session.user().id();
-      if (socketsPerUser.merge(userId, 1, Integer::sum) == 1) {
-        staff.connected(userId).onSuccess(v -> {
-          assigner.run(session.orgId());
-          staffingChanged(session.orgId());
-        });
-      }
+      presence.opened(userId, session.orgId());
       socket.closeHandler(v -> {
+        // Presence first: whatever the connection's own clean-up does, the counselor must not stay "present".
+        presence.closed(userId, session.orgId());
         connections.remove(connection);
         connection.closed();
-        if (socketsPerUser.merge(userId, -1, Integer::sum) <= 0) {
-          socketsPerUser.remove(userId);
-          staff.disconnected(userId).onSuccess(x -> staffingChanged(session.orgId()));
-        }
       });
       connection.start();
     });
@@ -277,6 +280,10 @@ public final class ConsoleVerticle extends VerticleBase {
     if (targetWatch != null) {
       targetWatch.stop();
     }
+    if (presence != null) {
+      presence.stop();
+    }
+    vertx.cancelTimer(pingTimer);
     connections.forEach(ConsoleConnection::goingAway);
     return server == null ? Future.succeededFuture() : server.close();
   }

@@ -131,6 +131,10 @@ public final class BenchMain {
       env.put("VP_VISITOR_PORT", String.valueOf(gv));
       env.put("VP_CONSOLE_PORT", String.valueOf(gc));
       env.put("VP_QUEUE_GRACE_SECONDS", "5");
+      // The idle sessions send hello only and are held for minutes (the phase measures memory per idle connection,
+      // like the bare relay, which closes nothing): the silence limit must not close them mid-measurement.
+      env.put("VP_SOCKET_SILENCE_SECONDS", "3600");
+      env.put("VP_PAUSE_GRACE_SECONDS", "5");
       int nodeCount = Math.max(1, Math.min(2, intOption("nodes", 2)));
       List<Integer> hz = List.of(AppSettings.freePort(), AppSettings.freePort());
       String members = "127.0.0.1:" + hz.get(0) + ",127.0.0.1:" + hz.get(1);

@@ -1,5 +1,7 @@
 package nl.veiligpraten.infra.assignment;
 
+import nl.veiligpraten.infra.presence.Presence;
+
 /**
  * SQL of queue ordering and assignment. Lock order everywhere: staff_user rows first, then conversation rows, so
  * concurrent assignments cannot deadlock; a counselor's load is counted only after their row is locked, so two
@@ -24,15 +26,21 @@ final class AssignmentQueries {
   static final String QUEUE = "SELECT " + ITEM_COLUMNS + " FROM conversation WHERE org_id = $1 AND status = 'queued'"
       + order(2) + " LIMIT $6";
 
-  static final String QUEUE_HEAD_LOCKED = "SELECT " + ITEM_COLUMNS + " FROM conversation "
+  static final String QUEUE_HEAD_LOCKED = "SELECT " + ITEM_COLUMNS + ", passed_over_by FROM conversation "
       + "WHERE org_id = $1 AND status = 'queued'" + order(2) + " LIMIT $6 FOR UPDATE SKIP LOCKED";
 
-  static final String LOCK_AVAILABLE = "SELECT id, capacity, skills, display_name FROM staff_user WHERE org_id = $1 "
-      + "AND role IN ('counselor', 'supervisor') AND status = 'available' AND disconnected_at IS NULL "
-      + "ORDER BY id FOR UPDATE";
+  /** Only counselors present now (a live console on some node, cluster-wide) get chats automatically. */
+  static final String LOCK_AVAILABLE = "SELECT u.id, u.capacity, u.skills, u.display_name FROM staff_user u "
+      + "WHERE u.org_id = $1 AND u.role IN ('counselor', 'supervisor') AND u.status = 'available' AND "
+      + Presence.present("u") + " ORDER BY u.id FOR UPDATE OF u";
 
   static final String LOCK_STAFF = "SELECT id, capacity, skills, display_name FROM staff_user WHERE id = $1 "
       + "AND org_id = $2 AND role IN ('counselor', 'supervisor') FOR UPDATE";
+
+  /** A named colleague who receives a chat must be present now: a chat never goes to an empty console. */
+  static final String LOCK_PRESENT_STAFF = "SELECT u.id, u.capacity, u.skills, u.display_name FROM staff_user u "
+      + "WHERE u.id = $1 AND u.org_id = $2 AND u.role IN ('counselor', 'supervisor') AND " + Presence.present("u")
+      + " FOR UPDATE OF u";
 
   static final String LOADS = "SELECT counselor_id, count(*) AS n FROM conversation WHERE status = 'assigned' "
       + "AND counselor_id = ANY($1) GROUP BY counselor_id";
@@ -42,7 +50,7 @@ final class AssignmentQueries {
       + "WHERE staff_id = ANY($1) GROUP BY staff_id";
 
   static final String ASSIGN = "UPDATE conversation SET status = 'assigned', counselor_id = $2, assigned_at = now(), "
-      + "queue_head = false WHERE id = $1 AND org_id = $3 AND status = 'queued' RETURNING priority, queued_at";
+      + "queue_head = false, passed_over_by = NULL WHERE id = $1 AND org_id = $3 AND status = 'queued' RETURNING priority, queued_at";
 
   static final String LOG = "INSERT INTO assignment (conversation_id, org_id, staff_id, how, priority, queued_at) "
       + "VALUES ($1, $2, $3, $4, $5, $6)";
@@ -58,9 +66,31 @@ final class AssignmentQueries {
       + "queue_head = true, transfer_count = transfer_count + 1 WHERE id = $1 AND counselor_id = $2 AND org_id = $3 "
       + "AND status = 'assigned' RETURNING id";
 
+  /**
+   * Chats of counselors who are not present (no live console on any node) and were last seen longer than the grace
+   * ago go back to the head of the queue. The old owner is returned through {@code passed_over_by}.
+   */
   static final String REQUEUE_ABANDONED = "UPDATE conversation SET status = 'queued', counselor_id = NULL, "
-      + "queue_head = true WHERE status = 'assigned' AND counselor_id IN (SELECT id FROM staff_user "
-      + "WHERE disconnected_at < now() - make_interval(secs => $1)) RETURNING id, org_id";
+      + "queue_head = true, passed_over_by = counselor_id WHERE status = 'assigned' AND counselor_id IN "
+      + "(SELECT u.id FROM staff_user u WHERE NOT " + Presence.present("u")
+      + " AND coalesce(u.last_present_at, '-infinity') < now() - make_interval(secs => $1)) "
+      + "RETURNING id, org_id, help_point, priority, passed_over_by AS counselor_id";
+
+  /**
+   * Unanswered assignments: chats assigned longer ago than their priority's {@code reassignAfterSeconds} ($1..$4
+   * for P0..P3) whose counselor has sent no message since, back to the head of the queue. The sequence counter seen
+   * when the chat was found must be unchanged at the update (a message committed in between changes it, and the
+   * re-check on the locked row then skips the chat), so a counselor's first message that races the sweep wins.
+   */
+  static final String REASSIGN_UNANSWERED = "WITH due AS (SELECT c.id, c.counselor_id, c.next_seq FROM conversation c "
+      + "WHERE c.status = 'assigned' AND c.assigned_at < now() - make_interval(secs => CASE coalesce(c.priority, 3) "
+      + "WHEN 0 THEN $1::float8 WHEN 1 THEN $2::float8 WHEN 2 THEN $3::float8 ELSE $4::float8 END) AND NOT EXISTS (SELECT 1 FROM message m "
+      + "WHERE m.conversation_id = c.id AND m.sender = 'counselor' AND m.created_at >= c.assigned_at)) "
+      + "UPDATE conversation c SET status = 'queued', counselor_id = NULL, queue_head = true, "
+      + "passed_over_by = due.counselor_id FROM due WHERE c.id = due.id AND c.status = 'assigned' "
+      + "AND c.counselor_id = due.counselor_id AND c.next_seq = due.next_seq "
+      + "RETURNING c.id, c.org_id, c.help_point, c.priority, due.counselor_id, "
+      + "(SELECT display_name FROM staff_user WHERE id = due.counselor_id) AS counselor_name";
 
   static final String CLOSE = "UPDATE conversation SET status = 'closed', outcome = $3, tags = $4, closed_at = now() "
       + "WHERE id = $1 AND counselor_id = $2 AND status = 'assigned' RETURNING org_id";

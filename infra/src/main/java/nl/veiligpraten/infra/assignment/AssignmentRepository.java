@@ -113,14 +113,17 @@ public final class AssignmentRepository {
             }
             return conn.preparedQuery(AssignmentQueries.QUEUE_HEAD_LOCKED).execute(queueArgs(orgId, HEAD_WINDOW))
                 .compose(head -> {
-                  for (QueueItem item : items(head)) {
+                  for (Row row : head) {
+                    QueueItem item = QueueItem.from(row);
+                    // A counselor who let this chat go unanswered does not get it straight back automatically.
+                    Long passedOver = row.getLong("passed_over_by");
                     // Required skills are hard; skills derived from the intake are a preference, so a chat
                     // never starves for want of a specialist.
                     List<String> preferred = IntakeSkills.of(item.intakeJson());
                     Candidate best = null;
                     Candidate skilled = null;
                     for (Candidate c : free) {
-                      if (!c.skills.containsAll(item.requiredSkills())) {
+                      if (!c.skills.containsAll(item.requiredSkills()) || Long.valueOf(c.id).equals(passedOver)) {
                         continue;
                       }
                       if (best == null || better(c, best)) {
@@ -180,7 +183,7 @@ public final class AssignmentRepository {
 
   /** Warm transfer to a colleague of the same organisation who has free capacity. */
   public Future<Result> transferToCounselor(UUID id, long fromStaff, long toStaff, String orgId) {
-    return pool.withTransaction(conn -> lockOne(conn, toStaff, orgId).compose(c -> {
+    return pool.withTransaction(conn -> lockOne(conn, AssignmentQueries.LOCK_PRESENT_STAFF, toStaff, orgId).compose(c -> {
       if (c.isEmpty() || toStaff == fromStaff) {
         return Future.succeededFuture(Result.of(Outcome.NOT_ALLOWED));
       }
@@ -206,20 +209,43 @@ public final class AssignmentRepository {
   }
 
   /**
-   * Chats of counselors whose console has been gone longer than the grace period go back to the head of their
-   * queue. Safe on every node at once: each row moves in exactly one UPDATE.
+   * Chats of counselors who are not present (no live console on any node, see
+   * {@link nl.veiligpraten.infra.presence.Presence}) and were last seen longer than the grace ago go back to the head
+   * of their queue. Safe on every node at once: each row moves in exactly one UPDATE.
    */
   public Future<List<Requeued>> requeueAbandoned(long graceSeconds) {
     return pool.preparedQuery(AssignmentQueries.REQUEUE_ABANDONED).execute(Tuple.of((double) graceSeconds))
-        .map(rows -> {
-          List<Requeued> out = new ArrayList<>();
-          rows.forEach(r -> out.add(new Requeued(r.getUUID("id"), r.getString("org_id"))));
-          return out;
-        });
+        .map(AssignmentRepository::requeued);
   }
 
-  /** A chat that went back to the queue. */
-  public record Requeued(UUID conversationId, String orgId) {
+  /**
+   * Chats whose counselor sent no message within the priority's time since the assignment go back to the head of
+   * the queue (and not straight back to that counselor). {@code secondsByPriority} holds P0..P3.
+   */
+  public Future<List<Requeued>> reassignUnanswered(int[] secondsByPriority) {
+    return pool.preparedQuery(AssignmentQueries.REASSIGN_UNANSWERED).execute(Tuple.of((double) secondsByPriority[0],
+        (double) secondsByPriority[1], (double) secondsByPriority[2], (double) secondsByPriority[3]))
+        .map(AssignmentRepository::requeued);
+  }
+
+  private static List<Requeued> requeued(RowSet<Row> rows) {
+    List<Requeued> out = new ArrayList<>();
+    for (Row r : rows) {
+      Short p = r.getShort("priority");
+      out.add(new Requeued(r.getUUID("id"), r.getString("org_id"), r.getString("help_point"), p == null ? 3 : p,
+          r.getLong("counselor_id"), r.getColumnIndex("counselor_name") >= 0 ? r.getString("counselor_name") : null));
+    }
+    return out;
+  }
+
+  /**
+   * A chat that went back to the head of the queue.
+   *
+   * @param counselorId   who held it
+   * @param counselorName their display name, when the caller needs it (unanswered assignments), else null
+   */
+  public record Requeued(UUID conversationId, String orgId, String helpPoint, int priority, Long counselorId,
+                         String counselorName) {
   }
 
   /** Closes the counselor's chat with an outcome code and coded tags; closes or withdraws its referral. */
@@ -254,7 +280,11 @@ public final class AssignmentRepository {
   }
 
   private Future<Optional<Candidate>> lockOne(SqlConnection conn, long staffId, String orgId) {
-    return conn.preparedQuery(AssignmentQueries.LOCK_STAFF).execute(Tuple.of(staffId, orgId)).compose(rows -> {
+    return lockOne(conn, AssignmentQueries.LOCK_STAFF, staffId, orgId);
+  }
+
+  private Future<Optional<Candidate>> lockOne(SqlConnection conn, String lockSql, long staffId, String orgId) {
+    return conn.preparedQuery(lockSql).execute(Tuple.of(staffId, orgId)).compose(rows -> {
       List<Candidate> list = candidates(rows);
       if (list.isEmpty()) {
         return Future.succeededFuture(Optional.<Candidate>empty());

@@ -35,4 +35,11 @@ public final class Addresses {
   public static String staffSession(String sessionKey) {
     return "vp.staff-session." + sessionKey;
   }
+
+  /**
+   * Presence changes, cluster-wide: a counselor became present or away ({@code {orgId, staffId, present}}, see
+   * {@code Presence.Change}). Staffed-now views refresh on it; the truth stays in PostgreSQL.
+   */
+  public static final String PRESENCE = "vp.presence";
+
 }

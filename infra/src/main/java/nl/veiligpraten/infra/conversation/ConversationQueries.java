@@ -52,11 +52,16 @@ final class ConversationQueries {
 
   static final String VISITOR_LEFT = "UPDATE conversation SET visitor_left_at = now() WHERE id = $1";
 
-  static final String VISITOR_BACK = "UPDATE conversation SET visitor_left_at = NULL WHERE id = $1";
+  static final String VISITOR_BACK = "UPDATE conversation SET visitor_left_at = NULL, visitor_paused = false "
+      + "WHERE id = $1";
 
+  static final String VISITOR_PAUSED = "UPDATE conversation SET visitor_paused = true WHERE id = $1 "
+      + "AND status IN ('intake', 'queued', 'assigned')";
+
+  /** $1 = queue grace, $2 = pause grace (a visitor who paused on purpose keeps the place longer). */
   static final String ABANDON_EXPIRED = "UPDATE conversation SET status = 'closed', outcome = 'abandoned', "
-      + "closed_at = now() WHERE status IN ('intake', 'queued') AND visitor_left_at < now() - make_interval(secs => $1) "
-      + "RETURNING " + COLUMNS;
+      + "closed_at = now() WHERE status IN ('intake', 'queued') AND visitor_left_at < now() - make_interval(secs => "
+      + "CASE WHEN visitor_paused THEN $2::float8 ELSE $1::float8 END) RETURNING " + COLUMNS;
 
   static final String QUEUE_POSITION = "SELECT count(*) FROM conversation c, conversation me WHERE me.id = $1 "
       + "AND c.org_id = me.org_id AND c.status = 'queued' "

@@ -179,11 +179,18 @@ public final class ConversationRepository {
   }
 
   /**
-   * Closes conversations still in intake or queue whose visitor left more than {@code graceSeconds} ago. Safe to run
-   * on every node at once: each row is closed by exactly one UPDATE.
+   * Closes conversations still in intake or queue whose visitor left more than {@code graceSeconds} ago (or
+   * {@code pauseGraceSeconds} when the visitor paused on purpose). Safe to run on every node at once: each row is
+   * closed by exactly one UPDATE.
    */
-  public Future<List<Conversation>> abandonExpired(long graceSeconds) {
-    return many(pool.preparedQuery(ConversationQueries.ABANDON_EXPIRED).execute(Tuple.of((double) graceSeconds)));
+  public Future<List<Conversation>> abandonExpired(long graceSeconds, long pauseGraceSeconds) {
+    return many(pool.preparedQuery(ConversationQueries.ABANDON_EXPIRED).execute(Tuple.of((double) graceSeconds,
+        (double) pauseGraceSeconds)));
+  }
+
+  /** The visitor paused on purpose: a later drop keeps the queue place for the pause grace. */
+  public Future<Void> visitorPaused(UUID id) {
+    return pool.preparedQuery(ConversationQueries.VISITOR_PAUSED).execute(Tuple.of(id)).mapEmpty();
   }
 
   public Future<List<Conversation>> assignedTo(long staffId) {

@@ -43,12 +43,8 @@ final class StaffQueries {
 
   static final String SET_STATUS = "UPDATE staff_user SET status = $2 WHERE id = $1";
 
-  static final String CONNECTED = "UPDATE staff_user SET disconnected_at = NULL WHERE id = $1";
-
-  static final String DISCONNECTED = "UPDATE staff_user SET disconnected_at = now() WHERE id = $1";
-
   static final String ORG_STAFF = "SELECT u.id, u.display_name, u.role, u.status, u.capacity, u.skills, "
-      + "(u.disconnected_at IS NULL) AS online, "
+      + nl.veiligpraten.infra.presence.Presence.present("u") + " AS online, "
       + "(SELECT count(*) FROM conversation c WHERE c.counselor_id = u.id AND c.status = 'assigned') AS load "
       + "FROM staff_user u WHERE u.org_id = $1 ORDER BY u.display_name, u.id";
 

@@ -99,17 +99,10 @@ public final class StaffRepository {
     return pool.preparedQuery(StaffQueries.SET_STATUS).execute(Tuple.of(userId, status)).mapEmpty();
   }
 
-  /** The user has a live console socket again. */
-  public Future<Void> connected(long userId) {
-    return pool.preparedQuery(StaffQueries.CONNECTED).execute(Tuple.of(userId)).mapEmpty();
-  }
-
-  /** The user's last console socket (on this node) closed; the grace period starts now. */
-  public Future<Void> disconnected(long userId) {
-    return pool.preparedQuery(StaffQueries.DISCONNECTED).execute(Tuple.of(userId)).mapEmpty();
-  }
-
-  /** Staff of one organisation with status, online flag and current number of chats (supervisor board). */
+  /**
+   * Staff of one organisation with status, online flag (present now on any node, see
+   * {@link nl.veiligpraten.infra.presence.Presence}) and current number of chats (supervisor board).
+   */
   public Future<List<StaffLoad>> staffOf(String orgId) {
     return pool.preparedQuery(StaffQueries.ORG_STAFF).execute(Tuple.of(orgId)).map(rows -> {
       List<StaffLoad> out = new ArrayList<>();

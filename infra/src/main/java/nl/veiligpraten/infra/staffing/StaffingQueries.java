@@ -16,7 +16,7 @@ final class StaffingQueries {
       + "LEFT JOIN (SELECT counselor_id, count(*) AS n FROM conversation WHERE status = 'assigned' "
       + "GROUP BY counselor_id) l ON l.counselor_id = u.id "
       + "WHERE u.org_id IS NOT NULL AND u.role IN ('counselor', 'supervisor') AND u.status = 'available' "
-      + "AND u.disconnected_at IS NULL GROUP BY u.org_id";
+      + "AND " + nl.veiligpraten.infra.presence.Presence.present("u") + " GROUP BY u.org_id";
 
   /** Per organisation: the last $2 chats closed within $1 seconds that had a counselor, and their mean handling. */
   static final String HANDLING = "SELECT o.id AS org_id, h.n, h.mean FROM organisation o CROSS JOIN LATERAL ("

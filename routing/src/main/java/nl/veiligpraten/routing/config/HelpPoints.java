@@ -14,10 +14,14 @@ import java.util.regex.Pattern;
 /**
  * Contents of {@code help-points.yaml}: every routing target, the acute window and named age limits.
  *
- * @param acuteWindowDays "acute" means within this many days (brief §3, CSG); shown in the Q3 answer text
- * @param ageLimits       named limits usable in rule conditions, e.g. {@code adult: 18}
+ * @param acuteWindowDays      "acute" means within this many days (brief §3, CSG); shown in the Q3 answer text
+ * @param ageLimits            named limits usable in rule conditions, e.g. {@code adult: 18}
+ * @param reassignAfterSeconds per priority: a chat whose counselor sent no first message this long after the
+ *                             assignment goes back to the head of the queue; shorter than every queue help point's
+ *                             first-response target of that priority, so it moves on before the target is missed
  */
-public record HelpPoints(int acuteWindowDays, Map<String, Integer> ageLimits, Map<String, HelpPoint> byId) {
+public record HelpPoints(int acuteWindowDays, Map<String, Integer> ageLimits, Map<String, HelpPoint> byId,
+                         Map<Priority, Integer> reassignAfterSeconds) {
 
     private static final Pattern ID = Pattern.compile("[a-z][a-z0-9_]*");
     private static final Pattern PHONE = Pattern.compile("[0-9][0-9 \\-]*[0-9]");
@@ -28,6 +32,7 @@ public record HelpPoints(int acuteWindowDays, Map<String, Integer> ageLimits, Ma
     public HelpPoints {
         ageLimits = Collections.unmodifiableMap(new LinkedHashMap<>(ageLimits));
         byId = Collections.unmodifiableMap(new LinkedHashMap<>(byId));
+        reassignAfterSeconds = Collections.unmodifiableMap(new EnumMap<>(reassignAfterSeconds));
     }
 
     /** The help point, or empty if not configured. */
@@ -41,7 +46,7 @@ public record HelpPoints(int acuteWindowDays, Map<String, Integer> ageLimits, Ma
     }
 
     static HelpPoints read(YamlNode root) {
-        root.allowOnly("acuteWindowDays", "ageLimits", "helpPoints");
+        root.allowOnly("acuteWindowDays", "ageLimits", "reassignAfterSeconds", "helpPoints");
         YamlNode window = root.require("acuteWindowDays");
         int acute = window.asInt();
         if (acute < 1) {
@@ -88,7 +93,32 @@ public record HelpPoints(int acuteWindowDays, Map<String, Integer> ageLimits, Ma
                 }
             }
         }
-        return new HelpPoints(acute, limits, byId);
+        return new HelpPoints(acute, limits, byId, reassignAfter(root.require("reassignAfterSeconds"), byId));
+    }
+
+    /** Per priority, at least 1 second and shorter than every queue help point's first-response target. */
+    private static Map<Priority, Integer> reassignAfter(YamlNode node, Map<String, HelpPoint> byId) {
+        node.allowOnly("P0", "P1", "P2", "P3");
+        Map<Priority, Integer> out = new EnumMap<>(Priority.class);
+        for (Priority p : Priority.values()) {
+            YamlNode v = node.get(p.name());
+            if (v == null) {
+                throw node.error("reassignAfterSeconds: missing value for priority " + p);
+            }
+            int seconds = v.asInt();
+            if (seconds < 1) {
+                throw v.error("reassignAfterSeconds." + p + " must be at least 1 second, got " + seconds);
+            }
+            for (HelpPoint hp : byId.values()) {
+                Integer target = hp.targetFirstResponseSeconds().get(p);
+                if (target != null && seconds >= target) {
+                    throw v.error("reassignAfterSeconds." + p + " (" + seconds + ") must be shorter than the "
+                            + "first-response target of '" + hp.id() + "' for " + p + " (" + target + ")");
+                }
+            }
+            out.put(p, seconds);
+        }
+        return out;
     }
 
     private static HelpPoint readOne(YamlNode n) {

@@ -109,6 +109,43 @@ class ConfigValidationTest {
     }
 
     @Test
+    @DisplayName("The bundled reassignAfterSeconds are each shorter than every queue's first-response target")
+    void bundledReassignAfter() {
+        HelpPoints hps = RoutingConfig.load(null).helpPoints();
+        assertEquals(Map.of(nl.veiligpraten.routing.Priority.P0, 20, nl.veiligpraten.routing.Priority.P1, 45,
+                nl.veiligpraten.routing.Priority.P2, 300, nl.veiligpraten.routing.Priority.P3, 900),
+                hps.reassignAfterSeconds());
+        for (HelpPoint hp : hps.byId().values()) {
+            hp.targetFirstResponseSeconds().forEach((p, target) ->
+                    assertTrue(hps.reassignAfterSeconds().get(p) < target, hp.id() + " " + p));
+        }
+    }
+
+    @Test
+    @DisplayName("A missing reassignAfterSeconds stops loading with its name")
+    void reassignAfterMissing() throws IOException {
+        writeBroken(RoutingConfig.HELP_POINTS_FILE, "reassignAfterSeconds: {P0: 20, P1: 45, P2: 300, P3: 900}\n", "");
+        ConfigException e = loadFails();
+        assertTrue(e.getMessage().contains("reassignAfterSeconds"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("A reassignAfterSeconds without one priority, negative, or not shorter than a target is rejected")
+    void reassignAfterInvalid() throws IOException {
+        String line = "reassignAfterSeconds: {P0: 20, P1: 45, P2: 300, P3: 900}";
+        writeBroken(RoutingConfig.HELP_POINTS_FILE, line, "reassignAfterSeconds: {P0: 20, P1: 45, P2: 300}");
+        assertTrue(loadFails().getMessage().contains("reassignAfterSeconds: missing value for priority P3"));
+        writeBroken(RoutingConfig.HELP_POINTS_FILE, line, "reassignAfterSeconds: {P0: -5, P1: 45, P2: 300, P3: 900}");
+        assertTrue(loadFails().getMessage().contains("reassignAfterSeconds.P0 must be at least 1 second"));
+        // CSG's P1 target is 60 s: a P1 chat must move on before it is missed.
+        writeBroken(RoutingConfig.HELP_POINTS_FILE, line, "reassignAfterSeconds: {P0: 20, P1: 60, P2: 300, P3: 900}");
+        ConfigException e = loadFails();
+        assertTrue(e.getMessage().contains("reassignAfterSeconds.P1 (60) must be shorter than the first-response "
+                + "target of 'csg' for P1 (60)"), e.getMessage());
+        assertTrue(e.line() > 0, e.getMessage());
+    }
+
+    @Test
     @DisplayName("A duplicate help point id is rejected")
     void duplicateHelpPoint() throws IOException {
         writeBroken(RoutingConfig.HELP_POINTS_FILE, "  - id: gp\n", "  - id: police\n");
