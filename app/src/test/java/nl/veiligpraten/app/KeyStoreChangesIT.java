@@ -50,15 +50,10 @@ class KeyStoreChangesIT {
   }
 
   static OrganisationKeyStore reopenFromDisk() {
-    java.util.Map<String, String> env = new java.util.HashMap<>();
-    env.put(OrganisationKeyStore.ENV_DEV_MODE, "true");
-    var passphrase = OrganisationKeyStore.passphraseFrom(env, dataDir.resolve("keys"));
-    try {
-      return OrganisationKeyStore.openOrCreate(app.keyStore().file(), passphrase.value(), false);
-    } finally {
-      passphrase.wipe();
-    }
+    // The test app runs in demo mode without a configured passphrase: its store uses the published demo passphrase.
+    return OrganisationKeyStore.openOrCreate(app.keyStore().file(), Launcher.DEMO_PASSPHRASE.toCharArray(), false);
   }
+
 
   static void waitFor(String what, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

@@ -135,11 +135,10 @@ class ShredIT {
   }
 
   static OrganisationKeyStore reopenFromDisk() {
-    Map<String, String> env = new HashMap<>();
-    env.put(OrganisationKeyStore.ENV_DEV_MODE, "true");
-    PassphraseSource passphrase = OrganisationKeyStore.passphraseFrom(env, dataDir.resolve("keys"));
-    return OrganisationKeyStore.openOrCreate(app.keyStore().file(), passphrase.value(), false);
+    // The test app runs in demo mode without a configured passphrase: its store uses the published demo passphrase.
+    return OrganisationKeyStore.openOrCreate(app.keyStore().file(), Launcher.DEMO_PASSPHRASE.toCharArray(), false);
   }
+
 
   @Test
   @DisplayName("CSG's 30-day retention shreds its closed chats, destroys the KEK version they used so a pre-shred "
