@@ -916,6 +916,8 @@ public final class HaBench {
     env.put("VP_VISITOR_ORIGINS", vo.toString());
     env.put("VP_CONSOLE_ORIGINS", co.toString());
     env.put("VP_QUEUE_GRACE_SECONDS", "300");
+    // Demo organisations and counselor logins for the load clients (production posture is the default).
+    env.put("VP_DEMO", "true");
     env.put("VP_CLUSTER", "true");
     env.put("VP_CLUSTER_HOST", "127.0.0.1");
     env.put("VP_HAZELCAST_PORT", String.valueOf(nodeHz[i]));
