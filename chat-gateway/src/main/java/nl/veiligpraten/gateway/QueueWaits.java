@@ -39,6 +39,21 @@ final class QueueWaits {
     return estimator.estimate(ahead, snapshot.staffing(orgId));
   }
 
+  /**
+   * The queue help points that are staffed now (someone who may take a chat is online at the staffing organisation,
+   * and the help point is open): the "staffed now" input of the routing engine's reachability view for rule N1.
+   * Anything not in the set counts as not staffed.
+   */
+  java.util.Set<String> staffedQueues(QueueSnapshot snapshot) {
+    java.util.Set<String> out = new java.util.TreeSet<>();
+    intake.queuePoints().values().forEach(q -> {
+      if (snapshot.staffing(q.orgId()).staffed() && intake.isOpenNow(q.helpPoint())) {
+        out.add(q.helpPoint());
+      }
+    });
+    return out;
+  }
+
   /** Whether a chat that is not P0 would exceed the help point's cap. */
   boolean full(QueueSnapshot snapshot, String helpPoint) {
     IntakeRouting.QueuePoint q = intake.queuePoints().get(helpPoint);
