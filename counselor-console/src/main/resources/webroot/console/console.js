@@ -107,6 +107,9 @@
       $('take-next').hidden = true;
       $('status').disabled = true;
     }
+    // Statistics: roles that may see them (the API checks again; see docs/statistics.md §3).
+    $('stats-link').hidden = !['stats_viewer', 'supervisor', 'org_admin', 'chain_viewer', 'platform_admin']
+      .includes(data.user.role);
     if (data.user.role === 'org_admin') { $('canned-admin').hidden = false; }
     if (data.user.role === 'supervisor' || data.user.role === 'org_admin') {
       $('board').hidden = false;

@@ -94,7 +94,9 @@ public final class ConsoleVerticle extends VerticleBase {
     router.get("/api/board").handler(api::board);
     router.post("/api/admin/organisations").handler(api::createOrganisation);
     router.post("/api/admin/users").handler(api::createUser);
-    nl.veiligpraten.console.stats.StatsRoutes.mount(router, vertx, pool);
+    java.util.Map<String, java.util.Map<Integer, Integer>> targets = new java.util.HashMap<>();
+    services.helpPoints().queues().forEach((id, info) -> targets.put(id, info.targetSeconds()));
+    nl.veiligpraten.console.stats.StatsRoutes.mount(router, vertx, pool, targets);
     router.get("/api/audit").handler(new AuditApi(pool)::list);
     // The session check is asynchronous: pause the request so the upgrade can still read it afterwards.
     router.get("/ws").handler(ctx -> {

@@ -23,7 +23,8 @@ import nl.veiligpraten.routing.stats.StatsQuery;
 import nl.veiligpraten.routing.stats.Viewer;
 
 /**
- * Benchmark of the statistics month overview (inflow, abandonment and p50/p90 waits per help point and priority) over a
+ * Benchmark of the statistics month overview (inflow, abandonment, p50/p90 waits, waited longer than 5 and 10 minutes,
+ * left before the first reply or during the chat, per help point and priority; issue 22) over a
  * generated month of 1,000,000 conversations, against a baseline measured in the same run: a plain
  * {@code count(*)} over the same rows. Prints medians and their ratios: the overview of a finished month (stored once
  * in stat_month_overview), the live computation (running month), and a published chain figure. Not part of the test run: {@code ./bench stats}.
@@ -77,6 +78,15 @@ public final class StatsBench {
                 new Viewer("chain_viewer", null));
             double published = median(reps, () -> repo.figure(chainQuery)
                 .map(Publication::publish).mapEmpty());
+            Map<String, Double> manager = new java.util.LinkedHashMap<>();
+            for (String[] f : new String[][] {{"waited", "priority", "chain_viewer"}, {"left", "none", "chain_viewer"},
+                {"inflow", "came_from", "chain_viewer"}, {"heatmap", "none", "csg"}}) {
+                Viewer v = f[2].equals("csg") ? new Viewer("stats_viewer", "csg") : new Viewer("chain_viewer", null);
+                StatsQuery q = StatsQuery.parse(Map.of("figure", f[0], "by", f[1], "from", month.toString(),
+                    "to", month.plusMonths(1).minusDays(1).toString()), v);
+                manager.put(f[0] + " by " + f[1] + " (" + f[2] + ")",
+                    median(reps, () -> repo.figure(q).map(Publication::publish).mapEmpty()));
+            }
             System.out.printf("baseline  count(*) over the month            : %8.1f ms%n", baseline);
             System.out.printf("month overview, finished month (stored)      : %8.1f ms  ratio %.2f x baseline%n",
                 overview, overview / baseline);
@@ -85,6 +95,8 @@ public final class StatsBench {
             System.out.printf("storing a finished month's overview (once)   : %8.1f ms%n", summarise);
             System.out.printf("chain figure inflow x age band, suppressed   : %8.1f ms  ratio %.2f x baseline%n",
                 published, published / baseline);
+            manager.forEach((name, ms) -> System.out.printf("%-45s: %8.1f ms  ratio %.2f x baseline%n",
+                "figure " + name, ms, ms / baseline));
         } finally {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
             if (embedded != null) {

@@ -40,13 +40,17 @@ public final class StatsRoutes {
 
   private final StatsRepository repo;
 
-  private StatsRoutes(Pool pool) {
-    this.repo = new StatsRepository(pool);
+  private StatsRoutes(Pool pool, StatsSettings settings, Map<String, Map<Integer, Integer>> targets) {
+    this.repo = new StatsRepository(pool, settings.waitThresholdsMinutes(), targets);
   }
 
-  /** Adds the statistics routes and starts the once-a-minute capacity sampler. */
-  public static void mount(Router router, Vertx vertx, Pool pool) {
-    StatsRoutes routes = new StatsRoutes(pool);
+  /**
+   * Adds the statistics routes and starts the once-a-minute capacity sampler.
+   *
+   * @param targets target first-response seconds per help point and priority (service level)
+   */
+  public static void mount(Router router, Vertx vertx, Pool pool, Map<String, Map<Integer, Integer>> targets) {
+    StatsRoutes routes = new StatsRoutes(pool, StatsSettings.fromEnv(System.getenv()), targets);
     router.get("/api/stats/meta").handler(routes::meta);
     router.get("/api/stats/figure").handler(routes::figure);
     router.get("/api/stats/export.csv").handler(routes::csv);
@@ -63,10 +67,10 @@ public final class StatsRoutes {
     }
     JsonArray figures = new JsonArray();
     for (Figure f : Figure.values()) {
-      if (viewer.chainRole() && f == Figure.QUEUE) {
+      if (viewer.chainRole() && f.insideOnly()) {
         continue;
       }
-      figures.add(new JsonObject().put("code", f.code()).put("title", f.title())
+      figures.add(new JsonObject().put("code", f.code()).put("title", f.title()).put("titleNl", f.titleNl())
           .put("splits", new JsonArray(f.splits().stream().map(Dimension::code).sorted().toList()))
           .put("timeRows", f.allowsTimeRows()));
     }
@@ -119,7 +123,7 @@ public final class StatsRoutes {
             String title = fig.query().figure().title() + " · " + v.name() + " (" + v.unit() + ")";
             svg = fig.query().rows() == nl.veiligpraten.routing.stats.RowKind.TIME
                 ? SvgChart.lines(title, v.rows(), v.columns(), v.values())
-                : SvgChart.groupedBars(title, v.rows(), v.columns(), v.values());
+                : SvgChart.groupedBars(title, v.rows(), v.columns(), v.values(), targets(fig, v));
             break;
           }
         }
@@ -130,6 +134,26 @@ public final class StatsRoutes {
       }
       ctx.response().putHeader("Content-Type", "image/svg+xml; charset=utf-8").end(svg);
     });
+  }
+
+  /** Target first-response seconds aligned with a table of seconds (waiting percentiles), for target lines. */
+  private static Double[][] targets(PublishedFigure fig, ValueTable v) {
+    if (!"seconds".equals(v.unit()) || v.name().equals("target_seconds")) {
+      return null;
+    }
+    ValueTable t = fig.values().stream().filter(x -> x.name().equals("target_seconds")).findFirst().orElse(null);
+    if (t == null) {
+      return null;
+    }
+    Double[][] out = new Double[v.rows().size()][v.columns().size()];
+    for (int i = 0; i < out.length; i++) {
+      int ti = t.rows().indexOf(v.rows().get(i));
+      for (int j = 0; j < out[i].length; j++) {
+        int tj = t.columns().indexOf(v.columns().get(j));
+        out[i][j] = ti < 0 || tj < 0 ? null : t.value(ti, tj);
+      }
+    }
+    return out;
   }
 
   /**

@@ -67,7 +67,19 @@ final class SvgChart {
 
   /** Grouped bars: per row one bar per column (values that are not counts, e.g. percentiles per help point). */
   static String groupedBars(String title, List<String> rows, List<String> columns, Double[][] values) {
+    return groupedBars(title, rows, columns, values, null);
+  }
+
+  /**
+   * Grouped bars with target lines: {@code targets[i][j]} (same layout, null = none) is drawn as a dashed line across
+   * bar (i, j), so a bar above its line missed the target.
+   */
+  static String groupedBars(String title, List<String> rows, List<String> columns, Double[][] values,
+                            Double[][] targets) {
     double max = largest(values);
+    if (targets != null) {
+      max = Math.max(max, largest(targets));
+    }
     StringBuilder svg = open(title);
     double top = axis(svg, max);
     double plotW = WIDTH - LEFT - RIGHT;
@@ -86,6 +98,14 @@ final class SvgChart {
             .append(f(barW)).append("\" height=\"").append(f(h)).append("\" fill=\"").append(color(j))
             .append("\"><title>").append(esc(rows.get(i) + " / " + columns.get(j) + ": " + number(v)))
             .append("</title></rect>");
+        Double t = targets == null ? null : targets[i][j];
+        if (t != null) {
+          double ty = TOP + plotH - t / top * plotH;
+          svg.append("<line class=\"target\" x1=\"").append(f(x - 1)).append("\" y1=\"").append(f(ty))
+              .append("\" x2=\"").append(f(x + barW + 1)).append("\" y2=\"").append(f(ty))
+              .append("\" stroke=\"#000\" stroke-width=\"2\" stroke-dasharray=\"4 2\"><title>")
+              .append(esc(rows.get(i) + " / " + columns.get(j) + " target: " + number(t))).append("</title></line>");
+        }
       }
     }
     xLabels(svg, rows, slot);

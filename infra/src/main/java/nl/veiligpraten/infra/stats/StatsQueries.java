@@ -1,5 +1,6 @@
 package nl.veiligpraten.infra.stats;
 
+import java.util.List;
 import nl.veiligpraten.routing.stats.Dimension;
 import nl.veiligpraten.routing.stats.Granularity;
 
@@ -43,6 +44,8 @@ final class StatsQueries {
                 return "coalesce('P' || c.priority, 'unknown')";
             case LANG:
                 return "coalesce(c.lang, 'unknown')";
+            case CAME_FROM:
+                return "coalesce(c.came_from, 'unknown')";
             case HELP_POINT:
                 return "c.help_point";
             case OUTCOME:
@@ -64,6 +67,53 @@ final class StatsQueries {
     }
 
     static final String ABANDONED_COLUMN = "CASE WHEN c.abandoned THEN 'abandoned' ELSE 'not_abandoned' END";
+
+    /**
+     * Left before being helped: in the queue (closed while still queued), after assignment before the first reply
+     * (closed without any counselor message), during the chat (closed as "visitor left" after a reply); else stayed.
+     */
+    static final String LEFT_COLUMN = "CASE WHEN c.abandoned THEN 'in_queue' WHEN c.closed_at IS NOT NULL AND "
+        + "c.first_reply_at IS NULL THEN 'before_first_reply' WHEN c.outcome IN ('visitor_left', 'visitor_left_hurry') "
+        + "THEN 'during_chat' ELSE 'stayed' END";
+
+    /**
+     * Waiting against thresholds and targets per row and priority: queued; waited longer than each threshold without
+     * an answer (until the first reply, or until leaving, or until now while still unanswered); answered within the
+     * help point's target ($4 help points, $5 priorities, $6 target seconds: configuration, never request text).
+     */
+    static String waited(String rowExpr, List<Integer> thresholdMinutes, boolean forOrg) {
+        StringBuilder sb = new StringBuilder("SELECT " + rowExpr + " AS r, coalesce('P' || c.priority, 'unknown') AS k, "
+            + "count(*) AS queued");
+        String unanswered = UNANSWERED;
+        for (int m : thresholdMinutes) {
+            sb.append(", count(*) FILTER (WHERE ").append(unanswered).append(" > ").append(m * 60).append(") AS over_")
+                .append(m).append("m");
+        }
+        sb.append(", count(*) FILTER (WHERE c.wait_seconds <= t.secs) AS within_target")
+            .append(" FROM stat_case c LEFT JOIN unnest($4::text[], $5::int[], $6::int[]) AS t(hp, prio, secs) ")
+            .append("ON t.hp = c.help_point AND t.prio = c.priority ")
+            .append("WHERE c.queued_at >= $1 AND c.queued_at < $2 AND c.help_point IS NOT NULL")
+            .append(forOrg ? " AND c.org_id = $3" : " AND $3::text IS NULL").append(" GROUP BY 1, 2");
+        return sb.toString();
+    }
+
+    /** Inflow by ISO weekday (1 = Monday) and local hour, for one organisation. */
+    static final String HEATMAP_INFLOW = "SELECT extract(isodow FROM c.queued_at AT TIME ZONE '" + ZONE + "')::int AS d, "
+        + "extract(hour FROM c.queued_at AT TIME ZONE '" + ZONE + "')::int AS h, count(*) AS n FROM stat_case c "
+        + "WHERE c.queued_at >= $1 AND c.queued_at < $2 AND c.help_point IS NOT NULL AND c.org_id = $3 GROUP BY 1, 2";
+
+    /** Mean counselors online by ISO weekday and local hour (samples), for one organisation. */
+    static final String HEATMAP_ONLINE = "SELECT extract(isodow FROM s.sampled_at AT TIME ZONE '" + ZONE + "')::int AS d, "
+        + "extract(hour FROM s.sampled_at AT TIME ZONE '" + ZONE + "')::int AS h, "
+        + "avg(s.counselors_online)::float8 AS online FROM stat_capacity_sample s WHERE s.org_id = $3 "
+        + "AND s.sampled_at >= $1 AND s.sampled_at < $2 GROUP BY 1, 2";
+
+    /** Referrals to the organisation that were accepted in the period: per receiving row, from which help point. */
+    static String referredIn(String rowExpr) {
+        return "SELECT " + rowExpr + " AS r, e.help_point AS k, count(*) AS n FROM stat_event e "
+            + "WHERE e.kind = 'referral_accepted' AND e.at >= $1 AND e.at < $2 AND e.to_org = $3 "
+            + "AND e.to_help_point IS NOT NULL AND e.help_point IS NOT NULL GROUP BY 1, 2";
+    }
 
     static final String TRANSFERS_COLUMN = "CASE WHEN c.transfers >= 3 THEN '3+' ELSE c.transfers::text END";
 
@@ -130,10 +180,18 @@ final class StatsQueries {
     /** Sort memory of one statistics transaction (see StatsRepository#query). */
     static final String SORT_MEMORY = "SET LOCAL work_mem = '64MB'";
 
+    /** Seconds a case waited without an answer: to the first reply, to leaving, or (still unanswered) to now. */
+    static final String UNANSWERED = "extract(epoch FROM coalesce(c.first_reply_at, c.closed_at, now()) - c.queued_at)";
+
     /** The month overview, computed live: inflow, abandonment, replies and p50/p90 waits per help point and priority. */
     static final String MONTH_OVERVIEW = "SELECT c.help_point COLLATE \"C\" AS help_point, "
         + "coalesce(c.priority, -1)::smallint AS priority, count(*) AS inflow, "
         + "count(*) FILTER (WHERE c.abandoned) AS abandoned, count(c.wait_seconds) AS replied, "
+        + "count(*) FILTER (WHERE " + UNANSWERED + " > 300) AS over_5m, "
+        + "count(*) FILTER (WHERE " + UNANSWERED + " > 600) AS over_10m, "
+        + "count(*) FILTER (WHERE NOT c.abandoned AND c.closed_at IS NOT NULL AND c.first_reply_at IS NULL) "
+        + "AS left_before_reply, count(*) FILTER (WHERE c.first_reply_at IS NOT NULL "
+        + "AND c.outcome IN ('visitor_left', 'visitor_left_hurry')) AS left_during_chat, "
         + "(percentile_disc(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY c.wait_seconds))::float8[] AS p "
         + "FROM stat_case c WHERE c.queued_at >= $1 AND c.queued_at < $2 AND c.help_point IS NOT NULL GROUP BY 1, 2";
 
@@ -141,11 +199,13 @@ final class StatsQueries {
     static final String MONTH_OVERVIEW_DELETE = "DELETE FROM stat_month_overview WHERE month = $1";
 
     static final String MONTH_OVERVIEW_STORE = "INSERT INTO stat_month_overview (month, help_point, priority, inflow, "
-        + "abandoned, replied, p50_seconds, p90_seconds) SELECT $3::date, o.help_point, o.priority, o.inflow, "
-        + "o.abandoned, o.replied, o.p[1], o.p[2] FROM (" + MONTH_OVERVIEW + ") o";
+        + "abandoned, replied, p50_seconds, p90_seconds, over_5m, over_10m, left_before_reply, left_during_chat) "
+        + "SELECT $3::date, o.help_point, o.priority, o.inflow, o.abandoned, o.replied, o.p[1], o.p[2], o.over_5m, "
+        + "o.over_10m, o.left_before_reply, o.left_during_chat FROM (" + MONTH_OVERVIEW + ") o";
 
     static final String MONTH_OVERVIEW_READ = "SELECT help_point, priority, inflow, abandoned, replied, "
-        + "ARRAY[p50_seconds, p90_seconds] AS p, computed_at FROM stat_month_overview WHERE month = $1";
+        + "ARRAY[p50_seconds, p90_seconds] AS p, over_5m, over_10m, left_before_reply, left_during_chat, computed_at "
+        + "FROM stat_month_overview WHERE month = $1";
 
     /** Baseline of the benchmark: a plain count over the same rows. */
     static final String MONTH_BASELINE = "SELECT count(*) FROM stat_case c WHERE c.queued_at >= $1 AND c.queued_at < $2";

@@ -33,10 +33,26 @@ public final class StatsRepository {
     /** Dutch local time: days and hours of the figures are local days and hours. */
     public static final ZoneId ZONE = ZoneId.of(StatsQueries.ZONE);
 
+    /** Default thresholds of the "waited longer than" figure, in minutes. */
+    public static final List<Integer> DEFAULT_WAIT_THRESHOLDS = List.of(5, 10);
+
     private final Pool pool;
+    private final List<Integer> waitThresholds;
+    private final Map<String, Map<Integer, Integer>> targets;
 
     public StatsRepository(Pool pool) {
+        this(pool, DEFAULT_WAIT_THRESHOLDS, Map.of());
+    }
+
+    /**
+     * @param waitThresholds minutes of the "waited longer than" figure (configuration, fixed: a viewer cannot choose
+     *                       them, so two close thresholds can never be subtracted from each other)
+     * @param targets        target first-response seconds per help point and priority (help-points.yaml)
+     */
+    public StatsRepository(Pool pool, List<Integer> waitThresholds, Map<String, Map<Integer, Integer>> targets) {
         this.pool = pool;
+        this.waitThresholds = List.copyOf(waitThresholds);
+        this.targets = Map.copyOf(targets);
     }
 
     /** Start of a local day as an instant. */
@@ -55,6 +71,16 @@ public final class StatsRepository {
         if (f == Figure.QUEUE) {
             return queue(q);
         }
+        if (f == Figure.WAITED) {
+            return waited(q);
+        }
+        if (f == Figure.HEATMAP) {
+            return heatmap(q);
+        }
+        if (f == Figure.REFERRED_IN) {
+            String row = q.rows() == RowKind.TIME ? StatsQueries.bucket(q.granularity(), "e.at") : "e.to_help_point";
+            return counts(q, "referred_in", StatsQueries.referredIn(row), StatsQueries.referredIn(row), List.of());
+        }
         String rowExpr = rowExpr(q);
         if (f == Figure.OVERRIDES) {
             return counts(q, "overrides", StatsQueries.overrides(false), StatsQueries.overrides(true), List.of());
@@ -68,6 +94,9 @@ public final class StatsRepository {
         if (f == Figure.ABANDONED) {
             column = StatsQueries.ABANDONED_COLUMN;
             fixed = List.of("abandoned", "not_abandoned");
+        } else if (f == Figure.LEFT) {
+            column = StatsQueries.LEFT_COLUMN;
+            fixed = List.of("in_queue", "before_first_reply", "during_chat", "stayed");
         } else if (f == Figure.TRANSFERS) {
             column = StatsQueries.TRANSFERS_COLUMN;
             fixed = List.of("0", "1", "2", "3+");
@@ -144,7 +173,8 @@ public final class StatsRepository {
             RowSet<Row> source = q.outside() ? sets[1] : sets[0];
             List<ValueTable> values = List.of(
                 values("p50_seconds", rows, columns, source, "p50", "seconds", "waiting_n"),
-                values("p90_seconds", rows, columns, source, "p90", "seconds", "waiting_n"));
+                values("p90_seconds", rows, columns, source, "p90", "seconds", "waiting_n"),
+                targetTable(q, rows, columns));
             return new FigureData(q, List.of(split("waiting_n", rows, columns, own, all)), values);
         });
     }
@@ -153,6 +183,99 @@ public final class StatsRepository {
      * Reach: the role, age-band and language splits per row; Publication derives the target groups (youth,
      * bystanders, perpetrators, easy language, English) from them, so a group never shows what its split hides.
      */
+    private Future<FigureData> waited(StatsQuery q) {
+        String rowExpr = rowExpr(q);
+        List<String> hps = new ArrayList<>();
+        List<Integer> prios = new ArrayList<>();
+        List<Integer> secs = new ArrayList<>();
+        targets.forEach((hp, byPrio) -> byPrio.forEach((p, t) -> {
+            hps.add(hp);
+            prios.add(p);
+            secs.add(t);
+        }));
+        String[] hpArr = hps.toArray(new String[0]);
+        Integer[] prioArr = prios.toArray(new Integer[0]);
+        Integer[] secArr = secs.toArray(new Integer[0]);
+        Tuple ownParams = Tuple.of(startOf(q.from()), startOf(q.to().plusDays(1)), q.orgId(), hpArr, prioArr, secArr);
+        Tuple allParams = Tuple.of(startOf(q.from()), startOf(q.to().plusDays(1)), null, hpArr, prioArr, secArr);
+        Future<RowSet<Row>> ownRows = q.orgId() != null
+            ? query(StatsQueries.waited(rowExpr, waitThresholds, true), ownParams) : Future.succeededFuture();
+        Future<RowSet<Row>> allRows = q.outside()
+            ? query(StatsQueries.waited(rowExpr, waitThresholds, false), allParams) : Future.succeededFuture();
+        return Future.all(ownRows, allRows).map(cf -> {
+            RowSet<Row> ownSet = cf.resultAt(0);
+            RowSet<Row> allSet = cf.resultAt(1);
+            List<String> names = new ArrayList<>(List.of("queued"));
+            waitThresholds.forEach(m -> names.add("over_" + m + "m"));
+            names.add("within_target");
+            List<FigureData.Counts> tables = new ArrayList<>();
+            List<String> rows = null;
+            List<String> columns = null;
+            for (String name : names) {
+                Map<String, Map<String, Long>> own = cells(ownSet, name);
+                Map<String, Map<String, Long>> all = cells(allSet, name);
+                if (rows == null) {
+                    rows = rowLabels(q, own, all);
+                    columns = columnLabels(Dimension.PRIORITY.fixedValues(), own, all);
+                }
+                tables.add(split(name, rows, columns, own, all));
+            }
+            return new FigureData(q, tables, List.of(targetTable(q, rows, columns)));
+        });
+    }
+
+    /** The configured target first response per help point and priority (configuration, not data: never gated). */
+    private ValueTable targetTable(StatsQuery q, List<String> rows, List<String> columns) {
+        Double[][] target = new Double[rows.size()][columns.size()];
+        for (int i = 0; i < rows.size(); i++) {
+            for (int j = 0; j < columns.size(); j++) {
+                String p = columns.get(j);
+                Integer t = q.rows() == RowKind.HELP_POINT && p.startsWith("P")
+                    ? targets.getOrDefault(rows.get(i), Map.of()).get(Integer.parseInt(p.substring(1))) : null;
+                target[i][j] = t == null ? null : t.doubleValue();
+            }
+        }
+        return new ValueTable("target_seconds", rows, columns, target, "seconds", null);
+    }
+
+    /** Weekday x hour inflow of the organisation, mean chats per hour and mean counselors online. */
+    private Future<FigureData> heatmap(StatsQuery q) {
+        Tuple params = own(q);
+        Future<RowSet<Row>> inflow = query(StatsQueries.HEATMAP_INFLOW, params);
+        Future<RowSet<Row>> online = query(StatsQueries.HEATMAP_ONLINE, params);
+        return Future.all(inflow, online).map(cf -> {
+            List<String> rows = List.of("mon", "tue", "wed", "thu", "fri", "sat", "sun");
+            List<String> columns = new ArrayList<>();
+            for (int h = 0; h < 24; h++) {
+                columns.add(String.format("%02d", h));
+            }
+            long[][] counts = new long[7][24];
+            for (Row row : cf.<RowSet<Row>>resultAt(0)) {
+                counts[row.getInteger("d") - 1][row.getInteger("h")] = row.getLong("n");
+            }
+            // How often each weekday occurs in the period, to turn counts into a mean per hour.
+            int[] days = new int[7];
+            for (LocalDate d = q.from(); !d.isAfter(q.to()); d = d.plusDays(1)) {
+                days[d.getDayOfWeek().getValue() - 1]++;
+            }
+            Double[][] perHour = new Double[7][24];
+            Double[][] onlineMean = new Double[7][24];
+            for (int d = 0; d < 7; d++) {
+                for (int h = 0; h < 24; h++) {
+                    perHour[d][h] = days[d] == 0 ? null : Math.round(10.0 * counts[d][h] / days[d]) / 10.0;
+                }
+            }
+            for (Row row : cf.<RowSet<Row>>resultAt(1)) {
+                onlineMean[row.getInteger("d") - 1][row.getInteger("h")] = Math.round(row.getDouble("online") * 10)
+                    / 10.0;
+            }
+            CountTable own = new CountTable(rows, columns, counts);
+            return new FigureData(q, List.of(new FigureData.Counts("inflow", own, new CountTable(rows, columns,
+                new long[7][24]))), List.of(new ValueTable("inflow_per_hour", rows, columns, perHour, "chats", null),
+                new ValueTable("counselors_online", rows, columns, onlineMean, "counselors", null)));
+        });
+    }
+
     private Future<FigureData> reach(StatsQuery q) {
         String rowExpr = rowExpr(q);
         List<Dimension> splits = List.of(Dimension.ROLE, Dimension.AGE_BAND, Dimension.LANG);
@@ -279,7 +402,7 @@ public final class StatsRepository {
 
     /** One line of the month overview. Percentiles are {@code null} without replies. */
     public record OverviewRow(String helpPoint, int priority, long inflow, long abandoned, long replied, Double p50,
-                              Double p90) {
+                              Double p90, long over5m, long over10m, long leftBeforeReply, long leftDuringChat) {
     }
 
     /** The month overview computed live from stat_case (seconds at a million cases: a sort per group). */
@@ -300,7 +423,7 @@ public final class StatsRepository {
         }
         return pool.preparedQuery(StatsQueries.MONTH_OVERVIEW_READ).execute(Tuple.of(firstDay)).compose(rows -> {
             boolean fresh = rows.rowCount() > 0 && rows.iterator().next().getOffsetDateTime("computed_at")
-                .isAfter(end.plusDays(1));
+                .isAfter(end.plusDays(1)) && rows.iterator().next().getLong("over_5m") != null;
             if (fresh) {
                 return Future.succeededFuture(overviewRows(rows));
             }
@@ -323,7 +446,9 @@ public final class StatsRepository {
         for (Row row : rows) {
             Double[] p = row.getArrayOfDoubles("p");
             out.add(new OverviewRow(row.getString("help_point"), row.getShort("priority"), row.getLong("inflow"),
-                row.getLong("abandoned"), row.getLong("replied"), p == null ? null : p[0], p == null ? null : p[1]));
+                row.getLong("abandoned"), row.getLong("replied"), p == null ? null : p[0], p == null ? null : p[1],
+                row.getLong("over_5m"), row.getLong("over_10m"), row.getLong("left_before_reply"),
+                row.getLong("left_during_chat")));
         }
         out.sort(java.util.Comparator.comparing(OverviewRow::helpPoint).thenComparingInt(OverviewRow::priority));
         return out;

@@ -54,6 +54,10 @@ class StatsFiguresIT {
 
     static final LocalDate MONTH = LocalDate.of(2026, 10, 1);
     static final int CASES = 100_000;
+    /** Target first-response seconds (as help-points.yaml would give them); triage has none. */
+    static final Map<String, Map<Integer, Integer>> TARGETS = Map.of(
+        "csg", Map.of(0, 60, 1, 300, 2, 900, 3, 1800), "veilig_thuis", Map.of(0, 60, 1, 300, 2, 900, 3, 1800),
+        "sense", Map.of(2, 900, 3, 1800), "cvsn", Map.of(2, 900, 3, 1800), "mores", Map.of(2, 900, 3, 1800));
 
     @TempDir
     static Path dataDir;
@@ -78,6 +82,7 @@ class StatsFiguresIT {
         String age;
         String setting;
         String lang;
+        String cameFrom;
         String outcome;
         boolean abandoned;
         int transfers;
@@ -94,7 +99,7 @@ class StatsFiguresIT {
         Migrations.migrateBlocking(db.settings());
         vertx = Vertx.vertx();
         pool = Database.pool(vertx, db.settings(), 4);
-        repo = new StatsRepository(pool);
+        repo = new StatsRepository(pool, List.of(5, 10), TARGETS);
         long t0 = System.nanoTime();
         long events = await(new StatsGenerator(pool).month(MONTH, CASES, 0.42));
         generateMillis = (System.nanoTime() - t0) / 1_000_000;
@@ -122,7 +127,7 @@ class StatsFiguresIT {
             c.setAutoCommit(false);
             st.setFetchSize(20_000);
             try (ResultSet rs = st.executeQuery("SELECT case_ref, kind, at, org_id, help_point, priority, role, "
-                + "age_band, setting, lang, outcome, reason, to_org, to_help_point FROM stat_event")) {
+                + "age_band, setting, lang, outcome, reason, to_org, to_help_point, came_from FROM stat_event")) {
                 while (rs.next()) {
                     UUID ref = (UUID) rs.getObject(1);
                     String kind = rs.getString(2);
@@ -138,6 +143,7 @@ class StatsFiguresIT {
                             k.age = rs.getString(8);
                             k.setting = rs.getString(9);
                             k.lang = rs.getString(10);
+                            k.cameFrom = rs.getString(15);
                             break;
                         case "assigned":
                             k.assigned = at;
@@ -261,6 +267,137 @@ class StatsFiguresIT {
             figure(org("sense"), "figure", "inflow", "by", "setting").table("inflow"));
         assertTable(count(queuedIn("mores"), c -> c.hp, c -> or(c.age)),
             figure(org("mores"), "figure", "inflow", "by", "age_band").table("inflow"));
+    }
+
+    @Test
+    @DisplayName("inflow by 'came from' (intake question QF) equals the raw events")
+    void cameFrom() throws Exception {
+        assertTable(count(queuedIn("csg"), c -> c.hp, c -> or(c.cameFrom)),
+            figure(org("csg"), "figure", "inflow", "by", "came_from").table("inflow"));
+        assertTrue(queuedIn("csg").stream().anyMatch(c -> "campaign".equals(c.cameFrom)));
+    }
+
+    static String left(Case c) {
+        if (c.abandoned) {
+            return "in_queue";
+        }
+        if (c.closed != null && c.firstReply == null) {
+            return "before_first_reply";
+        }
+        return "visitor_left".equals(c.outcome) || "visitor_left_hurry".equals(c.outcome) ? "during_chat" : "stayed";
+    }
+
+    @Test
+    @DisplayName("left before helped (in queue, after assignment before the first reply, during the chat) equals the "
+        + "raw events")
+    void leftBeforeHelped() throws Exception {
+        assertTable(count(queuedIn("veilig_thuis"), c -> c.hp, StatsFiguresIT::left),
+            figure(org("veilig_thuis"), "figure", "left").table("left"));
+        Map<String, Map<String, Long>> all = count(queuedIn("sense"), c -> c.hp, StatsFiguresIT::left);
+        assertTrue(all.get("sense").get("before_first_reply") > 0 && all.get("sense").get("during_chat") > 0);
+    }
+
+    @Test
+    @DisplayName("waited longer than 5 and 10 minutes and service level against each help point's target equal the "
+        + "raw events")
+    void waitedAndServiceLevel() throws Exception {
+        Instant asked = Instant.now();
+        PublishedFigure f = figure(org("csg"), "figure", "waited");
+        List<Case> csg = queuedIn("csg");
+        assertTable(count(csg, c -> c.hp, c -> "P" + c.prio), f.table("queued"));
+        for (int minutes : List.of(5, 10)) {
+            List<Case> over = csg.stream().filter(c -> {
+                OffsetDateTime end = c.firstReply != null ? c.firstReply : c.closed;
+                Instant until = end == null ? asked : end.toInstant();
+                return java.time.Duration.between(c.queued.toInstant(), until).toNanos() / 1e9 > minutes * 60;
+            }).toList();
+            assertTable(count(over, c -> c.hp, c -> "P" + c.prio), f.table("over_" + minutes + "m"));
+            ValueTable share = f.values().stream().filter(v -> v.name().equals("share_over_" + minutes + "m"))
+                .findFirst().orElseThrow();
+            long n = over.stream().filter(c -> c.prio == 3).count();
+            long d = csg.stream().filter(c -> c.prio == 3).count();
+            assertEquals(Math.round(1000.0 * n / d) / 10.0, share.value(0, share.columns().indexOf("P3")), 1e-9);
+        }
+        List<Case> within = csg.stream().filter(c -> c.firstReply != null && java.time.Duration.between(
+            c.queued, c.firstReply).toNanos() / 1e9 <= TARGETS.get("csg").get(c.prio)).toList();
+        assertTable(count(within, c -> c.hp, c -> "P" + c.prio), f.table("within_target"));
+        ValueTable level = f.values().stream().filter(v -> v.name().equals("service_level")).findFirst()
+            .orElseThrow();
+        long w1 = within.stream().filter(c -> c.prio == 1).count();
+        long q1 = csg.stream().filter(c -> c.prio == 1).count();
+        assertEquals(Math.round(1000.0 * w1 / q1) / 10.0, level.value(0, level.columns().indexOf("P1")), 1e-9);
+        // Triage has no target configured: no service level, whatever its counts.
+        PublishedFigure vt = figure(org("veilig_thuis"), "figure", "waited");
+        ValueTable vtLevel = vt.values().stream().filter(v -> v.name().equals("service_level")).findFirst()
+            .orElseThrow();
+        assertNull(vtLevel.value(vtLevel.rows().indexOf("triage"), 0));
+    }
+
+    @Test
+    @DisplayName("the weekday x hour heatmap of inflow and counselors online equals the raw events and samples")
+    void heatmap() throws Exception {
+        PublishedFigure f = figure(org("sense"), "figure", "heatmap");
+        Map<String, Map<String, Long>> expected = new TreeMap<>();
+        List<String> days = List.of("mon", "tue", "wed", "thu", "fri", "sat", "sun");
+        for (Case c : queuedIn("sense")) {
+            LocalDateTime local = LocalDateTime.ofInstant(c.queued.toInstant(), StatsRepository.ZONE);
+            expected.computeIfAbsent(days.get(local.getDayOfWeek().getValue() - 1), k -> new TreeMap<>())
+                .merge(String.format("%02d", local.getHour()), 1L, Long::sum);
+        }
+        assertTable(expected, f.table("inflow"));
+        assertTrue(expected.get("sat") == null, "Sense has office hours: nothing on Saturday");
+        Map<String, double[]> online = new HashMap<>();
+        DbSettings s = db.settings();
+        try (Connection c = DriverManager.getConnection(s.jdbcUrl(), s.user(), s.password());
+             Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT sampled_at, counselors_online FROM stat_capacity_sample WHERE "
+                 + "org_id = 'sense'")) {
+            while (rs.next()) {
+                OffsetDateTime at = rs.getObject(1, OffsetDateTime.class);
+                if (!inMonth(at)) {
+                    continue;
+                }
+                LocalDateTime local = LocalDateTime.ofInstant(at.toInstant(), StatsRepository.ZONE);
+                double[] acc = online.computeIfAbsent(local.getDayOfWeek().getValue() + "/" + local.getHour(),
+                    k -> new double[2]);
+                acc[0] += rs.getInt(2);
+                acc[1]++;
+            }
+        }
+        ValueTable v = f.values().stream().filter(x -> x.name().equals("counselors_online")).findFirst().orElseThrow();
+        for (Map.Entry<String, double[]> e : online.entrySet()) {
+            String[] dh = e.getKey().split("/");
+            double want = Math.round(e.getValue()[0] / e.getValue()[1] * 10) / 10.0;
+            assertEquals(want, v.value(Integer.parseInt(dh[0]) - 1, Integer.parseInt(dh[1])), 1e-9, e.getKey());
+        }
+    }
+
+    @Test
+    @DisplayName("referred-in chats count in the receiver's own figures, from which help point")
+    void referredIn() throws Exception {
+        Map<String, Map<String, Long>> expected = new TreeMap<>();
+        flows.stream().filter(e -> e.kind().equals("referral_accepted") && "cvsn".equals(e.toOrg())
+            && inMonth(e.at())).forEach(e -> expected.computeIfAbsent(e.toHp(), k -> new TreeMap<>())
+                .merge(e.hp(), 1L, Long::sum));
+        assertFalse(expected.isEmpty());
+        assertTable(expected, figure(org("cvsn"), "figure", "referred_in").table("referred_in"));
+        // Chain totals count each chat once, for the organisation that took it: the figure is not shown outside.
+        assertEquals(403, assertRefused(org("cvsn"), "figure", "referred_in", "scope", "chain"));
+    }
+
+    static int assertRefused(Viewer v, String... kv) {
+        Map<String, String> params = new HashMap<>();
+        params.put("from", MONTH.toString());
+        params.put("to", MONTH.plusMonths(1).minusDays(1).toString());
+        for (int i = 0; i < kv.length; i += 2) {
+            params.put(kv[i], kv[i + 1]);
+        }
+        try {
+            StatsQuery.parse(params, v);
+            return 200;
+        } catch (nl.veiligpraten.routing.stats.StatsRequestException e) {
+            return e.status();
+        }
     }
 
     @Test
@@ -437,6 +574,19 @@ class StatsFiguresIT {
                 .map(c -> java.time.Duration.between(c.queued, c.firstReply).toNanos() / 1e9).sorted().toList();
             assertEquals(waits.size(), row.replied());
             assertEquals(waits.get((int) Math.ceil(0.9 * waits.size()) - 1), row.p90(), 1e-3);
+            Instant now = Instant.now();
+            for (int minutes : List.of(5, 10)) {
+                long over = group.stream().filter(c -> {
+                    OffsetDateTime e = c.firstReply != null ? c.firstReply : c.closed;
+                    return java.time.Duration.between(c.queued.toInstant(), e == null ? now : e.toInstant()).toNanos()
+                        / 1e9 > minutes * 60;
+                }).count();
+                assertEquals(over, minutes == 5 ? row.over5m() : row.over10m(), row + " over " + minutes);
+            }
+            assertEquals(group.stream().filter(c -> left(c).equals("before_first_reply")).count(),
+                row.leftBeforeReply(), row.toString());
+            assertEquals(group.stream().filter(c -> left(c).equals("during_chat")).count(), row.leftDuringChat(),
+                row.toString());
         }
         assertEquals(queuedIn(null).size(), stored.stream().mapToLong(StatsRepository.OverviewRow::inflow).sum());
     }
@@ -519,7 +669,8 @@ class StatsFiguresIT {
             st.execute("INSERT INTO conversation (id, resume_hash, status) VALUES ('" + id + "', '\\x01', 'intake')");
             st.execute("UPDATE conversation SET status = 'queued', org_id = 'csg', help_point = 'csg', priority = 1, "
                 + "rules_version = 'v7', queued_at = now(), intake = '{\"answers\": {\"Q1\": \"victim\", \"Q2\": "
-                + "\"16-17\", \"Q5\": \"secret free text that is not a code\"}, \"rule\": \"R1\", \"lang\": \"en\"}' "
+                + "\"16-17\", \"Q5\": \"secret free text that is not a code\", \"QF\": \"school\"}, \"rule\": \"R1\", "
+                + "\"lang\": \"en\"}' "
                 + "WHERE id = '" + id + "'");
             st.execute("UPDATE conversation SET status = 'assigned', counselor_id = (SELECT id FROM staff_user WHERE "
                 + "username = 'trigger-counselor'), assigned_at = now() WHERE id = '" + id + "'");
@@ -561,7 +712,8 @@ class StatsFiguresIT {
             assertEquals(List.of("started", "queued", "assigned", "first_reply", "referral_offered", "closed",
                 "deleted"), kinds);
             try (ResultSet rs = st.executeQuery("SELECT role, age_band, setting, lang, rule, rules_version, outcome, "
-                + "referrals, deleted, first_reply_at IS NOT NULL FROM stat_case WHERE case_ref = '" + ref + "'")) {
+                + "referrals, deleted, first_reply_at IS NOT NULL, came_from FROM stat_case WHERE case_ref = '" + ref
+                + "'")) {
                 assertTrue(rs.next());
                 assertEquals("victim", rs.getString(1));
                 assertEquals("16-17", rs.getString(2));
@@ -573,6 +725,7 @@ class StatsFiguresIT {
                 assertEquals(1, rs.getInt(8));
                 assertTrue(rs.getBoolean(9));
                 assertTrue(rs.getBoolean(10));
+                assertEquals("school", rs.getString(11), "came from (QF) is stored as a code");
             }
             try (ResultSet rs = st.executeQuery("SELECT count(*) FROM stat_case_link WHERE conversation_id = '" + id
                 + "'")) {

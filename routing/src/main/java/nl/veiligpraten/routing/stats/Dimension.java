@@ -17,6 +17,9 @@ public enum Dimension {
     SETTING("setting", withUnknown(IntakeCodes.question("Q5").codes())),
     PRIORITY("priority", List.of("P0", "P1", "P2", "P3")),
     LANG("lang", List.of("nl", "nl_easy", "en", "unknown")),
+    /** "Hoe ben je hier terechtgekomen?" (intake question QF, optional). */
+    CAME_FROM("came_from", List.of("gp", "school", "police", "friend_family", "search", "campaign", "other",
+        "unknown")),
     /** Values come from the help points that occur (configuration owns the list). */
     HELP_POINT("help_point", List.of()),
     /** Closure codes that occur (the console owns the list). */

@@ -66,6 +66,9 @@ public final class Publication {
         for (ValueTable v : data.values()) {
             values.add(gate(v, tables));
         }
+        if (data.query().figure() == Figure.WAITED) {
+            values.addAll(shares(base, data.values()));
+        }
         return new PublishedFigure(data.query(), tables, values);
     }
 
@@ -417,6 +420,41 @@ public final class Publication {
             out[i][2] = total;
         }
         return new PublishedTable(split.rows(), List.of(name, "other"), out, split.threshold());
+    }
+
+    /**
+     * Shares of the waiting figure, derived from published counts only (a share is shown only where both its counts
+     * are): per threshold the percentage of queued chats that waited longer; the service level is the percentage
+     * answered within the help point's target, where a target is configured.
+     */
+    private static List<ValueTable> shares(Map<String, PublishedTable> base, List<ValueTable> raw) {
+        PublishedTable queued = base.get("queued");
+        ValueTable target = raw.stream().filter(v -> v.name().equals("target_seconds")).findFirst().orElse(null);
+        List<ValueTable> out = new ArrayList<>();
+        for (Map.Entry<String, PublishedTable> e : base.entrySet()) {
+            boolean over = e.getKey().startsWith("over_");
+            boolean within = e.getKey().equals("within_target");
+            if (!over && !within) {
+                continue;
+            }
+            PublishedTable t = e.getValue();
+            Double[][] v = new Double[queued.rows().size()][queued.columns().size()];
+            for (int i = 0; i < v.length; i++) {
+                int ti = t.rows().indexOf(queued.rows().get(i));
+                int vi = target == null ? -1 : target.rows().indexOf(queued.rows().get(i));
+                for (int j = 0; j < v[i].length; j++) {
+                    Long d = queued.cell(i, j);
+                    Long n = ti < 0 ? null : t.cell(ti, j);
+                    int vj = target == null ? -1 : target.columns().indexOf(queued.columns().get(j));
+                    boolean hasTarget = vi >= 0 && vj >= 0 && target.value(vi, vj) != null;
+                    v[i][j] = d == null || n == null || d == 0 || (within && !hasTarget) ? null
+                        : Math.round(1000.0 * n / d) / 10.0;
+                }
+            }
+            out.add(new ValueTable(over ? "share_" + e.getKey() : "service_level", queued.rows(), queued.columns(), v,
+                "percent", null));
+        }
+        return out;
     }
 
     private static ValueTable gate(ValueTable v, List<PublishedFigure.Named> tables) {

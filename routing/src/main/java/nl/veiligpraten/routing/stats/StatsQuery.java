@@ -78,9 +78,9 @@ public record StatsQuery(Figure figure, LocalDate from, LocalDate to, RowKind ro
                 throw bad("granularity_not_allowed",
                     "Outside the organisation times are shown per day at most; use granularity day, week or month.");
             }
-            if (figure == Figure.QUEUE) {
-                throw new StatsRequestException(403, "inside_only",
-                    "Queue length and counselors online are operational figures shown inside the organisation only.");
+            if (figure.insideOnly()) {
+                throw new StatsRequestException(403, "inside_only", "Figure " + figure.code() + " is shown inside "
+                    + "the organisation only (operational detail, or chats another organisation counts).");
             }
         }
         if (viewer.chainRole()) {
@@ -137,6 +137,12 @@ public record StatsQuery(Figure figure, LocalDate from, LocalDate to, RowKind ro
     }
 
     private static RowKind rows(String value, Figure figure) {
+        if (figure == Figure.HEATMAP) {
+            if (value != null && !"time".equals(value)) {
+                throw bad("rows_not_allowed", "Figure heatmap has weekday rows and hour columns.");
+            }
+            return RowKind.TIME;
+        }
         if (figure == Figure.QUEUE) {
             if (value != null && !"time".equals(value)) {
                 throw bad("rows_not_allowed", "Figure queue has time rows only.");

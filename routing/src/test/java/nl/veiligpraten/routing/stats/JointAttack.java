@@ -40,7 +40,7 @@ final class JointAttack {
     static final String DAY = "day";
     /** Families of one case set: their help-point totals are equal, whatever the split. */
     static final Set<String> CASE_SET = Set.of("inflow:none", "inflow:role", "inflow:age_band", "inflow:setting",
-        "inflow:priority", "inflow:lang", "abandoned", "transfers", "outcomes", "left", "came_from");
+        "inflow:priority", "inflow:lang", "inflow:came_from", "abandoned", "transfers", "outcomes", "left");
 
     /** One cell of the finest model. */
     static final class Cell {
@@ -48,6 +48,7 @@ final class JointAttack {
         final LocalDate month;
         final String row;
         final String col;
+        final LocalDate day;
         long own;
         long oth;
         int var = -1;
@@ -57,6 +58,7 @@ final class JointAttack {
             this.month = month;
             this.row = row;
             this.col = col;
+            this.day = family.equals(DAY) ? LocalDate.parse(row) : null;
         }
     }
 
@@ -167,18 +169,20 @@ final class JointAttack {
             .equals(m)).toList();
         Map<String, java.util.function.Function<SyntheticStats.Case, String>> families = new LinkedHashMap<>();
         for (Dimension d : List.of(Dimension.NONE, Dimension.ROLE, Dimension.AGE_BAND, Dimension.SETTING,
-            Dimension.PRIORITY, Dimension.LANG)) {
+            Dimension.PRIORITY, Dimension.LANG, Dimension.CAME_FROM)) {
             families.put("inflow:" + d.code(), c -> SyntheticStats.column(d, c));
         }
+        families.put("left", SyntheticStats.Case::left);
         families.put("abandoned", c -> c.abandoned() ? "abandoned" : "not_abandoned");
         families.put("transfers", c -> c.transfers() >= 3 ? "3+" : "" + c.transfers());
         families.put("outcomes", c -> SyntheticStats.column(Dimension.OUTCOME, c));
         Map<String, Set<String>> columns = new HashMap<>();
         columns.put("inflow:none", Set.of("n"));
         for (Dimension d : List.of(Dimension.ROLE, Dimension.AGE_BAND, Dimension.SETTING, Dimension.PRIORITY,
-            Dimension.LANG)) {
+            Dimension.LANG, Dimension.CAME_FROM)) {
             columns.put("inflow:" + d.code(), new LinkedHashSet<>(d.fixedValues()));
         }
+        columns.put("left", Set.of("in_queue", "before_first_reply", "during_chat", "stayed"));
         columns.put("abandoned", Set.of("abandoned", "not_abandoned"));
         columns.put("transfers", Set.of("0", "1", "2", "3+"));
         columns.put("outcomes", new TreeSet<>());
@@ -192,6 +196,23 @@ final class JointAttack {
             }
             for (SyntheticStats.Case c : cs) {
                 count(cell(f.getKey(), m, c.hp(), f.getValue().apply(c)), c.org());
+            }
+        }
+        Map<String, Predicate<SyntheticStats.Case>> subsets = new LinkedHashMap<>();
+        for (int t : SyntheticStats.THRESHOLDS) {
+            subsets.put("waited:over_" + t + "m", c -> c.over(t));
+        }
+        subsets.put("waited:within_target", SyntheticStats.Case::withinTarget);
+        for (var sub : subsets.entrySet()) {
+            for (String hp : SyntheticStats.HELP_POINTS) {
+                for (String p : Dimension.PRIORITY.fixedValues()) {
+                    cell(sub.getKey(), m, hp, p);
+                }
+            }
+            for (SyntheticStats.Case c : cs) {
+                if (sub.getValue().test(c)) {
+                    count(cell(sub.getKey(), m, c.hp(), "P" + c.prio()), c.org());
+                }
             }
         }
         for (String hp : SyntheticStats.HELP_POINTS) {
@@ -267,7 +288,8 @@ final class JointAttack {
             String family = switch (q.figure()) {
                 case INFLOW -> "inflow:" + q.by().code();
                 case WAITING -> "waiting";
-                case ABANDONED, TRANSFERS, OUTCOMES, OVERRIDES, REFERRALS -> q.figure().code();
+                case ABANDONED, TRANSFERS, OUTCOMES, OVERRIDES, REFERRALS, LEFT -> q.figure().code();
+                case WAITED -> table.equals("queued") ? "inflow:priority" : "waited:" + table;
                 case REACH -> switch (table) {
                     case "youth" -> "inflow:age_band";
                     case "bystanders", "perpetrators" -> "inflow:role";
@@ -295,7 +317,7 @@ final class JointAttack {
         }
         boolean byHp = q.by() == Dimension.HELP_POINT;
         return new Source(DAY, (c, rc) -> {
-            LocalDate day = LocalDate.parse(c.row);
+            LocalDate day = c.day;
             if (day.isBefore(q.from()) || day.isAfter(q.to())) {
                 return false;
             }
@@ -306,8 +328,14 @@ final class JointAttack {
         });
     }
 
+    private Map<String, List<Cell>> byFamily;
+
     /** Adds everything one published figure shows to the attacker's knowledge. */
     void see(PublishedFigure figure) {
+        if (byFamily == null) {
+            byFamily = new HashMap<>();
+            cells.values().forEach(c -> byFamily.computeIfAbsent(c.family, k -> new ArrayList<>()).add(c));
+        }
         StatsQuery q = figure.query();
         for (PublishedFigure.Named named : figure.tables()) {
             PublishedTable t = named.table();
@@ -327,8 +355,8 @@ final class JointAttack {
                     long own = 0;
                     long truth = 0;
                     List<Integer> vs = new ArrayList<>();
-                    for (Cell c : cells.values()) {
-                        if (c.family.equals(src.family) && src.match.test(c, rc)) {
+                    for (Cell c : byFamily.get(src.family)) {
+                        if (src.match.test(c, rc)) {
                             own += c.own;
                             truth += c.oth;
                             if (c.var >= 0) {

@@ -29,8 +29,21 @@ final class SyntheticStats {
     /** One case (codes only). */
     record Case(String org, String hp, LocalDateTime queued, String role, String age, String setting, int prio,
                 String lang, String outcome, boolean abandoned, int transfers, boolean replied, String came,
-                String left) {
+                String left, long waitSec) {
+
+        /** Waited longer than the given minutes without an answer (until the reply or until leaving). */
+        boolean over(int minutes) {
+            return waitSec > minutes * 60L;
+        }
+
+        boolean withinTarget() {
+            return replied && waitSec <= TARGETS.get(prio);
+        }
     }
+
+    /** Target first-response seconds per priority (the same for every help point here). */
+    static final Map<Integer, Integer> TARGETS = Map.of(0, 60, 1, 300, 2, 900, 3, 1800);
+    static final List<Integer> THRESHOLDS = List.of(5, 10);
 
     /** A routing override or a referral (flow events). */
     record Flow(String kind, LocalDateTime at, String org, String hp, String reason, String toOrg, String toHp) {
@@ -89,15 +102,16 @@ final class SyntheticStats {
         String lang = weighted(rnd, new String[] {"nl", "nl_easy", "en"}, new double[] {0.85, 0.07, 0.08});
         boolean abandoned = rnd.nextDouble() < 0.1;
         boolean replied = !abandoned && rnd.nextDouble() < 0.97;
-        String left = abandoned ? "in_queue" : !replied ? "before_reply" : rnd.nextDouble() < 0.08 ? "during_chat"
-            : "helped";
+        String left = abandoned ? "in_queue" : !replied ? "before_first_reply" : rnd.nextDouble() < 0.08 ? "during_chat"
+            : "stayed";
         String outcome = abandoned ? "abandoned" : !replied ? "visitor_left"
             : pick(rnd, "listened", "advice", "referred", "police_info", "other");
         int transfers = abandoned ? 0 : rnd.nextDouble() < 0.05 ? 1 + rnd.nextInt(3) : 0;
         String came = weighted(rnd, new String[] {"gp", "school", "police", "friend_family", "search", "campaign",
             "other", null}, new double[] {0.05, 0.08, 0.04, 0.15, 0.3, 0.08, 0.05, 0.25});
+        long waitSec = (long) (-Math.log(1 - rnd.nextDouble()) * new int[] {30, 120, 400, 700}[prio]);
         return new Case(ORG_OF.get(hp), hp, at, role, age, setting, prio, lang, outcome, abandoned, transfers,
-            replied, came, left);
+            replied, came, left, waitSec);
     }
 
     private static String pick(Random rnd, String... values) {
@@ -130,6 +144,7 @@ final class SyntheticStats {
             case PRIORITY -> "P" + c.prio;
             case LANG -> or(c.lang);
             case HELP_POINT -> c.hp;
+            case CAME_FROM -> or(c.came);
             case OUTCOME -> c.outcome == null ? "open" : c.outcome;
         };
     }
@@ -167,6 +182,21 @@ final class SyntheticStats {
                 return new FigureData(q, List.of(split(q, "abandoned", period, c -> c.org, row,
                     c -> c.abandoned ? "abandoned" : "not_abandoned", List.of("abandoned", "not_abandoned"), mine)),
                     List.of());
+            case LEFT:
+                return new FigureData(q, List.of(split(q, "left", period, c -> c.org, row, c -> c.left,
+                    List.of("in_queue", "before_first_reply", "during_chat", "stayed"), mine)), List.of());
+            case WAITED: {
+                List<FigureData.Counts> tables = new ArrayList<>();
+                tables.add(split(q, "queued", period, c -> c.org, row, c -> "P" + c.prio,
+                    Dimension.PRIORITY.fixedValues(), mine));
+                for (int m : THRESHOLDS) {
+                    tables.add(split(q, "over_" + m + "m", period.stream().filter(c -> c.over(m)).toList(),
+                        c -> c.org, row, c -> "P" + c.prio, Dimension.PRIORITY.fixedValues(), mine));
+                }
+                tables.add(split(q, "within_target", period.stream().filter(Case::withinTarget).toList(),
+                    c -> c.org, row, c -> "P" + c.prio, Dimension.PRIORITY.fixedValues(), mine));
+                return new FigureData(q, tables, List.of());
+            }
             case TRANSFERS:
                 return new FigureData(q, List.of(split(q, "transfers", period, c -> c.org, row,
                     c -> c.transfers >= 3 ? "3+" : "" + c.transfers, List.of("0", "1", "2", "3+"), mine)), List.of());
@@ -193,8 +223,8 @@ final class SyntheticStats {
                     status::get, List.of("accepted", "declined", "open"),
                     e -> mine.test(e.org) || mine.test(e.toOrg))), List.of());
             }
-            case QUEUE:
-                throw new IllegalArgumentException("queue is inside only");
+            case QUEUE, HEATMAP, REFERRED_IN:
+                throw new IllegalArgumentException(q.figure().code() + " is inside only");
             default: {
                 Dimension d = q.by();
                 Function<Case, String> col = q.figure() == Figure.OUTCOMES ? c -> column(Dimension.OUTCOME, c)
