@@ -136,6 +136,11 @@ class StatsPageIT {
 
     HttpResponse<Buffer> svg = get(viewer, "/api/stats/chart.svg?figure=waiting&table=p90_seconds&" + month(""));
     assertEquals(200, svg.statusCode(), svg.bodyAsString());
+    assertTrue(svg.bodyAsString().contains("class=\"target\""), "waiting-time bars carry the help point's target");
+    HttpResponse<Buffer> heat = get(viewer, "/api/stats/chart.svg?figure=heatmap&table=counselors_online&"
+        + month(""));
+    assertEquals(200, heat.statusCode(), heat.bodyAsString());
+    assertTrue(heat.bodyAsString().contains("mon 20: "), "a weekday x hour grid");
     assertTrue(svg.getHeader("Content-Type").startsWith("image/svg+xml"));
     assertTrue(svg.bodyAsString().startsWith("<svg") && svg.bodyAsString().contains("csg / P1: "),
         "a bar per help point and priority");
@@ -216,7 +221,8 @@ class StatsPageIT {
       page.click("#show");
       page.waitForSelector("body[data-state=ready]");
       page.waitForFunction("() => { const imgs = document.querySelectorAll('#charts img');"
-          + " return imgs.length === 3 && [...imgs].every(i => i.complete && i.naturalWidth > 0); }");
+          + " return imgs.length === 4 && [...imgs].every(i => i.complete && i.naturalWidth > 0); }");
+      assertTrue(page.textContent("#tables").contains("niets weggelaten"), "one sentence under each table, Dutch");
       page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("stats-waiting.png")).setFullPage(true));
 
       page.selectOption("#figure", "inflow");

@@ -112,6 +112,17 @@ public final class StatsRoutes {
               cells[i][j] = t.cell(i, j);
             }
           }
+          if (fig.query().figure() == Figure.HEATMAP) {
+            Double[][] values = new Double[cells.length][];
+            for (int i = 0; i < cells.length; i++) {
+              values[i] = new Double[cells[i].length];
+              for (int j = 0; j < cells[i].length; j++) {
+                values[i][j] = cells[i][j] == null ? null : cells[i][j].doubleValue();
+              }
+            }
+            svg = SvgChart.heatmap(fig.query().figure().title() + " · " + named.name(), t.rows(), t.columns(), values);
+            break;
+          }
           svg = SvgChart.stackedBars(fig.query().figure().title() + " · " + named.name(), t.rows(), t.columns(),
               cells);
           break;
@@ -121,7 +132,8 @@ public final class StatsRoutes {
         for (ValueTable v : fig.values()) {
           if (table == null || v.name().equals(table)) {
             String title = fig.query().figure().title() + " · " + v.name() + " (" + v.unit() + ")";
-            svg = fig.query().rows() == nl.veiligpraten.routing.stats.RowKind.TIME
+            svg = fig.query().figure() == Figure.HEATMAP ? SvgChart.heatmap(title, v.rows(), v.columns(), v.values())
+                : fig.query().rows() == nl.veiligpraten.routing.stats.RowKind.TIME
                 ? SvgChart.lines(title, v.rows(), v.columns(), v.values())
                 : SvgChart.groupedBars(title, v.rows(), v.columns(), v.values(), targets(fig, v));
             break;

@@ -113,6 +113,38 @@ final class SvgChart {
     return close(svg, 0);
   }
 
+  /**
+   * Heat map: rows (weekdays) x columns (hours), darker = more; each square has its value as a tooltip. Used for
+   * inflow against counselors online by weekday and hour.
+   */
+  static String heatmap(String title, List<String> rows, List<String> columns, Double[][] values) {
+    double max = Math.max(largest(values), 1e-9);
+    StringBuilder svg = open(title);
+    double plotW = WIDTH - LEFT - 40;
+    double plotH = HEIGHT - TOP - BOTTOM + 30;
+    double w = plotW / Math.max(1, columns.size());
+    double h = plotH / Math.max(1, rows.size());
+    for (int i = 0; i < rows.size(); i++) {
+      svg.append("<text x=\"").append(LEFT - 6).append("\" y=\"").append(f(TOP + i * h + h * 0.65))
+          .append("\" text-anchor=\"end\" fill=\"#333\">").append(esc(rows.get(i))).append("</text>");
+      for (int j = 0; j < columns.size(); j++) {
+        Double v = values[i][j];
+        double shade = v == null ? 0 : v / max;
+        int c = (int) Math.round(245 - shade * 200);
+        svg.append("<rect x=\"").append(f(LEFT + j * w)).append("\" y=\"").append(f(TOP + i * h))
+            .append("\" width=\"").append(f(w - 1)).append("\" height=\"").append(f(h - 1)).append("\" fill=\"")
+            .append(v == null ? "#f4f4f4" : String.format("rgb(%d,%d,%d)", c, c, 255 - (int) (shade * 90)))
+            .append("\"><title>").append(esc(rows.get(i) + " " + columns.get(j) + ": "
+                + (v == null ? "-" : number(v)))).append("</title></rect>");
+      }
+    }
+    for (int j = 0; j < columns.size(); j += 2) {
+      svg.append("<text x=\"").append(f(LEFT + j * w + w / 2)).append("\" y=\"").append(f(TOP + plotH + 14))
+          .append("\" text-anchor=\"middle\" fill=\"#333\">").append(esc(columns.get(j))).append("</text>");
+    }
+    return close(svg, 0);
+  }
+
   /** Lines: one series per column over the rows; a missing value breaks the line. */
   static String lines(String title, List<String> rows, List<String> columns, Double[][] values) {
     double max = largest(values);
