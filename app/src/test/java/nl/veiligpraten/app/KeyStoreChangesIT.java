@@ -54,7 +54,6 @@ class KeyStoreChangesIT {
     return OrganisationKeyStore.openOrCreate(app.keyStore().file(), Launcher.DEMO_PASSPHRASE.toCharArray(), false);
   }
 
-
   static void waitFor(String what, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     while (!condition.getAsBoolean()) {
