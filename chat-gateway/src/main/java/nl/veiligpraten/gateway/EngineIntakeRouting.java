@@ -95,7 +95,7 @@ public final class EngineIntakeRouting implements IntakeRouting {
 
   private Decision decide(JsonObject answers) {
     try {
-      return engine.decide(Answers.parse(answers.getMap()));
+      return engine.decide(Answers.parse(plain(answers)));
     } catch (InvalidAnswersException e) {
       throw new InvalidIntakeException(e.field(), new JsonArray(e.allowed()), e.getMessage());
     }
@@ -143,7 +143,7 @@ public final class EngineIntakeRouting implements IntakeRouting {
   public Optional<JsonObject> nextQuestion(JsonObject answersJson, String afterOrNull) {
     Answers answers;
     try {
-      answers = Answers.parse(answersJson.getMap());
+      answers = Answers.parse(plain(answersJson));
     } catch (InvalidAnswersException e) {
       throw new InvalidIntakeException(e.field(), new JsonArray(e.allowed()), e.getMessage());
     }
@@ -254,5 +254,15 @@ public final class EngineIntakeRouting implements IntakeRouting {
   private static JsonObject text(LocalizedText t) {
     return t == null ? new JsonObject()
         : new JsonObject().put("nl", t.nl()).put("nl_easy", t.nlEasy()).put("en", t.en());
+  }
+
+  /**
+   * The answers as plain maps and lists: stored intake codes come back as {@code JsonArray}s, which the routing
+   * core does not know (it is Vert.x-free), so a multiple answer would be refused as "not a list".
+   */
+  private static Map<String, Object> plain(JsonObject answers) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    answers.forEach(e -> out.put(e.getKey(), e.getValue() instanceof JsonArray a ? a.getList() : e.getValue()));
+    return out;
   }
 }

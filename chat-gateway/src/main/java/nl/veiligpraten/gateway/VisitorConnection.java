@@ -396,9 +396,16 @@ final class VisitorConnection {
   private void unavailable(IntakeRouting.Route r, String reason, QueueSnapshot snapshot) {
     JsonObject frame = new JsonObject().put("type", "unavailable").put("helpPoint", r.helpPoint()).put("reason", reason)
         .put("card", intake.card(r.helpPoint()));
-    JsonArray open = intake.openAlternatives(QueueWaits.answers(r.intakeCodes()), r.helpPoint());
-    frame.put("alternatives", queue == null ? open : queue.waits().alternatives(snapshot, open,
-        QueueWaits.suggested(r.intakeCodes()), r.priority(), null, "full".equals(reason) ? r.helpPoint() : null));
+    JsonArray open = new JsonArray();
+    try {
+      open = intake.openAlternatives(QueueWaits.answers(r.intakeCodes()), r.helpPoint());
+      frame.put("alternatives", queue == null ? open : queue.waits().alternatives(snapshot, open,
+          QueueWaits.suggested(r.intakeCodes()), r.priority(), null, "full".equals(reason) ? r.helpPoint() : null));
+    } catch (RuntimeException e) {
+      // The visitor must always get an answer (never "Even geduld…" for ever): the routing core's list then.
+      LOG.warn("alternatives for an unavailable help point failed: {}", e.toString());
+      frame.put("alternatives", open);
+    }
     send(frame);
   }
 
