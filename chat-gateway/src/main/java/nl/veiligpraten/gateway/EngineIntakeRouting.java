@@ -9,7 +9,13 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
 import nl.veiligpraten.routing.Answers;
+import nl.veiligpraten.routing.Availability;
+import nl.veiligpraten.routing.Channel;
+import nl.veiligpraten.routing.ClosedChoice;
+import nl.veiligpraten.routing.Reachability;
 import nl.veiligpraten.routing.Decision;
 import nl.veiligpraten.routing.ExplainJson;
 import nl.veiligpraten.routing.InvalidAnswersException;
@@ -24,6 +30,10 @@ import nl.veiligpraten.routing.config.RuleSet;
 /**
  * {@link IntakeRouting} over the pure routing engine. The explain endpoint, the visitor's suggestions and the
  * command-line {@code explain} all go through {@link ExplainJson} of the same {@link Decision}, so they cannot differ.
+ *
+ * <p>The engine is pure; this class supplies "now" and which queues are staffed now ({@link Reachability}). Until
+ * presence feeds {@link #staffedNow(Supplier)} (issue 17), nothing counts as staffed, so rule N1 always offers a free
+ * phone line that is open now.
  */
 public final class EngineIntakeRouting implements IntakeRouting {
 
@@ -31,6 +41,8 @@ public final class EngineIntakeRouting implements IntakeRouting {
   private final RoutingEngine engine;
   /** "Now" for opening hours; a fixed clock in tests, so they do not depend on the time of day they run at. */
   private final Clock clock;
+  /** Queue help points with a counselor present now; unknown = not staffed. Answers from memory. */
+  private volatile Supplier<Set<String>> staffedNow = Set::of;
 
   public EngineIntakeRouting(RoutingConfig config) {
     this(config, Clock.systemUTC());
@@ -40,6 +52,30 @@ public final class EngineIntakeRouting implements IntakeRouting {
     this.config = config;
     this.engine = new RoutingEngine(config);
     this.clock = clock;
+  }
+
+  /**
+   * Plugs in the live staffing view (presence): ids of queue help points (e.g. {@code triage}, {@code csg}) with a
+   * counselor present who can take a chat now. Called on the event loop, so it must answer from memory.
+   */
+  public void staffedNow(Supplier<Set<String>> staffedNow) {
+    this.staffedNow = staffedNow;
+  }
+
+  /** The reachability view for this moment: the clock and the queues staffed now. */
+  public Reachability reachability() {
+    Set<String> staffed;
+    try {
+      staffed = staffedNow.get();
+    } catch (RuntimeException e) {
+      staffed = Set.of(); // unknown = not staffed: N1 then offers the free lines that are open now
+    }
+    return new Reachability(clock.instant(), staffed == null ? Set.of() : staffed);
+  }
+
+  /** The engine, for callers that need more than the JSON. */
+  public RoutingEngine engine() {
+    return engine;
   }
 
   /** Loads and validates the three data files (bundled, overridden by files in {@code configDir}). */
@@ -94,8 +130,12 @@ public final class EngineIntakeRouting implements IntakeRouting {
   }
 
   private Decision decide(JsonObject answers) {
+    return decide(answers, reachability());
+  }
+
+  private Decision decide(JsonObject answers, Reachability reach) {
     try {
-      return engine.decide(Answers.parse(plain(answers)));
+      return engine.decide(Answers.parse(plain(answers)), reach);
     } catch (InvalidAnswersException e) {
       throw new InvalidIntakeException(e.field(), new JsonArray(e.allowed()), e.getMessage());
     }
@@ -162,7 +202,9 @@ public final class EngineIntakeRouting implements IntakeRouting {
     for (int i = from; i < all.size(); i++) {
       Questionnaire.Question q = all.get(i);
       if (visible.contains(q)) {
-        return Optional.of(question(q, qn.textFor(q, answers)).put("index", visible.indexOf(q) + 1)
+        // third-person variants replace question and answer texts (brief §4.1 v2)
+        return Optional.of(question(q, qn.textFor(q, answers), qn.answersFor(q, answers))
+            .put("index", visible.indexOf(q) + 1)
             .put("total", visible.size()));
       }
     }
@@ -175,39 +217,42 @@ public final class EngineIntakeRouting implements IntakeRouting {
         .orElse(false);
   }
 
+  /**
+   * The options open now when the chosen help point cannot be reached (or, with {@code exceptHelpPoint} null, for
+   * the visitor's route in general): decided by the routing engine ({@link RoutingEngine#whenUnavailable}), the
+   * visitor's own suggestions and also-offers first, completed by rule N1 with a free line open now, never empty.
+   * Queues count here when they are open by their hours: whether one is staffed is added by the gateway's staffing
+   * view ({@code QueueWaits.alternatives}), which drops an unstaffed queue unless it has a phone line. Cards as in
+   * {@link #card(String)}.
+   */
   @Override
   public JsonArray openAlternatives(JsonObject answers, String exceptHelpPoint) {
-    Decision decision = decide(answers);
-    ZonedDateTime now = now();
-    java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>();
-    decision.suggestions().forEach(s -> ids.add(s.helpPoint()));
-    decision.alsoOffer().forEach(s -> ids.add(s.helpPoint()));
-    ids.add(config.rules().fallbackRule().target().values().get(0));
+    Reachability byHours = new Reachability(clock.instant(), queuePointIds());
     JsonArray out = new JsonArray();
-    for (String id : ids) {
-      config.helpPoints().find(id).filter(h -> !h.id().equals(exceptHelpPoint) && reachableNow(h, now))
-          .ifPresent(h -> out.add(card(h)));
-    }
-    if (out.isEmpty()) {
-      // N1: when nothing of the visitor's own route is open, the queues open around the clock.
-      config.helpPoints().byId().values().stream()
-          .filter(h -> h.kind() == HelpPoint.Kind.QUEUE && !h.id().equals(exceptHelpPoint) && reachableNow(h, now))
-          .forEach(h -> out.add(card(h)));
-    }
+    engine.whenUnavailable(decide(answers, byHours), exceptHelpPoint, byHours).openNow()
+        .forEach(s -> out.add(card(s.helpPoint())));
     return out;
   }
 
-  /**
-   * Reachable now in the sense of brief §4 N1: a queue open now, or a phone line whose configured hours are open
-   * now. A website alone and unknown hours do not count. (Whether a queue is staffed comes with the reachability
-   * view of the routing engine.)
-   */
-  private static boolean reachableNow(HelpPoint h, ZonedDateTime now) {
-    if (h.openingHours() == null) {
-      return false;
+  private Set<String> queuePointIds() {
+    Set<String> ids = new java.util.HashSet<>();
+    config.helpPoints().byId().values().stream().filter(h -> h.kind() == HelpPoint.Kind.QUEUE)
+        .forEach(h -> ids.add(h.id()));
+    return ids;
+  }
+
+  @Override
+  public JsonObject unavailableOptions(String helpPoint, JsonObject answers) {
+    return new JsonObject(ExplainJson.toMap(closedChoice(answers, helpPoint)));
+  }
+
+  private ClosedChoice closedChoice(JsonObject answers, String chosen) {
+    Reachability reach = reachability();
+    if (config.helpPoints().find(chosen).isEmpty()) {
+      throw new InvalidIntakeException("helpPoint",
+          new JsonArray(config.helpPoints().byId().keySet().stream().sorted().toList()), "Unknown help point.");
     }
-    boolean open = h.openingHours().isOpenAt(now);
-    return open && (h.kind() == HelpPoint.Kind.QUEUE || h.phone() != null);
+    return engine.whenUnavailable(decide(answers, reach), chosen, reach);
   }
 
   @Override
@@ -215,7 +260,7 @@ public final class EngineIntakeRouting implements IntakeRouting {
     if (!RuleSet.SUICIDE_RISK_RULE.equals(ruleId)) {
       return Optional.empty();
     }
-    Suggestion s = engine.suicideRiskSuggestion();
+    Suggestion s = engine.suicideRiskSuggestion(reachability());
     return Optional.of(new JsonObject().put("rule", s.rule()).put("priority", s.priority().name())
         .put("helpPoint", s.helpPoint()).put("why", text(s.why())).put("card", card(s.helpPoint())));
   }
@@ -227,8 +272,18 @@ public final class EngineIntakeRouting implements IntakeRouting {
   }
 
   private JsonObject card(HelpPoint h) {
+    Availability a = Availability.of(h, reachability());
     JsonObject card = new JsonObject().put("id", h.id()).put("kind", h.kind().code()).put("name", h.name())
-        .put("description", text(h.description()));
+        .put("names", new JsonObject().put("nl", h.name()).put("nl_easy", h.name())
+            .put("en", h.name(nl.veiligpraten.routing.config.Lang.EN)))
+        .put("description", text(h.description())).put("cost", h.cost().code())
+        .put("supplement", h.supplement())
+        // reachable now in the sense of N1 (a staffed open queue, or a phone or chat line open now)
+        .put("reachableNow", a.reachableNow())
+        .put("channels", new JsonArray(a.channels().stream().map(Channel::code).toList()))
+        .put("openChannels", new JsonArray(a.openNow().stream().map(Channel::code).toList()))
+        .put("opensAt", a.opensAt().map(t -> t.toOffsetDateTime().toString()).orElse(null))
+        .put("hoursKnown", a.hoursKnown());
     if (h.phone() != null) {
       card.put("phone", h.phone());
     }
@@ -241,12 +296,23 @@ public final class EngineIntakeRouting implements IntakeRouting {
     // openNow is null when the hours are unknown: the page never calls such a help point "open now".
     card.put("openingHours", OpenHours.toJson(h.openingHours()))
         .put("openNow", OpenHours.openNow(h.openingHours(), now()));
+    if (h.phoneHours() != null) {
+      card.put("phoneHours", OpenHours.toJson(h.phoneHours()));
+    }
+    if (h.chatHours() != null) {
+      card.put("chatHours", OpenHours.toJson(h.chatHours()));
+    }
     return card;
   }
 
   private static JsonObject question(Questionnaire.Question q, LocalizedText text) {
+    return question(q, text, q.answers());
+  }
+
+  private static JsonObject question(Questionnaire.Question q, LocalizedText text,
+                                     List<Questionnaire.AnswerOption> answers) {
     JsonArray options = new JsonArray();
-    q.answers().forEach(a -> options.add(new JsonObject().put("code", a.code()).put("text", text(a.text()))));
+    answers.forEach(a -> options.add(new JsonObject().put("code", a.code()).put("text", text(a.text()))));
     return new JsonObject().put("id", q.id()).put("type", q.type().name().toLowerCase(java.util.Locale.ROOT))
         .put("text", text(text)).put("answers", options);
   }

@@ -38,6 +38,15 @@ public interface IntakeRouting {
     return true;
   }
 
+  /**
+   * What to offer when the chosen help point cannot be reached now (closed by its hours, or its queue unstaffed):
+   * {@code {helpPoint, emergency, reachableNow, channels, openNow, opensAt, hoursKnown, openNowOptions: [...]}} from
+   * the routing engine, so the page and the engine never disagree. {@code openNowOptions} is never empty.
+   */
+  default JsonObject unavailableOptions(String helpPoint, JsonObject answers) {
+    return new JsonObject().put("helpPoint", helpPoint).put("openNowOptions", new JsonArray());
+  }
+
   /** The public card of one help point (name, description, contact data, opening hours), as in {@link #publicConfig}. */
   default JsonObject card(String helpPoint) {
     return new JsonObject().put("id", helpPoint);

@@ -324,7 +324,9 @@ final class VisitorConnection {
       // the page shows when the card itself is not known to be open now.
       send(new JsonObject().put("type", "card").put("helpPoint", choose.helpPoint())
           .put("card", intake.card(choose.helpPoint()))
-          .put("alternatives", intake.openAlternatives(choose.answers(), choose.helpPoint())));
+          .put("alternatives", intake.openAlternatives(choose.answers(), choose.helpPoint()))
+          // the engine's view of the closed choice: when it opens, which of its lines are open now
+          .put("options", intake.unavailableOptions(choose.helpPoint(), choose.answers())));
       return;
     }
     IntakeRouting.Route r = route.get();

@@ -1,6 +1,5 @@
 package nl.veiligpraten.routing;
 
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -41,8 +40,10 @@ public final class Answers {
      * Validates a raw map, e.g. from JSON: keys are question ids from {@link IntakeCodes} or
      * {@link IntakeCodes#TALK_NOW}; single questions take a string code, multi questions a list of codes.
      *
-     * @throws InvalidAnswersException on an unknown key, an unknown code, a wrong type, or a list where one code
-     *                                 is expected (and vice versa)
+     * <p>Unknown question ids are ignored.
+     *
+     * @throws InvalidAnswersException on an unknown code, a wrong type, or a list where one code is expected (and
+     *                                 vice versa)
      */
     public static Answers parse(Map<String, ?> raw) {
         if (raw == null || raw.isEmpty()) {
@@ -67,9 +68,9 @@ public final class Answers {
             }
             IntakeCodes.QuestionSpec spec = IntakeCodes.question(key);
             if (spec == null) {
-                List<String> keys = new ArrayList<>(IntakeCodes.questions().keySet());
-                keys.add(IntakeCodes.TALK_NOW);
-                throw new InvalidAnswersException(key, keys, "Unknown question '" + key + "'; allowed keys: " + keys);
+                // Unknown question ids are ignored (an older or newer page may send a question this version
+                // does not know); unknown answer codes of known questions are refused below.
+                continue;
             }
             if (value == null) {
                 continue; // explicit null = skipped

@@ -9,9 +9,10 @@ import java.util.Set;
  * @param rulesVersion the {@code version} of routing-rules.yaml that made this decision (store it with the case)
  * @param priority     the most urgent priority among the suggestions
  * @param emergency    true exactly when Q0 = yes: the client shows the 112 advice immediately
- * @param suggestions  1 to 3 routes, ordered by priority then rule number, one per help point
+ * @param suggestions  1 to 3 routes, ordered by priority then rule number, one per help point; at least one is
+ *                     reachable now and free (rule N1)
  * @param alsoOffer    extra help points from the rules' "also offer" column, not already in {@code suggestions};
- *                     shown as secondary links, never counted against the three
+ *                     shown as a second, smaller list ("Ook mogelijk"), never counted against the three
  * @param flags        hints for the counselor, e.g. {@code bystander_advice} (R17), {@code support_relative} (R18)
  * @param matchedRules every rule that fired, in table order (including ones whose route did not fit in three)
  */

@@ -38,19 +38,34 @@ public final class IntakeCodes {
 
     private static final Map<String, QuestionSpec> QUESTIONS = new LinkedHashMap<>();
 
+    /** The question with the asker's own age (relatives and bystanders), same bands as {@link #AGE_QUESTION}. */
+    public static final String ASKER_AGE_QUESTION = "QA";
+
+    /** The role question. */
+    public static final String ROLE_QUESTION = "Q1";
+
+    /** Optional last question "Hoe ben je hier terechtgekomen?"; read by statistics only, never by rules. */
+    public static final String FOUND_US_QUESTION = "QF";
+
     static {
+        // Intake order. Existing ids and codes keep their meaning (stored decisions, statistics, API clients);
+        // new facts get new ids (v2: PW, QA, QF) or new codes (Q4 unknown).
         add("Q0", Type.SINGLE, "yes", "no", "unknown");
         add("Q1", Type.SINGLE, "victim", "relative", "bystander", "perpetrator", "professional", "rather_not");
+        // PW: what a person worried about their own behaviour is worried about (replaces Q3-Q6 on that path)
+        add("PW", Type.SINGLE, "feelings", "did_something", "online_images", "unknown");
+        add("P1", Type.SINGLE, "yes", "no", "unknown");
         add("Q2", Type.SINGLE, "under12", "12-15", "16-17", "18-24", "25plus", "unknown", "rather_not");
+        add("QA", Type.SINGLE, "under12", "12-15", "16-17", "18-24", "25plus", "unknown", "rather_not");
         add("Q3", Type.SINGLE, "today", "week", "older", "ongoing", "unknown");
-        add("Q4", Type.MULTI, "physical", "verbal", "online", "sextortion", "question", "rather_not");
+        add("Q4", Type.MULTI, "physical", "verbal", "online", "sextortion", "question", "unknown", "rather_not");
         add("Q5", Type.SINGLE, "home", "partner", "education", "work", "sport", "culture_media", "religion",
                 "care", "street", "online", "elsewhere", "rather_not");
-        add("Q6", Type.SINGLE, "yes", "no", "rather_not");
+        add("Q6", Type.SINGLE, "yes", "no", "unknown", "rather_not");
         add("Q7", Type.MULTI, "listen", "advice", "medical", "report", "police", "unknown");
-        add("P1", Type.SINGLE, "yes", "no", "unknown");
         add("B1_sector", Type.SINGLE, "education", "care", "sport", "culture_media", "other");
         add("B1_suspicion", Type.SINGLE, "yes", "no", "unknown");
+        add("QF", Type.SINGLE, "gp", "school", "police", "friend_family", "search", "campaign", "other");
     }
 
     private IntakeCodes() {

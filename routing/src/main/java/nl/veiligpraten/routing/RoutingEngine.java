@@ -18,16 +18,19 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Evaluates the decision table (brief §4.2) against intake answers. Pure and deterministic: the same answers and
- * configuration always give the same {@link Decision}. Thread-safe.
+ * Evaluates the decision table (brief §4.2 v2) against intake answers. Pure and deterministic: the same answers,
+ * reachability view and configuration always give the same {@link Decision}. Thread-safe.
  *
  * <p>Guarantees, whatever the configuration says:
  * <ul>
+ *   <li>answers to questions that are not shown for the given role are ignored (brief §4.1 v2);</li>
  *   <li>1 to {@value #MAX_SUGGESTIONS} suggestions, ordered by priority (P0 first) then rule number, one per help
  *   point;</li>
  *   <li>the fallback rule (R20, general triage) is added when no other rule routes, and always when the visitor
  *   pressed talk-now;</li>
  *   <li>an add-on route (R15 police card) is never the only option;</li>
+ *   <li>N1 "no dead ends": at least one suggestion is reachable now (a staffed open queue, or a phone or chat line
+ *   open now) and free; a supplement card (no central contact data) therefore never stands alone;</li>
  *   <li>{@code emergency} is true exactly when Q0 = yes. This is deliberately code, not configuration.</li>
  * </ul>
  */
@@ -39,13 +42,20 @@ public final class RoutingEngine {
     /** The visitor is shown at most this many routes (brief §4.2). */
     public static final int MAX_SUGGESTIONS = 3;
 
+    /** Rule id of suggestions added by "no dead ends". */
+    public static final String NO_DEAD_ENDS_RULE = "N1";
+
     private final RoutingConfig config;
-    private final Comparator<Suggestion> order = Comparator
-            .comparing(Suggestion::priority)
-            .thenComparing(Suggestion::rule, Rule.ID_ORDER);
+    private final Map<String, Integer> tableIndex = new HashMap<>();
+    private final Comparator<Suggestion> order;
 
     public RoutingEngine(RoutingConfig config) {
         this.config = config;
+        List<Rule> rules = config.rules().rules();
+        for (int i = 0; i < rules.size(); i++) {
+            tableIndex.put(rules.get(i).id(), i);
+        }
+        this.order = Comparator.comparing(Suggestion::priority).thenComparingInt(s -> rankKey(s.rule()));
     }
 
     /** An engine on the bundled configuration. */
@@ -57,9 +67,13 @@ public final class RoutingEngine {
         return config;
     }
 
-    /** Evaluates all intake rules and returns the routes to offer. */
-    public Decision decide(Answers answers) {
+    /**
+     * Evaluates all intake rules and returns the routes to offer at the moment and staffing of {@code reach}.
+     * Answers to questions not shown for the role are ignored.
+     */
+    public Decision decide(Answers raw, Reachability reach) {
         RuleSet rules = config.rules();
+        Answers answers = config.questionnaire().visibleOnly(raw);
         Context ctx = new Context(answers);
         List<String> matched = new ArrayList<>();
         Set<String> flags = new LinkedHashSet<>();
@@ -74,13 +88,16 @@ public final class RoutingEngine {
             matched.add(rule.id());
             flags.addAll(rule.flags());
             ruleOf.put(rule.id(), rule);
-            Priority priority = rule.priority() == null ? Priority.P3 : rule.priority().resolve(ctx);
+            Priority priority = ctx.priorityOf(rule);
             if (rule.target() != null) {
-                candidates.add(suggestion(rule, rule.target().resolve(ctx), priority, rule.why()));
+                candidates.add(suggestion(rule.id(), rule.source(), rule.target().resolve(ctx), priority,
+                        rule.why().resolve(ctx), reach));
             }
             for (Rule.AlsoOffer ao : rule.alsoOffer()) {
                 if (ao.when() == null || ao.when().test(ctx)) {
-                    also.add(suggestion(rule, ao.helpPoint(), priority, ao.why() != null ? ao.why() : rule.why()));
+                    HelpPoint hp = config.helpPoints().get(ao.helpPoint());
+                    LocalizedText why = ao.why() != null ? ao.why().resolve(ctx) : hp.description();
+                    also.add(suggestion(rule.id(), rule.source(), hp.id(), priority, why, reach));
                 }
             }
         }
@@ -92,31 +109,106 @@ public final class RoutingEngine {
             matched.add(fallback.id());
             matched.sort(Rule.ID_ORDER);
             ruleOf.put(fallback.id(), fallback);
-            candidates.add(suggestion(fallback, fallback.target().resolve(ctx), fallback.priority().resolve(ctx),
-                    fallback.why()));
+            candidates.add(suggestion(fallback.id(), fallback.source(), fallback.target().resolve(ctx),
+                    ctx.priorityOf(fallback), fallback.why().resolve(ctx), reach));
         }
 
         List<Suggestion> ranked = dedupe(candidates);
         List<Suggestion> selected = new ArrayList<>(ranked.subList(0, Math.min(MAX_SUGGESTIONS, ranked.size())));
+        List<Suggestion> displaced = new ArrayList<>(ranked.subList(selected.size(), ranked.size()));
         String triage = fallback.target().values().get(0);
         if (answers.talkNow() && selected.stream().noneMatch(s -> s.helpPoint().equals(triage))) {
             // talk-now opens general triage "with whatever answers exist": it must not be cut off
             Suggestion fb = ranked.stream().filter(s -> s.helpPoint().equals(triage)).findFirst().orElseThrow();
-            selected.set(selected.size() - 1, fb);
+            displaced.add(selected.set(selected.size() - 1, fb));
         }
         if (selected.stream().allMatch(s -> ruleOf.get(s.rule()).addOn())) {
-            ranked.stream().filter(s -> !ruleOf.get(s.rule()).addOn()).findFirst()
-                    .ifPresent(s -> selected.set(selected.size() - 1, s));
+            Optional<Suggestion> real = ranked.stream().filter(s -> !ruleOf.get(s.rule()).addOn()).findFirst();
+            if (real.isPresent()) {
+                displaced.add(selected.set(selected.size() - 1, real.get()));
+            }
         }
         selected.sort(order);
+        noDeadEnds(selected, displaced, ctx, reach);
+        selected.sort(order);
 
+        List<Suggestion> alsoAll = new ArrayList<>(also);
+        alsoAll.addAll(displaced);
         return new Decision(rules.version(), mostUrgent(selected), isEmergency(answers), selected,
-                alsoOffer(also, selected), flags, matched);
+                alsoOffer(alsoAll, selected), flags, matched);
+    }
+
+    /**
+     * Rule N1: when no suggestion is reachable now and free, add the first fallback help point (triage, then the
+     * 24/7 lines) that is. With three suggestions already, the last one moves to the also-offer list, so nothing the
+     * rules found is lost and the visitor still sees at most three.
+     */
+    private void noDeadEnds(List<Suggestion> selected, List<Suggestion> displaced, Context ctx, Reachability reach) {
+        if (selected.stream().anyMatch(Suggestion::reachableAndFree)) {
+            return;
+        }
+        Suggestion add = fallbackSuggestion(selected.stream().map(Suggestion::helpPoint).toList(),
+                mostUrgent(selected), reach);
+        if (selected.size() >= MAX_SUGGESTIONS) {
+            displaced.add(0, selected.remove(selected.size() - 1));
+        }
+        selected.add(add);
+    }
+
+    private Suggestion fallbackSuggestion(List<String> exclude, Priority priority, Reachability reach) {
+        RuleSet.NoDeadEnds n1 = config.rules().noDeadEnds();
+        Suggestion first = null;
+        for (String id : n1.fallback()) {
+            if (exclude.contains(id)) {
+                continue;
+            }
+            Suggestion s = suggestion(NO_DEAD_ENDS_RULE, n1.source(), id, priority, n1.why(), reach);
+            if (s.reachableAndFree()) {
+                return s;
+            }
+            if (first == null) {
+                first = s;
+            }
+        }
+        // Unreachable by construction: the loader proves the fallback lines cover every minute of the week.
+        return first != null ? first
+                : suggestion(NO_DEAD_ENDS_RULE, n1.source(), n1.fallback().get(0), priority, n1.why(), reach);
+    }
+
+    /**
+     * What to offer when the visitor chose a help point that turns out not reachable now (closed by its hours, or
+     * its queue unstaffed). The page shows exactly this, so page and engine never disagree: the chosen help point's
+     * availability (when it opens, which of its lines are open now) and the options reachable now, taken from the
+     * decision's suggestions and also-offers first and completed by rule N1, never empty. With a {@code null}
+     * help point: the options open now for the decision in general.
+     */
+    public ClosedChoice whenUnavailable(Decision decision, String chosenHelpPoint, Reachability reach) {
+        Availability availability = new Availability(List.of(), List.of(), Optional.empty(), false);
+        Set<String> seen = new LinkedHashSet<>();
+        if (chosenHelpPoint != null) {
+            HelpPoint chosen = config.helpPoints().find(chosenHelpPoint)
+                    .orElseThrow(() -> new IllegalArgumentException("unknown help point " + chosenHelpPoint));
+            availability = Availability.of(chosen, reach);
+            seen.add(chosenHelpPoint);
+        }
+        List<Suggestion> open = new ArrayList<>();
+        List<Suggestion> pool = new ArrayList<>(decision.suggestions());
+        pool.addAll(decision.alsoOffer());
+        for (Suggestion s : pool) {
+            Suggestion now = suggestion(s.rule(), s.source(), s.helpPoint(), s.priority(), s.why(), reach);
+            if (now.availability().reachableNow() && seen.add(now.helpPoint())) {
+                open.add(now);
+            }
+        }
+        if (open.stream().noneMatch(Suggestion::reachableAndFree)) {
+            open.add(fallbackSuggestion(List.copyOf(seen), decision.priority(), reach));
+        }
+        return new ClosedChoice(chosenHelpPoint, availability, List.copyOf(open), decision.emergency());
     }
 
     /** The U1 suggestion (suicide-prevention card, P0). Never produced from intake answers. */
-    public Suggestion suicideRiskSuggestion() {
-        return counselorSuggestion(RuleSet.SUICIDE_RISK_RULE);
+    public Suggestion suicideRiskSuggestion(Reachability reach) {
+        return counselorSuggestion(RuleSet.SUICIDE_RISK_RULE, reach);
     }
 
     /**
@@ -125,22 +217,24 @@ public final class RoutingEngine {
      *
      * @throws IllegalArgumentException if the rule does not exist or is not counselor-triggered
      */
-    public Decision applyCounselorRule(Decision decision, String ruleId) {
-        Suggestion s = counselorSuggestion(ruleId);
+    public Decision applyCounselorRule(Decision decision, String ruleId, Reachability reach) {
+        Suggestion s = counselorSuggestion(ruleId, reach);
         List<Suggestion> all = new ArrayList<>(decision.suggestions());
         all.add(s);
         List<Suggestion> ranked = dedupe(all);
-        List<Suggestion> selected = ranked.subList(0, Math.min(MAX_SUGGESTIONS, ranked.size()));
+        List<Suggestion> selected = new ArrayList<>(ranked.subList(0, Math.min(MAX_SUGGESTIONS, ranked.size())));
+        List<Suggestion> also = new ArrayList<>(ranked.subList(selected.size(), ranked.size()));
+        also.addAll(decision.alsoOffer());
         List<String> matched = new ArrayList<>(decision.matchedRules());
         if (!matched.contains(ruleId)) {
             matched.add(ruleId);
             matched.sort(Rule.ID_ORDER);
         }
         return new Decision(decision.rulesVersion(), mostUrgent(selected), decision.emergency(), selected,
-                alsoOffer(decision.alsoOffer(), selected), decision.flags(), matched);
+                alsoOffer(also, selected), decision.flags(), matched);
     }
 
-    private Suggestion counselorSuggestion(String ruleId) {
+    private Suggestion counselorSuggestion(String ruleId, Reachability reach) {
         Rule rule = config.rules().rule(ruleId)
                 .orElseThrow(() -> new IllegalArgumentException("unknown rule " + ruleId));
         if (rule.trigger() != Rule.Trigger.COUNSELOR) {
@@ -148,16 +242,32 @@ public final class RoutingEngine {
         }
         // counselor rules do not look at intake answers; resolve any choice against no answers
         Context none = new Context(Answers.empty());
-        return suggestion(rule, rule.target().resolve(none), rule.priority().resolve(none), rule.why());
+        return suggestion(rule.id(), rule.source(), rule.target().resolve(none), rule.priority().resolve(none),
+                rule.why().resolve(none), reach);
     }
 
     private static boolean isEmergency(Answers answers) {
         return answers.single(IntakeCodes.DANGER_QUESTION).map(IntakeCodes.DANGER_YES::equals).orElse(false);
     }
 
-    private Suggestion suggestion(Rule rule, String helpPointId, Priority priority, LocalizedText why) {
+    private Suggestion suggestion(String ruleId, String source, String helpPointId, Priority priority,
+                                  LocalizedText why, Reachability reach) {
         HelpPoint hp = config.helpPoints().get(helpPointId);
-        return new Suggestion(hp.id(), hp.kind(), rule.id(), priority, why, rule.source());
+        return new Suggestion(hp.id(), hp.kind(), ruleId, priority, why, source, hp.cost(),
+                Availability.of(hp, reach));
+    }
+
+    /** Table position; a rule with {@code rankBefore: X} sorts just before X at equal priority; N1 last. */
+    private int rankKey(String ruleId) {
+        Integer own = tableIndex.get(ruleId);
+        if (own == null) {
+            return Integer.MAX_VALUE;
+        }
+        Rule rule = config.rules().rules().get(own);
+        if (rule.rankBefore() != null) {
+            return 2 * tableIndex.get(rule.rankBefore());
+        }
+        return 2 * own + 1;
     }
 
     /** Sorted by priority then rule number; the first (most urgent) suggestion per help point wins. */
@@ -185,11 +295,14 @@ public final class RoutingEngine {
     private final class Context implements EvalContext {
         private final Answers answers;
         private final Optional<AgeBand> age;
+        private final Optional<AgeBand> askerAge;
         private final Map<String, Boolean> memo = new HashMap<>();
+        private Optional<Priority> floor;
 
         Context(Answers answers) {
             this.answers = answers;
             this.age = config.questionnaire().ageBand(answers);
+            this.askerAge = config.questionnaire().askerAgeBand(answers);
         }
 
         @Override
@@ -203,6 +316,17 @@ public final class RoutingEngine {
         }
 
         @Override
+        public Optional<AgeBand> askerAge() {
+            return askerAge;
+        }
+
+        @Override
+        public boolean shown(String questionId) {
+            return config.questionnaire().question(questionId)
+                    .map(q -> config.questionnaire().isVisible(q, answers)).orElse(false);
+        }
+
+        @Override
         public boolean matched(String ruleId) {
             Boolean known = memo.get(ruleId);
             if (known != null) {
@@ -212,6 +336,31 @@ public final class RoutingEngine {
             boolean result = rule.trigger() == Rule.Trigger.INTAKE && rule.condition().test(this);
             memo.put(ruleId, result);
             return result;
+        }
+
+        @Override
+        public boolean noOtherRouteAt(Priority priority) {
+            for (Rule r : config.rules().rules()) {
+                if (r.trigger() == Rule.Trigger.INTAKE && r.target() != null && !r.fallback() && matched(r.id())
+                        && priorityOf(r).compareTo(priority) <= 0) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** The rule's priority for these answers, raised to the priority principles of brief §4.3. */
+        Priority priorityOf(Rule rule) {
+            Priority p = rule.priority() == null ? Priority.P3 : rule.priority().resolve(this);
+            return floor().map(f -> Priority.mostUrgent(f, p)).orElse(p);
+        }
+
+        private Optional<Priority> floor() {
+            if (floor == null) {
+                floor = config.rules().floors().stream().filter(f -> f.when().test(this))
+                        .map(RuleSet.PriorityFloor::atLeast).reduce(Priority::mostUrgent);
+            }
+            return floor;
         }
     }
 }

@@ -18,7 +18,11 @@ import java.util.Map;
 /**
  * Command line: explain the routing for a file of answers.
  *
- * <pre>java -cp routing.jar nl.veiligpraten.routing.cli.ExplainCommand answers.json [--config DIR]</pre>
+ * <pre>java -cp routing.jar nl.veiligpraten.routing.cli.ExplainCommand answers.json [--config DIR]
+ *      [--at 2026-12-07T03:00+01:00] [--staffed triage,csg]</pre>
+ *
+ * <p>{@code --at} is the moment to decide for (default now); {@code --staffed} lists the queue help points that are
+ * staffed at that moment (default none, as when nobody is logged in).
  *
  * <p>The file holds {@code {"answers": {"Q1": "victim", "Q4": ["physical"], ...}}}. Prints exactly what the HTTP
  * explain endpoint returns. Exit codes: 0 ok, 2 bad input or usage, 3 broken configuration.
@@ -32,7 +36,8 @@ public final class ExplainCommand {
     /** Configuration could not be loaded. */
     public static final int BAD_CONFIG = 3;
 
-    private static final String USAGE = "usage: ExplainCommand <answers.json> [--config DIR]";
+    private static final String USAGE =
+            "usage: ExplainCommand <answers.json> [--config DIR] [--at ISO-TIME] [--staffed id,id]";
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private ExplainCommand() {
@@ -46,8 +51,26 @@ public final class ExplainCommand {
     public static int run(String[] args, PrintStream out, PrintStream err) {
         Path input = null;
         Path configDir = null;
+        java.time.Instant at = java.time.Instant.now();
+        java.util.Set<String> staffed = java.util.Set.of();
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("--config")) {
+            if (args[i].equals("--at") || args[i].equals("--staffed")) {
+                if (i + 1 >= args.length) {
+                    err.println(args[i] + " needs a value\n" + USAGE);
+                    return BAD_INPUT;
+                }
+                String v = args[++i];
+                if (args[i - 1].equals("--at")) {
+                    try {
+                        at = java.time.OffsetDateTime.parse(v).toInstant();
+                    } catch (java.time.format.DateTimeParseException e) {
+                        err.println("--at takes an ISO time with offset, e.g. 2026-12-07T03:00+01:00\n" + USAGE);
+                        return BAD_INPUT;
+                    }
+                } else {
+                    staffed = java.util.Set.of(v.split(","));
+                }
+            } else if (args[i].equals("--config")) {
                 if (i + 1 >= args.length) {
                     err.println("--config needs a directory\n" + USAGE);
                     return BAD_INPUT;
@@ -79,7 +102,8 @@ public final class ExplainCommand {
             return BAD_CONFIG;
         }
         try {
-            out.println(ExplainJson.toJson(engine.decide(Answers.parse(answers))));
+            out.println(ExplainJson.toJson(engine.decide(Answers.parse(answers),
+                    new nl.veiligpraten.routing.Reachability(at, staffed))));
             return OK;
         } catch (InvalidAnswersException e) {
             err.println(input + ": invalid answers: " + e.getMessage());

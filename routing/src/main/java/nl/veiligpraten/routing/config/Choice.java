@@ -36,7 +36,7 @@ public record Choice<T>(List<Case<T>> cases) {
     }
 
     static <T> Choice<T> read(YamlNode n, ConditionParser conditions, java.util.function.Function<YamlNode, T> value) {
-        if (n.isScalar()) {
+        if (!n.isList()) {
             return of(value.apply(n));
         }
         List<YamlNode> items = n.asList();

@@ -73,6 +73,27 @@ public sealed interface Condition {
         }
     }
 
+    /** Asker-age predicates ({@code askerAgeUnder}, {@code askerAgeWithin}): like {@link AgeIn} on the asker's age. */
+    record AskerAgeIn(Integer min, Integer max, String written) implements Condition {
+        public boolean test(EvalContext ctx) {
+            return ctx.askerAge().map(b -> b.within(min, max)).orElse(false);
+        }
+    }
+
+    /** {@code shown: Q3}: the question is shown for these answers (so "skipped" means the person chose to skip). */
+    record Shown(String question) implements Condition {
+        public boolean test(EvalContext ctx) {
+            return ctx.shown(question);
+        }
+    }
+
+    /** {@code noOtherRouteAt: P1}: no other rule with a route matched at P1 or more urgent (R20). */
+    record NoOtherRouteAt(nl.veiligpraten.routing.Priority priority) implements Condition {
+        public boolean test(EvalContext ctx) {
+            return ctx.noOtherRouteAt(priority);
+        }
+    }
+
     /** {@code matched: R2} or {@code matched: [R3, R4]}: the condition of (any of) those rules matches. */
     record Matched(List<String> ruleIds) implements Condition {
         public boolean test(EvalContext ctx) {

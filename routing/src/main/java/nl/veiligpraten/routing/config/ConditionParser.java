@@ -39,7 +39,8 @@ final class ConditionParser {
         }
         if (keys.size() != 1) {
             throw n.error("a condition needs exactly one operator (all, any, not, answer+in, contains+any, "
-                    + "answered, skipped, talkNow, ageUnder, ageAtMost, ageAtLeast, ageBetween, ageWithin, matched); got "
+                    + "answered, skipped, shown, talkNow, ageUnder, ageAtMost, ageAtLeast, ageBetween, ageWithin, "
+                    + "askerAgeUnder, askerAgeWithin, matched, noOtherRouteAt); got "
                     + keys);
         }
         String op = keys.iterator().next();
@@ -70,6 +71,26 @@ final class ConditionParser {
                     throw v.error("ageBetween: low bound " + lo + " is above high bound " + hi);
                 }
                 yield new Condition.AgeIn(lo, hi, "ageBetween " + lo + ".." + hi);
+            }
+            case "askerAgeUnder" -> new Condition.AskerAgeIn(null, limit(v) - 1, "askerAgeUnder " + v.asText());
+            case "askerAgeWithin" -> {
+                HelpPoint hp = helpPoint(v);
+                if (hp.ageMin() == null && hp.ageMax() == null) {
+                    throw v.error("askerAgeWithin: help point '" + hp.id() + "' has no ageMin or ageMax configured");
+                }
+                yield new Condition.AskerAgeIn(hp.ageMin(), hp.ageMax(), "askerAgeWithin " + hp.id());
+            }
+            case "shown" -> new Condition.Shown(anyQuestion(v).id());
+            case "noOtherRouteAt" -> {
+                if (ruleRefs == null) {
+                    throw v.error("'noOtherRouteAt' can only be used in routing rules");
+                }
+                String p = v.asNonBlank();
+                try {
+                    yield new Condition.NoOtherRouteAt(nl.veiligpraten.routing.Priority.valueOf(p));
+                } catch (IllegalArgumentException e) {
+                    throw v.error("priority must be one of P0, P1, P2, P3, got '" + p + "'");
+                }
             }
             case "ageWithin" -> {
                 HelpPoint hp = helpPoint(v);

@@ -19,6 +19,12 @@ import java.util.Map;
  * @param overflowTo                queue help points: the queue offered first when this one is full (the overflow
  *                                  rule, usually general triage), or {@code null}
  * @param verify                    field names whose values must be checked by the organisation before go-live
+ * @param cost                      whether contacting it costs the visitor money (0900 numbers: shown on the bill)
+ * @param supplement                an info card without central contact data (e.g. the employer's confidential
+ *                                  adviser): never shown alone, always next to an option with a phone, chat or queue
+ * @param nameEn                    English name where the organisation has one, otherwise {@code null}
+ * @param phoneHours                hours of the phone line when they differ from {@code openingHours}
+ * @param chatHours                 hours of the external chat when they differ from {@code openingHours}
  */
 public record HelpPoint(
         String id,
@@ -36,7 +42,37 @@ public record HelpPoint(
         String staffedBy,
         Integer queueCap,
         String overflowTo,
-        List<String> verify) {
+        List<String> verify,
+        Cost cost,
+        boolean supplement,
+        String nameEn,
+        OpeningHours phoneHours,
+        OpeningHours chatHours) {
+
+    /** Whether contacting the help point costs the visitor money. */
+    public enum Cost {
+        FREE, PAID;
+
+        /** Lower-case form used in YAML and JSON. */
+        public String code() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /** The name in a language: English where the organisation has an English name, otherwise the Dutch one. */
+    public String name(Lang lang) {
+        return lang == Lang.EN && nameEn != null ? nameEn : name;
+    }
+
+    /** Hours of the phone line ({@code null} = unknown, or no phone). */
+    public OpeningHours phoneLineHours() {
+        return phone == null ? null : phoneHours != null ? phoneHours : openingHours;
+    }
+
+    /** Hours of the external chat ({@code null} = unknown, or no chat). */
+    public OpeningHours chatLineHours() {
+        return chatUrl == null ? null : chatHours != null ? chatHours : openingHours;
+    }
 
     /** Queue = counselors of the organisation chat in this service; card = static contact information. */
     public enum Kind {

@@ -27,7 +27,7 @@ public record HelpPoints(int acuteWindowDays, Map<String, Integer> ageLimits, Ma
     private static final Pattern PHONE = Pattern.compile("[0-9][0-9 \\-]*[0-9]");
     private static final List<String> HELP_POINT_FIELDS = List.of("id", "kind", "name", "description", "phone",
             "chatUrl", "url", "openingHours", "ageMin", "ageMax", "retentionDays", "targetFirstResponseSeconds",
-            "staffedBy", "queueCap", "overflowTo", "verify");
+            "staffedBy", "queueCap", "overflowTo", "verify", "cost", "supplement", "nameEn", "phoneHours", "chatHours");
 
     public HelpPoints {
         ageLimits = Collections.unmodifiableMap(new LinkedHashMap<>(ageLimits));
@@ -195,8 +195,39 @@ public record HelpPoints(int acuteWindowDays, Map<String, Integer> ageLimits, Ma
             }
             verify.add(field);
         }
-        return new HelpPoint(id, kind, n.requireText("name"), LocalizedText.read(n.require("description"), false),
-                phone, chatUrl, url, hours, ageMin, ageMax, retention, sla, staffedBy, queueCap, overflowTo, verify);
+        String costText = n.requireText("cost");
+        HelpPoint.Cost cost = switch (costText) {
+            case "free" -> HelpPoint.Cost.FREE;
+            case "paid" -> HelpPoint.Cost.PAID;
+            default -> throw n.require("cost").error("cost must be 'free' or 'paid', got '" + costText + "'");
+        };
+        boolean supplement = n.optBool("supplement", false);
+        boolean contact = kind == HelpPoint.Kind.QUEUE || phone != null || chatUrl != null || url != null;
+        if (!contact && !supplement) {
+            throw n.error("help point '" + id + "' has no contact (no queue, phone, chatUrl or url); add contact data"
+                    + " or 'supplement: true' if it is an info card that is only shown next to other help");
+        }
+        if (supplement && (kind == HelpPoint.Kind.QUEUE || phone != null || chatUrl != null)) {
+            throw n.require("supplement").error("a help point with a queue, phone or chat is not a supplement");
+        }
+        OpeningHours phoneHours = lineHours(n, "phoneHours", phone, "phone");
+        OpeningHours chatHours = lineHours(n, "chatHours", chatUrl, "chatUrl");
+        LocalizedText description = LocalizedText.read(n.require("description"));
+        Questionnaire.checkBanned(n.require("description"), description);
+        return new HelpPoint(id, kind, n.requireText("name"), description,
+                phone, chatUrl, url, hours, ageMin, ageMax, retention, sla, staffedBy, queueCap, overflowTo, verify,
+                cost, supplement,
+                n.optText("nameEn"), phoneHours, chatHours);
+    }
+
+    private static OpeningHours lineHours(YamlNode n, String key, Object line, String lineKey) {
+        if (n.get(key) == null) {
+            return null;
+        }
+        if (line == null) {
+            throw n.get(key).error("'" + key + "' needs '" + lineKey + "'");
+        }
+        return OpeningHours.read(n.get(key));
     }
 
     private static String url(YamlNode n, String key) {

@@ -1,9 +1,8 @@
 package nl.veiligpraten.routing.config;
 
 /**
- * A text in Dutch B1, Dutch easy-read and English. Texts that are not shown in the intake (rule explanations,
- * help point descriptions) only need {@code nl} and {@code en}; for those {@link #nlEasy} is {@code null} and
- * {@link #get(Lang)} falls back to {@code nl}.
+ * A text in Dutch B1, Dutch easy-read and English. Since routing v2 every visitor-facing text (questions, answers,
+ * "why" texts, help-point descriptions) has all three: the loader refuses a missing variant.
  */
 public record LocalizedText(String nl, String nlEasy, String en) {
 
@@ -19,16 +18,12 @@ public record LocalizedText(String nl, String nlEasy, String en) {
         return new LocalizedText(f.apply(nl), nlEasy == null ? null : f.apply(nlEasy), f.apply(en));
     }
 
-    /** Reads {nl, nl_easy, en}; {@code withEasy} decides whether nl_easy is required or forbidden. */
-    static LocalizedText read(YamlNode n, boolean withEasy) {
+    /** Reads {nl, nl_easy, en}; all three are required. */
+    static LocalizedText read(YamlNode n) {
         n.asMap();
-        if (withEasy) {
-            n.allowOnly("nl", "nl_easy", "en");
-        } else {
-            n.allowOnly("nl", "en");
-        }
+        n.allowOnly("nl", "nl_easy", "en");
         String nl = translation(n, "nl");
-        String easy = withEasy ? translation(n, "nl_easy") : null;
+        String easy = translation(n, "nl_easy");
         String en = translation(n, "en");
         return new LocalizedText(nl, easy, en);
     }

@@ -44,6 +44,63 @@ public record OpeningHours(boolean alwaysOpen, Map<DayOfWeek, List<String>> days
         return false;
     }
 
+    /** Minutes in a week; {@link #openMinutes()} has one bit per minute, Monday 00:00 first (local time). */
+    public static final int MINUTES_PER_WEEK = 7 * 24 * 60;
+
+    /** The minutes of a local week at which these hours are open (bit i = minute i after Monday 00:00). */
+    public java.util.BitSet openMinutes() {
+        java.util.BitSet bits = new java.util.BitSet(MINUTES_PER_WEEK);
+        if (alwaysOpen) {
+            bits.set(0, MINUTES_PER_WEEK);
+            return bits;
+        }
+        days.forEach((day, ranges) -> {
+            int base = (day.getValue() - 1) * 24 * 60;
+            for (String r : ranges) {
+                int from = minutes(r.substring(0, 5));
+                String end = r.substring(6);
+                int to = "24:00".equals(end) ? 24 * 60 : minutes(end);
+                if (to > from) {
+                    bits.set(base + from, base + to);
+                }
+            }
+        });
+        return bits;
+    }
+
+    /**
+     * The next moment at or after {@code when} at which these hours are open; {@code when} itself when open now,
+     * empty when never open. Local time in {@link #ZONE}; the result is rounded to the minute.
+     */
+    public java.util.Optional<java.time.ZonedDateTime> nextOpening(java.time.ZonedDateTime when) {
+        if (isOpenAt(when)) {
+            return java.util.Optional.of(when);
+        }
+        java.time.ZonedDateTime local = when.withZoneSameInstant(ZONE).truncatedTo(java.time.temporal.ChronoUnit.MINUTES);
+        for (int d = 0; d <= 7; d++) {
+            java.time.LocalDate date = local.toLocalDate().plusDays(d);
+            List<String> ranges = days.getOrDefault(date.getDayOfWeek(), List.of());
+            java.time.LocalTime best = null;
+            for (String r : ranges) {
+                java.time.LocalTime start = java.time.LocalTime.parse(r.substring(0, 5));
+                if (d == 0 && !start.isAfter(local.toLocalTime())) {
+                    continue;
+                }
+                if (best == null || start.isBefore(best)) {
+                    best = start;
+                }
+            }
+            if (best != null) {
+                return java.util.Optional.of(java.time.ZonedDateTime.of(date, best, ZONE));
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    private static int minutes(String hhmm) {
+        return Integer.parseInt(hhmm.substring(0, 2)) * 60 + Integer.parseInt(hhmm.substring(3, 5));
+    }
+
     public OpeningHours {
         Map<DayOfWeek, List<String>> copy = new EnumMap<>(DayOfWeek.class);
         days.forEach((d, r) -> copy.put(d, List.copyOf(r)));

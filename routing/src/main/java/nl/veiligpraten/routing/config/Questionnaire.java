@@ -35,6 +35,7 @@ public record Questionnaire(LocalizedText talkNow, LocalizedText skip, Localized
     static final Pattern BANNED = Pattern.compile(
             "\\b(waarom|slachtoffers?|daders?|plegers?|why|victims?|perpetrators?|offenders?|hij|hem|zijn\\s+of\\s+haar|he|she|him|his|her)\\b",
             Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
+    private static final Set<String> AGE_QUESTIONS = Set.of(IntakeCodes.AGE_QUESTION, IntakeCodes.ASKER_AGE_QUESTION);
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^}]*)}");
 
     /** One intake question. */
@@ -42,8 +43,14 @@ public record Questionnaire(LocalizedText talkNow, LocalizedText skip, Localized
                            List<Variant> variants, List<AnswerOption> answers) {
     }
 
-    /** Alternative question text used when {@code when} matches (first match wins). */
-    public record Variant(Condition when, LocalizedText text) {
+    /**
+     * Alternative question text used when {@code when} matches (first match wins), e.g. the third-person wording
+     * for relatives, bystanders and professionals. {@code answers} replaces the texts of some answer codes.
+     */
+    public record Variant(Condition when, LocalizedText text, Map<String, LocalizedText> answers) {
+        public Variant {
+            answers = Map.copyOf(answers);
+        }
     }
 
     /** One answer button. {@code ageMin}/{@code ageMax} are only set on Q2 age bands. */
@@ -62,6 +69,47 @@ public record Questionnaire(LocalizedText talkNow, LocalizedText skip, Localized
     /** Whether the question is shown given the answers so far (e.g. P1 only for Q1 = perpetrator). */
     public boolean isVisible(Question q, Answers answers) {
         return q.showIf() == null || q.showIf().test(context(answers));
+    }
+
+    /**
+     * The answers with everything removed that belongs to a question not shown for them (brief §4.1 v2: "answers
+     * to questions that were not shown for the given role are ignored by the rules"). Visibility is decided in
+     * intake order on the answers kept so far, so a hidden question can never make another one visible.
+     */
+    public Answers visibleOnly(Answers answers) {
+        Map<String, Object> raw = answers.toMap();
+        Map<String, Object> kept = new LinkedHashMap<>();
+        if (answers.talkNow()) {
+            kept.put(IntakeCodes.TALK_NOW, true);
+        }
+        boolean dropped = false;
+        for (Question q : questions) {
+            Object v = raw.get(q.id());
+            if (v == null) {
+                continue;
+            }
+            if (q.showIf() == null || q.showIf().test(context(Answers.parse(kept)))) {
+                kept.put(q.id(), v);
+            } else {
+                dropped = true;
+            }
+        }
+        return dropped ? Answers.parse(kept) : answers;
+    }
+
+    /** The answer buttons for these answers: texts of the first matching variant replace the default ones. */
+    public List<AnswerOption> answersFor(Question q, Answers answers) {
+        EvalContext ctx = context(answers);
+        for (Variant v : q.variants()) {
+            if (v.when().test(ctx)) {
+                if (v.answers().isEmpty()) {
+                    return q.answers();
+                }
+                return q.answers().stream().map(a -> v.answers().containsKey(a.code())
+                        ? new AnswerOption(a.code(), v.answers().get(a.code()), a.ageMin(), a.ageMax()) : a).toList();
+            }
+        }
+        return q.answers();
     }
 
     /** The questions to show, in order, given the answers so far. */
@@ -85,6 +133,20 @@ public record Questionnaire(LocalizedText talkNow, LocalizedText skip, Localized
         return answers.single(IntakeCodes.AGE_QUESTION).flatMap(this::ageBand);
     }
 
+    /**
+     * The asker's own age (brief §4.2 "asker age"): QA for relatives and bystanders; Q2 when the asker is the person
+     * it is about (someone it happened to, someone worried about their own behaviour, or when Q1 is skipped or
+     * "rather not"); empty for professionals, whose Q2 is the client's age.
+     */
+    public Optional<AgeBand> askerAgeBand(Answers answers) {
+        String role = answers.single(IntakeCodes.ROLE_QUESTION).orElse("rather_not");
+        return switch (role) {
+            case "relative", "bystander" -> answers.single(IntakeCodes.ASKER_AGE_QUESTION).flatMap(this::ageBand);
+            case "professional" -> Optional.empty();
+            default -> ageBand(answers);
+        };
+    }
+
     /** The band for a Q2 code; empty for codes without age bounds. */
     public Optional<AgeBand> ageBand(String code) {
         return question(IntakeCodes.AGE_QUESTION).flatMap(q -> q.answers().stream()
@@ -95,6 +157,7 @@ public record Questionnaire(LocalizedText talkNow, LocalizedText skip, Localized
 
     private EvalContext context(Answers answers) {
         Optional<AgeBand> age = ageBand(answers);
+        Optional<AgeBand> askerAge = askerAgeBand(answers);
         return new EvalContext() {
             public Answers answers() {
                 return answers;
@@ -102,6 +165,18 @@ public record Questionnaire(LocalizedText talkNow, LocalizedText skip, Localized
 
             public Optional<AgeBand> age() {
                 return age;
+            }
+
+            public Optional<AgeBand> askerAge() {
+                return askerAge;
+            }
+
+            public boolean shown(String questionId) {
+                return question(questionId).map(q -> isVisible(q, answers)).orElse(false);
+            }
+
+            public boolean noOtherRouteAt(nl.veiligpraten.routing.Priority p) {
+                throw new IllegalStateException("noOtherRouteAt is not available in the questionnaire");
             }
 
             public boolean matched(String ruleId) {
@@ -155,9 +230,19 @@ public record Questionnaire(LocalizedText talkNow, LocalizedText skip, Localized
             Condition showIf = qn.get("showIf") == null ? null : conditions.parse(qn.get("showIf"));
             List<Variant> variants = new ArrayList<>();
             for (YamlNode vn : qn.optList("variants")) {
-                vn.asMap().allowOnly("when", "text");
+                vn.asMap().allowOnly("when", "text", "answers");
+                Map<String, LocalizedText> answerTexts = new LinkedHashMap<>();
+                if (vn.get("answers") != null) {
+                    for (Map.Entry<String, YamlNode> e : vn.get("answers").entries().entrySet()) {
+                        if (!spec.codes().contains(e.getKey())) {
+                            throw e.getValue().error("unknown answer code '" + e.getKey() + "' for " + id
+                                    + " (allowed: " + spec.codes() + ")");
+                        }
+                        answerTexts.put(e.getKey(), visitorText(e.getValue(), placeholders, false));
+                    }
+                }
                 variants.add(new Variant(conditions.parse(vn.require("when")),
-                        visitorText(vn.require("text"), placeholders, false)));
+                        visitorText(vn.require("text"), placeholders, false), answerTexts));
             }
             List<AnswerOption> options = new ArrayList<>();
             Set<String> codes = new LinkedHashSet<>();
@@ -173,8 +258,8 @@ public record Questionnaire(LocalizedText talkNow, LocalizedText skip, Localized
                 }
                 Integer min = an.optInt("ageMin");
                 Integer max = an.optInt("ageMax");
-                if ((min != null || max != null) && !id.equals(IntakeCodes.AGE_QUESTION)) {
-                    throw an.error("ageMin/ageMax are only allowed on " + IntakeCodes.AGE_QUESTION + " answers");
+                if ((min != null || max != null) && !AGE_QUESTIONS.contains(id)) {
+                    throw an.error("ageMin/ageMax are only allowed on " + AGE_QUESTIONS + " answers");
                 }
                 if (min == null && max != null) {
                     throw an.error("an age band with ageMax needs ageMin");
@@ -205,18 +290,31 @@ public record Questionnaire(LocalizedText talkNow, LocalizedText skip, Localized
         if (!anyBand) {
             throw root.require("questions").error(IntakeCodes.AGE_QUESTION + " answers need ageMin/ageMax bands");
         }
+        List<String> q2 = result.question(IntakeCodes.AGE_QUESTION).orElseThrow().answers().stream()
+                .map(a -> a.code() + ":" + a.ageMin() + "-" + a.ageMax()).toList();
+        List<String> qa = result.question(IntakeCodes.ASKER_AGE_QUESTION).orElseThrow().answers().stream()
+                .map(a -> a.code() + ":" + a.ageMin() + "-" + a.ageMax()).toList();
+        if (!q2.equals(qa)) {
+            throw root.require("questions").error(IntakeCodes.ASKER_AGE_QUESTION + " must use the same age bands as "
+                    + IntakeCodes.AGE_QUESTION + " (" + q2 + "), got " + qa);
+        }
         return result;
     }
 
-    private static LocalizedText visitorText(YamlNode n, Map<String, String> placeholders, boolean allowOrg) {
-        LocalizedText raw = LocalizedText.read(n, true);
+    /** Refuses banned phrasing in any of the three variants of a visitor text (see {@link #BANNED}). */
+    static void checkBanned(YamlNode n, LocalizedText t) {
         for (Lang l : Lang.values()) {
-            Matcher m = BANNED.matcher(raw.get(l));
+            Matcher m = BANNED.matcher(t.get(l));
             if (m.find()) {
                 throw n.require(l.key()).error("visitor text must not use '" + m.group()
                         + "' (no why-questions, no labels such as slachtoffer/dader, gender neutral)");
             }
         }
+    }
+
+    private static LocalizedText visitorText(YamlNode n, Map<String, String> placeholders, boolean allowOrg) {
+        LocalizedText raw = LocalizedText.read(n);
+        checkBanned(n, raw);
         return raw.map(s -> {
             Matcher m = PLACEHOLDER.matcher(s);
             StringBuilder sb = new StringBuilder();

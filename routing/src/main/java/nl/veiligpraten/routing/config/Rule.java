@@ -20,16 +20,19 @@ import java.util.regex.Pattern;
  * @param flags     hints for the counselor, e.g. {@code bystander_advice}
  * @param addOn     the target is never offered as the only option (R15 police card)
  * @param fallback  the general-triage rule (R20): fires when nothing else routes, or for talk-now
+ * @param why       visitor text, possibly depending on the answers (role and age of the reader)
+ * @param rankBefore at equal priority this rule's route is shown before that rule's (R6 Halt before R5 Stop it Now
+ *                  for a minor); {@code null} = table order
  */
 public record Rule(String id, Trigger trigger, Condition condition, Choice<String> target, Choice<Priority> priority,
-                   LocalizedText why, String source, List<AlsoOffer> alsoOffer, Set<String> flags,
-                   boolean addOn, boolean fallback) {
+                   Choice<LocalizedText> why, String source, List<AlsoOffer> alsoOffer, Set<String> flags,
+                   boolean addOn, boolean fallback, String rankBefore) {
 
     /** Who applies the rule. */
     public enum Trigger { INTAKE, COUNSELOR }
 
     /** An extra help point, optionally only when {@code when} matches. */
-    public record AlsoOffer(String helpPoint, Condition when, LocalizedText why) {
+    public record AlsoOffer(String helpPoint, Condition when, Choice<LocalizedText> why) {
     }
 
     static final Pattern ID = Pattern.compile("([UR])(\\d+)");

@@ -20,8 +20,26 @@ import java.util.Set;
  * @param version  bumped on every rule change; recorded in every decision
  * @param ageing   constants for {@link nl.veiligpraten.routing.PriorityAgeing}
  * @param rules    all rules in table order (U0, U1, R1 .. R20)
+ * @param noDeadEnds N1: what the engine adds when no suggestion can be reached now
+ * @param floors   priority principles of brief §4.3 ("where a rule and a principle differ the higher priority wins")
  */
-public record RuleSet(String version, AgeingSettings ageing, List<Rule> rules) {
+public record RuleSet(String version, AgeingSettings ageing, List<Rule> rules, NoDeadEnds noDeadEnds,
+                      List<PriorityFloor> floors) {
+
+    /**
+     * Rule N1 "no dead ends": when no suggestion is reachable now and free, the first help point of {@code fallback}
+     * that is reachable now is added. The loader checks that, with nobody staffed, the phone and chat lines of these
+     * help points together are open every minute of the week, so N1 can always be met.
+     */
+    public record NoDeadEnds(List<String> fallback, LocalizedText why, String source) {
+        public NoDeadEnds {
+            fallback = List.copyOf(fallback);
+        }
+    }
+
+    /** A priority principle: when {@code when} holds, every suggestion is at least {@code atLeast}. */
+    public record PriorityFloor(Condition when, Priority atLeast, String source) {
+    }
 
     /** Rule the engine needs for the emergency suggestion. */
     public static final String EMERGENCY_RULE = "U0";
@@ -42,6 +60,7 @@ public record RuleSet(String version, AgeingSettings ageing, List<Rule> rules) {
 
     public RuleSet {
         rules = List.copyOf(rules);
+        floors = List.copyOf(floors);
     }
 
     /** The rule with this id. */
@@ -55,7 +74,7 @@ public record RuleSet(String version, AgeingSettings ageing, List<Rule> rules) {
     }
 
     static RuleSet read(YamlNode root, HelpPoints helpPoints) {
-        root.allowOnly("version", "priorityAgeing", "rules");
+        root.allowOnly("version", "priorityAgeing", "priorityFloors", "noDeadEnds", "rules");
         String version = root.requireText("version");
         AgeingSettings ageing = readAgeing(root.require("priorityAgeing"));
 
@@ -74,7 +93,7 @@ public record RuleSet(String version, AgeingSettings ageing, List<Rule> rules) {
         Map<String, YamlNode> nodes = new HashMap<>();
         for (YamlNode rn : root.require("rules").asList()) {
             rn.asMap().allowOnly("id", "trigger", "condition", "target", "priority", "why", "source", "alsoOffer",
-                    "flags", "addOn", "fallback");
+                    "flags", "addOn", "fallback", "rankBefore");
             YamlNode idNode = rn.require("id");
             String id = idNode.asNonBlank();
             if (!Rule.ID.matcher(id).matches()) {
@@ -108,12 +127,88 @@ public record RuleSet(String version, AgeingSettings ageing, List<Rule> rules) {
                 || helpPoints.get(fb.target().values().get(0)).kind() != HelpPoint.Kind.QUEUE) {
             throw nodes.get(fb.id()).error("the fallback rule must have one fixed target with kind: queue");
         }
+        for (Rule r : byId.values()) {
+            if (r.rankBefore() != null) {
+                Rule other = byId.get(r.rankBefore());
+                if (other == null || other.target() == null || other.id().equals(r.id())) {
+                    throw nodes.get(r.id()).require("rankBefore").error("rankBefore must name another rule with a"
+                            + " route, got '" + r.rankBefore() + "'");
+                }
+            }
+            if (!r.fallback() && usesNoOtherRouteAt(nodes.get(r.id()).get("condition"))) {
+                throw nodes.get(r.id()).require("condition").error("noOtherRouteAt may only be used by the fallback"
+                        + " rule (it looks at every other rule)");
+            }
+        }
         requireRule(byId, root, EMERGENCY_RULE, Rule.Trigger.INTAKE);
         requireRule(byId, root, SUICIDE_RISK_RULE, Rule.Trigger.COUNSELOR);
 
         List<Rule> ordered = new ArrayList<>(byId.values());
         ordered.sort((a, b) -> Rule.ID_ORDER.compare(a.id(), b.id()));
-        return new RuleSet(version, ageing, ordered);
+        List<PriorityFloor> floors = new ArrayList<>();
+        for (YamlNode fn : root.optList("priorityFloors")) {
+            fn.asMap().allowOnly("when", "atLeast", "source");
+            YamlNode src = fn.get("source");
+            if (src == null || !src.isScalar() || src.asText().isBlank()) {
+                throw fn.error("every priority floor needs a source");
+            }
+            floors.add(new PriorityFloor(conditions.parse(fn.require("when")), priority(fn.require("atLeast")),
+                    src.asText().trim()));
+        }
+        NoDeadEnds n1 = readNoDeadEnds(root.require("noDeadEnds"), helpPoints);
+        return new RuleSet(version, ageing, ordered, n1, floors);
+    }
+
+    private static boolean usesNoOtherRouteAt(YamlNode n) {
+        if (n == null) {
+            return false;
+        }
+        if (n.isScalar()) {
+            return false;
+        }
+        if (n.isList()) {
+            return n.asList().stream().anyMatch(RuleSet::usesNoOtherRouteAt);
+        }
+        return n.keys().contains("noOtherRouteAt")
+                || n.entries().values().stream().anyMatch(RuleSet::usesNoOtherRouteAt);
+    }
+
+    private static NoDeadEnds readNoDeadEnds(YamlNode n, HelpPoints helpPoints) {
+        n.allowOnly("fallback", "why", "source");
+        List<String> ids = new ArrayList<>();
+        java.util.BitSet covered = new java.util.BitSet(OpeningHours.MINUTES_PER_WEEK);
+        for (YamlNode item : n.require("fallback").asList()) {
+            String id = helpPointId(item, helpPoints);
+            HelpPoint hp = helpPoints.get(id);
+            if (hp.cost() != HelpPoint.Cost.FREE) {
+                throw item.error("N1 fallback '" + id + "' must be free (cost: free): a dead end must not cost money");
+            }
+            ids.add(id);
+            for (OpeningHours h : java.util.Arrays.asList(hp.phoneLineHours(), hp.chatLineHours())) {
+                if (h != null) {
+                    covered.or(h.openMinutes());
+                }
+            }
+        }
+        if (ids.isEmpty()) {
+            throw n.require("fallback").error("N1 needs at least one fallback help point");
+        }
+        int gap = covered.nextClearBit(0);
+        if (gap < OpeningHours.MINUTES_PER_WEEK) {
+            String[] days = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
+            throw n.require("fallback").error(String.format(java.util.Locale.ROOT,
+                    "N1 violation: with nobody staffed, none of the phone or chat lines of %s is open on %s at"
+                            + " %02d:%02d; add a help point whose line is open then, or change its hours",
+                    ids, days[gap / 1440], (gap % 1440) / 60, gap % 60));
+        }
+        YamlNode src = n.get("source");
+        if (src == null || !src.isScalar() || src.asText().isBlank()) {
+            throw n.error("noDeadEnds needs a source");
+        }
+        YamlNode whyNode = n.require("why");
+        LocalizedText why = LocalizedText.read(whyNode);
+        checkVisitorText(whyNode, why);
+        return new NoDeadEnds(ids, why, src.asText().trim());
     }
 
     private static void requireRule(Map<String, Rule> byId, YamlNode root, String id, Rule.Trigger trigger) {
@@ -142,10 +237,8 @@ public record RuleSet(String version, AgeingSettings ageing, List<Rule> rules) {
         String source = sourceNode.asText().trim();
         YamlNode whyNode = rn.get("why");
         if (whyNode == null) {
-            throw rn.error("rule " + id + " has no 'why' text (missing translation 'nl' and 'en')");
+            throw rn.error("rule " + id + " has no 'why' text (missing translations 'nl', 'nl_easy' and 'en')");
         }
-        LocalizedText why = LocalizedText.read(whyNode, false);
-        checkVisitorText(whyNode, why);
 
         Condition condition = null;
         if (trigger == Rule.Trigger.INTAKE) {
@@ -162,6 +255,7 @@ public record RuleSet(String version, AgeingSettings ageing, List<Rule> rules) {
                 : Choice.read(rn.get("target"), conditions, n -> helpPointId(n, helpPoints));
         Choice<Priority> priority = rn.get("priority") == null ? null
                 : Choice.read(rn.get("priority"), conditions, RuleSet::priority);
+        Choice<LocalizedText> why = whyChoice(whyNode, conditions);
         Set<String> flags = new LinkedHashSet<>();
         for (YamlNode f : rn.optList("flags")) {
             String flag = f.asNonBlank();
@@ -184,11 +278,7 @@ public record RuleSet(String version, AgeingSettings ageing, List<Rule> rules) {
             an.asMap().allowOnly("helpPoint", "when", "why");
             String hp = helpPointId(an.require("helpPoint"), helpPoints);
             Condition when = an.get("when") == null ? null : conditions.parse(an.get("when"));
-            LocalizedText alsoWhy = null;
-            if (an.get("why") != null) {
-                alsoWhy = LocalizedText.read(an.get("why"), false);
-                checkVisitorText(an.get("why"), alsoWhy);
-            }
+            Choice<LocalizedText> alsoWhy = an.get("why") == null ? null : whyChoice(an.get("why"), conditions);
             also.add(new Rule.AlsoOffer(hp, when, alsoWhy));
         }
         boolean addOn = rn.optBool("addOn", false);
@@ -202,17 +292,22 @@ public record RuleSet(String version, AgeingSettings ageing, List<Rule> rules) {
         if (trigger == Rule.Trigger.COUNSELOR && (addOn || fallback)) {
             throw rn.error("counselor-triggered rules cannot be addOn or fallback");
         }
-        return new Rule(id, trigger, condition, target, priority, why, source, also, flags, addOn, fallback);
+        String rankBefore = rn.optText("rankBefore");
+        return new Rule(id, trigger, condition, target, priority, why, source, also, flags, addOn, fallback,
+                rankBefore);
+    }
+
+    /** A why text: {nl, nl_easy, en}, or when/then cases of those (texts that fit the role and age of the reader). */
+    private static Choice<LocalizedText> whyChoice(YamlNode n, ConditionParser conditions) {
+        return Choice.read(n, conditions, t -> {
+            LocalizedText text = LocalizedText.read(t);
+            checkVisitorText(t, text);
+            return text;
+        });
     }
 
     private static void checkVisitorText(YamlNode n, LocalizedText t) {
-        for (Lang l : new Lang[]{Lang.NL, Lang.EN}) {
-            java.util.regex.Matcher m = Questionnaire.BANNED.matcher(t.get(l));
-            if (m.find()) {
-                throw n.require(l.key()).error("visitor text must not use '" + m.group()
-                        + "' (no why-questions, no labels such as slachtoffer/dader, gender neutral)");
-            }
-        }
+        Questionnaire.checkBanned(n, t);
     }
 
     private static String helpPointId(YamlNode n, HelpPoints helpPoints) {

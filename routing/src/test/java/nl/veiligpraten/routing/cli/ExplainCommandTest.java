@@ -1,5 +1,7 @@
 package nl.veiligpraten.routing.cli;
 
+import nl.veiligpraten.routing.TestReach;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import nl.veiligpraten.routing.Answers;
 import nl.veiligpraten.routing.ExplainJson;
@@ -52,10 +54,11 @@ class ExplainCommandTest {
         Path file = dir.resolve("answers.json");
         Files.writeString(file, json);
 
-        assertEquals(0, run(file.toString()), stderr());
+        assertEquals(0, run(file.toString(), "--at", TestReach.WEDNESDAY_NOON.toOffsetDateTime().toString(),
+                "--staffed", String.join(",", TestReach.NOON_STAFFED.staffedQueues())), stderr());
 
         Map<String, Object> answers = (Map<String, Object>) new ObjectMapper().readValue(json, Map.class).get("answers");
-        String expected = ExplainJson.toJson(RoutingEngine.withDefaults().decide(Answers.parse(answers)));
+        String expected = ExplainJson.toJson(TestReach.decide(RoutingEngine.withDefaults(), Answers.parse(answers)));
         assertEquals(expected, stdout());
         assertTrue(stdout().contains("\"helpPoint\":\"csg\""), stdout());
     }
@@ -100,7 +103,7 @@ class ExplainCommandTest {
         try (InputStream in = getClass().getClassLoader().getResourceAsStream("config/" + RoutingConfig.RULES_FILE)) {
             rules = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        Files.writeString(cfg.resolve(RoutingConfig.RULES_FILE), rules.replace("version: \"2026-11-23.1\"",
+        Files.writeString(cfg.resolve(RoutingConfig.RULES_FILE), rules.replace("version: \"2026-12-06.1\"",
                 "version: \"test-override\""));
         assertEquals(0, run(file.toString(), "--config", cfg.toString()), stderr());
         assertTrue(stdout().startsWith("{\"rulesVersion\":\"test-override\""), stdout());

@@ -1,5 +1,7 @@
 package nl.veiligpraten.routing.config;
 
+import nl.veiligpraten.routing.TestReach;
+
 import nl.veiligpraten.routing.Answers;
 import nl.veiligpraten.routing.RoutingEngine;
 import nl.veiligpraten.routing.Suggestion;
@@ -60,7 +62,7 @@ class ConfigValidationTest {
         assertEquals(List.of("U0", "U1", "R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8", "R9", "R10", "R11", "R12",
                 "R13", "R14", "R15", "R16", "R17", "R18", "R19", "R20"), c.rules().rules().stream().map(Rule::id).toList());
         assertTrue(c.rules().rules().stream().allMatch(r -> !r.source().isBlank()));
-        assertEquals(11, c.questionnaire().questions().size());
+        assertEquals(14, c.questionnaire().questions().size());
         assertEquals(7, c.helpPoints().acuteWindowDays());
         for (String queue : List.of("csg", "veilig_thuis", "sense", "cvsn", "mores", "triage")) {
             HelpPoint hp = c.helpPoints().get(queue);
@@ -105,7 +107,7 @@ class ConfigValidationTest {
         String text = writeBroken(RoutingConfig.RULES_FILE, "  - id: R12\n", "  - id: R11\n");
         ConfigException e = loadFails();
         assertTrue(e.getMessage().contains("duplicate rule id 'R11'"), e.getMessage());
-        assertEquals(lineOf(text, "street_harassment") - 2, e.line(), e.getMessage());
+        assertEquals(lineOf(text, "  - id: R11\n    # v2: catcalling"), e.line(), e.getMessage());
     }
 
     @Test
@@ -171,14 +173,15 @@ class ConfigValidationTest {
         ConfigException e = loadFails();
         assertTrue(e.getMessage().contains("questionnaire.yaml"), e.getMessage());
         assertTrue(e.getMessage().contains("missing translation 'nl_easy'"), e.getMessage());
-        assertTrue(e.path().startsWith("questions[3]"), e.path());
+        assertTrue(e.path().startsWith("questions[6]"), e.path());
     }
 
     @Test
     @DisplayName("A missing English explanation of a rule is rejected")
     void missingWhyTranslation() throws IOException {
         writeBroken(RoutingConfig.RULES_FILE,
-                "      en: It happened at work. A confidential adviser listens, thinks along and explains your options.\n",
+                "      en: It happened at work. A confidential adviser at work listens and thinks along. Not every workplace"
+                        + " has one, so you also see other help.\n",
                 "");
         ConfigException e = loadFails();
         assertTrue(e.getMessage().contains("missing translation 'en'"), e.getMessage());
@@ -224,8 +227,8 @@ class ConfigValidationTest {
     @Test
     @DisplayName("An unknown age limit name is rejected, so limits cannot be mistyped into rules")
     void unknownAgeLimit() throws IOException {
-        writeBroken(RoutingConfig.RULES_FILE, "        - {ageAtLeast: adult}\n        - {answer: Q3, in: [older]}",
-                "        - {ageAtLeast: grownup}\n        - {answer: Q3, in: [older]}");
+        writeBroken(RoutingConfig.RULES_FILE, "        - {ageAtLeast: adult}\n        - {answer: Q3, in: [older, unknown]}",
+                "        - {ageAtLeast: grownup}\n        - {answer: Q3, in: [older, unknown]}");
         ConfigException e = loadFails();
         assertTrue(e.getMessage().contains("unknown age limit 'grownup'"), e.getMessage());
     }
@@ -233,21 +236,21 @@ class ConfigValidationTest {
     @Test
     @DisplayName("Rules that refer to each other in a cycle are rejected")
     void cycle() throws IOException {
-        // R14's condition already refers to R1 and R2; make R1's condition refer back to R14
-        writeBroken(RoutingConfig.RULES_FILE, "{answer: Q3, in: [today, week]}", "{matched: R14}");
+        // R16's condition already refers to R9; make R9's condition refer back to R16
+        writeBroken(RoutingConfig.RULES_FILE, "condition: {answer: Q5, in: [work]}", "condition: {matched: R16}");
         ConfigException e = loadFails();
         assertTrue(e.getMessage().contains("cycle"), e.getMessage());
-        assertTrue(e.getMessage().contains("R14"), e.getMessage());
+        assertTrue(e.getMessage().contains("R16"), e.getMessage());
     }
 
     @Test
     @DisplayName("A condition may refer to a rule whose also-offer refers back: that is not a cycle")
     void alsoOfferReferenceIsNotACycle() throws IOException {
         // R1's also-offer uses {matched: R2}; R2's condition may use {matched: R1}
-        writeBroken(RoutingConfig.RULES_FILE, "        - {answer: B1_suspicion, in: [\"yes\"]}",
-                "        - {matched: R1}");
+        writeBroken(RoutingConfig.RULES_FILE, "        - {answer: Q5, in: [home, partner]}\n",
+                "        - {matched: R1}\n");
         RoutingEngine engine = new RoutingEngine(RoutingConfig.load(dir));
-        List<String> hps = engine.decide(Answers.parse(Map.of("Q4", List.of("physical"), "Q3", "today")))
+        List<String> hps = TestReach.decide(engine, Answers.parse(Map.of("Q4", List.of("physical"), "Q3", "today")))
                 .suggestions().stream().map(Suggestion::helpPoint).toList();
         assertEquals(List.of("csg", "veilig_thuis"), hps);
     }
@@ -263,7 +266,7 @@ class ConfigValidationTest {
     @Test
     @DisplayName("A YAML syntax error reports the line")
     void syntaxError() throws IOException {
-        writeBroken(RoutingConfig.RULES_FILE, "version: \"2026-11-23.1\"", "version: [\"2026-11-23.1\"");
+        writeBroken(RoutingConfig.RULES_FILE, "version: \"2026-12-06.1\"", "version: [\"2026-12-06.1\"");
         ConfigException e = loadFails();
         assertTrue(e.getMessage().contains("YAML syntax error"), e.getMessage());
         assertTrue(e.line() > 0);
@@ -291,20 +294,121 @@ class ConfigValidationTest {
     void ageLimitsFromConfig() throws IOException {
         Map<String, Object> raw = Map.of("Q2", "18-24", "Q4", List.of("question"));
         RoutingEngine bundled = RoutingEngine.withDefaults();
-        assertTrue(bundled.decide(Answers.parse(raw)).suggestions().stream().anyMatch(s -> s.helpPoint().equals("sense")));
+        assertTrue(TestReach.decide(bundled, Answers.parse(raw)).suggestions().stream().anyMatch(s -> s.helpPoint().equals("sense")));
 
         writeBroken(RoutingConfig.HELP_POINTS_FILE, "    ageMax: 24\n", "    ageMax: 17\n");
         RoutingEngine changed = new RoutingEngine(RoutingConfig.load(dir));
-        List<String> hps = changed.decide(Answers.parse(raw)).suggestions().stream().map(Suggestion::helpPoint).toList();
+        List<String> hps = TestReach.decide(changed, Answers.parse(raw)).suggestions().stream().map(Suggestion::helpPoint).toList();
         assertFalse(hps.contains("sense"), hps.toString());
     }
 
     @Test
     @DisplayName("A rule change with a new version is recorded in every decision")
     void versionRecorded() throws IOException {
-        writeBroken(RoutingConfig.RULES_FILE, "version: \"2026-11-23.1\"", "version: \"2026-12-01.1\"");
+        writeBroken(RoutingConfig.RULES_FILE, "version: \"2026-12-06.1\"", "version: \"2026-12-07.1\"");
         RoutingEngine engine = new RoutingEngine(RoutingConfig.load(dir));
-        assertEquals("2026-12-01.1", engine.decide(Answers.empty()).rulesVersion());
+        assertEquals("2026-12-07.1", TestReach.decide(engine, Answers.empty()).rulesVersion());
+    }
+
+    @Test
+    @DisplayName("A rule that reads an unknown question is rejected with file, line and path")
+    void unknownQuestionInRule() throws IOException {
+        String text = writeBroken(RoutingConfig.RULES_FILE, "condition: {answer: Q5, in: [work]}",
+                "condition: {answer: Q9, in: [work]}");
+        ConfigException e = loadFails();
+        assertTrue(e.getMessage().contains("routing-rules.yaml"), e.getMessage());
+        assertTrue(e.getMessage().contains("unknown question 'Q9'"), e.getMessage());
+        assertEquals(lineOf(text, "{answer: Q9"), e.line());
+        assertTrue(e.path().startsWith("rules["), e.path());
+    }
+
+    @Test
+    @DisplayName("A help point without any contact and without 'supplement: true' stops start-up")
+    void helpPointWithoutContact() throws IOException {
+        writeBroken(RoutingConfig.HELP_POINTS_FILE, "    cost: free\n    supplement: true\n    nameEn: GP (family doctor)\n",
+                "    cost: free\n    nameEn: GP (family doctor)\n");
+        ConfigException e = loadFails();
+        assertTrue(e.getMessage().contains("help-points.yaml"), e.getMessage());
+        assertTrue(e.getMessage().contains("'gp' has no contact"), e.getMessage());
+        assertTrue(e.getMessage().contains("supplement: true"), e.getMessage());
+        assertTrue(e.path().startsWith("helpPoints["), e.path());
+    }
+
+    @Test
+    @DisplayName("A help point without cost, or with another cost than free or paid, stops start-up")
+    void costRequired() throws IOException {
+        writeBroken(RoutingConfig.HELP_POINTS_FILE, "    name: Slachtofferhulp Nederland\n    cost: paid\n",
+                "    name: Slachtofferhulp Nederland\n    cost: cheap\n");
+        ConfigException e = loadFails();
+        assertTrue(e.getMessage().contains("cost must be 'free' or 'paid'"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("A missing easy-read variant of a why text or a help-point description stops start-up")
+    void missingEasyWhyAndDescription() throws IOException {
+        writeBroken(RoutingConfig.RULES_FILE,
+                "      nl_easy: Het gaat om een kerk of geloof. Er zijn meldpunten die luisteren en hulp zoeken.\n", "");
+        ConfigException e = loadFails();
+        assertTrue(e.getMessage().contains("missing translation 'nl_easy'"), e.getMessage());
+        assertTrue(e.path().contains("why"), e.path());
+        Files.delete(dir.resolve(RoutingConfig.RULES_FILE));
+        writeBroken(RoutingConfig.HELP_POINTS_FILE,
+                "      nl_easy: Je eigen huisarts kan je helpen. Of je naar andere hulp sturen.\n", "");
+        e = loadFails();
+        assertTrue(e.getMessage().contains("help-points.yaml"), e.getMessage());
+        assertTrue(e.getMessage().contains("missing translation 'nl_easy'"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("Banned phrasing in a why text or a description stops start-up ('waarom heb je', labels)")
+    void bannedInWhyAndDescription() throws IOException {
+        writeBroken(RoutingConfig.RULES_FILE, "nl: Het gaat om een kerk of geloof. Er zijn meldpunten die luisteren en naar hulp verwijzen.",
+                "nl: Waarom heb je niets gezegd? Er zijn meldpunten die luisteren en naar hulp verwijzen.");
+        assertTrue(loadFails().getMessage().contains("'Waarom'"));
+        Files.delete(dir.resolve(RoutingConfig.RULES_FILE));
+        writeBroken(RoutingConfig.HELP_POINTS_FILE, "nl: Meldpunten van kerken die luisteren en doorverwijzen naar hulp.",
+                "nl: Meldpunten van kerken voor elk slachtoffer.");
+        assertTrue(loadFails().getMessage().contains("'slachtoffer'"));
+        Files.delete(dir.resolve(RoutingConfig.HELP_POINTS_FILE));
+        writeBroken(RoutingConfig.QUESTIONNAIRE_FILE, "nl: Iets wat ik gedaan heb", "nl: Ik ben een dader");
+        assertTrue(loadFails().getMessage().contains("'dader'"));
+    }
+
+    @Test
+    @DisplayName("An N1 violation found at load time (no free line open at some hour with nobody staffed) stops start-up")
+    void noDeadEndsAtLoad() throws IOException {
+        String text = writeBroken(RoutingConfig.RULES_FILE, "  fallback: [triage, veilig_thuis, csg]",
+                "  fallback: [triage, kindertelefoon]");
+        ConfigException e = loadFails();
+        assertTrue(e.getMessage().contains("routing-rules.yaml"), e.getMessage());
+        assertTrue(e.getMessage().contains("N1 violation"), e.getMessage());
+        assertTrue(e.getMessage().contains("mon at 00:00"), e.getMessage());
+        assertEquals("noDeadEnds.fallback", e.path());
+        assertEquals(lineOf(text, "  fallback: [triage, kindertelefoon]"), e.line());
+        Files.delete(dir.resolve(RoutingConfig.RULES_FILE));
+        // a paid line does not count: a dead end must not cost money
+        writeBroken(RoutingConfig.RULES_FILE, "  fallback: [triage, veilig_thuis, csg]", "  fallback: [police]");
+        assertTrue(loadFails().getMessage().contains("must be free"));
+    }
+
+    @Test
+    @DisplayName("Answer texts of a variant must use known answer codes")
+    void variantAnswerCode() throws IOException {
+        writeBroken(RoutingConfig.QUESTIONNAIRE_FILE, "          physical:\n", "          fysiek:\n");
+        ConfigException e = loadFails();
+        assertTrue(e.getMessage().contains("unknown answer code 'fysiek' for Q4"), e.getMessage());
+    }
+
+    @Test
+    @DisplayName("QA must use the same age bands as Q2")
+    void askerAgeBands() throws IOException {
+        String text = bundled(RoutingConfig.QUESTIONNAIRE_FILE);
+        int qa = text.indexOf("  - id: QA");
+        int at = text.indexOf("        ageMax: 24\n", qa);
+        Files.writeString(dir.resolve(RoutingConfig.QUESTIONNAIRE_FILE),
+                text.substring(0, at) + "        ageMax: 23\n" + text.substring(at + "        ageMax: 24\n".length()));
+        ConfigException e = loadFails();
+        assertTrue(e.getMessage().contains("QA must use the same age bands as Q2"), e.getMessage());
     }
 
     @Test
