@@ -44,7 +44,8 @@ final class ConsoleLabels {
     JsonObject rules = new JsonObject();
     config.rules().rules().forEach(r -> {
       if (r.why() != null) {
-        rules.put(r.id(), text(r.why()));
+        // a why may depend on role and age (routing v2); the console label is the general ("otherwise") text
+        rules.put(r.id(), text(r.why().otherwise()));
       }
     });
     JsonObject outcomes = new JsonObject();

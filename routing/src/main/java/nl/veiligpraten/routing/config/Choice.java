@@ -30,6 +30,11 @@ public record Choice<T>(List<Case<T>> cases) {
         throw new IllegalStateException("choice without otherwise");
     }
 
+    /** The value of the final {@code otherwise} case (the plain value when there are no cases). */
+    public T otherwise() {
+        return cases.get(cases.size() - 1).value();
+    }
+
     /** Every value this choice can produce. */
     public List<T> values() {
         return cases.stream().map(Case::value).toList();
