@@ -137,6 +137,18 @@ public final class Answers {
         return value.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + " " + value;
     }
 
+    /** These answers with one question removed (as if skipped). */
+    public Answers without(String questionId) {
+        if (!isAnswered(questionId)) {
+            return this;
+        }
+        Map<String, String> s = new TreeMap<>(single);
+        Map<String, Set<String>> m = new TreeMap<>(multi);
+        s.remove(questionId);
+        m.remove(questionId);
+        return new Answers(s, m, talkNow);
+    }
+
     /** The code chosen for a single-answer question, empty when skipped. */
     public Optional<String> single(String questionId) {
         return Optional.ofNullable(single.get(questionId));

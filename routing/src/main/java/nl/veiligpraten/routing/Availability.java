@@ -22,6 +22,9 @@ import java.util.Optional;
 public record Availability(List<Channel> channels, List<Channel> openNow, Optional<ZonedDateTime> opensAt,
                            boolean hoursKnown) {
 
+    /** Placeholder before a moment is applied ({@link RoutingEngine#rank}): nothing known, nothing open. */
+    public static final Availability UNKNOWN = new Availability(List.of(), List.of(), Optional.empty(), false);
+
     public Availability {
         channels = List.copyOf(channels);
         openNow = List.copyOf(openNow);

@@ -72,6 +72,15 @@ public final class RoutingEngine {
      * Answers to questions not shown for the role are ignored.
      */
     public Decision decide(Answers raw, Reachability reach) {
+        return decide(rank(raw), reach);
+    }
+
+    /**
+     * The time-independent part of a decision: every intake rule evaluated, routes ranked and cut to three (talk-now
+     * and add-on guarantees applied). {@link #decide(Ranking, Reachability)} then applies rule N1 for a moment and a
+     * staffing view. Useful when one answer set is decided for many moments (tests, closed-screen checks).
+     */
+    public Ranking rank(Answers raw) {
         RuleSet rules = config.rules();
         Answers answers = config.questionnaire().visibleOnly(raw);
         Context ctx = new Context(answers);
@@ -90,14 +99,14 @@ public final class RoutingEngine {
             ruleOf.put(rule.id(), rule);
             Priority priority = ctx.priorityOf(rule);
             if (rule.target() != null) {
-                candidates.add(suggestion(rule.id(), rule.source(), rule.target().resolve(ctx), priority,
-                        rule.why().resolve(ctx), reach));
+                candidates.add(candidate(rule.id(), rule.source(), rule.target().resolve(ctx), priority,
+                        rule.why().resolve(ctx)));
             }
             for (Rule.AlsoOffer ao : rule.alsoOffer()) {
                 if (ao.when() == null || ao.when().test(ctx)) {
                     HelpPoint hp = config.helpPoints().get(ao.helpPoint());
                     LocalizedText why = ao.why() != null ? ao.why().resolve(ctx) : hp.description();
-                    also.add(suggestion(rule.id(), rule.source(), hp.id(), priority, why, reach));
+                    also.add(candidate(rule.id(), rule.source(), hp.id(), priority, why));
                 }
             }
         }
@@ -109,8 +118,8 @@ public final class RoutingEngine {
             matched.add(fallback.id());
             matched.sort(Rule.ID_ORDER);
             ruleOf.put(fallback.id(), fallback);
-            candidates.add(suggestion(fallback.id(), fallback.source(), fallback.target().resolve(ctx),
-                    ctx.priorityOf(fallback), fallback.why().resolve(ctx), reach));
+            candidates.add(candidate(fallback.id(), fallback.source(), fallback.target().resolve(ctx),
+                    ctx.priorityOf(fallback), fallback.why().resolve(ctx)));
         }
 
         List<Suggestion> ranked = dedupe(candidates);
@@ -129,13 +138,47 @@ public final class RoutingEngine {
             }
         }
         selected.sort(order);
-        noDeadEnds(selected, displaced, ctx, reach);
-        selected.sort(order);
-
         List<Suggestion> alsoAll = new ArrayList<>(also);
         alsoAll.addAll(displaced);
-        return new Decision(rules.version(), mostUrgent(selected), isEmergency(answers), selected,
-                alsoOffer(alsoAll, selected), flags, matched);
+        return new Ranking(rules.version(), isEmergency(answers), selected, dedupe(alsoAll), flags, matched);
+    }
+
+    /** Applies rule N1 to a ranking for a moment and staffing view: the decision the visitor sees. Pure. */
+    public Decision decide(Ranking ranking, Reachability reach) {
+        List<Suggestion> selected = new ArrayList<>();
+        ranking.selected().forEach(s -> selected.add(at(s, reach)));
+        List<Suggestion> displaced = new ArrayList<>();
+        noDeadEnds(selected, displaced, reach);
+        selected.sort(order);
+        List<Suggestion> alsoAll = new ArrayList<>(displaced);
+        ranking.also().forEach(s -> alsoAll.add(at(s, reach)));
+        return new Decision(ranking.rulesVersion(), mostUrgent(selected), ranking.emergency(), selected,
+                alsoOffer(alsoAll, selected), ranking.flags(), ranking.matchedRules());
+    }
+
+    /**
+     * The time-independent part of a decision ({@link #rank(Answers)}): suggestions and also-offers without
+     * availability yet.
+     */
+    public record Ranking(String rulesVersion, boolean emergency, List<Suggestion> selected, List<Suggestion> also,
+                          Set<String> flags, List<String> matchedRules) {
+        public Ranking {
+            selected = List.copyOf(selected);
+            also = List.copyOf(also);
+            flags = Set.copyOf(flags);
+            matchedRules = List.copyOf(matchedRules);
+        }
+    }
+
+    private Suggestion candidate(String ruleId, String source, String helpPointId, Priority priority,
+                                 LocalizedText why) {
+        HelpPoint hp = config.helpPoints().get(helpPointId);
+        return new Suggestion(hp.id(), hp.kind(), ruleId, priority, why, source, hp.cost(), Availability.UNKNOWN);
+    }
+
+    private Suggestion at(Suggestion s, Reachability reach) {
+        return new Suggestion(s.helpPoint(), s.kind(), s.rule(), s.priority(), s.why(), s.source(), s.cost(),
+                availability(config.helpPoints().get(s.helpPoint()), reach));
     }
 
     /**
@@ -143,7 +186,7 @@ public final class RoutingEngine {
      * 24/7 lines) that is. With three suggestions already, the last one moves to the also-offer list, so nothing the
      * rules found is lost and the visitor still sees at most three.
      */
-    private void noDeadEnds(List<Suggestion> selected, List<Suggestion> displaced, Context ctx, Reachability reach) {
+    private void noDeadEnds(List<Suggestion> selected, List<Suggestion> displaced, Reachability reach) {
         if (selected.stream().anyMatch(Suggestion::reachableAndFree)) {
             return;
         }
@@ -253,8 +296,26 @@ public final class RoutingEngine {
     private Suggestion suggestion(String ruleId, String source, String helpPointId, Priority priority,
                                   LocalizedText why, Reachability reach) {
         HelpPoint hp = config.helpPoints().get(helpPointId);
-        return new Suggestion(hp.id(), hp.kind(), ruleId, priority, why, source, hp.cost(),
-                Availability.of(hp, reach));
+        return new Suggestion(hp.id(), hp.kind(), ruleId, priority, why, source, hp.cost(), availability(hp, reach));
+    }
+
+    /** Availability per help point, memoised for the last reachability view (decisions come in bursts per moment). */
+    private volatile AvailabilityMemo memo = new AvailabilityMemo(null, Map.of());
+
+    private record AvailabilityMemo(Reachability reach, Map<String, Availability> byHelpPoint) {
+    }
+
+    private Availability availability(HelpPoint hp, Reachability reach) {
+        AvailabilityMemo m = memo;
+        if (!reach.equals(m.reach())) {
+            Map<String, Availability> all = new HashMap<>();
+            for (HelpPoint h : config.helpPoints().byId().values()) {
+                all.put(h.id(), Availability.of(h, reach));
+            }
+            m = new AvailabilityMemo(reach, all);
+            memo = m;
+        }
+        return m.byHelpPoint().get(hp.id());
     }
 
     /** Table position; a rule with {@code rankBefore: X} sorts just before X at equal priority; N1 last. */
@@ -297,6 +358,7 @@ public final class RoutingEngine {
         private final Optional<AgeBand> age;
         private final Optional<AgeBand> askerAge;
         private final Map<String, Boolean> memo = new HashMap<>();
+        private final Map<String, Boolean> shownMemo = new HashMap<>();
         private Optional<Priority> floor;
 
         Context(Answers answers) {
@@ -322,8 +384,14 @@ public final class RoutingEngine {
 
         @Override
         public boolean shown(String questionId) {
-            return config.questionnaire().question(questionId)
-                    .map(q -> config.questionnaire().isVisible(q, answers)).orElse(false);
+            // the answers are already reduced to visible questions, so showIf can be read on this context
+            Boolean known = shownMemo.get(questionId);
+            if (known == null) {
+                known = config.questionnaire().question(questionId)
+                        .map(q -> q.showIf() == null || q.showIf().test(this)).orElse(false);
+                shownMemo.put(questionId, known);
+            }
+            return known;
         }
 
         @Override

@@ -27,21 +27,17 @@ public record OpeningHours(boolean alwaysOpen, Map<DayOfWeek, List<String>> days
     /** Opening hours in the configuration are local time in the Netherlands. */
     public static final java.time.ZoneId ZONE = java.time.ZoneId.of("Europe/Amsterdam");
 
+    /** Parsed minute sets, so a routing decision does not parse "09:00-17:00" again for every help point. */
+    private static final Map<OpeningHours, java.util.BitSet> MINUTES = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** Whether these hours are open at the given moment ("24:00" as an end means until midnight). */
     public boolean isOpenAt(java.time.ZonedDateTime when) {
         if (alwaysOpen) {
             return true;
         }
         java.time.ZonedDateTime local = when.withZoneSameInstant(ZONE);
-        java.time.LocalTime time = local.toLocalTime();
-        for (String range : days.getOrDefault(local.getDayOfWeek(), List.of())) {
-            String end = range.substring(6);
-            if (!time.isBefore(java.time.LocalTime.parse(range.substring(0, 5)))
-                    && ("24:00".equals(end) || time.isBefore(java.time.LocalTime.parse(end)))) {
-                return true;
-            }
-        }
-        return false;
+        int minute = (local.getDayOfWeek().getValue() - 1) * 1440 + local.getHour() * 60 + local.getMinute();
+        return MINUTES.computeIfAbsent(this, OpeningHours::openMinutes).get(minute);
     }
 
     /** Minutes in a week; {@link #openMinutes()} has one bit per minute, Monday 00:00 first (local time). */

@@ -63,7 +63,12 @@ public record Questionnaire(LocalizedText talkNow, LocalizedText skip, Localized
 
     /** The question with this id. */
     public Optional<Question> question(String id) {
-        return questions.stream().filter(q -> q.id().equals(id)).findFirst();
+        for (Question q : questions) {
+            if (q.id().equals(id)) {
+                return Optional.of(q);
+            }
+        }
+        return Optional.empty();
     }
 
     /** Whether the question is shown given the answers so far (e.g. P1 only for Q1 = perpetrator). */
@@ -77,24 +82,13 @@ public record Questionnaire(LocalizedText talkNow, LocalizedText skip, Localized
      * intake order on the answers kept so far, so a hidden question can never make another one visible.
      */
     public Answers visibleOnly(Answers answers) {
-        Map<String, Object> raw = answers.toMap();
-        Map<String, Object> kept = new LinkedHashMap<>();
-        if (answers.talkNow()) {
-            kept.put(IntakeCodes.TALK_NOW, true);
-        }
-        boolean dropped = false;
+        Answers current = answers;
         for (Question q : questions) {
-            Object v = raw.get(q.id());
-            if (v == null) {
-                continue;
-            }
-            if (q.showIf() == null || q.showIf().test(context(Answers.parse(kept)))) {
-                kept.put(q.id(), v);
-            } else {
-                dropped = true;
+            if (q.showIf() != null && current.isAnswered(q.id()) && !q.showIf().test(context(current))) {
+                current = current.without(q.id());
             }
         }
-        return dropped ? Answers.parse(kept) : answers;
+        return current;
     }
 
     /** The answer buttons for these answers: texts of the first matching variant replace the default ones. */
@@ -149,10 +143,16 @@ public record Questionnaire(LocalizedText talkNow, LocalizedText skip, Localized
 
     /** The band for a Q2 code; empty for codes without age bounds. */
     public Optional<AgeBand> ageBand(String code) {
-        return question(IntakeCodes.AGE_QUESTION).flatMap(q -> q.answers().stream()
-                .filter(a -> a.code().equals(code) && a.ageMin() != null)
-                .findFirst()
-                .map(a -> new AgeBand(a.code(), a.ageMin(), a.ageMax())));
+        for (Question q : questions) {
+            if (q.id().equals(IntakeCodes.AGE_QUESTION)) {
+                for (AnswerOption a : q.answers()) {
+                    if (a.code().equals(code) && a.ageMin() != null) {
+                        return Optional.of(new AgeBand(a.code(), a.ageMin(), a.ageMax()));
+                    }
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private EvalContext context(Answers answers) {

@@ -65,7 +65,12 @@ public record RuleSet(String version, AgeingSettings ageing, List<Rule> rules, N
 
     /** The rule with this id. */
     public Optional<Rule> rule(String id) {
-        return rules.stream().filter(r -> r.id().equals(id)).findFirst();
+        for (Rule r : rules) {
+            if (r.id().equals(id)) {
+                return Optional.of(r);
+            }
+        }
+        return Optional.empty();
     }
 
     /** The single fallback (general triage) rule. */
