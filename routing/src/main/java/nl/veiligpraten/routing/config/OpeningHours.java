@@ -27,7 +27,7 @@ public record OpeningHours(boolean alwaysOpen, Map<DayOfWeek, List<String>> days
     /** Opening hours in the configuration are local time in the Netherlands. */
     public static final java.time.ZoneId ZONE = java.time.ZoneId.of("Europe/Amsterdam");
 
-    /** Parsed minute sets, so a routing decision does not parse "09:00-17:00" again for every help point. */
+    /** Parsed minute sets, so a routing decision does not parse the time ranges again for every help point. */
     private static final Map<OpeningHours, java.util.BitSet> MINUTES = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Whether these hours are open at the given moment ("24:00" as an end means until midnight). */
