@@ -70,6 +70,23 @@ class ExplainIT extends SharedServiceIT {
   }
 
   @Test
+  @DisplayName("an unknown question id is ignored; the v2 JSON has alsoOffer and a free option open now (N1)")
+  void unknownQuestionIgnoredAndV2Shape() throws Exception {
+    JsonObject known = new JsonObject().put("Q1", "victim").put("Q2", "25plus").put("Q3", "older");
+    HttpResponse<Buffer> plain = post(new JsonObject().put("answers", known));
+    HttpResponse<Buffer> extra = post(new JsonObject().put("answers", known.copy().put("Q99", "whatever")));
+    assertEquals(200, extra.statusCode(), extra.bodyAsString());
+    assertEquals(plain.bodyAsJsonObject().getJsonArray("suggestions").stream()
+        .map(o -> ((JsonObject) o).getString("helpPoint")).toList(),
+        extra.bodyAsJsonObject().getJsonArray("suggestions").stream()
+        .map(o -> ((JsonObject) o).getString("helpPoint")).toList());
+    JsonObject route = extra.bodyAsJsonObject();
+    assertTrue(route.containsKey("alsoOffer"), route.encode());
+    assertTrue(route.getJsonArray("suggestions").stream().map(JsonObject.class::cast)
+        .anyMatch(s -> s.getBoolean("reachableNow") && "free".equals(s.getString("cost"))), route.encode());
+  }
+
+  @Test
   @DisplayName("a list where a single answer is expected, and a body without answers, are refused with 400")
   void wrongShapesRefused() throws Exception {
     assertEquals(400, post(new JsonObject().put("answers", new JsonObject().put("Q1",

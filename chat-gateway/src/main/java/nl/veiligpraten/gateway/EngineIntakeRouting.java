@@ -228,9 +228,15 @@ public final class EngineIntakeRouting implements IntakeRouting {
   @Override
   public JsonArray openAlternatives(JsonObject answers, String exceptHelpPoint) {
     Reachability byHours = new Reachability(clock.instant(), queuePointIds());
-    JsonArray out = new JsonArray();
+    Reachability now = reachability();
+    java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>();
     engine.whenUnavailable(decide(answers, byHours), exceptHelpPoint, byHours).openNow()
-        .forEach(s -> out.add(card(s.helpPoint())));
+        .forEach(s -> ids.add(s.helpPoint()));
+    // and what is reachable with the staffing known here (N1: at least one free line open now)
+    engine.whenUnavailable(decide(answers, now), exceptHelpPoint, now).openNow()
+        .forEach(s -> ids.add(s.helpPoint()));
+    JsonArray out = new JsonArray();
+    ids.forEach(id -> out.add(card(id)));
     return out;
   }
 

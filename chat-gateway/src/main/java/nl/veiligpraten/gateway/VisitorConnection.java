@@ -403,6 +403,8 @@ final class VisitorConnection {
       open = intake.openAlternatives(QueueWaits.answers(r.intakeCodes()), r.helpPoint());
       frame.put("alternatives", queue == null ? open : queue.waits().alternatives(snapshot, open,
           QueueWaits.suggested(r.intakeCodes()), r.priority(), null, "full".equals(reason) ? r.helpPoint() : null));
+      // the routing engine's view of the closed choice: when it opens and which of its lines are open now (N1)
+      frame.put("options", intake.unavailableOptions(r.helpPoint(), QueueWaits.answers(r.intakeCodes())));
     } catch (RuntimeException e) {
       // The visitor must always get an answer (never "Even geduld…" for ever): the routing core's list then.
       LOG.warn("alternatives for an unavailable help point failed: {}", e.toString());
