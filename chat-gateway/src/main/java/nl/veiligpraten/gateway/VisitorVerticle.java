@@ -179,7 +179,11 @@ public final class VisitorVerticle extends VerticleBase {
   }
 
   private void publicConfig(RoutingContext ctx) {
-    json(ctx, 200, intake.publicConfig().put("neutralExitUrl", settings.neutralExitUrl()));
+    // The page's heartbeat timing (issue 17): without it the page falls back to 15 s / 10 s and misses the
+    // configured detection time.
+    json(ctx, 200, intake.publicConfig().put("neutralExitUrl", settings.neutralExitUrl())
+        .put("heartbeat", new JsonObject().put("pingSeconds", settings.liveness().clientPingSeconds())
+            .put("pongTimeoutSeconds", settings.liveness().pongTimeoutSeconds())));
   }
 
   static void json(RoutingContext ctx, int status, JsonObject body) {
