@@ -747,8 +747,13 @@ final class VisitorConnection {
     }
     unwatchQueue();
     if (conversationId != null && !"closed".equals(status) && !replaced) {
-      conversations.visitorLeft(conversationId);
-      notifyConversation(new JsonObject().put("kind", "visitor_disconnected"));
+      // Told after the row says so, so whatever the counselor's side reads next agrees with "visitor gone".
+      conversations.visitorLeft(conversationId).onComplete(r -> {
+        if (r.failed()) {
+          LOG.warn("visitor left not stored: {}", r.cause().getClass().getName());
+        }
+        notifyConversation(new JsonObject().put("kind", "visitor_disconnected"));
+      });
     }
   }
 
