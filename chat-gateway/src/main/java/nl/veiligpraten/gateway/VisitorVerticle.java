@@ -92,6 +92,9 @@ public final class VisitorVerticle extends VerticleBase {
     // Heartbeat from this side: a WebSocket ping frame to every socket each third of the silence (a live browser
     // answers it by itself), and a socket from which nothing at all came for the silence is closed, so a network that
     // vanished without a close (Wi-Fi to 4G, NAT timeout) starts the queue grace and tells the counselor.
+    // A counselor came, went or changed availability: this event loop's staffing snapshot is stale at once (a new
+    // visitor must not be told "nobody online" for up to the snapshot age after someone came online).
+    vertx.eventBus().consumer(nl.veiligpraten.infra.bus.Addresses.STAFFING, m -> queue.view().changed());
     long silence = settings.liveness().socketSilenceSeconds() * 1_000_000_000L;
     vertx.setPeriodic(Math.max(500, silence / 9_000_000L),
         t -> java.util.List.copyOf(own).forEach(c -> c.checkLiveness(silence, silence / 3)));

@@ -263,7 +263,8 @@ final class ConsoleApi {
       if ("available".equals(status)) {
         assigner.run(s.orgId());
       }
-      // Waiting visitors recompute whether their queue is staffed.
+      // Cached staffed-now views are stale; waiting visitors recompute whether their queue is staffed.
+      vertx.eventBus().publish(Addresses.STAFFING, new JsonObject().put("orgId", s.orgId()));
       vertx.eventBus().publish(Addresses.queue(s.orgId()), new JsonObject().put("kind", "staffing"));
     });
   }

@@ -215,8 +215,8 @@ final class ConsoleConnection {
       String cid = id == null ? null : id.toString();
       switch (r.outcome()) {
         case ASSIGNED -> {
-          AutoAssigner.announce(vertx, session.orgId(), r);
-          hold(r.conversationId(), false, null);
+          // The chat is held here before the visitor is told: a message sent right after "assigned" is accepted.
+          hold(r.conversationId(), false, null).onComplete(ar -> AutoAssigner.announce(vertx, session.orgId(), r));
         }
         case AT_CAPACITY -> refused("at_capacity", "Je hebt al het maximum aantal gesprekken.", cid);
         case NOT_ALLOWED -> refused("forbidden", "Je mag geen gesprekken aannemen.", cid);

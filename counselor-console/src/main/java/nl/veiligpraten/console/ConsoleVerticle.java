@@ -253,6 +253,7 @@ public final class ConsoleVerticle extends VerticleBase {
 
   /** Waiting visitors recompute whether their queue is staffed (a counselor came or went). */
   void staffingChanged(String orgId) {
+    vertx.eventBus().publish(Addresses.STAFFING, new JsonObject().put("orgId", orgId));
     vertx.eventBus().publish(Addresses.queue(orgId), new JsonObject().put("kind", "staffing"));
   }
 

@@ -42,4 +42,10 @@ public final class Addresses {
    */
   public static final String PRESENCE = "vp.presence";
 
+  /**
+   * Staffing changed, cluster-wide: a counselor of organisation {@code {orgId}} came, went or changed availability.
+   * Every cached staffed-now view drops its snapshot, so the next frame reads one taken after the change.
+   */
+  public static final String STAFFING = "vp.staffing";
+
 }

@@ -14,15 +14,27 @@ public final class StaffingView {
   private QueueSnapshot last = QueueSnapshot.EMPTY;
   private Future<QueueSnapshot> inflight;
   private long inflightStarted;
+  /** When staffing last changed ({@link #changed()}); snapshots read before it are stale whatever their age. */
+  private long changedAt = System.nanoTime() - Long.MAX_VALUE / 2;
 
   public StaffingView(StaffingRepository repository, long maxAgeMillis) {
     this.repository = repository;
     this.maxAgeNanos = maxAgeMillis * 1_000_000L;
   }
 
-  /** A snapshot no older than the configured age. */
+  /** A snapshot no older than the configured age, and read after the last staffing change this view was told of. */
   public Future<QueueSnapshot> current() {
-    return takenAfter(System.nanoTime() - maxAgeNanos);
+    long oldest = System.nanoTime() - maxAgeNanos;
+    return takenAfter(changedAt - oldest > 0 ? changedAt : oldest);
+  }
+
+  /**
+   * Someone came, went or changed availability (a bus note, sent after the change was committed): the cached
+   * snapshot may say "nobody there" for up to the configured age after a counselor came online, so frames built from
+   * now on wait for a snapshot read after this moment.
+   */
+  public void changed() {
+    changedAt = System.nanoTime();
   }
 
   /** A snapshot whose read started after {@code nanoTime} (so it sees every change committed before then). */
