@@ -110,7 +110,14 @@ final class ConsoleFixtures {
   }
 
   /** A visitor socket that has chosen a help point and waits in the queue; returns the probe and conversation id. */
-  record Visitor(WsProbe probe, UUID conversationId) {
+  /**
+   * A visitor's socket and chat; {@code firstFrame} is the frame {@code queuedVisitor} consumed (queued, or assigned
+   * or closed when auto-assignment won the race), so a test does not wait for a frame that was already read.
+   */
+  record Visitor(WsProbe probe, UUID conversationId, String firstFrame) {
+    Visitor(WsProbe probe, UUID conversationId) {
+      this(probe, conversationId, null);
+    }
   }
 
   static Visitor queuedVisitor(io.vertx.core.Vertx client, RunningApp app, String helpPoint, JsonObject answers)
@@ -133,10 +140,11 @@ final class ConsoleFixtures {
     }
     v.send(choose);
     // With auto-assignment a chat may be assigned (even closed) before its "queued" frame would be sent.
-    v.await(f -> List.of("queued", "assigned", "closed").contains(f.getString("type")), Duration.ofSeconds(20));
+    String first = v.await(f -> List.of("queued", "assigned", "closed").contains(f.getString("type")),
+        Duration.ofSeconds(20)).getString("type");
     UUID id = await(app.pool().preparedQuery("SELECT id FROM conversation WHERE resume_hash = $1")
         .execute(Tuple.of(Buffer.buffer(nl.veiligpraten.infra.web.Secrets.sha256(token))))).iterator().next()
         .getUUID("id");
-    return new Visitor(v, id);
+    return new Visitor(v, id, first);
   }
 }
