@@ -101,8 +101,16 @@ public final class Launcher {
         LOG.warn("VP_MIGRATION_USER is not set: the application's database user owns the tables and could re-grant "
             + "itself UPDATE/DELETE on audit_log; set a separate migration user in production");
       }
+      app.intake = EngineIntakeRouting.load(settings.configDir().orElse(null), settings.clock());
       app.keyStore = openKeyStore(settings);
-      for (String org : DemoData.ORGANISATIONS.keySet()) {
+      // Every organisation that owns a queue help point gets its key-encryption key now, in production too: a
+      // queue of an organisation without a key could not seal its first message (issue 25). Demo organisations
+      // are kept for old demo data directories.
+      java.util.Set<String> keyed = new java.util.TreeSet<>(app.intake.queueHelpPoints().values());
+      if (settings.demo()) {
+        keyed.addAll(DemoData.ORGANISATIONS.keySet());
+      }
+      for (String org : keyed) {
         app.keyStore.ensureOrganisation(org);
       }
       // The server key behind the resume-code HMAC lives in the key store too, never in the database.
@@ -113,7 +121,6 @@ public final class Launcher {
       for (String org : app.keyStore.organisations()) {
         app.keyStore.keyIds(org).forEach(app.keyStore::key);
       }
-      app.intake = EngineIntakeRouting.load(settings.configDir().orElse(null), settings.clock());
       return db;
     }, false).compose(db -> {
       Pool pool = Database.pool(vertx, db, 32);
@@ -121,7 +128,9 @@ public final class Launcher {
       return Database.ping(pool);
     }).compose(v -> {
       StaffRepository staff = new StaffRepository(app.pool);
-      return settings.demo() ? DemoData.ensure(vertx, staff, settings.dataDir()) : Future.succeededFuture(List.of());
+      return (settings.demo() ? DemoData.ensure(vertx, staff, settings.dataDir())
+          : Future.succeededFuture(List.<String>of()))
+          .compose(logins -> queueOrganisations(staff, app.intake).map(logins));
     }).compose(logins -> {
       app.demoLogins = logins;
       ConversationRepository conversations = new ConversationRepository(app.pool);
@@ -164,6 +173,24 @@ public final class Launcher {
       app.abort();
       return Future.failedFuture(e);
     });
+  }
+
+  /**
+   * Makes sure every organisation that staffs a queue help point has its row (after the demo data, which only
+   * seeds an empty database): conversations and staff refer to it, so a configured queue works from the first start.
+   */
+  private static Future<Void> queueOrganisations(StaffRepository staff, EngineIntakeRouting intake) {
+    Map<String, String> names = new java.util.TreeMap<>();
+    intake.queueHelpPoints().forEach((helpPoint, org) -> {
+      // The organisation's name is the name of its own help point when it has one, else its id.
+      var own = intake.config().helpPoints().byId().get(org);
+      names.merge(org, own != null ? own.name() : org, (a, b) -> a);
+    });
+    Future<Void> all = Future.succeededFuture();
+    for (Map.Entry<String, String> org : names.entrySet()) {
+      all = all.compose(v -> staff.createOrganisation(org.getKey(), org.getValue()));
+    }
+    return all;
   }
 
   /** Retention by crypto-shredding on every node, and dropping cached data keys of shredded conversations. */

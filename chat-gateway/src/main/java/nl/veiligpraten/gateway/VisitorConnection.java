@@ -773,7 +773,8 @@ final class VisitorConnection {
 
   private void internal(Throwable e) {
     // Log the failure class only: exception messages may carry data from the database.
-    LOG.warn("visitor connection failed: {}", e.getClass().getName());
+    LOG.warn("visitor connection failed in state {} for conversation {}: {}", status, conversationId,
+        e.getClass().getName());
     error("internal", "Er ging iets mis. Probeer het opnieuw. / Something went wrong, please try again.");
   }
 }

@@ -61,7 +61,14 @@ public final class TranscriptService<K> {
   /** Puts a conversation into an organisation's queue with a fresh data key wrapped for that organisation. */
   public Future<Optional<Conversation>> route(UUID id, String orgId, String helpPoint, int priority,
                                               String rulesVersion, String intakeJson) {
-    ConversationCrypto.NewKey<K> key = crypto.newKey(id, orgId);
+    ConversationCrypto.NewKey<K> key;
+    try {
+      key = crypto.newKey(id, orgId);
+    } catch (RuntimeException e) {
+      // Inside the future chain: a thrown exception here used to escape the caller's handler, so the visitor got
+      // no answer and nothing was logged (issue 25). The caller answers with an error frame and logs it.
+      return Future.failedFuture(e);
+    }
     return conversations.route(id, orgId, helpPoint, priority, rulesVersion, intakeJson, key.keyId(), key.wrapped())
         .onSuccess(routed -> routed.ifPresent(c -> cache(id, orgId, key.key())));
   }

@@ -20,6 +20,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import nl.veiligpraten.infra.cluster.ClusterHealth;
 import nl.veiligpraten.infra.conversation.AppendListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The node's Micrometer registry, scraped as Prometheus text on the console listener's {@code /metrics}.
@@ -40,6 +42,8 @@ import nl.veiligpraten.infra.conversation.AppendListener;
  * </ul>
  */
 public final class NodeMetrics implements AppendListener {
+
+  private static final Logger LOG = LoggerFactory.getLogger(NodeMetrics.class);
 
   private static final Map<Vertx, NodeMetrics> REGISTRY = new ConcurrentHashMap<>();
 
@@ -109,7 +113,13 @@ public final class NodeMetrics implements AppendListener {
       busIn.increment();
       ctx.next();
     });
-    vertx.exceptionHandler(e -> busErrors.increment());
+    vertx.exceptionHandler(e -> {
+      busErrors.increment();
+      // Counted and logged: a failure nobody sees is a visitor waiting in silence. The class and the first frame
+      // of the stack only; exception messages may carry data from a frame or the database.
+      StackTraceElement[] at = e.getStackTrace();
+      LOG.error("uncaught failure in a handler: {} at {}", e.getClass().getName(), at.length > 0 ? at[0] : "?");
+    });
     Gauge.builder("vp_cluster_members", health, ClusterHealth::members).register(registry);
     Gauge.builder("vp_cluster_quorum", health, ClusterHealth::quorum).register(registry);
     Gauge.builder("vp_cluster_in_quorum", health, h -> h.inQuorum() ? 1 : 0).register(registry);
