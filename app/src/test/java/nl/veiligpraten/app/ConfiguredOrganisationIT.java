@@ -17,10 +17,15 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 @DisplayName("A queue help point staffed by an organisation that is only in the configuration (not one of the demo "
-    + "organisations) works from the first start: its key and its organisation row are provisioned at start-up")
+    + "organisations) works from the first start: its key and its organisation row are provisioned at start-up; "
+    + "an organisation whose key is missing gets an error frame, not silence")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConfiguredOrganisationIT {
 
   static final String ORG = "regio_hulp";
@@ -74,6 +79,7 @@ class ConfiguredOrganisationIT {
   }
 
   @Test
+  @Order(1)
   @DisplayName("choosing the regional queue answers 'queued' and stores the conversation sealed under the "
       + "organisation's own key")
   void regionalQueueWorks() throws Exception {
@@ -95,5 +101,68 @@ class ConfiguredOrganisationIT {
     assertEquals(ORG, row.getString("org_id"));
     assertTrue(row.getString("key_id").startsWith(ORG + "#"), row.getString("key_id"));
     visitor.close();
+  }
+
+  /**
+   * A key store restored from a backup older than the organisation: the organisation's key is gone. Before issue 25
+   * the seal threw outside the future chain and the visitor waited in silence with no log line.
+   */
+  @Test
+  @Order(2)
+  @DisplayName("with the organisation's key gone from the key store, 'choose' gets an error frame within a second and "
+      + "exactly one log line, naming the conversation and without the intake")
+  void missingKeyIsVisible() throws Exception {
+    Path file = app.keyStore().file();
+    char[] passphrase = Launcher.DEMO_PASSPHRASE.toCharArray();
+    java.security.KeyStore store = java.security.KeyStore.getInstance("BCFKS",
+        new org.bouncycastle.jce.provider.BouncyCastleProvider());
+    try (var in = Files.newInputStream(file)) {
+      store.load(in, passphrase);
+    }
+    store.deleteEntry(ORG + "#v1");
+    try (var out = Files.newOutputStream(file)) {
+      store.store(out, passphrase);
+    }
+    app.keyStore().reload();
+    assertTrue(!app.keyStore().organisations().contains(ORG), "key still there");
+
+    ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(
+        org.slf4j.Logger.ROOT_LOGGER_NAME);
+    var logs = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+    logs.start();
+    root.addAppender(logs);
+    try {
+      WsProbe visitor = WsProbe.connect(client, app.visitorPort(), "/ws", "http://127.0.0.1:" + app.visitorPort(),
+          null);
+      visitor.send(new JsonObject().put("type", "hello").put("v", 1));
+      visitor.awaitType("welcome");
+      long sent = System.nanoTime();
+      visitor.send(new JsonObject().put("type", "choose").put("helpPoint", ORG)
+          .put("answers", new JsonObject().put("Q1", "victim")));
+      JsonObject answer = visitor.await(f -> List.of("queued", "assigned", "error").contains(f.getString("type")),
+          Duration.ofSeconds(5));
+      double seconds = (System.nanoTime() - sent) / 1e9;
+      assertEquals("error", answer.getString("type"), answer.encode());
+      assertEquals("internal", answer.getString("code"));
+      assertTrue(seconds < 1.0, "error frame after " + seconds + " s");
+      // A marker after the failure: the socket still answers, and every log line of the failure is in by then.
+      visitor.send(new JsonObject().put("type", "ping"));
+      visitor.await(f -> List.of("pong", "error").contains(f.getString("type")), Duration.ofSeconds(5));
+      String id = await(app.pool().query("SELECT id::text FROM conversation WHERE org_id IS NULL "
+          + "ORDER BY created_at DESC LIMIT 1").execute()).iterator().next().getString(0);
+      // The failure's lines: those of the visitor connection and of the uncaught-failure handler, and any that name
+      // the conversation (background jobs of the node may warn about other things meanwhile).
+      List<String> lines = logs.list.stream()
+          .filter(e -> e.getLevel().isGreaterOrEqual(ch.qos.logback.classic.Level.WARN))
+          .filter(e -> e.getLoggerName().endsWith("VisitorConnection") || e.getLoggerName().endsWith("NodeMetrics")
+              || e.getFormattedMessage().contains(id))
+          .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
+      assertEquals(1, lines.size(), "warnings: " + lines);
+      assertTrue(lines.get(0).contains(id), lines.get(0));
+      assertTrue(!lines.get(0).contains("victim"), lines.get(0));
+      visitor.close();
+    } finally {
+      root.detachAppender(logs);
+    }
   }
 }
