@@ -356,8 +356,7 @@
       case 'note': addNote(f); break;
       case 'ack': ackMessage(f); break;
       case 'typing': showTyping(f.conversationId); break;
-      case 'closed': chatEnded(f.conversationId, f.by === 'visitor' ? 'De bezoeker heeft het gesprek beëindigd.'
-        : 'Gesprek gesloten (' + outcomeLabel(f.outcome || '') + ').', f.by === 'visitor'); break;
+      case 'closed': chatClosed(f); break;
       case 'released': chatEnded(f.conversationId, releasedText(f.reason)); break;
       case 'referral': referralState(f); break;
       case 'visitor-disconnected': systemLine(f.conversationId, 'Bezoeker is (even) weg.'); break;
@@ -365,6 +364,15 @@
       case 'error': showError(f); break;
       default: break;
     }
+  }
+  /** Closed by the counselor, a supervisor or the system; or ended by the visitor, then the outcome is still due. */
+  function chatClosed(f) {
+    const chat = state.chats.get(f.conversationId);
+    if (chat && chat.needsOutcome && f.by === 'counselor') { outcomeRecorded(chat, f.outcome); return; }
+    chatEnded(f.conversationId, f.by === 'visitor' ? (f.outcomePending
+      ? 'De bezoeker is weg: het gesprek is beëindigd. Kies nog een uitkomst om het af te sluiten.'
+      : 'De bezoeker heeft het gesprek beëindigd.')
+      : 'Gesprek gesloten (' + outcomeLabel(f.outcome || '') + ').', !!f.outcomePending);
   }
   function releasedText(reason) {
     return { transferred: 'Overgedragen.', referred: 'Doorverwezen met toestemming.', requeued: 'Terug in de wachtrij.',
@@ -562,7 +570,9 @@
     if (chat.unread) { unread.append(el('span', ' ongelezen', 'sr-only')); }
     b.append(prioBadge(chat.card.priority), el('span', shortLabel(chat.id), 'label'), unread,
       where(chat));
-    if (chat.ended) {
+    if (chat.needsOutcome) {
+      b.append(el('span', 'bezoeker is weg · uitkomst nodig', 'timer visitor-gone'));
+    } else if (chat.ended) {
       b.append(el('span', 'beëindigd', 'timer'));
     } else if (chat.waitingSince) {
       b.append(timerNode(chat.waitingSince, chat.card.targetSeconds, 'wacht op antwoord '));
@@ -634,6 +644,7 @@
   // ---- chats ----------------------------------------------------------------------------------------------------
   function openChat(f) {
     let chat = state.chats.get(f.conversationId);
+    if (chat && f.outcomePending) { return; }
     if (chat) {
       chat.observer = !!f.observer;
       chat.root.classList.toggle('observing', chat.observer);
@@ -713,6 +724,11 @@
       renderItem(chat);
       beep();
       notify('Nieuw gesprek: ' + shortLabel(f.conversationId) + ' (' + PRIO[f.priority] + ').', f.conversationId);
+    }
+    if (f.outcomePending) {
+      // After a reload: the visitor ended this chat earlier and its outcome is still due.
+      chatEnded(f.conversationId, 'De bezoeker is weg: het gesprek is beëindigd. Kies nog een uitkomst om het af te '
+        + 'sluiten.', true);
     }
     renderList();
   }
@@ -916,14 +932,34 @@
     const chat = state.chats.get(id);
     if (!chat || chat.ended) { return; }
     chat.ended = true;
+    chat.needsOutcome = !!needsOutcome;
     chat.outbox.forEach((item) => markFailed(chat, item, false));
     systemLine(id, text);
     chat.root.classList.add('ended');
     chat.root.querySelector('.compose').hidden = true;
     chat.root.querySelector('.whisper-row').hidden = true;
     chat.root.querySelector('.typing').hidden = true;
-    if (!needsOutcome) { chat.root.querySelector('.actions').hidden = true; }
+    chat.root.querySelector('.routing-actions').hidden = true;
+    if (needsOutcome) {
+      // Only the outcome is left to do; the window stays until it is recorded.
+      chat.root.querySelectorAll('.actions > .row:not(.close-row)').forEach((r) => { r.hidden = true; });
+      chat.root.querySelector('.actions').open = true;
+      chat.root.querySelector('.close').textContent = 'Uitkomst vastleggen';
+    } else {
+      chat.root.querySelector('.actions').hidden = true;
+      addDismiss(chat);
+    }
+    renderItem(chat);
+  }
+  function addDismiss(chat) {
     chat.root.querySelector('.chat-head').append(' ', button('Sluit venster', 'dismiss', () => dismiss(chat)));
+  }
+  /** The outcome of a chat the visitor ended is stored: now it may go. */
+  function outcomeRecorded(chat, outcome) {
+    chat.needsOutcome = false;
+    systemLine(chat.id, 'Uitkomst vastgelegd (' + outcomeLabel(outcome || '') + ').');
+    chat.root.querySelector('.actions').hidden = true;
+    addDismiss(chat);
     renderItem(chat);
   }
   function dismiss(chat) {

@@ -145,6 +145,13 @@ final class ConsoleConnection {
       });
     }).onSuccess(ids -> send(new JsonObject().put("type", "chats").put("conversationIds", ids)))
         .onFailure(this::internal);
+    // Chats the visitor ended that still wait for this counselor's outcome come back after a reload too.
+    services.assignments().pendingOutcomes(me()).onSuccess(list -> list.forEach(p -> {
+      if (session.orgId().equals(p.item().orgId())) {
+        send(api.card(p.item()).put("type", "assigned").put("observer", false).put("status", "closed")
+            .put("outcomePending", true));
+      }
+    })).onFailure(this::internal);
   }
 
   /** Pings the console and cuts it when it has been silent too long (heartbeats both ways); true when cut. */
@@ -343,13 +350,28 @@ final class ConsoleConnection {
     }
     services.assignments().close(id, me(), outcome, tags).onSuccess(org -> {
       if (org.isEmpty()) {
-        refused("not_yours", "Je hebt dit gesprek niet (meer).", id.toString());
+        recordOutcome(id, outcome, tags);
         return;
       }
       vertx.eventBus().publish(Addresses.conversation(id), new JsonObject().put("kind", "closed")
           .put("outcome", outcome).put("by", "counselor"));
       // Capacity freed: the auto-assigner may hand this counselor the next chat.
       vertx.eventBus().publish(Addresses.queue(session.orgId()), new JsonObject().put("kind", "capacity"));
+    }).onFailure(this::internal);
+  }
+
+  /**
+   * A close of a chat that is no longer open: when the visitor ended it while this counselor held it, this records
+   * the counselor's outcome (once; statistics then count it like a chat the counselor closed).
+   */
+  private void recordOutcome(UUID id, String outcome, List<String> tags) {
+    services.assignments().recordOutcome(id, me(), outcome, tags).onSuccess(org -> {
+      if (org.isEmpty()) {
+        refused("not_yours", "Je hebt dit gesprek niet (meer), of de uitkomst is al vastgelegd.", id.toString());
+        return;
+      }
+      send(new JsonObject().put("type", "closed").put("conversationId", id.toString()).put("outcome", outcome)
+          .put("by", "counselor").put("outcomePending", false));
     }).onFailure(this::internal);
   }
 
@@ -758,8 +780,11 @@ final class ConsoleConnection {
       }
       case "closed" -> {
         pump(id);
+        // A chat the visitor ended stays on the holder's screen until they record an outcome (a "close" frame).
+        boolean byVisitor = "visitor".equals(note.getString("by"));
         send(new JsonObject().put("type", "closed").put("conversationId", id.toString())
-            .put("outcome", note.getString("outcome")).put("by", note.getString("by")));
+            .put("outcome", note.getString("outcome")).put("by", note.getString("by"))
+            .put("outcomePending", byVisitor && !chat.observer));
         release(id, null);
       }
       default -> {

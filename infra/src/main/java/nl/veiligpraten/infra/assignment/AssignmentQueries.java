@@ -95,6 +95,17 @@ final class AssignmentQueries {
   static final String CLOSE = "UPDATE conversation SET status = 'closed', outcome = $3, tags = $4, closed_at = now() "
       + "WHERE id = $1 AND counselor_id = $2 AND status = 'assigned' RETURNING org_id";
 
+  /**
+   * The outcome of a chat the visitor ended, by the counselor who held it, exactly once: the flag is cleared in the
+   * same UPDATE, so a second attempt (or anyone else) changes nothing.
+   */
+  static final String RECORD_OUTCOME = "UPDATE conversation SET outcome = $3, tags = $4, outcome_pending = false "
+      + "WHERE id = $1 AND counselor_id = $2 AND status = 'closed' AND outcome_pending RETURNING org_id";
+
+  /** Chats the visitor ended that still wait for this counselor's outcome (the last shift's worth). */
+  static final String PENDING_OUTCOMES = "SELECT " + ITEM_COLUMNS + ", status, counselor_id FROM conversation "
+      + "WHERE counselor_id = $1 AND outcome_pending AND closed_at > now() - interval '12 hours' ORDER BY closed_at";
+
   static final String CLOSE_REFERRALS = "UPDATE referral SET state = CASE WHEN state = 'offered' THEN 'withdrawn' "
       + "ELSE 'closed' END, closed_at = now() WHERE conversation_id = $1 AND state IN ('offered', 'picked_up')";
 

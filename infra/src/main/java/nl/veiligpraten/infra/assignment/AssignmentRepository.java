@@ -261,6 +261,28 @@ public final class AssignmentRepository {
         }));
   }
 
+  /**
+   * Records the counselor's outcome of a chat the visitor ended, once, by the counselor who held it; empty when
+   * there is no such pending chat (someone else's, already recorded, or not ended by the visitor).
+   */
+  public Future<Optional<String>> recordOutcome(UUID id, long staffId, String outcome, List<String> tags) {
+    return pool.preparedQuery(AssignmentQueries.RECORD_OUTCOME)
+        .execute(Tuple.of(id, staffId, outcome, tags.toArray(new String[0])))
+        .map(rows -> rows.rowCount() == 0 ? Optional.<String>empty()
+            : Optional.of(rows.iterator().next().getString("org_id")));
+  }
+
+  /** Chats the visitor ended that wait for this counselor's outcome. */
+  public Future<List<ItemState>> pendingOutcomes(long staffId) {
+    return pool.preparedQuery(AssignmentQueries.PENDING_OUTCOMES).execute(Tuple.of(staffId)).map(rows -> {
+      List<ItemState> out = new ArrayList<>();
+      for (Row row : rows) {
+        out.add(new ItemState(QueueItem.from(row), row.getString("status"), row.getLong("counselor_id")));
+      }
+      return out;
+    });
+  }
+
   private Future<Result> assignIn(SqlConnection conn, UUID id, String orgId, Candidate c, String how) {
     return conn.preparedQuery(AssignmentQueries.ASSIGN).execute(Tuple.of(id, c.id, orgId)).compose(rows -> {
       if (rows.rowCount() == 0) {

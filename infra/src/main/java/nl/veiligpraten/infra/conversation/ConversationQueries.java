@@ -44,8 +44,12 @@ final class ConversationQueries {
   static final String CLOSE_BY_COUNSELOR = "UPDATE conversation SET status = 'closed', outcome = $3, closed_at = now() "
       + "WHERE id = $1 AND counselor_id = $2 AND status = 'assigned' RETURNING " + COLUMNS;
 
-  static final String CLOSE_BY_VISITOR = "UPDATE conversation SET status = 'closed', outcome = $2, closed_at = now() "
-      + "WHERE id = $1 AND status <> 'closed' RETURNING " + COLUMNS;
+  /**
+   * The visitor ends the chat. A chat a counselor held keeps its counselor and waits for their outcome
+   * ({@code outcome_pending}; the SET expression reads the row before the update).
+   */
+  static final String CLOSE_BY_VISITOR = "UPDATE conversation SET status = 'closed', outcome = $2, closed_at = now(), "
+      + "outcome_pending = (status = 'assigned') WHERE id = $1 AND status <> 'closed' RETURNING " + COLUMNS;
 
   static final String ASSIGNED_TO = "SELECT " + COLUMNS + " FROM conversation WHERE counselor_id = $1 AND status = 'assigned' "
       + "ORDER BY assigned_at";

@@ -73,8 +73,8 @@ final class StatsQueries {
      * (closed without any counselor message), during the chat (closed as "visitor left" after a reply); else stayed.
      */
     static final String LEFT_COLUMN = "CASE WHEN c.abandoned THEN 'in_queue' WHEN c.closed_at IS NOT NULL AND "
-        + "c.first_reply_at IS NULL THEN 'before_first_reply' WHEN c.outcome IN ('visitor_left', 'visitor_left_hurry') "
-        + "THEN 'during_chat' ELSE 'stayed' END";
+        + "c.first_reply_at IS NULL THEN 'before_first_reply' WHEN c.left_by_visitor "
+        + "OR c.outcome IN ('visitor_left', 'visitor_left_hurry') THEN 'during_chat' ELSE 'stayed' END";
 
     /**
      * Waiting against thresholds and targets per row and priority: queued; waited longer than each threshold without
@@ -191,7 +191,7 @@ final class StatsQueries {
         + "count(*) FILTER (WHERE " + UNANSWERED + " > 600) AS over_10m, "
         + "count(*) FILTER (WHERE NOT c.abandoned AND c.closed_at IS NOT NULL AND c.first_reply_at IS NULL) "
         + "AS left_before_reply, count(*) FILTER (WHERE c.first_reply_at IS NOT NULL "
-        + "AND c.outcome IN ('visitor_left', 'visitor_left_hurry')) AS left_during_chat, "
+        + "AND (c.left_by_visitor OR c.outcome IN ('visitor_left', 'visitor_left_hurry'))) AS left_during_chat, "
         + "(percentile_disc(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY c.wait_seconds))::float8[] AS p "
         + "FROM stat_case c WHERE c.queued_at >= $1 AND c.queued_at < $2 AND c.help_point IS NOT NULL GROUP BY 1, 2";
 
