@@ -160,14 +160,51 @@
     failed: { nl: 'Er ging iets mis. Probeer het opnieuw.', easy: 'Er ging iets mis. Probeer het nog eens.',
       en: 'Something went wrong. Please try again.' },
     resumeTitle: { nl: 'Verder met je code', easy: 'Verder met je code', en: 'Continue with your code' },
-    resumeLabel: { nl: 'Jouw code (12 tekens)', easy: 'Jouw code', en: 'Your code (12 characters)' },
+    resumeLabel: { nl: 'Jouw code (12 of 16 tekens)', easy: 'Jouw code', en: 'Your code (12 or 16 characters)' },
     resumeGo: { nl: 'Verder', easy: 'Verder', en: 'Continue' },
     resumeUnknown: { nl: 'Deze code kennen we niet, of het gesprek is al gestopt.',
       easy: 'Deze code werkt niet. Misschien is het gesprek al klaar.',
       en: 'We do not know this code, or the chat has already ended.' },
     cardTitle: { nl: 'Contact met {name}', easy: 'Contact met {name}', en: 'Contact {name}' },
     tooLong: { nl: 'Je bericht is te lang. Maak het korter.', easy: 'Te lang. Maak het korter.',
-      en: 'Your message is too long. Please shorten it.' }
+      en: 'Your message is too long. Please shorten it.' },
+    // issue 19: anonymous messages by code
+    leaveButton: { nl: 'Laat een bericht achter', easy: 'Stuur een bericht', en: 'Leave a message' },
+    leaveOfferTitle: { nl: 'Liever een bericht sturen?', easy: 'Wil je een bericht sturen?',
+      en: 'Rather send a message?' },
+    leaveOfferText: { nl: 'Laat een bericht achter. Je krijgt een code. Met die code lees je later hier het '
+      + 'antwoord.', easy: 'Stuur een bericht. Je krijgt een code. Met de code lees je later het antwoord.',
+      en: 'Leave a message. You get a code. With that code you read the answer here later.' },
+    leaveTitle: { nl: 'Bericht voor {name}', easy: 'Bericht voor {name}', en: 'Message for {name}' },
+    leaveText: { nl: 'Je hoeft geen naam, telefoonnummer of e-mailadres te geven. Een hulpverlener van {name} '
+      + 'leest je bericht als zij open zijn. Na het versturen krijg je een code. Met die code lees je hier het '
+      + 'antwoord en kun je terugschrijven.',
+      easy: 'Je geeft geen naam en geen nummer. Iemand van {name} leest je bericht als zij open zijn. Je krijgt een '
+      + 'code. Met de code lees je later het antwoord.',
+      en: 'You do not need to give a name, phone number or e-mail address. A counselor of {name} reads your message '
+      + 'when they are open. After sending you get a code. With that code you read the answer here and can write '
+      + 'back.' },
+    leaveSend: { nl: 'Bericht versturen', easy: 'Versturen', en: 'Send message' },
+    leftTitle: { nl: 'Je bericht is bewaard', easy: 'Je bericht is verstuurd', en: 'Your message has been saved' },
+    leftCode: { nl: 'Jouw code:', easy: 'Jouw code:', en: 'Your code:' },
+    leftHint: { nl: 'Schrijf de code op papier, alleen als niemand meekijkt. Zonder code kunnen we je bericht niet '
+      + 'terugvinden. Kom later terug en kies "Ik heb een code".',
+      easy: 'Schrijf de code op papier. Alleen als niemand meekijkt. Zonder code vind je je bericht niet terug. '
+      + 'Kom later terug. Kies dan "Ik heb een code".',
+      en: 'Write the code on paper, only if nobody is watching. Without the code we cannot find your message. Come '
+      + 'back later and choose "I have a code".' },
+    inboxTitle: { nl: 'Je berichten', easy: 'Je berichten', en: 'Your messages' },
+    inboxWaiting: { nl: 'Nog geen antwoord. Kom later terug met je code.', easy: 'Nog geen antwoord. Kom later terug.',
+      en: 'No answer yet. Come back later with your code.' },
+    inboxReply: { nl: 'Terugschrijven', easy: 'Schrijf terug', en: 'Write back' },
+    wipe: { nl: 'Klaar: scherm wissen', easy: 'Klaar. Wis het scherm', en: 'Done: clear the screen' },
+    // issue 19: "ik kan nu even niet praten"
+    pause: { nl: 'Ik kan nu even niet praten', easy: 'Ik kan nu even niet', en: "I can't talk right now" },
+    pauseHint: { nl: 'Het scherm wordt dan neutraal. Je plek blijft bewaard. Tik op Verder om terug te gaan.',
+      easy: 'Dan zie je een leeg scherm. Je plek blijft. Tik op Verder om terug te gaan.',
+      en: 'The screen turns neutral. Your place is kept. Tap Continue to come back.' },
+    pausedTitle: { nl: 'Weer', easy: 'Weer', en: 'Weather' },
+    pauseBack: { nl: 'Verder', easy: 'Verder', en: 'Continue' }
   };
   var DAYS = {
     nl: { mon: 'ma', tue: 'di', wed: 'wo', thu: 'do', fri: 'vr', sat: 'za', sun: 'zo' },
@@ -241,7 +278,7 @@
   /** Replaces the screen; focus goes to its heading so keyboard and screen-reader users start at the top. */
   function show(name, nodes, keepFocus) {
     S.screen = name;
-    if (inDanger() && name !== 'emergency' && name !== 'ended') {
+    if (inDanger() && name !== 'emergency' && name !== 'ended' && name !== 'paused') {
       // Once the visitor said "Ja, ik ben in gevaar", every later screen keeps the call button (also offline).
       nodes = [keep112()].concat(nodes);
     }
@@ -269,16 +306,31 @@
   }
 
   function announce(text, assertive) {
+    if (S.paused) { return; } // the neutral screen says nothing, also not to a screen reader nearby
     var region = assertive ? $('announce') : $('announce-polite');
     region.textContent = '';
     // A fresh text node after clearing makes screen readers read repeated texts too.
     setTimeout(function () { region.textContent = text; }, 30);
   }
 
+  /**
+   * The Shift hint only where a keyboard is likely (issue 19): a touch-only phone has no Shift key. Touch-only is a
+   * coarse primary pointer and no fine pointer at all; the first real key press shows the hint anyway (a phone with a
+   * keyboard attached).
+   */
+  var keyboardSeen = false;
+  function keyboardLikely() {
+    if (keyboardSeen) { return true; }
+    if (!window.matchMedia) { return true; }
+    var touchOnly = window.matchMedia('(pointer: coarse)').matches && !window.matchMedia('(any-pointer: fine)').matches;
+    return !touchOnly;
+  }
+
   function renderChrome() {
     document.documentElement.lang = S.lang === 'en' ? 'en' : 'nl';
     $('exit-label').textContent = t('exit');
     $('exit-hint').textContent = t('exitHint');
+    $('exit-hint').hidden = !keyboardLikely();
     $('talk-now').textContent = t('talkNow');
     var buttons = $('langs').querySelectorAll('button');
     for (var i = 0; i < buttons.length; i++) {
@@ -300,7 +352,7 @@
     renderChrome();
     var screens = { question: renderQuestion, emergency: renderEmergency, suggestions: renderSuggestions,
       unavailable: renderUnavailable, card: renderCard, chat: renderChat, ended: renderEnded, resume: renderResume,
-      waiting: renderWaiting };
+      waiting: renderWaiting, leave: renderLeave, inbox: renderInbox, paused: renderPaused };
     if (S.screen && screens[S.screen]) { screens[S.screen](true); }
   }
 
@@ -460,6 +512,8 @@
     if (card.kind === 'queue') {
       parts.push(button(t('chatWith', { name: cardName(card) }), function () { choose(s.helpPoint, false); },
         className === 'card' ? 'primary' : null, { 'data-help-point': s.helpPoint }));
+      // Issue 19: leaving a message is always a choice, not only when the chat is closed.
+      parts.push(leaveButton(s.helpPoint, card));
     }
     contactLinks(card, s.cost).forEach(function (n) { parts.push(n); });
     return el('article', { className: className, 'data-help-point': s.helpPoint, 'data-rule': s.rule || null,
@@ -643,6 +697,12 @@
       nodes.push(list);
     }
     contactLinks(card).forEach(function (n) { nodes.push(n); });
+    if (card.kind === 'queue' || S.leaveAllowed) {
+      // Issue 19: closed, unstaffed or full, the visitor can still leave a message and come back for the answer.
+      nodes.push(el('section', { className: 'leave-offer', id: 'leave-offer', 'aria-labelledby': 'leave-offer-title' }, [
+        el('h2', { id: 'leave-offer-title', text: t('leaveOfferTitle') }), el('p', { text: t('leaveOfferText') }),
+        leaveButton(card.id, card, 'primary')]));
+    }
     if (!inDanger()) { // in danger, the 112 button is already at the top of every screen
       nodes.push(el('div', { className: 'emergency' }, [el('p', { text: t('e112Title') }),
         el('a', { className: 'call112', href: 'tel:' + EMERGENCY_NUMBER, text: t('e112Call') })]));
@@ -705,10 +765,109 @@
     return out;
   }
 
+  // ------------------------------------------------------------------ messages by code (issue 19)
+  function leaveButton(helpPoint, card, className) {
+    return button(t('leaveButton'), function () {
+      S.leaveFor = { helpPoint: helpPoint, card: card };
+      S.notice = null;
+      renderLeave();
+    }, className || 'quiet', { 'data-leave': helpPoint });
+  }
+
+  function renderLeave(keepFocus) {
+    var card = S.leaveFor.card;
+    var textarea = el('textarea', { id: 'leave-body', maxlength: String(MAX_BODY), rows: '6' });
+    textarea.value = S.leaveDraft || '';
+    textarea.addEventListener('input', function () { S.leaveDraft = textarea.value; });
+    var sending = !!(S.intakeRequest && S.intakeRequest.type === 'leave-message');
+    var form = el('form', { className: 'composer', id: 'composer', novalidate: true }, [
+      el('label', { 'for': 'leave-body', text: t('yourMessage') }), textarea,
+      el('button', { type: 'submit', className: 'btn primary', id: 'leave-send', disabled: sending,
+        text: sending ? t('sending') : t('leaveSend') })]);
+    form.addEventListener('submit', function (e) { e.preventDefault(); submitLeave(); });
+    var nodes = [heading(t('leaveTitle', { name: cardName(card) })),
+      el('p', { text: t('leaveText', { name: cardName(card) }) })];
+    if (S.notice) { nodes.push(el('p', { className: 'notice', id: 'notice', role: 'alert', text: S.notice })); }
+    nodes.push(form);
+    nodes.push(backButton());
+    show('leave', nodes, keepFocus);
+  }
+
+  function submitLeave() {
+    var body = ($('leave-body').value || '').trim();
+    if (!body) { $('leave-body').focus(); return; }
+    if (body.length > MAX_BODY) { setNotice(t('tooLong')); return; }
+    // One client id per message, kept over retries: the server stores it once and answers a resend with its seq.
+    if (!S.leaving || S.leaving.body !== body) { S.leaving = { clientId: newClientId(), body: body }; }
+    S.notice = null;
+    requestIntake({ type: 'leave-message', helpPoint: S.leaveFor.helpPoint, answers: copyAnswers(),
+      lang: S.lang === 'en' ? 'en' : (S.lang === 'easy' ? 'nl_easy' : 'nl'), clientId: S.leaving.clientId,
+      body: body });
+    renderLeave(true);
+  }
+
+  /** Stored (after commit) and a code handed out: the code is shown once, on this screen only. */
+  function onMessageLeft(f) {
+    S.intakeRequest = null;
+    S.status = 'inbox';
+    S.code = f.code;
+    S.justLeft = true;
+    S.leaveDraft = '';
+    if (S.leaving && !S.messages.some(function (m) { return m.clientId === S.leaving.clientId; })) {
+      S.messages.push({ clientId: S.leaving.clientId, body: S.leaving.body, from: 'visitor', acked: true });
+    }
+    S.leaving = null;
+    renderInbox();
+    announce(t('leftTitle'), true);
+  }
+
+  function renderInbox(keepFocus) {
+    var nodes = [heading(t(S.justLeft ? 'leftTitle' : 'inboxTitle'))];
+    if (S.justLeft && S.code) {
+      nodes.push(el('div', { className: 'code', id: 'message-code-box' }, [
+        el('span', { text: t('leftCode') + ' ' }), el('strong', { id: 'message-code', text: groupCode(S.code) }),
+        el('p', { text: t('leftHint') })]));
+    }
+    var log = el('ol', { className: 'log', id: 'log', role: 'log', 'aria-live': 'polite',
+      'aria-label': S.lang === 'en' ? 'Messages' : 'Berichten' });
+    S.messages.forEach(function (m) { log.appendChild(messageNode(m)); });
+    nodes.push(log);
+    var answered = S.messages.some(function (m) { return m.from === 'counselor'; });
+    nodes.push(el('p', { className: 'status', id: 'inbox-status', role: 'status',
+      text: answered ? '' : t('inboxWaiting') }));
+    if (S.notice) { nodes.push(el('p', { className: 'notice', id: 'notice', role: 'alert', text: S.notice })); }
+    var textarea = el('textarea', { id: 'message', maxlength: String(MAX_BODY), rows: '3' });
+    textarea.value = S.draft;
+    textarea.addEventListener('input', function () { S.draft = textarea.value; });
+    var form = el('form', { className: 'composer', id: 'composer' }, [
+      el('label', { 'for': 'message', text: t('inboxReply') }), textarea,
+      el('button', { type: 'submit', className: 'btn primary', id: 'send', text: t('send') })]);
+    form.addEventListener('submit', function (e) { e.preventDefault(); submitMessage(); });
+    nodes.push(form);
+    nodes.push(el('p', null, [button(t('wipe'), wipeScreen, 'primary', { id: 'wipe' })]));
+    nodes.push(stopControls(true));
+    show('inbox', nodes, keepFocus);
+  }
+
+  /**
+   * One tap leaves nothing on the screen: the socket goes (a message thread stays open for its code, a chat that
+   * already ended stays ended), the page state is dropped and the page is replaced without a history entry.
+   */
+  function wipeScreen() {
+    clearTimeout(S.reconnectTimer);
+    clearInterval(S.heartbeatTimer);
+    S.exiting = true;
+    dropSocket();
+    S = freshState();
+    S.exiting = true;
+    document.body.replaceChildren();
+    location.replace(location.pathname);
+  }
+
   // ------------------------------------------------------------------ resume by code
   function renderResume(keepFocus) {
     var input = el('input', { type: 'text', id: 'resume-code', autocomplete: 'off', autocapitalize: 'characters',
-      spellcheck: 'false', maxlength: '16', inputmode: 'text' });
+      spellcheck: 'false', maxlength: '24', inputmode: 'text' });
     var form = el('form', { id: 'resume-form', novalidate: true }, [
       el('label', { 'for': 'resume-code', text: t('resumeLabel') }), input,
       el('p', null, [el('button', { type: 'submit', className: 'btn primary', text: t('resumeGo') })])
@@ -751,6 +910,8 @@
         el('p', { text: t('codeHint') })]));
     }
     if (S.urgentCard) { nodes.push(urgentBox()); }
+    nodes.push(el('div', { className: 'pause-box' }, [button(t('pause'), pauseChat, 'quiet', { id: 'pause' }),
+      el('p', { className: 'hint', text: t('pauseHint') })]));
     var log = el('ol', { className: 'log', id: 'log', role: 'log', 'aria-live': 'polite',
       'aria-label': S.lang === 'en' ? 'Messages' : 'Berichten' });
     S.messages.forEach(function (m) { log.appendChild(messageNode(m)); });
@@ -773,8 +934,35 @@
     show('chat', nodes, keepFocus);
   }
 
-  function stopControls() {
-    if (S.confirmStop) {
+  /**
+   * "Ik kan nu even niet praten": one tap hides the chat behind a neutral screen and tells the server, which keeps
+   * the queue place for the pause grace (a locked phone suspends the page and its socket) and tells the counselor.
+   * Messages that arrive meanwhile are kept in memory and shown after "Verder"; no read receipts, no announcements.
+   */
+  function pauseChat() {
+    S.paused = true;
+    sendFrame({ type: 'pause' }); // offline: sent again with the next welcome
+    renderPaused();
+  }
+
+  function renderPaused(keepFocus) {
+    document.body.classList.add('paused');
+    show('paused', [el('h1', { id: 'screen-title', tabindex: '-1', text: t('pausedTitle') }),
+      button(t('pauseBack'), resumeChat, 'primary', { id: 'pause-back' })], keepFocus);
+  }
+
+  function resumeChat() {
+    S.paused = false;
+    document.body.classList.remove('paused');
+    if (S.ended) { renderEnded(); return; }
+    sendFrame({ type: 'resume' });
+    renderChat();
+    var last = S.messages.filter(function (m) { return m.from !== 'visitor' && m.seq; }).pop();
+    if (last && S.session) { sendFrame({ type: 'read', seq: last.seq }); }
+  }
+
+  function stopControls(deleteOnly) {
+    if (S.confirmStop && !deleteOnly) {
       return el('div', { id: 'stop-confirm' }, [el('p', { text: t('stopConfirm') }), el('div', { className: 'row' }, [
         button(t('stopYes'), function () { leave(false); }, 'danger', { id: 'stop-yes' }),
         button(t('stopNo'), function () { S.confirmStop = false; rerenderStop(); }, 'quiet')])]);
@@ -785,7 +973,8 @@
         button(t('stopNo'), function () { S.confirmDelete = false; rerenderStop(); }, 'quiet')])]);
     }
     return el('div', { id: 'stop-controls' }, [
-      el('p', null, [button(t('stop'), function () { S.confirmStop = true; rerenderStop(); }, 'danger', { id: 'stop' })]),
+      deleteOnly ? null
+        : el('p', null, [button(t('stop'), function () { S.confirmStop = true; rerenderStop(); }, 'danger', { id: 'stop' })]),
       el('p', null, [button(t('delete'), function () { S.confirmDelete = true; rerenderStop(); }, 'quiet',
         { id: 'delete' })])]);
   }
@@ -798,11 +987,11 @@
 
   function rerenderStop() {
     var old = $('stop-controls') || $('stop-confirm');
-    if (old) { old.replaceWith(stopControls()); }
+    if (old) { old.replaceWith(stopControls(S.screen === 'inbox')); }
   }
 
   function groupCode(code) {
-    return code.length === 8 || code.length === 12 ? code.match(/.{4}/g).join(' ') : code;
+    return code.length === 8 || code.length === 12 || code.length === 16 ? code.match(/.{4}/g).join(' ') : code;
   }
 
   function statusText() {
@@ -820,6 +1009,7 @@
   }
 
   function updateStatus() {
+    if (S.paused) { return; }
     if (S.screen !== 'chat') { renderChat(); return; }
     $('status').textContent = statusText();
     var old = $('alternatives');
@@ -841,7 +1031,7 @@
   }
 
   function refreshMessage(m) {
-    if (S.screen !== 'chat') { return; }
+    if (S.screen !== 'chat' && S.screen !== 'inbox') { return; }
     var log = $('log');
     var nodes = log.children;
     for (var i = 0; i < nodes.length; i++) {
@@ -854,7 +1044,8 @@
 
   function appendMessage(m) {
     S.messages.push(m);
-    if (S.screen === 'chat') {
+    if (S.screen === 'chat' || S.screen === 'inbox') {
+      if (m.from === 'counselor' && $('inbox-status')) { $('inbox-status').textContent = ''; }
       var node = messageNode(m);
       $('log').appendChild(node);
       // Keep the newest message in view above the composer, without stealing focus from the text box.
@@ -893,7 +1084,7 @@
   function setNotice(text) {
     S.notice = text;
     var n = $('notice');
-    if (S.screen === 'chat') {
+    if (S.screen === 'chat' || S.screen === 'inbox' || S.screen === 'leave') {
       if (!n) { n = el('p', { className: 'notice', id: 'notice', role: 'alert' }); $('composer').before(n); }
       n.textContent = text;
     } else {
@@ -920,7 +1111,7 @@
     appendMessage({ seq: f.seq, from: f.from, body: f.body, time: time });
     showTyping(false);
     // The log is role=log/aria-live=polite: screen readers read the new item ("Hulpverlener: …") themselves.
-    if (S.session && document.visibilityState === 'visible') { sendFrame({ type: 'read', seq: f.seq }); }
+    if (S.session && !S.paused && document.visibilityState === 'visible') { sendFrame({ type: 'read', seq: f.seq }); }
   }
 
   function removePending(clientId) {
@@ -952,6 +1143,7 @@
     S.status = 'closed';
     S.pending = [];
     dropSocket();
+    if (S.paused) { return; } // shown after "Verder", not on the neutral screen
     renderEnded();
     announce(t('endedTitle'), true);
   }
@@ -1105,10 +1297,12 @@
       case 'assigned':
         S.status = 'assigned';
         S.counselor = f.counselor;
+        S.justLeft = false;
         updateStatus();
         announce(t('assigned', { name: f.counselor || t('counselor') }), true);
         return;
       case 'message': return onMessage(f);
+      case 'message-left': return onMessageLeft(f);
       case 'ack': return onAck(f);
       case 'typing': return showTyping(true);
       case 'read': return onRead(f);
@@ -1134,8 +1328,19 @@
     S.resumingByCode = false;
     S.status = f.status;
     if (!S.config) { loadConfig(); }
-    if (f.status === 'queued' || f.status === 'assigned') {
-      if (S.screen !== 'chat' || resumedByCode) { renderChat(); }
+    if (f.status === 'inbox') {
+      if (S.intakeRequest && S.intakeRequest.type === 'leave-message') {
+        // Stored before the connection dropped, but the code never arrived: ask again (same client id, new code).
+        sendFrame(S.intakeRequest);
+      } else if (S.screen !== 'inbox' || resumedByCode) {
+        renderInbox();
+      }
+      S.pending.forEach(function (m) { sendFrame({ type: 'message', clientId: m.clientId, body: m.body }); });
+    } else if (f.status === 'queued' || f.status === 'assigned') {
+      if (S.paused) {
+        // Back online while still paused (the resume cleared the pause on the server): pause again, stay neutral.
+        sendFrame({ type: 'pause' });
+      } else if (S.screen !== 'chat' || resumedByCode) { renderChat(); }
       // Resend what the server has not acknowledged, in the original order and with the same client ids.
       S.pending.forEach(function (m) { sendFrame({ type: 'message', clientId: m.clientId, body: m.body }); });
     } else if (f.status === 'intake') {
@@ -1150,7 +1355,10 @@
 
   function onError(f) {
     switch (f.code) {
-      case 'rate_limited': setNotice(t('rate')); return;
+      case 'rate_limited':
+        if (S.screen === 'leave') { S.intakeRequest = null; S.notice = t('rate'); renderLeave(true); return; }
+        setNotice(t('rate'));
+        return;
       case 'busy': setNotice(t('busy')); return;
       case 'unknown_resume':
         if (!S.resumingByCode) {
@@ -1174,7 +1382,14 @@
         return;
       case 'already_routed': return;
       default:
-        if (S.screen === 'chat') { setNotice(t('failed')); }
+        if (S.screen === 'leave') {
+          // The message was not stored: the text stays, the button comes back, and a retry keeps the client id.
+          S.intakeRequest = null;
+          S.notice = f.code === 'too_long' ? t('tooLong') : t('failed');
+          renderLeave(true);
+          return;
+        }
+        if (S.screen === 'chat' || S.screen === 'inbox') { setNotice(t('failed')); }
     }
   }
 
@@ -1224,6 +1439,11 @@
   var shiftTaps = [];
   var shiftAlone = false;
   function onKeyDown(e) {
+    // Keys an on-screen keyboard does not send (iOS sends letters, Android 'Unidentified'): a real keyboard.
+    if (!keyboardSeen && /^(Shift|Tab|Escape|ArrowUp|ArrowDown|ArrowLeft|ArrowRight)$/.test(e.key || '')) {
+      keyboardSeen = true;
+      $('exit-hint').hidden = false;
+    }
     if (e.key === 'Shift') { shiftAlone = !e.repeat; return; }
     shiftAlone = false;
     if (e.key === 'Escape' && (S.confirmStop || S.confirmDelete)) {

@@ -102,7 +102,11 @@
     $('me-org').textContent = (data.user.organisation || '') + ' · ' + data.user.role;
     loadLists();
     const chats = data.user.role === 'counselor' || data.user.role === 'supervisor';
-    if (chats) { state.wantSocket = true; state.retry = 0; connect(); } else {
+    if (chats) {
+      state.wantSocket = true; state.retry = 0; connect();
+      $('inbox-section').hidden = false;
+      refreshInbox();
+    } else {
       $('conn').textContent = '';
       $('take-next').hidden = true;
       $('status').disabled = true;
@@ -351,6 +355,7 @@
       case 'alert': supervisorAlert(f); break;
       case 'reassigned': case 'closed-abuse': case 'p0-confirmed': refreshBoard(); break;
       case 'queue': setQueue(f.items || []); break;
+      case 'inbox': refreshInbox(f.conversationId); break;
       case 'assigned': openChat(f); break;
       case 'message': addMessage(f); break;
       case 'note': addNote(f); break;
@@ -360,6 +365,8 @@
       case 'released': chatEnded(f.conversationId, releasedText(f.reason)); break;
       case 'referral': referralState(f); break;
       case 'visitor-disconnected': systemLine(f.conversationId, 'Bezoeker is (even) weg.'); break;
+      case 'visitor-paused': visitorPause(f.conversationId, true); break;
+      case 'visitor-back': visitorPause(f.conversationId, false); break;
       case 'status': $('status').value = f.status; break;
       case 'error': showError(f); break;
       default: break;
@@ -463,6 +470,104 @@
     });
     tick();
   }
+  // ---- message inbox (issue 19) ---------------------------------------------------------------------------------
+  /** Re-reads the list; the open thread is re-read too when the change was about it. */
+  async function refreshInbox(changedId) {
+    const res = await api('GET', '/api/inbox', undefined, true);
+    if (res.status !== 200) { return; }
+    state.inbox = res.data.inbox || [];
+    renderInboxList();
+    if (state.inboxOpen && (!changedId || changedId === state.inboxOpen)) {
+      if (state.inbox.some((i) => i.conversationId === state.inboxOpen)) { openThread(state.inboxOpen); }
+      else { closeThread(); }
+    }
+  }
+  function renderInboxList() {
+    const ul = $('inbox');
+    ul.replaceChildren();
+    $('inbox-count').textContent = state.inbox.filter((i) => i.waiting).length;
+    state.inbox.forEach((i) => {
+      const li = el('li', null, 'p' + i.priority);
+      li.dataset.conversationId = i.conversationId;
+      li.dataset.waiting = String(!!i.waiting);
+      li.append(prioBadge(i.priority), ' ', el('strong', shortLabel(i.conversationId)), ' ',
+        el('span', i.helpPointName || i.helpPoint, 'muted'), el('br'),
+        el('span', (i.waiting ? 'Wacht op antwoord' : 'Beantwoord') + ' · ' + clock(i.lastAt || i.leftAt),
+          i.waiting ? 'waiting' : 'muted'));
+      if (i.visitorHere) { li.append(' ', el('span', 'Bezoeker is er nu', 'badge here')); }
+      const row = el('div', null, 'row');
+      row.append(button('Openen', 'inbox-open-btn', () => openThread(i.conversationId)));
+      li.append(row);
+      ul.append(li);
+    });
+  }
+  function closeThread() {
+    state.inboxOpen = null;
+    $('inbox-thread').hidden = true;
+    $('inbox-thread').replaceChildren();
+  }
+  /** Opening a thread is a transcript read: the server writes an access-log row for it. */
+  async function openThread(id) {
+    const res = await api('GET', '/api/inbox/' + encodeURIComponent(id));
+    const box = $('inbox-thread');
+    if (res.status !== 200) { closeThread(); return; }
+    const keepDraft = state.inboxOpen === id && box.querySelector('.inbox-text')
+      ? box.querySelector('.inbox-text').value : '';
+    state.inboxOpen = id;
+    box.replaceChildren();
+    box.dataset.conversationId = id;
+    box.append(el('h3', 'Bericht: ' + shortLabel(id)), intakeCard(res.data));
+    const list = el('ol', null, 'messages');
+    (res.data.messages || []).forEach((m) => {
+      const li = messageNode(m.from, m.body, (m.from === 'visitor' ? 'Bezoeker' : 'Hulpverlener') + ' · '
+        + new Date(m.at).toLocaleString('nl-NL', { day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' }));
+      li.dataset.seq = String(m.seq);
+      list.append(li);
+    });
+    box.append(list);
+    const text = el('textarea', null, 'inbox-text');
+    text.rows = 4;
+    text.maxLength = 4000;
+    text.value = keepDraft;
+    text.setAttribute('aria-label', 'Antwoord');
+    const status = el('p', '', 'inbox-status small');
+    status.setAttribute('role', 'status');
+    const sendBtn = button('Antwoord versturen', 'inbox-send', () => replyThread(id, text, status, sendBtn));
+    box.append(text, sendBtn, status);
+    const item = (state.inbox || []).find((i) => i.conversationId === id);
+    if (item && item.visitorHere) {
+      box.append(el('p', 'De bezoeker is nu op de pagina.', 'small'),
+        button('Live chat beginnen', 'inbox-take', () => takeThread(id, status)));
+    }
+    box.append(button('Sluiten', 'quiet inbox-close', closeThread));
+    box.hidden = false;
+  }
+  async function replyThread(id, text, status, sendBtn) {
+    const body = text.value.trim();
+    if (!body) { text.focus(); return; }
+    if (!text.dataset.clientId || text.dataset.body !== body) { text.dataset.clientId = newClientId(); text.dataset.body = body; }
+    sendBtn.disabled = true;
+    status.textContent = 'Wordt verstuurd…';
+    const res = await api('POST', '/api/inbox/' + encodeURIComponent(id) + '/reply',
+      { clientId: text.dataset.clientId, body });
+    sendBtn.disabled = false;
+    if (res.status === 200) {
+      text.value = '';
+      delete text.dataset.clientId;
+      openThread(id);
+    } else {
+      // Not stored: the text stays, a retry keeps the client id (stored at most once).
+      status.textContent = 'Niet verstuurd: ' + (res.data.message || 'geen verbinding') + ' Probeer het opnieuw.';
+    }
+  }
+  async function takeThread(id, status) {
+    state.activateNext = id;
+    const res = await api('POST', '/api/inbox/' + encodeURIComponent(id) + '/take', {});
+    if (res.status === 200) { closeThread(); refreshInbox(); } else {
+      status.textContent = res.data.message || 'Dat lukte niet.';
+    }
+  }
+
   function takeChat(id) {
     state.activateNext = id || 'next';
     send(id ? { type: 'take', conversationId: id } : { type: 'take' });
@@ -904,6 +1009,24 @@
     li.append(el('span', label + f.from + ': '), el('bdi', f.body, 'body'),
       el('span', f.at ? clock(f.at) : '', 'meta'));
     chat.root.querySelector('.messages').append(li);
+  }
+  /** Issue 19: the visitor tapped "ik kan nu even niet praten"; the chat stays open and keeps its place. */
+  function visitorPause(id, paused) {
+    const chat = state.chats.get(id);
+    if (!chat) { return; }
+    if (paused === !!chat.paused) { return; }
+    chat.paused = paused;
+    chat.root.classList.toggle('paused', paused);
+    chat.item.classList.toggle('paused', paused);
+    let flag = chat.root.querySelector('.pause-flag');
+    if (paused && !flag) {
+      flag = el('p', 'Bezoeker heeft even pauze', 'pause-flag');
+      flag.setAttribute('role', 'status');
+      chat.root.prepend(flag);
+    } else if (!paused && flag) {
+      flag.remove();
+    }
+    systemLine(id, paused ? 'Bezoeker heeft even pauze. Het gesprek blijft open.' : 'Bezoeker is terug.');
   }
   function systemLine(id, text) {
     const chat = state.chats.get(id);

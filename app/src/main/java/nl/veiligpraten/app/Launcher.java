@@ -161,7 +161,9 @@ public final class Launcher {
       // Every node runs the sweep; each expired row is closed by exactly one UPDATE, so this is safe in a cluster.
       app.sweepTimer = vertx.setPeriodic(5_000, t -> QueueSweep.run(vertx, conversations, grace,
           settings.liveness().pauseGraceSeconds())
-          .onFailure(e -> LOG.warn("queue sweep failed: {}", e.getClass().getName())));
+          .onFailure(e -> LOG.warn("queue sweep failed: {}", e.getClass().getName()))
+          .transform(ignored -> QueueSweep.expireInbox(vertx, conversations, QueueSweep.INBOX_OPEN_SECONDS))
+          .onFailure(e -> LOG.warn("inbox expiry failed: {}", e.getClass().getName())));
       startRetention(vertx, app);
       // Shared key store: re-read on every change notice (and a cheap stat every 2 s); versions destroyed elsewhere
       // must stop unlocking transcripts here too, so cached data keys and remembered plaintext go.

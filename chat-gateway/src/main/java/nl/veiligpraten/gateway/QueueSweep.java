@@ -35,4 +35,24 @@ public final class QueueSweep {
       queues.forEach(org -> vertx.eventBus().publish(Addresses.queue(org), new JsonObject().put("kind", "left")));
     });
   }
+
+  /**
+   * How long a message thread (issue 19) stays open without a new message: after it the thread is closed
+   * ({@code inbox_expired}), its code stops working and the organisation's retention runs from then, as for a closed
+   * chat. Thirty days gives a visitor who comes back once a week or once a month time to read an answer.
+   */
+  public static final long INBOX_OPEN_SECONDS = 30L * 24 * 3600;
+
+  /** Closes idle message threads; a visitor still on the page is told the thread closed. */
+  public static Future<List<Conversation>> expireInbox(Vertx vertx, ConversationRepository conversations,
+                                                       long openSeconds) {
+    return conversations.expireInbox(openSeconds).onSuccess(closed -> {
+      for (Conversation c : closed) {
+        vertx.eventBus().publish(Addresses.conversation(c.id()), new JsonObject().put("kind", "closed")
+            .put("outcome", "inbox_expired").put("by", "system"));
+        vertx.eventBus().publish(Addresses.inbox(c.orgId()), new JsonObject().put("kind", "expired")
+            .put("conversationId", c.id().toString()));
+      }
+    });
+  }
 }

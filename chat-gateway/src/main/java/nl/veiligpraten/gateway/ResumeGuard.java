@@ -32,6 +32,12 @@ public final class ResumeGuard {
   private static final Logger LOG = LoggerFactory.getLogger(ResumeGuard.class);
   /** Length of new resume codes: 12 characters of a 31-symbol alphabet, about 59 bits. */
   public static final int CODE_LENGTH = 12;
+  /**
+   * Length of message codes (issue 19): 16 characters, about 79 bits, harder to guess than a resume code. They are
+   * looked up by the same keyed hash and under the same attempt budgets (a message code is typed into the same
+   * resume form and sent as {@code hello.resumeCode}).
+   */
+  public static final int MESSAGE_CODE_LENGTH = 16;
   /** Codes handed out before issue 20 (hashed with plain SHA-256); still accepted, under the same budgets. */
   static final int LEGACY_CODE_LENGTH = 8;
 

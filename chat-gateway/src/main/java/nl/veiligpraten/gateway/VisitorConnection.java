@@ -196,6 +196,8 @@ final class VisitorConnection {
       onChoose(c);
     } else if (frame instanceof VisitorFrame.Message m) {
       onMessage(m);
+    } else if (frame instanceof VisitorFrame.LeaveMessage l) {
+      onLeaveMessage(l);
     } else if (frame instanceof VisitorFrame.Typing) {
       notifyConversation(new JsonObject().put("kind", "typing").put("from", "visitor"));
     } else if (frame instanceof VisitorFrame.Read r) {
@@ -208,7 +210,14 @@ final class VisitorConnection {
     } else if (frame instanceof VisitorFrame.Delete) {
       onDelete();
     } else if (frame instanceof VisitorFrame.Pause) {
-      conversations.visitorPaused(conversationId).onFailure(this::internal);
+      // Told after the row says so: the counselor's "even pauze" and the longer grace agree.
+      conversations.visitorPaused(conversationId)
+          .onSuccess(v -> notifyConversation(new JsonObject().put("kind", "visitor_paused")))
+          .onFailure(this::internal);
+    } else if (frame instanceof VisitorFrame.Resume) {
+      conversations.visitorBack(conversationId)
+          .onSuccess(v -> notifyConversation(new JsonObject().put("kind", "visitor_back")))
+          .onFailure(this::internal);
     } else {
       throw new FrameException("unexpected", "Frame not expected now.");
     }
@@ -246,7 +255,16 @@ final class VisitorConnection {
         return;
       }
       attach(found.get(), hello.lastSeq(), null, null);
-      conversations.visitorBack(conversationId);
+      UUID id = conversationId;
+      String org = orgId;
+      boolean inbox = "inbox".equals(status);
+      conversations.visitorBack(id).onComplete(r -> {
+        vertx.eventBus().publish(Addresses.conversation(id), new JsonObject().put("kind", "visitor_back"));
+        if (inbox) {
+          // The console's inbox shows who is back now (a thread can become a live chat while the visitor is here).
+          vertx.eventBus().publish(Addresses.inbox(org), inboxNote("back", id));
+        }
+      });
     }).onFailure(this::internal);
   }
 
@@ -556,6 +574,73 @@ final class VisitorConnection {
     }
   }
 
+  /**
+   * Issue 19: the visitor leaves a message for the chosen organisation instead of queueing. The conversation moves
+   * from intake into the organisation's inbox with its own data key (sealed like any transcript) and a new 16
+   * character message code replaces the resume code; the message is stored like a chat message, and only after its
+   * commit does the page get the ack and the code. A retry after a failure (status already 'inbox') gets a fresh
+   * code: the earlier one was never shown.
+   */
+  private void onLeaveMessage(VisitorFrame.LeaveMessage leave) {
+    String code = Secrets.code(ResumeGuard.MESSAGE_CODE_LENGTH);
+    if ("inbox".equals(status)) {
+      conversations.newInboxCode(conversationId, resume.codeHash(code)).onSuccess(found -> {
+        if (found.isEmpty()) {
+          error("closed", "Dit gesprek is gesloten. / This conversation is closed.");
+        } else {
+          storeLeftMessage(leave.message(), code);
+        }
+      }).onFailure(this::internal);
+      return;
+    }
+    if (!"intake".equals(status)) {
+      throw new FrameException("already_routed", "A help point was already chosen.");
+    }
+    Optional<IntakeRouting.Route> route = intake.route(leave.helpPoint(), leave.answers());
+    if (route.isEmpty()) {
+      throw new FrameException("no_inbox", "This help point does not take messages here.");
+    }
+    IntakeRouting.Route r = route.get();
+    JsonObject codes = r.intakeCodes().copy().put("channel", "message");
+    if (leave.lang() != null) {
+      codes.put("lang", leave.lang().key());
+    }
+    transcripts.toInbox(conversationId, r.orgId(), r.helpPoint(), r.priority(), r.rulesVersion(), codes.encode(),
+        resume.codeHash(code)).onSuccess(left -> {
+          if (left.isEmpty()) {
+            error("already_routed", "A help point was already chosen.");
+            return;
+          }
+          status = "inbox";
+          orgId = r.orgId();
+          intakeCodes = codes;
+          storeLeftMessage(leave.message(), code);
+        }).onFailure(this::internal);
+  }
+
+  private void storeLeftMessage(VisitorFrame.Message message, String code) {
+    appendChain = appendChain.transform(ignored ->
+        transcripts.append(conversationId, orgId, "visitor", null, message.clientId(), message.body()))
+        .onSuccess(result -> {
+          send(FrameText.of("ack").put("clientId", message.clientId()).put("seq", result.seq())
+              .put("duplicate", result.duplicate()).encode());
+          send(new JsonObject().put("type", "message-left").put("code", code));
+          notifyConversation(new JsonObject().put("kind", "message").put("seq", result.seq()));
+          vertx.eventBus().publish(Addresses.inbox(orgId), inboxNote("left", conversationId));
+        })
+        .onFailure(e -> {
+          if (e instanceof ConversationClosedException) {
+            error("closed", "Dit gesprek is gesloten. / This conversation is closed.");
+          } else {
+            internal(e);
+          }
+        });
+  }
+
+  private static JsonObject inboxNote(String kind, UUID id) {
+    return new JsonObject().put("kind", kind).put("conversationId", id.toString());
+  }
+
   private void onMessage(VisitorFrame.Message message) {
     if (orgId == null) {
       throw new FrameException("not_routed", "Choose a help point before sending messages.");
@@ -570,6 +655,9 @@ final class VisitorConnection {
               .put("duplicate", result.duplicate()).encode());
           if (!result.duplicate()) {
             notifyConversation(new JsonObject().put("kind", "message").put("seq", result.seq()));
+            if ("inbox".equals(status)) {
+              vertx.eventBus().publish(Addresses.inbox(orgId), inboxNote("reply", conversationId));
+            }
           }
         })
         .onFailure(e -> {
@@ -603,6 +691,7 @@ final class VisitorConnection {
       vertx.eventBus().publish(RetentionJob.SHREDDED_ADDRESS, id.toString());
       if (orgId != null) {
         vertx.eventBus().publish(Addresses.queue(orgId), new JsonObject().put("kind", "left"));
+        vertx.eventBus().publish(Addresses.inbox(orgId), inboxNote("deleted", id));
       }
       send(new JsonObject().put("type", "deleted").put("message",
           "Je gesprek is gewist. / Your conversation has been deleted."));
@@ -753,6 +842,9 @@ final class VisitorConnection {
           LOG.warn("visitor left not stored: {}", r.cause().getClass().getName());
         }
         notifyConversation(new JsonObject().put("kind", "visitor_disconnected"));
+        if ("inbox".equals(status) && orgId != null) {
+          vertx.eventBus().publish(Addresses.inbox(orgId), inboxNote("gone", conversationId));
+        }
       });
     }
   }

@@ -29,6 +29,15 @@ public sealed interface VisitorFrame {
       implements VisitorFrame {
   }
 
+  /**
+   * Issue 19: instead of queueing, the visitor leaves a message for the chosen help point's organisation (its queue
+   * is closed, unstaffed or full, or the visitor prefers it). Answered with {@code ack} and {@code message-left}
+   * carrying the code to come back with. {@code message} is checked exactly as a chat message.
+   */
+  record LeaveMessage(String helpPoint, JsonObject answers, nl.veiligpraten.routing.config.Lang lang,
+                      Message message) implements VisitorFrame {
+  }
+
   /** A chat message; {@code clientId} makes a resend idempotent. */
   record Message(String clientId, String body) implements VisitorFrame {
   }
@@ -64,5 +73,9 @@ public sealed interface VisitorFrame {
    * socket then drops, the queue place is kept for the pause grace instead of the queue grace. A resume clears it.
    */
   record Pause() implements VisitorFrame {
+  }
+
+  /** The visitor is back from a pause on the same socket ("Verder"): the pause grace no longer applies. */
+  record Resume() implements VisitorFrame {
   }
 }

@@ -37,11 +37,14 @@ public final class VisitorFrameDecoder {
       case "choose" -> new VisitorFrame.Choose(id(json, "helpPoint", true), object(json, "answers", false),
           lang(json));
       case "message" -> message(json);
+      case "leave-message" -> new VisitorFrame.LeaveMessage(id(json, "helpPoint", true),
+          object(json, "answers", false), lang(json), (VisitorFrame.Message) message(json));
       case "typing" -> new VisitorFrame.Typing();
       case "read" -> new VisitorFrame.Read(seq(json, "seq", true));
       case "bye" -> new VisitorFrame.Bye(bool(json, "hurry"));
       case "ping" -> new VisitorFrame.Ping();
       case "pause" -> new VisitorFrame.Pause();
+      case "resume" -> new VisitorFrame.Resume();
       case "consent" -> consent(json);
       case "delete" -> new VisitorFrame.Delete();
       default -> throw new FrameException("unknown_type", "Unknown frame type '" + clip(t) + "'.");

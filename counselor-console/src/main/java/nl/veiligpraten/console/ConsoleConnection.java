@@ -108,6 +108,13 @@ final class ConsoleConnection {
     });
     socket.exceptionHandler(e -> LOG.debug("console socket error: {}", e.getClass().getSimpleName()));
     consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.queue(session.orgId()), m -> sendQueue()));
+    if (Roles.chats(session)) {
+      // Issue 19: the message inbox changed (a message left, a reply, a visitor back or gone): the page re-reads
+      // the list over HTTP. Codes and ids only.
+      consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.inbox(session.orgId()),
+          m -> send(new JsonObject().put("type", "inbox").put("kind", m.body().getString("kind"))
+              .put("conversationId", m.body().getString("conversationId")))));
+    }
     consumers.add(vertx.eventBus().<String>consumer(Addresses.staffSession(session.busKey()),
         m -> socket.close((short) 4401, "logged out")));
     consumers.add(vertx.eventBus().<JsonObject>consumer(ConsoleAddresses.staffUser(me()), m -> {
@@ -757,6 +764,11 @@ final class ConsoleConnection {
         }
       }
       case "visitor_disconnected" -> send(new JsonObject().put("type", "visitor-disconnected")
+          .put("conversationId", id.toString()));
+      // Issue 19: "ik kan nu even niet praten" (the chat stays open, the place is kept for the pause grace) and back.
+      case "visitor_paused" -> send(new JsonObject().put("type", "visitor-paused")
+          .put("conversationId", id.toString()));
+      case "visitor_back" -> send(new JsonObject().put("type", "visitor-back")
           .put("conversationId", id.toString()));
       case "assigned" -> {
         Long staffId = note.getLong("staffId");

@@ -92,6 +92,11 @@ public final class ConsoleVerticle extends VerticleBase {
     router.delete("/api/canned/:id").handler(api::deleteCanned);
     router.post("/api/status").handler(api::status);
     router.get("/api/board").handler(api::board);
+    InboxApi inbox = new InboxApi(vertx, transcripts, services, api);
+    router.get("/api/inbox").handler(inbox::list);
+    router.get("/api/inbox/:id").handler(inbox::open);
+    router.post("/api/inbox/:id/reply").handler(inbox::reply);
+    router.post("/api/inbox/:id/take").handler(inbox::take);
     router.post("/api/admin/organisations").handler(api::createOrganisation);
     router.post("/api/admin/users").handler(api::createUser);
     java.util.Map<String, java.util.Map<Integer, Integer>> targets = new java.util.HashMap<>();

@@ -23,6 +23,14 @@ public final class Addresses {
   }
 
   /**
+   * Per-organisation message inbox changes (issue 19: a message left, a visitor's reply, a visitor back or gone):
+   * {@code {kind, conversationId}}, codes and ids only; consoles of the organisation refresh their inbox list.
+   */
+  public static String inbox(String organisationId) {
+    return "vp.inbox." + organisationId;
+  }
+
+  /**
    * Per-organisation supervisor alerts (a counselor marked suicide risk, rule U1; a P0 claim held at P1 after a flood;
    * a chat about to miss its first-response target): codes and ids only, received
    * by the supervisors' console sockets on every node.

@@ -70,4 +70,34 @@ final class ConversationQueries {
   static final String QUEUE_POSITION = "SELECT count(*) FROM conversation c, conversation me WHERE me.id = $1 "
       + "AND c.org_id = me.org_id AND c.status = 'queued' "
       + "AND (c.priority < me.priority OR (c.priority = me.priority AND c.queued_at <= me.queued_at))";
+
+  /**
+   * Issue 19: the visitor leaves a message instead of queueing. $7 = the keyed hash of the new message code, which
+   * replaces the resume code (the message code is the only way back to the thread).
+   */
+  static final String TO_INBOX = "UPDATE conversation SET status = 'inbox', org_id = $2, help_point = $3, "
+      + "priority = $4, rules_version = $5, intake = $6, queued_at = now(), resume_code_hash = $7 "
+      + "WHERE id = $1 AND status = 'intake' RETURNING " + COLUMNS;
+
+  /** A new message code for a thread that is already in the inbox (a retried leave whose code was never shown). */
+  static final String INBOX_NEW_CODE = "UPDATE conversation SET resume_code_hash = $2 WHERE id = $1 "
+      + "AND status = 'inbox' RETURNING " + COLUMNS;
+
+  /** The organisation's open message threads, oldest first, with who wrote last and when (no text). */
+  static final String INBOX_OF_ORG = "SELECT " + COLUMNS + ", visitor_left_at IS NULL AS visitor_here, "
+      + "(SELECT m.sender FROM message m WHERE m.conversation_id = c.id ORDER BY m.seq DESC LIMIT 1) AS last_from, "
+      + "(SELECT m.created_at FROM message m WHERE m.conversation_id = c.id ORDER BY m.seq DESC LIMIT 1) AS last_at "
+      + "FROM conversation c WHERE org_id = $1 AND status = 'inbox' ORDER BY priority, queued_at LIMIT $2";
+
+  /** A counselor of the organisation turns a thread into a live chat (the visitor is back). */
+  static final String INBOX_TAKE = "UPDATE conversation SET status = 'assigned', counselor_id = $2, "
+      + "assigned_at = now() WHERE id = $1 AND org_id = $3 AND status = 'inbox' RETURNING " + COLUMNS;
+
+  /**
+   * Threads without a message for $1 seconds are closed ('inbox_expired'): the code stops working and retention
+   * (crypto-shredding after the organisation's retention) starts. Idempotent, safe on every node at once.
+   */
+  static final String INBOX_EXPIRE = "UPDATE conversation c SET status = 'closed', outcome = 'inbox_expired', "
+      + "closed_at = now() WHERE status = 'inbox' AND greatest(queued_at, (SELECT max(m.created_at) FROM message m "
+      + "WHERE m.conversation_id = c.id)) < now() - make_interval(secs => $1::float8) RETURNING " + COLUMNS;
 }

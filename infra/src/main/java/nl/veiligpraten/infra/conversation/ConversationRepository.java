@@ -193,6 +193,58 @@ public final class ConversationRepository {
     return pool.preparedQuery(ConversationQueries.VISITOR_PAUSED).execute(Tuple.of(id)).mapEmpty();
   }
 
+  /**
+   * Issue 19: moves a conversation from intake into the organisation's message inbox, with its wrapped data key and
+   * the hash of the new message code (which replaces the resume code), in one transaction. Empty when the
+   * conversation was not in intake any more.
+   */
+  public Future<Optional<Conversation>> toInbox(UUID id, String orgId, String helpPoint, int priority,
+                                                String rulesVersion, String intakeJson, byte[] codeHash, String keyId,
+                                                byte[] wrapped) {
+    return pool.withTransaction(conn -> conn.preparedQuery(ConversationQueries.TO_INBOX)
+        .execute(Tuple.of(id, orgId, helpPoint, (short) priority, rulesVersion,
+            new io.vertx.core.json.JsonObject(intakeJson), Buffer.buffer(codeHash)))
+        .compose(rows -> {
+          if (rows.rowCount() == 0) {
+            return Future.succeededFuture(Optional.<Conversation>empty());
+          }
+          Conversation left = Conversation.from(rows.iterator().next());
+          return conn.preparedQuery(ConversationQueries.INSERT_KEY)
+              .execute(Tuple.of(id, orgId, keyId, Buffer.buffer(wrapped)))
+              .map(ignored -> Optional.of(left));
+        }));
+  }
+
+  /** A new message code for a thread already in the inbox; empty when it is not (any more). */
+  public Future<Optional<Conversation>> newInboxCode(UUID id, byte[] codeHash) {
+    return one(pool.preparedQuery(ConversationQueries.INBOX_NEW_CODE).execute(Tuple.of(id, Buffer.buffer(codeHash))));
+  }
+
+  /** One open message thread as the inbox lists it: codes and times only, never text. */
+  public record InboxItem(Conversation conversation, boolean visitorHere, String lastFrom,
+                          java.time.OffsetDateTime lastAt) {
+  }
+
+  /** The organisation's open message threads, oldest first. */
+  public Future<List<InboxItem>> inbox(String orgId, int limit) {
+    return pool.preparedQuery(ConversationQueries.INBOX_OF_ORG).execute(Tuple.of(orgId, limit)).map(set -> {
+      List<InboxItem> out = new ArrayList<>(set.rowCount());
+      set.forEach(row -> out.add(new InboxItem(Conversation.from(row), Boolean.TRUE.equals(row.getBoolean(
+          "visitor_here")), row.getString("last_from"), row.getOffsetDateTime("last_at"))));
+      return out;
+    });
+  }
+
+  /** A counselor of the thread's organisation turns it into a live chat; empty when it is no longer in the inbox. */
+  public Future<Optional<Conversation>> takeFromInbox(UUID id, long staffId, String orgId) {
+    return one(pool.preparedQuery(ConversationQueries.INBOX_TAKE).execute(Tuple.of(id, staffId, orgId)));
+  }
+
+  /** Closes message threads idle for longer than {@code openSeconds} (outcome {@code inbox_expired}). */
+  public Future<List<Conversation>> expireInbox(long openSeconds) {
+    return many(pool.preparedQuery(ConversationQueries.INBOX_EXPIRE).execute(Tuple.of((double) openSeconds)));
+  }
+
   public Future<List<Conversation>> assignedTo(long staffId) {
     return many(pool.preparedQuery(ConversationQueries.ASSIGNED_TO).execute(Tuple.of(staffId)));
   }

@@ -235,8 +235,10 @@ final class MessageWriter {
     if (c == null) {
       return new Outcome(new ConversationClosedException("no such conversation"), null);
     }
-    if (a.counselorGuard() != null && !("assigned".equals(c.status())
-        && a.counselorGuard().equals(c.counselorId()) && Objects.equals(a.orgGuard(), c.orgId()))) {
+    // A counselor writes in a chat assigned to them, or (issue 19) in a message thread of their organisation's
+    // inbox, which any counselor of that organisation may answer.
+    if (a.counselorGuard() != null && !(Objects.equals(a.orgGuard(), c.orgId()) && ("inbox".equals(c.status())
+        || ("assigned".equals(c.status()) && a.counselorGuard().equals(c.counselorId()))))) {
       return new Outcome(new ConversationClosedException("not assigned to you"), null);
     }
     Long resend = seen.get(a.resendKey());

@@ -73,6 +73,18 @@ public final class TranscriptService<K> {
         .onSuccess(routed -> routed.ifPresent(c -> cache(id, orgId, key.key())));
   }
 
+  /**
+   * Issue 19: puts a conversation into an organisation's message inbox (instead of its queue) with a fresh data key
+   * wrapped for that organisation, exactly as {@link #route} does for a chat, so the thread is sealed, shredded,
+   * deleted and audited like any transcript.
+   */
+  public Future<Optional<Conversation>> toInbox(UUID id, String orgId, String helpPoint, int priority,
+                                                String rulesVersion, String intakeJson, byte[] codeHash) {
+    ConversationCrypto.NewKey<K> key = crypto.newKey(id, orgId);
+    return conversations.toInbox(id, orgId, helpPoint, priority, rulesVersion, intakeJson, codeHash, key.keyId(),
+        key.wrapped()).onSuccess(left -> left.ifPresent(c -> cache(id, orgId, key.key())));
+  }
+
   /** Seals and stores one message; resolves after commit with its sequence number. */
   public Future<AppendResult> append(UUID id, String orgId, String sender, Long staffId, String clientId,
                                      String body) {
@@ -81,8 +93,9 @@ public final class TranscriptService<K> {
   }
 
   /**
-   * A counselor's message, stored only while the conversation is assigned to that counselor in that organisation
-   * (checked under the append's row lock); otherwise fails with {@link ConversationClosedException}.
+   * A counselor's message, stored only while the conversation is assigned to that counselor in that organisation,
+   * or is a message thread in that organisation's inbox (issue 19; checked under the append's row lock); otherwise
+   * fails with {@link ConversationClosedException}.
    */
   public Future<AppendResult> appendAsAssignedCounselor(UUID id, String orgId, long staffId, String clientId,
                                                         String body) {
