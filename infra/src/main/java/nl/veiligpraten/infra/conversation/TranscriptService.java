@@ -80,7 +80,13 @@ public final class TranscriptService<K> {
    */
   public Future<Optional<Conversation>> toInbox(UUID id, String orgId, String helpPoint, int priority,
                                                 String rulesVersion, String intakeJson, byte[] codeHash) {
-    ConversationCrypto.NewKey<K> key = crypto.newKey(id, orgId);
+    ConversationCrypto.NewKey<K> key;
+    try {
+      key = crypto.newKey(id, orgId);
+    } catch (RuntimeException e) {
+      // As in route: a failure stays in the future chain, so the caller answers with an error frame and logs it.
+      return Future.failedFuture(e);
+    }
     return conversations.toInbox(id, orgId, helpPoint, priority, rulesVersion, intakeJson, codeHash, key.keyId(),
         key.wrapped()).onSuccess(left -> left.ifPresent(c -> cache(id, orgId, key.key())));
   }
