@@ -33,6 +33,7 @@ import nl.veiligpraten.infra.conversation.ConversationRepository;
 import nl.veiligpraten.infra.conversation.TranscriptService;
 import nl.veiligpraten.infra.crypto.OrganisationKeyStore;
 import nl.veiligpraten.infra.crypto.PassphraseSource;
+import nl.veiligpraten.infra.metrics.ManagementServer;
 import nl.veiligpraten.infra.db.Database;
 import nl.veiligpraten.infra.db.DbSettings;
 import nl.veiligpraten.infra.db.EmbeddedDatabase;
@@ -142,7 +143,7 @@ public final class Launcher {
           Duration.ofSeconds(settings.queueGraceSeconds()), settings.neutralExitUrl(), app.intake.queueHelpPoints(),
           settings.security().visitor(), settings.abuse(), settings.waits(), settings.liveness());
       ConsoleSettings console = new ConsoleSettings(settings.consoleHost(), settings.consolePort(),
-          settings.consoleOrigins(), Duration.ofMinutes(30), Duration.ofHours(12), 64 * 1024,
+          settings.consoleOrigins(), settings.security().sessions(), 64 * 1024,
           settings.security().console());
       StaffingRepository staffing = new StaffingRepository(app.pool, AgeingWeights.of(app.intake.config()),
           settings.waits().windowSeconds(), settings.waits().samples());
@@ -169,8 +170,13 @@ public final class Launcher {
       // must stop unlocking transcripts here too, so cached data keys and remembered plaintext go.
       KeyStoreChanges.watch(vertx, app.db, app.keyStore, 2_000, app.transcripts::forgetAll);
       NodeWiring.attach(app);
+      return app;
+    }).compose(built -> ManagementServer.start(vertx, app.pool, settings.management()).map(management -> {
+      app.management = management;
+      LOG.info("management listener (/metrics, /health) on {}:{}", settings.management().host(),
+          management.actualPort());
       return app.build();
-    }).recover(e -> {
+    })).recover(e -> {
       LOG.error("start-up failed: {}", e.getMessage());
       app.abort();
       return Future.failedFuture(e);

@@ -25,6 +25,7 @@ public final class RunningApp {
   private final OrganisationKeyStore keyStore;
   private final List<String> demoLogins;
   private final long sweepTimer;
+  private final nl.veiligpraten.infra.metrics.ManagementServer management;
 
   private RunningApp(Builder b) {
     this.vertx = b.vertx;
@@ -38,6 +39,12 @@ public final class RunningApp {
     this.keyStore = b.keyStore;
     this.demoLogins = b.demoLogins;
     this.sweepTimer = b.sweepTimer;
+    this.management = b.management;
+  }
+
+  /** Port of the management listener ({@code /metrics}, {@code /health/*}; loopback by default). */
+  public int managementPort() {
+    return management.actualPort();
   }
 
   public Vertx vertx() {
@@ -98,7 +105,7 @@ public final class RunningApp {
     // Readiness turns false first so load balancers stop sending new visitors while we drain.
     nl.veiligpraten.infra.cluster.ClusterHealth.of(vertx).markDraining();
     vertx.cancelTimer(sweepTimer);
-    return Future.join(visitor.drain(), console.drain())
+    return Future.join(visitor.drain(), console.drain(), management.close())
         .transform(ar -> NodeWiring.awaitWritesFinished(vertx, 5_000))
         .transform(ar -> {
           NodeWiring.detach(vertx);
@@ -137,6 +144,7 @@ public final class RunningApp {
     nl.veiligpraten.gateway.EngineIntakeRouting intake;
     List<String> demoLogins = List.of();
     long sweepTimer;
+    nl.veiligpraten.infra.metrics.ManagementServer management;
 
     Builder(Vertx vertx, AppSettings settings) {
       this.vertx = vertx;

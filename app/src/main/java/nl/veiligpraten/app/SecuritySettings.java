@@ -2,6 +2,7 @@ package nl.veiligpraten.app;
 
 import java.time.Duration;
 import java.util.Map;
+import nl.veiligpraten.console.SessionLimits;
 import nl.veiligpraten.gateway.ResumeGuard;
 import nl.veiligpraten.infra.abuse.Limit;
 import nl.veiligpraten.infra.web.ListenerLimits;
@@ -17,12 +18,14 @@ import nl.veiligpraten.infra.web.ListenerLimits;
  *                     failed ({@code VP_HELLO_TIMEOUT_SECONDS}, default 15)
  * @param resume       resume-code budgets: {@code VP_RESUME_ATTEMPTS_PER_CONNECTION} (5),
  *                     {@code VP_RESUME_CODES_PER_ADDRESS} (10/1m), {@code VP_RESUME_CODES_GLOBAL} (300/1m per node)
+ * @param sessions     console session timeouts and the socket re-check ({@code VP_CONSOLE_SESSION_*},
+ *                     {@link SessionLimits})
  */
 public record SecuritySettings(ListenerLimits visitor, ListenerLimits console, Duration helloTimeout,
-                               ResumeGuard.Budgets resume) {
+                               ResumeGuard.Budgets resume, SessionLimits sessions) {
 
   public static final SecuritySettings DEFAULT = new SecuritySettings(ListenerLimits.VISITOR_DEFAULT,
-      ListenerLimits.CONSOLE_DEFAULT, Duration.ofSeconds(15), ResumeGuard.Budgets.DEFAULT);
+      ListenerLimits.CONSOLE_DEFAULT, Duration.ofSeconds(15), ResumeGuard.Budgets.DEFAULT, SessionLimits.DEFAULT);
 
   static SecuritySettings from(Map<String, String> env) {
     String hello = env.get("VP_HELLO_TIMEOUT_SECONDS");
@@ -43,7 +46,7 @@ public record SecuritySettings(ListenerLimits visitor, ListenerLimits console, D
         ListenerLimits.from(env, "VP_CONSOLE", ListenerLimits.CONSOLE_DEFAULT), helloTimeout, new ResumeGuard.Budgets(
             number(env, "VP_RESUME_ATTEMPTS_PER_CONNECTION", DEFAULT.resume().perConnection(), 1, 100),
             limit(env, "VP_RESUME_CODES_PER_ADDRESS", DEFAULT.resume().perAddress()),
-            limit(env, "VP_RESUME_CODES_GLOBAL", DEFAULT.resume().global()), DEFAULT.resume().keyRotation()));
+            limit(env, "VP_RESUME_CODES_GLOBAL", DEFAULT.resume().global()), DEFAULT.resume().keyRotation()), SessionLimits.from(env));
   }
 
   private static Limit limit(Map<String, String> env, String name, Limit fallback) {
@@ -69,18 +72,22 @@ public record SecuritySettings(ListenerLimits visitor, ListenerLimits console, D
   }
 
   public SecuritySettings withVisitor(ListenerLimits limits) {
-    return new SecuritySettings(limits, console, helloTimeout, resume);
+    return new SecuritySettings(limits, console, helloTimeout, resume, sessions);
   }
 
   public SecuritySettings withConsole(ListenerLimits limits) {
-    return new SecuritySettings(visitor, limits, helloTimeout, resume);
+    return new SecuritySettings(visitor, limits, helloTimeout, resume, sessions);
   }
 
   public SecuritySettings withHelloTimeout(Duration timeout) {
-    return new SecuritySettings(visitor, console, timeout, resume);
+    return new SecuritySettings(visitor, console, timeout, resume, sessions);
   }
 
   public SecuritySettings withResume(ResumeGuard.Budgets budgets) {
-    return new SecuritySettings(visitor, console, helloTimeout, budgets);
+    return new SecuritySettings(visitor, console, helloTimeout, budgets, sessions);
+  }
+
+  public SecuritySettings withSessions(SessionLimits limits) {
+    return new SecuritySettings(visitor, console, helloTimeout, resume, limits);
   }
 }

@@ -20,6 +20,8 @@ final class ClusterNodes implements AutoCloseable {
   final List<NodeProcess> processes = new ArrayList<>();
   final List<Integer> visitorPorts = new ArrayList<>();
   final List<Integer> consolePorts = new ArrayList<>();
+  /** Management listeners ({@code /metrics}, loopback). */
+  final List<Integer> managementPorts = new ArrayList<>();
   final Path dataDir;
 
   private ClusterNodes(Path dataDir) {
@@ -35,6 +37,7 @@ final class ClusterNodes implements AutoCloseable {
       hzPorts.add(AppSettings.freePort());
       nodes.visitorPorts.add(AppSettings.freePort());
       nodes.consolePorts.add(AppSettings.freePort());
+      nodes.managementPorts.add(AppSettings.freePort());
     }
     String members = String.join(",", hzPorts.stream().map(p -> "127.0.0.1:" + p).toList());
     try {
@@ -45,6 +48,7 @@ final class ClusterNodes implements AutoCloseable {
         env.put("VP_DEMO", "true"); // demo logins; production (the default) needs a passphrase
         env.put("VP_VISITOR_PORT", String.valueOf(nodes.visitorPorts.get(i)));
         env.put("VP_CONSOLE_PORT", String.valueOf(nodes.consolePorts.get(i)));
+        env.put("VP_MANAGEMENT_PORT", String.valueOf(nodes.managementPorts.get(i)));
         env.put("VP_CLUSTER_HOST", "127.0.0.1");
         env.put("VP_HAZELCAST_PORT", String.valueOf(hzPorts.get(i)));
         env.put("VP_CLUSTER_MEMBERS", members);

@@ -16,6 +16,8 @@ import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -136,6 +138,20 @@ class ConsoleFeaturesIT {
     JsonObject joined = supervisor.await(f -> "assigned".equals(f.getString("type")), Duration.ofSeconds(10));
     assertTrue(joined.getBoolean("observer"));
     assertEquals("Hallo", supervisor.awaitType("message").getString("body"));
+    // Issue 20, finding 8: the read behind that silent join is logged with the reason the supervisor gave, not as
+    // "own chat" (the first read used to start before the chat was marked as watched).
+    long supId = await(app.pool().query("SELECT id FROM staff_user WHERE username = 'csg-sup'").execute()).iterator()
+        .next().getLong(0);
+    List<String> reasons = List.of();
+    for (long deadline = System.nanoTime() + 10_000_000_000L; reasons.isEmpty() && System.nanoTime() < deadline; ) {
+      Thread.sleep(50);
+      List<String> found = new ArrayList<>();
+      await(app.pool().preparedQuery("SELECT reason FROM audit_log WHERE conversation_id = $1 AND staff_id = $2")
+          .execute(Tuple.of(waiting.conversationId(), supId))).forEach(r -> found.add(r.getString(0)));
+      reasons = found;
+    }
+    assertFalse(reasons.isEmpty(), "the supervisor's read was not logged");
+    assertEquals(List.of("kwaliteitscontrole"), reasons.stream().distinct().toList(), "reasons logged: " + reasons);
     // Watching is silent and read-only: an observer cannot write to the visitor.
     supervisor.send(new JsonObject().put("type", "message").put("conversationId", id).put("clientId", "s1")
         .put("body", "mag niet"));

@@ -55,6 +55,7 @@ class FailoverDatabaseRestartIT {
     env.put("VP_DEMO", "true"); // demo logins; production (the default) needs a passphrase
     env.put("VP_VISITOR_PORT", String.valueOf(visitorPort));
     env.put("VP_CONSOLE_PORT", String.valueOf(consolePort));
+    env.put("VP_MANAGEMENT_PORT", "0");
     NodeProcess node = NodeProcess.start("node", "nl.veiligpraten.app.Main", List.of("-Xmx384m", "-XX:+UseSerialGC"),
         List.of(), env, Path.of("target", "cluster-logs", "FailoverDatabaseRestartIT"));
     String ready = "http://127.0.0.1:" + consolePort + "/health/ready";

@@ -538,4 +538,35 @@ class HardeningIT {
       assertTrue(entries.findAny().isPresent(), "the binaries were unpacked there");
     }
   }
+
+  @Test
+  @DisplayName("/metrics is not served on the console or visitor listener, only on the management listener, which "
+      + "binds to loopback by default")
+  void metricsOnlyOnLoopbackManagementListener() throws Exception {
+    for (int port : new int[] {app.consolePort(), app.visitorPort()}) {
+      try (Socket s = raw(port)) {
+        write(s, "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+        s.setSoTimeout(5_000);
+        String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+        assertTrue(answer.startsWith("HTTP/1.1 404"), "port " + port + ": " + answer.lines().findFirst().orElse(""));
+        assertTrue(!answer.contains("vp_connections"), "metrics leaked on port " + port);
+      }
+    }
+    try (Socket s = raw(app.managementPort())) {
+      write(s, "GET /metrics HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n");
+      s.setSoTimeout(5_000);
+      String answer = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+      assertTrue(answer.startsWith("HTTP/1.1 200"), answer.lines().findFirst().orElse(""));
+      assertTrue(answer.contains("vp_connections{listener=\"console\"}"), "no metrics on the management port");
+    }
+    // Bound to 127.0.0.1 itself, not to every interface: another loopback address of this host is refused.
+    try (Socket other = new Socket()) {
+      other.connect(new java.net.InetSocketAddress("127.0.0.2", app.managementPort()), 2_000);
+      throw new AssertionError("the management listener answered on 127.0.0.2: not bound to loopback only");
+    } catch (java.net.ConnectException expected) {
+      // refused: nothing listens there
+    }
+    assertEquals("127.0.0.1", AppSettings.from(Map.of(), new String[0]).management().host(),
+        "the management listener binds to loopback unless configured");
+  }
 }

@@ -7,8 +7,10 @@ import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.time.OffsetDateTime;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import nl.veiligpraten.infra.bus.Addresses;
 import nl.veiligpraten.infra.staff.PasswordHasher;
 import nl.veiligpraten.infra.staff.StaffRepository;
 import nl.veiligpraten.infra.staff.StaffUser;
@@ -27,6 +29,8 @@ public final class ConsoleAuth {
   /** Marks a request the page made on its own (polling), which does not refresh the session's idle timer. */
   public static final String BACKGROUND_HEADER = "X-VP-Background";
   private static final int FREE_FAILURES = 5;
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ConsoleAuth.class);
 
   private final Vertx vertx;
   private final StaffRepository staff;
@@ -141,10 +145,12 @@ public final class ConsoleAuth {
       if (row.isEmpty()) {
         return Future.succeededFuture(Optional.<StaffSession>empty());
       }
-      OffsetDateTime now = OffsetDateTime.now();
-      if (row.get().lastSeenAt().plus(settings.idleTimeout()).isBefore(now)
-          || row.get().createdAt().plus(settings.absoluteTimeout()).isBefore(now)) {
-        return staff.deleteSession(hash).map(v -> Optional.<StaffSession>empty());
+      if (expired(row.get().createdAt(), row.get().lastSeenAt())) {
+        // Its sockets, on every node, close now with the same reason the re-check would give.
+        return staff.deleteSession(hash).map(v -> {
+          vertx.eventBus().publish(Addresses.staffSession(StaffSession.busKey(hash)), Ended.EXPIRED.code);
+          return Optional.<StaffSession>empty();
+        });
       }
       Optional<StaffSession> live = Optional.of(new StaffSession(key, hash, row.get().user(),
           row.get().csrfToken()));
@@ -153,6 +159,89 @@ public final class ConsoleAuth {
       return request.getHeader(BACKGROUND_HEADER) != null ? Future.succeededFuture(live)
           : staff.touchSession(hash).map(v -> live);
     });
+  }
+
+  private boolean expired(OffsetDateTime createdAt, OffsetDateTime lastSeenAt) {
+    OffsetDateTime now = OffsetDateTime.now();
+    return lastSeenAt.plus(settings.sessions().idle()).isBefore(now)
+        || createdAt.plus(settings.sessions().absolute()).isBefore(now);
+  }
+
+  /** Why a session that a console socket still uses is over. */
+  enum Ended {
+    /** Signed out, on this node or another (the logout note on the bus). */
+    LOGGED_OUT("logged_out"),
+    /** The idle or absolute timeout passed (found by the periodic re-check). */
+    EXPIRED("expired"),
+    /**
+     * The session row is gone, found by the periodic re-check: a logout whose bus note this node missed, or a
+     * session deleted in the database.
+     */
+    ENDED("ended");
+
+    final String code;
+
+    Ended(String code) {
+      this.code = code;
+    }
+
+    /** The reason a bus note on {@code Addresses.staffSession} carries; an unknown one counts as a logout. */
+    static Ended ofCode(String code) {
+      for (Ended e : values()) {
+        if (e.code.equals(code)) {
+          return e;
+        }
+      }
+      return LOGGED_OUT;
+    }
+  }
+
+  /**
+   * Which of the given sessions are over, by their bus key (issue 20, finding 7: an open socket must not outlive its
+   * session). One query for all of them; an expired row is deleted, like a request with it would.
+   */
+  Future<java.util.Map<String, Ended>> endedSessions(java.util.Collection<StaffSession> sessions) {
+    java.util.Map<String, StaffSession> byKey = new java.util.HashMap<>();
+    sessions.forEach(s -> byKey.put(s.busKey(), s));
+    return staff.sessionTimes(byKey.values().stream().map(StaffSession::idHash).toList()).compose(rows -> {
+      java.util.Map<String, Ended> ended = new java.util.HashMap<>();
+      byKey.keySet().forEach(k -> ended.put(k, Ended.ENDED));
+      List<Future<Void>> deletes = new java.util.ArrayList<>();
+      for (StaffRepository.SessionTimes row : rows) {
+        String key = StaffSession.busKey(row.idHash());
+        if (expired(row.createdAt(), row.lastSeenAt())) {
+          ended.put(key, Ended.EXPIRED);
+          deletes.add(staff.deleteSession(row.idHash()));
+        } else {
+          ended.remove(key);
+        }
+      }
+      return Future.join(deletes).transform(ignored -> Future.succeededFuture(ended));
+    });
+  }
+
+  /** Last refresh of a session's idle timer by a socket's user action, per bus key (node-local, throttled). */
+  private final ConcurrentHashMap<String, Long> touched = new ConcurrentHashMap<>();
+
+  /**
+   * A user action on a console socket (a chat taken, a message typed or sent, a status changed): refreshes the
+   * session's idle timer, at most once per {@link SessionLimits#touchEvery()}. Heartbeats are not user actions.
+   */
+  void userAction(StaffSession session) {
+    long now = System.nanoTime();
+    long every = settings.sessions().touchEvery().toNanos();
+    Long last = touched.get(session.busKey());
+    if (last != null && now - last < every) {
+      return;
+    }
+    touched.put(session.busKey(), now);
+    staff.touchSession(session.idHash())
+        .onFailure(e -> LOG.warn("session touch failed: {}", e.getClass().getName()));
+  }
+
+  /** Forgets the throttle state of a session whose last socket closed. */
+  void forget(StaffSession session) {
+    touched.remove(session.busKey());
   }
 
   /** Route handler: requires a live session, and for non-GET requests a matching CSRF token and allowed Origin. */

@@ -46,6 +46,9 @@ final class ConsoleConnection {
   /** Chats one burst close may name. */
   static final int MAX_BURST = 200;
 
+  /** Close code of a socket whose session is over (logged out, expired or deleted). */
+  static final short SESSION_ENDED = 4401;
+
   private static final Logger LOG = LoggerFactory.getLogger(ConsoleConnection.class);
   private static final int PAGE = 200;
   private static final int MAX_BODY_CHARS = 4000;
@@ -58,6 +61,7 @@ final class ConsoleConnection {
   private final TranscriptService<?> transcripts;
   private final ConsoleServices services;
   private final ConsoleApi api;
+  private final ConsoleAuth auth;
   private final Map<UUID, Chat> chats = new HashMap<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private boolean closed;
@@ -86,7 +90,7 @@ final class ConsoleConnection {
   }
 
   ConsoleConnection(Vertx vertx, ServerWebSocket socket, StaffSession session, TranscriptService<?> transcripts,
-                    ConsoleServices services, ConsoleApi api) {
+                    ConsoleServices services, ConsoleApi api, ConsoleAuth auth) {
     this.vertx = vertx;
     this.socket = socket;
     this.liveness = new nl.veiligpraten.infra.web.SocketLiveness(socket);
@@ -94,6 +98,25 @@ final class ConsoleConnection {
     this.transcripts = transcripts;
     this.services = services;
     this.api = api;
+    this.auth = auth;
+  }
+
+  StaffSession session() {
+    return session;
+  }
+
+  /**
+   * The session behind this socket is over (logout on any node, expiry, or deleted): the console is told why in a
+   * {@code session-ended} frame and the socket closes with 4401, so the page shows the sign-in screen instead of
+   * reconnecting (issue 20, finding 7).
+   */
+  void sessionEnded(ConsoleAuth.Ended why) {
+    if (closed) {
+      return;
+    }
+    LOG.info("console socket of staff {} closed: session {}", me(), why.code);
+    send(new JsonObject().put("type", "session-ended").put("reason", why.code));
+    socket.close(SESSION_ENDED, "session ended");
   }
 
   private long me() {
@@ -116,7 +139,7 @@ final class ConsoleConnection {
               .put("conversationId", m.body().getString("conversationId")))));
     }
     consumers.add(vertx.eventBus().<String>consumer(Addresses.staffSession(session.busKey()),
-        m -> socket.close((short) 4401, "logged out")));
+        m -> sessionEnded(ConsoleAuth.Ended.ofCode(m.body()))));
     consumers.add(vertx.eventBus().<JsonObject>consumer(ConsoleAddresses.staffUser(me()), m -> {
       if ("assigned".equals(m.body().getString("kind"))) {
         hold(UUID.fromString(m.body().getString("conversationId")), false, null);
@@ -188,6 +211,10 @@ final class ConsoleConnection {
       return;
     }
     String type = frame.getValue("type") instanceof String t ? t : "";
+    if (!"ping".equals(type) && FRAME_TYPES.contains(type)) {
+      // What the counselor does keeps the session alive; the page's own heartbeats do not.
+      auth.userAction(session);
+    }
     try {
       switch (type) {
         case "take" -> take(frame);
@@ -257,12 +284,13 @@ final class ConsoleConnection {
       Chat chat = chats.get(id);
       if (chat == null) {
         chat = new Chat();
+        // Role and reason first (issue 20, finding 8): a local consumer's registration completes at once, so the
+        // first pump, and the audited read in it, runs right in the onSuccess below, before anything set later.
+        chat.observer = observer;
+        chat.auditReason = auditReason;
         chats.put(id, chat);
-        Chat c = chat;
         chat.consumer = vertx.eventBus().consumer(Addresses.conversation(id), m -> onNote(id, m.body()));
         chat.consumer.completion().onSuccess(v -> pump(id));
-        c.observer = observer;
-        c.auditReason = auditReason;
       } else {
         chat.observer = observer;
         chat.auditReason = auditReason;

@@ -1,6 +1,5 @@
 package nl.veiligpraten.console;
 
-import java.time.Duration;
 import java.util.Set;
 import nl.veiligpraten.infra.web.ListenerLimits;
 
@@ -10,11 +9,10 @@ import nl.veiligpraten.infra.web.ListenerLimits;
  * @param host              interface to bind
  * @param port              port (0 = any free port, for tests)
  * @param allowedOrigins    Origin values allowed for the console WebSocket and state-changing requests
- * @param idleTimeout       a session unused this long is over
- * @param absoluteTimeout   a session older than this is over, however active
+ * @param sessions          idle and absolute session timeouts and how often open sockets re-check their session
  * @param maxFrameBytes     largest WebSocket frame
  * @param limits            header, body and idle timeouts and the connection cap of the listener
  */
-public record ConsoleSettings(String host, int port, Set<String> allowedOrigins, Duration idleTimeout,
-                              Duration absoluteTimeout, int maxFrameBytes, ListenerLimits limits) {
+public record ConsoleSettings(String host, int port, Set<String> allowedOrigins, SessionLimits sessions,
+                              int maxFrameBytes, ListenerLimits limits) {
 }

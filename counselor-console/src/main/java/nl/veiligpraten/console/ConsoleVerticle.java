@@ -41,6 +41,8 @@ public final class ConsoleVerticle extends VerticleBase {
   /** This node's console sockets per staff user, kept in step with the cluster-wide presence in PostgreSQL. */
   private ConsolePresence presence;
   private long pingTimer = -1;
+  private long sessionTimer = -1;
+  private boolean recheckRunning;
   private ConsoleAuth auth;
   private ConsoleApi api;
   private AutoAssigner assigner;
@@ -70,7 +72,8 @@ public final class ConsoleVerticle extends VerticleBase {
     router = Router.router(vertx);
     router.route().handler(this::securityHeaders);
     router.get("/health").handler(this::health);
-    router.getWithRegex("/health/(live|ready)|/metrics").handler(ctx -> NodeEndpoints.handle(vertx, pool, ctx.request()));
+    // No /metrics here (issue 20, finding 9): it is served by the management listener, bound to loopback.
+    router.getWithRegex("/health/(live|ready)").handler(ctx -> NodeEndpoints.handle(vertx, pool, ctx.request()));
     router.post("/api/login").handler(BodyHandler.create().setBodyLimit(4096)).handler(ConsoleVerticle::noNul)
         .handler(this::login);
     // Bodies are read before the (asynchronous) session check, so the check cannot lose them.
@@ -123,6 +126,9 @@ public final class ConsoleVerticle extends VerticleBase {
     long silence = services.liveness().socketSilenceSeconds() * 1_000_000_000L;
     pingTimer = vertx.setPeriodic(Math.max(500, silence / 9_000_000L),
         t -> java.util.List.copyOf(connections).forEach(c -> c.checkLiveness(silence, silence / 3)));
+    // Open sockets re-check their sessions (issue 20, finding 7): an expired session, or one deleted on another node
+    // whose logout note this node missed, closes its sockets within one period.
+    sessionTimer = vertx.setPeriodic(settings.sessions().recheck().toMillis(), t -> recheckSessions());
     return guard.install(vertx.createHttpServer(guard.configure(options)), router).listen()
         .compose(s -> {
           server = s;
@@ -217,7 +223,7 @@ public final class ConsoleVerticle extends VerticleBase {
   private void logout(RoutingContext ctx) {
     StaffSession session = ctx.get(StaffSession.KEY);
     auth.logout(session).onComplete(ar -> {
-      vertx.eventBus().publish(Addresses.staffSession(session.busKey()), "logout");
+      vertx.eventBus().publish(Addresses.staffSession(session.busKey()), ConsoleAuth.Ended.LOGGED_OUT.code);
       ctx.response().addCookie(ConsoleAuth.expiredCookie());
       json(ctx, 200, new JsonObject().put("status", "logged_out"));
     });
@@ -242,7 +248,8 @@ public final class ConsoleVerticle extends VerticleBase {
     ctx.request().toWebSocket().onSuccess(socket -> {
       guard.upgraded(ctx.request().connection());
       FlushCoalescing.install(ctx.request().connection());
-      ConsoleConnection connection = new ConsoleConnection(vertx, socket, session, transcripts, services, api);
+      ConsoleConnection connection = new ConsoleConnection(vertx, socket, session, transcripts, services, api,
+          auth);
       connections.add(connection);
       long userId = session.user().id();
       presence.opened(userId, session.orgId());
@@ -251,8 +258,33 @@ public final class ConsoleVerticle extends VerticleBase {
         presence.closed(userId, session.orgId());
         connections.remove(connection);
         connection.closed();
+        if (connections.stream().noneMatch(c -> c.session().busKey().equals(session.busKey()))) {
+          auth.forget(session);
+        }
       });
       connection.start();
+    });
+  }
+
+  private void recheckSessions() {
+    if (recheckRunning || connections.isEmpty()) {
+      return;
+    }
+    recheckRunning = true;
+    java.util.List<ConsoleConnection> open = java.util.List.copyOf(connections);
+    auth.endedSessions(open.stream().map(ConsoleConnection::session).toList()).onComplete(ar -> {
+      recheckRunning = false;
+      if (ar.failed()) {
+        // The database is away: keep the sockets (their frames fail on their own) and try again next period.
+        LOG.warn("console session re-check failed: {}", ar.cause().getClass().getName());
+        return;
+      }
+      for (ConsoleConnection c : open) {
+        ConsoleAuth.Ended why = ar.result().get(c.session().busKey());
+        if (why != null) {
+          c.sessionEnded(why);
+        }
+      }
     });
   }
 
@@ -292,6 +324,7 @@ public final class ConsoleVerticle extends VerticleBase {
       presence.stop();
     }
     vertx.cancelTimer(pingTimer);
+    vertx.cancelTimer(sessionTimer);
     connections.forEach(ConsoleConnection::goingAway);
     return server == null ? Future.succeededFuture() : server.close();
   }

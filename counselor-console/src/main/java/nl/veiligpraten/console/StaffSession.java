@@ -15,6 +15,11 @@ public record StaffSession(String sessionKey, byte[] idHash, StaffUser user, Str
 
   /** Address suffix for this session on the bus: derived from the hash, so the secret never travels. */
   public String busKey() {
+    return busKey(idHash);
+  }
+
+  /** The bus key of a session by the hash of its id. */
+  public static String busKey(byte[] idHash) {
     return java.util.HexFormat.of().formatHex(idHash, 0, 12);
   }
 

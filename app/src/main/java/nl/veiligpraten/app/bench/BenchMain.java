@@ -130,6 +130,9 @@ public final class BenchMain {
       env.put("VP_DEMO", "true"); // demo logins; production (the default) needs a passphrase
       env.put("VP_VISITOR_PORT", String.valueOf(gv));
       env.put("VP_CONSOLE_PORT", String.valueOf(gc));
+      // The management listener of gateway node A: the persist figures are read from its /metrics.
+      int gm = AppSettings.freePort();
+      env.put("VP_MANAGEMENT_PORT", String.valueOf(gm));
       env.put("VP_QUEUE_GRACE_SECONDS", "5");
       // The idle sessions send hello only and are held for minutes (the phase measures memory per idle connection,
       // like the bare relay, which closes nothing): the silence limit must not close them mid-measurement.
@@ -155,6 +158,7 @@ public final class BenchMain {
           gatewayVisitorPorts.add(v);
           nodeEnv.put("VP_VISITOR_PORT", String.valueOf(v));
           nodeEnv.put("VP_CONSOLE_PORT", String.valueOf(AppSettings.freePort()));
+          nodeEnv.put("VP_MANAGEMENT_PORT", "0");
         }
         say("starting gateway node " + (char) ('A' + i) + (nodeCount > 1 ? " (cluster member)" : ""));
         NodeProcess node = NodeProcess.start("gateway-" + (char) ('a' + i), "nl.veiligpraten.app.Main", JVM_FLAGS,
@@ -251,7 +255,7 @@ public final class BenchMain {
       base.saturationLost = roundsRun.stream().mapToLong(Round::relayLost).sum();
       gw.saturationLost = roundsRun.stream().mapToLong(Round::gatewayLost).sum();
       saturation("gateway (JFR profile)", gw, gateway.pid(), pgPid, gatewayChats, pool, false, true);
-      gw.persistLatency = persistFigures(gc);
+      gw.persistLatency = persistFigures(gm);
       say("gateway: server-side persist timer over the whole run: " + gw.persistLatency);
       relayChats.close();
       gatewayChats.close();
@@ -825,10 +829,10 @@ public final class BenchMain {
     System.out.println(stamped);
   }
 
-  /** Mean seal + store + commit time from the gateway's own /metrics. */
-  static String persistFigures(int consolePort) {
+  /** Mean seal + store + commit time from the gateway's own /metrics (on its loopback management listener). */
+  static String persistFigures(int managementPort) {
     try {
-      String text = NodeProcess.get("http://127.0.0.1:" + consolePort + "/metrics").body();
+      String text = NodeProcess.get("http://127.0.0.1:" + managementPort + "/metrics").body();
       double sum = 0;
       double count = 0;
       double batches = 0;

@@ -907,6 +907,7 @@ public final class HaBench {
     env.put("VP_KEYSTORE_PASSPHRASE_FILE", passphrase.toString());
     env.put("VP_VISITOR_PORT", String.valueOf(nodeVisitor[i]));
     env.put("VP_CONSOLE_PORT", String.valueOf(nodeConsole[i]));
+    env.put("VP_MANAGEMENT_PORT", "0"); // any free loopback port: several nodes share this host
     StringBuilder vo = new StringBuilder("http://127.0.0.1:" + nodeVisitor[i]);
     StringBuilder co = new StringBuilder("http://127.0.0.1:" + nodeConsole[i]);
     for (int p = 0; p < 2; p++) {

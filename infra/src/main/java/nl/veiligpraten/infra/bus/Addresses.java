@@ -39,7 +39,11 @@ public final class Addresses {
     return "vp.supervisors." + organisationId;
   }
 
-  /** Per-staff-session control: logout closes that session's sockets on every node. */
+  /**
+   * Per-staff-session control: a logout, or a request that found the session expired, closes that session's console
+   * sockets on every node. The body is the reason code ({@code logged_out}, {@code expired}); the key is derived
+   * from the session id's hash, never the id.
+   */
   public static String staffSession(String sessionKey) {
     return "vp.staff-session." + sessionKey;
   }

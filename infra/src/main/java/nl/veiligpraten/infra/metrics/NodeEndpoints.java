@@ -10,12 +10,13 @@ import nl.veiligpraten.infra.cluster.ClusterHealth;
 import nl.veiligpraten.infra.db.Database;
 
 /**
- * Liveness, readiness and the Prometheus scrape, mounted by the listeners with one route line each:
+ * Liveness, readiness and the Prometheus scrape, mounted by the listeners with one route line each (the public
+ * listeners only mount the health paths):
  * <ul>
  *   <li>{@code GET /health/live}: 200 while the event loop answers (a restart is the only cure otherwise)</li>
  *   <li>{@code GET /health/ready}: 200 only when PostgreSQL answers within 2 s, the node is in quorum and not
  *       draining; 503 otherwise, with the failing checks named. Load balancers route new visitors by this.</li>
- *   <li>{@code GET /metrics}: Prometheus text (console listener only)</li>
+ *   <li>{@code GET /metrics}: Prometheus text (management listener only, see {@link ManagementServer})</li>
  * </ul>
  */
 public final class NodeEndpoints {

@@ -25,6 +25,9 @@ final class StaffQueries {
   static final String SESSION = "SELECT s.csrf_token, s.created_at, s.last_seen_at, u." + USER_COLUMNS.replace(", ", ", u.")
       + " FROM staff_session s JOIN staff_user u ON u.id = s.user_id WHERE s.id_hash = $1";
 
+  /** The open console sockets of a node re-check their sessions with one query (issue 20, finding 7). */
+  static final String SESSION_TIMES = "SELECT id_hash, created_at, last_seen_at FROM staff_session WHERE id_hash = ANY($1)";
+
   static final String TOUCH_SESSION = "UPDATE staff_session SET last_seen_at = now() WHERE id_hash = $1";
 
   static final String DELETE_SESSION = "DELETE FROM staff_session WHERE id_hash = $1";

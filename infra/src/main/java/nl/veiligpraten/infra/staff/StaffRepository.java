@@ -59,6 +59,23 @@ public final class StaffRepository {
     });
   }
 
+  /** When a session was created and last used. */
+  public record SessionTimes(byte[] idHash, OffsetDateTime createdAt, OffsetDateTime lastSeenAt) {
+  }
+
+  /** The times of those of the given sessions that still exist (a logged-out or expired one has no row). */
+  public Future<List<SessionTimes>> sessionTimes(List<byte[]> idHashes) {
+    Buffer[] hashes = idHashes.stream().map(Buffer::buffer).toArray(Buffer[]::new);
+    return pool.preparedQuery(StaffQueries.SESSION_TIMES).execute(Tuple.of((Object) hashes)).map(rows -> {
+      List<SessionTimes> out = new ArrayList<>();
+      for (Row row : rows) {
+        out.add(new SessionTimes(row.getBuffer("id_hash").getBytes(), row.getOffsetDateTime("created_at"),
+            row.getOffsetDateTime("last_seen_at")));
+      }
+      return out;
+    });
+  }
+
   public Future<Void> touchSession(byte[] idHash) {
     return pool.preparedQuery(StaffQueries.TOUCH_SESSION).execute(Tuple.of(Buffer.buffer(idHash))).mapEmpty();
   }
