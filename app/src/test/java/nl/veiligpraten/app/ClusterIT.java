@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import nl.veiligpraten.app.bench.NodeProcess;
+import nl.veiligpraten.testkit.NodeProcess;
 import nl.veiligpraten.infra.db.EmbeddedDatabase;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

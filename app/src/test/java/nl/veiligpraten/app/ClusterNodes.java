@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import nl.veiligpraten.app.bench.NodeProcess;
+import nl.veiligpraten.testkit.NodeProcess;
 import nl.veiligpraten.infra.db.DbSettings;
 
 /**

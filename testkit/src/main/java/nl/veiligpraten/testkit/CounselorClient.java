@@ -1,4 +1,4 @@
-package nl.veiligpraten.app.bench;
+package nl.veiligpraten.testkit;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -50,7 +50,8 @@ public final class CounselorClient {
   public final Map<String, Long> acked = new ConcurrentHashMap<>();
   private final Map<String, JsonObject> unacked = new java.util.LinkedHashMap<>();
   private final Map<String, Long> sentAt = new java.util.HashMap<>();
-  volatile int connects;
+  /** Sockets opened so far (the first and every reconnect). */
+  public volatile int connects;
   Consumer<JsonObject> onFrame = f -> { };
 
   public CounselorClient(Vertx vertx, WebSocketClient client, List<Integer> consolePorts, String username,

@@ -39,6 +39,9 @@ import nl.veiligpraten.infra.conversation.BouncyCastleConversationCrypto;
 import nl.veiligpraten.infra.crypto.DataKey;
 import nl.veiligpraten.infra.crypto.OrganisationKeyStore;
 import nl.veiligpraten.infra.web.Secrets;
+import nl.veiligpraten.testkit.CounselorClient;
+import nl.veiligpraten.testkit.NodeProcess;
+import nl.veiligpraten.testkit.VisitorClient;
 
 /**
  * {@code ./bench ha}: the service on a production-shaped stack from Debian packages, everything on loopback in a

@@ -1,4 +1,4 @@
-package nl.veiligpraten.app.bench;
+package nl.veiligpraten.testkit;
 
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -36,7 +36,8 @@ public final class VisitorClient {
   volatile String resumeToken;
   volatile String status = "new";
   volatile long lastSeq;
-  volatile int connects;
+  /** Sockets opened so far (the first and every reconnect). */
+  public volatile int connects;
   volatile String helpPoint;
   /** Sent but not yet acknowledged, in sending order: resent after every reconnect. */
   private final Map<String, String> unacked = new LinkedHashMap<>();

@@ -1,4 +1,4 @@
-package nl.veiligpraten.app.bench;
+package nl.veiligpraten.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -32,6 +32,9 @@ import nl.veiligpraten.app.AppSettings;
 import nl.veiligpraten.infra.db.Database;
 import nl.veiligpraten.infra.db.DbSettings;
 import nl.veiligpraten.infra.db.EmbeddedDatabase;
+import nl.veiligpraten.testkit.CounselorClient;
+import nl.veiligpraten.testkit.NodeProcess;
+import nl.veiligpraten.testkit.VisitorClient;
 
 /**
  * {@code ./bench relay}: the gateway against a bare Vert.x WebSocket relay, measured in the same run on the same
