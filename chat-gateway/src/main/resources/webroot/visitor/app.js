@@ -947,6 +947,9 @@
 
   function renderPaused(keepFocus) {
     document.body.classList.add('paused');
+    // Nothing left in the page that a screen reader or a curious tap could bring back.
+    $('announce').textContent = '';
+    $('announce-polite').textContent = '';
     show('paused', [el('h1', { id: 'screen-title', tabindex: '-1', text: t('pausedTitle') }),
       button(t('pauseBack'), resumeChat, 'primary', { id: 'pause-back' })], keepFocus);
   }
