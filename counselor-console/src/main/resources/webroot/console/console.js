@@ -100,6 +100,14 @@
     $('app').hidden = false;
     $('me-name').textContent = data.user.displayName;
     $('me-org').textContent = (data.user.organisation || '') + ' · ' + data.user.role;
+    if (data.totpEnrolmentRequired) {
+      // First sign-in of an account without TOTP (required in production): only enrolment is possible, so the
+      // enrolment panel opens at once; after it is confirmed the console starts (issue 20, finding 6).
+      state.enrolRequired = true;
+      $('enrol-btn').click();
+      return;
+    }
+    state.enrolRequired = false;
     loadLists();
     const chats = data.user.role === 'counselor' || data.user.role === 'supervisor';
     if (chats) {
@@ -211,6 +219,10 @@
   $('enrol-confirm').addEventListener('click', async () => {
     const res = await api('POST', '/api/totp/confirm', { code: $('enrol-code').value });
     $('enrol-result').textContent = res.status === 200 ? 'Ingeschakeld.' : (res.data.message || 'Mislukt.');
+    if (res.status === 200 && state.enrolRequired) {
+      const me = await api('GET', '/api/me');
+      if (me.status === 200) { $('enrol').hidden = true; started(me.data); }
+    }
   });
 
   // ---- attention: sound, title count, desktop notifications (never with message content) ------------------------

@@ -116,6 +116,8 @@ public final class Launcher {
       }
       // The server key behind the resume-code HMAC lives in the key store too, never in the database.
       app.codeHasher = CodeHasher.fromKeyStore(app.keyStore);
+      // Staff TOTP secrets are sealed under a key derived from the same server key (issue 20, finding 6).
+      app.totpSealer = nl.veiligpraten.infra.staff.TotpSealer.fromKeyStore(app.keyStore);
       app.keyStore.save();
       // Recovering a key store entry runs a deliberately slow KDF: do it for every key now, on this worker
       // thread, so the event loop only ever sees the in-memory cache.
@@ -131,7 +133,14 @@ public final class Launcher {
       StaffRepository staff = new StaffRepository(app.pool);
       return (settings.demo() ? DemoData.ensure(vertx, staff, settings.dataDir())
           : Future.succeededFuture(List.<String>of()))
-          .compose(logins -> queueOrganisations(staff, app.intake).map(logins));
+          .compose(logins -> queueOrganisations(staff, app.intake).map(logins))
+          // TOTP secrets from before sealing are sealed now; idempotent, so every node may do it.
+          .compose(logins -> staff.sealPlainTotpSecrets(app.totpSealer).map(sealed -> {
+            if (sealed > 0) {
+              LOG.info("sealed the plain TOTP secrets of {} staff accounts", sealed);
+            }
+            return logins;
+          }));
     }).compose(logins -> {
       app.demoLogins = logins;
       ConversationRepository conversations = new ConversationRepository(app.pool);
@@ -144,13 +153,14 @@ public final class Launcher {
           settings.security().visitor(), settings.abuse(), settings.waits(), settings.liveness());
       ConsoleSettings console = new ConsoleSettings(settings.consoleHost(), settings.consolePort(),
           settings.consoleOrigins(), settings.security().sessions(), 64 * 1024,
-          settings.security().console());
+          settings.security().console(), settings.security().totpRequired(settings.demo()));
       StaffingRepository staffing = new StaffingRepository(app.pool, AgeingWeights.of(app.intake.config()),
           settings.waits().windowSeconds(), settings.waits().samples());
       app.visitor = new VisitorListener(gateway, app.pool, transcripts, app.intake,
           new ResumeGuard(app.codeHasher, settings.security().resume()), staffing);
       app.console = new ConsoleVerticle(console, app.pool, transcripts, ConsoleServices.create(app.pool, conversations,
-          new BouncyCastleConversationCrypto(app.keyStore), app.intake.config(), settings.liveness()));
+          new BouncyCastleConversationCrypto(app.keyStore), app.intake.config(), settings.liveness(),
+          app.totpSealer));
       DeploymentOptions options = new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP);
       // Visitor sockets are spread over the event loops; the console (few sockets, per-node presence and the
       // auto-assigner) is one instance.

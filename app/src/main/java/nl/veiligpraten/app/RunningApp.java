@@ -26,6 +26,7 @@ public final class RunningApp {
   private final List<String> demoLogins;
   private final long sweepTimer;
   private final nl.veiligpraten.infra.metrics.ManagementServer management;
+  private final nl.veiligpraten.infra.staff.TotpSealer totpSealer;
 
   private RunningApp(Builder b) {
     this.vertx = b.vertx;
@@ -40,6 +41,12 @@ public final class RunningApp {
     this.demoLogins = b.demoLogins;
     this.sweepTimer = b.sweepTimer;
     this.management = b.management;
+    this.totpSealer = b.totpSealer;
+  }
+
+  /** Seals and opens staff TOTP secrets (tests check the stored form and the start-up sealing). */
+  public nl.veiligpraten.infra.staff.TotpSealer totpSealer() {
+    return totpSealer;
   }
 
   /** Port of the management listener ({@code /metrics}, {@code /health/*}; loopback by default). */
@@ -132,6 +139,7 @@ public final class RunningApp {
 
   static final class Builder {
     nl.veiligpraten.infra.web.CodeHasher codeHasher;
+    nl.veiligpraten.infra.staff.TotpSealer totpSealer;
     final Vertx vertx;
     final AppSettings settings;
     EmbeddedDatabase embedded;

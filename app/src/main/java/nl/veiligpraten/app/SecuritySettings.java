@@ -20,12 +20,16 @@ import nl.veiligpraten.infra.web.ListenerLimits;
  *                     {@code VP_RESUME_CODES_PER_ADDRESS} (10/1m), {@code VP_RESUME_CODES_GLOBAL} (300/1m per node)
  * @param sessions     console session timeouts and the socket re-check ({@code VP_CONSOLE_SESSION_*},
  *                     {@link SessionLimits})
+ * @param requireTotp  {@code VP_REQUIRE_TOTP}: local staff accounts must enrol TOTP before anything else; unset means
+ *                     yes in production and no in a demo instance (see {@link #totpRequired(boolean)})
  */
 public record SecuritySettings(ListenerLimits visitor, ListenerLimits console, Duration helloTimeout,
-                               ResumeGuard.Budgets resume, SessionLimits sessions) {
+                               ResumeGuard.Budgets resume, SessionLimits sessions,
+                               java.util.Optional<Boolean> requireTotp) {
 
   public static final SecuritySettings DEFAULT = new SecuritySettings(ListenerLimits.VISITOR_DEFAULT,
-      ListenerLimits.CONSOLE_DEFAULT, Duration.ofSeconds(15), ResumeGuard.Budgets.DEFAULT, SessionLimits.DEFAULT);
+      ListenerLimits.CONSOLE_DEFAULT, Duration.ofSeconds(15), ResumeGuard.Budgets.DEFAULT, SessionLimits.DEFAULT,
+      java.util.Optional.empty());
 
   static SecuritySettings from(Map<String, String> env) {
     String hello = env.get("VP_HELLO_TIMEOUT_SECONDS");
@@ -46,7 +50,20 @@ public record SecuritySettings(ListenerLimits visitor, ListenerLimits console, D
         ListenerLimits.from(env, "VP_CONSOLE", ListenerLimits.CONSOLE_DEFAULT), helloTimeout, new ResumeGuard.Budgets(
             number(env, "VP_RESUME_ATTEMPTS_PER_CONNECTION", DEFAULT.resume().perConnection(), 1, 100),
             limit(env, "VP_RESUME_CODES_PER_ADDRESS", DEFAULT.resume().perAddress()),
-            limit(env, "VP_RESUME_CODES_GLOBAL", DEFAULT.resume().global()), DEFAULT.resume().keyRotation()), SessionLimits.from(env));
+            limit(env, "VP_RESUME_CODES_GLOBAL", DEFAULT.resume().global()), DEFAULT.resume().keyRotation()), SessionLimits.from(env),
+        bool(env, "VP_REQUIRE_TOTP"));
+  }
+
+  private static java.util.Optional<Boolean> bool(Map<String, String> env, String name) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      return java.util.Optional.empty();
+    }
+    return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "true" -> java.util.Optional.of(true);
+      case "false" -> java.util.Optional.of(false);
+      default -> throw new IllegalArgumentException(name + " must be true or false, got '" + value + "'");
+    };
   }
 
   private static Limit limit(Map<String, String> env, String name, Limit fallback) {
@@ -72,22 +89,31 @@ public record SecuritySettings(ListenerLimits visitor, ListenerLimits console, D
   }
 
   public SecuritySettings withVisitor(ListenerLimits limits) {
-    return new SecuritySettings(limits, console, helloTimeout, resume, sessions);
+    return new SecuritySettings(limits, console, helloTimeout, resume, sessions, requireTotp);
   }
 
   public SecuritySettings withConsole(ListenerLimits limits) {
-    return new SecuritySettings(visitor, limits, helloTimeout, resume, sessions);
+    return new SecuritySettings(visitor, limits, helloTimeout, resume, sessions, requireTotp);
   }
 
   public SecuritySettings withHelloTimeout(Duration timeout) {
-    return new SecuritySettings(visitor, console, timeout, resume, sessions);
+    return new SecuritySettings(visitor, console, timeout, resume, sessions, requireTotp);
   }
 
   public SecuritySettings withResume(ResumeGuard.Budgets budgets) {
-    return new SecuritySettings(visitor, console, helloTimeout, budgets, sessions);
+    return new SecuritySettings(visitor, console, helloTimeout, budgets, sessions, requireTotp);
   }
 
   public SecuritySettings withSessions(SessionLimits limits) {
-    return new SecuritySettings(visitor, console, helloTimeout, resume, limits);
+    return new SecuritySettings(visitor, console, helloTimeout, resume, limits, requireTotp);
+  }
+
+  public SecuritySettings withRequireTotp(boolean required) {
+    return new SecuritySettings(visitor, console, helloTimeout, resume, sessions, java.util.Optional.of(required));
+  }
+
+  /** Whether local staff must enrol TOTP: as configured, else always except in a demo instance (published logins). */
+  public boolean totpRequired(boolean demo) {
+    return requireTotp.orElse(!demo);
   }
 }

@@ -46,8 +46,7 @@ class InboxIT {
   static void setUp() throws Exception {
     AppSettings base = AppSettings.forTest(dataDir);
     SecuritySettings s = base.security();
-    app = TestApp.start(base.withSecurity(new SecuritySettings(s.visitor(), s.console(), s.helloTimeout(), BUDGETS,
-        s.sessions())));
+    app = TestApp.start(base.withSecurity(s.withResume(BUDGETS)));
     client = Vertx.vertx();
     web = WebClient.create(client);
     ConsoleFixtures.createStaff(app, "mores", "mores-inbox", "counselor", "inbox-password", 3);

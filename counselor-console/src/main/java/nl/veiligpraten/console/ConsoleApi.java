@@ -48,7 +48,8 @@ final class ConsoleApi {
     StaffSession s = ctx.get(StaffSession.KEY);
     byte[] secret = Totp.newSecret();
     String uri = Totp.otpauthUri("Veilig Praten", s.user().username(), secret);
-    staff.setPendingTotp(s.user().id(), secret).onSuccess(v -> ConsoleVerticle.json(ctx, 200, new JsonObject()
+    // Stored sealed under the server key (issue 20, finding 6), like the active secret.
+    staff.setPendingTotp(s.user().id(), services.totpSealer().seal(s.user().id(), secret)).onSuccess(v -> ConsoleVerticle.json(ctx, 200, new JsonObject()
         .put("secret", Totp.base32(secret))
         .put("otpauthUri", uri)
         .put("qrPng", TotpQr.pngBase64(uri))))
@@ -63,7 +64,7 @@ final class ConsoleApi {
       if (pending.isEmpty()) {
         return Future.succeededFuture("no_pending");
       }
-      long step = Totp.matchingStep(pending.get(), code, Totp.stepAt(System.currentTimeMillis() / 1000));
+      long step = Totp.matchingStep(services.totpSealer().open(s.user().id(), pending.get()), code, Totp.stepAt(System.currentTimeMillis() / 1000));
       if (step < 0) {
         return Future.succeededFuture("bad_totp");
       }

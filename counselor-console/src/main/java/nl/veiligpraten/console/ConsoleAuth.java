@@ -40,10 +40,56 @@ public final class ConsoleAuth {
   /** Verified against when a user name does not exist, so timing does not reveal which names exist. */
   private final String dummyHash = PasswordHasher.hash(Secrets.token());
 
-  public ConsoleAuth(Vertx vertx, StaffRepository staff, ConsoleSettings settings) {
+  private final nl.veiligpraten.infra.staff.TotpSealer sealer;
+
+  public ConsoleAuth(Vertx vertx, StaffRepository staff, ConsoleSettings settings,
+                     nl.veiligpraten.infra.staff.TotpSealer sealer) {
     this.vertx = vertx;
     this.staff = staff;
     this.settings = settings;
+    this.sealer = sealer;
+  }
+
+  /**
+   * Routes a session without TOTP may use when TOTP is required: its first sign-in leads straight to enrolment
+   * (issue 20, finding 6). Everything else, the console WebSocket included, answers 403 totp_enrolment_required.
+   */
+  private static final java.util.Set<String> ENROLMENT_ROUTES = java.util.Set.of("GET /api/me",
+      "POST /api/totp/enrol", "POST /api/totp/confirm", "POST /api/logout");
+
+  /** True when this user must still enrol TOTP before using the console. */
+  public boolean mustEnrolTotp(StaffUser user) {
+    return settings.requireTotp() && user.totpSecret() == null;
+  }
+
+  /**
+   * Re-authentication for replacing an enrolled TOTP secret: the password and a current code of the enrolled secret
+   * (a stolen session cookie alone is not enough). Empty when both are right; otherwise the refusal code. Failures
+   * count like failed logins of that user name.
+   */
+  Future<Optional<String>> reauthenticate(StaffUser user, String password, String code) {
+    if (password == null || code == null || password.length() > 256) {
+      return Future.succeededFuture(Optional.of("reauth_required"));
+    }
+    long[] state = failures.get(user.username());
+    if (state != null && state[1] > System.currentTimeMillis()) {
+      return Future.succeededFuture(Optional.of("throttled"));
+    }
+    return vertx.executeBlocking(() -> PasswordHasher.verify(password, user.passwordHash()), false).compose(ok -> {
+      long step = ok ? Totp.matchingStep(sealer.open(user.id(), user.totpSecret()), code,
+          Totp.stepAt(System.currentTimeMillis() / 1000)) : -1;
+      if (step < 0) {
+        recordFailure(user.username());
+        return Future.succeededFuture(Optional.of("bad_credentials"));
+      }
+      return staff.acceptTotpStep(user.id(), step).map(fresh -> {
+        if (!fresh) {
+          recordFailure(user.username());
+          return Optional.of("totp_reused");
+        }
+        return Optional.<String>empty();
+      });
+    });
   }
 
   /** Result of a login attempt. */
@@ -87,7 +133,7 @@ public final class ConsoleAuth {
           return Future.succeededFuture(new LoginResult.Refused(401, "totp_required",
               "Vul de code uit je authenticator-app in."));
         }
-        long step = Totp.matchingStep(u.totpSecret(), totp, Totp.stepAt(System.currentTimeMillis() / 1000));
+        long step = Totp.matchingStep(sealer.open(u.id(), u.totpSecret()), totp, Totp.stepAt(System.currentTimeMillis() / 1000));
         if (step < 0) {
           recordFailure(username);
           return Future.succeededFuture(new LoginResult.Refused(401, "bad_totp", "Onjuiste of verlopen code."));
@@ -256,6 +302,12 @@ public final class ConsoleAuth {
         return;
       }
       StaffSession session = ar.result().get();
+      if (mustEnrolTotp(session.user())
+          && !ENROLMENT_ROUTES.contains(ctx.request().method().name() + " " + ctx.request().path())) {
+        ConsoleVerticle.error(ctx, 403, "totp_enrolment_required",
+            "Stel eerst de tweestapsverificatie (authenticator-app) in. / Set up two-step verification first.");
+        return;
+      }
       if (!"GET".equals(ctx.request().method().name())) {
         String origin = ctx.request().getHeader("Origin");
         if (origin != null && !settings.allowedOrigins().contains(origin)) {

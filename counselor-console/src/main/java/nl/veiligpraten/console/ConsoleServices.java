@@ -1,5 +1,6 @@
 package nl.veiligpraten.console;
 
+import nl.veiligpraten.infra.staff.TotpSealer;
 import io.vertx.sqlclient.Pool;
 import nl.veiligpraten.infra.assignment.AgeingWeights;
 import nl.veiligpraten.infra.assignment.AssignmentRepository;
@@ -22,16 +23,17 @@ import nl.veiligpraten.routing.config.RoutingConfig;
  * @param routeActions         suicide-risk marks (U1) and route overrides
  * @param reassignAfterSeconds per priority P0..P3: an assigned chat without a first counselor message this long
  *                             goes back to the head of the queue ({@code help-points.yaml})
+ * @param totpSealer           seals and opens staff TOTP secrets under the server key
  */
 public record ConsoleServices(AssignmentRepository assignments, ReferralRepository referrals, StaffNotes<?> notes,
                               HelpPointDirectory helpPoints, LivenessSettings liveness, ConsoleLabels labels,
                               RouteActionRepository routeActions, SupervisorRepository supervisor,
-                              int[] reassignAfterSeconds) {
+                              int[] reassignAfterSeconds, TotpSealer totpSealer) {
 
   /** Wires the services from the pool, the conversation store and crypto, and the routing configuration. */
   public static <K> ConsoleServices create(Pool pool, ConversationRepository conversations,
                                            ConversationCrypto<K> crypto, RoutingConfig config,
-                                           LivenessSettings liveness) {
+                                           LivenessSettings liveness, TotpSealer totpSealer) {
     var ageing = config.rules().ageing();
     AgeingWeights weights = new AgeingWeights(ageing.baseScore().get(Priority.P1), ageing.baseScore().get(Priority.P2),
         ageing.baseScore().get(Priority.P3), ageing.pointsPerMinute());
@@ -40,6 +42,6 @@ public record ConsoleServices(AssignmentRepository assignments, ReferralReposito
         new ConsoleLabels(config), new RouteActionRepository(pool),
         new SupervisorRepository(pool),
         java.util.Arrays.stream(Priority.values()).mapToInt(p -> config.helpPoints().reassignAfterSeconds().get(p))
-            .toArray());
+            .toArray(), totpSealer);
   }
 }

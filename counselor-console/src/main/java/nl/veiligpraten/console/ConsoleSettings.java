@@ -12,7 +12,9 @@ import nl.veiligpraten.infra.web.ListenerLimits;
  * @param sessions          idle and absolute session timeouts and how often open sockets re-check their session
  * @param maxFrameBytes     largest WebSocket frame
  * @param limits            header, body and idle timeouts and the connection cap of the listener
+ * @param requireTotp       local staff accounts must enrol TOTP before they can do anything else (issue 20, finding 6)
  */
 public record ConsoleSettings(String host, int port, Set<String> allowedOrigins, SessionLimits sessions,
-                              int maxFrameBytes, ListenerLimits limits) {
+                              int maxFrameBytes, ListenerLimits limits,
+                              boolean requireTotp) {
 }

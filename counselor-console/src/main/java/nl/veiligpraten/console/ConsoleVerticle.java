@@ -63,7 +63,7 @@ public final class ConsoleVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     guard = new ConnectionGuard(vertx, settings.limits(), new AtomicInteger(), "console");
-    auth = new ConsoleAuth(vertx, staff, settings);
+    auth = new ConsoleAuth(vertx, staff, settings, services.totpSealer());
     assigner = new AutoAssigner(vertx, pool, services, transcripts);
     presence = new ConsolePresence(vertx, new PresenceRepository(pool), services.liveness(), assigner::run,
         this::staffingChanged);
@@ -83,7 +83,7 @@ public final class ConsoleVerticle extends VerticleBase {
     router.post("/api/logout").handler(this::logout);
     router.get("/api/me").handler(this::me);
     router.get("/api/queue").handler(api::queue);
-    router.post("/api/totp/enrol").handler(api::enrolTotp);
+    router.post("/api/totp/enrol").handler(this::enrolTotp);
     router.post("/api/totp/confirm").handler(api::confirmTotp);
     router.get("/api/conversations/:id").handler(api::preview);
     router.get("/api/staff").handler(api::colleagues);
@@ -216,7 +216,8 @@ public final class ConsoleVerticle extends VerticleBase {
       }
       ConsoleAuth.LoginResult.Ok ok = (ConsoleAuth.LoginResult.Ok) ar.result();
       ctx.response().addCookie(ConsoleAuth.sessionCookie(ok.sessionKey()));
-      json(ctx, 200, new JsonObject().put("csrfToken", ok.csrfToken()).put("user", userJson(ok.user())));
+      json(ctx, 200, new JsonObject().put("csrfToken", ok.csrfToken()).put("user", userJson(ok.user()))
+          .put("totpEnrolmentRequired", auth.mustEnrolTotp(ok.user())));
     });
   }
 
@@ -229,9 +230,43 @@ public final class ConsoleVerticle extends VerticleBase {
     });
   }
 
+  /**
+   * TOTP enrolment. The first one needs the session only (it may be the forced enrolment after the first sign-in);
+   * replacing an enrolled secret needs the password and a current code too (issue 20, finding 6).
+   */
+  private void enrolTotp(RoutingContext ctx) {
+    StaffSession session = ctx.get(StaffSession.KEY);
+    if (session.user().totpSecret() == null) {
+      api.enrolTotp(ctx);
+      return;
+    }
+    JsonObject body;
+    try {
+      body = ctx.body().asJsonObject();
+    } catch (RuntimeException e) {
+      body = null;
+    }
+    String password = body != null && body.getValue("password") instanceof String p ? p : null;
+    String code = body != null && body.getValue("code") instanceof String c ? c : null;
+    auth.reauthenticate(session.user(), password, code).onComplete(ar -> {
+      if (ar.failed()) {
+        LOG.warn("TOTP re-authentication failed internally: {}", ar.cause().getClass().getName());
+        error(ctx, 500, "internal", "Not possible right now.");
+      } else if (ar.result().isPresent()) {
+        LOG.info("TOTP re-enrolment refused ({}) for staff {}", ar.result().get(), session.user().id());
+        error(ctx, ar.result().get().equals("throttled") ? 429 : 403, ar.result().get(),
+            "Een nieuwe authenticator instellen vraagt je wachtwoord en een geldige code. / Replacing the "
+                + "authenticator needs your password and a current code.");
+      } else {
+        api.enrolTotp(ctx);
+      }
+    });
+  }
+
   private void me(RoutingContext ctx) {
     StaffSession session = ctx.get(StaffSession.KEY);
-    json(ctx, 200, new JsonObject().put("user", userJson(session.user())).put("csrfToken", session.csrfToken()));
+    json(ctx, 200, new JsonObject().put("user", userJson(session.user())).put("csrfToken", session.csrfToken())
+        .put("totpEnrolmentRequired", auth.mustEnrolTotp(session.user())));
   }
 
   private void upgrade(RoutingContext ctx) {

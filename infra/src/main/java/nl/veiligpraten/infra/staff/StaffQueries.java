@@ -44,6 +44,14 @@ final class StaffQueries {
   static final String ACCEPT_TOTP_STEP =
       "UPDATE staff_user SET totp_last_step = $2 WHERE id = $1 AND totp_last_step < $2";
 
+  /** TOTP secrets for the start-up sealing of plain ones (issue 20, finding 6). */
+  static final String TOTP_SECRETS = "SELECT id, totp_secret, totp_pending FROM staff_user "
+      + "WHERE totp_secret IS NOT NULL OR totp_pending IS NOT NULL";
+
+  /** Replaces plain secrets by sealed ones, only if nobody changed them in between. */
+  static final String SEAL_TOTP = "UPDATE staff_user SET totp_secret = $2, totp_pending = $3 WHERE id = $1 "
+      + "AND totp_secret IS NOT DISTINCT FROM $4 AND totp_pending IS NOT DISTINCT FROM $5";
+
   static final String SET_STATUS = "UPDATE staff_user SET status = $2 WHERE id = $1";
 
   static final String ORG_STAFF = "SELECT u.id, u.display_name, u.role, u.status, u.capacity, u.skills, "

@@ -111,6 +111,31 @@ public final class StaffRepository {
         .map(rows -> rows.rowCount() == 1);
   }
 
+  /**
+   * Seals every TOTP secret (active or pending) still stored in plain form; returns how many accounts changed.
+   * Idempotent: sealed values are left alone, so every node may run it at start-up.
+   */
+  public Future<Integer> sealPlainTotpSecrets(TotpSealer sealer) {
+    return pool.query(StaffQueries.TOTP_SECRETS).execute().compose(rows -> {
+      List<Future<Integer>> updates = new ArrayList<>();
+      for (Row row : rows) {
+        long id = row.getLong("id");
+        Buffer secret = row.getBuffer("totp_secret");
+        Buffer pending = row.getBuffer("totp_pending");
+        boolean plainSecret = secret != null && !TotpSealer.isSealed(secret.getBytes());
+        boolean plainPending = pending != null && !TotpSealer.isSealed(pending.getBytes());
+        if (!plainSecret && !plainPending) {
+          continue;
+        }
+        Buffer newSecret = plainSecret ? Buffer.buffer(sealer.seal(id, secret.getBytes())) : secret;
+        Buffer newPending = plainPending ? Buffer.buffer(sealer.seal(id, pending.getBytes())) : pending;
+        updates.add(pool.preparedQuery(StaffQueries.SEAL_TOTP)
+            .execute(Tuple.of(id, newSecret, newPending, secret, pending)).map(r -> r.rowCount()));
+      }
+      return Future.all(updates).map(all -> updates.stream().mapToInt(Future::result).sum());
+    });
+  }
+
   /** Sets available / away / busy (validated by the caller and by a CHECK constraint). */
   public Future<Void> setStatus(long userId, String status) {
     return pool.preparedQuery(StaffQueries.SET_STATUS).execute(Tuple.of(userId, status)).mapEmpty();
