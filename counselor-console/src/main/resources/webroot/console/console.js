@@ -376,6 +376,11 @@
       case 'closed': chatClosed(f); break;
       case 'released': chatEnded(f.conversationId, releasedText(f.reason)); break;
       case 'referral': referralState(f); break;
+      case 'transfer-offered': transferState(f.conversationId, 'Overdracht aangeboden aan ' + (f.to || 'je collega')
+        + ': wacht op akkoord (max. ' + f.expiresInSeconds + ' s). Het gesprek blijft tot dan bij jou.'); break;
+      case 'transfer-declined': transferDeclined(f); break;
+      case 'transfer-offer': showOffer(f); break;
+      case 'transfer-offer-ended': offerEnded(f); break;
       case 'visitor-disconnected': systemLine(f.conversationId, 'Bezoeker is (even) weg.'); break;
       case 'visitor-paused': visitorPause(f.conversationId, true); break;
       case 'visitor-back': visitorPause(f.conversationId, false); break;
@@ -805,12 +810,13 @@
     q('.chat-leave').addEventListener('click', () => send({ type: 'leave', conversationId: chat.id }));
     // The transfer list shows colleagues' load as it is now, not as it was at sign-in.
     q('details.actions').addEventListener('toggle', (ev) => { if (ev.target.open) { refreshStaff(); } });
+    q('.transfer-to').addEventListener('focus', refreshStaff);
     q('.transfer').addEventListener('click', () => {
       const to = q('.transfer-to').value;
       if (!to) { return; }
       const frame = { type: 'transfer', conversationId: chat.id, note: q('.transfer-note').value };
       if (to === 'queue') { frame.toQueue = true; } else { frame.toStaffId = Number(to); }
-      send(frame);
+      if (send(frame) && to !== 'queue') { transferState(chat.id, 'Overdracht wordt aangeboden…'); }
     });
     q('.refer').addEventListener('click', () => {
       const hp = q('.refer-to').value;
@@ -1121,6 +1127,52 @@
     chatEnded(id, 'De bezoeker heeft het gesprek gewist.');
     chat.root.classList.add('deleted');
     renderTitle();
+  }
+
+  // ---- warm transfer: the sender waits for the colleague, who sees the offer with the intake and the note --------
+  function transferState(id, text) {
+    const chat = state.chats.get(id);
+    if (chat) { chat.root.querySelector('.transfer-state').textContent = text; }
+  }
+  function transferDeclined(f) {
+    const why = { declined: 'Je collega heeft de overdracht geweigerd', timeout: 'Je collega reageerde niet op tijd',
+      offline: 'Je collega is niet (meer) online', at_capacity: 'Je collega heeft geen ruimte meer',
+      withdrawn: 'De overdracht is ingetrokken' }[f.reason] || 'De overdracht is niet gelukt';
+    transferState(f.conversationId, why + '; het gesprek blijft bij jou.');
+    systemLine(f.conversationId, why + '; het gesprek blijft bij jou.');
+  }
+  function showOffer(f) {
+    const li = el('li', null, 'offer card');
+    li.dataset.offerId = f.offerId;
+    li.dataset.conversationId = f.conversationId;
+    li.append(el('h3', shortLabel(f.conversationId) + ' van ' + f.from));
+    if (f.note) {
+      const p = el('p', 'Notitie: ');
+      p.append(el('bdi', f.note, 'offer-note'));
+      li.append(p);
+    }
+    li.append(intakeCard(f));
+    const row = el('div', null, 'row');
+    row.append(button('Accepteren', 'accept-offer', () => answerOffer(f, true)),
+      button('Weigeren', 'decline-offer', () => answerOffer(f, false)));
+    li.append(row);
+    $('offers').append(li);
+    $('offers-box').hidden = false;
+    $('offers-state').textContent = '';
+    beep();
+    notify('Een collega wil een gesprek aan je overdragen.', 'offer-' + f.offerId);
+  }
+  function answerOffer(f, accept) {
+    if (accept) { state.activateNext = f.conversationId; }
+    send({ type: 'transfer-answer', offerId: f.offerId, conversationId: f.conversationId, accept });
+  }
+  function offerEnded(f) {
+    const li = $('offers').querySelector('li[data-offer-id="' + CSS.escape(f.offerId) + '"]');
+    if (li) { li.remove(); }
+    $('offers-box').hidden = $('offers').children.length === 0;
+    if (f.reason !== 'accepted' && f.reason !== 'declined') {
+      $('offers-state').textContent = 'Een aangeboden overdracht (' + shortLabel(f.conversationId) + ') is vervallen.';
+    }
   }
 
   // ---- routing actions: suicide risk (U1) and route override ---------------------------------------------------

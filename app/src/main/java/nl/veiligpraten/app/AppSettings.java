@@ -43,13 +43,18 @@ import nl.veiligpraten.infra.staffing.WaitSettings;
  *                      ({@code VP_SOCKET_SILENCE_SECONDS} and the others in {@link LivenessSettings})
  * @param management    {@code VP_MANAGEMENT_HOST} / {@code VP_MANAGEMENT_PORT}: the management listener with
  *                      {@code /metrics} and the health checks (default 127.0.0.1:8082, see {@link ManagementSettings})
+ * @param transferOfferSeconds {@code VP_TRANSFER_OFFER_SECONDS}: how long a warm transfer waits for the colleague to
+ *                      accept (default 60, 5-600)
  */
 public record AppSettings(String visitorHost, int visitorPort, String consoleHost, int consolePort, Path dataDir,
                           Optional<Path> configDir, boolean demo, Optional<DbSettings> externalDb,
                           int embeddedDbPort, Set<String> visitorOrigins, Set<String> consoleOrigins,
                           String neutralExitUrl, int queueGraceSeconds, int visitorInstances, Clock clock,
                           SecuritySettings security, AbuseLimits abuse, WaitSettings waits,
-                          LivenessSettings liveness, ManagementSettings management) {
+                          LivenessSettings liveness, ManagementSettings management, int transferOfferSeconds) {
+
+  /** How long a colleague has to accept a warm transfer before it stays with the sender. */
+  public static final int DEFAULT_TRANSFER_OFFER_SECONDS = 60;
 
   public static AppSettings from(Map<String, String> env, String[] args) {
     // Production is the default (issue 20, finding 5): demo data only when asked for, by --demo (./run passes it)
@@ -77,7 +82,8 @@ public record AppSettings(String visitorHost, int visitorPort, String consoleHos
         env.getOrDefault("VP_QUICK_EXIT_URL", "https://www.buienradar.nl/"),
         queueGrace, intValue(env, "VP_VISITOR_INSTANCES", defaultInstances(), 1, 64), Clock.systemUTC(),
         SecuritySettings.from(env), AbuseLimits.from(env), WaitSettings.from(env),
-        LivenessSettings.from(env).requirePauseAtLeast(queueGrace), ManagementSettings.from(env));
+        LivenessSettings.from(env).requirePauseAtLeast(queueGrace), ManagementSettings.from(env),
+        intValue(env, "VP_TRANSFER_OFFER_SECONDS", DEFAULT_TRANSFER_OFFER_SECONDS, 5, 600));
   }
 
   private static int defaultInstances() {
@@ -92,7 +98,8 @@ public record AppSettings(String visitorHost, int visitorPort, String consoleHos
         Optional.empty(), 0, origins(null, "127.0.0.1", visitor), origins(null, "127.0.0.1", console),
         "https://www.buienradar.nl/", 120, defaultInstances(), Clock.systemUTC(),
         SecuritySettings.DEFAULT, AbuseLimits.generous(), WaitSettings.defaults(), LivenessSettings.DEFAULTS,
-        ManagementSettings.ANY_FREE_PORT);
+        ManagementSettings.ANY_FREE_PORT,
+        DEFAULT_TRANSFER_OFFER_SECONDS);
   }
 
   /** A currently free loopback port (tests only; a tiny race with other processes is acceptable there). */
@@ -107,14 +114,14 @@ public record AppSettings(String visitorHost, int visitorPort, String consoleHos
   public AppSettings withQueueGraceSeconds(int seconds) {
     return new AppSettings(visitorHost, visitorPort, consoleHost, consolePort, dataDir, configDir, demo, externalDb,
         embeddedDbPort, visitorOrigins, consoleOrigins, neutralExitUrl, seconds, visitorInstances, clock, security,
-        abuse, waits, liveness, management);
+        abuse, waits, liveness, management, transferOfferSeconds);
   }
 
   /** The same settings with another quick-exit target (tests point it at a local page). */
   public AppSettings withNeutralExitUrl(String url) {
     return new AppSettings(visitorHost, visitorPort, consoleHost, consolePort, dataDir, configDir, demo, externalDb,
         embeddedDbPort, visitorOrigins, consoleOrigins, url, queueGraceSeconds, visitorInstances, clock, security,
-        abuse, waits, liveness, management);
+        abuse, waits, liveness, management, transferOfferSeconds);
   }
 
   /** The same settings with a directory of overriding routing/help-point files (tests change opening hours). */
@@ -122,63 +129,70 @@ public record AppSettings(String visitorHost, int visitorPort, String consoleHos
     return new AppSettings(visitorHost, visitorPort, consoleHost, consolePort, dataDir, Optional.of(dir), demo,
         externalDb, embeddedDbPort, visitorOrigins, consoleOrigins, neutralExitUrl, queueGraceSeconds,
         visitorInstances, clock, security,
-        abuse, waits, liveness, management);
+        abuse, waits, liveness, management, transferOfferSeconds);
   }
 
   /** The same settings with another clock for opening hours (tests fix the time of day). */
   public AppSettings withClock(Clock fixed) {
     return new AppSettings(visitorHost, visitorPort, consoleHost, consolePort, dataDir, configDir, demo, externalDb,
         embeddedDbPort, visitorOrigins, consoleOrigins, neutralExitUrl, queueGraceSeconds, visitorInstances, fixed,
-        security, abuse, waits, liveness, management);
+        security, abuse, waits, liveness, management, transferOfferSeconds);
   }
 
   /** The same settings with other listener limits (tests use short timeouts and small caps). */
   public AppSettings withSecurity(SecuritySettings other) {
     return new AppSettings(visitorHost, visitorPort, consoleHost, consolePort, dataDir, configDir, demo, externalDb,
         embeddedDbPort, visitorOrigins, consoleOrigins, neutralExitUrl, queueGraceSeconds, visitorInstances, clock,
-        other, abuse, waits, liveness, management);
+        other, abuse, waits, liveness, management, transferOfferSeconds);
   }
 
   /** The same settings with other flood limits (tests of the limits). */
   public AppSettings withAbuseLimits(AbuseLimits limits) {
     return new AppSettings(visitorHost, visitorPort, consoleHost, consolePort, dataDir, configDir, demo, externalDb,
         embeddedDbPort, visitorOrigins, consoleOrigins, neutralExitUrl, queueGraceSeconds, visitorInstances, clock,
-        security, limits, waits, liveness, management);
+        security, limits, waits, liveness, management, transferOfferSeconds);
   }
 
   /** The same settings with another wait estimation (tests). */
   public AppSettings withWaits(WaitSettings w) {
     return new AppSettings(visitorHost, visitorPort, consoleHost, consolePort, dataDir, configDir, demo, externalDb,
         embeddedDbPort, visitorOrigins, consoleOrigins, neutralExitUrl, queueGraceSeconds, visitorInstances, clock,
-        security, abuse, w, liveness, management);
+        security, abuse, w, liveness, management, transferOfferSeconds);
   }
 
   /** The same settings with other liveness timeouts (tests use short ones instead of waiting out the defaults). */
   public AppSettings withLiveness(LivenessSettings other) {
     return new AppSettings(visitorHost, visitorPort, consoleHost, consolePort, dataDir, configDir, demo, externalDb,
         embeddedDbPort, visitorOrigins, consoleOrigins, neutralExitUrl, queueGraceSeconds, visitorInstances, clock,
-        security, abuse, waits, other, management);
+        security, abuse, waits, other, management, transferOfferSeconds);
+  }
+
+  /** The same settings with another warm-transfer offer time (tests do not wait out the default). */
+  public AppSettings withTransferOfferSeconds(int seconds) {
+    return new AppSettings(visitorHost, visitorPort, consoleHost, consolePort, dataDir, configDir, demo, externalDb,
+        embeddedDbPort, visitorOrigins, consoleOrigins, neutralExitUrl, queueGraceSeconds, visitorInstances, clock,
+        security, abuse, waits, liveness, management, seconds);
   }
 
   /** The same settings on an external PostgreSQL (tests that restart the service on a database that stays up). */
   public AppSettings withExternalDb(DbSettings db) {
     return new AppSettings(visitorHost, visitorPort, consoleHost, consolePort, dataDir, configDir, demo,
         Optional.of(db), embeddedDbPort, visitorOrigins, consoleOrigins, neutralExitUrl, queueGraceSeconds,
-        visitorInstances, clock, security, abuse, waits, liveness, management);
+        visitorInstances, clock, security, abuse, waits, liveness, management, transferOfferSeconds);
   }
 
   /** The same settings with other allowed console origins (tests put a proxy in front of the listener). */
   public AppSettings withConsoleOrigins(Set<String> origins) {
     return new AppSettings(visitorHost, visitorPort, consoleHost, consolePort, dataDir, configDir, demo, externalDb,
         embeddedDbPort, visitorOrigins, origins, neutralExitUrl, queueGraceSeconds, visitorInstances, clock,
-        security, abuse, waits, liveness, management);
+        security, abuse, waits, liveness, management, transferOfferSeconds);
   }
 
   /** The same settings with other allowed visitor origins (tests put a proxy in front of the listener). */
   public AppSettings withVisitorOrigins(Set<String> origins) {
     return new AppSettings(visitorHost, visitorPort, consoleHost, consolePort, dataDir, configDir, demo, externalDb,
         embeddedDbPort, origins, consoleOrigins, neutralExitUrl, queueGraceSeconds, visitorInstances, clock,
-        security, abuse, waits, liveness, management);
+        security, abuse, waits, liveness, management, transferOfferSeconds);
   }
 
   /** Allowed origins default to the listener's own address (both spellings of loopback). */

@@ -188,8 +188,8 @@ class ConsoleBrowserIT {
 
   @Test
   @Order(2)
-  @DisplayName("warm transfer to a colleague with a note: the colleague gets the chat, its history and the note; "
-      + "the visitor is told who took over")
+  @DisplayName("warm transfer to a colleague with a note: the colleague is offered the chat with the note and "
+      + "accepts; then they get the chat, its history and the note; the visitor is told who took over")
   void warmTransfer() throws Exception {
     ConsoleFixtures.Login colleagueLogin = ConsoleFixtures.login(web, app, "csg-colleague", "colleague-password", null);
     WsProbe colleagueSocket = WsProbe.connect(client, app.consolePort(), "/ws", ConsoleFixtures.origin(app),
@@ -207,7 +207,15 @@ class ConsoleBrowserIT {
     panel.locator(".transfer-note").fill("Wil niet gebeld worden.");
     panel.locator(".transfer").click();
 
+    // Warm: the colleague is offered the chat with its intake card and the note, and accepts it.
     String id = visitor.conversationId().toString();
+    JsonObject offer = colleagueSocket.await(f -> "transfer-offer".equals(f.getString("type"))
+        && id.equals(f.getString("conversationId")), Duration.ofSeconds(10));
+    assertEquals("Wil niet gebeld worden.", offer.getString("note"));
+    assertEquals("csg", offer.getString("helpPoint"));
+    assertThat(panel.locator(".transfer-state")).containsText("wacht op akkoord");
+    colleagueSocket.send(new JsonObject().put("type", "transfer-answer").put("offerId", offer.getString("offerId"))
+        .put("accept", true));
     colleagueSocket.await(f -> "assigned".equals(f.getString("type")) && id.equals(f.getString("conversationId")),
         Duration.ofSeconds(10));
     JsonObject history = colleagueSocket.await(f -> "message".equals(f.getString("type"))

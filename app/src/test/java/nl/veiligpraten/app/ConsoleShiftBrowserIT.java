@@ -60,18 +60,25 @@ class ConsoleShiftBrowserIT {
   static Browser browser;
   static StaffUser ender;
   static final List<String> consoleErrors = new CopyOnWriteArrayList<>();
+  static final int OFFER_SECONDS = 10;
+  static StaffUser sender;
+  static StaffUser receiver;
 
   @BeforeAll
   static void setUp() throws Exception {
     client = Vertx.vertx();
     web = WebClient.create(client);
     database = EmbeddedDatabase.start(dataDir.resolve("pg"), 0);
-    settings = AppSettings.forTest(dataDir).withExternalDb(database.settings());
+    // A short offer time, so the warm-transfer test sees an unanswered offer run out.
+    settings = AppSettings.forTest(dataDir).withExternalDb(database.settings())
+        .withTransferOfferSeconds(OFFER_SECONDS);
     app = TestApp.start(settings);
     ender = ConsoleFixtures.createStaff(app, "csg", "csg-ender", "counselor", "ender-password", 3);
     ConsoleFixtures.createStaff(app, "csg", "csg-other", "counselor", "other-password", 3);
     ConsoleFixtures.createStaff(app, "veilig_thuis", "vt-modes", "counselor", "modes-password", 3);
     ConsoleFixtures.createStaff(app, "csg", "csg-restart", "counselor", "restart-password", 3);
+    sender = ConsoleFixtures.createStaff(app, "csg", "csg-sender", "counselor", "sender-password", 3);
+    receiver = ConsoleFixtures.createStaff(app, "csg", "csg-receiver", "counselor", "receiver-password", 3);
     playwright = Playwright.create();
     browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
         .setExecutablePath(Paths.get("/usr/bin/chromium")).setHeadless(true)
@@ -186,6 +193,9 @@ class ConsoleShiftBrowserIT {
     assertThat(listItem(page, visitor.conversationId())).containsText("bezoeker is weg");
     listItem(page, visitor.conversationId()).locator(".chat-link").click();
     assertThat(panel.locator(".dismiss")).hasCount(0);
+    // With the conversation in view, to choose the outcome.
+    assertThat(panel.locator(".messages li.visitor .body")).hasText("Hoi.");
+    assertThat(panel.locator(".messages li.counselor .body")).hasText("Hallo, ik ben er.");
     panel.locator(".outcome").selectOption("advice");
     panel.locator(".tags input[value='safety_plan']").check();
     panel.locator(".close").click();
@@ -292,6 +302,100 @@ class ConsoleShiftBrowserIT {
     easy.context().close();
     english.context().close();
     console.context().close();
+    assertTrue(consoleErrors.isEmpty(), "no script or CSP errors in the pages: " + consoleErrors);
+  }
+
+  static void openActions(Locator panel) {
+    if (panel.locator("details.actions").getAttribute("open") == null) {
+      panel.locator("details.actions summary").click();
+    }
+  }
+
+  static long holder(UUID id) throws Exception {
+    return conversation(id).getLong("counselor_id");
+  }
+
+  @Test
+  @Order(3)
+  @DisplayName("warm transfer: the list shows the colleague's live load; the colleague sees the offer with the intake "
+      + "card and the note and declines, lets it run out, then accepts; until then the chat stays with the sender, "
+      + "who is told each time; on accept it moves with its history and the note")
+  void warmTransferToAColleagueWhoAccepts() throws Exception {
+    Page from = console("csg-sender", "sender-password");
+    Page to = console("csg-receiver", "receiver-password");
+    ConsoleFixtures.Visitor visitor = ConsoleFixtures.queuedVisitor(client, app, "csg",
+        new JsonObject().put("Q3", "today").put("Q4", new io.vertx.core.json.JsonArray().add("physical")));
+    Locator panel = take(from, visitor.conversationId());
+    visitor.probe().awaitType("assigned");
+    visitor.probe().send(new JsonObject().put("type", "message").put("clientId", "v-1")
+        .put("body", "Ik wil het liever met iemand anders bespreken."));
+    assertThat(panel.locator(".messages li.visitor")).hasCount(1);
+
+    // Live load: the colleague has no chat, then takes one; the list says so when the counselor chooses.
+    openActions(panel);
+    Locator option = panel.locator(".transfer-to option[value='" + receiver.id() + "']");
+    assertThat(option).containsText("0/3 gesprekken");
+    ConsoleFixtures.Visitor other = ConsoleFixtures.queuedVisitor(client, app, "csg", null);
+    take(to, other.conversationId());
+    other.probe().awaitType("assigned");
+    panel.locator(".transfer-to").focus();
+    assertThat(option).containsText("1/3 gesprekken");
+    panel.locator(".transfer-to").selectOption(String.valueOf(receiver.id()));
+
+    // 1. Offered and declined: the chat stays, the sender is told.
+    panel.locator(".transfer-note").fill("Wil niet gebeld worden.");
+    panel.locator(".transfer").click();
+    Locator offer = to.locator("#offers li[data-conversation-id='" + visitor.conversationId() + "']");
+    assertThat(offer).isVisible();
+    assertThat(offer).containsText("Wil niet gebeld worden.");
+    assertThat(offer).containsText("Medewerker csg-sender");
+    assertThat(offer.locator(".card")).containsText("Vandaag");
+    assertThat(panel.locator(".transfer-state")).containsText("wacht op akkoord");
+    shot(to, "console-transfer-offer");
+    offer.locator(".decline-offer").click();
+    assertThat(panel.locator(".transfer-state")).containsText("geweigerd");
+    assertThat(offer).hasCount(0);
+    assertEquals(sender.id(), holder(visitor.conversationId()));
+    assertThat(panel.locator(".compose")).isVisible();
+
+    // 2. Offered and not answered: after the offer time it stays with the sender, and the offer goes.
+    panel.locator(".transfer").click();
+    assertThat(offer).isVisible();
+    assertThat(panel.locator(".transfer-state")).containsText("niet op tijd",
+        new LocatorAssertions.ContainsTextOptions().setTimeout((OFFER_SECONDS + 10) * 1000.0));
+    assertThat(offer).hasCount(0);
+    assertEquals(sender.id(), holder(visitor.conversationId()));
+
+    // 3. Offered and accepted: the chat moves with its history and the note.
+    panel.locator(".transfer").click();
+    assertThat(offer).isVisible();
+    offer.locator(".accept-offer").click();
+    Locator moved = chat(to, visitor.conversationId());
+    assertThat(moved).isVisible();
+    assertThat(moved.locator(".messages li.visitor .body")).hasText("Ik wil het liever met iemand anders bespreken.");
+    assertThat(moved.locator(".messages li.note")).containsText("Wil niet gebeld worden.");
+    assertThat(panel.locator(".messages li.system").last()).containsText("Overgedragen");
+    assertEquals(receiver.id(), holder(visitor.conversationId()));
+    visitor.probe().await(f -> "assigned".equals(f.getString("type"))
+        && "Medewerker csg-receiver".equals(f.getString("counselor")), Duration.ofSeconds(10));
+    long notes = await(app.pool().preparedQuery("SELECT count(*) FROM staff_note WHERE conversation_id = $1 "
+        + "AND kind = 'transfer'").execute(Tuple.of(visitor.conversationId()))).iterator().next().getLong(0);
+    assertEquals(1L, notes, "only the accepted offer stored its note");
+    shot(to, "console-transfer-accepted");
+
+    // Cold transfer to the queue stays: at once, no acceptance, back at the head of the queue.
+    openActions(moved);
+    moved.locator(".transfer-to").selectOption("queue");
+    moved.locator(".transfer").click();
+    assertThat(moved.locator(".messages li.system").last()).containsText("Overgedragen");
+    Row requeued = await(app.pool().preparedQuery("SELECT status, counselor_id, queue_head FROM conversation "
+        + "WHERE id = $1").execute(Tuple.of(visitor.conversationId()))).iterator().next();
+    assertEquals("queued", requeued.getString("status"));
+    assertTrue(requeued.getBoolean("queue_head"));
+    visitor.probe().close();
+    other.probe().close();
+    from.context().close();
+    to.context().close();
     assertTrue(consoleErrors.isEmpty(), "no script or CSP errors in the pages: " + consoleErrors);
   }
 

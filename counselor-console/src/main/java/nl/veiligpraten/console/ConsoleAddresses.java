@@ -11,6 +11,16 @@ final class ConsoleAddresses {
     return "vp.staff-user." + userId;
   }
 
+  /** Per staff user: warm-transfer offers to them and the end of those offers (cluster-wide; {@link WarmTransfer}). */
+  static String transferOffers(long userId) {
+    return "vp.console.transfer-offers." + userId;
+  }
+
+  /** Per offer: the colleague's answer, to the console of the counselor who offered the chat. */
+  static String transferAnswers(java.util.UUID offerId) {
+    return "vp.console.transfer-answer." + offerId;
+  }
+
   /** Node-local nudge to run auto-assignment for an organisation now. */
   static final String ASSIGN_NOW = "vp.console.assign-now";
 }

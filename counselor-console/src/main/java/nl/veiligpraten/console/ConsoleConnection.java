@@ -38,7 +38,7 @@ final class ConsoleConnection {
 
   /** Every frame type a console client may send (the authorization test iterates over this list). */
   static final List<String> FRAME_TYPES = List.of("take", "message", "close", "typing", "ping", "status", "transfer",
-      "refer", "join", "leave", "whisper", "suicide-risk", "override",
+      "transfer-answer", "refer", "join", "leave", "whisper", "suicide-risk", "override",
       "takeover", "reassign", "close-abuse", "confirm-p0");
 
   /** The coded reason of a burst close; stored as the chats' outcome. */
@@ -63,6 +63,11 @@ final class ConsoleConnection {
   private final ConsoleApi api;
   private final ConsoleAuth auth;
   private final Map<UUID, Chat> chats = new HashMap<>();
+  private final java.time.Duration offerTime;
+  /** Warm transfers this counselor offered and that wait for the colleague, by offer id. */
+  private final Map<UUID, SentOffer> sentOffers = new HashMap<>();
+  /** Offers shown on this socket (offer id to chat): only these can be answered here. */
+  private final Map<UUID, UUID> shownOffers = new HashMap<>();
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private boolean closed;
 
@@ -89,8 +94,25 @@ final class ConsoleConnection {
     final java.util.Set<Long> ownAcked = new java.util.HashSet<>();
   }
 
+  /** A warm transfer offered by this counselor, waiting for the colleague's answer. */
+  private static final class SentOffer {
+    final UUID conversationId;
+    final long toStaffId;
+    final String note;
+    long timer = -1;
+    boolean answering;
+    MessageConsumer<JsonObject> answers;
+
+    SentOffer(UUID conversationId, long toStaffId, String note) {
+      this.conversationId = conversationId;
+      this.toStaffId = toStaffId;
+      this.note = note;
+    }
+  }
+
   ConsoleConnection(Vertx vertx, ServerWebSocket socket, StaffSession session, TranscriptService<?> transcripts,
-                    ConsoleServices services, ConsoleApi api, ConsoleAuth auth) {
+                    ConsoleServices services, ConsoleApi api, ConsoleAuth auth, java.time.Duration offerTime) {
+    this.offerTime = offerTime;
     this.vertx = vertx;
     this.socket = socket;
     this.liveness = new nl.veiligpraten.infra.web.SocketLiveness(socket);
@@ -145,6 +167,7 @@ final class ConsoleConnection {
         hold(UUID.fromString(m.body().getString("conversationId")), false, null);
       }
     }));
+    consumers.add(vertx.eventBus().<JsonObject>consumer(ConsoleAddresses.transferOffers(me()), this::onOffer));
     if (Roles.supervises(session)) {
       // Supervisor alerts of the organisation, from every node, codes and conversation ids only: suicide risk
       // marked by a counselor, a P0 claim held at P1 after a flood, a chat about to miss its target, an unanswered
@@ -178,8 +201,21 @@ final class ConsoleConnection {
     // Chats the visitor ended that still wait for this counselor's outcome come back after a reload too.
     services.assignments().pendingOutcomes(me()).onSuccess(list -> list.forEach(p -> {
       if (session.orgId().equals(p.item().orgId())) {
+        UUID id = p.item().id();
         send(api.card(p.item()).put("type", "assigned").put("observer", false).put("status", "closed")
             .put("outcomePending", true));
+        // The messages once, so the counselor can choose the outcome with the conversation in view (access-logged
+        // like every staff read).
+        transcripts.readForStaff(id, session.orgId(), 0, PAGE, AuditContext.staff(me(), session.role(),
+            session.orgId())).onSuccess(messages -> messages.forEach(m -> {
+              FrameText out = FrameText.of("message", m.body().length()).put("conversationId", id.toString())
+                  .put("seq", m.seq()).put("from", m.sender()).put("body", m.body())
+                  .put("at", m.createdAt().toInstant().toString());
+              if (!"visitor".equals(m.sender())) {
+                out.put("clientId", m.clientId());
+              }
+              send(out.encode());
+            })).onFailure(this::internal);
       }
     })).onFailure(this::internal);
   }
@@ -224,6 +260,7 @@ final class ConsoleConnection {
         case "ping" -> send(new JsonObject().put("type", "pong"));
         case "status" -> status(frame);
         case "transfer" -> transfer(frame);
+        case "transfer-answer" -> transferAnswer(frame);
         case "refer" -> refer(frame);
         case "join" -> join(frame);
         case "leave" -> leave(frame);
@@ -433,7 +470,10 @@ final class ConsoleConnection {
 
   // ---- transfers and referrals ----------------------------------------------------------------------------------
 
-  /** Warm transfer within the organisation: to a colleague with free capacity, or back to the queue; with a note. */
+  /**
+   * Transfer within the organisation, with a note: warm to a colleague (an offer they accept, see {@link #offer}), or
+   * cold back to the queue (at its head).
+   */
   private void transfer(JsonObject frame) {
     UUID id = uuid(frame);
     String note = frame.getValue("note") instanceof String n ? n.strip() : "";
@@ -467,20 +507,193 @@ final class ConsoleConnection {
           }).onFailure(this::internal);
       return;
     }
-    long target = ((Number) to).longValue();
-    services.assignments().transferToCounselor(id, me(), target, session.orgId())
-        .compose(r -> r.assigned() ? storeNote(id, note).map(r) : Future.succeededFuture(r))
+    offer(id, ((Number) to).longValue(), note);
+  }
+
+  // ---- warm transfer to a colleague: offer, the colleague accepts or declines, then the chat moves ---------------
+
+  /** Offers the chat to a colleague; it stays here until they accept (and is told when they decline or time out). */
+  private void offer(UUID id, long target, String note) {
+    if (target == me()) {
+      refused("unknown_colleague", "Onbekende collega.", id.toString());
+      return;
+    }
+    if (sentOffers.values().stream().anyMatch(o -> o.conversationId.equals(id))) {
+      refused("offer_open", "Voor dit gesprek staat al een overdracht open.", id.toString());
+      return;
+    }
+    // Checked first, so the counselor hears at once that the colleague is offline or full (and an id of another
+    // organisation is refused like an unknown one); accepting checks again under the lock.
+    services.assignments().presentColleague(target, session.orgId()).onSuccess(colleague -> {
+      if (colleague.isEmpty()) {
+        refused("unknown_colleague", "Deze collega is niet online, of geen collega van jouw organisatie.",
+            id.toString());
+      } else if (colleague.get().full()) {
+        refused("at_capacity", "Deze collega heeft geen ruimte.", id.toString());
+      } else if (!chats.containsKey(id) || sentOffers.values().stream().anyMatch(o -> o.conversationId.equals(id))) {
+        refused("offer_open", "Voor dit gesprek staat al een overdracht open.", id.toString());
+      } else {
+        sendOffer(id, target, note);
+      }
+    }).onFailure(this::internal);
+  }
+
+  private void sendOffer(UUID id, long target, String note) {
+    UUID offerId = UUID.randomUUID();
+    SentOffer offer = new SentOffer(id, target, note);
+    sentOffers.put(offerId, offer);
+    offer.timer = vertx.setTimer(offerTime.toMillis(), t -> endOffer(offerId, WarmTransfer.End.TIMEOUT));
+    offer.answers = vertx.eventBus().consumer(ConsoleAddresses.transferAnswers(offerId), m -> onAnswer(offerId, m));
+    int seconds = (int) offerTime.toSeconds();
+    WarmTransfer.Offer note0 = new WarmTransfer.Offer(offerId, id, me(), session.user().displayName(), note, seconds);
+    offer.answers.completion()
+        .compose(v -> vertx.eventBus().<JsonObject>request(ConsoleAddresses.transferOffers(target), note0.toJson()))
+        .onSuccess(reply -> {
+          if (!reply.body().getBoolean("shown", false)) {
+            endOffer(offerId, WarmTransfer.End.FAILED);
+            return;
+          }
+          if (sentOffers.get(offerId) == offer) {
+            send(new JsonObject().put("type", "transfer-offered").put("conversationId", id.toString())
+                .put("offerId", offerId.toString()).put("toStaffId", target).put("to", reply.body().getString("name"))
+                .put("expiresInSeconds", seconds));
+          }
+        })
+        // No console of that colleague answered (not online on any node).
+        .onFailure(e -> endOffer(offerId, WarmTransfer.End.OFFLINE));
+  }
+
+  /** The end of an offer this counselor made: the colleague's console drops it, this one is told unless accepted. */
+  private void endOffer(UUID offerId, WarmTransfer.End reason) {
+    SentOffer offer = sentOffers.remove(offerId);
+    if (offer == null) {
+      return;
+    }
+    vertx.cancelTimer(offer.timer);
+    offer.answers.unregister();
+    vertx.eventBus().publish(ConsoleAddresses.transferOffers(offer.toStaffId),
+        new WarmTransfer.Ended(offerId, reason).toJson());
+    if (reason != WarmTransfer.End.ACCEPTED) {
+      send(new JsonObject().put("type", "transfer-declined").put("conversationId", offer.conversationId.toString())
+          .put("offerId", offerId.toString()).put("reason", reason.code()));
+    }
+  }
+
+  /** The colleague answered. Accepting moves the chat (checked in the database), declining leaves it here. */
+  private void onAnswer(UUID offerId, io.vertx.core.eventbus.Message<JsonObject> m) {
+    SentOffer offer = sentOffers.get(offerId);
+    WarmTransfer answer = WarmTransfer.fromJson(m.body());
+    if (offer == null || offer.answering || !(answer instanceof WarmTransfer.Answer a)
+        || a.staffId() != offer.toStaffId) {
+      m.reply(new JsonObject().put("ok", false).put("reason", WarmTransfer.End.WITHDRAWN.code()));
+      return;
+    }
+    if (!a.accept()) {
+      m.reply(new JsonObject().put("ok", true));
+      endOffer(offerId, WarmTransfer.End.DECLINED);
+      return;
+    }
+    UUID id = offer.conversationId;
+    if (!chats.containsKey(id)) {
+      m.reply(new JsonObject().put("ok", false).put("reason", WarmTransfer.End.WITHDRAWN.code()));
+      endOffer(offerId, WarmTransfer.End.WITHDRAWN);
+      return;
+    }
+    offer.answering = true;
+    vertx.cancelTimer(offer.timer);
+    // The note is stored only after the transfer committed (a refused transfer changes nothing), and before the
+    // colleague is told, so it is there when the chat arrives.
+    services.assignments().transferToCounselor(id, me(), offer.toStaffId, session.orgId())
+        .compose(r -> r.assigned() ? storeNote(id, offer.note).map(r) : Future.succeededFuture(r))
         .onSuccess(r -> {
           switch (r.outcome()) {
             case ASSIGNED -> {
+              m.reply(new JsonObject().put("ok", true));
+              endOffer(offerId, WarmTransfer.End.ACCEPTED);
               release(id, "transferred");
               AutoAssigner.announce(vertx, session.orgId(), r);
             }
-            case AT_CAPACITY -> refused("at_capacity", "Deze collega heeft geen ruimte.", id.toString());
-            case NOT_ALLOWED -> refused("unknown_colleague", "Onbekende collega.", id.toString());
-            default -> refused("not_yours", "Je hebt dit gesprek niet (meer).", id.toString());
+            case AT_CAPACITY -> {
+              m.reply(new JsonObject().put("ok", false).put("reason", WarmTransfer.End.AT_CAPACITY.code()));
+              endOffer(offerId, WarmTransfer.End.AT_CAPACITY);
+            }
+            case NOT_ALLOWED -> {
+              // Not present any more, or not a colleague of this organisation.
+              m.reply(new JsonObject().put("ok", false).put("reason", WarmTransfer.End.OFFLINE.code()));
+              endOffer(offerId, WarmTransfer.End.OFFLINE);
+            }
+            default -> {
+              m.reply(new JsonObject().put("ok", false).put("reason", WarmTransfer.End.WITHDRAWN.code()));
+              endOffer(offerId, WarmTransfer.End.WITHDRAWN);
+            }
           }
-        }).onFailure(this::internal);
+        }).onFailure(e -> {
+          m.reply(new JsonObject().put("ok", false).put("reason", WarmTransfer.End.FAILED.code()));
+          endOffer(offerId, WarmTransfer.End.FAILED);
+          internal(e);
+        });
+  }
+
+  /** An offer to this counselor, or its end. Shown only for an open chat of the own organisation. */
+  private void onOffer(io.vertx.core.eventbus.Message<JsonObject> m) {
+    WarmTransfer note = WarmTransfer.fromJson(m.body());
+    if (note instanceof WarmTransfer.Offer o) {
+      services.assignments().item(o.conversationId()).onSuccess(found -> {
+        boolean open = found.isPresent() && session.orgId().equals(found.get().item().orgId())
+            && "assigned".equals(found.get().status())
+            && Long.valueOf(o.fromStaffId()).equals(found.get().counselorId());
+        if (!open || closed) {
+          m.reply(new JsonObject().put("shown", false));
+          return;
+        }
+        shownOffers.put(o.offerId(), o.conversationId());
+        send(api.card(found.get().item()).put("type", "transfer-offer").put("offerId", o.offerId().toString())
+            .put("from", o.fromName()).put("note", o.note()).put("expiresInSeconds", o.expiresInSeconds()));
+        m.reply(new JsonObject().put("shown", true).put("name", session.user().displayName()));
+      }).onFailure(e -> {
+        m.reply(new JsonObject().put("shown", false));
+        internal(e);
+      });
+    } else if (note instanceof WarmTransfer.Ended e) {
+      UUID id = shownOffers.remove(e.offerId());
+      if (id != null) {
+        send(new JsonObject().put("type", "transfer-offer-ended").put("offerId", e.offerId().toString())
+            .put("conversationId", id.toString()).put("reason", e.reason().code()));
+      }
+    } else {
+      LOG.warn("warm transfer answer on an offer address");
+    }
+  }
+
+  /** The colleague's answer to an offer shown on this socket. */
+  private void transferAnswer(JsonObject frame) {
+    String named = frame.getValue("conversationId") instanceof String c ? c : null;
+    WarmTransfer.Answer answer;
+    try {
+      answer = WarmTransfer.Answer.fromFrame(frame, me());
+    } catch (IllegalArgumentException e) {
+      error("invalid_field", e.getMessage(), named);
+      return;
+    }
+    UUID id = shownOffers.get(answer.offerId());
+    if (id == null) {
+      refused("offer_gone", "Dit aanbod is niet (meer) open.", named);
+      return;
+    }
+    vertx.eventBus().<JsonObject>request(ConsoleAddresses.transferAnswers(answer.offerId()), answer.toJson())
+        .onSuccess(reply -> {
+          if (!reply.body().getBoolean("ok", false) && shownOffers.remove(answer.offerId()) != null) {
+            send(new JsonObject().put("type", "transfer-offer-ended").put("offerId", answer.offerId().toString())
+                .put("conversationId", id.toString()).put("reason", reply.body().getString("reason")));
+          }
+        })
+        .onFailure(e -> {
+          // The sender's console is gone (or the offer ran out there): nothing moved.
+          if (shownOffers.remove(answer.offerId()) != null) {
+            send(new JsonObject().put("type", "transfer-offer-ended").put("offerId", answer.offerId().toString())
+                .put("conversationId", id.toString()).put("reason", WarmTransfer.End.WITHDRAWN.code()));
+          }
+        });
   }
 
   private Future<Void> storeNote(UUID id, String note) {
@@ -914,6 +1127,9 @@ final class ConsoleConnection {
   }
 
   private void release(UUID id, String reason) {
+    // An open offer for a chat that left this screen is withdrawn (the colleague can no longer accept it).
+    new ArrayList<>(sentOffers.entrySet()).stream().filter(e -> e.getValue().conversationId.equals(id))
+        .forEach(e -> endOffer(e.getKey(), WarmTransfer.End.WITHDRAWN));
     Chat chat = chats.remove(id);
     if (chat != null) {
       chat.consumer.unregister();
@@ -943,6 +1159,7 @@ final class ConsoleConnection {
   /** Called by the verticle when the socket closed. */
   void closed() {
     closed = true;
+    new ArrayList<>(sentOffers.keySet()).forEach(offerId -> endOffer(offerId, WarmTransfer.End.WITHDRAWN));
     consumers.forEach(MessageConsumer::unregister);
     chats.values().forEach(c -> c.consumer.unregister());
     chats.clear();

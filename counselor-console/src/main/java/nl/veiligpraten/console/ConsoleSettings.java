@@ -13,8 +13,15 @@ import nl.veiligpraten.infra.web.ListenerLimits;
  * @param maxFrameBytes     largest WebSocket frame
  * @param limits            header, body and idle timeouts and the connection cap of the listener
  * @param requireTotp       local staff accounts must enrol TOTP before they can do anything else (issue 20, finding 6)
+ * @param transferOffer     how long a warm transfer waits for the colleague to accept
  */
 public record ConsoleSettings(String host, int port, Set<String> allowedOrigins, SessionLimits sessions,
                               int maxFrameBytes, ListenerLimits limits,
-                              boolean requireTotp) {
+                              boolean requireTotp, java.time.Duration transferOffer) {
+
+  /** Without a transfer offer time: the default of one minute. */
+  public ConsoleSettings(String host, int port, Set<String> allowedOrigins, SessionLimits sessions,
+                         int maxFrameBytes, ListenerLimits limits, boolean requireTotp) {
+    this(host, port, allowedOrigins, sessions, maxFrameBytes, limits, requireTotp, java.time.Duration.ofMinutes(1));
+  }
 }

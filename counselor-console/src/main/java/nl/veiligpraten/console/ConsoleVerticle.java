@@ -284,7 +284,7 @@ public final class ConsoleVerticle extends VerticleBase {
       guard.upgraded(ctx.request().connection());
       FlushCoalescing.install(ctx.request().connection());
       ConsoleConnection connection = new ConsoleConnection(vertx, socket, session, transcripts, services, api,
-          auth);
+          auth, settings.transferOffer());
       connections.add(connection);
       long userId = session.user().id();
       presence.opened(userId, session.orgId());

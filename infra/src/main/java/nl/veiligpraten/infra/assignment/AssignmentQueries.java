@@ -42,6 +42,11 @@ final class AssignmentQueries {
       + "WHERE u.id = $1 AND u.org_id = $2 AND u.role IN ('counselor', 'supervisor') AND " + Presence.present("u")
       + " FOR UPDATE OF u";
 
+  /** A present colleague of the organisation who may chat, with their load now (warm-transfer offers). */
+  static final String PRESENT_COLLEAGUE = "SELECT u.display_name, u.capacity, (SELECT count(*) FROM conversation c "
+      + "WHERE c.status = 'assigned' AND c.counselor_id = u.id) AS load FROM staff_user u WHERE u.id = $1 "
+      + "AND u.org_id = $2 AND u.role IN ('counselor', 'supervisor') AND " + Presence.present("u");
+
   static final String LOADS = "SELECT counselor_id, count(*) AS n FROM conversation WHERE status = 'assigned' "
       + "AND counselor_id = ANY($1) GROUP BY counselor_id";
 

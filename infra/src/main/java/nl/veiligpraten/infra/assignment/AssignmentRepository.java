@@ -202,6 +202,25 @@ public final class AssignmentRepository {
     }));
   }
 
+  /** A colleague as a transfer target: name, chats held now and capacity. */
+  public record Colleague(String name, int load, int capacity) {
+    public boolean full() {
+      return load >= capacity;
+    }
+  }
+
+  /** The colleague if they are of the organisation, may chat and are present now; else empty. */
+  public Future<Optional<Colleague>> presentColleague(long staffId, String orgId) {
+    return pool.preparedQuery(AssignmentQueries.PRESENT_COLLEAGUE).execute(Tuple.of(staffId, orgId)).map(rows -> {
+      if (rows.rowCount() == 0) {
+        return Optional.empty();
+      }
+      Row r = rows.iterator().next();
+      return Optional.of(new Colleague(r.getString("display_name"), r.getLong("load").intValue(),
+          r.getInteger("capacity")));
+    });
+  }
+
   /** Warm transfer back to the organisation's queue, at its head. */
   public Future<Boolean> transferToQueue(UUID id, long fromStaff, String orgId) {
     return pool.preparedQuery(AssignmentQueries.TRANSFER_TO_QUEUE).execute(Tuple.of(id, fromStaff, orgId))
