@@ -174,6 +174,7 @@ class ConsoleShiftBrowserIT {
     panel.locator(".close").click();
     assertThat(panel.locator(".close-error")).containsText("uitkomst");
     shot(page, "console-visitor-ended");
+    ConsoleBrowserIT.assertNoAxeViolations(page, "visitor-ended chat");
 
     // A colleague of the same organisation cannot record it.
     ConsoleFixtures.Login other = ConsoleFixtures.login(web, app, "csg-other", "other-password", null);
@@ -352,6 +353,7 @@ class ConsoleShiftBrowserIT {
     assertThat(offer.locator(".card")).containsText("Vandaag");
     assertThat(panel.locator(".transfer-state")).containsText("wacht op akkoord");
     shot(to, "console-transfer-offer");
+    ConsoleBrowserIT.assertNoAxeViolations(to, "transfer offer");
     offer.locator(".decline-offer").click();
     assertThat(panel.locator(".transfer-state")).containsText("geweigerd");
     assertThat(offer).hasCount(0);
