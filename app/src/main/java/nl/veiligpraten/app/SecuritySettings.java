@@ -2,6 +2,7 @@ package nl.veiligpraten.app;
 
 import java.time.Duration;
 import java.util.Map;
+import nl.veiligpraten.console.LoginLimits;
 import nl.veiligpraten.console.SessionLimits;
 import nl.veiligpraten.gateway.ResumeGuard;
 import nl.veiligpraten.infra.abuse.Limit;
@@ -22,14 +23,16 @@ import nl.veiligpraten.infra.web.ListenerLimits;
  *                     {@link SessionLimits})
  * @param requireTotp  {@code VP_REQUIRE_TOTP}: local staff accounts must enrol TOTP before anything else; unset means
  *                     yes in production and no in a demo instance (see {@link #totpRequired(boolean)})
+ * @param login        failed-login budgets per source address hash and per node ({@code VP_LOGIN_FAILURES_*},
+ *                     {@link LoginLimits})
  */
 public record SecuritySettings(ListenerLimits visitor, ListenerLimits console, Duration helloTimeout,
                                ResumeGuard.Budgets resume, SessionLimits sessions,
-                               java.util.Optional<Boolean> requireTotp) {
+                               java.util.Optional<Boolean> requireTotp, LoginLimits login) {
 
   public static final SecuritySettings DEFAULT = new SecuritySettings(ListenerLimits.VISITOR_DEFAULT,
       ListenerLimits.CONSOLE_DEFAULT, Duration.ofSeconds(15), ResumeGuard.Budgets.DEFAULT, SessionLimits.DEFAULT,
-      java.util.Optional.empty());
+      java.util.Optional.empty(), LoginLimits.DEFAULT);
 
   static SecuritySettings from(Map<String, String> env) {
     String hello = env.get("VP_HELLO_TIMEOUT_SECONDS");
@@ -51,7 +54,7 @@ public record SecuritySettings(ListenerLimits visitor, ListenerLimits console, D
             number(env, "VP_RESUME_ATTEMPTS_PER_CONNECTION", DEFAULT.resume().perConnection(), 1, 100),
             limit(env, "VP_RESUME_CODES_PER_ADDRESS", DEFAULT.resume().perAddress()),
             limit(env, "VP_RESUME_CODES_GLOBAL", DEFAULT.resume().global()), DEFAULT.resume().keyRotation()), SessionLimits.from(env),
-        bool(env, "VP_REQUIRE_TOTP"));
+        bool(env, "VP_REQUIRE_TOTP"), LoginLimits.from(env));
   }
 
   private static java.util.Optional<Boolean> bool(Map<String, String> env, String name) {
@@ -89,27 +92,31 @@ public record SecuritySettings(ListenerLimits visitor, ListenerLimits console, D
   }
 
   public SecuritySettings withVisitor(ListenerLimits limits) {
-    return new SecuritySettings(limits, console, helloTimeout, resume, sessions, requireTotp);
+    return new SecuritySettings(limits, console, helloTimeout, resume, sessions, requireTotp, login);
   }
 
   public SecuritySettings withConsole(ListenerLimits limits) {
-    return new SecuritySettings(visitor, limits, helloTimeout, resume, sessions, requireTotp);
+    return new SecuritySettings(visitor, limits, helloTimeout, resume, sessions, requireTotp, login);
   }
 
   public SecuritySettings withHelloTimeout(Duration timeout) {
-    return new SecuritySettings(visitor, console, timeout, resume, sessions, requireTotp);
+    return new SecuritySettings(visitor, console, timeout, resume, sessions, requireTotp, login);
   }
 
   public SecuritySettings withResume(ResumeGuard.Budgets budgets) {
-    return new SecuritySettings(visitor, console, helloTimeout, budgets, sessions, requireTotp);
+    return new SecuritySettings(visitor, console, helloTimeout, budgets, sessions, requireTotp, login);
   }
 
   public SecuritySettings withSessions(SessionLimits limits) {
-    return new SecuritySettings(visitor, console, helloTimeout, resume, limits, requireTotp);
+    return new SecuritySettings(visitor, console, helloTimeout, resume, limits, requireTotp, login);
   }
 
   public SecuritySettings withRequireTotp(boolean required) {
-    return new SecuritySettings(visitor, console, helloTimeout, resume, sessions, java.util.Optional.of(required));
+    return new SecuritySettings(visitor, console, helloTimeout, resume, sessions, java.util.Optional.of(required), login);
+  }
+
+  public SecuritySettings withLogin(LoginLimits limits) {
+    return new SecuritySettings(visitor, console, helloTimeout, resume, sessions, requireTotp, limits);
   }
 
   /** Whether local staff must enrol TOTP: as configured, else always except in a demo instance (published logins). */

@@ -101,8 +101,8 @@ class ConsoleAuthIT extends SharedServiceIT {
   }
 
   @Test
-  @DisplayName("after five failed logins the next attempts for that user name are throttled with 429, even with "
-      + "the right password")
+  @DisplayName("after five failed logins from one source the next attempts for that user name from there are "
+      + "throttled with 429, even with the right password")
   void throttling() throws Exception {
     ConsoleFixtures.createStaff(app, "cvsn", "cvsn-throttle", "counselor", "right-password", 3);
     for (int i = 0; i < 5; i++) {

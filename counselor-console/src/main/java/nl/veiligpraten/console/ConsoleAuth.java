@@ -35,7 +35,10 @@ public final class ConsoleAuth {
   private final Vertx vertx;
   private final StaffRepository staff;
   private final ConsoleSettings settings;
-  /** Failed logins per user name: count and when the next attempt is allowed. Node-local on purpose (cheap). */
+  /**
+   * Failed re-authentications (TOTP re-enrolment) per user name: count and when the next attempt is allowed. Logins
+   * are limited by {@link LoginGuard} instead, which cannot be used to lock a user out.
+   */
   private final ConcurrentHashMap<String, long[]> failures = new ConcurrentHashMap<>();
   /** Verified against when a user name does not exist, so timing does not reveal which names exist. */
   private final String dummyHash = PasswordHasher.hash(Secrets.token());
@@ -48,7 +51,10 @@ public final class ConsoleAuth {
     this.staff = staff;
     this.settings = settings;
     this.sealer = sealer;
+    this.guard = new LoginGuard(settings.loginLimits());
   }
+
+  private final LoginGuard guard;
 
   /**
    * Routes a session without TOTP may use when TOTP is required: its first sign-in leads straight to enrolment
@@ -110,12 +116,26 @@ public final class ConsoleAuth {
    * side is accepted once; the same or an older step is refused even with a correct code (replay).
    */
   public Future<LoginResult> login(String username, String password, String totp) {
-    long[] state = failures.get(username);
-    long now = System.currentTimeMillis();
-    if (state != null && state[1] > now) {
-      long wait = (state[1] - now + 999) / 1000;
-      return Future.succeededFuture(new LoginResult.Refused(429, "throttled",
-          "Te veel pogingen. Probeer het over " + wait + " seconden opnieuw."));
+    return login(username, password, totp, null);
+  }
+
+  /**
+   * A login from a source (its network address, counted only as an in-memory keyed hash, see {@link LoginGuard}).
+   * Over a limit the answer is 429 without a password check.
+   */
+  public Future<LoginResult> login(String username, String password, String totp,
+                                   io.vertx.core.net.SocketAddress remote) {
+    String source = guard.source(remote);
+    long[] waitMillis = new long[1];
+    LoginGuard.Verdict verdict = guard.check(source, username, waitMillis);
+    if (verdict != LoginGuard.Verdict.ALLOWED) {
+      long wait = (waitMillis[0] + 999) / 1000;
+      LOG.info("login refused before the password check: {}", verdict);
+      return Future.succeededFuture(verdict == LoginGuard.Verdict.GLOBAL_LIMIT
+          ? new LoginResult.Refused(429, "busy", "Er wordt nu erg vaak geprobeerd in te loggen. Probeer het over "
+              + wait + " seconden opnieuw. / Too many sign-in attempts right now; try again in " + wait + " s.")
+          : new LoginResult.Refused(429, "throttled", "Te veel pogingen. Probeer het over " + wait
+              + " seconden opnieuw."));
     }
     return staff.byUsername(username).compose(found -> vertx.executeBlocking(() -> {
       String hash = found.map(StaffUser::passwordHash).orElse(dummyHash);
@@ -123,7 +143,7 @@ public final class ConsoleAuth {
       return ok ? found : Optional.<StaffUser>empty();
     }, false)).compose(user -> {
       if (user.isEmpty()) {
-        recordFailure(username);
+        guard.failed(source, username);
         return Future.succeededFuture(new LoginResult.Refused(401, "bad_credentials",
             "Onjuiste gebruikersnaam of wachtwoord."));
       }
@@ -135,25 +155,25 @@ public final class ConsoleAuth {
         }
         long step = Totp.matchingStep(sealer.open(u.id(), u.totpSecret()), totp, Totp.stepAt(System.currentTimeMillis() / 1000));
         if (step < 0) {
-          recordFailure(username);
+          guard.failed(source, username);
           return Future.succeededFuture(new LoginResult.Refused(401, "bad_totp", "Onjuiste of verlopen code."));
         }
         return staff.acceptTotpStep(u.id(), step).compose(fresh -> {
           if (!fresh) {
-            recordFailure(username);
+            guard.failed(source, username);
             return Future.succeededFuture(new LoginResult.Refused(401, "totp_reused",
                 "Deze code is al gebruikt. Wacht op de volgende code."));
           }
-          return startSession(username, u);
+          return startSession(source, username, u);
         });
       }
-      return startSession(username, u);
+      return startSession(source, username, u);
     });
   }
 
   /** A fresh random session id at every login (never reused from before the login), stored only as a hash. */
-  private Future<LoginResult> startSession(String username, StaffUser user) {
-    failures.remove(username);
+  private Future<LoginResult> startSession(String source, String username, StaffUser user) {
+    guard.succeeded(source, username);
     String key = Secrets.token();
     String csrf = Secrets.token();
     return staff.createSession(Secrets.sha256(key), user.id(), csrf)

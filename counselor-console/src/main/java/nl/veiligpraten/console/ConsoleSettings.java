@@ -14,14 +14,16 @@ import nl.veiligpraten.infra.web.ListenerLimits;
  * @param limits            header, body and idle timeouts and the connection cap of the listener
  * @param requireTotp       local staff accounts must enrol TOTP before they can do anything else (issue 20, finding 6)
  * @param transferOffer     how long a warm transfer waits for the colleague to accept
+ * @param loginLimits       failed-login budgets per source and per node ({@link LoginGuard})
  */
 public record ConsoleSettings(String host, int port, Set<String> allowedOrigins, SessionLimits sessions,
                               int maxFrameBytes, ListenerLimits limits,
-                              boolean requireTotp, java.time.Duration transferOffer) {
+                              boolean requireTotp, java.time.Duration transferOffer, LoginLimits loginLimits) {
 
   /** Without a transfer offer time: the default of one minute. */
   public ConsoleSettings(String host, int port, Set<String> allowedOrigins, SessionLimits sessions,
                          int maxFrameBytes, ListenerLimits limits, boolean requireTotp) {
-    this(host, port, allowedOrigins, sessions, maxFrameBytes, limits, requireTotp, java.time.Duration.ofMinutes(1));
+    this(host, port, allowedOrigins, sessions, maxFrameBytes, limits, requireTotp, java.time.Duration.ofMinutes(1),
+        LoginLimits.DEFAULT);
   }
 }

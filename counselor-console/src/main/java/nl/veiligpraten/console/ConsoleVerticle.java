@@ -203,7 +203,7 @@ public final class ConsoleVerticle extends VerticleBase {
       error(ctx, 400, "malformed", "Body must be {\"username\": \"...\", \"password\": \"...\", \"totp\": \"123456\"}.");
       return;
     }
-    auth.login(username, password, body.getString("totp")).onComplete(ar -> {
+    auth.login(username, password, body.getString("totp"), ctx.request().remoteAddress()).onComplete(ar -> {
       if (ar.failed()) {
         LOG.warn("login failed internally: {}", ar.cause().getClass().getName());
         error(ctx, 500, "internal", "Login is not possible right now.");
