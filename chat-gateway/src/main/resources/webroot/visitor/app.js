@@ -204,7 +204,62 @@
       easy: 'Dan zie je een leeg scherm. Je plek blijft. Tik op Verder om terug te gaan.',
       en: 'The screen turns neutral. Your place is kept. Tap Continue to come back.' },
     pausedTitle: { nl: 'Weer', easy: 'Weer', en: 'Weather' },
-    pauseBack: { nl: 'Verder', easy: 'Verder', en: 'Continue' }
+    pauseBack: { nl: 'Verder', easy: 'Verder', en: 'Continue' },
+    // issue 19: say what happens
+    aboutTitle: { nl: 'Wat is dit?', easy: 'Wat is dit?', en: 'What is this?' },
+    about1: { nl: 'Deze chat is gratis en anoniem. Alleen hulpverleners van de organisatie die jij kiest lezen je '
+      + 'berichten.', easy: 'Deze chat is gratis. Niemand weet wie je bent. Alleen de hulpverlener leest wat je schrijft.',
+      en: 'This chat is free and anonymous. Only counselors of the organisation you choose read your messages.' },
+    about2: { nl: 'Je gesprek wordt hoogstens {days} dagen na afloop gewist. Je kunt het ook zelf meteen wissen.',
+      easy: '{days} dagen na het gesprek is alles weg. Je kunt het ook zelf meteen wissen.',
+      en: 'Your chat is deleted at most {days} days after it ends. You can also delete it yourself at once.' },
+    about2NoDays: { nl: 'Je gesprek wordt na een vaste tijd gewist. Je kunt het ook zelf meteen wissen.',
+      easy: 'Na een tijdje is je gesprek weg. Je kunt het ook zelf meteen wissen.',
+      en: 'Your chat is deleted after a fixed time. You can also delete it yourself at once.' },
+    about3: { nl: 'Er is één uitzondering: is iemands leven nu in gevaar, dan mag de hulpverlener 112 bellen.',
+      easy: 'Eén ding: is iemand nu in levensgevaar? Dan mag de hulpverlener 112 bellen.',
+      en: 'One exception: if someone\'s life is in danger right now, the counselor may call 112.' },
+    privacyLink: { nl: 'Meer over privacy en geheimhouding', easy: 'Meer over privacy',
+      en: 'More about privacy and confidentiality' },
+    privateTip: { nl: 'Tip: open deze pagina in een privévenster (incognito). Dan blijft er minder achter op je '
+      + 'telefoon.', easy: 'Tip: gebruik een privévenster (incognito). Dan blijft er minder op je telefoon.',
+      en: 'Tip: open this page in a private (incognito) window. It leaves fewer traces on your phone.' },
+    privacyTitle: { nl: 'Privacy en geheimhouding', easy: 'Privacy', en: 'Privacy and confidentiality' },
+    privacyStore: { nl: 'We vragen niet om je naam. We bewaren geen IP-adres en geen gegevens over je telefoon. '
+      + 'Je berichten worden versleuteld opgeslagen. Alleen de organisatie van je gesprek kan ze lezen, en elke keer '
+      + 'dat iemand ze leest, wordt dat vastgelegd.',
+      easy: 'We vragen niet wie je bent. We bewaren niets over je telefoon. Je berichten zijn op slot. Alleen de '
+      + 'hulpverlener kan ze lezen.',
+      en: 'We do not ask for your name. We do not keep your IP address or details of your phone. Your messages are '
+      + 'stored encrypted. Only the organisation of your chat can read them, and every time someone reads them, that '
+      + 'is recorded.' },
+    privacyRetention: { nl: 'Zo lang bewaart elke organisatie een gesprek, daarna wordt het gewist:',
+      easy: 'Zo lang blijft je gesprek bewaard:', en: 'How long each organisation keeps a chat before it is deleted:' },
+    privacyDays: { nl: '{days} dagen', easy: '{days} dagen', en: '{days} days' },
+    privacyDelete: { nl: 'Je kunt je gesprek of bericht altijd zelf meteen wissen met "Gesprek wissen". Dan is het '
+      + 'ook bij de hulpverlener weg.', easy: 'Je kunt alles zelf wissen. Dan is het ook bij de hulpverlener weg.',
+      en: 'You can always delete your chat or message yourself with "Delete this chat". It is then gone for the '
+      + 'counselor too.' },
+    privacyLimitTitle: { nl: 'Wanneer is het niet meer geheim?', easy: 'Wanneer vertellen ze het door?',
+      en: 'When is it no longer confidential?' },
+    privacyLimit: { nl: 'Alleen als iemands leven nu direct in gevaar is. Dan mag de hulpverlener 112 bellen en '
+      + 'vertellen wat jij in de chat hebt geschreven, bijvoorbeeld waar je bent als je dat zelf hebt verteld. Wij '
+      + 'weten verder niet wie je bent: er is niets anders dat we kunnen doorgeven. In alle andere gevallen blijft je '
+      + 'gesprek geheim. Wil je hulp van de politie of een melding doen? Dat beslis jij zelf.',
+      easy: 'Alleen als iemand nu in levensgevaar is. Dan mag de hulpverlener 112 bellen. Hij vertelt dan wat jij '
+      + 'schreef. Meer weten we niet over jou. Anders blijft alles geheim. Jij beslist zelf over de politie.',
+      en: 'Only if someone\'s life is in direct danger right now. The counselor may then call 112 and pass on what you '
+      + 'wrote in the chat, for example where you are if you said so. We do not know who you are: there is nothing '
+      + 'else we could pass on. In every other case your chat stays confidential. Getting help from the police or '
+      + 'reporting is your own decision.' },
+    nextTitle: { nl: 'Wat kun je nu doen?', easy: 'Wat nu?', en: 'What can you do now?' },
+    nextMessage: { nl: 'Later nog een vraag? Begin een nieuw gesprek of laat een bericht achter.',
+      easy: 'Later nog een vraag? Begin opnieuw of stuur een bericht.',
+      en: 'A question later? Start a new chat or leave a message.' },
+    nextWipe: { nl: 'Op een gedeelde telefoon: wis het scherm en sluit dit venster.',
+      easy: 'Telefoon van iemand anders? Wis het scherm. Sluit het venster.',
+      en: 'On a shared phone: clear the screen and close this window.' },
+    backToStart: { nl: 'Terug', easy: 'Terug', en: 'Back' }
   };
   var DAYS = {
     nl: { mon: 'ma', tue: 'di', wed: 'wo', thu: 'do', fri: 'vr', sat: 'za', sun: 'zo' },
@@ -352,7 +407,7 @@
     renderChrome();
     var screens = { question: renderQuestion, emergency: renderEmergency, suggestions: renderSuggestions,
       unavailable: renderUnavailable, card: renderCard, chat: renderChat, ended: renderEnded, resume: renderResume,
-      waiting: renderWaiting, leave: renderLeave, inbox: renderInbox, paused: renderPaused };
+      waiting: renderWaiting, leave: renderLeave, inbox: renderInbox, paused: renderPaused, privacy: renderPrivacy };
     if (S.screen && screens[S.screen]) { screens[S.screen](true); }
   }
 
@@ -390,6 +445,7 @@
     if (q.id === 'Q0') {
       nodes.push(el('button', { type: 'button', className: 'linkish', id: 'have-code', text: t('haveCode'),
         onclick: function () { renderResume(); } }));
+      nodes.push(aboutBox());
     }
     show('question', nodes, keepFocus);
     $('screen').setAttribute('data-question', q.id);
@@ -763,6 +819,64 @@
     (route.suggestions || []).concat(route.alsoOffer || []).forEach(function (s) { add(S.cards[s.helpPoint]); });
     add((S.config && S.config.helpPoints && S.config.helpPoints[TRIAGE]) || S.cards[TRIAGE]);
     return out;
+  }
+
+  // ------------------------------------------------------------------ say what happens (issue 19)
+  /** Longest retention of the organisations that hold chats here, from the configuration; null when unknown. */
+  function maxRetentionDays() {
+    var max = null;
+    var points = (S.config && S.config.helpPoints) || {};
+    Object.keys(points).forEach(function (id) {
+      var d = points[id].retentionDays;
+      if (typeof d === 'number' && (max === null || d > max)) { max = d; }
+    });
+    return max;
+  }
+
+  /** Before the first intake question: what this is, who reads it, how long it is kept, the one limit, a tip. */
+  function aboutBox() {
+    var days = maxRetentionDays();
+    return el('section', { className: 'about', id: 'about', 'aria-labelledby': 'about-title' }, [
+      el('h2', { id: 'about-title', text: t('aboutTitle') }),
+      el('p', { text: t('about1') }),
+      el('p', { id: 'about-retention', text: days ? t('about2', { days: days }) : t('about2NoDays') }),
+      el('p', { text: t('about3') }),
+      el('p', null, [el('button', { type: 'button', className: 'linkish', id: 'privacy-link', text: t('privacyLink'),
+        onclick: function () { S.beforePrivacy = S.screen; renderPrivacy(); } })]),
+      el('p', { className: 'hint', id: 'private-tip', text: t('privateTip') })]);
+  }
+
+  /**
+   * The privacy page, generated from the configuration (each organisation's retention) and shown in the page, so
+   * reading it adds no history entry and loses nothing. Its last part is the short version of
+   * docs/vertrouwelijkheid.md: when anonymity ends.
+   */
+  function renderPrivacy(keepFocus) {
+    var points = (S.config && S.config.helpPoints) || {};
+    var list = el('ul', { id: 'privacy-retention' });
+    Object.keys(points).forEach(function (id) {
+      var h = points[id];
+      if (h.kind === 'queue' && typeof h.retentionDays === 'number') {
+        list.appendChild(el('li', { 'data-help-point': id,
+          text: cardName(h) + ': ' + t('privacyDays', { days: h.retentionDays }) }));
+      }
+    });
+    var nodes = [heading(t('privacyTitle')), el('p', { text: t('privacyStore') }),
+      el('p', { text: t('privacyRetention') }), list, el('p', { text: t('privacyDelete') }),
+      el('h2', { text: t('privacyLimitTitle') }), el('p', { id: 'privacy-limit', text: t('privacyLimit') }),
+      el('p', { className: 'hint', text: t('privateTip') }),
+      button(t('backToStart'), function () {
+        if (S.beforePrivacy && S.beforePrivacy !== 'privacy') { rerenderScreen(S.beforePrivacy); }
+        else { renderQuestion(); }
+      }, 'quiet', { id: 'back' })];
+    show('privacy', nodes, keepFocus);
+  }
+
+  function rerenderScreen(name) {
+    S.screen = name;
+    rerender();
+    var h = $('screen-title');
+    if (h) { h.focus(); }
   }
 
   // ------------------------------------------------------------------ messages by code (issue 19)
@@ -1162,8 +1276,13 @@
       S.messages.forEach(function (m) { log.appendChild(messageNode(m)); });
       nodes.push(log);
     }
+    // Issue 19: next steps, and one tap that leaves nothing of the conversation on a shared phone.
+    nodes.push(el('h2', { text: t('nextTitle') }));
+    nodes.push(el('p', { text: t('nextMessage') }));
+    nodes.push(el('p', { text: t('nextWipe') }));
+    nodes.push(el('p', null, [button(t('wipe'), wipeScreen, 'primary', { id: 'wipe' })]));
     // A fresh page without a history entry: location.replace keeps Back from leading into the old chat.
-    nodes.push(button(t('again'), function () { location.replace(location.pathname); }, 'primary', { id: 'again' }));
+    nodes.push(button(t('again'), function () { location.replace(location.pathname); }, null, { id: 'again' }));
     show('ended', nodes, keepFocus);
   }
 
@@ -1399,7 +1518,14 @@
   function loadConfig() {
     fetch('/api/config', { cache: 'no-store', credentials: 'omit' })
       .then(function (r) { return r.ok ? r.json() : null; })
-      .then(function (c) { if (c) { S.config = c; } })
+      .then(function (c) {
+        if (!c) { return; }
+        S.config = c;
+        // The notice and the privacy screen say each organisation's retention, which comes with the configuration.
+        var r = $('about-retention');
+        if (r && maxRetentionDays()) { r.textContent = t('about2', { days: maxRetentionDays() }); }
+        if (S.screen === 'privacy') { renderPrivacy(true); }
+      })
       .catch(function () { /* retried on the next welcome */ });
   }
 

@@ -324,4 +324,70 @@ class InboxPauseBrowserIT {
       assertThat(keyboard.locator("#exit-hint")).hasText("Druk 3 keer op Shift om snel weg te gaan.");
     }
   }
+  @Test
+  @DisplayName("before the first question: free, anonymous, who reads it, the configured retention, the one limit "
+      + "(112), a private-window tip, and a privacy screen generated from the configuration; no history entry")
+  void noticeAndPrivacy() throws Exception {
+    try (BrowserContext phone = browser.phone()) {
+      Page page = phone.newPage();
+      page.navigate("http://127.0.0.1:" + app.visitorPort() + "/");
+      Locator q0 = screen(page, "question");
+      assertThat(page.locator("#screen-title")).hasText("Ben je nu in gevaar?");
+      Locator about = q0.locator("#about");
+      assertThat(about).containsText("gratis en anoniem");
+      assertThat(about).containsText("Alleen hulpverleners van de organisatie die jij kiest");
+      assertThat(about).containsText("112 bellen");
+      int max = ((Number) page.evaluate("fetch('/api/config').then(r => r.json()).then(c => Math.max(...Object"
+          + ".values(c.helpPoints).map(h => h.retentionDays || 0)))")).intValue();
+      assertTrue(max > 0);
+      assertThat(page.locator("#about-retention")).hasText("Je gesprek wordt hoogstens " + max
+          + " dagen na afloop gewist. Je kunt het ook zelf meteen wissen.");
+      assertThat(page.locator("#private-tip")).containsText("privévenster");
+      VisitorBrowser.screenshot(page, "visitor-19-notice");
+      int history = ((Number) page.evaluate("history.length")).intValue();
+      page.locator("#privacy-link").click();
+      Locator privacy = screen(page, "privacy");
+      assertThat(page.locator("#screen-title")).hasText("Privacy en geheimhouding");
+      // One line per organisation that holds chats, with its own configured retention.
+      assertThat(privacy.locator("#privacy-retention li[data-help-point=mores]")).hasText("Mores: 90 dagen");
+      assertTrue(privacy.locator("#privacy-retention li").count() >= 5);
+      assertThat(privacy.locator("#privacy-limit")).containsText("112");
+      assertThat(privacy.locator("#privacy-limit")).containsText("Dat beslis jij zelf.");
+      VisitorBrowser.screenshot(page, "visitor-19-privacy");
+      page.locator("button[data-lang=en]").click();
+      assertThat(page.locator("#screen-title")).hasText("Privacy and confidentiality");
+      page.locator("button[data-lang=nl]").click();
+      page.locator("#back").click();
+      screen(page, "question");
+      assertThat(page.locator("#screen-title")).hasText("Ben je nu in gevaar?");
+      assertEquals(history, ((Number) page.evaluate("history.length")).intValue(), "no history entry");
+    }
+  }
+
+  @Test
+  @DisplayName("the end screen offers next steps and one tap that wipes the conversation from the screen")
+  void endScreenWipe() throws Exception {
+    try (BrowserContext phone = browser.phone()) {
+      Page page = phone.newPage();
+      page.navigate("http://127.0.0.1:" + app.visitorPort() + "/");
+      page.locator("#talk-now").click();
+      screen(page, "chat");
+      String text = "Dit mag niet op de telefoon blijven staan.";
+      page.locator("#message").fill(text);
+      page.locator("#send").click();
+      assertThat(page.locator("#log li.me")).containsText("verstuurd");
+      page.locator("#stop").click();
+      page.locator("#stop-yes").click();
+      Locator ended = screen(page, "ended");
+      assertThat(ended).containsText("Wat kun je nu doen?");
+      assertThat(ended).containsText(text);
+      VisitorBrowser.screenshot(page, "visitor-19-ended");
+      int history = ((Number) page.evaluate("history.length")).intValue();
+      page.locator("#wipe").click();
+      screen(page, "question");
+      assertThat(page.locator("body")).not().containsText(text);
+      assertEquals(0, ((Number) page.evaluate("localStorage.length + sessionStorage.length")).intValue());
+      assertEquals(history, ((Number) page.evaluate("history.length")).intValue(), "the wipe adds no history entry");
+    }
+  }
 }

@@ -308,6 +308,10 @@ public final class EngineIntakeRouting implements IntakeRouting {
     if (h.chatHours() != null) {
       card.put("chatHours", OpenHours.toJson(h.chatHours()));
     }
+    if (h.retentionDays() != null) {
+      // Issue 19: the page's notice and privacy screen say how long this organisation keeps a chat.
+      card.put("retentionDays", h.retentionDays());
+    }
     return card;
   }
 
