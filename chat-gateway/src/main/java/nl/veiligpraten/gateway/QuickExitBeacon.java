@@ -56,6 +56,8 @@ final class QuickExitBeacon {
       token = null;
       code = null;
     }
+    // "Gesprek stoppen" while the socket is down sends the same with hurry false (issue 19): outcome visitor_left.
+    String outcome = body != null && Boolean.FALSE.equals(body.getValue("hurry")) ? "visitor_left" : OUTCOME;
     if (token == null && code == null) {
       VisitorVerticle.json(ctx, 400, new JsonObject().put("error", "missing_field")
           .put("message", "Body must be {\"resume\": token} or {\"resumeCode\": code}."));
@@ -76,19 +78,19 @@ final class QuickExitBeacon {
             }
             return Future.succeededFuture(Optional.<Conversation>empty());
           }
-          return conversations.closeByVisitor(found.get().id(), OUTCOME);
+          return conversations.closeByVisitor(found.get().id(), outcome);
         })
         .onSuccess(closed -> {
           // Notify only when this request did the closing, so the counselor sees one "left in a hurry".
-          closed.ifPresent(this::announce);
+          closed.ifPresent(c -> announce(c, outcome));
           ctx.response().setStatusCode(204).end();
         })
         .onFailure(e -> ctx.response().setStatusCode(503).end());
   }
 
-  private void announce(Conversation c) {
+  private void announce(Conversation c, String outcome) {
     vertx.eventBus().publish(Addresses.conversation(c.id()), new JsonObject().put("kind", "closed")
-        .put("outcome", OUTCOME).put("by", "visitor"));
+        .put("outcome", outcome).put("by", "visitor"));
     if (c.orgId() != null) {
       vertx.eventBus().publish(Addresses.queue(c.orgId()), new JsonObject().put("kind", "left"));
     }

@@ -3,7 +3,6 @@ package nl.veiligpraten.gateway;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -22,7 +21,6 @@ import nl.veiligpraten.infra.conversation.TranscriptService;
 import nl.veiligpraten.infra.retention.RetentionJob;
 import nl.veiligpraten.infra.web.FrameText;
 import nl.veiligpraten.infra.web.Secrets;
-import nl.veiligpraten.infra.web.SocketLiveness;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,11 +46,13 @@ final class VisitorConnection {
    * the staffing-aware estimate is measured against.
    */
   static final int OLD_SECONDS_PER_PLACE = 120;
+  /** A reload ticket is accepted this long after the visitor's line dropped (issue 19: "about 60 s"). */
+  static final long RELOAD_WINDOW_SECONDS = 60;
   /** Queue position is also refreshed on this period, so the estimate moves even when nobody is taken. */
   private static final long QUEUE_REFRESH_MS = 30_000;
 
   private final Vertx vertx;
-  private final ServerWebSocket socket;
+  private final VisitorTransport socket;
   private final GatewaySettings settings;
   private final TranscriptService<?> transcripts;
   private final ConversationRepository conversations;
@@ -62,7 +62,6 @@ final class VisitorConnection {
   /** Resume attempts (code or token) on this socket; more than the budget closes it. */
   private int resumeAttempts;
   private final String connectionId = Secrets.code(10);
-  private SocketLiveness liveness;
 
   private UUID conversationId;
   private String orgId;
@@ -92,7 +91,7 @@ final class VisitorConnection {
   /** Queue notes after this moment need a staffing view read after it. */
   private long queueChangedAt;
 
-  VisitorConnection(Vertx vertx, ServerWebSocket socket, GatewaySettings settings, TranscriptService<?> transcripts,
+  VisitorConnection(Vertx vertx, VisitorTransport socket, GatewaySettings settings, TranscriptService<?> transcripts,
                     IntakeRouting intake, ResumeGuard resume) {
     this.vertx = vertx;
     this.resume = resume;
@@ -112,41 +111,39 @@ final class VisitorConnection {
    */
   void start(Runnable whenClosed) {
     this.whenClosed = whenClosed;
-    liveness = new SocketLiveness(socket);
     helloTimer = vertx.setTimer(settings.helloTimeout().toMillis(), id -> {
       if (conversationId == null && !closed) {
-        socket.close((short) CLOSE_NO_HELLO, "no hello");
+        socket.close(CLOSE_NO_HELLO, "no hello");
       }
     });
-    socket.textMessageHandler(this::onText);
-    socket.binaryMessageHandler(b -> {
-      liveness.heard();
-      if (b.length() > settings.maxFrameBytes()) {
-        socket.close((short) CLOSE_TOO_BIG, "frame too big");
+    socket.textHandler(this::onText);
+    socket.binaryHandler(length -> {
+      socket.heard();
+      if (length > settings.maxFrameBytes()) {
+        socket.close(CLOSE_TOO_BIG, "frame too big");
       } else {
         error("malformed", "Binary frames are not supported.");
       }
     });
-    socket.exceptionHandler(e -> LOG.debug("visitor socket error: {}", e.getClass().getSimpleName()));
     socket.closeHandler(v -> onClose());
   }
 
   /** Pings the socket and cuts it when it has been silent too long (heartbeats both ways); true when cut. */
   boolean checkLiveness(long silenceNanos, long pingEveryNanos) {
-    return !closed && liveness != null && liveness.check(silenceNanos, pingEveryNanos);
+    return !closed && socket.check(silenceNanos, pingEveryNanos);
   }
 
   void goingAway() {
     if (!closed) {
       send(new JsonObject().put("type", "reconnect").put("reason", "server_restart"));
-      socket.close((short) CLOSE_GOING_AWAY, "going away");
+      socket.close(CLOSE_GOING_AWAY, "going away");
     }
   }
 
   private void onText(String text) {
-    liveness.heard();
+    socket.heard();
     if (tooBig(text)) {
-      socket.close((short) CLOSE_TOO_BIG, "frame too big");
+      socket.close(CLOSE_TOO_BIG, "frame too big");
       return;
     }
     if (!limiter.tryAcquire()) {
@@ -230,17 +227,21 @@ final class VisitorConnection {
     // The hello timer keeps running until a conversation is attached: a socket whose hellos all fail (an unknown
     // resume code, say) is closed like one that never said hello (issue 20, finding 4).
     Future<Optional<Conversation>> lookup;
-    if (hello.resumeToken() == null && hello.resumeCode() == null) {
+    if (hello.resumeToken() == null && hello.resumeCode() == null && hello.reloadTicket() == null) {
       startNew();
       return;
     }
     if (++resumeAttempts > resume.perConnection()) {
       resume.failed(vertx, "hello", "connection_limit");
-      socket.close((short) CLOSE_TOO_MANY_ATTEMPTS, "too many attempts");
+      socket.close(CLOSE_TOO_MANY_ATTEMPTS, "too many attempts");
       return;
     }
+    boolean reload = hello.resumeToken() == null && hello.reloadTicket() != null;
     if (hello.resumeToken() != null) {
       lookup = conversations.byResumeHash(Secrets.sha256(hello.resumeToken()));
+    } else if (reload) {
+      // 256 random bits like the token, so no address budget; single use: consumed here whatever the outcome.
+      lookup = conversations.takeReloadTicket(Secrets.sha256(hello.reloadTicket()), RELOAD_WINDOW_SECONDS);
     } else if (resume.admitCode(vertx, socket.remoteAddress(), "hello")) {
       lookup = conversations.byResumeCodeHash(resume.lookupHash(hello.resumeCode()));
     } else {
@@ -252,6 +253,20 @@ final class VisitorConnection {
       if (found.isEmpty() || found.get().isClosed()) {
         resume.failed(vertx, "hello", "unknown");
         error("unknown_resume", "Dit gesprek bestaat niet meer. / This conversation no longer exists.");
+        return;
+      }
+      if (reload) {
+        // The old page's memory (and its resume token) is gone: the reloaded page gets a new token; the old one is
+        // worthless from now on.
+        String token = Secrets.token();
+        conversations.rotateResumeToken(found.get().id(), Secrets.sha256(token)).onComplete(r -> {
+          if (r.failed()) {
+            internal(r.cause());
+            return;
+          }
+          attach(found.get(), hello.lastSeq(), token, null);
+          conversations.visitorBack(conversationId);
+        });
         return;
       }
       attach(found.get(), hello.lastSeq(), null, null);
@@ -296,6 +311,22 @@ final class VisitorConnection {
     if (closed) {
       return;
     }
+    // A new single-use reload ticket at every (re)connect (issue 19); the earlier one is worthless from now on. It is
+    // stored before the welcome, so a reload right after the welcome never meets the old hash.
+    String ticket = Secrets.token();
+    conversations.setReloadTicket(conversation.id(), Secrets.sha256(ticket)).onComplete(r -> {
+      if (r.failed()) {
+        // Without a ticket only a reload is lost (the resume token and code still work): logged, and the chat goes on.
+        LOG.warn("reload ticket not stored: {}", r.cause().getClass().getName());
+      }
+      attachNow(conversation, lastSeq, newToken, newCode, r.succeeded() ? ticket : null);
+    });
+  }
+
+  private void attachNow(Conversation conversation, long lastSeq, String newToken, String newCode, String ticket) {
+    if (closed) {
+      return;
+    }
     vertx.cancelTimer(helloTimer);
     conversationId = conversation.id();
     orgId = conversation.orgId();
@@ -309,10 +340,16 @@ final class VisitorConnection {
     JsonObject welcome = new JsonObject().put("type", "welcome").put("v", VisitorFrame.VERSION)
         .put("status", status).put("lastSeq", conversation.nextSeq());
     if (newToken != null) {
-      welcome.put("resumeToken", newToken).put("resumeCode", newCode);
+      welcome.put("resumeToken", newToken);
+    }
+    if (newCode != null) {
+      welcome.put("resumeCode", newCode);
     }
     if (conversation.helpPoint() != null) {
       welcome.put("helpPoint", conversation.helpPoint());
+    }
+    if (ticket != null) {
+      welcome.put("reloadTicket", ticket);
     }
     send(welcome);
     if ("assigned".equals(status)) {
@@ -431,14 +468,6 @@ final class VisitorConnection {
     send(frame);
   }
 
-  private JsonArray alternativesFor(JsonObject answers) {
-    try {
-      return intake.openAlternatives(answers, null);
-    } catch (IntakeRouting.InvalidIntakeException e) {
-      return new JsonArray();
-    }
-  }
-
   /** The staffing view (read after {@code after} when that is set); unknown when it cannot be read. */
   private Future<QueueSnapshot> snapshot(long after) {
     if (queue == null) {
@@ -461,48 +490,7 @@ final class VisitorConnection {
   }
 
   private void onAnswers(VisitorFrame.Answers a) {
-    if (a.after() != null) {
-      Optional<JsonObject> next = intake.nextQuestion(a.answers(), a.after());
-      if (next.isPresent()) {
-        send(new JsonObject().put("type", "question").put("question", next.get()));
-        return;
-      }
-    }
-    JsonObject route = intake.explain(a.answers());
-    JsonObject cards = new JsonObject();
-    List<String> suggested = new ArrayList<>();
-    List<Integer> priorities = new ArrayList<>();
-    for (String list : new String[] {"suggestions", "alsoOffer"}) {
-      route.getJsonArray(list, new io.vertx.core.json.JsonArray()).forEach(item -> {
-        if (item instanceof JsonObject suggestion) {
-          String helpPoint = suggestion.getString("helpPoint");
-          cards.put(helpPoint, intake.card(helpPoint));
-          if (!suggested.contains(helpPoint)) {
-            suggested.add(helpPoint);
-            priorities.add(intake.route(helpPoint, a.answers()).map(IntakeRouting.Route::priority).orElse(3));
-          }
-        }
-      });
-    }
-    snapshot(0).onSuccess(snapshot -> {
-      if (queue != null) {
-        // Every queue card says before choosing whether someone is there now and what the wait is.
-        for (int i = 0; i < suggested.size(); i++) {
-          String helpPoint = suggested.get(i);
-          if (intake.queuePoints().containsKey(helpPoint)) {
-            cards.getJsonObject(helpPoint).put("wait", QueueWaits.json(queue.waits().forNew(snapshot, helpPoint,
-                priorities.get(i)))).put("full", priorities.get(i) > 0 && queue.waits().full(snapshot, helpPoint));
-          }
-        }
-      }
-      JsonObject frame = new JsonObject().put("type", "suggestions").put("route", route).put("cards", cards);
-      if (queue != null) {
-        // What is open now (staffed chats of the visitor's route, 24/7 lines), for "nobody online" on a card.
-        frame.put("alternatives", queue.waits().alternatives(snapshot, alternativesFor(a.answers()), suggested,
-            priorities.isEmpty() ? 3 : priorities.stream().min(Integer::compare).orElse(3), null, null));
-      }
-      send(frame);
-    });
+    IntakeStep.answer(intake, queue, a).onSuccess(this::send).onFailure(this::internal);
   }
 
   private void sendQueued() {
@@ -677,7 +665,7 @@ final class VisitorConnection {
         vertx.eventBus().publish(Addresses.queue(orgId), new JsonObject().put("kind", "left"));
       }
       send(new JsonObject().put("type", "closed").put("outcome", outcome));
-      socket.close();
+      socket.close(1000, "ended");
     });
   }
 
@@ -695,7 +683,7 @@ final class VisitorConnection {
       }
       send(new JsonObject().put("type", "deleted").put("message",
           "Je gesprek is gewist. / Your conversation has been deleted."));
-      socket.close();
+      socket.close(1000, "ended");
     }).onFailure(this::internal);
   }
 
@@ -760,7 +748,7 @@ final class VisitorConnection {
               .put("message", "Dit gesprek is op een ander apparaat geopend. / Opened on another device."));
           // The new socket owns the conversation now: this close must not mark the visitor as gone.
           replaced = true;
-          socket.close((short) CLOSE_REPLACED, "replaced");
+          socket.close(CLOSE_REPLACED, "replaced");
         }
       }
       default -> {
@@ -855,7 +843,7 @@ final class VisitorConnection {
 
   private void send(String frame) {
     if (!closed) {
-      socket.writeTextMessage(frame);
+      socket.write(frame);
     }
   }
 

@@ -8,8 +8,11 @@ public sealed interface VisitorFrame {
   /** Protocol version this gateway speaks. */
   int VERSION = 1;
 
-  /** Opens a new conversation, or resumes one by token (reconnect) or by the short code (another device). */
-  record Hello(String resumeToken, String resumeCode, long lastSeq) implements VisitorFrame {
+  /**
+   * Opens a new conversation, or resumes one by token (reconnect), by the short code (another device) or by the
+   * single-use reload ticket (issue 19: a reload or Back in the same tab, whose memory held the token).
+   */
+  record Hello(String resumeToken, String resumeCode, long lastSeq, String reloadTicket) implements VisitorFrame {
   }
 
   /**

@@ -79,7 +79,8 @@ public final class VisitorFrameDecoder {
     }
     String token = string(json, "resume", 64, false);
     String code = string(json, "resumeCode", 32, false);
-    return new VisitorFrame.Hello(token, code, seq(json, "lastSeq", false));
+    String reload = string(json, "reload", 64, false);
+    return new VisitorFrame.Hello(token, code, seq(json, "lastSeq", false), reload);
   }
 
   private static VisitorFrame message(JsonObject json) {

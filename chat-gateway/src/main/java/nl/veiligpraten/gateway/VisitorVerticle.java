@@ -10,6 +10,10 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import io.vertx.ext.web.handler.sockjs.Transport;
 import io.vertx.sqlclient.Pool;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -68,6 +72,16 @@ public final class VisitorVerticle extends VerticleBase {
     router.get("/health").handler(this::health);
     router.getWithRegex("/health/(live|ready)").handler(ctx -> NodeEndpoints.handle(vertx, pool, ctx.request()));
     router.get("/ws").handler(this::upgrade);
+    // The fallback for networks that block WebSockets (issue 19): the same frames over SockJS XHR streaming/polling.
+    // Origin, size and rate rules are the WebSocket's; no session cookie; no transport that needs frames or scripts
+    // from elsewhere (the page's CSP forbids them anyway).
+    router.route(SOCKJS_PATH + "/*").handler(this::sockJsGate);
+    router.route(SOCKJS_PATH + "/*")
+        .handler(BodyHandler.create().setBodyLimit((long) settings.maxFrameBytes() * VisitorConnection.TRANSPORT_LIMIT_FACTOR));
+    router.route(SOCKJS_PATH + "/*").subRouter(SockJSHandler.create(vertx, sockJsOptions(settings))
+        .socketHandler(this::acceptSockJs));
+    router.post("/api/intake").handler(BodyHandler.create().setBodyLimit(16 * 1024)).handler(VisitorVerticle::noNul)
+        .handler(this::intakeOverHttp);
     router.post("/api/routing/explain").handler(BodyHandler.create().setBodyLimit(16 * 1024)).handler(VisitorVerticle::noNul)
         .handler(this::explain);
     router.get("/api/config").handler(this::publicConfig);
@@ -103,6 +117,89 @@ public final class VisitorVerticle extends VerticleBase {
           server = s;
           return Database.ping(pool);
         });
+  }
+
+  /** Path of the SockJS fallback (the page's client connects to it when {@code /ws} does not open). */
+  static final String SOCKJS_PATH = "/sockjs";
+
+  /**
+   * SockJS as the page uses it: XHR streaming and polling only (the WebSocket transport would be blocked where this
+   * is needed, and the iframe/JSONP/EventSource transports need what the page's CSP forbids), no JSESSIONID cookie,
+   * heartbeat frames so proxies keep the streaming response open.
+   */
+  static SockJSHandlerOptions sockJsOptions(GatewaySettings settings) {
+    SockJSHandlerOptions options = new SockJSHandlerOptions().setInsertJSESSIONID(false)
+        .setHeartbeatInterval(Math.max(1, settings.liveness().socketSilenceSeconds() / 3) * 1000L)
+        .setSessionTimeout(10_000);
+    for (Transport transport : new Transport[] {Transport.WEBSOCKET, Transport.EVENT_SOURCE, Transport.HTML_FILE,
+        Transport.JSON_P}) {
+      options.addDisabledTransport(transport.name());
+    }
+    return options;
+  }
+
+  /**
+   * The WebSocket's handshake rules for every SockJS request: a POST (which opens, polls or sends) must carry an
+   * allowed Origin, any request with a foreign Origin is refused, and a body beyond the transport limit is refused
+   * with 413 by the body handler that follows. Browsers send Origin on every POST, also to their own origin.
+   */
+  private void sockJsGate(RoutingContext ctx) {
+    String origin = ctx.request().getHeader("Origin");
+    boolean post = ctx.request().method() == io.vertx.core.http.HttpMethod.POST;
+    if ((origin == null && post) || (origin != null && !settings.allowedOrigins().contains(origin))) {
+      LOG.info("visitor sockjs request refused: origin not allowed");
+      ctx.response().setStatusCode(403).end("Origin not allowed");
+      return;
+    }
+    ctx.next();
+  }
+
+  private void acceptSockJs(SockJSSocket socket) {
+    var address = queue.hasher().hash(socket.remoteAddress() == null ? "unknown"
+        : socket.remoteAddress().hostAddress());
+    attach(new VisitorTransport.SockJs(vertx, socket), address);
+  }
+
+  /**
+   * {@code POST /api/intake}: one intake step over plain HTTP, for a page whose socket cannot connect (issue 19). The
+   * body is the {@code answers} frame of the protocol and the answer is the frame the socket would send
+   * ({@code question} or {@code suggestions}, with cards, waits and what is open now). Nothing is stored.
+   */
+  private void intakeOverHttp(RoutingContext ctx) {
+    String origin = ctx.request().getHeader("Origin");
+    if (origin == null || !settings.allowedOrigins().contains(origin)) {
+      ctx.response().setStatusCode(403).end();
+      return;
+    }
+    VisitorFrame frame;
+    try {
+      JsonObject body = ctx.body().asJsonObject();
+      if (body == null) {
+        throw new FrameException("malformed", "Body must be a JSON object.");
+      }
+      frame = VisitorFrameDecoder.decode(body.copy().put("type", "answers").encode());
+    } catch (FrameException e) {
+      json(ctx, 400, new JsonObject().put("type", "error").put("code", e.code()).put("message", e.getMessage()));
+      return;
+    } catch (RuntimeException e) {
+      json(ctx, 400, new JsonObject().put("type", "error").put("code", "malformed")
+          .put("message", "Body must be a JSON object."));
+      return;
+    }
+    if (!(frame instanceof VisitorFrame.Answers answers)) {
+      json(ctx, 400, new JsonObject().put("type", "error").put("code", "malformed").put("message", "Not an answers frame."));
+      return;
+    }
+    try {
+      IntakeStep.answer(intake, queue, answers)
+          .onSuccess(reply -> json(ctx, 200, reply))
+          .onFailure(e -> {
+            LOG.warn("intake over http failed: {}", e.getClass().getName());
+            json(ctx, 500, new JsonObject().put("type", "error").put("code", "internal"));
+          });
+    } catch (IntakeRouting.InvalidIntakeException e) {
+      json(ctx, 400, e.toJson().put("type", "error").put("code", "invalid_answer"));
+    }
   }
 
   /** Port actually bound (useful when configured as 0). */
@@ -149,7 +246,12 @@ public final class VisitorVerticle extends VerticleBase {
   }
 
   private void accept(ServerWebSocket socket, nl.veiligpraten.infra.abuse.AddressHasher.Hashed address) {
-    VisitorConnection connection = new VisitorConnection(vertx, socket, settings, transcripts, intake, resume);
+    attach(new VisitorTransport.WebSocket(socket), address);
+  }
+
+  /** One visitor line, WebSocket or SockJS: the same connection logic, limits and protocol. */
+  private void attach(VisitorTransport transport, nl.veiligpraten.infra.abuse.AddressHasher.Hashed address) {
+    VisitorConnection connection = new VisitorConnection(vertx, transport, settings, transcripts, intake, resume);
     connection.queue = queue;
     connection.address = address;
     connection.referrals = new ReferralGateway(vertx, pool, transcripts, intake);

@@ -100,4 +100,22 @@ final class ConversationQueries {
   static final String INBOX_EXPIRE = "UPDATE conversation c SET status = 'closed', outcome = 'inbox_expired', "
       + "closed_at = now() WHERE status = 'inbox' AND greatest(queued_at, (SELECT max(m.created_at) FROM message m "
       + "WHERE m.conversation_id = c.id)) < now() - make_interval(secs => $1::float8) RETURNING " + COLUMNS;
+
+  /** Issue 19: a new reload ticket (its hash) replaces the old one; none for a closed conversation. */
+  static final String SET_RELOAD = "UPDATE conversation SET reload_hash = $2 WHERE id = $1 AND status <> 'closed'";
+
+  /**
+   * Consumes a reload ticket (single use: the hash is cleared whether or not it may still be used) and says whether
+   * it was usable: a chat is open (queued or with a counselor) and its visitor line is up or dropped less than $2
+   * seconds ago.
+   */
+  static final String TAKE_RELOAD = "UPDATE conversation SET reload_hash = NULL WHERE reload_hash = $1 RETURNING "
+      + COLUMNS + ", (status IN ('queued', 'assigned') AND (visitor_left_at IS NULL OR visitor_left_at > now() - "
+      + "make_interval(secs => $2::float8))) AS usable";
+
+  /** "Gesprek stoppen", quick exit: the ticket is revoked at once. */
+  static final String REVOKE_RELOAD = "UPDATE conversation SET reload_hash = NULL WHERE id = $1";
+
+  /** A reload resumed the chat: the page gets a new resume token (the old one went with the old page's memory). */
+  static final String ROTATE_RESUME = "UPDATE conversation SET resume_hash = $2 WHERE id = $1";
 }

@@ -249,6 +249,38 @@ public final class ConversationRepository {
     return many(pool.preparedQuery(ConversationQueries.ASSIGNED_TO).execute(Tuple.of(staffId)));
   }
 
+  /** Issue 19: stores the hash of the conversation's new reload ticket (replacing any earlier one). */
+  public Future<Void> setReloadTicket(UUID id, byte[] ticketHash) {
+    return pool.preparedQuery(ConversationQueries.SET_RELOAD).execute(Tuple.of(id, Buffer.buffer(ticketHash)))
+        .mapEmpty();
+  }
+
+  /**
+   * Consumes a reload ticket: present only when it existed, the conversation is open and its visitor dropped less
+   * than {@code windowSeconds} ago (or is still connected). The ticket is gone afterwards in every case.
+   */
+  public Future<Optional<Conversation>> takeReloadTicket(byte[] ticketHash, long windowSeconds) {
+    return pool.preparedQuery(ConversationQueries.TAKE_RELOAD)
+        .execute(Tuple.of(Buffer.buffer(ticketHash), (double) windowSeconds))
+        .map(rows -> {
+          var it = rows.iterator();
+          if (!it.hasNext()) {
+            return Optional.<Conversation>empty();
+          }
+          Row row = it.next();
+          return Boolean.TRUE.equals(row.getBoolean("usable")) ? Optional.of(Conversation.from(row)) : Optional.empty();
+        });
+  }
+
+  public Future<Void> revokeReloadTicket(UUID id) {
+    return pool.preparedQuery(ConversationQueries.REVOKE_RELOAD).execute(Tuple.of(id)).mapEmpty();
+  }
+
+  public Future<Void> rotateResumeToken(UUID id, byte[] resumeHash) {
+    return pool.preparedQuery(ConversationQueries.ROTATE_RESUME).execute(Tuple.of(id, Buffer.buffer(resumeHash)))
+        .mapEmpty();
+  }
+
   private static Future<Optional<Conversation>> one(Future<RowSet<Row>> rows) {
     return rows.map(set -> set.rowCount() == 0 ? Optional.empty() : Optional.of(Conversation.from(set.iterator().next())));
   }

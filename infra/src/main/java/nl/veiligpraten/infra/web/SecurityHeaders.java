@@ -18,7 +18,11 @@ public final class SecurityHeaders {
 
   /** Visitor listener: a shared phone must show nothing from this service outside the page, so no notifications. */
   public static void apply(HttpServerResponse response) {
-    common(response).putHeader("Permissions-Policy", "geolocation=(), camera=(), microphone=(), notifications=()");
+    common(response).putHeader("Permissions-Policy", "geolocation=(), camera=(), microphone=(), notifications=()")
+        // Issue 19: quick exit closes the help-point websites the page opened. Under "same-origin" the browser cuts
+        // the page's handle to such a window at once, so it could not be closed; windows that other sites open
+        // towards this page still get no handle to it.
+        .putHeader("Cross-Origin-Opener-Policy", "same-origin-allow-popups");
   }
 
   /**
@@ -26,7 +30,8 @@ public final class SecurityHeaders {
    * the console shows them without message content).
    */
   public static void applyConsole(HttpServerResponse response) {
-    common(response).putHeader("Permissions-Policy", "geolocation=(), camera=(), microphone=()");
+    common(response).putHeader("Permissions-Policy", "geolocation=(), camera=(), microphone=()")
+        .putHeader("Cross-Origin-Opener-Policy", "same-origin");
   }
 
   private static HttpServerResponse common(HttpServerResponse response) {
@@ -36,7 +41,6 @@ public final class SecurityHeaders {
         .putHeader("X-Content-Type-Options", "nosniff")
         .putHeader("Referrer-Policy", "no-referrer")
         .putHeader("X-Frame-Options", "DENY")
-        .putHeader("Cross-Origin-Opener-Policy", "same-origin")
         .putHeader("Cross-Origin-Resource-Policy", "same-origin");
   }
 }
