@@ -2,8 +2,10 @@
  * Veilig Praten visitor page. Plain JavaScript, no build step, no third-party hosts.
  *
  * Shared-phone safety rules this file keeps:
- *  - nothing is written to cookies, localStorage, sessionStorage, IndexedDB or caches: the resume token lives in
- *    this closure only and is gone when the tab closes;
+ *  - nothing is written to cookies, localStorage, IndexedDB or caches, and sessionStorage holds at most one entry:
+ *    half of the single-use reload ticket while a chat is open (the other half is in window.name, so a tab restored
+ *    by "reopen closed tab" has only half); the server accepts it for about a minute after the line dropped, and it
+ *    is wiped at quick exit, "Gesprek stoppen" and the end of the chat. The resume token lives in this closure only;
  *  - no history entries are added (no pushState), and quick exit replaces the current entry;
  *  - the 112 screen is rendered from constants in this file, so it works when the server is unreachable;
  *  - server text (messages, names) is only ever set with textContent, never parsed as HTML.
@@ -17,6 +19,14 @@
   var TRIAGE = 'triage';        // help point id of the general triage queue ("Ik wil meteen met iemand praten")
   var NEUTRAL_TITLE = 'Weer';
   var MAX_BODY = 4000;
+  var WS_WAIT_MS = 4000;         // the first WebSocket gets this long to bring a welcome before the fallback is used
+  var SOCKJS_PATH = '/sockjs';
+  var SOCKJS_CLIENT = 'vendor/sockjs-1.6.1.min.js';
+  var TICKET_KEY = 'vp.r';       // sessionStorage: first half of the reload ticket
+  var TICKET_NAME = 'vp-r.';     // window.name prefix: second half
+  var EXIT_RETRY_MS = 120000;    // an offline quick exit keeps trying to tell the server this long (the queue grace)
+  // Help-point websites opened from this page: quick exit closes them too. Outside S, which quick exit resets.
+  var helpWindows = [];
 
   // ------------------------------------------------------------------ texts (nl = Dutch B1, easy, en)
   var T = {
@@ -166,6 +176,10 @@
       easy: 'Deze code werkt niet. Misschien is het gesprek al klaar.',
       en: 'We do not know this code, or the chat has already ended.' },
     cardTitle: { nl: 'Contact met {name}', easy: 'Contact met {name}', en: 'Contact {name}' },
+    phonesNow: { nl: 'Je kunt nu ook bellen:', easy: 'Je kunt nu bellen:', en: 'You can also call now:' },
+    reloadLost: { nl: 'Je gesprek kon niet verder na het herladen. Heb je je code? Tik dan op "Ik heb een code".',
+      easy: 'Je gesprek is weg na het herladen. Heb je een code? Tik op "Ik heb een code".',
+      en: 'Your chat could not continue after the reload. Do you have your code? Tap "I have a code".' },
     tooLong: { nl: 'Je bericht is te lang. Maak het korter.', easy: 'Te lang. Maak het korter.',
       en: 'Your message is too long. Please shorten it.' },
     // issue 19: anonymous messages by code
@@ -281,7 +295,8 @@
       ws: null, session: false, token: null, code: null, typedCode: null, lastSeq: 0, retries: 0,
       reconnectTimer: 0, intakeRequest: null, status: 'intake', counselor: null, queue: null, pending: [],
       messages: [], screen: null, ended: false, exiting: false, typingTimer: 0, lastTypingSent: 0, draft: '',
-      readSeq: 0, notice: null, confirmStop: false, talkNowPending: false, urgentCard: null, alternatives: null
+      readSeq: 0, notice: null, confirmStop: false, talkNowPending: false, urgentCard: null, alternatives: null,
+      fallback: false, wsWorked: false, httpIntake: null, reloadTicket: null, reloading: false
     };
   }
 
@@ -419,6 +434,7 @@
     nodes.push(el('p', { className: 'progress', text: t('question', { n: q.index || 1 }) }));
     nodes.push(heading(text));
     if (q.id === 'Q0') { nodes.push(el('p', { className: 'hint', text: t('intro') })); }
+    if (q.id === 'Q0' && S.notice) { nodes.push(el('p', { className: 'notice', id: 'start-notice', text: S.notice })); }
     if (q.type === 'multi') { nodes.push(el('p', { className: 'hint', id: 'multi-hint', text: t('multiHint') })); }
     var list = el('ul', { className: 'choices', 'aria-labelledby': 'screen-title' });
     var selected = q.type === 'multi' ? (S.answers[q.id] || []).slice() : null;
@@ -472,7 +488,27 @@
   }
 
   function renderWaiting(keepFocus) {
-    show('waiting', [heading(t('waiting')), el('p', { className: 'hint', text: t('e112Silent') })], keepFocus);
+    var nodes = [heading(t('waiting')), el('p', { className: 'hint', text: t('e112Silent') })];
+    if (!S.session && (S.fallback || S.retries > 0)) { nodes.push(phonesNow()); }
+    show('waiting', nodes, keepFocus);
+  }
+
+  /**
+   * While no line to the server is up: the configured phone lines that are open now (from /api/config, which loads
+   * over plain HTTP), so waiting never hides a number the visitor could call. 112 is always on the screen.
+   */
+  function phonesNow() {
+    var points = (S.config && S.config.helpPoints) || {};
+    var list = el('ul', { className: 'phones', id: 'phones-now' });
+    Object.keys(points).forEach(function (id) {
+      var card = points[id];
+      if (card && card.phone && card.openNow === true) {
+        list.appendChild(el('li', { 'data-help-point': id }, [el('span', { text: cardName(card) + ': ' }),
+          el('a', { href: 'tel:' + card.phone.replace(/[^0-9+]/g, ''), text: card.phone })]));
+      }
+    });
+    return el('section', { id: 'phones', 'aria-label': t('phonesNow') }, [el('h2', { text: t('phonesNow') }), list,
+      el('p', null, [el('a', { className: 'call112', href: 'tel:' + EMERGENCY_NUMBER, text: t('e112Call') })])]);
   }
 
   function renderEmergency(keepFocus) {
@@ -616,14 +652,22 @@
       }
     }
     if (card.chatUrl && /^https?:\/\//.test(card.chatUrl)) {
-      out.push(el('p', { className: 'contact' }, [el('a', { href: card.chatUrl, rel: 'noopener noreferrer',
-        target: '_blank', text: t('otherChat') })]));
+      out.push(el('p', { className: 'contact' }, [helpLink(card.chatUrl, t('otherChat'))]));
     }
     if (card.url && /^https?:\/\//.test(card.url)) { // only web links, never javascript: or data:
-      out.push(el('p', { className: 'contact' }, [el('a', { href: card.url, rel: 'noopener noreferrer',
-        target: '_blank', text: t('website') + ': ' + card.url.replace(/^https?:\/\//, '') })]));
+      out.push(el('p', { className: 'contact' }, [helpLink(card.url,
+        t('website') + ': ' + card.url.replace(/^https?:\/\//, ''))]));
     }
     return out;
+  }
+
+  /**
+   * A help point's website: opened by script in a new window whose handle this page keeps, so quick exit closes it
+   * as well (issue 19). Without script or when the window is refused, the plain link still works.
+   */
+  function helpLink(url, text) {
+    return el('a', { href: url, rel: 'noopener noreferrer', target: '_blank', className: 'help-link', text: text,
+      onclick: function (e) { if (openHelpWindow(url)) { e.preventDefault(); } } });
   }
 
   function choose(helpPoint, talk) {
@@ -1159,15 +1203,34 @@
     }
   }
 
-  function appendMessage(m) {
-    S.messages.push(m);
+  /**
+   * Adds a message in seq order (issue 19: after a reconnect the page shows what the counselor sees): a stored
+   * message goes before every later one and before what is still being sent; unsent ones stay last, as typed.
+   */
+  function appendMessage(m, quiet) {
+    var i = S.messages.length;
+    if (m.seq) {
+      while (i > 0 && (!S.messages[i - 1].seq || S.messages[i - 1].seq > m.seq)) { i--; }
+    }
+    S.messages.splice(i, 0, m);
     if (S.screen === 'chat' || S.screen === 'inbox') {
       if (m.from === 'counselor' && $('inbox-status')) { $('inbox-status').textContent = ''; }
       var node = messageNode(m);
-      $('log').appendChild(node);
+      var log = $('log');
+      log.insertBefore(node, log.children[i] || null);
       // Keep the newest message in view above the composer, without stealing focus from the text box.
-      node.scrollIntoView({ block: 'nearest' });
+      if (!quiet) { node.scrollIntoView({ block: 'nearest' }); }
     }
+  }
+
+  /** A sent message got its seq: it moves to its place in seq order. */
+  function reposition(m) {
+    var at = S.messages.indexOf(m);
+    if (at < 0) { return; }
+    S.messages.splice(at, 1);
+    var log = S.screen === 'chat' || S.screen === 'inbox' ? $('log') : null;
+    if (log && log.children[at]) { log.removeChild(log.children[at]); }
+    appendMessage(m, true);
   }
 
   function submitMessage() {
@@ -1217,7 +1280,7 @@
       if (mine) {
         mine.seq = f.seq; mine.acked = true;
         removePending(f.clientId);
-        refreshMessage(mine);
+        reposition(mine);
         return;
       }
       appendMessage({ seq: f.seq, from: 'visitor', body: f.body, clientId: f.clientId, acked: true });
@@ -1238,7 +1301,7 @@
   function onAck(f) {
     removePending(f.clientId);
     var mine = S.messages.filter(function (m) { return m.clientId === f.clientId; })[0];
-    if (mine) { mine.acked = true; mine.seq = f.seq; refreshMessage(mine); }
+    if (mine) { mine.acked = true; mine.seq = f.seq; reposition(mine); }
   }
 
   function onRead(f) {
@@ -1259,6 +1322,8 @@
     S.ended = true;
     S.status = 'closed';
     S.pending = [];
+    S.reloadTicket = null;
+    wipeTicket();
     dropSocket();
     if (S.paused) { return; } // shown after "Verder", not on the neutral screen
     renderEnded();
@@ -1287,14 +1352,133 @@
   }
 
   function leave(hurry) {
-    if (S.session) { sendFrame({ type: 'bye', hurry: hurry }); } else { onClosed(); }
+    if (S.session) { sendFrame({ type: 'bye', hurry: hurry }); return; }
+    // Not connected: the server still hears it (and revokes the reload ticket) when the network lets it through.
+    if (S.token || S.code) {
+      try {
+        navigator.sendBeacon('/api/quick-exit', JSON.stringify(S.token ? { resume: S.token, hurry: hurry }
+          : { resumeCode: S.code, hurry: hurry }));
+      } catch (e) { /* the queue grace ends it on the server */ }
+    }
+    onClosed();
+  }
+
+  // ------------------------------------------------------------------ continuity in the same tab (issue 19)
+  /** A chat is open: in the queue or with a counselor, not ended, not leaving. */
+  function chatOpen() {
+    return (S.status === 'queued' || S.status === 'assigned') && !S.ended && !S.exiting;
+  }
+
+  /**
+   * Keeps the current reload ticket for a reload or Back in this tab while a chat is open: half in sessionStorage,
+   * half in window.name. Neither half alone resumes anything; the server takes the ticket once, for about a
+   * minute after the line dropped. Without an open chat nothing is kept.
+   */
+  function keepTicket() {
+    if (!(chatOpen() || S.reloading) || !S.reloadTicket) { wipeTicket(); return; }
+    var half = Math.floor(S.reloadTicket.length / 2);
+    try {
+      sessionStorage.setItem(TICKET_KEY, S.reloadTicket.slice(0, half));
+      window.name = TICKET_NAME + S.reloadTicket.slice(half);
+    } catch (e) { wipeTicket(); }
+  }
+
+  function wipeTicket() {
+    try { sessionStorage.removeItem(TICKET_KEY); } catch (e) { /* storage blocked: nothing was kept */ }
+    try { if (String(window.name).indexOf(TICKET_NAME) === 0) { window.name = ''; } } catch (e) { /* ignore */ }
+  }
+
+  /** At start: takes (and wipes at once) a reload ticket this tab kept; true when there was a whole one. */
+  function takeTicket() {
+    var first = null;
+    var second = null;
+    try { first = sessionStorage.getItem(TICKET_KEY); } catch (e) { first = null; }
+    try { second = String(window.name).indexOf(TICKET_NAME) === 0 ? String(window.name).slice(TICKET_NAME.length) : null; }
+    catch (e) { second = null; }
+    wipeTicket();
+    if (!first || !second) { return false; }
+    S.reloadTicket = first + second;
+    S.reloading = true;
+    return true;
+  }
+
+  /** Help-point websites open in a window this page keeps a handle to, so quick exit can close it too. */
+  function openHelpWindow(url) {
+    var w = null;
+    try { w = window.open(url, '_blank'); } catch (e) { w = null; }
+    if (!w) { return false; }
+    // The opener link stays: without it Chromium no longer lets this page close the window. The sites are the help
+    // points' own (configured in help-points.yaml), and no referrer goes along (Referrer-Policy: no-referrer).
+    helpWindows.push(w);
+    return true;
+  }
+
+  function closeHelpWindows() {
+    helpWindows.forEach(function (w) { try { w.close(); } catch (e) { /* already closed */ } });
+    helpWindows = [];
   }
 
   // ------------------------------------------------------------------ connection
   function requestIntake(frame) {
     S.intakeRequest = frame;
     S.wantConnection = true;
-    if (S.session) { sendFrame(frame); } else if (!S.ws) { connect(); }
+    if (S.session) { sendFrame(frame); return; }
+    // No socket (yet) on a network that blocks WebSockets: the intake goes on over plain HTTP (issue 19); choosing a
+    // help point waits for the fallback line.
+    if (S.fallback && frame.type === 'answers') { httpIntake(frame); }
+    if (!S.ws) { connect(); }
+  }
+
+  /** One intake step over HTTP: the same answers frame, and the reply is the frame the socket would send. */
+  function httpIntake(frame) {
+    if (S.httpIntake === frame) { return; }
+    S.httpIntake = frame;
+    var body = { answers: frame.answers };
+    if (frame.after) { body.after = frame.after; }
+    fetch('/api/intake', { method: 'POST', cache: 'no-store', credentials: 'omit',
+      headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) })
+      .then(function (r) { return r.json(); })
+      .then(function (reply) {
+        if (S.httpIntake === frame) { S.httpIntake = null; }
+        if (S.intakeRequest !== frame || S.exiting) { return; }
+        if (reply && (reply.type === 'question' || reply.type === 'suggestions')) { onFrame(reply); }
+      })
+      .catch(function () {
+        // The socket may still answer; meanwhile the waiting screen lists the phone lines open now.
+        if (S.httpIntake === frame) { S.httpIntake = null; }
+      });
+  }
+
+  /**
+   * The WebSocket did not bring a welcome in time on its first try: this network probably blocks WebSockets. From
+   * now on this page uses the SockJS fallback (same frames, same server), and the intake goes on over HTTP at once.
+   */
+  function useFallback() {
+    S.fallback = true;
+    dropSocket();
+    if (S.intakeRequest && S.intakeRequest.type === 'answers') { httpIntake(S.intakeRequest); }
+    if (S.screen === 'waiting') { renderWaiting(true); }
+    connect();
+  }
+
+  /** The SockJS client is loaded only when it is needed (it is served from this origin, MIT licence beside it). */
+  function openFallbackLine() {
+    if (window.SockJS) {
+      try {
+        return new window.SockJS(SOCKJS_PATH, null, { transports: ['xhr-streaming', 'xhr-polling'] });
+      } catch (e) {
+        return null;
+      }
+    }
+    if (!S.sockjsLoading) {
+      S.sockjsLoading = true;
+      var script = document.createElement('script');
+      script.src = SOCKJS_CLIENT;
+      script.onload = function () { S.sockjsLoading = false; if (!S.ws) { connect(); } };
+      script.onerror = function () { S.sockjsLoading = false; scheduleReconnect(); };
+      document.head.appendChild(script);
+    }
+    return undefined;
   }
 
   function connect() {
@@ -1302,27 +1486,38 @@
     clearTimeout(S.reconnectTimer);
     S.wantConnection = true;
     var ws;
-    try {
-      ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws');
-    } catch (e) {
-      scheduleReconnect();
-      return;
+    var firstTry = !S.fallback && !S.wsWorked;
+    if (S.fallback) {
+      ws = openFallbackLine();
+      if (ws === undefined) { return; } // the client script is loading; connect() runs again when it is there
+      if (!ws) { scheduleReconnect(); return; }
+    } else {
+      try {
+        ws = new WebSocket((location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/ws');
+      } catch (e) {
+        useFallback();
+        return;
+      }
     }
     S.ws = ws;
     S.session = false;
     // A connection attempt over a dead network can hang without failing: give it up after twice the pong timeout
-    // and try again (the backoff continues), so the page comes back as soon as the network does.
+    // and try again (the backoff continues), so the page comes back as soon as the network does. The very first
+    // WebSocket of the page gets WS_WAIT_MS to bring a welcome; without one the page switches to the fallback.
     var hb = (S.config && S.config.heartbeat) || {};
     clearTimeout(S.connectTimer);
     S.connectTimer = setTimeout(function () {
-      if (ws === S.ws && ws.readyState !== 1 && !S.ended && !S.exiting) { dropSocket(); scheduleReconnect(); }
-    }, 2 * (hb.pongTimeoutSeconds || 10) * 1000);
+      if (ws !== S.ws || S.ended || S.exiting) { return; }
+      if (firstTry && !S.session) { useFallback(); return; }
+      if (ws.readyState !== 1) { dropSocket(); scheduleReconnect(); }
+    }, firstTry ? WS_WAIT_MS : 2 * (hb.pongTimeoutSeconds || 10) * 1000);
     ws.onopen = function () {
-      clearTimeout(S.connectTimer);
+      if (!firstTry) { clearTimeout(S.connectTimer); }
       startHeartbeat(ws);
       var hello = { type: 'hello', v: PROTOCOL_VERSION };
       if (S.token) { hello.resume = S.token; hello.lastSeq = S.lastSeq; }
       else if (S.typedCode) { hello.resumeCode = S.typedCode; hello.lastSeq = S.lastSeq; }
+      else if (S.reloadTicket && S.reloading) { hello.reload = S.reloadTicket; hello.lastSeq = 0; }
       ws.send(JSON.stringify(hello));
     };
     ws.onmessage = function (ev) {
@@ -1330,6 +1525,8 @@
       S.pingSentAt = 0; // any frame proves the line is alive
       var frame;
       try { frame = JSON.parse(ev.data); } catch (e) { return; }
+      // Over SockJS the line's close code comes as a last frame (SockJS itself always closes with 3000).
+      if (frame && frame.type === 'close') { ws.vpCloseCode = frame.code; return; }
       onFrame(frame);
     };
     ws.onclose = function (ev) {
@@ -1337,7 +1534,9 @@
       S.ws = null;
       S.session = false;
       if (S.exiting || S.ended) { return; }
-      if (ev.code === 4409) { S.notice = t('replaced'); onClosed(); return; }
+      if ((ws.vpCloseCode || ev.code) === 4409) { S.notice = t('replaced'); onClosed(); return; }
+      // The first WebSocket closed before any welcome: refused or cut by the network, so the fallback at once.
+      if (firstTry) { clearTimeout(S.connectTimer); useFallback(); return; }
       scheduleReconnect();
     };
     ws.onerror = function () { /* onclose follows */ };
@@ -1383,6 +1582,7 @@
     var delay = Math.round(base * (0.5 + Math.random() * 0.5));
     S.retries++;
     renderNet();
+    if (S.screen === 'waiting') { renderWaiting(true); } // "Geen verbinding": the phone lines open now show
     clearTimeout(S.reconnectTimer);
     S.reconnectTimer = setTimeout(connect, delay);
   }
@@ -1413,6 +1613,7 @@
         S.queue = { position: f.position, wait: f.estimatedWaitSeconds, staffed: f.staffed,
           alternatives: f.alternatives || null };
         S.intakeRequest = null;
+        keepTicket();
         updateStatus();
         if (before !== f.position) { announce(statusText(), false); }
         return;
@@ -1420,6 +1621,7 @@
         S.status = 'assigned';
         S.counselor = f.counselor;
         S.justLeft = false;
+        keepTicket();
         updateStatus();
         announce(t('assigned', { name: f.counselor || t('counselor') }), true);
         return;
@@ -1442,14 +1644,21 @@
   function onWelcome(f) {
     S.session = true;
     S.retries = 0;
+    clearTimeout(S.connectTimer);
+    if (!S.fallback) { S.wsWorked = true; }
     renderNet();
+    var reloaded = S.reloading;
+    S.reloading = false;
     if (f.resumeToken) { S.token = f.resumeToken; }
+    // Every welcome brings a new single-use reload ticket; the one used (if any) is worthless now.
+    S.reloadTicket = f.reloadTicket || null;
     if (f.resumeCode) { S.code = f.resumeCode; }
     if (S.typedCode && !S.code) { S.code = S.typedCode; }
     var resumedByCode = S.resumingByCode;
     S.resumingByCode = false;
     S.status = f.status;
     if (!S.config) { loadConfig(); }
+    keepTicket();
     if (f.status === 'inbox') {
       if (S.intakeRequest && S.intakeRequest.type === 'leave-message') {
         // Stored before the connection dropped, but the code never arrived: ask again (same client id, new code).
@@ -1462,11 +1671,15 @@
       if (S.paused) {
         // Back online while still paused (the resume cleared the pause on the server): pause again, stay neutral.
         sendFrame({ type: 'pause' });
-      } else if (S.screen !== 'chat' || resumedByCode) { renderChat(); }
+      } else if (S.screen !== 'chat' || resumedByCode || reloaded) { renderChat(); }
       // Resend what the server has not acknowledged, in the original order and with the same client ids.
       S.pending.forEach(function (m) { sendFrame({ type: 'message', clientId: m.clientId, body: m.body }); });
     } else if (f.status === 'intake') {
-      if (S.intakeRequest) {
+      if (reloaded) {
+        // Reloaded during the intake: the answers were in the old page's memory, so the questions start again.
+        S.question = Q0;
+        renderQuestion();
+      } else if (S.intakeRequest && S.intakeRequest !== S.httpIntake) {
         sendFrame(S.intakeRequest);
       } else if (resumedByCode) {
         // Continued with a code during the intake: the earlier answers stayed on the other device, so ask again.
@@ -1483,6 +1696,16 @@
         return;
       case 'busy': setNotice(t('busy')); return;
       case 'unknown_resume':
+        if (S.reloading) {
+          // The reload ticket was used, expired or never valid (e.g. a tab restored after closing): start afresh.
+          S.reloading = false; S.reloadTicket = null;
+          dropSocket();
+          S.wantConnection = false;
+          S.notice = t('reloadLost');
+          S.question = Q0;
+          renderQuestion();
+          return;
+        }
         if (!S.resumingByCode) {
           // The conversation ended while this device was away (e.g. the queue grace ran out).
           S.notice = t('resumeUnknown');
@@ -1525,6 +1748,7 @@
         var r = $('about-retention');
         if (r && maxRetentionDays()) { r.textContent = t('about2', { days: maxRetentionDays() }); }
         if (S.screen === 'privacy') { renderPrivacy(true); }
+        if (S.screen === 'waiting') { renderWaiting(true); } // the phone lines open now need the configuration
       })
       .catch(function () { /* retried on the next welcome */ });
   }
@@ -1536,17 +1760,19 @@
    */
   function quickExit() {
     if (S.exiting) { return; }
+    // First what could give the visitor away: help-point windows this page opened, and the reload ticket.
+    closeHelpWindows();
+    wipeTicket();
     var target = (S.config && S.config.neutralExitUrl) || 'about:blank';
     var ws = S.ws;
     var sent = false;
+    var beacon = S.token ? { resume: S.token } : (S.code ? { resumeCode: S.code } : null);
     if (ws && ws.readyState === 1 && S.session) {
       try { ws.send(JSON.stringify({ type: 'bye', hurry: true })); sent = true; } catch (e) { sent = false; }
     }
-    if (!sent && (S.token || S.code)) {
-      // Not connected right now (e.g. reconnecting): a beacon survives the navigation and still tells the server.
-      try {
-        navigator.sendBeacon('/api/quick-exit', JSON.stringify(S.token ? { resume: S.token } : { resumeCode: S.code }));
-      } catch (e) { /* nothing else to try */ }
+    if (sent && S.fallback && beacon) {
+      // A SockJS send is an XHR that the navigation below may cancel: the beacon (idempotent) survives it.
+      try { navigator.sendBeacon('/api/quick-exit', JSON.stringify(beacon)); } catch (e) { /* the bye may still arrive */ }
     }
     clearTimeout(S.reconnectTimer);
     clearTimeout(S.typingTimer);
@@ -1557,12 +1783,41 @@
     document.title = NEUTRAL_TITLE;
     document.body.replaceChildren();
     var go = function () { window.location.replace(target); };
-    if (!sent) { go(); return; }
+    if (!sent) {
+      if (!beacon) { go(); return; }
+      // Not connected right now (reconnecting, or offline): the screen is blank at once, and the page keeps telling
+      // the server until it hears (or the queue grace is over), then leaves. Offline, leaving would only show the
+      // browser's error page, and the chat would stay queued until it counted as abandoned.
+      deliverExit(JSON.stringify(beacon), go);
+      return;
+    }
     // Give the bye frame to the network before the page goes (at most a quarter second, the screen is blank).
     var started = Date.now();
     (function waitFlushed() {
-      if (ws.bufferedAmount === 0 || Date.now() - started > 250) { setTimeout(go, 30); } else { setTimeout(waitFlushed, 10); }
+      if (!ws.bufferedAmount || Date.now() - started > 250) { setTimeout(go, 30); } else { setTimeout(waitFlushed, 10); }
     })();
+  }
+
+  /** POST /api/quick-exit until any answer comes (or EXIT_RETRY_MS passed); retried at once when back online. */
+  function deliverExit(body, done) {
+    var started = Date.now();
+    var finished = false;
+    var finish = function () { if (!finished) { finished = true; done(); } };
+    (function attempt() {
+      fetch('/api/quick-exit', { method: 'POST', body: body, keepalive: true, credentials: 'omit', cache: 'no-store' })
+        .then(finish)
+        .catch(function () {
+          if (Date.now() - started > EXIT_RETRY_MS) { finish(); return; }
+          var timer = 0;
+          var again = function () {
+            window.removeEventListener('online', again);
+            clearTimeout(timer);
+            attempt();
+          };
+          timer = setTimeout(again, 2000);
+          window.addEventListener('online', again);
+        });
+    }());
   }
 
   var shiftTaps = [];
@@ -1603,8 +1858,28 @@
       });
     }
     renderChrome();
-    renderQuestion(true);
+    if (takeTicket()) {
+      // Reloaded (or Back/Forward) in the same tab during a chat: continue it with the reload ticket.
+      S.wantConnection = true;
+      renderWaiting(true);
+      connect();
+    } else {
+      renderQuestion(true);
+    }
     loadConfig();
+    // Reload, Back or closing the tab during a chat asks first (the browser shows its own question); the reload
+    // ticket is in place for the reload.
+    window.addEventListener('beforeunload', function (e) {
+      if (chatOpen() || S.reloading) {
+        keepTicket();
+        e.preventDefault();
+        e.returnValue = '';
+      }
+    });
+    // Restored from the back/forward cache with its memory: the socket was closed meanwhile, so reconnect.
+    window.addEventListener('pageshow', function (e) {
+      if (e.persisted && !S.ws && S.wantConnection && !S.ended && !S.exiting) { S.retries = 0; connect(); }
+    });
     // The phone says the network is gone: the socket is dead even if TCP has not noticed yet. Drop it and queue
     // what the visitor types until a new socket is up.
     window.addEventListener('offline', function () {

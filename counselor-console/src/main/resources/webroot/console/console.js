@@ -958,6 +958,7 @@
     if (li) {
       li.classList.remove('pending', 'failed');
       li.dataset.seq = seq;
+      placeBySeq(li);
       li.querySelector('.meta').replaceChildren(clock(at) + ' · verzonden');
     }
     renderConn();
@@ -990,6 +991,7 @@
     const li = messageNode(f.from, f.body, f.at ? clock(f.at) : '');
     li.dataset.seq = f.seq;
     list.append(li);
+    placeBySeq(li);
     list.scrollTop = list.scrollHeight;
     const at = f.at ? Date.parse(f.at) : Date.now();
     chat.lastAt = at;
@@ -1011,6 +1013,23 @@
     }
     renderItem(chat);
     renderTitle();
+  }
+  /**
+   * Keeps messages in seq order (issue 19: the visitor's page shows the same order after any reconnect): a stored
+   * message moves before the first later one and before what is still being sent; notes and system lines stay put.
+   */
+  function placeBySeq(li) {
+    const list = li.parentNode;
+    if (!list) { return; }
+    const seq = Number(li.dataset.seq);
+    for (const other of list.children) {
+      if (other === li) { continue; }
+      const unsent = other.classList.contains('pending') || other.classList.contains('failed');
+      if ((other.dataset.seq && Number(other.dataset.seq) > seq) || unsent) {
+        if (other.compareDocumentPosition(li) & Node.DOCUMENT_POSITION_FOLLOWING) { list.insertBefore(li, other); }
+        return;
+      }
+    }
   }
   function ackMessage(f) {
     const chat = state.chats.get(f.conversationId);
