@@ -265,22 +265,31 @@ final class VisitorConnection {
             return;
           }
           attach(found.get(), hello.lastSeq(), token, null);
-          conversations.visitorBack(conversationId);
+          visitorBack(found.get());
         });
         return;
       }
       attach(found.get(), hello.lastSeq(), null, null);
-      UUID id = conversationId;
-      String org = orgId;
-      boolean inbox = "inbox".equals(status);
-      conversations.visitorBack(id).onComplete(r -> {
-        vertx.eventBus().publish(Addresses.conversation(id), new JsonObject().put("kind", "visitor_back"));
-        if (inbox) {
-          // The console's inbox shows who is back now (a thread can become a live chat while the visitor is here).
-          vertx.eventBus().publish(Addresses.inbox(org), inboxNote("back", id));
-        }
-      });
+      visitorBack(found.get());
     }).onFailure(this::internal);
+  }
+
+  /**
+   * The visitor is back on a resumed conversation: clears the drop, tells the console, and for an inbox thread the
+   * organisation's inbox. From the looked-up row, not this connection's fields: attach sets those only after the
+   * reload-ticket UPDATE.
+   */
+  private void visitorBack(Conversation conversation) {
+    UUID id = conversation.id();
+    String org = conversation.orgId();
+    boolean inbox = "inbox".equals(conversation.status());
+    conversations.visitorBack(id).onComplete(r -> {
+      vertx.eventBus().publish(Addresses.conversation(id), new JsonObject().put("kind", "visitor_back"));
+      if (inbox) {
+        // The console's inbox shows who is back now (a thread can become a live chat while the visitor is here).
+        vertx.eventBus().publish(Addresses.inbox(org), inboxNote("back", id));
+      }
+    });
   }
 
   private void startNew() {
