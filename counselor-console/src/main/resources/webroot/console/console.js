@@ -122,6 +122,8 @@
     // Statistics: roles that may see them (the API checks again; see docs/statistics.md §3).
     $('stats-link').hidden = !['stats_viewer', 'supervisor', 'org_admin', 'chain_viewer', 'platform_admin']
       .includes(data.user.role);
+    // Staff administration (issue 21) has its own page, admin.html.
+    $('admin-link').hidden = !['org_admin', 'platform_admin'].includes(data.user.role);
     if (data.user.role === 'org_admin') { $('canned-admin').hidden = false; }
     if (data.user.role === 'supervisor' || data.user.role === 'org_admin') {
       $('board').hidden = false;

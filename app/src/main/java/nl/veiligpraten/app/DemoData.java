@@ -14,7 +14,8 @@ import nl.veiligpraten.infra.staff.StaffRepository;
 import nl.veiligpraten.infra.web.Secrets;
 
 /**
- * Demo organisations and one demo counselor each, created only on an empty database and only when demo data is on.
+ * Demo organisations with a counselor, a supervisor and an organisation admin each, and one platform admin (issue
+ * 21), created only on an empty database and only when demo data is on.
  * Passwords are random per installation and kept in {@code demo-logins.txt} in the data directory, so the start
  * banner can show them again after a restart.
  */
@@ -34,6 +35,14 @@ final class DemoData {
   private DemoData() {
   }
 
+  /** A demo account with a random password (hashed on a worker thread); resolves with the password. */
+  private static Future<String> account(Vertx vertx, StaffRepository staff, String orgId, String username,
+                                        String displayName, String role) {
+    String password = Secrets.code(12).toLowerCase();
+    return vertx.executeBlocking(() -> PasswordHasher.hash(password), false)
+        .compose(hash -> staff.createUser(orgId, username, displayName, role, hash)).map(password);
+  }
+
   /** Creates the demo data when there are no organisations yet; resolves with the login lines to print. */
   static Future<List<String>> ensure(Vertx vertx, StaffRepository staff, Path dataDir) {
     Path file = dataDir.resolve("demo-logins.txt");
@@ -42,15 +51,28 @@ final class DemoData {
         return vertx.executeBlocking(() -> Files.exists(file) ? Files.readAllLines(file) : List.<String>of(), false);
       }
       List<Future<String>> created = new ArrayList<>();
+      List<Future<String>> others = new ArrayList<>();
       for (Map.Entry<String, String> org : ORGANISATIONS.entrySet()) {
-        String username = org.getKey().replace('_', '-') + "-demo";
-        String password = Secrets.code(12).toLowerCase();
-        created.add(staff.createOrganisation(org.getKey(), org.getValue())
-            .compose(v -> vertx.executeBlocking(() -> PasswordHasher.hash(password), false))
-            .compose(hash -> staff.createUser(org.getKey(), username, "Hulpverlener " + org.getValue(), "counselor",
-                hash))
-            .map(u -> String.format("  %-14s user %-20s password %s", org.getKey(), username, password)));
+        String prefix = org.getKey().replace('_', '-');
+        Future<Void> row = staff.createOrganisation(org.getKey(), org.getValue());
+        created.add(row.compose(v -> account(vertx, staff, org.getKey(), prefix + "-demo",
+            "Hulpverlener " + org.getValue(), "counselor"))
+            .map(password -> String.format("  %-14s user %-20s password %s", org.getKey(), prefix + "-demo", password)));
+        // Supervisor and organisation admin lines start with the role, so readers that look up an organisation's
+        // counselor by the first word (tests, benches) keep finding the counselor line.
+        others.add(row.compose(v -> account(vertx, staff, org.getKey(), prefix + "-demo-supervisor",
+            "Leidinggevende " + org.getValue(), "supervisor"))
+            .map(password -> String.format("  %-14s %-13s user %-26s password %s", "supervisor", org.getKey(),
+                prefix + "-demo-supervisor", password)));
+        others.add(row.compose(v -> account(vertx, staff, org.getKey(), prefix + "-demo-admin",
+            "Beheerder " + org.getValue(), "org_admin"))
+            .map(password -> String.format("  %-14s %-13s user %-26s password %s", "org_admin", org.getKey(),
+                prefix + "-demo-admin", password)));
       }
+      others.add(account(vertx, staff, null, "demo-platform-admin", "Platformbeheerder", "platform_admin")
+          .map(password -> String.format("  %-14s %-13s user %-26s password %s", "platform_admin", "(all)",
+              "demo-platform-admin", password)));
+      created.addAll(others);
       return Future.all(created).compose(all -> {
         List<String> lines = all.list();
         return vertx.executeBlocking(() -> {

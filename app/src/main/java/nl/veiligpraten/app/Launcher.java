@@ -159,9 +159,13 @@ public final class Launcher {
           settings.waits().windowSeconds(), settings.waits().samples());
       app.visitor = new VisitorListener(gateway, app.pool, transcripts, app.intake,
           new ResumeGuard(app.codeHasher, settings.security().resume()), staffing);
+      // A platform admin's new organisation gets its key-encryption key at once, under the cluster-wide key-store
+      // lock, announced to every node (issue 21); the same mechanism as the operator's "keys create".
+      KeyStoreChanges keyChanges = new KeyStoreChanges(vertx, app.pool, app.keyStore);
       app.console = new ConsoleVerticle(console, app.pool, transcripts, ConsoleServices.create(app.pool, conversations,
           new BouncyCastleConversationCrypto(app.keyStore), app.intake.config(), settings.liveness(),
-          app.totpSealer));
+          app.totpSealer),
+          org -> keyChanges.create(org).map(Object::toString));
       DeploymentOptions options = new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP);
       // Visitor sockets are spread over the event loops; the console (few sockets, per-node presence and the
       // auto-assigner) is one instance.

@@ -6,7 +6,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Entry point: {@code serve} (default) starts the service; {@code explain FILE} explains a routing decision;
- * {@code keys ...} changes the shared organisation key store while the nodes run.
+ * {@code keys ...} changes the shared organisation key store while the nodes run; {@code create-admin NAME} prints a
+ * one-time enrolment link for the first platform admin.
  */
 public final class Main {
 
@@ -18,6 +19,10 @@ public final class Main {
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && "explain".equals(args[0])) {
       nl.veiligpraten.routing.cli.ExplainCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
+    if (args.length > 0 && "create-admin".equals(args[0])) {
+      CreateAdminCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       return;
     }
     if (args.length > 0 && "keys".equals(args[0])) {
@@ -62,7 +67,7 @@ public final class Main {
           + "  ***************************************************************************\n");
     }
     if (!app.demoLogins().isEmpty()) {
-      banner.append("  Demo counselor logins (development only):\n");
+      banner.append("  Demo logins (development only): counselors, then supervisors and admins:\n");
       app.demoLogins().forEach(line -> banner.append(line).append('\n'));
     }
     if (cluster.enabled()) {

@@ -23,6 +23,13 @@ final class TestApp {
         .map(l -> l.substring(l.lastIndexOf(' ') + 1)).findFirst().orElseThrow();
   }
 
+  /** The demo password of any demo account (counselor, supervisor, admins) by user name. */
+  static String demoPasswordOf(RunningApp app, String username) {
+    java.util.regex.Pattern line = java.util.regex.Pattern.compile("user\\s+(\\S+)\\s+password\\s+(\\S+)");
+    return app.demoLogins().stream().map(line::matcher).filter(m -> m.find() && m.group(1).equals(username))
+        .map(m -> m.group(2)).findFirst().orElseThrow(() -> new AssertionError("no demo login " + username));
+  }
+
   static String demoUser(String org) {
     return org.replace('_', '-') + "-demo";
   }

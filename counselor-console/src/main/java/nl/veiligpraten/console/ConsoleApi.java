@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The console's HTTP routes beyond login: TOTP enrolment, the ordered queue and intake preview, colleagues and
- * referral targets, canned replies, referrals, the supervisor board, availability, and organisation creation by the
- * platform admin. Every handler reads the organisation from the session, never from the request, so an id of
- * another organisation can only ever miss.
+ * referral targets, canned replies, referrals, the supervisor board and availability (staff and organisation
+ * administration: {@link StaffAdminApi}). Every handler reads the organisation from the session, never from the
+ * request, so an id of another organisation can only ever miss.
  */
 final class ConsoleApi {
 
@@ -342,101 +342,6 @@ final class ConsoleApi {
           .put("alerts", alerts).put("missed", missed).put("heldP0", heldP0).put("counselors", counselors).put("queue", cards(items)).put("active", activeJson));
     }).onFailure(ctx::fail);
   }
-
-  // ---- platform admin -------------------------------------------------------------------------------------------
-
-  void createOrganisation(RoutingContext ctx) {
-    StaffSession s = ctx.get(StaffSession.KEY);
-    if (!Roles.platformAdmin(s)) {
-      refuse(ctx, 403, "forbidden", "Platform admins only.");
-      return;
-    }
-    JsonObject body = body(ctx);
-    String id = body != null && body.getValue("id") instanceof String v ? v : "";
-    String name = body != null && body.getValue("name") instanceof String v ? v.strip() : "";
-    if (!id.matches("[a-z][a-z0-9_]{1,39}") || name.isEmpty() || name.length() > 80) {
-      refuse(ctx, 400, "invalid_field", "id: [a-z][a-z0-9_]{1,39}; name: 1-80 characters.");
-      return;
-    }
-    staff.organisationName(id).compose(existing -> {
-      if (existing.isPresent()) {
-        return Future.succeededFuture(false);
-      }
-      return staff.createOrganisation(id, name).map(v -> true);
-    }).onSuccess(created -> {
-      if (!created) {
-        refuse(ctx, 409, "exists", "Organisation exists already.");
-        return;
-      }
-      assigner.watch(id);
-      LOG.info("organisation {} created by staff {}", id, s.user().id());
-      ConsoleVerticle.json(ctx, 201, new JsonObject().put("id", id).put("name", name));
-    }).onFailure(ctx::fail);
-  }
-
-  /**
-   * Creates a staff account. An organisation admin creates counselors, supervisors, statistics viewers and admins of
-   * their own organisation (an organisation in the body is ignored); the platform admin can also create them for any
-   * existing organisation and create chain viewers. The initial password is random, hashed on a worker thread and
-   * shown once in the response.
-   */
-  void createUser(RoutingContext ctx) {
-    StaffSession s = ctx.get(StaffSession.KEY);
-    JsonObject body = body(ctx);
-    String username = body != null && body.getValue("username") instanceof String v ? v.strip() : "";
-    String displayName = body != null && body.getValue("displayName") instanceof String v ? v.strip() : "";
-    String role = body != null && body.getValue("role") instanceof String v ? v : "";
-    String org;
-    if (Roles.orgAdmin(s)) {
-      org = s.orgId();
-      if (!ORG_ROLES.contains(role)) {
-        refuse(ctx, 400, "invalid_field", "role must be one of " + ORG_ROLES);
-        return;
-      }
-    } else if (Roles.platformAdmin(s)) {
-      org = body != null && body.getValue("orgId") instanceof String v ? v : null;
-      if (!ORG_ROLES.contains(role) && !"chain_viewer".equals(role)) {
-        refuse(ctx, 400, "invalid_field", "role must be one of " + ORG_ROLES + " or chain_viewer");
-        return;
-      }
-      if ("chain_viewer".equals(role)) {
-        org = null;
-      } else if (org == null) {
-        refuse(ctx, 400, "invalid_field", "orgId is required for this role");
-        return;
-      }
-    } else {
-      refuse(ctx, 403, "forbidden", "Admins only.");
-      return;
-    }
-    if (!username.matches("[a-z0-9][a-z0-9._-]{2,63}") || displayName.isEmpty() || displayName.length() > 64) {
-      refuse(ctx, 400, "invalid_field", "username: 3-64 of a-z 0-9 . _ -; displayName: 1-64 characters.");
-      return;
-    }
-    String orgId = org;
-    String password = nl.veiligpraten.infra.web.Secrets.code(16).toLowerCase();
-    Future<Boolean> orgOk = orgId == null ? Future.succeededFuture(true)
-        : staff.organisationName(orgId).map(java.util.Optional::isPresent);
-    orgOk.compose(ok -> {
-      if (!ok) {
-        return Future.succeededFuture((nl.veiligpraten.infra.staff.StaffUser) null);
-      }
-      return staff.byUsername(username).compose(existing -> existing.isPresent()
-          ? Future.succeededFuture((nl.veiligpraten.infra.staff.StaffUser) null)
-          : vertx.executeBlocking(() -> nl.veiligpraten.infra.staff.PasswordHasher.hash(password), false)
-              .compose(hash -> staff.createUser(orgId, username, displayName, role, hash)));
-    }).onSuccess(user -> {
-      if (user == null) {
-        refuse(ctx, 409, "not_possible", "Unknown organisation or user name taken.");
-        return;
-      }
-      LOG.info("staff {} ({}) created by staff {}", user.id(), role, s.user().id());
-      ConsoleVerticle.json(ctx, 201, new JsonObject().put("id", user.id()).put("username", username)
-          .put("role", role).put("organisation", orgId).put("initialPassword", password));
-    }).onFailure(ctx::fail);
-  }
-
-  static final List<String> ORG_ROLES = List.of("counselor", "supervisor", "stats_viewer", "org_admin");
 
   // ---- helpers --------------------------------------------------------------------------------------------------
 

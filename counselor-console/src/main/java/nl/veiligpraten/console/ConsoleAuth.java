@@ -137,7 +137,7 @@ public final class ConsoleAuth {
           : new LoginResult.Refused(429, "throttled", "Te veel pogingen. Probeer het over " + wait
               + " seconden opnieuw."));
     }
-    return staff.byUsername(username).compose(found -> vertx.executeBlocking(() -> {
+    return staff.forLogin(username).compose(found -> vertx.executeBlocking(() -> {
       String hash = found.map(StaffUser::passwordHash).orElse(dummyHash);
       boolean ok = PasswordHasher.verify(password, hash) && found.isPresent();
       return ok ? found : Optional.<StaffUser>empty();
@@ -177,6 +177,7 @@ public final class ConsoleAuth {
     String key = Secrets.token();
     String csrf = Secrets.token();
     return staff.createSession(Secrets.sha256(key), user.id(), csrf)
+        .compose(v -> staff.recordSignIn(user.id()))
         .map(v -> new LoginResult.Ok(key, csrf, user));
   }
 

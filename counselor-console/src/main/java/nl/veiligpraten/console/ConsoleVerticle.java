@@ -50,9 +50,21 @@ public final class ConsoleVerticle extends VerticleBase {
   private HttpServer server;
   private Router router;
   private ConnectionGuard guard;
+  private final java.util.function.Function<String, Future<String>> organisationKeys;
 
   public ConsoleVerticle(ConsoleSettings settings, Pool pool, TranscriptService<?> transcripts,
                          ConsoleServices services) {
+    this(settings, pool, transcripts, services, org -> Future.failedFuture(new IllegalStateException(
+        "no key store wired: organisations cannot be created on this listener")));
+  }
+
+  /**
+   * @param organisationKeys creates an organisation's key-encryption key (cluster-wide, see {@code KeyStoreChanges})
+   *                         and resolves with its key id; called before a new organisation's row is written
+   */
+  public ConsoleVerticle(ConsoleSettings settings, Pool pool, TranscriptService<?> transcripts,
+                         ConsoleServices services, java.util.function.Function<String, Future<String>> organisationKeys) {
+    this.organisationKeys = organisationKeys;
     this.settings = settings;
     this.pool = pool;
     this.transcripts = transcripts;
@@ -76,6 +88,13 @@ public final class ConsoleVerticle extends VerticleBase {
     router.getWithRegex("/health/(live|ready)").handler(ctx -> NodeEndpoints.handle(vertx, pool, ctx.request()));
     router.post("/api/login").handler(BodyHandler.create().setBodyLimit(4096)).handler(ConsoleVerticle::noNul)
         .handler(this::login);
+    // The one-time enrolment link works without a session (the person has no password yet).
+    nl.veiligpraten.infra.audit.AdminAudit adminAudit = new nl.veiligpraten.infra.audit.AdminAudit(pool);
+    EnrolmentApi enrolment = new EnrolmentApi(vertx, staff, adminAudit, settings, services.totpSealer());
+    router.post("/api/enrolment/start").handler(BodyHandler.create().setBodyLimit(4096))
+        .handler(ConsoleVerticle::noNul).handler(enrolment::start);
+    router.post("/api/enrolment/finish").handler(BodyHandler.create().setBodyLimit(4096))
+        .handler(ConsoleVerticle::noNul).handler(enrolment::finish);
     // Bodies are read before the (asynchronous) session check, so the check cannot lose them.
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(16 * 1024));
     router.route("/api/*").handler(ConsoleVerticle::noNul);
@@ -100,8 +119,16 @@ public final class ConsoleVerticle extends VerticleBase {
     router.get("/api/inbox/:id").handler(inbox::open);
     router.post("/api/inbox/:id/reply").handler(inbox::reply);
     router.post("/api/inbox/:id/take").handler(inbox::take);
-    router.post("/api/admin/organisations").handler(api::createOrganisation);
-    router.post("/api/admin/users").handler(api::createUser);
+    StaffAdminApi admin = new StaffAdminApi(vertx, staff, adminAudit, settings, assigner, organisationKeys);
+    router.post("/api/admin/organisations").handler(admin::createOrganisation);
+    router.post("/api/admin/users").handler(admin::createUser);
+    router.get("/api/admin/staff").handler(admin::list);
+    router.post("/api/admin/invitations").handler(admin::invite);
+    router.patch("/api/admin/staff/:id").handler(admin::edit);
+    router.post("/api/admin/staff/:id/disable").handler(admin::disable);
+    router.post("/api/admin/staff/:id/enable").handler(admin::enable);
+    router.post("/api/admin/staff/:id/reset-two-factor").handler(admin::resetTwoFactor);
+    router.get("/api/admin/audit").handler(admin::auditTrail);
     java.util.Map<String, java.util.Map<Integer, Integer>> targets = new java.util.HashMap<>();
     services.helpPoints().queues().forEach((id, info) -> targets.put(id, info.targetSeconds()));
     nl.veiligpraten.console.stats.StatsRoutes.mount(router, vertx, pool, targets);

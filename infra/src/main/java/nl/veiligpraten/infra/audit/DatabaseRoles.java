@@ -85,10 +85,12 @@ public final class DatabaseRoles {
           "GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO " + app,
           "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO " + app,
           "REVOKE ALL ON flyway_schema_history FROM " + app,
-          "REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM " + app);
+          "REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM " + app,
+          "REVOKE UPDATE, DELETE, TRUNCATE ON admin_audit FROM " + app);
     } else {
       // Same user: revoking from oneself only stops accidents, not a determined attacker with that login.
-      execute(owner, "REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM " + app);
+      execute(owner, "REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM " + app,
+          "REVOKE UPDATE, DELETE, TRUNCATE ON admin_audit FROM " + app);
     }
     return separate;
   }

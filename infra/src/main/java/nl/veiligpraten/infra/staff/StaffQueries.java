@@ -20,10 +20,74 @@ final class StaffQueries {
 
   static final String BY_ID = "SELECT " + USER_COLUMNS + " FROM staff_user WHERE id = $1";
 
+  /** Login finds only active, enrolled accounts: a disabled or invited account fails like a wrong password. */
+  static final String LOGIN_BY_USERNAME = "SELECT " + USER_COLUMNS + " FROM staff_user WHERE username = $1 "
+      + "AND disabled_at IS NULL AND enrolled_at IS NOT NULL";
+
+  static final String RECORD_SIGN_IN = "UPDATE staff_user SET last_sign_in_at = now() WHERE id = $1";
+
+  // ---- staff lifecycle (issue 21) ----
+
+  /** An invited account: no usable password (a random hash), not enrolled, so it cannot sign in yet. */
+  static final String INSERT_INVITED = "INSERT INTO staff_user (org_id, username, display_name, role, password_hash, "
+      + "skills, capacity, enrolled_at) VALUES ($1, $2, $3, $4, $5, $6, $7, NULL) RETURNING " + USER_COLUMNS;
+
+  static final String INSERT_ENROLMENT = "INSERT INTO staff_enrolment (token_hash, user_id, purpose, expires_at) "
+      + "VALUES ($1, $2, $3, now() + $4::int * interval '1 second') RETURNING expires_at";
+
+  /** Earlier unused links of the account stop working when a new one is made, or the account is disabled. */
+  static final String DROP_OPEN_ENROLMENTS = "DELETE FROM staff_enrolment WHERE user_id = $1 AND used_at IS NULL";
+
+  static final String ENROLMENT = "SELECT e.purpose, e.expires_at, e.used_at, e.failed_codes, e.expires_at <= now() "
+      + "AS expired, u." + USER_COLUMNS.replace(", ", ", u.") + ", u.disabled_at FROM staff_enrolment e "
+      + "JOIN staff_user u ON u.id = e.user_id WHERE e.token_hash = $1";
+
+  static final String ENROLMENT_FAILED_CODE = "UPDATE staff_enrolment SET failed_codes = failed_codes + 1 "
+      + "WHERE token_hash = $1 AND used_at IS NULL";
+
+  /** Uses the link up, atomically: a second use (or one after expiry) finds no row. */
+  static final String USE_ENROLMENT = "UPDATE staff_enrolment SET used_at = now() WHERE token_hash = $1 "
+      + "AND used_at IS NULL AND expires_at > now() AND failed_codes < $2 RETURNING user_id";
+
+  /** Sets the chosen password and activates the pending TOTP secret; the confirming code's step is used up. */
+  static final String FINISH_ENROLMENT = "UPDATE staff_user SET password_hash = $2, totp_secret = totp_pending, "
+      + "totp_pending = NULL, totp_last_step = $3, enrolled_at = now() WHERE id = $1 AND totp_pending IS NOT NULL "
+      + "AND disabled_at IS NULL";
+
+  static final String DELETE_USER_SESSIONS = "DELETE FROM staff_session WHERE user_id = $1";
+
+  static final String ADMIN_COLUMNS = "u.id, u.org_id, u.username, u.display_name, u.role, u.skills, u.capacity, "
+      + "u.disabled_at, u.enrolled_at, u.last_sign_in_at, u.totp_secret IS NOT NULL AS two_factor, "
+      + nl.veiligpraten.infra.presence.Presence.present("u") + " AS online";
+
+  static final String ADMIN_LIST_ORG = "SELECT " + ADMIN_COLUMNS + " FROM staff_user u WHERE u.org_id = $1 "
+      + "ORDER BY u.display_name, u.id";
+
+  static final String ADMIN_LIST_ALL = "SELECT " + ADMIN_COLUMNS + " FROM staff_user u "
+      + "ORDER BY u.org_id NULLS FIRST, u.display_name, u.id";
+
+  static final String ADMIN_ONE = "SELECT " + ADMIN_COLUMNS + " FROM staff_user u WHERE u.id = $1";
+
+  static final String UPDATE_PROFILE = "UPDATE staff_user SET display_name = $2, role = $3, skills = $4, capacity = $5 "
+      + "WHERE id = $1";
+
+  static final String DISABLE = "UPDATE staff_user SET disabled_at = now(), status = 'away' WHERE id = $1 "
+      + "AND disabled_at IS NULL";
+
+  static final String ENABLE = "UPDATE staff_user SET disabled_at = NULL WHERE id = $1 AND disabled_at IS NOT NULL";
+
+  /** Two-factor reset: the secret goes and the account is not enrolled until the new link is used. */
+  static final String RESET_TWO_FACTOR = "UPDATE staff_user SET totp_secret = NULL, totp_pending = NULL, "
+      + "enrolled_at = NULL WHERE id = $1";
+
+  static final String ACTIVE_PLATFORM_ADMINS = "SELECT count(*) FROM staff_user WHERE role = 'platform_admin' "
+      + "AND disabled_at IS NULL";
+
   static final String INSERT_SESSION = "INSERT INTO staff_session (id_hash, user_id, csrf_token) VALUES ($1, $2, $3)";
 
   static final String SESSION = "SELECT s.csrf_token, s.created_at, s.last_seen_at, u." + USER_COLUMNS.replace(", ", ", u.")
-      + " FROM staff_session s JOIN staff_user u ON u.id = s.user_id WHERE s.id_hash = $1";
+      + " FROM staff_session s JOIN staff_user u ON u.id = s.user_id WHERE s.id_hash = $1 "
+      + "AND u.disabled_at IS NULL AND u.enrolled_at IS NOT NULL";
 
   /** The open console sockets of a node re-check their sessions with one query (issue 20, finding 7). */
   static final String SESSION_TIMES = "SELECT id_hash, created_at, last_seen_at FROM staff_session WHERE id_hash = ANY($1)";

@@ -43,6 +43,163 @@ public final class StaffRepository {
         .map(rows -> rows.rowCount() == 0 ? Optional.empty() : Optional.of(StaffUser.from(rows.iterator().next())));
   }
 
+  /** The account a login may use: active and enrolled only (a disabled or invited one is not found). */
+  public Future<Optional<StaffUser>> forLogin(String username) {
+    return pool.preparedQuery(StaffQueries.LOGIN_BY_USERNAME).execute(Tuple.of(username))
+        .map(rows -> rows.rowCount() == 0 ? Optional.empty() : Optional.of(StaffUser.from(rows.iterator().next())));
+  }
+
+  public Future<Void> recordSignIn(long userId) {
+    return pool.preparedQuery(StaffQueries.RECORD_SIGN_IN).execute(Tuple.of(userId)).mapEmpty();
+  }
+
+  // ---- staff lifecycle (issue 21) -------------------------------------------------------------------------------
+
+  /**
+   * Creates an invited account (not enrolled, no usable password: {@code placeholderHash} is the hash of a random
+   * secret nobody keeps) and its one-time enrolment link, in one transaction. Resolves with the account and when the
+   * link expires.
+   */
+  public Future<Invited> invite(String orgId, String username, String displayName, String role, List<String> skills,
+                                int capacity, String placeholderHash, byte[] tokenHash, String purpose,
+                                long ttlSeconds) {
+    return pool.withTransaction(conn -> conn.preparedQuery(StaffQueries.INSERT_INVITED)
+        .execute(Tuple.of(orgId, username, displayName, role, placeholderHash, skills.toArray(new String[0]),
+            capacity))
+        .compose(rows -> {
+          StaffUser user = StaffUser.from(rows.iterator().next());
+          return conn.preparedQuery(StaffQueries.INSERT_ENROLMENT)
+              .execute(Tuple.of(Buffer.buffer(tokenHash), user.id(), purpose, (int) ttlSeconds))
+              .map(r -> new Invited(user, r.iterator().next().getOffsetDateTime(0)));
+        }));
+  }
+
+  /**
+   * A new enrolment link for an existing account; earlier unused links stop working. With {@code resetTwoFactor}
+   * the account's TOTP secret goes, it counts as not enrolled (no sign-in) and all its sessions end, in the same
+   * transaction. Resolves with the link's expiry.
+   */
+  public Future<OffsetDateTime> newEnrolment(long userId, byte[] tokenHash, String purpose, long ttlSeconds,
+                                             boolean resetTwoFactor) {
+    return pool.withTransaction(conn -> {
+      Future<?> reset = resetTwoFactor
+          ? conn.preparedQuery(StaffQueries.RESET_TWO_FACTOR).execute(Tuple.of(userId))
+              .compose(r -> conn.preparedQuery(StaffQueries.DELETE_USER_SESSIONS).execute(Tuple.of(userId)))
+          : Future.succeededFuture();
+      return reset.compose(v -> conn.preparedQuery(StaffQueries.DROP_OPEN_ENROLMENTS).execute(Tuple.of(userId)))
+          .compose(v -> conn.preparedQuery(StaffQueries.INSERT_ENROLMENT)
+              .execute(Tuple.of(Buffer.buffer(tokenHash), userId, purpose, (int) ttlSeconds)))
+          .map(r -> r.iterator().next().getOffsetDateTime(0));
+    });
+  }
+
+  /** The enrolment link with this token hash and its account, used or not. */
+  public Future<Optional<Enrolment>> enrolment(byte[] tokenHash) {
+    return pool.preparedQuery(StaffQueries.ENROLMENT).execute(Tuple.of(Buffer.buffer(tokenHash))).map(rows -> {
+      if (rows.rowCount() == 0) {
+        return Optional.empty();
+      }
+      Row r = rows.iterator().next();
+      return Optional.of(new Enrolment(StaffUser.from(r), r.getString("purpose"), r.getOffsetDateTime("expires_at"),
+          r.getOffsetDateTime("used_at") != null, r.getBoolean("expired"), r.getInteger("failed_codes"),
+          r.getOffsetDateTime("disabled_at") != null));
+    });
+  }
+
+  public Future<Void> enrolmentFailedCode(byte[] tokenHash) {
+    return pool.preparedQuery(StaffQueries.ENROLMENT_FAILED_CODE).execute(Tuple.of(Buffer.buffer(tokenHash)))
+        .mapEmpty();
+  }
+
+  /**
+   * Uses the link up and sets the password (already hashed) and the pending TOTP secret, in one transaction; any
+   * sessions of the account end. False (and nothing changed) when the link was used, expired or burnt meanwhile, or
+   * the account has no pending secret or was disabled.
+   */
+  public Future<Boolean> finishEnrolment(byte[] tokenHash, long userId, String passwordHash, long totpStep,
+                                         int maxFailedCodes) {
+    return pool.withTransaction(conn -> conn.preparedQuery(StaffQueries.USE_ENROLMENT)
+        .execute(Tuple.of(Buffer.buffer(tokenHash), maxFailedCodes)).compose(used -> {
+          if (used.rowCount() != 1 || used.iterator().next().getLong(0) != userId) {
+            return Future.failedFuture(new NotChanged());
+          }
+          return conn.preparedQuery(StaffQueries.FINISH_ENROLMENT).execute(Tuple.of(userId, passwordHash, totpStep));
+        }).compose(done -> done.rowCount() == 1
+            ? conn.preparedQuery(StaffQueries.DELETE_USER_SESSIONS).execute(Tuple.of(userId)).map(true)
+            : Future.failedFuture(new NotChanged())))
+        .recover(e -> e instanceof NotChanged ? Future.succeededFuture(false) : Future.failedFuture(e));
+  }
+
+  /** Staff accounts as the admin screen shows them: one organisation, or all ({@code orgId} null). */
+  public Future<List<AdminView>> adminList(String orgId) {
+    Future<io.vertx.sqlclient.RowSet<Row>> rows = orgId == null ? pool.query(StaffQueries.ADMIN_LIST_ALL).execute()
+        : pool.preparedQuery(StaffQueries.ADMIN_LIST_ORG).execute(Tuple.of(orgId));
+    return rows.map(rs -> {
+      List<AdminView> out = new ArrayList<>();
+      rs.forEach(r -> out.add(AdminView.from(r)));
+      return out;
+    });
+  }
+
+  public Future<Optional<AdminView>> adminView(long userId) {
+    return pool.preparedQuery(StaffQueries.ADMIN_ONE).execute(Tuple.of(userId)).map(rs -> rs.rowCount() == 0
+        ? Optional.<AdminView>empty() : Optional.of(AdminView.from(rs.iterator().next())));
+  }
+
+  public Future<Void> updateProfile(long userId, String displayName, String role, List<String> skills, int capacity) {
+    return pool.preparedQuery(StaffQueries.UPDATE_PROFILE).execute(Tuple.of(userId, displayName, role,
+        skills.toArray(new String[0]), capacity)).mapEmpty();
+  }
+
+  /** Disables the account, ends all its sessions and unused enrolment links (one transaction); false if it was. */
+  public Future<Boolean> disable(long userId) {
+    return pool.withTransaction(conn -> conn.preparedQuery(StaffQueries.DISABLE).execute(Tuple.of(userId))
+        .compose(r -> conn.preparedQuery(StaffQueries.DELETE_USER_SESSIONS).execute(Tuple.of(userId))
+            .compose(v -> conn.preparedQuery(StaffQueries.DROP_OPEN_ENROLMENTS).execute(Tuple.of(userId)))
+            .map(v -> r.rowCount() == 1)));
+  }
+
+  /** Ends every session of the account (it must sign in again). */
+  public Future<Void> endSessions(long userId) {
+    return pool.preparedQuery(StaffQueries.DELETE_USER_SESSIONS).execute(Tuple.of(userId)).mapEmpty();
+  }
+
+  public Future<Boolean> enable(long userId) {
+    return pool.preparedQuery(StaffQueries.ENABLE).execute(Tuple.of(userId)).map(r -> r.rowCount() == 1);
+  }
+
+  public Future<Long> activePlatformAdmins() {
+    return pool.query(StaffQueries.ACTIVE_PLATFORM_ADMINS).execute().map(rows -> rows.iterator().next().getLong(0));
+  }
+
+  /** Marks a transaction that must roll back without an error (a lost race, nothing changed). */
+  private static final class NotChanged extends RuntimeException {
+    NotChanged() {
+      super(null, null, false, false);
+    }
+  }
+
+  /** An invited account and when its enrolment link expires. */
+  public record Invited(StaffUser user, OffsetDateTime expiresAt) {
+  }
+
+  /** An enrolment link's state and its account. */
+  public record Enrolment(StaffUser user, String purpose, OffsetDateTime expiresAt, boolean used, boolean expired,
+                          int failedCodes, boolean disabled) {
+  }
+
+  /** One account on the admin screen: profile, state and last sign-in; never a secret. */
+  public record AdminView(long id, String orgId, String username, String displayName, String role,
+                          List<String> skills, int capacity, OffsetDateTime disabledAt, OffsetDateTime enrolledAt,
+                          OffsetDateTime lastSignInAt, boolean twoFactor, boolean online) {
+    static AdminView from(Row r) {
+      return new AdminView(r.getLong("id"), r.getString("org_id"), r.getString("username"),
+          r.getString("display_name"), r.getString("role"), List.of(r.getArrayOfStrings("skills")),
+          r.getInteger("capacity"), r.getOffsetDateTime("disabled_at"), r.getOffsetDateTime("enrolled_at"),
+          r.getOffsetDateTime("last_sign_in_at"), r.getBoolean("two_factor"), r.getBoolean("online"));
+    }
+  }
+
   public Future<Void> createSession(byte[] idHash, long userId, String csrfToken) {
     return pool.preparedQuery(StaffQueries.INSERT_SESSION).execute(Tuple.of(Buffer.buffer(idHash), userId, csrfToken))
         .mapEmpty();
