@@ -62,6 +62,8 @@ class AuthorizationIT extends SharedServiceIT {
         + "UNION ALL SELECT 'canned' || coalesce(string_agg(id || title || body, ',' ORDER BY id), '') "
         + "FROM canned_reply WHERE org_id = 'veilig_thuis' "
         + "UNION ALL SELECT 'staff' || string_agg(id || status || capacity || coalesce(encode(totp_secret, 'hex'), '-') "
+        + "|| display_name || role || array_to_string(skills, ',') || password_hash || coalesce(disabled_at::text, '-') "
+        + "|| coalesce(enrolled_at::text, '-') "
         + "|| coalesce(encode(totp_pending, 'hex'), '-'), ',' ORDER BY id) FROM staff_user WHERE org_id = 'veilig_thuis' "
         + "UNION ALL SELECT 'org' || name FROM organisation WHERE id = 'veilig_thuis') t";
     return await(app.pool().preparedQuery(sql).execute(Tuple.tuple().addArrayOfUUID(bChats.toArray(new UUID[0]))))
@@ -217,6 +219,10 @@ class AuthorizationIT extends SharedServiceIT {
     }
     if (path.contains("/canned/:id")) {
       return List.of(path.replace(":id", String.valueOf(cannedB)), path.replace(":id", "-1"));
+    }
+    if (path.contains("/admin/staff/:id")) {
+      // Staff administration: B's counselor as the target (issue 21), and a malformed id.
+      return List.of(path.replace(":id", String.valueOf(counselorB)), path.replace(":id", "x"));
     }
     if (path.contains(":")) {
       // Routes mounted by other modules (e.g. statistics): every parameter gets B's organisation id and B's chat id.
