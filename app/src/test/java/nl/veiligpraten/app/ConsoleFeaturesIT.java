@@ -224,8 +224,11 @@ class ConsoleFeaturesIT {
     assertEquals("supervisor", fresh.user().getString("role"));
     assertEquals(403, ConsoleFixtures.post(web, app, cvsn, "/api/admin/users", new JsonObject()
         .put("username", "sneaky").put("displayName", "x").put("role", "org_admin")).statusCode());
-    assertEquals(400, ConsoleFixtures.post(web, app, admin, "/api/admin/users", new JsonObject()
-        .put("username", "chain").put("displayName", "x").put("role", "platform_admin")).statusCode());
+    // A role escalation is refused as such (issue 21): 403 role_escalation, nothing created.
+    HttpResponse<Buffer> escalation = ConsoleFixtures.post(web, app, admin, "/api/admin/users", new JsonObject()
+        .put("username", "chain").put("displayName", "x").put("role", "platform_admin"));
+    assertEquals(403, escalation.statusCode());
+    assertEquals("role_escalation", escalation.bodyAsJsonObject().getString("error"));
     assertEquals(409, ConsoleFixtures.post(web, app, admin, "/api/admin/users", new JsonObject()
         .put("username", "cvsn-nieuw").put("displayName", "x").put("role", "counselor")).statusCode());
     HttpResponse<Buffer> orgAdmin = ConsoleFixtures.post(web, app, platform, "/api/admin/users", new JsonObject()

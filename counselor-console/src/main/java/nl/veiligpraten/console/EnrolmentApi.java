@@ -7,7 +7,6 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.Locale;
 import nl.veiligpraten.infra.audit.AdminAudit;
 import nl.veiligpraten.infra.audit.AdminAudit.Action;
-import nl.veiligpraten.infra.bus.Addresses;
 import nl.veiligpraten.infra.staff.EnrolmentLink;
 import nl.veiligpraten.infra.staff.PasswordHasher;
 import nl.veiligpraten.infra.staff.StaffRepository;
@@ -118,7 +117,14 @@ final class EnrolmentApi {
         return vertx.executeBlocking(() -> PasswordHasher.hash(password), false)
             .compose(pwHash -> staff.finishEnrolment(hash, e.user().id(), pwHash, step,
                 EnrolmentLink.MAX_FAILED_CODES))
-            .map(done -> done ? null : "enrolment_used");
+            .map(done -> {
+              if (done.isEmpty()) {
+                return "enrolment_used";
+              }
+              // Sessions of the account ended in the same transaction; their sockets on every node end now.
+              StaffAdminApi.endSockets(vertx, done.get());
+              return null;
+            });
       }).onSuccess(result -> {
         if (result != null) {
           refuse(ctx, e, result);
@@ -131,8 +137,6 @@ final class EnrolmentApi {
               if (ar.failed()) {
                 LOG.warn("admin audit write failed: {}", ar.cause().getClass().getName());
               }
-              // Sessions of the account ended in the same transaction; any sockets on any node end now.
-              vertx.eventBus().publish(Addresses.staffAccount(e.user().id()), "ended");
               LOG.info("staff {} enrolled ({})", e.user().id(), e.purpose());
               ConsoleVerticle.json(ctx, 200, new JsonObject().put("status", "enrolled")
                   .put("username", e.user().username()));

@@ -231,16 +231,15 @@ final class StaffAdminApi {
         return;
       }
       boolean roleChanged = changes.containsKey("role");
+      List<byte[]> ended = new ArrayList<>();
       staff.updateProfile(u.id(), after.displayName(), after.role(), after.skills(), after.capacity())
           // A new role takes effect with a new sign-in: the sessions end, so no socket keeps the old role's rights.
-          .compose(v -> roleChanged ? staff.endSessions(u.id())
+          .compose(v -> roleChanged ? staff.endSessions(u.id()).map(ended::addAll).<Void>mapEmpty()
               : Future.<Void>succeededFuture())
           .compose(v -> audit.done(actor(s), Action.EDIT, target, new JsonObject().put("changes", changes)))
           .compose(v -> staff.adminView(u.id()))
           .onSuccess(view -> {
-            if (roleChanged) {
-              endSockets(u.id());
-            }
+            endSockets(vertx, ended);
             if (u.orgId() != null) {
               assigner.run(u.orgId());
             }
@@ -258,14 +257,14 @@ final class StaffAdminApi {
             + "yourself.");
         return;
       }
-      staff.disable(u.id()).compose(changed -> !changed ? Future.succeededFuture(false)
-          : audit.done(actor(s), Action.DISABLE, target(u), new JsonObject()).map(true)).onSuccess(changed -> {
-            if (!changed) {
+      staff.disable(u.id()).compose(ended -> ended.isEmpty() ? Future.succeededFuture(ended)
+          : audit.done(actor(s), Action.DISABLE, target(u), new JsonObject()).map(ended)).onSuccess(ended -> {
+            if (ended.isEmpty()) {
               refuse(ctx, Action.DISABLE, target(u), 409, "already_disabled", "Dit account is al uitgeschakeld. / "
                   + "Already disabled.");
               return;
             }
-            endSockets(u.id());
+            endSockets(vertx, ended.get());
             LOG.info("staff {} disabled by staff {}", u.id(), s.user().id());
             ConsoleVerticle.json(ctx, 200, new JsonObject().put("status", "disabled").put("id", u.id()));
           }).onFailure(ctx::fail);
@@ -300,12 +299,12 @@ final class StaffAdminApi {
       }
       EnrolmentLink link = EnrolmentLink.create();
       staff.newEnrolment(u.id(), link.hash(), "reset_two_factor", EnrolmentLink.VALID_FOR.toSeconds(), true)
-          .compose(expires -> audit.done(actor(s), Action.RESET_TWO_FACTOR, target(u),
-              new JsonObject().put("expiresAt", expires.toInstant().toString())).map(expires))
-          .onSuccess(expires -> {
-            endSockets(u.id());
+          .compose(made -> audit.done(actor(s), Action.RESET_TWO_FACTOR, target(u),
+              new JsonObject().put("expiresAt", made.expiresAt().toInstant().toString())).map(made))
+          .onSuccess(made -> {
+            endSockets(vertx, made.endedSessions());
             ConsoleVerticle.json(ctx, 200, new JsonObject().put("status", "reset").put("id", u.id())
-                .put("enrolmentUrl", link.url(origin(ctx))).put("expiresAt", expires.toInstant().toString()));
+                .put("enrolmentUrl", link.url(origin(ctx))).put("expiresAt", made.expiresAt().toInstant().toString()));
           }).onFailure(ctx::fail);
     });
   }
@@ -495,9 +494,15 @@ final class StaffAdminApi {
     });
   }
 
-  /** Closes every console socket of the account on every node (its sessions were deleted before). */
-  private void endSockets(long staffId) {
-    vertx.eventBus().publish(Addresses.staffAccount(staffId), "ended");
+  /**
+   * Closes the console sockets of ended sessions on every node at once: the per-session note of the logout
+   * ({@code Addresses.staffSession}, issue 20), which sends a {@code session-ended} frame and closes with 4401. The
+   * sessions were deleted in PostgreSQL before, so the sockets' periodic session re-check would close them too if a
+   * node missed the note.
+   */
+  static void endSockets(Vertx vertx, List<byte[]> sessionHashes) {
+    sessionHashes.forEach(hash -> vertx.eventBus().publish(Addresses.staffSession(StaffSession.busKey(hash)),
+        ConsoleAuth.Ended.ENDED.code));
   }
 
   /** The origin the admin uses (their browser sent it), else the first configured console origin. */

@@ -49,15 +49,6 @@ public final class Addresses {
   }
 
   /**
-   * Per staff account: "this account was disabled, its two-factor reset or its role changed" ({@code "ended"}).
-   * Every console socket of the account, on every node, closes with 4401 (signed out); its sessions were deleted in
-   * PostgreSQL before the note, so the page cannot come back without signing in again.
-   */
-  public static String staffAccount(long staffId) {
-    return "vp.staff-account." + staffId;
-  }
-
-  /**
    * Presence changes, cluster-wide: a counselor became present or away ({@code {orgId, staffId, present}}, see
    * {@code Presence.Change}). Staffed-now views refresh on it; the truth stays in PostgreSQL.
    */

@@ -54,7 +54,8 @@ final class StaffQueries {
       + "totp_pending = NULL, totp_last_step = $3, enrolled_at = now() WHERE id = $1 AND totp_pending IS NOT NULL "
       + "AND disabled_at IS NULL";
 
-  static final String DELETE_USER_SESSIONS = "DELETE FROM staff_session WHERE user_id = $1";
+  /** Ends every session of an account; the hashes tell the console which sockets to close (bus key per session). */
+  static final String DELETE_USER_SESSIONS = "DELETE FROM staff_session WHERE user_id = $1 RETURNING id_hash";
 
   static final String ADMIN_COLUMNS = "u.id, u.org_id, u.username, u.display_name, u.role, u.skills, u.capacity, "
       + "u.disabled_at, u.enrolled_at, u.last_sign_in_at, u.totp_secret IS NOT NULL AS two_factor, "

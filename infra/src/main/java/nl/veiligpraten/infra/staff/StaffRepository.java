@@ -77,20 +77,27 @@ public final class StaffRepository {
   /**
    * A new enrolment link for an existing account; earlier unused links stop working. With {@code resetTwoFactor}
    * the account's TOTP secret goes, it counts as not enrolled (no sign-in) and all its sessions end, in the same
-   * transaction. Resolves with the link's expiry.
+   * transaction. Resolves with the link's expiry and the ended sessions.
    */
-  public Future<OffsetDateTime> newEnrolment(long userId, byte[] tokenHash, String purpose, long ttlSeconds,
-                                             boolean resetTwoFactor) {
+  public Future<NewEnrolment> newEnrolment(long userId, byte[] tokenHash, String purpose, long ttlSeconds,
+                                           boolean resetTwoFactor) {
     return pool.withTransaction(conn -> {
-      Future<?> reset = resetTwoFactor
+      Future<List<byte[]>> reset = resetTwoFactor
           ? conn.preparedQuery(StaffQueries.RESET_TWO_FACTOR).execute(Tuple.of(userId))
               .compose(r -> conn.preparedQuery(StaffQueries.DELETE_USER_SESSIONS).execute(Tuple.of(userId)))
-          : Future.succeededFuture();
-      return reset.compose(v -> conn.preparedQuery(StaffQueries.DROP_OPEN_ENROLMENTS).execute(Tuple.of(userId)))
+              .map(StaffRepository::hashes)
+          : Future.succeededFuture(List.of());
+      return reset.compose(ended -> conn.preparedQuery(StaffQueries.DROP_OPEN_ENROLMENTS).execute(Tuple.of(userId))
           .compose(v -> conn.preparedQuery(StaffQueries.INSERT_ENROLMENT)
               .execute(Tuple.of(Buffer.buffer(tokenHash), userId, purpose, (int) ttlSeconds)))
-          .map(r -> r.iterator().next().getOffsetDateTime(0));
+          .map(r -> new NewEnrolment(r.iterator().next().getOffsetDateTime(0), ended)));
     });
+  }
+
+  private static List<byte[]> hashes(io.vertx.sqlclient.RowSet<Row> rows) {
+    List<byte[]> out = new ArrayList<>();
+    rows.forEach(r -> out.add(r.getBuffer(0).getBytes()));
+    return out;
   }
 
   /** The enrolment link with this token hash and its account, used or not. */
@@ -113,10 +120,10 @@ public final class StaffRepository {
 
   /**
    * Uses the link up and sets the password (already hashed) and the pending TOTP secret, in one transaction; any
-   * sessions of the account end. False (and nothing changed) when the link was used, expired or burnt meanwhile, or
-   * the account has no pending secret or was disabled.
+   * sessions of the account end (resolves with them). Empty (and nothing changed) when the link was used, expired or
+   * burnt meanwhile, or the account has no pending secret or was disabled.
    */
-  public Future<Boolean> finishEnrolment(byte[] tokenHash, long userId, String passwordHash, long totpStep,
+  public Future<Optional<List<byte[]>>> finishEnrolment(byte[] tokenHash, long userId, String passwordHash, long totpStep,
                                          int maxFailedCodes) {
     return pool.withTransaction(conn -> conn.preparedQuery(StaffQueries.USE_ENROLMENT)
         .execute(Tuple.of(Buffer.buffer(tokenHash), maxFailedCodes)).compose(used -> {
@@ -125,9 +132,10 @@ public final class StaffRepository {
           }
           return conn.preparedQuery(StaffQueries.FINISH_ENROLMENT).execute(Tuple.of(userId, passwordHash, totpStep));
         }).compose(done -> done.rowCount() == 1
-            ? conn.preparedQuery(StaffQueries.DELETE_USER_SESSIONS).execute(Tuple.of(userId)).map(true)
-            : Future.failedFuture(new NotChanged())))
-        .recover(e -> e instanceof NotChanged ? Future.succeededFuture(false) : Future.failedFuture(e));
+            ? conn.preparedQuery(StaffQueries.DELETE_USER_SESSIONS).execute(Tuple.of(userId))
+                .map(rows -> Optional.of(hashes(rows)))
+            : Future.<Optional<List<byte[]>>>failedFuture(new NotChanged())))
+        .recover(e -> e instanceof NotChanged ? Future.succeededFuture(Optional.empty()) : Future.failedFuture(e));
   }
 
   /** Staff accounts as the admin screen shows them: one organisation, or all ({@code orgId} null). */
@@ -151,17 +159,20 @@ public final class StaffRepository {
         skills.toArray(new String[0]), capacity)).mapEmpty();
   }
 
-  /** Disables the account, ends all its sessions and unused enrolment links (one transaction); false if it was. */
-  public Future<Boolean> disable(long userId) {
+  /**
+   * Disables the account, ends all its sessions and unused enrolment links (one transaction); resolves with the ended
+   * sessions, or empty when it was disabled already.
+   */
+  public Future<Optional<List<byte[]>>> disable(long userId) {
     return pool.withTransaction(conn -> conn.preparedQuery(StaffQueries.DISABLE).execute(Tuple.of(userId))
         .compose(r -> conn.preparedQuery(StaffQueries.DELETE_USER_SESSIONS).execute(Tuple.of(userId))
-            .compose(v -> conn.preparedQuery(StaffQueries.DROP_OPEN_ENROLMENTS).execute(Tuple.of(userId)))
-            .map(v -> r.rowCount() == 1)));
+            .compose(sessions -> conn.preparedQuery(StaffQueries.DROP_OPEN_ENROLMENTS).execute(Tuple.of(userId))
+                .map(v -> r.rowCount() == 1 ? Optional.of(hashes(sessions)) : Optional.<List<byte[]>>empty()))));
   }
 
-  /** Ends every session of the account (it must sign in again). */
-  public Future<Void> endSessions(long userId) {
-    return pool.preparedQuery(StaffQueries.DELETE_USER_SESSIONS).execute(Tuple.of(userId)).mapEmpty();
+  /** Ends every session of the account (it must sign in again); resolves with the hashes of the ended sessions. */
+  public Future<List<byte[]>> endSessions(long userId) {
+    return pool.preparedQuery(StaffQueries.DELETE_USER_SESSIONS).execute(Tuple.of(userId)).map(StaffRepository::hashes);
   }
 
   public Future<Boolean> enable(long userId) {
@@ -177,6 +188,10 @@ public final class StaffRepository {
     NotChanged() {
       super(null, null, false, false);
     }
+  }
+
+  /** A new enrolment link's expiry and the sessions a two-factor reset ended (their id hashes). */
+  public record NewEnrolment(OffsetDateTime expiresAt, List<byte[]> endedSessions) {
   }
 
   /** An invited account and when its enrolment link expires. */
