@@ -187,6 +187,8 @@ class InboxPauseBrowserIT {
       assertThat(thread.locator(".messages li.counselor .body")).hasText(answer);
       assertThat(item).containsText("Beantwoord");
       VisitorBrowser.screenshot(console, "console-19-inbox-answered");
+      // Issue 18: every console screen has 0 axe-core violations, the inbox too.
+      ConsoleBrowserIT.assertNoAxeViolations(console, "inbox");
 
       // A fresh page, with the code only.
       Page page = fresh.newPage();
