@@ -93,11 +93,12 @@ class StaffLifecycleBrowserIT {
   }
 
   /** Opens an enrolment link, sets the password and the TOTP code computed from the key the page shows. */
-  static byte[] enrolInBrowser(String link, String password) {
+  static byte[] enrolInBrowser(String link, String password) throws Exception {
     Page page = newPage();
     page.navigate(link);
     assertThat(page.locator("#enrol-form")).isVisible();
     assertThat(page.locator("#enrol-qr")).isVisible();
+    ConsoleBrowserIT.assertNoAxeViolations(page, "enrolment link");
     assertTrue(!page.url().contains("#t="), "the token is removed from the address bar: " + page.url());
     byte[] secret = ConsoleFixtures.base32(page.locator("#enrol-key").textContent().trim());
     page.fill("#enrol-pass", password);
@@ -190,6 +191,7 @@ class StaffLifecycleBrowserIT {
     assertThat(counselor.locator("#login-notice")).containsText("sessie is beëindigd");
     assertThat(row).containsText("uitgeschakeld");
     assertThat(admin.locator("#audit-rows tr").first()).containsText("uitgeschakeld");
+    ConsoleBrowserIT.assertNoAxeViolations(admin, "admin");
     assertThat(admin.locator("#audit-rows")).containsText("uitgenodigd");
     assertEquals(0L, await(app.pool().preparedQuery("SELECT count(*) FROM staff_session s JOIN staff_user u "
         + "ON u.id = s.user_id WHERE u.username = $1").execute(Tuple.of("browser-csg"))).iterator().next()

@@ -223,6 +223,8 @@ class StaffLifecycleIT {
       Thread.sleep(20);
     }
     assertEquals((short) 4401, socket.closeCode, "the open console socket closed as signed out");
+    assertEquals("ended", socket.await(f -> "session-ended".equals(f.getString("type")), Duration.ofSeconds(1))
+        .getString("reason"), "the console is told its session ended");
     assertEquals(401, get(web, app, counselor, "/api/me").statusCode(), "the session ended");
     assertEquals(401, ConsoleFixtures.loginResponse(web, app, "nieuw-csg", NEW_PASSWORD,
         ConsoleFixtures.nextCode(newSecret)).statusCode(), "a disabled account cannot sign in");
