@@ -426,6 +426,54 @@ class VisitorContinuityIT {
   }
 
   @Test
+  @DisplayName("the console shows messages in seq order after a reconnect: what visitors sent while it was offline "
+      + "comes before its own message that was still waiting to be sent")
+  void consoleSeqOrder() throws Exception {
+    try (BrowserContext consoleContext = browser.browser.newContext()) {
+      Page console = consoleContext.newPage();
+      console.navigate("http://127.0.0.1:" + app.consolePort() + "/");
+      console.fill("#login-user", TestApp.demoUser("csg"));
+      console.fill("#login-pass", TestApp.demoPassword(app, "csg"));
+      console.click("#login-submit");
+      assertThat(console.locator("#conn")).hasText("verbonden", new LocatorAssertions.HasTextOptions().setTimeout(20_000));
+
+      WsProbe visitor = WsProbe.connect(client, app.visitorPort(), "/ws", origin(), null).pinging(client, 5_000);
+      visitor.send(new JsonObject().put("type", "hello").put("v", 1));
+      visitor.awaitType("welcome");
+      visitor.send(new JsonObject().put("type", "choose").put("helpPoint", "csg"));
+      visitor.awaitType("queued");
+      String id = newestQueued("csg");
+      console.locator("#queue li[data-conversation-id='" + id + "'] .take-btn").click();
+      Locator panel = console.locator(".chat[data-conversation-id='" + id + "']");
+      assertThat(panel).isVisible();
+      visitor.awaitType("assigned");
+
+      consoleContext.setOffline(true);
+      assertThat(console.locator("#conn")).not().hasText("verbonden");
+      panel.locator(".text").fill("Tijdens de storing getypt.");
+      panel.locator(".send").click();
+      assertThat(panel.locator(".messages li.pending")).hasCount(1);
+      for (String body : List.of("Eerste van de bezoeker.", "Tweede van de bezoeker.")) {
+        visitor.send(new JsonObject().put("type", "message").put("clientId", "v-" + body.hashCode()).put("body", body));
+        visitor.await(f -> "ack".equals(f.getString("type")), Duration.ofSeconds(10));
+      }
+      consoleContext.setOffline(false);
+      assertThat(console.locator("#conn")).hasText("verbonden", new LocatorAssertions.HasTextOptions().setTimeout(30_000));
+      assertThat(panel.locator(".messages li.pending")).hasCount(0, new LocatorAssertions.HasCountOptions()
+          .setTimeout(20_000));
+      assertThat(panel.locator(".messages li[data-seq]")).hasCount(3);
+      assertEquals(List.of("1", "2", "3"), panel.locator(".messages li[data-seq]").evaluateAll(
+          "els => els.map(e => e.getAttribute('data-seq'))"));
+      assertEquals(List.of("Eerste van de bezoeker.", "Tweede van de bezoeker.", "Tijdens de storing getypt."),
+          panel.locator(".messages li[data-seq] .body").allTextContents());
+      JsonObject own = visitor.await(f -> "message".equals(f.getString("type")) && "counselor".equals(f.getString("from")),
+          Duration.ofSeconds(10));
+      assertEquals(3L, own.getLong("seq"));
+      visitor.close();
+    }
+  }
+
+  @Test
   @DisplayName("a quick exit while offline blanks the page at once and is delivered when the network returns; "
       + "messages typed offline are shown in seq order after the reconnect")
   void offline() throws Exception {
