@@ -8,6 +8,7 @@ import io.vertx.core.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import nl.veiligpraten.testkit.NodeProcess;
@@ -156,6 +157,55 @@ class ClusterIT {
       assertEquals((short) 4401, onB.closeCode);
       System.out.printf("ClusterIT: socket on node B closed %d ms after the logout on node A%n",
           (System.nanoTime() - started) / 1_000_000);
+    }
+  }
+
+  @Test
+  @Order(3)
+  @DisplayName("an organisation admin on node A disables a counselor: the counselor's console socket on node B closes "
+      + "at once (session-ended, 4401), well before the periodic session re-check, and the session is gone on both "
+      + "nodes (issue 21)")
+  void disableClosesSocketsOnOtherNodes() throws Exception {
+    int consolePortA = nodes.consolePorts.get(0);
+    int consolePortB = nodes.consolePorts.get(1);
+    io.vertx.ext.web.client.WebClient web = io.vertx.ext.web.client.WebClient.create(client);
+    String counselorCookie = login(consolePortB, "mores");
+    var admin = web.post(consolePortA, "127.0.0.1", "/api/login").sendJsonObject(new JsonObject()
+            .put("username", "mores-demo-admin").put("password", nodes.demoPasswordOf("mores-demo-admin")))
+        .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    assertEquals(200, admin.statusCode(), admin.bodyAsString());
+    String adminCookie = admin.cookies().get(0).substring(0, admin.cookies().get(0).indexOf(';'));
+    String csrf = admin.bodyAsJsonObject().getString("csrfToken");
+    var staff = web.get(consolePortA, "127.0.0.1", "/api/admin/staff").putHeader("Cookie", adminCookie).send()
+        .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS).bodyAsJsonObject().getJsonArray("staff");
+    long counselorId = staff.stream().map(JsonObject.class::cast)
+        .filter(u -> TestApp.demoUser("mores").equals(u.getString("username"))).findFirst().orElseThrow()
+        .getLong("id");
+    try (WsProbe onB = WsProbe.connect(client, consolePortB, "/ws", "http://127.0.0.1:" + consolePortB,
+        counselorCookie)) {
+      onB.awaitType("hello");
+      long started = System.nanoTime();
+      var disabled = web.post(consolePortA, "127.0.0.1", "/api/admin/staff/" + counselorId + "/disable")
+          .putHeader("Cookie", adminCookie).putHeader("X-CSRF-Token", csrf)
+          .putHeader("Origin", "http://127.0.0.1:" + consolePortA).send()
+          .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+      assertEquals(200, disabled.statusCode(), disabled.bodyAsString());
+      JsonObject ended = onB.await(f -> "session-ended".equals(f.getString("type")), Duration.ofSeconds(10));
+      assertEquals("ended", ended.getString("reason"));
+      long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+      while (onB.closeCode == null && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      assertEquals((short) 4401, onB.closeCode);
+      long millis = (System.nanoTime() - started) / 1_000_000;
+      // The re-check runs every 15 s: a close this fast came from the bus note sent by node A.
+      assertTrue(millis < 5_000, "closed after " + millis + " ms");
+      System.out.printf("ClusterIT: disabled counselor's socket on node B closed %d ms after the disable on node A%n",
+          millis);
+    }
+    for (int port : List.of(consolePortA, consolePortB)) {
+      assertEquals(401, web.get(port, "127.0.0.1", "/api/me").putHeader("Cookie", counselorCookie).send()
+          .toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS).statusCode());
     }
   }
 

@@ -93,6 +93,18 @@ final class ClusterNodes implements AutoCloseable {
     throw new IllegalStateException("node " + node + " never saw " + members + " members: " + last);
   }
 
+  /** Demo password of any demo account (counselor, supervisor, admins) by user name. */
+  String demoPasswordOf(String username) throws Exception {
+    java.util.regex.Pattern line = java.util.regex.Pattern.compile("user\\s+(\\S+)\\s+password\\s+(\\S+)");
+    for (String text : Files.readAllLines(dataDir.resolve("demo-logins.txt"))) {
+      java.util.regex.Matcher m = line.matcher(text);
+      if (m.find() && m.group(1).equals(username)) {
+        return m.group(2);
+      }
+    }
+    throw new IllegalStateException("no demo login " + username);
+  }
+
   /** Demo password of an organisation, from the shared demo-logins file node 0 wrote. */
   String demoPassword(String org) throws Exception {
     for (String line : Files.readAllLines(dataDir.resolve("demo-logins.txt"))) {
