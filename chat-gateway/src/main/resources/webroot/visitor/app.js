@@ -1770,8 +1770,9 @@
     if (ws && ws.readyState === 1 && S.session) {
       try { ws.send(JSON.stringify({ type: 'bye', hurry: true })); sent = true; } catch (e) { sent = false; }
     }
-    if (sent && S.fallback && beacon) {
-      // A SockJS send is an XHR that the navigation below may cancel: the beacon (idempotent) survives it.
+    if (sent && beacon) {
+      // The bye may sit in a line that died a moment ago (the heartbeat has not noticed yet), and over SockJS it is an
+      // XHR that the navigation below may cancel: the beacon (idempotent; whichever arrives first closes) goes too.
       try { navigator.sendBeacon('/api/quick-exit', JSON.stringify(beacon)); } catch (e) { /* the bye may still arrive */ }
     }
     clearTimeout(S.reconnectTimer);

@@ -669,9 +669,17 @@ final class VisitorConnection {
   private void onBye(VisitorFrame.Bye bye) {
     String outcome = bye.hurry() ? "visitor_left_hurry" : "visitor_left";
     conversations.closeByVisitor(conversationId, outcome).onComplete(ar -> {
-      notifyConversation(new JsonObject().put("kind", "closed").put("outcome", outcome).put("by", "visitor"));
-      if (orgId != null) {
-        vertx.eventBus().publish(Addresses.queue(orgId), new JsonObject().put("kind", "left"));
+      if (ar.failed()) {
+        LOG.warn("visitor close not stored: {}", ar.cause().getClass().getName());
+      }
+      // The page sends the quick-exit beacon beside the bye (issue 19): whichever closed the chat tells the counselor,
+      // so "left in a hurry" shows once.
+      boolean closedElsewhere = ar.succeeded() && ar.result().isEmpty();
+      if (!closedElsewhere) {
+        notifyConversation(new JsonObject().put("kind", "closed").put("outcome", outcome).put("by", "visitor"));
+        if (orgId != null) {
+          vertx.eventBus().publish(Addresses.queue(orgId), new JsonObject().put("kind", "left"));
+        }
       }
       send(new JsonObject().put("type", "closed").put("outcome", outcome));
       socket.close(1000, "ended");
