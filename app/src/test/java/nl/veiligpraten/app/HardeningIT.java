@@ -569,4 +569,42 @@ class HardeningIT {
     assertEquals("127.0.0.1", AppSettings.from(Map.of(), new String[0]).management().host(),
         "the management listener binds to loopback unless configured");
   }
+
+  @Test
+  @DisplayName("a text frame with invalid UTF-8 closes the visitor and the console socket with 1007; a message whose "
+      + "multi-byte character is split over two frames still arrives whole")
+  void invalidUtf8ClosesWith1007() throws Exception {
+    byte[] invalid = {'{', '"', 't', 'y', 'p', 'e', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+    WsProbe visitor = WsProbe.connect(client, app.visitorPort(), "/ws", "http://127.0.0.1:" + app.visitorPort(), null);
+    visitor.socket.writeFrame(new io.vertx.core.http.impl.ws.WebSocketFrameImpl(
+        io.vertx.core.http.WebSocketFrameType.TEXT, invalid, true));
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (visitor.closeCode == null && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals((short) 1007, visitor.closeCode, "visitor socket");
+
+    ConsoleFixtures.Login login = ConsoleFixtures.loginDemo(io.vertx.ext.web.client.WebClient.create(client), app,
+        "mores");
+    WsProbe console = WsProbe.connect(client, app.consolePort(), "/ws", ConsoleFixtures.origin(app), login.cookie());
+    console.awaitType("hello");
+    console.socket.writeFrame(new io.vertx.core.http.impl.ws.WebSocketFrameImpl(
+        io.vertx.core.http.WebSocketFrameType.TEXT, invalid, true));
+    deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (console.closeCode == null && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    assertEquals((short) 1007, console.closeCode, "console socket");
+
+    // Valid UTF-8 split inside a character over a text frame and a continuation frame is one valid message.
+    WsProbe split = WsProbe.connect(client, app.visitorPort(), "/ws", "http://127.0.0.1:" + app.visitorPort(), null);
+    byte[] hello = "{\"type\":\"hello\",\"v\":1,\"x\":\"é\"}".getBytes(StandardCharsets.UTF_8);
+    int cut = new String(hello, StandardCharsets.UTF_8).indexOf('é') + 1; // inside the two bytes of é
+    split.socket.writeFrame(new io.vertx.core.http.impl.ws.WebSocketFrameImpl(
+        io.vertx.core.http.WebSocketFrameType.TEXT, java.util.Arrays.copyOfRange(hello, 0, cut), false));
+    split.socket.writeFrame(io.vertx.core.http.WebSocketFrame.continuationFrame(
+        io.vertx.core.buffer.Buffer.buffer(java.util.Arrays.copyOfRange(hello, cut, hello.length)), true));
+    split.awaitType("welcome");
+    split.close();
+  }
 }

@@ -43,16 +43,23 @@ sealed interface VisitorTransport permits VisitorTransport.WebSocket, VisitorTra
   final class WebSocket implements VisitorTransport {
     private final ServerWebSocket socket;
     private final SocketLiveness liveness;
+    private final int maxMessageBytes;
 
-    /** Call on the socket's own event loop (installs its pong handler). */
-    WebSocket(ServerWebSocket socket) {
+    /**
+     * Call on the socket's own event loop (installs its pong handler).
+     *
+     * @param maxMessageBytes largest text message assembled from frames (the listener's transport limit; 1009 above)
+     */
+    WebSocket(ServerWebSocket socket, int maxMessageBytes) {
       this.socket = socket;
       this.liveness = new SocketLiveness(socket);
+      this.maxMessageBytes = maxMessageBytes;
     }
 
     @Override
     public void textHandler(Handler<String> handler) {
-      socket.textMessageHandler(handler);
+      // Decoded strictly: a text message that is not valid UTF-8 closes with 1007 (issue 20, finding 12).
+      nl.veiligpraten.infra.web.StrictTextFrames.install(socket, maxMessageBytes, handler);
     }
 
     @Override

@@ -246,7 +246,8 @@ public final class VisitorVerticle extends VerticleBase {
   }
 
   private void accept(ServerWebSocket socket, nl.veiligpraten.infra.abuse.AddressHasher.Hashed address) {
-    attach(new VisitorTransport.WebSocket(socket), address);
+    attach(new VisitorTransport.WebSocket(socket, settings.maxFrameBytes() * VisitorConnection.TRANSPORT_LIMIT_FACTOR),
+        address);
   }
 
   /** One visitor line, WebSocket or SockJS: the same connection logic, limits and protocol. */

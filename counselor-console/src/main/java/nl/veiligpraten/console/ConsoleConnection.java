@@ -62,6 +62,7 @@ final class ConsoleConnection {
   private final ConsoleServices services;
   private final ConsoleApi api;
   private final ConsoleAuth auth;
+  private final int maxMessageBytes;
   private final Map<UUID, Chat> chats = new HashMap<>();
   private final java.time.Duration offerTime;
   /** Warm transfers this counselor offered and that wait for the colleague, by offer id. */
@@ -111,7 +112,8 @@ final class ConsoleConnection {
   }
 
   ConsoleConnection(Vertx vertx, ServerWebSocket socket, StaffSession session, TranscriptService<?> transcripts,
-                    ConsoleServices services, ConsoleApi api, ConsoleAuth auth, java.time.Duration offerTime) {
+                    ConsoleServices services, ConsoleApi api, ConsoleAuth auth, java.time.Duration offerTime,
+                    int maxMessageBytes) {
     this.offerTime = offerTime;
     this.vertx = vertx;
     this.socket = socket;
@@ -121,6 +123,7 @@ final class ConsoleConnection {
     this.services = services;
     this.api = api;
     this.auth = auth;
+    this.maxMessageBytes = maxMessageBytes;
   }
 
   StaffSession session() {
@@ -146,7 +149,8 @@ final class ConsoleConnection {
   }
 
   void start() {
-    socket.textMessageHandler(this::onText);
+    // Text messages are decoded strictly: invalid UTF-8 closes with 1007 (issue 20, finding 12).
+    nl.veiligpraten.infra.web.StrictTextFrames.install(socket, maxMessageBytes, this::onText);
     socket.binaryMessageHandler(b -> {
       liveness.heard();
       error("malformed", "Binary frames are not supported.", null);

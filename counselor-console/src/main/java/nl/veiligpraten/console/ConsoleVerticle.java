@@ -311,7 +311,7 @@ public final class ConsoleVerticle extends VerticleBase {
       guard.upgraded(ctx.request().connection());
       FlushCoalescing.install(ctx.request().connection());
       ConsoleConnection connection = new ConsoleConnection(vertx, socket, session, transcripts, services, api,
-          auth, settings.transferOffer());
+          auth, settings.transferOffer(), settings.maxFrameBytes());
       connections.add(connection);
       long userId = session.user().id();
       presence.opened(userId, session.orgId());
