@@ -378,8 +378,7 @@
       case 'closed': chatClosed(f); break;
       case 'released': chatEnded(f.conversationId, releasedText(f.reason)); break;
       case 'referral': referralState(f); break;
-      case 'transfer-offered': transferState(f.conversationId, 'Overdracht aangeboden aan ' + (f.to || 'je collega')
-        + ': wacht op akkoord (max. ' + f.expiresInSeconds + ' s). Het gesprek blijft tot dan bij jou.'); break;
+      case 'transfer-offered': transferOffered(f); break;
       case 'transfer-declined': transferDeclined(f); break;
       case 'transfer-offer': showOffer(f); break;
       case 'transfer-offer-ended': offerEnded(f); break;
@@ -1154,6 +1153,14 @@
   function transferState(id, text) {
     const chat = state.chats.get(id);
     if (chat) { chat.root.querySelector('.transfer-state').textContent = text; }
+  }
+  function transferOffered(f) {
+    const chat = state.chats.get(f.conversationId);
+    if (!chat) { return; }
+    const p = chat.root.querySelector('.transfer-state');
+    p.replaceChildren('Overdracht aangeboden aan ' + (f.to || 'je collega') + ': wacht op akkoord (max. '
+      + f.expiresInSeconds + ' s). Het gesprek blijft tot dan bij jou. ',
+    button('Intrekken', 'transfer-cancel', () => send({ type: 'transfer-cancel', conversationId: chat.id })));
   }
   function transferDeclined(f) {
     const why = { declined: 'Je collega heeft de overdracht geweigerd', timeout: 'Je collega reageerde niet op tijd',

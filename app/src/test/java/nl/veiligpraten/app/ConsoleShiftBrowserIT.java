@@ -319,8 +319,8 @@ class ConsoleShiftBrowserIT {
   @Test
   @Order(3)
   @DisplayName("warm transfer: the list shows the colleague's live load; the colleague sees the offer with the intake "
-      + "card and the note and declines, lets it run out, then accepts; until then the chat stays with the sender, "
-      + "who is told each time; on accept it moves with its history and the note")
+      + "card and the note and declines, lets it run out, sees it withdrawn, then accepts; until then the chat stays "
+      + "with the sender, who is told each time; on accept it moves with its history and the note")
   void warmTransferToAColleagueWhoAccepts() throws Exception {
     Page from = console("csg-sender", "sender-password");
     Page to = console("csg-receiver", "receiver-password");
@@ -368,7 +368,15 @@ class ConsoleShiftBrowserIT {
     assertThat(offer).hasCount(0);
     assertEquals(sender.id(), holder(visitor.conversationId()));
 
-    // 3. Offered and accepted: the chat moves with its history and the note.
+    // 3. Offered and withdrawn by the sender before an answer: the offer goes from the colleague's screen.
+    panel.locator(".transfer").click();
+    assertThat(offer).isVisible();
+    panel.locator(".transfer-state .transfer-cancel").click();
+    assertThat(panel.locator(".transfer-state")).containsText("ingetrokken");
+    assertThat(offer).hasCount(0);
+    assertEquals(sender.id(), holder(visitor.conversationId()));
+
+    // 4. Offered and accepted: the chat moves with its history and the note.
     panel.locator(".transfer").click();
     assertThat(offer).isVisible();
     offer.locator(".accept-offer").click();

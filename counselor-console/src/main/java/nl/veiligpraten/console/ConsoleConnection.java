@@ -38,7 +38,7 @@ final class ConsoleConnection {
 
   /** Every frame type a console client may send (the authorization test iterates over this list). */
   static final List<String> FRAME_TYPES = List.of("take", "message", "close", "typing", "ping", "status", "transfer",
-      "transfer-answer", "refer", "join", "leave", "whisper", "suicide-risk", "override",
+      "transfer-answer", "transfer-cancel", "refer", "join", "leave", "whisper", "suicide-risk", "override",
       "takeover", "reassign", "close-abuse", "confirm-p0");
 
   /** The coded reason of a burst close; stored as the chats' outcome. */
@@ -265,6 +265,7 @@ final class ConsoleConnection {
         case "status" -> status(frame);
         case "transfer" -> transfer(frame);
         case "transfer-answer" -> transferAnswer(frame);
+        case "transfer-cancel" -> transferCancel(frame);
         case "refer" -> refer(frame);
         case "join" -> join(frame);
         case "leave" -> leave(frame);
@@ -667,6 +668,18 @@ final class ConsoleConnection {
     } else {
       LOG.warn("warm transfer answer on an offer address");
     }
+  }
+
+  /** The sender withdraws the open offer for a chat before the colleague answered; the chat stays here. */
+  private void transferCancel(JsonObject frame) {
+    UUID id = uuid(frame);
+    var open = sentOffers.entrySet().stream().filter(e -> e.getValue().conversationId.equals(id)
+        && !e.getValue().answering).map(Map.Entry::getKey).findFirst();
+    if (open.isEmpty()) {
+      refused("no_offer", "Er staat geen overdracht open voor dit gesprek.", id.toString());
+      return;
+    }
+    endOffer(open.get(), WarmTransfer.End.WITHDRAWN);
   }
 
   /** The colleague's answer to an offer shown on this socket. */
