@@ -16,6 +16,7 @@ import io.vertx.sqlclient.Tuple;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import nl.veiligpraten.gateway.ResumeGuard;
@@ -51,6 +52,7 @@ class InboxIT {
     web = WebClient.create(client);
     ConsoleFixtures.createStaff(app, "mores", "mores-inbox", "counselor", "inbox-password", 3);
     ConsoleFixtures.createStaff(app, "csg", "csg-inbox", "counselor", "inbox-password", 3);
+    ConsoleFixtures.createStaff(app, "mores", "mores-lead", "supervisor", "lead-password", 3);
     mores = ConsoleFixtures.login(web, app, "mores-inbox", "inbox-password", null);
     csg = ConsoleFixtures.login(web, app, "csg-inbox", "inbox-password", null);
   }
@@ -282,6 +284,55 @@ class InboxIT {
         .next().getLong(0));
     assertEquals(1L, await(app.pool().preparedQuery("SELECT count(*) FROM audit_log WHERE conversation_id = $1 "
         + "AND action = 'delete_on_request'").execute(Tuple.of(id))).iterator().next().getLong(0));
+  }
+
+  @Test
+  @DisplayName("statistics count messages as their own channel: inflow and time to first answer split by channel, "
+      + "and the chat figures without them")
+  void statisticsChannel() throws Exception {
+    WsProbe v = visitor("127.0.0.20");
+    v.send(new JsonObject().put("type", "hello").put("v", 1));
+    UUID id = idOf(v.awaitType("welcome").getString("resumeToken"));
+    v.send(leave("Voor de cijfers.", "s-1"));
+    v.awaitType("message-left");
+    v.close();
+    assertEquals(200, ConsoleFixtures.post(web, app, mores, "/api/inbox/" + id + "/reply",
+        new JsonObject().put("clientId", "s-r").put("body", "Antwoord.")).statusCode());
+    ConsoleFixtures.Login lead = ConsoleFixtures.login(web, app, "mores-lead", "lead-password", null);
+    String today = java.time.LocalDate.now(java.time.ZoneId.of("Europe/Amsterdam")).toString();
+    String period = "&rows=help_point&from=" + today + "&to=" + today;
+
+    JsonObject inflow = ConsoleFixtures.get(web, app, lead, "/api/stats/figure?figure=inflow&by=channel" + period)
+        .bodyAsJsonObject();
+    JsonObject table = inflow.getJsonArray("tables").getJsonObject(0);
+    assertEquals(List.of("chat", "message"), table.getJsonArray("columns").getList());
+    // Every message left for Mores in this run (deleted ones too: statistics keep the case, never the text).
+    long left = await(app.pool().preparedQuery("SELECT count(*) FROM stat_case WHERE org_id = 'mores' "
+        + "AND channel = 'message'").execute()).iterator().next().getLong(0);
+    assertTrue(left >= 1);
+    assertEquals(left, cell(table, "mores", "message"));
+
+    JsonObject waiting = ConsoleFixtures.get(web, app, lead, "/api/stats/figure?figure=waiting&by=channel" + period)
+        .bodyAsJsonObject();
+    JsonObject n = waiting.getJsonArray("tables").getJsonObject(0);
+    assertTrue(cell(n, "mores", "message") >= 1, "time to first answer counted: " + n.encode());
+    assertTrue(waiting.encode().contains("p50_seconds"), waiting.encode());
+
+    // The chat figures (inflow without the channel split, waits per priority) leave messages out.
+    JsonObject chats = ConsoleFixtures.get(web, app, lead, "/api/stats/figure?figure=inflow&by=none" + period)
+        .bodyAsJsonObject().getJsonArray("tables").getJsonObject(0);
+    assertEquals(cell(table, "mores", "chat"), cell(chats, "mores", "n"));
+  }
+
+  /** A cell of a published table by row and column label; 0 when the row is absent. */
+  static long cell(JsonObject table, String row, String column) {
+    int r = table.getJsonArray("rows").getList().indexOf(row);
+    int c = table.getJsonArray("columns").getList().indexOf(column);
+    if (r < 0) {
+      return 0;
+    }
+    Object v = table.getJsonArray("cells").getJsonArray(r).getValue(c);
+    return v == null ? -1 : ((Number) v).longValue();
   }
 
   static long auditReads(UUID id) throws Exception {

@@ -82,7 +82,7 @@
     const by = $('by');
     by.textContent = '';
     fig.splits.forEach((s) => option(by, s));
-    if (fig.splits.includes('none')) { by.value = 'none'; }
+    if (fig.splits.includes('none')) { by.value = 'none'; } else if (fig.splits.includes('priority')) { by.value = 'priority'; }
     $('rows').disabled = !fig.timeRows || fig.code === 'queue' || fig.code === 'heatmap';
   }
 

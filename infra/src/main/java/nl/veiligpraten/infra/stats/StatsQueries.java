@@ -50,19 +50,36 @@ final class StatsQueries {
                 return "c.help_point";
             case OUTCOME:
                 return "coalesce(c.outcome, 'open')";
+            case CHANNEL:
+                return "coalesce(c.channel, 'chat')";
             default:
                 return "'n'";
         }
     }
 
+    /**
+     * Issue 19: every figure describes chats (cases that entered a queue) unless it is split by channel; messages left
+     * by code are never in a queue and would distort waits, abandonment and queue lengths.
+     */
+    static final String CHATS_ONLY = " AND c.channel IS DISTINCT FROM 'message'";
+
     static String caseFilter(boolean forOrg) {
+        return caseFilter(forOrg, false);
+    }
+
+    static String caseFilter(boolean forOrg, boolean allChannels) {
         return " FROM stat_case c WHERE c.queued_at >= $1 AND c.queued_at < $2 AND c.help_point IS NOT NULL"
-            + (forOrg ? " AND c.org_id = $3" : "");
+            + (forOrg ? " AND c.org_id = $3" : "") + (allChannels ? "" : CHATS_ONLY);
     }
 
     /** Counts per (row, column): generic for inflow, outcomes, abandoned, transfers. */
     static String counts(String rowExpr, String columnExpr, boolean forOrg) {
-        return "SELECT " + rowExpr + " AS r, " + columnExpr + " AS k, count(*) AS n" + caseFilter(forOrg)
+        return counts(rowExpr, columnExpr, forOrg, false);
+    }
+
+    /** As above; {@code allChannels} for the channel split, which counts chats and messages side by side. */
+    static String counts(String rowExpr, String columnExpr, boolean forOrg, boolean allChannels) {
+        return "SELECT " + rowExpr + " AS r, " + columnExpr + " AS k, count(*) AS n" + caseFilter(forOrg, allChannels)
             + " GROUP BY 1, 2";
     }
 
@@ -92,7 +109,7 @@ final class StatsQueries {
         sb.append(", count(*) FILTER (WHERE c.wait_seconds <= t.secs) AS within_target")
             .append(" FROM stat_case c LEFT JOIN unnest($4::text[], $5::int[], $6::int[]) AS t(hp, prio, secs) ")
             .append("ON t.hp = c.help_point AND t.prio = c.priority ")
-            .append("WHERE c.queued_at >= $1 AND c.queued_at < $2 AND c.help_point IS NOT NULL")
+            .append("WHERE c.queued_at >= $1 AND c.queued_at < $2 AND c.help_point IS NOT NULL").append(CHATS_ONLY)
             .append(forOrg ? " AND c.org_id = $3" : " AND $3::text IS NULL").append(" GROUP BY 1, 2");
         return sb.toString();
     }
@@ -100,7 +117,8 @@ final class StatsQueries {
     /** Inflow by ISO weekday (1 = Monday) and local hour, for one organisation. */
     static final String HEATMAP_INFLOW = "SELECT extract(isodow FROM c.queued_at AT TIME ZONE '" + ZONE + "')::int AS d, "
         + "extract(hour FROM c.queued_at AT TIME ZONE '" + ZONE + "')::int AS h, count(*) AS n FROM stat_case c "
-        + "WHERE c.queued_at >= $1 AND c.queued_at < $2 AND c.help_point IS NOT NULL AND c.org_id = $3 GROUP BY 1, 2";
+        + "WHERE c.queued_at >= $1 AND c.queued_at < $2 AND c.help_point IS NOT NULL AND c.org_id = $3" + CHATS_ONLY
+        + " GROUP BY 1, 2";
 
     /** Mean counselors online by ISO weekday and local hour (samples), for one organisation. */
     static final String HEATMAP_ONLINE = "SELECT extract(isodow FROM s.sampled_at AT TIME ZONE '" + ZONE + "')::int AS d, "
@@ -119,10 +137,18 @@ final class StatsQueries {
 
     /** Waiting time (queue entry to first counselor message) per row and priority: n, p50, p90 in seconds. */
     static String waiting(String rowExpr, boolean forOrg) {
+        return waiting(rowExpr, "coalesce('P' || c.priority, 'unknown')", forOrg, false);
+    }
+
+    /**
+     * As above with another column: {@code allChannels} for the channel split (issue 19), where a message's wait is
+     * the time from leaving it to the first answer.
+     */
+    static String waiting(String rowExpr, String columnExpr, boolean forOrg, boolean allChannels) {
         return "SELECT r, k, n, p[1] AS p50, p[2] AS p90 FROM (SELECT " + rowExpr + " AS r, "
-            + "coalesce('P' || c.priority, 'unknown') AS k, count(*) AS n, "
+            + columnExpr + " AS k, count(*) AS n, "
             + "percentile_disc(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY c.wait_seconds) AS p"
-            + caseFilter(forOrg) + " AND c.wait_seconds IS NOT NULL GROUP BY 1, 2) x";
+            + caseFilter(forOrg, allChannels) + " AND c.wait_seconds IS NOT NULL GROUP BY 1, 2) x";
     }
 
     /** Overrides by reason, per help point where the case was when overridden (event time in the period). */
@@ -158,8 +184,10 @@ final class StatsQueries {
         return "WITH moves AS ("
             + "SELECT c.help_point AS hp, c.queued_at AS t, 1 AS d FROM stat_case c WHERE c.org_id = $3 "
             + "AND c.queued_at < $2 AND (" + leave + " IS NULL OR " + leave + " >= $1) AND c.help_point IS NOT NULL "
+            + CHATS_ONLY.trim() + " "
             + "UNION ALL SELECT c.help_point, " + leave + ", -1 FROM stat_case c WHERE c.org_id = $3 "
-            + "AND c.queued_at < $2 AND " + leave + " >= $1 AND " + leave + " < $2 AND c.help_point IS NOT NULL), "
+            + "AND c.queued_at < $2 AND " + leave + " >= $1 AND " + leave + " < $2 AND c.help_point IS NOT NULL"
+            + CHATS_ONLY + "), "
             + "run AS (SELECT hp, t, d, sum(d) OVER (PARTITION BY hp ORDER BY t, d) AS len FROM moves) "
             + "SELECT CASE WHEN t < $1 THEN NULL ELSE " + bucket(g, "t") + " END AS r, hp AS k, max(len) AS maxlen, "
             + "(array_agg(len ORDER BY t DESC, d DESC))[1] AS lastlen FROM run GROUP BY 1, 2";
@@ -193,7 +221,8 @@ final class StatsQueries {
         + "AS left_before_reply, count(*) FILTER (WHERE c.first_reply_at IS NOT NULL "
         + "AND (c.left_by_visitor OR c.outcome IN ('visitor_left', 'visitor_left_hurry'))) AS left_during_chat, "
         + "(percentile_disc(ARRAY[0.5, 0.9]) WITHIN GROUP (ORDER BY c.wait_seconds))::float8[] AS p "
-        + "FROM stat_case c WHERE c.queued_at >= $1 AND c.queued_at < $2 AND c.help_point IS NOT NULL GROUP BY 1, 2";
+        + "FROM stat_case c WHERE c.queued_at >= $1 AND c.queued_at < $2 AND c.help_point IS NOT NULL" + CHATS_ONLY
+        + " GROUP BY 1, 2";
 
     /** Stores the overview of a finished month ($3 = its first day); a recomputation replaces it. */
     static final String MONTH_OVERVIEW_DELETE = "DELETE FROM stat_month_overview WHERE month = $1";

@@ -104,8 +104,9 @@ public final class StatsRepository {
             column = StatsQueries.split(q.by());
             fixed = q.by().fixedValues();
         }
-        return counts(q, f.code(), StatsQueries.counts(rowExpr, column, false),
-            StatsQueries.counts(rowExpr, column, true), fixed);
+        boolean allChannels = q.by() == Dimension.CHANNEL;
+        return counts(q, f.code(), StatsQueries.counts(rowExpr, column, false, allChannels),
+            StatsQueries.counts(rowExpr, column, true, allChannels), fixed);
     }
 
     private static String rowExpr(StatsQuery q) {
@@ -165,11 +166,17 @@ public final class StatsRepository {
 
     private Future<FigureData> waiting(StatsQuery q) {
         String rowExpr = rowExpr(q);
-        return run(q, StatsQueries.waiting(rowExpr, false), StatsQueries.waiting(rowExpr, true)).map(sets -> {
+        // Issue 19: split by channel, the columns are chat and message (time to first answer of a message left by
+        // code); otherwise priorities of chats only.
+        boolean byChannel = q.by() == Dimension.CHANNEL;
+        String column = byChannel ? StatsQueries.split(Dimension.CHANNEL) : "coalesce('P' || c.priority, 'unknown')";
+        return run(q, StatsQueries.waiting(rowExpr, column, false, byChannel),
+            StatsQueries.waiting(rowExpr, column, true, byChannel)).map(sets -> {
             Map<String, Map<String, Long>> own = cells(sets[0], "n");
             Map<String, Map<String, Long>> all = cells(sets[1], "n");
             List<String> rows = rowLabels(q, own, all);
-            List<String> columns = columnLabels(Dimension.PRIORITY.fixedValues(), own, all);
+            List<String> columns = columnLabels((byChannel ? Dimension.CHANNEL : Dimension.PRIORITY).fixedValues(),
+                own, all);
             RowSet<Row> source = q.outside() ? sets[1] : sets[0];
             List<ValueTable> values = List.of(
                 values("p50_seconds", rows, columns, source, "p50", "seconds", "waiting_n"),

@@ -23,7 +23,12 @@ public enum Dimension {
     /** Values come from the help points that occur (configuration owns the list). */
     HELP_POINT("help_point", List.of()),
     /** Closure codes that occur (the console owns the list). */
-    OUTCOME("outcome", List.of());
+    OUTCOME("outcome", List.of()),
+    /**
+     * Issue 19: how the case came in, a chat in a queue or a message left by code. Every other split counts chats
+     * only; this one puts messages beside them (inflow, time to first answer).
+     */
+    CHANNEL("channel", List.of("chat", "message"));
 
     /** Label of a case without an answer (skipped, or an old row without the field). */
     public static final String UNKNOWN = "unknown";

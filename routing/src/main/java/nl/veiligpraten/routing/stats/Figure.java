@@ -13,9 +13,10 @@ public enum Figure {
     /** Cases entering a queue, split by one dimension. */
     INFLOW("inflow", "Inflow: chats that entered a queue",
         Set.of(Dimension.NONE, Dimension.ROLE, Dimension.AGE_BAND, Dimension.SETTING, Dimension.PRIORITY,
-            Dimension.LANG, Dimension.CAME_FROM, Dimension.HELP_POINT), true),
+            Dimension.LANG, Dimension.CAME_FROM, Dimension.HELP_POINT, Dimension.CHANNEL), true),
     /** Queue entry to first counselor message, p50/p90, per priority. Columns are always priorities. */
-    WAITING("waiting", "Waiting time to first reply (p50/p90, seconds)", Set.of(Dimension.PRIORITY), true),
+    WAITING("waiting", "Waiting time to first reply (p50/p90, seconds)", Set.of(Dimension.PRIORITY, Dimension.CHANNEL),
+        true),
     /** Closed while still queued, never taken: abandoned / answered-or-taken. */
     ABANDONED("abandoned", "Abandoned before an answer", Set.of(Dimension.NONE), true),
     /**
@@ -91,7 +92,11 @@ public enum Figure {
 
     /** The split used when the request names none. */
     public Dimension defaultSplit() {
-        return splits.contains(Dimension.NONE) ? Dimension.NONE : splits.iterator().next();
+        if (splits.contains(Dimension.NONE)) {
+            return Dimension.NONE;
+        }
+        // Waiting times are per priority unless the channel split (issue 19) is asked for.
+        return splits.contains(Dimension.PRIORITY) ? Dimension.PRIORITY : splits.iterator().next();
     }
 
     /** Whether rows may be time buckets (otherwise rows are help points or referral pairs). */

@@ -40,7 +40,7 @@ final class JointAttack {
     static final String DAY = "day";
     /** Families of one case set: their help-point totals are equal, whatever the split. */
     static final Set<String> CASE_SET = Set.of("inflow:none", "inflow:role", "inflow:age_band", "inflow:setting",
-        "inflow:priority", "inflow:lang", "inflow:came_from", "abandoned", "transfers", "outcomes", "left");
+        "inflow:priority", "inflow:lang", "inflow:came_from", "inflow:channel", "abandoned", "transfers", "outcomes", "left");
 
     /** One cell of the finest model. */
     static final class Cell {
@@ -169,7 +169,7 @@ final class JointAttack {
             .equals(m)).toList();
         Map<String, java.util.function.Function<SyntheticStats.Case, String>> families = new LinkedHashMap<>();
         for (Dimension d : List.of(Dimension.NONE, Dimension.ROLE, Dimension.AGE_BAND, Dimension.SETTING,
-            Dimension.PRIORITY, Dimension.LANG, Dimension.CAME_FROM)) {
+            Dimension.PRIORITY, Dimension.LANG, Dimension.CAME_FROM, Dimension.CHANNEL)) {
             families.put("inflow:" + d.code(), c -> SyntheticStats.column(d, c));
         }
         families.put("left", SyntheticStats.Case::left);
@@ -179,7 +179,7 @@ final class JointAttack {
         Map<String, Set<String>> columns = new HashMap<>();
         columns.put("inflow:none", Set.of("n"));
         for (Dimension d : List.of(Dimension.ROLE, Dimension.AGE_BAND, Dimension.SETTING, Dimension.PRIORITY,
-            Dimension.LANG, Dimension.CAME_FROM)) {
+            Dimension.LANG, Dimension.CAME_FROM, Dimension.CHANNEL)) {
             columns.put("inflow:" + d.code(), new LinkedHashSet<>(d.fixedValues()));
         }
         columns.put("left", Set.of("in_queue", "before_first_reply", "during_chat", "stayed"));
@@ -219,6 +219,9 @@ final class JointAttack {
             for (String p : Dimension.PRIORITY.fixedValues()) {
                 cell("waiting", m, hp, p);
             }
+            for (String ch : Dimension.CHANNEL.fixedValues()) {
+                cell("waiting:channel", m, hp, ch);
+            }
             for (LocalDate d = m; d.isBefore(m.plusMonths(1)); d = d.plusDays(1)) {
                 cell(DAY, m, d.toString(), hp);
             }
@@ -226,6 +229,7 @@ final class JointAttack {
         for (SyntheticStats.Case c : cs) {
             if (c.replied()) {
                 count(cell("waiting", m, c.hp(), "P" + c.prio()), c.org());
+                count(cell("waiting:channel", m, c.hp(), SyntheticStats.column(Dimension.CHANNEL, c)), c.org());
             }
             count(cell(DAY, m, c.queued().toLocalDate().toString(), c.hp()), c.org());
         }
@@ -287,7 +291,7 @@ final class JointAttack {
         if (hpRows) {
             String family = switch (q.figure()) {
                 case INFLOW -> "inflow:" + q.by().code();
-                case WAITING -> "waiting";
+                case WAITING -> q.by() == Dimension.CHANNEL ? "waiting:channel" : "waiting";
                 case ABANDONED, TRANSFERS, OUTCOMES, OVERRIDES, REFERRALS, LEFT -> q.figure().code();
                 case WAITED -> table.equals("queued") ? "inflow:priority" : "waited:" + table;
                 case REACH -> switch (table) {

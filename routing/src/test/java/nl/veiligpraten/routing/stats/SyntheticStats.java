@@ -146,6 +146,8 @@ final class SyntheticStats {
             case HELP_POINT -> c.hp;
             case CAME_FROM -> or(c.came);
             case OUTCOME -> c.outcome == null ? "open" : c.outcome;
+            // The synthetic cases are all chats (messages by code, issue 19, are not generated here).
+            case CHANNEL -> "chat";
         };
     }
 
@@ -174,8 +176,11 @@ final class SyntheticStats {
             }
             case WAITING: {
                 List<Case> replied = period.stream().filter(c -> c.replied).toList();
-                FigureData.Counts n = split(q, "waiting_n", replied, c -> c.org, row, c -> "P" + c.prio,
-                    Dimension.PRIORITY.fixedValues(), mine);
+                FigureData.Counts n = q.by() == Dimension.CHANNEL
+                    ? split(q, "waiting_n", replied, c -> c.org, row, c -> column(Dimension.CHANNEL, c),
+                        Dimension.CHANNEL.fixedValues(), mine)
+                    : split(q, "waiting_n", replied, c -> c.org, row, c -> "P" + c.prio,
+                        Dimension.PRIORITY.fixedValues(), mine);
                 return new FigureData(q, List.of(n), List.of());
             }
             case ABANDONED:
