@@ -43,6 +43,8 @@ class AuthorizationIT extends SharedServiceIT {
 
   static UUID queuedB;
   static UUID assignedB;
+  /** Issue 19: a message B's organisation holds in its inbox. */
+  static UUID inboxB;
   static UUID ownA;
   static long cannedB;
   static long counselorB;
@@ -96,7 +98,17 @@ class AuthorizationIT extends SharedServiceIT {
         new JsonObject().put("title", "B-intern").put("body", "Tekst van B"));
     assertEquals(201, canned.statusCode(), canned.bodyAsString());
     cannedB = canned.bodyAsJsonObject().getLong("id");
-    bChats = List.of(queuedB, assignedB);
+    WsProbe vi = WsProbe.connect(client, app.visitorPort(), "/ws", "http://127.0.0.1:" + app.visitorPort(), null);
+    vi.send(new JsonObject().put("type", "hello").put("v", 1));
+    String inboxToken = vi.awaitType("welcome").getString("resumeToken");
+    vi.send(new JsonObject().put("type", "leave-message").put("helpPoint", "veilig_thuis").put("clientId", "b-1")
+        .put("body", "geheim van B in de inbox"));
+    vi.awaitType("message-left");
+    vi.close();
+    inboxB = await(app.pool().preparedQuery("SELECT id FROM conversation WHERE resume_hash = $1")
+        .execute(Tuple.of(Buffer.buffer(nl.veiligpraten.infra.web.Secrets.sha256(inboxToken))))).iterator().next()
+        .getUUID(0);
+    bChats = List.of(queuedB, assignedB, inboxB);
 
     // Organisation A (csg): counselor with a chat of its own, supervisor, admin.
     ConsoleFixtures.Visitor own = ConsoleFixtures.queuedVisitor(client, app, "csg", null);
@@ -141,6 +153,11 @@ class AuthorizationIT extends SharedServiceIT {
             for (String marker : markers) {
               assertFalse(text.contains(marker), attacker.role() + " " + method + " " + concrete + " leaked "
                   + marker + ": " + text);
+            }
+            if (path.contains("/inbox/:id")) {
+              // 400: the body is checked before any lookup (the same answer for every id, so it tells nothing).
+              assertTrue(List.of(400, 403, 404, 409).contains(r.statusCode()), attacker.role()
+                  + " " + method + " " + concrete + " -> " + r.statusCode());
             }
             if (path.contains("/conversations/:id") || path.contains("/canned/:id")) {
               assertTrue(r.statusCode() == 403 || r.statusCode() == 404, attacker.role() + " " + method + " "
@@ -216,6 +233,9 @@ class AuthorizationIT extends SharedServiceIT {
     if (path.contains("/conversations/:id")) {
       return List.of(path.replace(":id", queuedB.toString()), path.replace(":id", assignedB.toString()),
           path.replace(":id", "not-a-uuid"));
+    }
+    if (path.contains("/inbox/:id")) {
+      return List.of(path.replace(":id", inboxB.toString()), path.replace(":id", "not-a-uuid"));
     }
     if (path.contains("/canned/:id")) {
       return List.of(path.replace(":id", String.valueOf(cannedB)), path.replace(":id", "-1"));
