@@ -48,8 +48,18 @@ public final class EmbeddedDatabase implements AutoCloseable {
       }
       // zonky unpacks the PostgreSQL binaries into java.io.tmpdir by default: a world-writable place where another
       // local user could plant or swap them. They go to an owner-only directory instead (issue 20, finding 5).
-      builder.setOverrideWorkingDirectory(privateDirectory(binaryDirectory()).toFile());
-      return new EmbeddedDatabase(builder.start(), dataDir);
+      Path binaries = binaryDirectory();
+      if (System.getenv("VP_EMBEDDED_PG_BINARIES") == null) {
+        // The per-user cache directory above it is owner-only too: zonky makes its working directory writable for
+        // everyone (File.setWritable(true, false), meant for a shared /tmp) on the first start in each process, so
+        // the parent is what keeps other local users out even in that moment.
+        privateDirectory(binaries.getParent());
+      }
+      builder.setOverrideWorkingDirectory(privateDirectory(binaries).toFile());
+      EmbeddedPostgres postgres = builder.start();
+      // ...and tightened again right after zonky's chmod (HardeningIT saw rwx-w--w- after a first start).
+      privateDirectory(binaries);
+      return new EmbeddedDatabase(postgres, dataDir);
     } catch (IOException e) {
       throw new UncheckedIOException("could not start the embedded PostgreSQL in " + dataDir, e);
     }
