@@ -42,10 +42,6 @@
       easy: 'Kies wat past. Dan tik je op Verder.', en: 'Choose one or more answers, then tap Next.' },
     haveCode: { nl: 'Ik heb een code om verder te gaan', easy: 'Ik heb een code',
       en: 'I have a code to continue' },
-    q0: { nl: 'Ben je nu in gevaar?', easy: 'Ben je nu in gevaar?', en: 'Are you in danger right now?' },
-    q0yes: { nl: 'Ja', easy: 'Ja', en: 'Yes' },
-    q0no: { nl: 'Nee', easy: 'Nee', en: 'No' },
-    q0unknown: { nl: 'Weet ik niet', easy: 'Weet ik niet', en: "I don't know" },
     intro: { nl: 'Je bent anoniem. Je hoeft je naam niet te geven. Elke vraag mag je overslaan.',
       easy: 'Niemand weet wie je bent. Je hoeft je naam niet te zeggen. Je mag elke vraag overslaan.',
       en: 'You are anonymous. You do not have to give your name. You can skip every question.' },
@@ -280,11 +276,13 @@
     en: { mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat', sun: 'Sun' }
   };
 
-  // Q0 is built in (not fetched) so the 112 screen never depends on the server.
-  var Q0 = {
-    id: 'Q0', type: 'single', builtIn: true, index: 1,
-    answers: [{ code: 'yes', key: 'q0yes' }, { code: 'no', key: 'q0no' }, { code: 'unknown', key: 'q0unknown' }]
-  };
+  // Q0's wording comes from the routing configuration (questionnaire.yaml is its single source: nl, nl_easy, en).
+  // It arrives with the page itself (q0.js, served by the listener that serves this file, before it), not over the
+  // socket or a fetch, so the danger question and the 112 screen never wait for the server. Without it (the script
+  // did not load) the page opens on the 112 screen: safe by default.
+  var Q0 = window.VP_Q0 && window.VP_Q0.id === 'Q0' ? {
+    id: 'Q0', type: 'single', index: 1, text: window.VP_Q0.text, answers: window.VP_Q0.answers
+  } : null;
 
   // ------------------------------------------------------------------ state (memory only)
   var S = freshState();
@@ -429,7 +427,7 @@
   // ------------------------------------------------------------------ intake
   function renderQuestion(keepFocus) {
     var q = S.question;
-    var text = q.builtIn ? t('q0') : lt(q.text);
+    var text = lt(q.text);
     var nodes = [];
     nodes.push(el('p', { className: 'progress', text: t('question', { n: q.index || 1 }) }));
     nodes.push(heading(text));
@@ -439,7 +437,7 @@
     var list = el('ul', { className: 'choices', 'aria-labelledby': 'screen-title' });
     var selected = q.type === 'multi' ? (S.answers[q.id] || []).slice() : null;
     q.answers.forEach(function (a) {
-      var label = q.builtIn ? t(a.key) : lt(a.text);
+      var label = lt(a.text);
       var b;
       if (q.type === 'multi') {
         b = button(label, function () {
@@ -594,9 +592,11 @@
         return t('line_' + c);
       }).join(', ') }) }));
     }
-    if (openNow !== false && card.kind === 'queue' && card.full) {
+    // The wait note follows the queue's hours, not reachableNow: a queue open by its hours but unstaffed is not
+    // reachable now (the engine counts staffing), and that is exactly when "Nu is er niemand online" must be said.
+    if (card.openNow !== false && card.kind === 'queue' && card.full) {
       parts.push(el('p', { className: 'closed-note wait-note', text: t('fullShort') }));
-    } else if (openNow !== false && card.kind === 'queue' && card.wait) {
+    } else if (card.openNow !== false && card.kind === 'queue' && card.wait) {
       // Issue 17: before choosing, whether someone is online now and (only when honest) the wait.
       parts.push(el('p', { className: card.wait.staffed ? 'wait-note' : 'closed-note wait-note',
         text: waitText(card.wait) }));
@@ -1039,7 +1039,10 @@
     var nodes = [heading(t('resumeTitle'))];
     if (S.notice) { nodes.push(el('p', { className: 'notice', role: 'alert', text: S.notice })); }
     nodes.push(form);
-    nodes.push(button(t('e112Continue'), function () { S.notice = null; S.question = Q0; renderQuestion(); }, 'quiet'));
+    nodes.push(button(t('e112Continue'), function () {
+      S.notice = null;
+      if (Q0) { S.question = Q0; renderQuestion(); } else { renderEmergency(); }
+    }, 'quiet'));
     show('resume', nodes, keepFocus);
   }
 
@@ -1864,8 +1867,11 @@
       S.wantConnection = true;
       renderWaiting(true);
       connect();
-    } else {
+    } else if (Q0) {
       renderQuestion(true);
+    } else {
+      renderEmergency(true);
+      requestIntake({ type: 'answers', answers: {}, after: 'Q0' });
     }
     loadConfig();
     // Reload, Back or closing the tab during a chat asks first (the browser shows its own question); the reload

@@ -377,6 +377,97 @@ class QueueControlIT {
     }
   }
 
+  @Test
+  @org.junit.jupiter.api.Order(5)
+  @DisplayName("(issue 16, N1) the routing engine decides with the real staffing: an unstaffed queue without a phone "
+      + "is not reachable now and rule N1 adds a line open now; once a counselor of it is online the same queue is "
+      + "offered as reachable now, in the explain endpoint, the suggestions frame and its card alike")
+  void engineSeesStaffing() throws Exception {
+    // Mores: a queue with no phone line (open day and night in this test's configuration); nobody of it is online.
+    JsonObject answers = new JsonObject().put("Q0", "no").put("Q1", "victim").put("Q2", "25plus")
+        .put("Q3", "older").put("Q5", "culture_media").put("Q7", new JsonArray().add("advice"));
+    JsonObject before = explain(answers);
+    JsonObject mores = item(before, "mores");
+    assertFalse(mores.getBoolean("reachableNow"), "unstaffed queue offered as reachable: " + before.encode());
+    assertEquals(List.of(), mores.getJsonArray("openNow").getList(), before.encode());
+    assertTrue(rules(before).contains("N1"), "no line open now was added for an unstaffed queue: " + before.encode());
+    assertTrue(reachableAndFree(before), before.encode());
+    JsonObject frameBefore = suggestionsFor(answers);
+    assertFalse(item(frameBefore.getJsonObject("route"), "mores").getBoolean("reachableNow"), frameBefore.encode());
+    JsonObject cardBefore = frameBefore.getJsonObject("cards").getJsonObject("mores");
+    assertFalse(cardBefore.getBoolean("reachableNow"), cardBefore.encode());
+    assertFalse(cardBefore.getJsonObject("wait").getBoolean("staffed"), cardBefore.encode());
+
+    ConsoleFixtures.createStaff(app, "mores", "mores-c1", "counselor", "mores-password", 2);
+    WsProbe counselor = console(ConsoleFixtures.login(web, app, "mores-c1", "mores-password", null));
+    counselor.send(new JsonObject().put("type", "status").put("status", "available"));
+    // The staffing note reaches each event loop's view asynchronously: wait for the engine to see it (bounded).
+    JsonObject after = until(() -> explain(answers), r -> item(r, "mores").getBoolean("reachableNow"));
+    assertEquals(List.of("queue"), item(after, "mores").getJsonArray("openNow").getList(), after.encode());
+    assertFalse(rules(after).contains("N1"), "a staffed queue is reachable now, N1 adds nothing: " + after.encode());
+    JsonObject frameAfter = suggestionsFor(answers);
+    assertTrue(item(frameAfter.getJsonObject("route"), "mores").getBoolean("reachableNow"), frameAfter.encode());
+    JsonObject cardAfter = frameAfter.getJsonObject("cards").getJsonObject("mores");
+    assertTrue(cardAfter.getBoolean("reachableNow"), cardAfter.encode());
+    assertTrue(cardAfter.getJsonObject("wait").getBoolean("staffed"), "engine and wait note agree: " + cardAfter);
+
+    // The counselor goes: the engine stops counting the queue at once, and N1 offers a line open now again.
+    counselor.close();
+    JsonObject gone = until(() -> explain(answers), r -> !item(r, "mores").getBoolean("reachableNow"));
+    assertTrue(rules(gone).contains("N1"), gone.encode());
+    assertTrue(reachableAndFree(gone), gone.encode());
+  }
+
+  interface Call<T> {
+    T call() throws Exception;
+  }
+
+  /** Repeats a request until its answer matches (15 s at most); each try is a full request, no blind sleep. */
+  static JsonObject until(Call<JsonObject> request, java.util.function.Predicate<JsonObject> done) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    JsonObject last = request.call();
+    while (!done.test(last)) {
+      assertTrue(System.nanoTime() < deadline, "condition not reached: " + last.encode());
+      Thread.sleep(100);
+      last = request.call();
+    }
+    return last;
+  }
+
+  static JsonObject explain(JsonObject answers) throws Exception {
+    var response = web.post(app.visitorPort(), "127.0.0.1", "/api/routing/explain")
+        .sendJsonObject(new JsonObject().put("answers", answers)).toCompletionStage().toCompletableFuture()
+        .get(20, TimeUnit.SECONDS);
+    assertEquals(200, response.statusCode(), response.bodyAsString());
+    return response.bodyAsJsonObject();
+  }
+
+  static JsonObject suggestionsFor(JsonObject answers) throws Exception {
+    WsProbe v = visitor();
+    try {
+      v.send(new JsonObject().put("type", "answers").put("answers", answers));
+      return v.awaitType("suggestions");
+    } finally {
+      v.close();
+    }
+  }
+
+  static JsonObject item(JsonObject route, String helpPoint) {
+    return java.util.stream.Stream.concat(route.getJsonArray("suggestions").stream(),
+            route.getJsonArray("alsoOffer").stream()).map(JsonObject.class::cast)
+        .filter(s -> helpPoint.equals(s.getString("helpPoint"))).findFirst()
+        .orElseThrow(() -> new AssertionError(helpPoint + " not offered: " + route.encode()));
+  }
+
+  static List<String> rules(JsonObject route) {
+    return route.getJsonArray("suggestions").stream().map(o -> ((JsonObject) o).getString("rule")).toList();
+  }
+
+  static boolean reachableAndFree(JsonObject route) {
+    return route.getJsonArray("suggestions").stream().map(JsonObject.class::cast)
+        .anyMatch(s -> s.getBoolean("reachableNow") && "free".equals(s.getString("cost")));
+  }
+
   static Long owner(UUID id) throws Exception {
     return await(app.pool().preparedQuery("SELECT counselor_id FROM conversation WHERE id = $1").execute(Tuple.of(id)))
         .iterator().next().getLong(0);

@@ -81,7 +81,17 @@ class VisitorPageIT {
       page.navigate("http://127.0.0.1:" + app.visitorPort() + "/");
       assertEquals("Weer", page.title());
       screen(page, "question");
-      assertThat(page.locator("#screen-title")).hasText("Ben je nu in gevaar?");
+      // The danger question's wording comes from the configuration (questionnaire.yaml), in all three variants.
+      var q0 = nl.veiligpraten.routing.config.RoutingConfig.defaults().questionnaire().question("Q0").orElseThrow()
+          .text();
+      assertThat(page.locator("#screen-title")).hasText(q0.nl());
+      page.locator("#langs button[data-lang=easy]").click();
+      assertThat(page.locator("#screen-title")).hasText(q0.nlEasy());
+      page.locator("#langs button[data-lang=en]").click();
+      assertThat(page.locator("#screen-title")).hasText(q0.en());
+      assertThat(page.locator("button[data-code=yes]")).hasText("Yes, there is danger now");
+      page.locator("#langs button[data-lang=nl]").click();
+      assertThat(page.locator("#screen-title")).hasText(q0.nl());
       assertThat(page.locator("#exit")).isVisible();
       assertThat(page.locator("#talk-now")).isVisible();
       // Keyboard: the quick-exit button is the first stop in the focus order.

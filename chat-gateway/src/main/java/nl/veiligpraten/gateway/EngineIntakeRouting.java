@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Supplier;
 import nl.veiligpraten.routing.Answers;
 import nl.veiligpraten.routing.Availability;
 import nl.veiligpraten.routing.Channel;
@@ -31,9 +30,10 @@ import nl.veiligpraten.routing.config.RuleSet;
  * {@link IntakeRouting} over the pure routing engine. The explain endpoint, the visitor's suggestions and the
  * command-line {@code explain} all go through {@link ExplainJson} of the same {@link Decision}, so they cannot differ.
  *
- * <p>The engine is pure; this class supplies "now" and which queues are staffed now ({@link Reachability}). Until
- * presence feeds {@link #staffedNow(Supplier)} (issue 17), nothing counts as staffed, so rule N1 always offers a free
- * phone line that is open now.
+ * <p>The engine is pure; this class supplies "now" (its clock) and the caller supplies which queues are staffed now
+ * (the visitor verticle's per-event-loop staffing view, read without blocking before the call): together the
+ * {@link Reachability} of every decision. A queue the caller does not name counts as not staffed, so when staffing
+ * is unknown rule N1 offers a free line that is open now.
  */
 public final class EngineIntakeRouting implements IntakeRouting {
 
@@ -41,8 +41,6 @@ public final class EngineIntakeRouting implements IntakeRouting {
   private final RoutingEngine engine;
   /** "Now" for opening hours; a fixed clock in tests, so they do not depend on the time of day they run at. */
   private final Clock clock;
-  /** Queue help points with a counselor present now; unknown = not staffed. Answers from memory. */
-  private volatile Supplier<Set<String>> staffedNow = Set::of;
 
   public EngineIntakeRouting(RoutingConfig config) {
     this(config, Clock.systemUTC());
@@ -55,22 +53,10 @@ public final class EngineIntakeRouting implements IntakeRouting {
   }
 
   /**
-   * Plugs in the live staffing view (presence): ids of queue help points (e.g. {@code triage}, {@code csg}) with a
-   * counselor present who can take a chat now. Called on the event loop, so it must answer from memory.
+   * The reachability view for this moment: the clock and the queues staffed now ({@code null} = unknown = none).
    */
-  public void staffedNow(Supplier<Set<String>> staffedNow) {
-    this.staffedNow = staffedNow;
-  }
-
-  /** The reachability view for this moment: the clock and the queues staffed now. */
-  public Reachability reachability() {
-    Set<String> staffed;
-    try {
-      staffed = staffedNow.get();
-    } catch (RuntimeException e) {
-      staffed = Set.of(); // unknown = not staffed: N1 then offers the free lines that are open now
-    }
-    return new Reachability(clock.instant(), staffed == null ? Set.of() : staffed);
+  public Reachability reachability(Set<String> staffedNow) {
+    return new Reachability(clock.instant(), staffedNow == null ? Set.of() : staffedNow);
   }
 
   /** The engine, for callers that need more than the JSON. */
@@ -115,22 +101,19 @@ public final class EngineIntakeRouting implements IntakeRouting {
   }
 
   @Override
-  public List<JsonObject> phoneLinesOpenNow(java.util.Collection<String> suggested) {
+  public List<JsonObject> phoneLinesOpenNow(java.util.Collection<String> suggested, Set<String> staffedNow) {
+    Reachability reach = reachability(staffedNow);
     ZonedDateTime now = now();
     return config.helpPoints().byId().values().stream()
         .filter(h -> h.phone() != null && h.openingHours() != null && h.openingHours().isOpenAt(now))
         .filter(h -> (h.kind() == HelpPoint.Kind.QUEUE && h.openingHours().alwaysOpen())
             || suggested.contains(h.id()))
-        .map(h -> card(h)).toList();
+        .map(h -> card(h, reach)).toList();
   }
 
   @Override
-  public JsonObject explain(JsonObject answers) {
-    return new JsonObject(ExplainJson.toMap(decide(answers)));
-  }
-
-  private Decision decide(JsonObject answers) {
-    return decide(answers, reachability());
+  public JsonObject explain(JsonObject answers, Set<String> staffedNow) {
+    return new JsonObject(ExplainJson.toMap(decide(answers, reachability(staffedNow))));
   }
 
   private Decision decide(JsonObject answers, Reachability reach) {
@@ -142,8 +125,8 @@ public final class EngineIntakeRouting implements IntakeRouting {
   }
 
   @Override
-  public Optional<Route> route(String helpPoint, JsonObject answers) {
-    Decision decision = decide(answers);
+  public Optional<Route> route(String helpPoint, JsonObject answers, Set<String> staffedNow) {
+    Decision decision = decide(answers, reachability(staffedNow));
     HelpPoint target = config.helpPoints().find(helpPoint).orElseThrow(() -> new InvalidIntakeException("helpPoint",
         new JsonArray(config.helpPoints().byId().keySet().stream().sorted().toList()), "Unknown help point."));
     if (target.kind() != HelpPoint.Kind.QUEUE) {
@@ -166,8 +149,10 @@ public final class EngineIntakeRouting implements IntakeRouting {
   @Override
   public JsonObject publicConfig() {
     JsonObject helpPoints = new JsonObject();
+    // The page's static copy: no staffing is claimed here (the suggestions frame carries the live cards).
+    Reachability unstaffed = reachability(Set.of());
     for (HelpPoint h : config.helpPoints().byId().values()) {
-      helpPoints.put(h.id(), card(h));
+      helpPoints.put(h.id(), card(h, unstaffed));
     }
     JsonArray questions = new JsonArray();
     for (Questionnaire.Question q : config.questionnaire().questions()) {
@@ -223,12 +208,12 @@ public final class EngineIntakeRouting implements IntakeRouting {
    * visitor's own suggestions and also-offers first, completed by rule N1 with a free line open now, never empty.
    * Queues count here when they are open by their hours: whether one is staffed is added by the gateway's staffing
    * view ({@code QueueWaits.alternatives}), which drops an unstaffed queue unless it has a phone line. Cards as in
-   * {@link #card(String)}.
+   * {@link #card(String, Set)}.
    */
   @Override
-  public JsonArray openAlternatives(JsonObject answers, String exceptHelpPoint) {
+  public JsonArray openAlternatives(JsonObject answers, String exceptHelpPoint, Set<String> staffedNow) {
     Reachability byHours = new Reachability(clock.instant(), queuePointIds());
-    Reachability now = reachability();
+    Reachability now = reachability(staffedNow);
     java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>();
     engine.whenUnavailable(decide(answers, byHours), exceptHelpPoint, byHours).openNow()
         .forEach(s -> ids.add(s.helpPoint()));
@@ -236,7 +221,7 @@ public final class EngineIntakeRouting implements IntakeRouting {
     engine.whenUnavailable(decide(answers, now), exceptHelpPoint, now).openNow()
         .forEach(s -> ids.add(s.helpPoint()));
     JsonArray out = new JsonArray();
-    ids.forEach(id -> out.add(card(id)));
+    ids.forEach(id -> out.add(card(id, staffedNow)));
     return out;
   }
 
@@ -248,12 +233,11 @@ public final class EngineIntakeRouting implements IntakeRouting {
   }
 
   @Override
-  public JsonObject unavailableOptions(String helpPoint, JsonObject answers) {
-    return new JsonObject(ExplainJson.toMap(closedChoice(answers, helpPoint)));
+  public JsonObject unavailableOptions(String helpPoint, JsonObject answers, Set<String> staffedNow) {
+    return new JsonObject(ExplainJson.toMap(closedChoice(answers, helpPoint, reachability(staffedNow))));
   }
 
-  private ClosedChoice closedChoice(JsonObject answers, String chosen) {
-    Reachability reach = reachability();
+  private ClosedChoice closedChoice(JsonObject answers, String chosen, Reachability reach) {
     if (config.helpPoints().find(chosen).isEmpty()) {
       throw new InvalidIntakeException("helpPoint",
           new JsonArray(config.helpPoints().byId().keySet().stream().sorted().toList()), "Unknown help point.");
@@ -266,19 +250,22 @@ public final class EngineIntakeRouting implements IntakeRouting {
     if (!RuleSet.SUICIDE_RISK_RULE.equals(ruleId)) {
       return Optional.empty();
     }
-    Suggestion s = engine.suicideRiskSuggestion(reachability());
+    // The 113 card is a phone line open by its hours: queue staffing does not change it.
+    Reachability reach = reachability(Set.of());
+    Suggestion s = engine.suicideRiskSuggestion(reach);
     return Optional.of(new JsonObject().put("rule", s.rule()).put("priority", s.priority().name())
-        .put("helpPoint", s.helpPoint()).put("why", text(s.why())).put("card", card(s.helpPoint())));
+        .put("helpPoint", s.helpPoint()).put("why", text(s.why())).put("card", card(s.helpPoint(), Set.of())));
   }
 
   @Override
-  public JsonObject card(String helpPoint) {
-    return config.helpPoints().find(helpPoint).map(this::card)
+  public JsonObject card(String helpPoint, Set<String> staffedNow) {
+    Reachability reach = reachability(staffedNow);
+    return config.helpPoints().find(helpPoint).map(h -> card(h, reach))
         .orElseGet(() -> new JsonObject().put("id", helpPoint));
   }
 
-  private JsonObject card(HelpPoint h) {
-    Availability a = Availability.of(h, reachability());
+  private JsonObject card(HelpPoint h, Reachability reach) {
+    Availability a = Availability.of(h, reach);
     JsonObject card = new JsonObject().put("id", h.id()).put("kind", h.kind().code()).put("name", h.name())
         .put("names", new JsonObject().put("nl", h.name()).put("nl_easy", h.name())
             .put("en", h.name(nl.veiligpraten.routing.config.Lang.EN)))

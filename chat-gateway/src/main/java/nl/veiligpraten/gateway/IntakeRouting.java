@@ -10,15 +10,23 @@ import java.util.Optional;
  */
 public interface IntakeRouting {
 
-  /** The explain JSON for these answers ({@code rulesVersion, priority, emergency, suggestions}). */
-  JsonObject explain(JsonObject answers);
+  /**
+   * The explain JSON for these answers ({@code rulesVersion, priority, emergency, suggestions, alsoOffer}) at this
+   * moment, with the queues staffed now.
+   *
+   * @param staffedNow ids of the queue help points with someone online who can take a chat now (from the caller's
+   *                   staffing view, e.g. {@code QueueWaits.staffedQueues}); a queue not listed counts as NOT
+   *                   staffed (unknown = not staffed), so rule N1 never relies on it
+   */
+  JsonObject explain(JsonObject answers, java.util.Set<String> staffedNow);
 
   /**
    * The queue entry for a chosen help point, or empty when that help point has no counselor queue (an info card).
+   * The stored route (suggestions, also-offers) is the one the visitor saw with the queues {@code staffedNow}.
    *
    * @throws InvalidIntakeException when the answers or the help point are not valid
    */
-  Optional<Route> route(String helpPoint, JsonObject answers);
+  Optional<Route> route(String helpPoint, JsonObject answers, java.util.Set<String> staffedNow);
 
   /** Questionnaire, help points and texts the page needs (no secrets). */
   JsonObject publicConfig();
@@ -42,13 +50,17 @@ public interface IntakeRouting {
    * What to offer when the chosen help point cannot be reached now (closed by its hours, or its queue unstaffed):
    * {@code {helpPoint, emergency, reachableNow, channels, openNow, opensAt, hoursKnown, openNowOptions: [...]}} from
    * the routing engine, so the page and the engine never disagree. {@code openNowOptions} is never empty.
+   * {@code staffedNow} as in {@link #explain}.
    */
-  default JsonObject unavailableOptions(String helpPoint, JsonObject answers) {
+  default JsonObject unavailableOptions(String helpPoint, JsonObject answers, java.util.Set<String> staffedNow) {
     return new JsonObject().put("helpPoint", helpPoint).put("openNowOptions", new JsonArray());
   }
 
-  /** The public card of one help point (name, description, contact data, opening hours), as in {@link #publicConfig}. */
-  default JsonObject card(String helpPoint) {
+  /**
+   * The public card of one help point (name, description, contact data, opening hours), as in {@link #publicConfig};
+   * its {@code reachableNow} and {@code openChannels} count its queue only when it is in {@code staffedNow}.
+   */
+  default JsonObject card(String helpPoint, java.util.Set<String> staffedNow) {
     return new JsonObject().put("id", helpPoint);
   }
 
@@ -56,10 +68,12 @@ public interface IntakeRouting {
    * Help reachable now for a visitor whose chosen help point {@code exceptHelpPoint} is closed: the cards of their
    * own suggestions and also-offers that are open now (a queue open now, or a phone line with known hours that are
    * open now), then general triage, then the queues open around the clock. Never a help point with unknown hours.
+   * {@code staffedNow} as in {@link #explain}.
    *
    * @throws InvalidIntakeException when the answers are not valid
    */
-  default io.vertx.core.json.JsonArray openAlternatives(JsonObject answers, String exceptHelpPoint) {
+  default io.vertx.core.json.JsonArray openAlternatives(JsonObject answers, String exceptHelpPoint,
+                                                        java.util.Set<String> staffedNow) {
     return new io.vertx.core.json.JsonArray();
   }
 
@@ -78,9 +92,11 @@ public interface IntakeRouting {
 
   /**
    * Cards of the phone lines open now that are always worth offering when a chat cannot start at once: the lines of
-   * the queue organisations that are open day and night, plus those of {@code suggested} help points that are open now. In configuration order.
+   * the queue organisations that are open day and night, plus those of {@code suggested} help points that are open
+   * now. In configuration order; cards as in {@link #card(String, java.util.Set)}.
    */
-  default java.util.List<JsonObject> phoneLinesOpenNow(java.util.Collection<String> suggested) {
+  default java.util.List<JsonObject> phoneLinesOpenNow(java.util.Collection<String> suggested,
+                                                       java.util.Set<String> staffedNow) {
     return java.util.List.of();
   }
 

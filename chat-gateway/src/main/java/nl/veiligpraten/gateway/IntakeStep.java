@@ -32,24 +32,32 @@ final class IntakeStep {
       if (next.isPresent()) {
         return Future.succeededFuture(new JsonObject().put("type", "question").put("question", next.get()));
       }
-    }
-    JsonObject route = intake.explain(a.answers());
-    JsonObject cards = new JsonObject();
-    List<String> suggested = new ArrayList<>();
-    List<Integer> priorities = new ArrayList<>();
-    for (String list : new String[] {"suggestions", "alsoOffer"}) {
-      route.getJsonArray(list, new JsonArray()).forEach(item -> {
-        if (item instanceof JsonObject suggestion) {
-          String helpPoint = suggestion.getString("helpPoint");
-          cards.put(helpPoint, intake.card(helpPoint));
-          if (!suggested.contains(helpPoint)) {
-            suggested.add(helpPoint);
-            priorities.add(intake.route(helpPoint, a.answers()).map(IntakeRouting.Route::priority).orElse(3));
-          }
-        }
-      });
+    } else {
+      // Validates the answers now (InvalidIntakeException before anything runs, as documented); the decision itself
+      // waits for the staffing view below.
+      intake.nextQuestion(a.answers(), null);
     }
     return snapshot(queue).map(snapshot -> {
+      // Decided with the queues staffed now (this event loop's snapshot, read without blocking; unknown = none):
+      // the suggestions, the also-offers and rule N1 see the same staffing as the wait notes and alternatives.
+      java.util.Set<String> staffed = queue == null ? java.util.Set.of() : queue.waits().staffedQueues(snapshot);
+      JsonObject route = intake.explain(a.answers(), staffed);
+      JsonObject cards = new JsonObject();
+      List<String> suggested = new ArrayList<>();
+      List<Integer> priorities = new ArrayList<>();
+      for (String list : new String[] {"suggestions", "alsoOffer"}) {
+        route.getJsonArray(list, new JsonArray()).forEach(item -> {
+          if (item instanceof JsonObject suggestion) {
+            String helpPoint = suggestion.getString("helpPoint");
+            cards.put(helpPoint, intake.card(helpPoint, staffed));
+            if (!suggested.contains(helpPoint)) {
+              suggested.add(helpPoint);
+              priorities.add(intake.route(helpPoint, a.answers(), staffed).map(IntakeRouting.Route::priority)
+                  .orElse(3));
+            }
+          }
+        });
+      }
       if (queue != null) {
         // Every queue card says before choosing whether someone is there now and what the wait is.
         for (int i = 0; i < suggested.size(); i++) {
@@ -63,16 +71,17 @@ final class IntakeStep {
       JsonObject frame = new JsonObject().put("type", "suggestions").put("route", route).put("cards", cards);
       if (queue != null) {
         // What is open now (staffed chats of the visitor's route, 24/7 lines), for "nobody online" on a card.
-        frame.put("alternatives", queue.waits().alternatives(snapshot, alternativesFor(intake, a.answers()), suggested,
+        frame.put("alternatives", queue.waits().alternatives(snapshot, alternativesFor(intake, a.answers(), staffed),
+            suggested,
             priorities.isEmpty() ? 3 : priorities.stream().min(Integer::compare).orElse(3), null, null));
       }
       return frame;
     });
   }
 
-  private static JsonArray alternativesFor(IntakeRouting intake, JsonObject answers) {
+  private static JsonArray alternativesFor(IntakeRouting intake, JsonObject answers, java.util.Set<String> staffed) {
     try {
-      return intake.openAlternatives(answers, null);
+      return intake.openAlternatives(answers, null, staffed);
     } catch (IntakeRouting.InvalidIntakeException e) {
       return new JsonArray();
     }

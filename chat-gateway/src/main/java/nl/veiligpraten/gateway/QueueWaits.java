@@ -89,7 +89,8 @@ final class QueueWaits {
     java.util.Map<String, JsonObject> out = new java.util.LinkedHashMap<>();
     IntakeRouting.QueuePoint full = overflowFrom == null ? null : intake.queuePoints().get(overflowFrom);
     if (full != null && full.overflowTo() != null) {
-      JsonObject overflow = queueCard(snapshot, intake.card(full.overflowTo()), priority, ownOrg);
+      JsonObject overflow = queueCard(snapshot, intake.card(full.overflowTo(), staffedQueues(snapshot)), priority,
+          ownOrg);
       if (Boolean.TRUE.equals(overflow.getValue("chatNow"))) {
         out.put(full.overflowTo(), overflow);
       }
@@ -105,7 +106,7 @@ final class QueueWaits {
         out.put(c.getString("id"), c);
       }
     }
-    for (JsonObject line : intake.phoneLinesOpenNow(suggested)) {
+    for (JsonObject line : intake.phoneLinesOpenNow(suggested, staffedQueues(snapshot))) {
       String id = line.getString("id");
       if (!out.containsKey(id)) {
         out.put(id, intake.queuePoints().containsKey(id) ? queueCard(snapshot, line, priority, ownOrg) : line);

@@ -382,15 +382,25 @@ final class VisitorConnection {
     if (!"intake".equals(status)) {
       throw new FrameException("already_routed", "A help point was already chosen.");
     }
-    Optional<IntakeRouting.Route> route = intake.route(choose.helpPoint(), choose.answers());
+    // The staffing view first (from memory, or one shared read): the route, its cards and the closed-choice options
+    // are decided with the queues staffed now, so the page and the engine say the same (rule N1).
+    snapshot(queueChangedAt).onSuccess(snapshot -> guarded(() -> chosen(choose, snapshot)));
+  }
+
+  private void chosen(VisitorFrame.Choose choose, QueueSnapshot snapshot) {
+    if (!"intake".equals(status) || closed) {
+      return;
+    }
+    java.util.Set<String> staffed = staffed(snapshot);
+    Optional<IntakeRouting.Route> route = intake.route(choose.helpPoint(), choose.answers(), staffed);
     if (route.isEmpty()) {
       // No dead end (N1): with the card come the options of the visitor's own route that are reachable now, which
       // the page shows when the card itself is not known to be open now.
       send(new JsonObject().put("type", "card").put("helpPoint", choose.helpPoint())
-          .put("card", intake.card(choose.helpPoint()))
-          .put("alternatives", intake.openAlternatives(choose.answers(), choose.helpPoint()))
+          .put("card", intake.card(choose.helpPoint(), staffed))
+          .put("alternatives", intake.openAlternatives(choose.answers(), choose.helpPoint(), staffed))
           // the engine's view of the closed choice: when it opens, which of its lines are open now
-          .put("options", intake.unavailableOptions(choose.helpPoint(), choose.answers())));
+          .put("options", intake.unavailableOptions(choose.helpPoint(), choose.answers(), staffed)));
       return;
     }
     IntakeRouting.Route r = route.get();
@@ -399,32 +409,48 @@ final class VisitorConnection {
       // Top level, beside the answers: the statistics trigger and the console's skills read intake.lang.
       codes.put("lang", choose.lang().key());
     }
-    snapshot(queueChangedAt).onSuccess(snapshot -> {
-      if (!"intake".equals(status) || closed) {
-        return;
+    if (!intake.isOpenNow(choose.helpPoint())) {
+      // Out of hours: nothing is queued; the page shows the hours, other help and 112.
+      unavailable(r, "closed", snapshot);
+      return;
+    }
+    if (r.priority() > 0 && queue != null && queue.waits().full(snapshot, r.helpPoint())) {
+      // A full queue is said before anything is queued (a P0 claim is never refused, so it skips the cap).
+      unavailable(r, "full", snapshot);
+      return;
+    }
+    int priority = r.priority();
+    KeyedLimiter.Verdict p0 = KeyedLimiter.Verdict.ALLOWED;
+    if (priority == 0 && queue != null) {
+      p0 = queue.p0Claims().tryAcquire(address);
+      if (!p0.allowed()) {
+        // Beyond the limit a P0 claim is still queued (never refused; the visitor saw 112 already), at P1 until
+        // a supervisor confirms it, so a flood cannot push real visitors down the queue.
+        priority = 1;
       }
-      if (!intake.isOpenNow(choose.helpPoint())) {
-        // Out of hours: nothing is queued; the page shows the hours, other help and 112.
-        unavailable(r, "closed", snapshot);
-        return;
-      }
-      if (r.priority() > 0 && queue != null && queue.waits().full(snapshot, r.helpPoint())) {
-        // A full queue is said before anything is queued (a P0 claim is never refused, so it skips the cap).
-        unavailable(r, "full", snapshot);
-        return;
-      }
-      int priority = r.priority();
-      KeyedLimiter.Verdict p0 = KeyedLimiter.Verdict.ALLOWED;
-      if (priority == 0 && queue != null) {
-        p0 = queue.p0Claims().tryAcquire(address);
-        if (!p0.allowed()) {
-          // Beyond the limit a P0 claim is still queued (never refused; the visitor saw 112 already), at P1 until
-          // a supervisor confirms it, so a flood cannot push real visitors down the queue.
-          priority = 1;
-        }
-      }
-      queueAs(r, priority, p0, codes);
-    });
+    }
+    queueAs(r, priority, p0, codes);
+  }
+
+  /** The queue help points staffed now according to this event loop's snapshot (unknown = none). */
+  private java.util.Set<String> staffed(QueueSnapshot snapshot) {
+    return queue == null ? java.util.Set.of() : queue.waits().staffedQueues(snapshot);
+  }
+
+  /**
+   * Runs a step that continues after the asynchronous staffing read: its refusals and failures still answer the
+   * visitor with an error frame (outside {@code onText}'s handler they would otherwise be lost).
+   */
+  private void guarded(Runnable step) {
+    try {
+      step.run();
+    } catch (FrameException e) {
+      error(e.code(), e.getMessage());
+    } catch (IntakeRouting.InvalidIntakeException e) {
+      send(e.toJson().put("type", "error").put("code", "invalid_answer"));
+    } catch (RuntimeException e) {
+      internal(e);
+    }
   }
 
   private void queueAs(IntakeRouting.Route r, int priority, KeyedLimiter.Verdict p0, JsonObject codes) {
@@ -460,15 +486,16 @@ final class VisitorConnection {
 
   /** Nothing is queued; the visitor gets the help point's card and what is open now instead. */
   private void unavailable(IntakeRouting.Route r, String reason, QueueSnapshot snapshot) {
+    java.util.Set<String> staffed = staffed(snapshot);
     JsonObject frame = new JsonObject().put("type", "unavailable").put("helpPoint", r.helpPoint()).put("reason", reason)
-        .put("card", intake.card(r.helpPoint()));
+        .put("card", intake.card(r.helpPoint(), staffed));
     JsonArray open = new JsonArray();
     try {
-      open = intake.openAlternatives(QueueWaits.answers(r.intakeCodes()), r.helpPoint());
+      open = intake.openAlternatives(QueueWaits.answers(r.intakeCodes()), r.helpPoint(), staffed);
       frame.put("alternatives", queue == null ? open : queue.waits().alternatives(snapshot, open,
           QueueWaits.suggested(r.intakeCodes()), r.priority(), null, "full".equals(reason) ? r.helpPoint() : null));
       // the routing engine's view of the closed choice: when it opens and which of its lines are open now (N1)
-      frame.put("options", intake.unavailableOptions(r.helpPoint(), QueueWaits.answers(r.intakeCodes())));
+      frame.put("options", intake.unavailableOptions(r.helpPoint(), QueueWaits.answers(r.intakeCodes()), staffed));
     } catch (RuntimeException e) {
       // The visitor must always get an answer (never "Even geduld…" for ever): the routing core's list then.
       LOG.warn("alternatives for an unavailable help point failed: {}", e.toString());
@@ -522,7 +549,7 @@ final class VisitorConnection {
           // Nobody who can answer is there now: say so, and what is open now instead.
           JsonArray open;
           try {
-            open = intake.openAlternatives(QueueWaits.answers(intakeCodes), p.helpPoint());
+            open = intake.openAlternatives(QueueWaits.answers(intakeCodes), p.helpPoint(), staffed(snapshot));
           } catch (IntakeRouting.InvalidIntakeException e) {
             // Answers stored under an older rules version: the 24/7 lines are still offered.
             open = new JsonArray();

@@ -85,6 +85,9 @@ public final class VisitorVerticle extends VerticleBase {
     router.post("/api/routing/explain").handler(BodyHandler.create().setBodyLimit(16 * 1024)).handler(VisitorVerticle::noNul)
         .handler(this::explain);
     router.get("/api/config").handler(this::publicConfig);
+    String q0 = q0Script(intake.publicConfig());
+    router.get("/q0.js").handler(ctx -> ctx.response().putHeader("Content-Type", "text/javascript; charset=utf-8")
+        .end(q0));
     router.post("/api/quick-exit").handler(BodyHandler.create().setBodyLimit(1024)).handler(VisitorVerticle::noNul)
         .handler(new QuickExitBeacon(vertx, settings, transcripts.conversations(), resume)::handle);
     router.get("/*").handler(StaticHandler.create("webroot/visitor").setCachingEnabled(false)
@@ -277,11 +280,39 @@ public final class VisitorVerticle extends VerticleBase {
           .put("message", "Body must be {\"answers\": {...}}."));
       return;
     }
-    try {
-      json(ctx, 200, intake.explain(answers));
-    } catch (IntakeRouting.InvalidIntakeException e) {
-      json(ctx, 400, e.toJson());
+    // The same staffing view as the visitor's suggestions frame (this event loop's snapshot, no blocking read):
+    // rule N1 and reachableNow count a queue only when someone is online; unknown staffing counts as nobody.
+    queue.view().current().recover(e -> {
+      LOG.warn("staffing view failed: {}", e.getClass().getName());
+      return Future.succeededFuture(nl.veiligpraten.infra.staffing.QueueSnapshot.EMPTY);
+    }).onSuccess(snapshot -> {
+      try {
+        json(ctx, 200, intake.explain(answers, queue.waits().staffedQueues(snapshot)));
+      } catch (IntakeRouting.InvalidIntakeException e) {
+        json(ctx, 400, e.toJson());
+      } catch (RuntimeException e) {
+        LOG.warn("explain failed: {}", e.getClass().getName());
+        json(ctx, 500, new JsonObject().put("error", "internal").put("message", "Explain failed."));
+      }
+    });
+  }
+
+  /**
+   * The page's danger question (Q0) as a script, {@code window.VP_Q0 = {id, type, text, answers}}: its wording in
+   * nl, nl_easy and en comes from the questionnaire configuration only, and it reaches the page with the page (not
+   * over the socket), so the 112 screen never waits for the server.
+   */
+  static String q0Script(JsonObject publicConfig) {
+    JsonObject q0 = null;
+    for (Object q : publicConfig.getJsonArray("questions", new io.vertx.core.json.JsonArray())) {
+      if (q instanceof JsonObject question && "Q0".equals(question.getString("id"))) {
+        q0 = question;
+      }
     }
+    if (q0 == null) {
+      throw new IllegalStateException("the questionnaire has no Q0: the visitor page cannot ask about danger");
+    }
+    return "window.VP_Q0 = " + q0.encode() + ";\n";
   }
 
   private void publicConfig(RoutingContext ctx) {
