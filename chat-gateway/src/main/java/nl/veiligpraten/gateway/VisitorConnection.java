@@ -620,7 +620,10 @@ final class VisitorConnection {
     if (!"intake".equals(status)) {
       throw new FrameException("already_routed", "A help point was already chosen.");
     }
-    Optional<IntakeRouting.Route> route = intake.route(leave.helpPoint(), leave.answers());
+    // The stored route (suggestions, also-offers) with the last staffing this event loop read: a message does not
+    // wait for anyone online, so no fresh read is needed here.
+    Optional<IntakeRouting.Route> route = intake.route(leave.helpPoint(), leave.answers(),
+        staffed(queue == null ? QueueSnapshot.EMPTY : queue.view().last()));
     if (route.isEmpty()) {
       throw new FrameException("no_inbox", "This help point does not take messages here.");
     }
