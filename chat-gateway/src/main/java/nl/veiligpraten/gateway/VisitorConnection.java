@@ -81,6 +81,8 @@ final class VisitorConnection {
   private long queueTimer = -1;
   private boolean queueRefreshPending;
   private Future<?> appendChain = Future.succeededFuture();
+  /** Pause, resume and the resume's "visitor back" UPDATE, in the order they happened (issue 19). */
+  private Future<Void> backStored = Future.succeededFuture();
   private Runnable whenClosed = () -> { };
   /** Waits, caps and flood limits; set by the verticle. */
   QueueControl queue;
@@ -207,14 +209,17 @@ final class VisitorConnection {
     } else if (frame instanceof VisitorFrame.Delete) {
       onDelete();
     } else if (frame instanceof VisitorFrame.Pause) {
-      // Told after the row says so: the counselor's "even pauze" and the longer grace agree.
-      conversations.visitorPaused(conversationId)
+      // Told after the row says so: the counselor's "even pauze" and the longer grace agree. After the resume's own
+      // "visitor back" UPDATE, which would otherwise clear this pause again.
+      UUID id = conversationId;
+      backStored = backStored.transform(ignored -> conversations.visitorPaused(id))
           .onSuccess(v -> notifyConversation(new JsonObject().put("kind", "visitor_paused")))
-          .onFailure(this::internal);
+          .onFailure(this::internal).transform(ignored -> Future.<Void>succeededFuture());
     } else if (frame instanceof VisitorFrame.Resume) {
-      conversations.visitorBack(conversationId)
+      UUID id = conversationId;
+      backStored = backStored.transform(ignored -> conversations.visitorBack(id))
           .onSuccess(v -> notifyConversation(new JsonObject().put("kind", "visitor_back")))
-          .onFailure(this::internal);
+          .onFailure(this::internal).transform(ignored -> Future.<Void>succeededFuture());
     } else {
       throw new FrameException("unexpected", "Frame not expected now.");
     }
@@ -283,7 +288,11 @@ final class VisitorConnection {
     UUID id = conversation.id();
     String org = conversation.orgId();
     boolean inbox = "inbox".equals(conversation.status());
-    conversations.visitorBack(id).onComplete(r -> {
+    // A pause the page sends right after the welcome (it was paused while offline) must land after this UPDATE,
+    // which clears the pause flag; otherwise the later statement would undo the pause (issue 19).
+    Future<Void> back = conversations.visitorBack(id);
+    backStored = back.transform(ignored -> Future.<Void>succeededFuture());
+    back.onComplete(r -> {
       vertx.eventBus().publish(Addresses.conversation(id), new JsonObject().put("kind", "visitor_back"));
       if (inbox) {
         // The console's inbox shows who is back now (a thread can become a live chat while the visitor is here).
