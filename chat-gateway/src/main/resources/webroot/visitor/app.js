@@ -717,7 +717,7 @@
     if (!f.card || typeof f.card !== 'object') { return; }
     S.urgentCard = f;
     var old = $('urgent-card');
-    if (old) { old.replaceWith(urgentBox()); } else if (S.screen === 'chat' && $('log')) { $('log').before(urgentBox()); }
+    if (old) { old.replaceWith(urgentBox()); } else if (S.screen === 'chat' && $('log-region')) { $('log-region').before(urgentBox()); }
     else if (S.screen === 'ended') { renderEnded(true); }
     announce(cardName(f.card) + '. ' + whyText(f), true);
   }
@@ -986,10 +986,9 @@
         el('span', { text: t('leftCode') + ' ' }), el('strong', { id: 'message-code', text: groupCode(S.code) }),
         el('p', { text: t('leftHint') })]));
     }
-    var log = el('ol', { className: 'log', id: 'log', role: 'log', 'aria-live': 'polite',
-      'aria-label': S.lang === 'en' ? 'Messages' : 'Berichten' });
+    var log = el('ol', { className: 'log', id: 'log' });
     S.messages.forEach(function (m) { log.appendChild(messageNode(m)); });
-    nodes.push(log);
+    nodes.push(logRegion(log));
     var answered = S.messages.some(function (m) { return m.from === 'counselor'; });
     nodes.push(el('p', { className: 'status', id: 'inbox-status', role: 'status',
       text: answered ? '' : t('inboxWaiting') }));
@@ -1058,6 +1057,12 @@
   }
 
   // ------------------------------------------------------------------ chat
+  /** The live region around the message list: role=log is not allowed on a list (axe aria-allowed-role). */
+  function logRegion(list) {
+    return el('div', { id: 'log-region', role: 'log', 'aria-live': 'polite',
+      'aria-label': S.lang === 'en' ? 'Messages' : 'Berichten' }, [list]);
+  }
+
   function renderChat(keepFocus) {
     var nodes = [];
     nodes.push(heading(S.status === 'assigned' ? t('chatTitle') : t('queuedTitle')));
@@ -1073,10 +1078,9 @@
     if (S.urgentCard) { nodes.push(urgentBox()); }
     nodes.push(el('div', { className: 'pause-box' }, [button(t('pause'), pauseChat, 'quiet', { id: 'pause' }),
       el('p', { className: 'hint', text: t('pauseHint') })]));
-    var log = el('ol', { className: 'log', id: 'log', role: 'log', 'aria-live': 'polite',
-      'aria-label': S.lang === 'en' ? 'Messages' : 'Berichten' });
+    var log = el('ol', { className: 'log', id: 'log' });
     S.messages.forEach(function (m) { log.appendChild(messageNode(m)); });
-    nodes.push(log);
+    nodes.push(logRegion(log));
     nodes.push(el('p', { className: 'typing', id: 'typing', 'aria-live': 'polite' }));
     if (S.notice) { nodes.push(el('p', { className: 'notice', id: 'notice', role: 'alert', text: S.notice })); }
     if (S.referral) { nodes.push(referralBox()); }

@@ -172,8 +172,8 @@ class VisitorPageIT {
           .put("clientId", "c-1").put("body", "Fijn dat je er bent. Ik luister."));
       assertThat(page.locator("#log li.them")).containsText("Fijn dat je er bent. Ik luister.");
       // Screen readers announce new log items; each item says who wrote it.
-      assertThat(page.locator("#log")).hasAttribute("role", "log");
-      assertThat(page.locator("#log")).hasAttribute("aria-live", "polite");
+      assertThat(page.locator("#log-region")).hasAttribute("role", "log");
+      assertThat(page.locator("#log-region")).hasAttribute("aria-live", "polite");
       assertThat(page.locator("#log li.them .sr-only")).hasText("Hulpverlener: ");
       assertThat(page.locator("#announce")).containsText("Je praat nu met");
       assertThat(page.locator("#typing")).isEmpty();

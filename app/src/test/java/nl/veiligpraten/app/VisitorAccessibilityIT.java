@@ -1,0 +1,406 @@
+package nl.veiligpraten.app;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.assertions.LocatorAssertions;
+import com.microsoft.playwright.options.ForcedColors;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.client.WebClient;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.DisplayName;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * WCAG 2.1 AA for the visitor page (issue 23): axe-core on every reachable screen in every language, plus the criteria
+ * axe cannot see (reflow, 200% text, target size, forced colours, visible focus).
+ */
+@DisplayName("Visitor page accessibility (WCAG 2.1 AA) in headless Chromium on a phone")
+class VisitorAccessibilityIT {
+
+  @TempDir
+  static Path dataDir;
+  @TempDir
+  static Path configDir;
+  static RunningApp app;
+  static Vertx client;
+  static VisitorBrowser browser;
+
+  private static final List<String> LANGS = List.of("nl", "easy", "en");
+
+  @BeforeAll
+  static void setUp() throws Exception {
+    // Mores is closed all week here, so the "closed" screen can be reached at any time of day.
+    String helpPoints;
+    try (var in = VisitorAccessibilityIT.class.getClassLoader().getResourceAsStream("config/help-points.yaml")) {
+      helpPoints = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    int mores = helpPoints.indexOf("- id: mores");
+    int hours = helpPoints.indexOf("openingHours:", mores);
+    int end = helpPoints.indexOf("retentionDays:", hours);
+    String closed = "openingHours:\n"
+        + "      mon: closed\n      tue: closed\n      wed: closed\n      thu: closed\n      fri: closed\n"
+        + "      sat: closed\n      sun: closed\n    ";
+    java.nio.file.Files.writeString(configDir.resolve("help-points.yaml"),
+        helpPoints.substring(0, hours) + closed + helpPoints.substring(end));
+    app = TestApp.start(AppSettings.forTest(dataDir).withConfigDir(configDir));
+    client = Vertx.vertx();
+    browser = new VisitorBrowser();
+  }
+
+  @AfterAll
+  static void tearDown() throws Exception {
+    browser.close();
+    client.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    app.stopBlocking();
+  }
+
+  private static String url() {
+    return "http://127.0.0.1:" + app.visitorPort() + "/";
+  }
+
+  private static Locator screen(Page page, String name) {
+    Locator screen = page.locator("#screen[data-screen=" + name + "]");
+    assertThat(screen).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(10_000));
+    return screen;
+  }
+
+  /** axe-core with 0 violations of any impact, in Dutch, easy-read Dutch and English; ends in Dutch again. */
+  private static void axeInEveryLanguage(Page page, String name) throws Exception {
+    for (String lang : LANGS) {
+      page.locator("button[data-lang=" + lang + "]").click();
+      assertThat(page.locator("button[data-lang=" + lang + "]")).hasAttribute("aria-pressed", "true");
+      ConsoleBrowserIT.assertNoAxeViolations(page, name + " (" + lang + ")");
+    }
+    page.locator("button[data-lang=nl]").click();
+    assertThat(page.locator("button[data-lang=nl]")).hasAttribute("aria-pressed", "true");
+  }
+
+  /** The intake of VisitorPageIT that leads to the CSG chat (acute physical violence today, 18-24). */
+  private static Locator toCsgSuggestions(Page page) {
+    page.locator("button[data-code=no]").click();
+    page.locator("button[data-code=victim]").click();
+    assertThat(page.locator("#screen-title")).hasText("Hoe oud ben je?");
+    page.locator("button[data-code='18-24']").click();
+    assertThat(page.locator("#screen-title")).hasText("Wanneer is het gebeurd?");
+    page.locator("button[data-code=today]").click();
+    assertThat(page.locator("#screen-title")).containsText("Wat is er gebeurd?");
+    page.locator("button[data-code=physical]").click();
+    page.locator("#next").click();
+    Locator suggestions = toSuggestions(page, null, false);
+    assertThat(suggestions.locator("article[data-help-point=csg]")).isVisible();
+    return suggestions;
+  }
+
+  private static Locator toSuggestions(Page page, String q5) {
+    return toSuggestions(page, q5, true);
+  }
+
+  /** Answers Q0 'no', then skips (or answers {@code answers}) until the suggestions show. */
+  private static Locator toSuggestions(Page page, String q5, boolean fromStart) {
+    if (fromStart) {
+      page.locator("button[data-code=no]").click();
+    }
+    for (int i = 0; i < 14; i++) {
+      page.waitForSelector("#screen[data-screen=question], #screen[data-screen=suggestions]");
+      if (page.locator("#screen[data-screen=suggestions]").count() > 0) {
+        break;
+      }
+      String question = page.locator("#screen").getAttribute("data-question");
+      if (q5 != null && "Q5".equals(question)) {
+        page.locator("button[data-code=" + q5 + "]").click();
+      } else {
+        page.locator("#skip").click();
+      }
+      page.waitForFunction("q => document.getElementById('screen').getAttribute('data-question') !== q", question);
+    }
+    return screen(page, "suggestions");
+  }
+
+  @Test
+  @DisplayName("axe-core finds 0 violations of any impact on the first question, a single- and a multi-choice "
+      + "question, the 112 screen, the suggestions, a closed help point, the queue, the chat and the end, in Dutch, "
+      + "easy-read Dutch and English")
+  void axeOnEveryScreen() throws Exception {
+    try (BrowserContext context = browser.phone()) {
+      Page page = context.newPage();
+      page.navigate(url());
+      screen(page, "question");
+      axeInEveryLanguage(page, "first question (Q0)");
+
+      page.locator("button[data-code=yes]").click();
+      screen(page, "emergency");
+      axeInEveryLanguage(page, "112");
+      page.locator("#emergency-continue").click();
+      screen(page, "question");
+      assertThat(page.locator("#keep-112")).isVisible();
+      axeInEveryLanguage(page, "single-choice question with the 112 line");
+    }
+    try (BrowserContext context = browser.phone()) {
+      Page page = context.newPage();
+      page.navigate(url());
+      page.locator("button[data-code=no]").click();
+      assertThat(page.locator("#screen-title")).hasText("Waarover wil je praten?");
+      axeInEveryLanguage(page, "single-choice question");
+      page.locator("button[data-code=victim]").click();
+      assertThat(page.locator("#screen-title")).hasText("Hoe oud ben je?");
+      page.locator("button[data-code='18-24']").click();
+      page.locator("button[data-code=today]").click();
+      assertThat(page.locator("#screen-title")).containsText("Wat is er gebeurd?");
+      page.locator("button[data-code=physical]").click();
+      assertThat(page.locator("button[data-code=physical]")).hasAttribute("aria-pressed", "true");
+      axeInEveryLanguage(page, "multi-choice question with an answer chosen");
+    }
+    String cookie = WalkingSkeletonIT.login(WebClient.create(client), app, "veilig_thuis");
+    try (BrowserContext context = browser.phone();
+        WsProbe triage = WsProbe.connect(client, app.consolePort(), "/ws", "http://127.0.0.1:" + app.consolePort(),
+            cookie)) {
+      triage.send(new JsonObject().put("type", "status").put("status", "available"));
+      triage.awaitType("status");
+      Page page = context.newPage();
+      page.navigate(url());
+      Locator suggestions = toSuggestions(page, "culture_media");
+      assertThat(suggestions.locator("article[data-help-point=mores]")).isVisible();
+      axeInEveryLanguage(page, "suggestions");
+      suggestions.locator("button[data-help-point=mores]").click();
+      screen(page, "unavailable");
+      axeInEveryLanguage(page, "closed help point");
+    }
+    try (BrowserContext context = browser.phone()) {
+      Page page = context.newPage();
+      page.navigate(url());
+      Locator suggestions = toCsgSuggestions(page);
+      suggestions.locator("button[data-help-point=csg]").click();
+      screen(page, "chat");
+      assertThat(page.locator("#status")).containsText("Je bent nummer");
+      axeInEveryLanguage(page, "queued");
+      String consoleCookie = WalkingSkeletonIT.login(WebClient.create(client), app, "csg");
+      try (WsProbe counselor = WsProbe.connect(client, app.consolePort(), "/ws",
+          "http://127.0.0.1:" + app.consolePort(), consoleCookie)) {
+        counselor.send(new JsonObject().put("type", "take"));
+        String conversationId = counselor.awaitType("assigned").getString("conversationId");
+        assertThat(page.locator("#status")).containsText("Je praat nu met");
+        page.locator("#message").fill("Hallo");
+        page.locator("#send").click();
+        assertThat(page.locator("#log li.me .meta")).hasText("verstuurd");
+        counselor.send(new JsonObject().put("type", "message").put("conversationId", conversationId)
+            .put("clientId", "a-1").put("body", "Fijn dat je er bent."));
+        assertThat(page.locator("#log li.them")).containsText("Fijn dat je er bent.");
+        axeInEveryLanguage(page, "chat");
+        page.locator("#stop").click();
+        axeInEveryLanguage(page, "chat asking to confirm the end");
+        page.locator("#stop-yes").click();
+        screen(page, "ended");
+        axeInEveryLanguage(page, "ended");
+      }
+    }
+  }
+
+  @Test
+  @DisplayName("the quick-exit button does not claim a single Shift as its shortcut (it is Shift three times)")
+  void noWrongKeyShortcut() {
+    try (BrowserContext context = browser.phone()) {
+      Page page = context.newPage();
+      page.navigate(url());
+      screen(page, "question");
+      assertEquals(null, page.locator("#exit").getAttribute("aria-keyshortcuts"));
+    }
+  }
+
+  /** Horizontal overflow of the page: the document scrolls sideways when scrollWidth exceeds clientWidth. */
+  private static void assertNoHorizontalScroll(Page page, String what) {
+    JsonObject w = new JsonObject((String) page.evaluate("() => JSON.stringify({scroll: "
+        + "document.documentElement.scrollWidth, client: document.documentElement.clientWidth, "
+        + "wide: [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > "
+        + "document.documentElement.clientWidth + 0.5 && getComputedStyle(e).position !== 'absolute')"
+        + ".slice(0, 5).map(e => e.tagName + '#' + e.id + '.' + e.className)})"));
+    assertTrue(w.getInteger("scroll") <= w.getInteger("client"), what + ": " + w.encode());
+  }
+
+  private void walkForReflow(Page page, String what) throws Exception {
+    screen(page, "question");
+    assertNoHorizontalScroll(page, what + ", first question");
+    page.locator("button[data-code=no]").click();
+    assertThat(page.locator("#screen-title")).hasText("Waarover wil je praten?");
+    for (String lang : LANGS) {
+      page.locator("button[data-lang=" + lang + "]").click();
+      assertNoHorizontalScroll(page, what + ", question in " + lang);
+    }
+    page.locator("button[data-lang=nl]").click();
+    page.reload();
+    toCsgSuggestions(page);
+    assertNoHorizontalScroll(page, what + ", suggestions");
+    VisitorBrowser.screenshot(page, "visitor-a11y-" + what.replace(' ', '-'));
+  }
+
+  @Test
+  @DisplayName("at 320 CSS px wide the page reflows without horizontal scrolling (WCAG 1.4.10)")
+  void reflowAt320() throws Exception {
+    try (BrowserContext context = browser.browser.newContext(new Browser.NewContextOptions().setViewportSize(320, 640)
+        .setIsMobile(true).setHasTouch(true).setLocale("nl-NL"))) {
+      Page page = context.newPage();
+      page.navigate(url());
+      walkForReflow(page, "320px");
+    }
+  }
+
+  @Test
+  @DisplayName("with text at 200% the page still fits a 390 px phone without horizontal scrolling and the language "
+      + "buttons stay on screen (WCAG 1.4.4)")
+  void textAt200Percent() throws Exception {
+    try (BrowserContext context = browser.phone()) {
+      Page page = context.newPage();
+      page.navigate(url());
+      screen(page, "question");
+      // The browser's text-size setting scales the root font size; through the CSSOM (the CSP allows no inline style).
+      page.evaluate("document.documentElement.style.fontSize = '36px'");
+      for (String lang : LANGS) {
+        Locator button = page.locator("button[data-lang=" + lang + "]");
+        JsonObject box = new JsonObject((String) button.evaluate("b => { const r = b.getBoundingClientRect(); "
+            + "return JSON.stringify({left: r.left, right: r.right}); }"));
+        assertTrue(box.getDouble("left") >= 0 && box.getDouble("right") <= 390, lang + " button " + box.encode());
+      }
+      walkForReflow(page, "200pct text");
+    }
+  }
+
+  /** Every visible button, link and field on the screen measures at least 44×44 CSS px. */
+  private static void assertTargets(Page page, String what) {
+    JsonArray small = new JsonArray((String) page.evaluate("() => JSON.stringify([...document.querySelectorAll("
+        + "'button, a[href], input, textarea, select')].filter(e => e.offsetParent !== null || "
+        + "getComputedStyle(e).position === 'fixed').map(e => { const r = e.getBoundingClientRect(); "
+        + "return {el: e.tagName + '#' + e.id + ' ' + (e.textContent || '').trim().slice(0, 30), "
+        + "w: Math.round(r.width), h: Math.round(r.height)}; }).filter(b => b.w < 44 || b.h < 44))"));
+    assertTrue(small.isEmpty(), what + ": targets smaller than 44×44 px: " + small.encodePrettily());
+  }
+
+  @Test
+  @DisplayName("every button, link and field is at least 44×44 px on the questions, 112, suggestions, closed, "
+      + "queue and chat screens (the 'Bel 0800-…' link too)")
+  void targetSize() throws Exception {
+    try (BrowserContext context = browser.phone()) {
+      Page page = context.newPage();
+      page.navigate(url());
+      screen(page, "question");
+      assertTargets(page, "first question");
+      page.locator("button[data-code=yes]").click();
+      screen(page, "emergency");
+      assertTargets(page, "112");
+      page.locator("#emergency-continue").click();
+      screen(page, "question");
+      assertTargets(page, "question with the 112 line");
+    }
+    try (BrowserContext context = browser.phone()) {
+      Page page = context.newPage();
+      page.navigate(url());
+      Locator suggestions = toSuggestions(page, "culture_media");
+      assertThat(suggestions.locator("a[href^='tel:08']").first()).isVisible();
+      assertTargets(page, "suggestions");
+      suggestions.locator("button[data-help-point=mores]").click();
+      screen(page, "unavailable");
+      assertTargets(page, "closed help point");
+    }
+    try (BrowserContext context = browser.phone()) {
+      Page page = context.newPage();
+      page.navigate(url());
+      toCsgSuggestions(page).locator("button[data-help-point=csg]").click();
+      screen(page, "chat");
+      assertThat(page.locator("#status")).containsText("Je bent nummer");
+      assertTargets(page, "queued");
+    }
+  }
+
+  @Test
+  @DisplayName("in forced colours (Windows high contrast) a chosen answer and the chosen language look different from "
+      + "the others by their border, and the quick exit, talk-now and 112 buttons keep a visible outline")
+  void forcedColours() throws Exception {
+    try (BrowserContext context = browser.browser.newContext(new Browser.NewContextOptions().setViewportSize(390, 844)
+        .setIsMobile(true).setHasTouch(true).setLocale("nl-NL").setForcedColors(ForcedColors.ACTIVE))) {
+      Page page = context.newPage();
+      page.navigate(url());
+      screen(page, "question");
+      assertTrue((Boolean) page.evaluate("matchMedia('(forced-colors: active)').matches"));
+      String style = "e => { const s = getComputedStyle(e); return [s.borderTopStyle, s.borderTopWidth, "
+          + "s.outlineStyle, s.outlineWidth].join(' '); }";
+      for (String id : List.of("#exit", "#talk-now")) {
+        String s = (String) page.locator(id).evaluate(style);
+        assertTrue(!s.startsWith("none") && !s.startsWith("hidden") && !s.contains(" 0px "), id + ": " + s);
+      }
+      assertTrue(!page.locator("button[data-lang=nl]").evaluate(style)
+          .equals(page.locator("button[data-lang=en]").evaluate(style)), "chosen language looks the same");
+      page.locator("button[data-code=no]").click();
+      page.locator("button[data-code=victim]").click();
+      page.locator("button[data-code='18-24']").click();
+      page.locator("button[data-code=today]").click();
+      assertThat(page.locator("#screen-title")).containsText("Wat is er gebeurd?");
+      page.locator("button[data-code=physical]").click();
+      assertThat(page.locator("button[data-code=physical]")).hasAttribute("aria-pressed", "true");
+      // Move focus away so the focus ring does not count as the difference.
+      page.locator("#screen-title").focus();
+      Object chosen = page.locator("button[data-code=physical]").evaluate(style);
+      Object other = page.locator("button[aria-pressed=false]").first().evaluate(style);
+      assertTrue(!chosen.equals(other), "chosen " + chosen + " vs not chosen " + other);
+      VisitorBrowser.screenshot(page, "visitor-a11y-forced-colours");
+    }
+    try (BrowserContext context = browser.browser.newContext(new Browser.NewContextOptions().setViewportSize(390, 844)
+        .setForcedColors(ForcedColors.ACTIVE))) {
+      Page page = context.newPage();
+      page.navigate(url());
+      page.locator("button[data-code=yes]").click();
+      screen(page, "emergency");
+      String s = (String) page.locator("#call-112").evaluate("e => { const s = getComputedStyle(e); "
+          + "return [s.borderTopStyle, s.borderTopWidth].join(' '); }");
+      assertTrue(!s.startsWith("none") && !s.endsWith(" 0px"), "112 button: " + s);
+    }
+  }
+
+  @Test
+  @DisplayName("every control reached with Tab shows a focus outline of at least 2 px")
+  void visibleFocus() throws Exception {
+    try (BrowserContext context = browser.browser.newContext(new Browser.NewContextOptions()
+        .setViewportSize(390, 844).setLocale("nl-NL"))) {
+      Page page = context.newPage();
+      page.navigate(url());
+      screen(page, "question");
+      page.locator("button[data-code=no]").click();
+      assertThat(page.locator("#screen-title")).hasText("Waarover wil je praten?");
+      int seen = 0;
+      for (int i = 0; i < 25; i++) {
+        page.keyboard().press("Tab");
+        JsonObject f = new JsonObject((String) page.evaluate("() => { const e = document.activeElement; "
+            + "const s = getComputedStyle(e); return JSON.stringify({el: e.tagName + '#' + e.id + ' ' + "
+            + "(e.textContent || '').trim().slice(0, 20), style: s.outlineStyle, width: parseFloat(s.outlineWidth)}); }"));
+        if (f.getString("el").startsWith("BODY")) {
+          continue;
+        }
+        seen++;
+        assertTrue(!"none".equals(f.getString("style")) && f.getDouble("width") >= 2, "focus not visible: " + f);
+      }
+      assertTrue(seen >= 8, "Tab reached only " + seen + " controls");
+    }
+  }
+
+  @Test
+  @DisplayName("the page shows the 112 line without JavaScript (it is in the static HTML)")
+  void emergencyLineInStaticHtml() throws Exception {
+    try (BrowserContext context = browser.browser.newContext(new Browser.NewContextOptions().setViewportSize(390, 844)
+        .setJavaScriptEnabled(false))) {
+      Page page = context.newPage();
+      page.navigate(url());
+      assertThat(page.locator("main a[href='tel:112']")).isVisible();
+      assertThat(page.locator("main")).containsText("112");
+    }
+  }
+}
