@@ -403,4 +403,40 @@ class VisitorAccessibilityIT {
       assertThat(page.locator("main")).containsText("112");
     }
   }
+
+  @Test
+  @DisplayName("the visitor listener compresses the page when the browser asks, keeps Cache-Control: no-store, and "
+      + "its static index.html holds the 112 line")
+  void compressedAndNotCached() throws Exception {
+    // No automatic decompression: the test sees the bytes as they travel.
+    var options = new io.vertx.ext.web.client.WebClientOptions();
+    options.setDecompressionSupported(false);
+    WebClient web = WebClient.create(client, options);
+    int compressedTotal = 0;
+    int plainTotal = 0;
+    for (String path : List.of("/", "/app.js", "/app.css")) {
+      var gz = web.get(app.visitorPort(), "127.0.0.1", path).putHeader("Accept-Encoding", "gzip").send()
+          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      var plain = web.get(app.visitorPort(), "127.0.0.1", path).send()
+          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertEquals(200, gz.statusCode(), path);
+      assertEquals("gzip", gz.getHeader("Content-Encoding"), path);
+      assertEquals(null, plain.getHeader("Content-Encoding"), path);
+      assertTrue(gz.getHeader("Cache-Control").contains("no-store"), path + ": " + gz.getHeader("Cache-Control"));
+      assertTrue(plain.getHeader("Cache-Control").contains("no-store"), path);
+      byte[] unzipped;
+      try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz.body().getBytes()))) {
+        unzipped = in.readAllBytes();
+      }
+      assertEquals(plain.body().toString(), new String(unzipped, java.nio.charset.StandardCharsets.UTF_8), path);
+      assertTrue(gz.body().length() < plain.body().length(), path);
+      compressedTotal += gz.body().length();
+      plainTotal += plain.body().length();
+      if ("/".equals(path)) {
+        assertTrue(plain.body().toString().contains("href=\"tel:112\""), "112 link in the static HTML");
+      }
+    }
+    System.out.printf("visitor page (index.html, app.js, app.css): %d bytes plain, %d bytes gzip%n", plainTotal,
+        compressedTotal);
+  }
 }

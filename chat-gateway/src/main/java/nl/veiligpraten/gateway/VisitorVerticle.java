@@ -103,6 +103,9 @@ public final class VisitorVerticle extends VerticleBase {
         .setMaxWebSocketMessageSize(settings.maxFrameBytes() * VisitorConnection.TRANSPORT_LIMIT_FACTOR)
         .setPerFrameWebSocketCompressionSupported(false)
         .setPerMessageWebSocketCompressionSupported(false)
+        // HTTP responses are compressed when the browser asks (issue 23: the page on a slow phone connection). The
+        // static files stay Cache-Control: no-store; a cached copy would be a trace on a shared phone.
+        .setCompressionSupported(true)
         // A silent socket is closed by the heartbeat check below; its peer cannot answer the close frame, so the TCP
         // connection goes one second later.
         .setWebSocketClosingTimeout(1);
