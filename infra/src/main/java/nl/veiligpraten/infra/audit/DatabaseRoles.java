@@ -53,7 +53,7 @@ public final class DatabaseRoles {
         + "IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = '" + APP_ROLE + "') THEN "
         + "CREATE ROLE " + APP_ROLE + " " + options + "; "
         + "ELSE ALTER ROLE " + APP_ROLE + " " + options + "; END IF; END $$");
-    return new DbSettings(superuser.host(), superuser.port(), superuser.database(), APP_ROLE, password);
+    return superuser.withLogin(APP_ROLE, password);
   }
 
   /** Settings Flyway should use for an external database: the migration user if configured, else the app user. */
@@ -62,8 +62,7 @@ public final class DatabaseRoles {
     if (user == null || user.isBlank()) {
       return app;
     }
-    return new DbSettings(app.host(), app.port(), app.database(), user.trim(),
-        Optional.ofNullable(env.get(ENV_MIGRATION_PASSWORD)).orElse(""));
+    return app.withLogin(user.trim(), Optional.ofNullable(env.get(ENV_MIGRATION_PASSWORD)).orElse(""));
   }
 
   /**

@@ -22,7 +22,18 @@ public final class Database {
         .setUser(settings.user())
         .setPassword(settings.password())
         .setPipeliningLimit(256)
-        .setCachePreparedStatements(true);
+        .setCachePreparedStatements(true)
+        .setSslMode(io.vertx.pgclient.SslMode.of(settings.sslMode()));
+    if (settings.sslRootCert() != null) {
+      // verify-ca checks the chain only; verify-full also the host name (as libpq does).
+      connect.setSslOptions(new io.vertx.core.net.ClientSSLOptions()
+          .setTrustOptions(new io.vertx.core.net.PemTrustOptions().addCertPath(settings.sslRootCert()))
+          .setHostnameVerificationAlgorithm("verify-full".equals(settings.sslMode()) ? "HTTPS" : ""));
+    } else if (!"disable".equals(settings.sslMode())) {
+      // allow / prefer / require encrypt without checking the certificate, exactly as libpq does.
+      connect.setSslOptions(new io.vertx.core.net.ClientSSLOptions().setTrustAll(true)
+          .setHostnameVerificationAlgorithm(""));
+    }
     return PgBuilder.pool()
         .with(new PoolOptions().setMaxSize(maxSize).setShared(true).setName("vp-pool-" + settings.port()))
         .connectingTo(connect)
