@@ -131,8 +131,8 @@ class VisitorAccessibilityIT {
 
   @Test
   @DisplayName("axe-core finds 0 violations of any impact on the first question, a single- and a multi-choice "
-      + "question, the 112 screen, the suggestions, a closed help point, the queue, the chat and the end, in Dutch, "
-      + "easy-read Dutch and English")
+      + "question, the 112 screen, resume by code, the suggestions, a closed help point, the queue, the chat, the "
+      + "referral question, the end and a deleted chat, in Dutch, easy-read Dutch and English")
   void axeOnEveryScreen() throws Exception {
     try (BrowserContext context = browser.phone()) {
       Page page = context.newPage();
@@ -147,6 +147,14 @@ class VisitorAccessibilityIT {
       screen(page, "question");
       assertThat(page.locator("#keep-112")).isVisible();
       axeInEveryLanguage(page, "single-choice question with the 112 line");
+    }
+    try (BrowserContext context = browser.phone()) {
+      Page page = context.newPage();
+      page.navigate(url());
+      screen(page, "question");
+      page.locator("#have-code").click();
+      screen(page, "resume");
+      axeInEveryLanguage(page, "resume by code");
     }
     try (BrowserContext context = browser.phone()) {
       Page page = context.newPage();
@@ -199,12 +207,30 @@ class VisitorAccessibilityIT {
             .put("clientId", "a-1").put("body", "Fijn dat je er bent."));
         assertThat(page.locator("#log li.them")).containsText("Fijn dat je er bent.");
         axeInEveryLanguage(page, "chat");
+        counselor.send(new JsonObject().put("type", "refer").put("conversationId", conversationId)
+            .put("helpPoint", "veilig_thuis"));
+        assertThat(page.locator("#referral")).containsText("Mag ik dit gesprek doorsturen naar");
+        axeInEveryLanguage(page, "referral question");
+        page.locator("#referral-no").click();
+        assertThat(page.locator("#notice")).containsText("Er is niets doorgestuurd");
+        axeInEveryLanguage(page, "chat after a declined referral");
         page.locator("#stop").click();
         axeInEveryLanguage(page, "chat asking to confirm the end");
         page.locator("#stop-yes").click();
         screen(page, "ended");
         axeInEveryLanguage(page, "ended");
       }
+    }
+    try (BrowserContext context = browser.phone()) {
+      Page page = context.newPage();
+      page.navigate(url());
+      toCsgSuggestions(page).locator("button[data-help-point=csg]").click();
+      screen(page, "chat");
+      page.locator("#delete").click();
+      page.locator("#delete-yes").click();
+      screen(page, "ended");
+      assertThat(page.locator("#screen")).containsText("Je gesprek is gewist.");
+      axeInEveryLanguage(page, "deleted");
     }
   }
 
