@@ -132,7 +132,7 @@ class VisitorAccessibilityIT {
   @Test
   @DisplayName("axe-core finds 0 violations of any impact on the first question, a single- and a multi-choice "
       + "question, the 112 screen, resume by code, the suggestions, a closed help point, the queue, the chat, the "
-      + "referral question, the end and a deleted chat, in Dutch, easy-read Dutch and English")
+      + "referral question, the pause screen, leaving a message, the message inbox, the end and a deleted chat, in Dutch, easy-read Dutch and English")
   void axeOnEveryScreen() throws Exception {
     try (BrowserContext context = browser.phone()) {
       Page page = context.newPage();
@@ -197,8 +197,7 @@ class VisitorAccessibilityIT {
       String consoleCookie = WalkingSkeletonIT.login(WebClient.create(client), app, "csg");
       try (WsProbe counselor = WsProbe.connect(client, app.consolePort(), "/ws",
           "http://127.0.0.1:" + app.consolePort(), consoleCookie)) {
-        counselor.send(new JsonObject().put("type", "take"));
-        String conversationId = counselor.awaitType("assigned").getString("conversationId");
+        String conversationId = takeNewestCsgChat(counselor);
         assertThat(page.locator("#status")).containsText("Je praat nu met");
         page.locator("#message").fill("Hallo");
         page.locator("#send").click();
@@ -214,12 +213,29 @@ class VisitorAccessibilityIT {
         page.locator("#referral-no").click();
         assertThat(page.locator("#notice")).containsText("Er is niets doorgestuurd");
         axeInEveryLanguage(page, "chat after a declined referral");
+        // The neutral pause screen hides the header (and with it the language buttons): checked as it is.
+        page.locator("#pause").click();
+        screen(page, "paused");
+        ConsoleBrowserIT.assertNoAxeViolations(page, "paused");
+        page.locator("#pause-back").click();
+        screen(page, "chat");
         page.locator("#stop").click();
         axeInEveryLanguage(page, "chat asking to confirm the end");
         page.locator("#stop-yes").click();
         screen(page, "ended");
         axeInEveryLanguage(page, "ended");
       }
+    }
+    try (BrowserContext context = browser.phone()) {
+      Page page = context.newPage();
+      page.navigate(url());
+      toCsgSuggestions(page).locator("button[data-leave=csg]").click();
+      screen(page, "leave");
+      axeInEveryLanguage(page, "leave a message");
+      page.locator("#leave-body").fill("Ik wil graag een bericht achterlaten.");
+      page.locator("#leave-send").click();
+      screen(page, "inbox");
+      axeInEveryLanguage(page, "message left (inbox)");
     }
     try (BrowserContext context = browser.phone()) {
       Page page = context.newPage();
@@ -464,5 +480,88 @@ class VisitorAccessibilityIT {
     }
     System.out.printf("visitor page (index.html, app.js, app.css): %d bytes plain, %d bytes gzip%n", plainTotal,
         compressedTotal);
+  }
+
+  /** Takes the newest queued CSG chat: this visitor's (other tests of the class leave chats in the queue). */
+  private static String takeNewestCsgChat(WsProbe counselor) throws Exception {
+    counselor.awaitType("hello");
+    String id = ConsoleFixtures.await(app.pool().query("SELECT id FROM conversation WHERE help_point = 'csg' "
+        + "AND status = 'queued' ORDER BY created_at DESC LIMIT 1").execute()).iterator().next().getUUID("id")
+        .toString();
+    counselor.send(new JsonObject().put("type", "take").put("conversationId", id));
+    counselor.await(f -> "assigned".equals(f.getString("type")) && id.equals(f.getString("conversationId")),
+        java.time.Duration.ofSeconds(10));
+    return id;
+  }
+
+  /** Presses Tab until the focused element matches {@code selector}; fails when it is not reached in 40 stops. */
+  private static void tabTo(Page page, String selector) {
+    for (int i = 0; i < 40; i++) {
+      page.keyboard().press("Tab");
+      if ((Boolean) page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)", selector)) {
+        return;
+      }
+    }
+    throw new AssertionError("Tab never reached " + selector);
+  }
+
+  @Test
+  @DisplayName("the whole intake, the choice of a help point and the chat can be done with the keyboard alone")
+  void keyboardOnly() throws Exception {
+    try (BrowserContext context = browser.browser.newContext(new Browser.NewContextOptions()
+        .setViewportSize(390, 844).setLocale("nl-NL"))) {
+      Page page = context.newPage();
+      page.navigate(url());
+      screen(page, "question");
+      tabTo(page, "button[data-code=no]");
+      page.keyboard().press("Enter");
+      assertThat(page.locator("#screen-title")).hasText("Waarover wil je praten?");
+      tabTo(page, "button[data-code=victim]");
+      page.keyboard().press("Enter");
+      assertThat(page.locator("#screen-title")).hasText("Hoe oud ben je?");
+      tabTo(page, "button[data-code='18-24']");
+      page.keyboard().press("Enter");
+      assertThat(page.locator("#screen-title")).hasText("Wanneer is het gebeurd?");
+      tabTo(page, "button[data-code=today]");
+      page.keyboard().press("Enter");
+      assertThat(page.locator("#screen-title")).containsText("Wat is er gebeurd?");
+      tabTo(page, "button[data-code=physical]");
+      page.keyboard().press("Space");
+      assertThat(page.locator("button[data-code=physical]")).hasAttribute("aria-pressed", "true");
+      tabTo(page, "#next");
+      page.keyboard().press("Enter");
+      for (int i = 0; i < 14; i++) {
+        page.waitForSelector("#screen[data-screen=question], #screen[data-screen=suggestions]");
+        if (page.locator("#screen[data-screen=suggestions]").count() > 0) {
+          break;
+        }
+        String question = page.locator("#screen").getAttribute("data-question");
+        tabTo(page, "#skip");
+        page.keyboard().press("Enter");
+        page.waitForFunction("q => document.getElementById('screen').getAttribute('data-question') !== q", question);
+      }
+      screen(page, "suggestions");
+      tabTo(page, "button[data-help-point=csg]");
+      page.keyboard().press("Enter");
+      screen(page, "chat");
+      String consoleCookie = WalkingSkeletonIT.login(WebClient.create(client), app, "csg");
+      try (WsProbe counselor = WsProbe.connect(client, app.consolePort(), "/ws",
+          "http://127.0.0.1:" + app.consolePort(), consoleCookie)) {
+        takeNewestCsgChat(counselor);
+        assertThat(page.locator("#status")).containsText("Je praat nu met");
+        tabTo(page, "#message");
+        page.keyboard().type("Alleen met het toetsenbord.");
+        page.keyboard().press("Enter");
+        JsonObject received = counselor.await(f -> "message".equals(f.getString("type"))
+            && "visitor".equals(f.getString("from")), java.time.Duration.ofSeconds(10));
+        assertEquals("Alleen met het toetsenbord.", received.getString("body"));
+        assertThat(page.locator("#log li.me .meta")).hasText("verstuurd");
+        tabTo(page, "#stop");
+        page.keyboard().press("Enter");
+        tabTo(page, "#stop-yes");
+        page.keyboard().press("Enter");
+        screen(page, "ended");
+      }
+    }
   }
 }
