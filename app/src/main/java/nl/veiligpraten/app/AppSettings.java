@@ -71,8 +71,10 @@ public record AppSettings(String visitorHost, int visitorPort, String consoleHos
     int visitorPort = port(env, "VP_VISITOR_PORT", 8080);
     String consoleHost = env.getOrDefault("VP_CONSOLE_HOST", "127.0.0.1");
     int consolePort = port(env, "VP_CONSOLE_PORT", 8081);
-    Set<String> visitorOrigins = origins(env.get("VP_VISITOR_ORIGINS"), visitorHost, visitorPort);
-    Set<String> consoleOrigins = origins(env.get("VP_CONSOLE_ORIGINS"), consoleHost, consolePort);
+    // With TLS on the listeners the pages' own origins are https.
+    String scheme = env.get("VP_TLS_CERT_FILE") == null || env.get("VP_TLS_CERT_FILE").isBlank() ? "http" : "https";
+    Set<String> visitorOrigins = origins(env.get("VP_VISITOR_ORIGINS"), visitorHost, visitorPort, scheme);
+    Set<String> consoleOrigins = origins(env.get("VP_CONSOLE_ORIGINS"), consoleHost, consolePort, scheme);
     String configDir = env.get("VP_CONFIG_DIR");
     int queueGrace = intValue(env, "VP_QUEUE_GRACE_SECONDS", 120, 5, 3600);
     return new AppSettings(visitorHost, visitorPort, consoleHost, consolePort,
@@ -197,13 +199,17 @@ public record AppSettings(String visitorHost, int visitorPort, String consoleHos
 
   /** Allowed origins default to the listener's own address (both spellings of loopback). */
   static Set<String> origins(String configured, String host, int port) {
+    return origins(configured, host, port, "http");
+  }
+
+  static Set<String> origins(String configured, String host, int port, String scheme) {
     Set<String> out = new LinkedHashSet<>();
     if (configured != null && !configured.isBlank()) {
       Arrays.stream(configured.split(",")).map(String::trim).filter(s -> !s.isEmpty()).forEach(out::add);
       return out;
     }
     for (String h : List.of(host, "127.0.0.1", "localhost")) {
-      out.add("http://" + h + ":" + port);
+      out.add(scheme + "://" + h + ":" + port);
     }
     return out;
   }

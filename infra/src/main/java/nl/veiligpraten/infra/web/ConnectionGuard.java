@@ -66,6 +66,11 @@ public final class ConnectionGuard {
    * it would also close a quiet WebSocket).
    */
   public HttpServerOptions configure(HttpServerOptions options) {
+    if (limits.tls()) {
+      // TLS from PEM files (issue 20, finding 10); HTTP/1.1 only, like the cleartext listener (no ALPN for h2).
+      options.setSsl(true).setUseAlpn(false).setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
+          .setCertPath(limits.tlsCertFile()).setKeyPath(limits.tlsKeyFile()));
+    }
     return options.setHttp2ClearTextEnabled(false).setIdleTimeout((int) limits.headerTimeout().toMillis())
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
   }
@@ -77,6 +82,10 @@ public final class ConnectionGuard {
   public HttpServer install(HttpServer server, Handler<HttpServerRequest> requests) {
     return server.connectionHandler(this::onConnection).requestHandler(request -> {
       onRequest(request);
+      if (limits.tls()) {
+        // Served over TLS by this listener: browsers must not come back over plain HTTP.
+        request.response().putHeader("Strict-Transport-Security", "max-age=31536000");
+      }
       requests.handle(request);
     });
   }

@@ -13,10 +13,31 @@ import java.util.Map;
  *                       not affected: their own protocols decide)
  * @param maxConnections open TCP connections of the listener (all its event loops together); one more is closed at
  *                       once
+ * @param tlsCertFile    PEM certificate chain of the listener ({@code VP_TLS_CERT_FILE}), or null for plain HTTP
+ * @param tlsKeyFile     PEM private key ({@code VP_TLS_KEY_FILE}); both or neither
  */
-public record ListenerLimits(Duration headerTimeout, Duration bodyTimeout, Duration idleTimeout, int maxConnections) {
+public record ListenerLimits(Duration headerTimeout, Duration bodyTimeout, Duration idleTimeout, int maxConnections,
+                             String tlsCertFile, String tlsKeyFile) {
+
+  /** Plain HTTP (TLS terminated in front, or a test). */
+  public ListenerLimits(Duration headerTimeout, Duration bodyTimeout, Duration idleTimeout, int maxConnections) {
+    this(headerTimeout, bodyTimeout, idleTimeout, maxConnections, null, null);
+  }
+
+  /** The same limits, serving TLS from these PEM files. */
+  public ListenerLimits withTls(String certFile, String keyFile) {
+    return new ListenerLimits(headerTimeout, bodyTimeout, idleTimeout, maxConnections, certFile, keyFile);
+  }
+
+  /** True when the listener serves TLS itself (and then sends HSTS). */
+  public boolean tls() {
+    return tlsCertFile != null;
+  }
 
   public ListenerLimits {
+    if ((tlsCertFile == null) != (tlsKeyFile == null)) {
+      throw new IllegalArgumentException("VP_TLS_CERT_FILE and VP_TLS_KEY_FILE go together: set both or neither");
+    }
     if (headerTimeout.isNegative() || headerTimeout.isZero() || bodyTimeout.isNegative() || bodyTimeout.isZero()
         || idleTimeout.isNegative() || idleTimeout.isZero() || maxConnections < 1) {
       throw new IllegalArgumentException("listener limits must be positive");
@@ -39,7 +60,12 @@ public record ListenerLimits(Duration headerTimeout, Duration bodyTimeout, Durat
         seconds(env, prefix + "_HEADER_TIMEOUT_SECONDS", defaults.headerTimeout()),
         seconds(env, prefix + "_BODY_TIMEOUT_SECONDS", defaults.bodyTimeout()),
         seconds(env, prefix + "_IDLE_TIMEOUT_SECONDS", defaults.idleTimeout()),
-        number(env, prefix + "_MAX_CONNECTIONS", defaults.maxConnections(), 1, 1_000_000));
+        number(env, prefix + "_MAX_CONNECTIONS", defaults.maxConnections(), 1, 1_000_000),
+        blankToNull(env.get("VP_TLS_CERT_FILE")), blankToNull(env.get("VP_TLS_KEY_FILE")));
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value.trim();
   }
 
   private static Duration seconds(Map<String, String> env, String name, Duration fallback) {
