@@ -271,7 +271,8 @@ class VisitorAccessibilityIT {
     assertTrue(w.getInteger("scroll") <= w.getInteger("client"), what + ": " + w.encode());
   }
 
-  private void walkForReflow(Page page, String what) throws Exception {
+  /** {@code setup} is script run on each load (the reload in the middle resets what it changed). */
+  private void walkForReflow(Page page, String what, String setup) throws Exception {
     screen(page, "question");
     assertNoHorizontalScroll(page, what + ", first question");
     page.locator("button[data-code=no]").click();
@@ -282,8 +283,14 @@ class VisitorAccessibilityIT {
     }
     page.locator("button[data-lang=nl]").click();
     page.reload();
-    toCsgSuggestions(page);
+    screen(page, "question");
+    page.evaluate(setup);
+    Locator suggestions = toCsgSuggestions(page);
     assertNoHorizontalScroll(page, what + ", suggestions");
+    suggestions.locator("button[data-help-point=csg]").click();
+    screen(page, "chat");
+    assertThat(page.locator("#status")).containsText("Je bent nummer");
+    assertNoHorizontalScroll(page, what + ", queued chat");
     VisitorBrowser.screenshot(page, "visitor-a11y-" + what.replace(' ', '-'));
   }
 
@@ -294,7 +301,7 @@ class VisitorAccessibilityIT {
         .setIsMobile(true).setHasTouch(true).setLocale("nl-NL"))) {
       Page page = context.newPage();
       page.navigate(url());
-      walkForReflow(page, "320px");
+      walkForReflow(page, "320px", "0");
     }
   }
 
@@ -307,14 +314,15 @@ class VisitorAccessibilityIT {
       page.navigate(url());
       screen(page, "question");
       // The browser's text-size setting scales the root font size; through the CSSOM (the CSP allows no inline style).
-      page.evaluate("document.documentElement.style.fontSize = '36px'");
+      String doubleText = "document.documentElement.style.fontSize = '36px'";
+      page.evaluate(doubleText);
       for (String lang : LANGS) {
         Locator button = page.locator("button[data-lang=" + lang + "]");
         JsonObject box = new JsonObject((String) button.evaluate("b => { const r = b.getBoundingClientRect(); "
             + "return JSON.stringify({left: r.left, right: r.right}); }"));
         assertTrue(box.getDouble("left") >= 0 && box.getDouble("right") <= 390, lang + " button " + box.encode());
       }
-      walkForReflow(page, "200pct text");
+      walkForReflow(page, "200pct text", doubleText);
     }
   }
 
