@@ -13,6 +13,7 @@ import nl.veiligpraten.infra.db.DbSettings;
 import nl.veiligpraten.infra.metrics.ManagementSettings;
 import nl.veiligpraten.infra.presence.LivenessSettings;
 import nl.veiligpraten.infra.staffing.WaitSettings;
+import nl.veiligpraten.infra.settings.EnvValues;
 
 /**
  * Everything the launcher needs, read once from environment variables and command-line flags. Flags win over the
@@ -76,16 +77,16 @@ public record AppSettings(String visitorHost, int visitorPort, String consoleHos
     Set<String> visitorOrigins = origins(env.get("VP_VISITOR_ORIGINS"), visitorHost, visitorPort, scheme);
     Set<String> consoleOrigins = origins(env.get("VP_CONSOLE_ORIGINS"), consoleHost, consolePort, scheme);
     String configDir = env.get("VP_CONFIG_DIR");
-    int queueGrace = intValue(env, "VP_QUEUE_GRACE_SECONDS", 120, 5, 3600);
+    int queueGrace = EnvValues.wholeNumber(env, "VP_QUEUE_GRACE_SECONDS", 120, 5, 3600);
     return new AppSettings(visitorHost, visitorPort, consoleHost, consolePort,
         Path.of(env.getOrDefault("VP_DATA_DIR", "data")).toAbsolutePath(),
         configDir == null || configDir.isBlank() ? Optional.empty() : Optional.of(Path.of(configDir)),
         demo, DbSettings.external(env), port(env, "VP_EMBEDDED_PG_PORT", 0), visitorOrigins, consoleOrigins,
         env.getOrDefault("VP_QUICK_EXIT_URL", "https://www.buienradar.nl/"),
-        queueGrace, intValue(env, "VP_VISITOR_INSTANCES", defaultInstances(), 1, 64), Clock.systemUTC(),
+        queueGrace, EnvValues.wholeNumber(env, "VP_VISITOR_INSTANCES", defaultInstances(), 1, 64), Clock.systemUTC(),
         SecuritySettings.from(env), AbuseLimits.from(env), WaitSettings.from(env),
         LivenessSettings.from(env).requirePauseAtLeast(queueGrace), ManagementSettings.from(env),
-        intValue(env, "VP_TRANSFER_OFFER_SECONDS", DEFAULT_TRANSFER_OFFER_SECONDS, 5, 600));
+        EnvValues.wholeNumber(env, "VP_TRANSFER_OFFER_SECONDS", DEFAULT_TRANSFER_OFFER_SECONDS, 5, 600));
   }
 
   private static int defaultInstances() {
@@ -215,23 +216,7 @@ public record AppSettings(String visitorHost, int visitorPort, String consoleHos
   }
 
   private static int port(Map<String, String> env, String name, int fallback) {
-    return intValue(env, name, fallback, 0, 65535);
+    return EnvValues.wholeNumber(env, name, fallback, 0, 65535);
   }
 
-  private static int intValue(Map<String, String> env, String name, int fallback, int min, int max) {
-    String value = env.get(name);
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    try {
-      int n = Integer.parseInt(value.trim());
-      if (n < min || n > max) {
-        throw new NumberFormatException();
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a whole number from " + min + " to " + max + ", got '"
-          + value + "'");
-    }
-  }
 }

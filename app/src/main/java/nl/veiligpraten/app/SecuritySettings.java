@@ -7,6 +7,7 @@ import nl.veiligpraten.console.SessionLimits;
 import nl.veiligpraten.gateway.ResumeGuard;
 import nl.veiligpraten.infra.abuse.Limit;
 import nl.veiligpraten.infra.web.ListenerLimits;
+import nl.veiligpraten.infra.settings.EnvValues;
 
 /**
  * The limits that protect the listeners (issue 20; the chosen values and what the tests measured are in
@@ -51,7 +52,7 @@ public record SecuritySettings(ListenerLimits visitor, ListenerLimits console, D
     }
     return new SecuritySettings(ListenerLimits.from(env, "VP_VISITOR", ListenerLimits.VISITOR_DEFAULT),
         ListenerLimits.from(env, "VP_CONSOLE", ListenerLimits.CONSOLE_DEFAULT), helloTimeout, new ResumeGuard.Budgets(
-            number(env, "VP_RESUME_ATTEMPTS_PER_CONNECTION", DEFAULT.resume().perConnection(), 1, 100),
+            EnvValues.wholeNumber(env, "VP_RESUME_ATTEMPTS_PER_CONNECTION", DEFAULT.resume().perConnection(), 1, 100),
             limit(env, "VP_RESUME_CODES_PER_ADDRESS", DEFAULT.resume().perAddress()),
             limit(env, "VP_RESUME_CODES_GLOBAL", DEFAULT.resume().global()), DEFAULT.resume().keyRotation()), SessionLimits.from(env),
         bool(env, "VP_REQUIRE_TOTP"), LoginLimits.from(env));
@@ -74,22 +75,6 @@ public record SecuritySettings(ListenerLimits visitor, ListenerLimits console, D
     return value == null || value.isBlank() ? fallback : Limit.parse(name, value);
   }
 
-  private static int number(Map<String, String> env, String name, int fallback, int min, int max) {
-    String value = env.get(name);
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    try {
-      int n = Integer.parseInt(value.trim());
-      if (n < min || n > max) {
-        throw new NumberFormatException();
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a whole number from " + min + " to " + max + ", got '"
-          + value + "'");
-    }
-  }
 
   public SecuritySettings withVisitor(ListenerLimits limits) {
     return new SecuritySettings(limits, console, helloTimeout, resume, sessions, requireTotp, login);

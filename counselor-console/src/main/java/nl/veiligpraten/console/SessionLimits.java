@@ -2,6 +2,7 @@ package nl.veiligpraten.console;
 
 import java.time.Duration;
 import java.util.Map;
+import nl.veiligpraten.infra.settings.EnvValues;
 
 /**
  * How long a console session lives and how often open console sockets re-check theirs (issue 20, finding 7), read
@@ -34,25 +35,9 @@ public record SessionLimits(Duration idle, Duration absolute, Duration recheck) 
 
   public static SessionLimits from(Map<String, String> env) {
     return new SessionLimits(
-        Duration.ofMinutes(number(env, "VP_CONSOLE_SESSION_IDLE_MINUTES", 30, 1, 24 * 60)),
-        Duration.ofHours(number(env, "VP_CONSOLE_SESSION_MAX_HOURS", 12, 1, 7 * 24)),
-        Duration.ofSeconds(number(env, "VP_CONSOLE_SESSION_RECHECK_SECONDS", 15, 1, 600)));
+        Duration.ofMinutes(EnvValues.wholeNumber(env, "VP_CONSOLE_SESSION_IDLE_MINUTES", 30, 1, 24 * 60)),
+        Duration.ofHours(EnvValues.wholeNumber(env, "VP_CONSOLE_SESSION_MAX_HOURS", 12, 1, 7 * 24)),
+        Duration.ofSeconds(EnvValues.wholeNumber(env, "VP_CONSOLE_SESSION_RECHECK_SECONDS", 15, 1, 600)));
   }
 
-  private static int number(Map<String, String> env, String name, int fallback, int min, int max) {
-    String value = env.get(name);
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    try {
-      int n = Integer.parseInt(value.trim());
-      if (n < min || n > max) {
-        throw new NumberFormatException();
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a whole number from " + min + " to " + max + ", got '"
-          + value + "'");
-    }
-  }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import nl.veiligpraten.infra.settings.EnvValues;
 
 /**
  * Clustered-mode settings, read once from the environment (and the {@code --cluster} flag). Everything a deployment
@@ -81,17 +82,17 @@ public record ClusterSettings(boolean enabled, String clusterName, String host, 
     boolean enabled = flag || fromEnv;
     String name = env.getOrDefault("VP_CLUSTER_NAME", "veilig-praten").trim();
     String host = env.getOrDefault("VP_CLUSTER_HOST", "127.0.0.1").trim();
-    int hzPort = intValue(env, "VP_HAZELCAST_PORT", 5701, 1, 65535);
-    int eventBusPort = intValue(env, "VP_EVENTBUS_PORT", 0, 0, 65535);
+    int hzPort = EnvValues.wholeNumber(env, "VP_HAZELCAST_PORT", 5701, 1, 65535);
+    int eventBusPort = EnvValues.wholeNumber(env, "VP_EVENTBUS_PORT", 0, 0, 65535);
     Join join = Join.parse(env.getOrDefault("VP_CLUSTER_JOIN", "tcp-ip"));
     String configured = env.get("VP_CLUSTER_MEMBERS");
     String serviceDns = env.getOrDefault("VP_CLUSTER_K8S_SERVICE_DNS", "").trim();
-    int dnsTimeout = intValue(env, "VP_CLUSTER_K8S_DNS_TIMEOUT_SECONDS", 5, 1, 120);
+    int dnsTimeout = EnvValues.wholeNumber(env, "VP_CLUSTER_K8S_DNS_TIMEOUT_SECONDS", 5, 1, 120);
     String quorumValue = env.get("VP_CLUSTER_QUORUM");
-    int heartbeat = intValue(env, "VP_CLUSTER_HEARTBEAT_SECONDS", 1, 1, 60);
-    int maxNoHeartbeat = intValue(env, "VP_CLUSTER_MAX_NO_HEARTBEAT_SECONDS", 10, 2, 600);
-    int joinTimeout = intValue(env, "VP_CLUSTER_JOIN_TIMEOUT_SECONDS", 2, 1, 60);
-    int mergeDelay = intValue(env, "VP_CLUSTER_MERGE_DELAY_SECONDS", 5, 1, 600);
+    int heartbeat = EnvValues.wholeNumber(env, "VP_CLUSTER_HEARTBEAT_SECONDS", 1, 1, 60);
+    int maxNoHeartbeat = EnvValues.wholeNumber(env, "VP_CLUSTER_MAX_NO_HEARTBEAT_SECONDS", 10, 2, 600);
+    int joinTimeout = EnvValues.wholeNumber(env, "VP_CLUSTER_JOIN_TIMEOUT_SECONDS", 2, 1, 60);
+    int mergeDelay = EnvValues.wholeNumber(env, "VP_CLUSTER_MERGE_DELAY_SECONDS", 5, 1, 600);
 
     if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
       throw new IllegalArgumentException("VP_CLUSTER_NAME must be 1-64 letters, digits, '.', '_' or '-'");
@@ -132,7 +133,7 @@ public record ClusterSettings(boolean enabled, String clusterName, String host, 
       }
       defaultQuorum = members.size() / 2 + 1;
     }
-    int quorum = intValue(env, "VP_CLUSTER_QUORUM", defaultQuorum, 1, 1000);
+    int quorum = EnvValues.wholeNumber(env, "VP_CLUSTER_QUORUM", defaultQuorum, 1, 1000);
     if (maxNoHeartbeat <= heartbeat) {
       throw new IllegalArgumentException("VP_CLUSTER_MAX_NO_HEARTBEAT_SECONDS must be larger than the heartbeat");
     }
@@ -140,20 +141,4 @@ public record ClusterSettings(boolean enabled, String clusterName, String host, 
         dnsTimeout, quorum, heartbeat, maxNoHeartbeat, joinTimeout, mergeDelay);
   }
 
-  private static int intValue(Map<String, String> env, String name, int fallback, int min, int max) {
-    String value = env.get(name);
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    try {
-      int n = Integer.parseInt(value.trim());
-      if (n < min || n > max) {
-        throw new NumberFormatException();
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a whole number from " + min + " to " + max + ", got '"
-          + value + "'");
-    }
-  }
 }

@@ -1,6 +1,7 @@
 package nl.veiligpraten.infra.staffing;
 
 import java.util.Map;
+import nl.veiligpraten.infra.settings.EnvValues;
 
 /**
  * How waits are estimated. Read once at start-up.
@@ -19,8 +20,8 @@ public record WaitSettings(int minSamples, long windowSeconds, int samples, int 
   }
 
   public static WaitSettings from(Map<String, String> env) {
-    return new WaitSettings(intValue(env, "VP_WAIT_MIN_SAMPLES", 5, 1, 1000),
-        intValue(env, "VP_WAIT_WINDOW_MINUTES", 240, 1, 7 * 24 * 60) * 60L, 50, 7200, 1000);
+    return new WaitSettings(EnvValues.wholeNumber(env, "VP_WAIT_MIN_SAMPLES", 5, 1, 1000),
+        EnvValues.wholeNumber(env, "VP_WAIT_WINDOW_MINUTES", 240, 1, 7 * 24 * 60) * 60L, 50, 7200, 1000);
   }
 
   /** The same settings with another minimum number of samples (tests). */
@@ -28,20 +29,4 @@ public record WaitSettings(int minSamples, long windowSeconds, int samples, int 
     return new WaitSettings(n, windowSeconds, samples, maxSeconds, snapshotMillis);
   }
 
-  private static int intValue(Map<String, String> env, String name, int fallback, int min, int max) {
-    String value = env.get(name);
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    try {
-      int n = Integer.parseInt(value.trim());
-      if (n < min || n > max) {
-        throw new NumberFormatException();
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a whole number from " + min + " to " + max + ", got '"
-          + value + "'");
-    }
-  }
 }

@@ -2,6 +2,7 @@ package nl.veiligpraten.infra.web;
 
 import java.time.Duration;
 import java.util.Map;
+import nl.veiligpraten.infra.settings.EnvValues;
 
 /**
  * Transport limits of one HTTP listener, read once at start-up (issue 20, finding 4: slowloris, slow bodies and an
@@ -60,7 +61,7 @@ public record ListenerLimits(Duration headerTimeout, Duration bodyTimeout, Durat
         seconds(env, prefix + "_HEADER_TIMEOUT_SECONDS", defaults.headerTimeout()),
         seconds(env, prefix + "_BODY_TIMEOUT_SECONDS", defaults.bodyTimeout()),
         seconds(env, prefix + "_IDLE_TIMEOUT_SECONDS", defaults.idleTimeout()),
-        number(env, prefix + "_MAX_CONNECTIONS", defaults.maxConnections(), 1, 1_000_000),
+        EnvValues.wholeNumber(env, prefix + "_MAX_CONNECTIONS", defaults.maxConnections(), 1, 1_000_000),
         blankToNull(env.get("VP_TLS_CERT_FILE")), blankToNull(env.get("VP_TLS_KEY_FILE")));
   }
 
@@ -70,23 +71,7 @@ public record ListenerLimits(Duration headerTimeout, Duration bodyTimeout, Durat
 
   private static Duration seconds(Map<String, String> env, String name, Duration fallback) {
     String value = env.get(name);
-    return value == null || value.isBlank() ? fallback : Duration.ofSeconds(number(env, name, 0, 1, 3600));
+    return value == null || value.isBlank() ? fallback : Duration.ofSeconds(EnvValues.wholeNumber(env, name, 0, 1, 3600));
   }
 
-  private static int number(Map<String, String> env, String name, int fallback, int min, int max) {
-    String value = env.get(name);
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    try {
-      int n = Integer.parseInt(value.trim());
-      if (n < min || n > max) {
-        throw new NumberFormatException();
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a whole number from " + min + " to " + max + ", got '"
-          + value + "'");
-    }
-  }
 }
