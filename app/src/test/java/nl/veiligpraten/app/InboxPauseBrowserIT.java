@@ -334,7 +334,7 @@ class InboxPauseBrowserIT {
       Page page = phone.newPage();
       page.navigate("http://127.0.0.1:" + app.visitorPort() + "/");
       Locator q0 = screen(page, "question");
-      assertThat(page.locator("#screen-title")).hasText("Ben je nu in gevaar?");
+      assertThat(page.locator("#screen-title")).hasText("Ben jij of is iemand anders nu in gevaar?");
       Locator about = q0.locator("#about");
       assertThat(about).containsText("gratis en anoniem");
       assertThat(about).containsText("Alleen hulpverleners van de organisatie die jij kiest");
@@ -361,7 +361,7 @@ class InboxPauseBrowserIT {
       page.locator("button[data-lang=nl]").click();
       page.locator("#back").click();
       screen(page, "question");
-      assertThat(page.locator("#screen-title")).hasText("Ben je nu in gevaar?");
+      assertThat(page.locator("#screen-title")).hasText("Ben jij of is iemand anders nu in gevaar?");
       assertEquals(history, ((Number) page.evaluate("history.length")).intValue(), "no history entry");
     }
   }
