@@ -455,8 +455,8 @@ class VisitorAccessibilityIT {
   }
 
   @Test
-  @DisplayName("the visitor listener compresses the page when the browser asks, keeps Cache-Control: no-store, and "
-      + "its static index.html holds the 112 line")
+  @DisplayName("the visitor listener compresses the page's files when the browser asks, keeps Cache-Control: "
+      + "no-store, never compresses API or SockJS answers, and its static index.html holds the 112 line")
   void compressedAndNotCached() throws Exception {
     // No automatic decompression: the test sees the bytes as they travel.
     var options = new io.vertx.ext.web.client.WebClientOptions();
@@ -485,6 +485,15 @@ class VisitorAccessibilityIT {
       if ("/".equals(path)) {
         assertTrue(plain.body().toString().contains("href=\"tel:112\""), "112 link in the static HTML");
       }
+    }
+    // Chat frames (SockJS fallback) and API answers are never compressed: their compressed length could leak content.
+    for (String path : List.of("/api/config", "/sockjs/info")) {
+      var answer = web.get(app.visitorPort(), "127.0.0.1", path).putHeader("Accept-Encoding", "gzip")
+          .putHeader("Origin", "http://127.0.0.1:" + app.visitorPort()).send()
+          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      assertEquals(200, answer.statusCode(), path + ": " + answer.bodyAsString());
+      String encoding = answer.getHeader("Content-Encoding");
+      assertTrue(encoding == null || "identity".equals(encoding), path + " came " + encoding);
     }
     System.out.printf("visitor page (index.html, app.js, app.css): %d bytes plain, %d bytes gzip%n", plainTotal,
         compressedTotal);

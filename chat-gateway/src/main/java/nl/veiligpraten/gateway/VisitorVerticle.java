@@ -3,6 +3,7 @@ package nl.veiligpraten.gateway;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.JsonObject;
@@ -103,8 +104,9 @@ public final class VisitorVerticle extends VerticleBase {
         .setMaxWebSocketMessageSize(settings.maxFrameBytes() * VisitorConnection.TRANSPORT_LIMIT_FACTOR)
         .setPerFrameWebSocketCompressionSupported(false)
         .setPerMessageWebSocketCompressionSupported(false)
-        // HTTP responses are compressed when the browser asks (issue 23: the page on a slow phone connection). The
-        // static files stay Cache-Control: no-store; a cached copy would be a trace on a shared phone.
+        // HTTP responses are compressed when the browser asks (issue 23: the page on a slow phone connection), except
+        // the API and SockJS answers (securityHeaders). The static files stay Cache-Control: no-store; a cached copy
+        // would be a trace on a shared phone.
         .setCompressionSupported(true)
         // A silent socket is closed by the heartbeat check below; its peer cannot answer the close frame, so the TCP
         // connection goes one second later.
@@ -224,6 +226,13 @@ public final class VisitorVerticle extends VerticleBase {
 
   private void securityHeaders(RoutingContext ctx) {
     SecurityHeaders.apply(ctx.response());
+    // Only the page's own files are compressed. Chat frames over the SockJS fallback and the API answers are not:
+    // compressed lengths of secret-bearing or visitor-written content can leak it (CRIME/BREACH), and these answers
+    // are small anyway. "identity" tells Vert.x not to compress this response.
+    String path = ctx.normalizedPath();
+    if (path.startsWith(SOCKJS_PATH) || path.startsWith("/api/") || path.startsWith("/health")) {
+      ctx.response().putHeader(HttpHeaders.CONTENT_ENCODING, HttpHeaders.IDENTITY);
+    }
     ctx.next();
   }
 
