@@ -416,8 +416,27 @@ class VisitorAccessibilityIT {
     }
   }
 
+  /** Tabs through {@code stops} focus stops; each focused control must show an outline of at least 2 px. */
+  private static int assertFocusVisible(Page page, String what, int stops) {
+    int seen = 0;
+    for (int i = 0; i < stops; i++) {
+      page.keyboard().press("Tab");
+      JsonObject f = new JsonObject((String) page.evaluate("() => { const e = document.activeElement; "
+          + "const s = getComputedStyle(e); return JSON.stringify({el: e.tagName + '#' + e.id + ' ' + "
+          + "(e.textContent || '').trim().slice(0, 20), style: s.outlineStyle, width: parseFloat(s.outlineWidth)}); }"));
+      if (f.getString("el").startsWith("BODY")) {
+        continue;
+      }
+      seen++;
+      assertTrue(!"none".equals(f.getString("style")) && f.getDouble("width") >= 2,
+          what + ": focus not visible: " + f);
+    }
+    return seen;
+  }
+
   @Test
-  @DisplayName("every control reached with Tab shows a focus outline of at least 2 px")
+  @DisplayName("every control reached with Tab shows a focus outline of at least 2 px, on a question, the "
+      + "suggestions and the chat")
   void visibleFocus() throws Exception {
     try (BrowserContext context = browser.browser.newContext(new Browser.NewContextOptions()
         .setViewportSize(390, 844).setLocale("nl-NL"))) {
@@ -426,19 +445,15 @@ class VisitorAccessibilityIT {
       screen(page, "question");
       page.locator("button[data-code=no]").click();
       assertThat(page.locator("#screen-title")).hasText("Waarover wil je praten?");
-      int seen = 0;
-      for (int i = 0; i < 25; i++) {
-        page.keyboard().press("Tab");
-        JsonObject f = new JsonObject((String) page.evaluate("() => { const e = document.activeElement; "
-            + "const s = getComputedStyle(e); return JSON.stringify({el: e.tagName + '#' + e.id + ' ' + "
-            + "(e.textContent || '').trim().slice(0, 20), style: s.outlineStyle, width: parseFloat(s.outlineWidth)}); }"));
-        if (f.getString("el").startsWith("BODY")) {
-          continue;
-        }
-        seen++;
-        assertTrue(!"none".equals(f.getString("style")) && f.getDouble("width") >= 2, "focus not visible: " + f);
-      }
-      assertTrue(seen >= 8, "Tab reached only " + seen + " controls");
+      assertTrue(assertFocusVisible(page, "question", 25) >= 8, "Tab reached too few controls on a question");
+      page.reload();
+      screen(page, "question");
+      Locator suggestions = toCsgSuggestions(page);
+      assertTrue(assertFocusVisible(page, "suggestions", 30) >= 8, "Tab reached too few controls on the suggestions");
+      suggestions.locator("button[data-help-point=csg]").click();
+      screen(page, "chat");
+      assertThat(page.locator("#status")).containsText("Je bent nummer");
+      assertTrue(assertFocusVisible(page, "chat", 15) >= 6, "Tab reached too few controls in the chat");
     }
   }
 
