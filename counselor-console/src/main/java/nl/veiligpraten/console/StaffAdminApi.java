@@ -137,29 +137,15 @@ final class StaffAdminApi {
   void invite(RoutingContext ctx) {
     StaffSession s = ctx.get(StaffSession.KEY);
     JsonObject body = ConsoleApi.body(ctx);
-    String username = text(body, "username");
-    String displayName = text(body, "displayName");
-    String role = text(body, "role");
-    String org = Roles.platformAdmin(s) ? (body != null && body.getValue("orgId") instanceof String o ? o : null)
-        : s.orgId();
-    AdminAudit.Target target = new AdminAudit.Target(null, username.isEmpty() ? null : clip(username), org);
-    if (!isAdmin(s)) {
-      refuse(ctx, Action.INVITE, target, 403, "forbidden", "Alleen voor beheerders. / Admins only.");
+    NewAccount account = newAccount(ctx, s, body, Action.INVITE);
+    if (account == null) {
       return;
     }
-    String roleRefusal = roleRefusal(s, role, null);
-    if (roleRefusal != null) {
-      refuseRole(ctx, Action.INVITE, target, roleRefusal, role);
-      return;
-    }
-    if (PLATFORM_ROLES.contains(role)) {
-      org = null;
-      target = new AdminAudit.Target(null, target.name(), null);
-    } else if (org == null) {
-      refuse(ctx, Action.INVITE, target, 400, "invalid_field", "orgId is nodig voor deze rol. / orgId is required "
-          + "for this role.");
-      return;
-    }
+    String username = account.username();
+    String displayName = account.displayName();
+    String role = account.role();
+    String org = account.orgId();
+    AdminAudit.Target target = account.target();
     Profile profile;
     try {
       profile = Profile.parse(body, new Profile(displayName, role, List.of(), 3));
@@ -309,6 +295,43 @@ final class StaffAdminApi {
     });
   }
 
+  /** The fields of a new account as an invitation or a direct creation reads them, after the role rules. */
+  private record NewAccount(String username, String displayName, String role, String orgId,
+                            AdminAudit.Target target) {
+  }
+
+  /**
+   * Reads and checks what an invitation and a direct account creation share: only admins, no role escalation, a
+   * platform role without an organisation and every other role with one (an organisation admin's own). On a refusal
+   * the answer is sent and audited here and the result is {@code null}.
+   */
+  private NewAccount newAccount(RoutingContext ctx, StaffSession s, JsonObject body, Action action) {
+    String username = text(body, "username");
+    String displayName = text(body, "displayName");
+    String role = text(body, "role");
+    String org = Roles.platformAdmin(s) ? (body != null && body.getValue("orgId") instanceof String o ? o : null)
+        : s.orgId();
+    AdminAudit.Target target = new AdminAudit.Target(null, username.isEmpty() ? null : clip(username), org);
+    if (!isAdmin(s)) {
+      refuse(ctx, action, target, 403, "forbidden", "Alleen voor beheerders. / Admins only.");
+      return null;
+    }
+    String roleRefusal = roleRefusal(s, role, null);
+    if (roleRefusal != null) {
+      refuseRole(ctx, action, target, roleRefusal, role);
+      return null;
+    }
+    if (PLATFORM_ROLES.contains(role)) {
+      return new NewAccount(username, displayName, role, null, new AdminAudit.Target(null, target.name(), null));
+    }
+    if (org == null) {
+      refuse(ctx, action, target, 400, "invalid_field", "orgId is nodig voor deze rol. / orgId is required "
+          + "for this role.");
+      return null;
+    }
+    return new NewAccount(username, displayName, role, org, target);
+  }
+
   // ---- accounts and organisations created directly --------------------------------------------------------------
 
   /**
@@ -318,27 +341,15 @@ final class StaffAdminApi {
   void createUser(RoutingContext ctx) {
     StaffSession s = ctx.get(StaffSession.KEY);
     JsonObject body = ConsoleApi.body(ctx);
-    String username = text(body, "username");
-    String displayName = text(body, "displayName");
-    String role = text(body, "role");
-    String org = Roles.platformAdmin(s) ? (body != null && body.getValue("orgId") instanceof String o ? o : null)
-        : s.orgId();
-    AdminAudit.Target target = new AdminAudit.Target(null, username.isEmpty() ? null : clip(username), org);
-    if (!isAdmin(s)) {
-      refuse(ctx, Action.CREATE_USER, target, 403, "forbidden", "Admins only.");
+    NewAccount account = newAccount(ctx, s, body, Action.CREATE_USER);
+    if (account == null) {
       return;
     }
-    String roleRefusal = roleRefusal(s, role, null);
-    if (roleRefusal != null) {
-      refuseRole(ctx, Action.CREATE_USER, target, roleRefusal, role);
-      return;
-    }
-    if (PLATFORM_ROLES.contains(role)) {
-      org = null;
-    } else if (org == null) {
-      refuse(ctx, Action.CREATE_USER, target, 400, "invalid_field", "orgId is required for this role");
-      return;
-    }
+    String username = account.username();
+    String displayName = account.displayName();
+    String role = account.role();
+    String org = account.orgId();
+    AdminAudit.Target target = account.target();
     if (!username.matches(USERNAME) || displayName.isEmpty() || displayName.length() > 64) {
       refuse(ctx, Action.CREATE_USER, target, 400, "invalid_field", "username: 3-64 of a-z 0-9 . _ -; displayName: "
           + "1-64 characters.");
