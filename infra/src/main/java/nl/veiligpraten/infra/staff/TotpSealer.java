@@ -6,11 +6,11 @@ import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.util.Arrays;
 import javax.crypto.Cipher;
-import javax.crypto.Mac;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import nl.veiligpraten.infra.crypto.OrganisationKeyStore;
+import nl.veiligpraten.infra.web.Secrets;
 
 /**
  * Seals staff TOTP secrets (active and pending) with AES-256-GCM under a key derived from the server key in the
@@ -40,7 +40,7 @@ public final class TotpSealer {
     keyStore.ensureOrganisation(SERVER_KEY_OWNER);
     SecretKey server = keyStore.key(keyStore.currentKeyId(SERVER_KEY_OWNER))
         .orElseThrow(() -> new IllegalStateException("server key missing from the key store"));
-    return new TotpSealer(hmac(server.getEncoded(), LABEL.getBytes(StandardCharsets.UTF_8)));
+    return new TotpSealer(Secrets.hmacSha256(server.getEncoded(), LABEL.getBytes(StandardCharsets.UTF_8)));
   }
 
   /** For tests of other modules: a sealer with a random key. */
@@ -93,15 +93,6 @@ public final class TotpSealer {
     return ("vp.totp|" + userId).getBytes(StandardCharsets.UTF_8);
   }
 
-  private static byte[] hmac(byte[] key, byte[] data) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return mac.doFinal(data);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is not available", e);
-    }
-  }
 
   @Override
   public String toString() {

@@ -1,10 +1,7 @@
 package nl.veiligpraten.infra.web;
 
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import javax.crypto.Mac;
 import javax.crypto.SecretKey;
-import javax.crypto.spec.SecretKeySpec;
 import nl.veiligpraten.infra.crypto.OrganisationKeyStore;
 
 /**
@@ -33,7 +30,7 @@ public final class CodeHasher {
     keyStore.ensureOrganisation(SERVER_KEY_OWNER);
     SecretKey server = keyStore.key(keyStore.currentKeyId(SERVER_KEY_OWNER))
         .orElseThrow(() -> new IllegalStateException("server key missing from the key store"));
-    return new CodeHasher(hmac(server.getEncoded(), LABEL.getBytes(StandardCharsets.UTF_8)));
+    return new CodeHasher(Secrets.hmacSha256(server.getEncoded(), LABEL.getBytes(StandardCharsets.UTF_8)));
   }
 
   /** For tests of other modules: a hasher with a random key. */
@@ -45,18 +42,9 @@ public final class CodeHasher {
 
   /** The stored form of a (normalised) code. */
   public byte[] hash(String normalisedCode) {
-    return hmac(key, normalisedCode.getBytes(StandardCharsets.UTF_8));
+    return Secrets.hmacSha256(key, normalisedCode.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static byte[] hmac(byte[] key, byte[] data) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return mac.doFinal(data);
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("HmacSHA256 is not available", e);
-    }
-  }
 
   @Override
   public String toString() {

@@ -37,6 +37,17 @@ public final class Secrets {
     return typed == null ? "" : typed.toUpperCase().replaceAll("[\\s-]", "");
   }
 
+  /** HMAC-SHA256 of {@code data} under {@code key} (key derivation and keyed hashes of codes). */
+  public static byte[] hmacSha256(byte[] key, byte[] data) {
+    try {
+      javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+      mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+      return mac.doFinal(data);
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is not available", e);
+    }
+  }
+
   public static byte[] sha256(String value) {
     try {
       return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
