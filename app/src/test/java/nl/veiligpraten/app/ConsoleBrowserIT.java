@@ -453,7 +453,9 @@ class ConsoleBrowserIT {
         + "AND sender = 'counselor'").execute(Tuple.of(visitor.conversationId()))).iterator().next().getLong(0);
     assertEquals(2L, stored);
     assertEquals(2, panel.locator(".messages li.counselor").count());
-    assertEquals(0, panel.locator(".messages li.pending, .messages li.failed").count());
+    // Waiting assertion: the visitor can receive the marker a moment before the console has handled its ack
+    // (both follow the same commit), so the marker may still show 'verzenden…' for that moment (CI saw it once).
+    assertThat(panel.locator(".messages li.pending, .messages li.failed")).hasCount(0);
     nightVisitor = visitor;
   }
 
