@@ -43,7 +43,7 @@ final class ClusterNodes implements AutoCloseable {
     try {
       for (int i = 0; i < n; i++) {
         Map<String, String> env = new HashMap<>();
-        env.put("DATABASE_URL", "postgresql://" + db.user() + "@" + db.host() + ":" + db.port() + "/" + db.database());
+        env.put("DATABASE_URL", "postgresql://" + db.user() + ":" + db.password() + "@" + db.host() + ":" + db.port() + "/" + db.database());
         env.put("VP_DATA_DIR", dataDir.toString());
         env.put("VP_DEMO", "true"); // demo logins; production (the default) needs a passphrase
         env.put("VP_VISITOR_PORT", String.valueOf(nodes.visitorPorts.get(i)));

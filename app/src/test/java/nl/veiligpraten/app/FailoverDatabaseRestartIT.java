@@ -50,7 +50,7 @@ class FailoverDatabaseRestartIT {
     int visitorPort = AppSettings.freePort();
     int consolePort = AppSettings.freePort();
     Map<String, String> env = new HashMap<>();
-    env.put("DATABASE_URL", "postgresql://postgres@127.0.0.1:" + pgPort + "/postgres");
+    env.put("DATABASE_URL", "postgresql://postgres:" + db.settings().password() + "@127.0.0.1:" + pgPort + "/postgres");
     env.put("VP_DATA_DIR", dir.resolve("data").toString());
     env.put("VP_DEMO", "true"); // demo logins; production (the default) needs a passphrase
     env.put("VP_VISITOR_PORT", String.valueOf(visitorPort));

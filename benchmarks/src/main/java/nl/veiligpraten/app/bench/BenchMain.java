@@ -128,7 +128,7 @@ public final class BenchMain {
       int gv = AppSettings.freePort();
       int gc = AppSettings.freePort();
       Map<String, String> env = new HashMap<>();
-      env.put("DATABASE_URL", "postgresql://" + dbs.user() + "@" + dbs.host() + ":" + dbs.port() + "/" + dbs.database());
+      env.put("DATABASE_URL", "postgresql://" + dbs.user() + ":" + dbs.password() + "@" + dbs.host() + ":" + dbs.port() + "/" + dbs.database());
       env.put("VP_DATA_DIR", work.resolve("data").toString());
       env.put("VP_DEMO", "true"); // demo logins; production (the default) needs a passphrase
       env.put("VP_VISITOR_PORT", String.valueOf(gv));

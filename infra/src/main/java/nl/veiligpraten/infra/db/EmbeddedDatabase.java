@@ -10,15 +10,38 @@ import java.time.Duration;
 /**
  * A real PostgreSQL server from Maven Central binaries, for development and tests. The data directory is kept
  * between runs so a restart keeps the conversations; {@link #close()} stops the server.
+ *
+ * <p>Every connection needs a password (SCRAM-SHA-256), loopback only (issue 20, finding 5: it used to trust any
+ * local connection as superuser). The superuser's password is generated on the first start and kept owner-only in
+ * {@link #superuserSecretFile(Path)}, beside the server's data directory; see {@code docs/security.md} for why it
+ * may live there while the key-store passphrase may not.
  */
 public final class EmbeddedDatabase implements AutoCloseable {
 
+  /** The embedded server's superuser (zonky's initdb names it so). */
+  public static final String SUPERUSER = "postgres";
+
+  /**
+   * pg_hba.conf as written before every start: password (SCRAM) only, over loopback or the Unix socket. No
+   * {@code trust}, no {@code md5}, no replication.
+   */
+  static final String HBA = """
+      # Written by Veilig Praten at every start (issue 20, finding 5): SCRAM passwords only, loopback only.
+      local   all   all                  scram-sha-256
+      host    all   all   127.0.0.1/32   scram-sha-256
+      host    all   all   ::1/128        scram-sha-256
+      """;
+
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(EmbeddedDatabase.class);
+
   private final EmbeddedPostgres postgres;
   private final Path dataDir;
+  private final String password;
 
-  private EmbeddedDatabase(EmbeddedPostgres postgres, Path dataDir) {
+  private EmbeddedDatabase(EmbeddedPostgres postgres, Path dataDir, String password) {
     this.postgres = postgres;
     this.dataDir = dataDir;
+    this.password = password;
   }
 
   /**
@@ -28,6 +51,11 @@ public final class EmbeddedDatabase implements AutoCloseable {
   public static EmbeddedDatabase start(Path dataDir, int port) {
     try {
       Files.createDirectories(dataDir);
+      // Before initdb, so that a crash between initdb and the first start never leaves a server whose password
+      // nobody knows.
+      String password = superuserPassword(superuserSecretFile(dataDir));
+      boolean fresh = !Files.exists(dataDir.resolve("postgresql.conf"));
+      boolean trusting = !fresh && trustsSomeone(dataDir.resolve("pg_hba.conf"));
       EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
           .setDataDirectory(dataDir)
           .setCleanDataDirectory(false)
@@ -42,7 +70,21 @@ public final class EmbeddedDatabase implements AutoCloseable {
           // WAL flush. We ack only after a durable commit, so it must be on. Throughput comes from group commit:
           // concurrent transactions share one WAL flush. commit_delay stays 0: on the 2-core benchmark box a
           // 200 µs delay lowered throughput (A/B in BENCHMARKS.md).
-          .setServerConfig("synchronous_commit", "on");
+          .setServerConfig("synchronous_commit", "on")
+          // Role passwords are stored as SCRAM verifiers (the default since PostgreSQL 14; said so to be sure).
+          .setServerConfig("password_encryption", "scram-sha-256")
+          // zonky checks readiness with a superuser connection; it needs the password too.
+          .setConnectConfig("password", password);
+      if (fresh) {
+        // zonky passes its "locale" settings to initdb as --key=value after its own "-A trust": the later --auth
+        // wins, so the cluster is created with SCRAM and this password and never trusts anyone, not even during
+        // the first start.
+        builder.setLocaleConfig("auth", "scram-sha-256")
+            .setLocaleConfig("pwfile", superuserSecretFile(dataDir).toString());
+      } else if (!trusting) {
+        // Rewritten at every start so an edited or older file cannot reopen the server.
+        builder.setDataDirectoryCustomizer(dir -> writeHba(dir.toPath()));
+      }
       if (port > 0) {
         builder.setPort(port);
       }
@@ -59,10 +101,90 @@ public final class EmbeddedDatabase implements AutoCloseable {
       EmbeddedPostgres postgres = builder.start();
       // ...and tightened again right after zonky's chmod (HardeningIT saw rwx-w--w- after a first start).
       privateDirectory(binaries);
-      return new EmbeddedDatabase(postgres, dataDir);
+      EmbeddedDatabase db = new EmbeddedDatabase(postgres, dataDir, password);
+      if (trusting) {
+        // A data directory from before SCRAM (initdb -A trust, superuser without a password): set the password
+        // while trust still lets us in, then close the door and reload. Each step is safe to repeat after a crash.
+        try {
+          db.closeTrustingDataDirectory();
+        } catch (RuntimeException e) {
+          db.close();
+          throw e;
+        }
+      }
+      return db;
     } catch (IOException e) {
       throw new UncheckedIOException("could not start the embedded PostgreSQL in " + dataDir, e);
     }
+  }
+
+  /**
+   * The owner-only file with the superuser's password: {@code <dataDir>.superuser.secret}, beside the server's data
+   * directory (initdb needs an empty directory, and the password must exist before initdb runs).
+   */
+  public static Path superuserSecretFile(Path dataDir) {
+    Path absolute = dataDir.toAbsolutePath();
+    return absolute.resolveSibling(absolute.getFileName() + ".superuser.secret");
+  }
+
+  /** Reads the generated password, or creates it (32 random bytes, base64url) in a new 0600 file. */
+  static String superuserPassword(Path file) throws IOException {
+    if (Files.exists(file)) {
+      String value = Files.readString(file, java.nio.charset.StandardCharsets.UTF_8).trim();
+      if (!value.matches("[A-Za-z0-9_-]{20,}")) {
+        throw new IllegalStateException(file + " does not hold a generated password");
+      }
+      return value;
+    }
+    String value = nl.veiligpraten.infra.web.Secrets.token();
+    Path tmp = Files.createTempFile(file.getParent(), ".superuser", ".tmp");
+    try {
+      Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException e) {
+      // Not a POSIX file system (Windows development box): createTempFile restricts access where it can.
+    }
+    // One line: initdb --pwfile reads the first line.
+    Files.writeString(tmp, value + "\n", java.nio.charset.StandardCharsets.UTF_8);
+    Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    return value;
+  }
+
+  /** Whether an existing pg_hba.conf has a {@code trust} line (a data directory from before SCRAM). */
+  static boolean trustsSomeone(Path hba) throws IOException {
+    if (!Files.exists(hba)) {
+      return false;
+    }
+    return Files.readAllLines(hba).stream()
+        .map(line -> line.replaceFirst("#.*", "").trim())
+        .filter(line -> !line.isEmpty())
+        .anyMatch(line -> java.util.Arrays.asList(line.split("\\s+")).contains("trust"));
+  }
+
+  private static void writeHba(Path dir) {
+    try {
+      Path tmp = Files.createTempFile(dir, ".pg_hba", ".tmp");
+      Files.writeString(tmp, HBA, java.nio.charset.StandardCharsets.UTF_8);
+      Files.move(tmp, dir.resolve("pg_hba.conf"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+          java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not write pg_hba.conf in " + dir, e);
+    }
+  }
+
+  private void closeTrustingDataDirectory() {
+    DbSettings s = settings();
+    try (java.sql.Connection c = java.sql.DriverManager.getConnection(s.jdbcUrl(), s.user(), s.password());
+         java.sql.Statement st = c.createStatement()) {
+      // base64url: safe inside the literal; ALTER ROLE takes no bind parameters.
+      st.execute("ALTER ROLE " + SUPERUSER + " PASSWORD '" + password + "'");
+      writeHba(dataDir);
+      st.execute("SELECT pg_reload_conf()");
+    } catch (java.sql.SQLException e) {
+      // The statement text (with the password) is never part of the message.
+      throw new IllegalStateException("could not set the embedded PostgreSQL's superuser password: "
+          + e.getSQLState(), e);
+    }
+    LOG.info("the embedded PostgreSQL in {} trusted local connections; it now requires SCRAM passwords", dataDir);
   }
 
   /** Where the binaries are unpacked: {@code VP_EMBEDDED_PG_BINARIES}, else a per-user cache directory. */
@@ -87,9 +209,9 @@ public final class EmbeddedDatabase implements AutoCloseable {
     return dir;
   }
 
-  /** Connection settings of the running server (superuser, trust authentication on loopback). */
+  /** Connection settings of the running server: the superuser with its password, on loopback. */
   public DbSettings settings() {
-    return new DbSettings("127.0.0.1", postgres.getPort(), "postgres", "postgres", "");
+    return new DbSettings("127.0.0.1", postgres.getPort(), "postgres", SUPERUSER, password);
   }
 
   public Path dataDir() {

@@ -43,7 +43,7 @@ class DbSslModeIT {
 
   static DbSettings from(String query, Map<String, String> extra) {
     java.util.HashMap<String, String> env = new java.util.HashMap<>(extra);
-    env.put("DATABASE_URL", "postgresql://postgres@127.0.0.1:" + db.settings().port() + "/postgres" + query);
+    env.put("DATABASE_URL", "postgresql://postgres:" + db.settings().password() + "@127.0.0.1:" + db.settings().port() + "/postgres" + query);
     return DbSettings.external(env).orElseThrow();
   }
 

@@ -66,7 +66,7 @@ class PipelinedTransactionIT {
   private static void poolIsOutsideATransaction() throws Exception {
     await(pool.withConnection(conn -> conn.query("INSERT INTO t VALUES (1000, 'autocommit')").execute()));
     try (var jdbc = java.sql.DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + db.port() + "/postgres",
-        "postgres", "")) {
+        "postgres", db.settings().password())) {
       var rs = jdbc.createStatement().executeQuery("SELECT count(*) FROM t WHERE id = 1000");
       rs.next();
       assertEquals(1, rs.getLong(1), "the insert after the transaction committed on its own");
