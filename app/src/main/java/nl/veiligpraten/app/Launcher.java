@@ -65,6 +65,12 @@ public final class Launcher {
 
   /** Starts one node; with {@code cluster.enabled()} Vert.x joins the Hazelcast cluster first. */
   public static Future<RunningApp> start(AppSettings settings, ClusterSettings cluster) {
+    try {
+      // A production cluster needs event-bus TLS or the operator's private-network statement (issue 20, finding 10).
+      cluster.requireSafeFor(settings.demo());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
     VertxOptions options = new VertxOptions().setPreferNativeTransport(false);
     // A node's presence rows carry a name that survives its restart, so a restart clears exactly its own.
     settings = settings.withLiveness(settings.liveness().withDefaultNodeId(cluster.enabled()

@@ -39,6 +39,7 @@ public final class Main {
     try {
       cluster = ClusterSettings.from(System.getenv(), clusterFlag);
       settings = AppSettings.from(System.getenv(), serveArgs);
+      cluster.requireSafeFor(settings.demo());
     } catch (IllegalArgumentException e) {
       System.err.println("Configuration error: " + e.getMessage());
       System.exit(2);

@@ -41,11 +41,15 @@ import nl.veiligpraten.infra.settings.EnvValues;
  *                              joining (default 2)
  * @param mergeDelaySeconds     {@code VP_CLUSTER_MERGE_DELAY_SECONDS}: how soon two halves merge after a split heals
  *                              (default 5)
+ * @param eventBusTls           {@code VP_EVENTBUS_TLS_CERT_FILE}, {@code _KEY_FILE}, {@code _CA_FILE} and
+ *                              {@code VP_EVENTBUS_PLAINTEXT_PRIVATE_NETWORK}: TLS with client certificates between
+ *                              the nodes' event buses ({@link EventBusTls})
  */
 public record ClusterSettings(boolean enabled, String clusterName, String host, int hazelcastPort, int eventBusPort,
                               Join join, List<String> members, Optional<String> kubernetesServiceDns,
                               int kubernetesDnsTimeoutSeconds, int quorum, int heartbeatSeconds,
-                              int maxNoHeartbeatSeconds, int joinTimeoutSeconds, int mergeDelaySeconds) {
+                              int maxNoHeartbeatSeconds, int joinTimeoutSeconds, int mergeDelaySeconds,
+                              EventBusTls eventBusTls) {
 
   public static final String FLAG = "--cluster";
 
@@ -72,7 +76,7 @@ public record ClusterSettings(boolean enabled, String clusterName, String host, 
   /** A single process, no cluster. */
   public static ClusterSettings disabled() {
     return new ClusterSettings(false, "veilig-praten", "127.0.0.1", 5701, 0, Join.TCP_IP, List.of(),
-        Optional.empty(), 5, 1, 1, 10, 2, 5);
+        Optional.empty(), 5, 1, 1, 10, 2, 5, EventBusTls.OFF);
   }
 
   /** Reads the settings; {@code flag} is true when {@code --cluster} was given. Malformed values are refused. */
@@ -93,6 +97,7 @@ public record ClusterSettings(boolean enabled, String clusterName, String host, 
     int maxNoHeartbeat = EnvValues.wholeNumber(env, "VP_CLUSTER_MAX_NO_HEARTBEAT_SECONDS", 10, 2, 600);
     int joinTimeout = EnvValues.wholeNumber(env, "VP_CLUSTER_JOIN_TIMEOUT_SECONDS", 2, 1, 60);
     int mergeDelay = EnvValues.wholeNumber(env, "VP_CLUSTER_MERGE_DELAY_SECONDS", 5, 1, 600);
+    EventBusTls eventBusTls = EventBusTls.from(env);
 
     if (!name.matches("[A-Za-z0-9._-]{1,64}")) {
       throw new IllegalArgumentException("VP_CLUSTER_NAME must be 1-64 letters, digits, '.', '_' or '-'");
@@ -138,7 +143,21 @@ public record ClusterSettings(boolean enabled, String clusterName, String host, 
       throw new IllegalArgumentException("VP_CLUSTER_MAX_NO_HEARTBEAT_SECONDS must be larger than the heartbeat");
     }
     return new ClusterSettings(enabled, name, host, hzPort, eventBusPort, join, List.copyOf(members), dns,
-        dnsTimeout, quorum, heartbeat, maxNoHeartbeat, joinTimeout, mergeDelay);
+        dnsTimeout, quorum, heartbeat, maxNoHeartbeat, joinTimeout, mergeDelay, eventBusTls);
   }
 
+  /** The same settings with this event-bus TLS configuration (tests). */
+  public ClusterSettings withEventBusTls(EventBusTls tls) {
+    return new ClusterSettings(enabled, clusterName, host, hazelcastPort, eventBusPort, join, members,
+        kubernetesServiceDns, kubernetesDnsTimeoutSeconds, quorum, heartbeatSeconds, maxNoHeartbeatSeconds,
+        joinTimeoutSeconds, mergeDelaySeconds, tls);
+  }
+
+  /**
+   * Refuses what a production node must not run with: a cluster whose event bus is plain text without the
+   * operator's private-network statement ({@link EventBusTls#requireFor}).
+   */
+  public void requireSafeFor(boolean demo) {
+    eventBusTls.requireFor(enabled, demo);
+  }
 }

@@ -9,6 +9,8 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds a clustered Vert.x on Hazelcast: TCP-IP join with the configured members only, or Kubernetes DNS discovery
@@ -17,6 +19,8 @@ import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
  * {@code vp.conversation.<uuid>} and the nodes' own event-bus host:port), never message text or visitor data.
  */
 public final class HazelcastSetup {
+
+  private static final Logger LOG = LoggerFactory.getLogger(HazelcastSetup.class);
 
   private HazelcastSetup() {
   }
@@ -66,9 +70,23 @@ public final class HazelcastSetup {
    * formed) the cluster.
    */
   public static Future<Vertx> start(VertxOptions options, ClusterSettings settings) {
+    EventBusOptions eventBus;
+    try {
+      eventBus = settings.eventBusTls().apply(new EventBusOptions().setHost(settings.host())
+          .setPort(settings.eventBusPort()).setClusterPublicHost(settings.host()));
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(e);
+    }
+    if (eventBus.isSsl()) {
+      LOG.info("event bus between nodes: TLS 1.3 with client certificates from the cluster CA");
+    } else if (settings.eventBusTls().plaintextOnPrivateNetwork()) {
+      LOG.warn("event bus between nodes in plain text ({}=true): its port must be on a private network",
+          EventBusTls.PLAINTEXT_PRIVATE_NETWORK);
+    } else {
+      LOG.warn("event bus between nodes in plain text without TLS (demo or test only)");
+    }
+    options.setEventBusOptions(eventBus);
     HazelcastClusterManager manager = new HazelcastClusterManager(config(settings));
-    options.setEventBusOptions(new EventBusOptions().setHost(settings.host()).setPort(settings.eventBusPort())
-        .setClusterPublicHost(settings.host()));
     return Vertx.builder().with(options).withClusterManager(manager).buildClustered().map(vertx -> {
       ClusterHealth.register(vertx, new ClusterHealth(true, settings.quorum(), () -> manager.getNodes().size()));
       return vertx;

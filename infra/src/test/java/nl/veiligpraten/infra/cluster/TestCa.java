@@ -1,0 +1,110 @@
+package nl.veiligpraten.infra.cluster;
+
+import java.io.StringWriter;
+import java.math.BigInteger;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.util.Date;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
+import org.bouncycastle.asn1.x509.Extension;
+import org.bouncycastle.asn1.x509.KeyPurposeId;
+import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+
+/**
+ * A certificate authority made at test time (no private key is committed): it issues node certificates the way
+ * {@code docs/deployment.md} tells an operator to (EC P-256, serverAuth and clientAuth) and writes the PEM files the
+ * event-bus TLS settings read.
+ */
+final class TestCa {
+
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  final X500Name name;
+  final KeyPair keys;
+  final X509Certificate cert;
+
+  private TestCa(X500Name name, KeyPair keys, X509Certificate cert) {
+    this.name = name;
+    this.keys = keys;
+    this.cert = cert;
+  }
+
+  /** A new self-signed CA. */
+  static TestCa create(String commonName) throws Exception {
+    KeyPair keys = ecKeys();
+    X500Name name = new X500Name("CN=" + commonName);
+    long now = System.currentTimeMillis();
+    JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+    X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, serial(), new Date(now - 60_000),
+        new Date(now + 86_400_000L), name, keys.getPublic())
+        .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
+        .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+        .addExtension(Extension.subjectKeyIdentifier, false, ext.createSubjectKeyIdentifier(keys.getPublic()));
+    return new TestCa(name, keys, sign(builder, keys));
+  }
+
+  /**
+   * Issues a node certificate and writes {@code <node>.crt}, {@code <node>.key} and {@code <node>-ca.crt} (the
+   * certificates of {@code trusted}) into {@code dir}.
+   */
+  EventBusTls.Pem issue(String node, Path dir, TestCa... trusted) throws Exception {
+    KeyPair nodeKeys = ecKeys();
+    long now = System.currentTimeMillis();
+    JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
+    X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(name, serial(), new Date(now - 60_000),
+        new Date(now + 86_400_000L), new X500Name("CN=" + node), nodeKeys.getPublic())
+        .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+        .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+        .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
+            new KeyPurposeId[] {KeyPurposeId.id_kp_serverAuth, KeyPurposeId.id_kp_clientAuth}))
+        .addExtension(Extension.authorityKeyIdentifier, false, ext.createAuthorityKeyIdentifier(cert));
+    X509Certificate nodeCert = sign(builder, keys);
+    Path certFile = dir.resolve(node + ".crt");
+    Path keyFile = dir.resolve(node + ".key");
+    Path caFile = dir.resolve(node + "-ca.crt");
+    Files.writeString(certFile, pem(nodeCert));
+    Files.writeString(keyFile, pem(new JcaPKCS8Generator(nodeKeys.getPrivate(), null).generate()));
+    StringBuilder cas = new StringBuilder();
+    for (TestCa ca : trusted) {
+      cas.append(pem(ca.cert));
+    }
+    Files.writeString(caFile, cas);
+    return new EventBusTls.Pem(certFile, keyFile, caFile);
+  }
+
+  private static KeyPair ecKeys() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(256);
+    return generator.generateKeyPair();
+  }
+
+  private static BigInteger serial() {
+    return new BigInteger(64, RANDOM).add(BigInteger.ONE);
+  }
+
+  private static X509Certificate sign(X509v3CertificateBuilder builder, KeyPair signer) throws Exception {
+    return new JcaX509CertificateConverter().getCertificate(builder.build(
+        new JcaContentSignerBuilder("SHA256withECDSA").build(signer.getPrivate())));
+  }
+
+  private static String pem(Object object) throws Exception {
+    StringWriter out = new StringWriter();
+    try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+      writer.writeObject(object);
+    }
+    return out.toString();
+  }
+}
