@@ -81,14 +81,21 @@ class DeploymentManifestsTest {
   }
 
   @Test
-  @DisplayName("every document parses into a typed resource; only the CloudNativePG resources are generic")
+  @DisplayName("every document parses into a typed resource; only the CloudNativePG resources and the NetworkPolicy "
+      + "(fabric8's networking model is not a dependency) are generic")
   void everythingTyped() {
     assertTrue(RESOURCES.size() >= 9, "documents: " + RESOURCES.size());
     for (KubernetesResource r : RESOURCES) {
       HasMetadata m = (HasMetadata) r;
       assertNotNull(m.getMetadata().getName(), "a resource without a name");
       if (r instanceof GenericKubernetesResource generic) {
-        assertTrue(generic.getApiVersion().startsWith("postgresql.cnpg.io/"), "untyped: " + generic.getKind());
+        boolean networkPolicy = "networking.k8s.io/v1".equals(generic.getApiVersion())
+            && "NetworkPolicy".equals(generic.getKind());
+        assertTrue(generic.getApiVersion().startsWith("postgresql.cnpg.io/") || networkPolicy,
+            "untyped: " + generic.getKind());
+        if (networkPolicy) {
+          assertEquals("veilig-praten", m.getMetadata().getNamespace(), "NetworkPolicy " + m.getMetadata().getName());
+        }
       } else if (!"Namespace".equals(m.getKind())) {
         assertEquals("veilig-praten", m.getMetadata().getNamespace(), m.getKind() + " " + m.getMetadata().getName());
       }
@@ -222,6 +229,58 @@ class DeploymentManifestsTest {
     PersistentVolumeClaim pvc = all(PersistentVolumeClaim.class).stream()
         .filter(p -> p.getMetadata().getName().equals(claim)).findFirst().orElseThrow();
     assertTrue(pvc.getSpec().getAccessModes().contains("ReadWriteMany"), "every replica writes the same store");
+  }
+
+  @Test
+  @DisplayName("the event bus between the pods runs over TLS from a mounted Secret, and only the service's own pods "
+      + "may reach the Hazelcast and event-bus ports")
+  void clusterTransport() {
+    StatefulSet set = one(StatefulSet.class);
+    Container c = app(set);
+    Map<String, String> env = env(c);
+    ClusterSettings cluster = ClusterSettings.from(env, false);
+    // The production start-up check: without event-bus TLS (or the private-network opt-out) the pods would not start.
+    cluster.requireSafeFor(AppSettings.from(env, new String[0]).demo());
+    assertTrue(cluster.eventBusTls().enabled(), "event-bus TLS, not the plain-text opt-out");
+    Map<String, Volume> volumes = set.getSpec().getTemplate().getSpec().getVolumes().stream()
+        .collect(Collectors.toMap(Volume::getName, v -> v));
+    var pem = cluster.eventBusTls().pem().orElseThrow();
+    for (Path file : List.of(pem.cert(), pem.key(), pem.ca())) {
+      var mount = c.getVolumeMounts().stream().filter(m -> file.startsWith(Path.of(m.getMountPath()))).findFirst()
+          .orElseThrow(() -> new AssertionError(file + " is not on a mounted volume"));
+      assertTrue(Boolean.TRUE.equals(mount.getReadOnly()), mount.getName());
+      String secretName = volumes.get(mount.getName()).getSecret().getSecretName();
+      Secret secret = all(Secret.class).stream().filter(s -> s.getMetadata().getName().equals(secretName))
+          .findFirst().orElseThrow(() -> new AssertionError("no Secret " + secretName));
+      assertTrue(secret.getData().containsKey(file.getFileName().toString()), file + " not in " + secretName);
+    }
+
+    GenericKubernetesResource policy = all(GenericKubernetesResource.class).stream()
+        .filter(r -> "NetworkPolicy".equals(r.getKind())).findFirst()
+        .orElseThrow(() -> new AssertionError("no NetworkPolicy for the cluster ports"));
+    Map<String, String> labels = set.getSpec().getTemplate().getMetadata().getLabels();
+    assertEquals(labels, policy.get("spec", "podSelector", "matchLabels"));
+    List<Map<String, Object>> rules = policy.get("spec", "ingress");
+    Set<Integer> clusterPorts = Set.of(Integer.parseInt(env.get("VP_HAZELCAST_PORT")),
+        Integer.parseInt(env.get("VP_EVENTBUS_PORT")));
+    Set<Integer> covered = new java.util.HashSet<>();
+    for (Map<String, Object> rule : rules) {
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> ports = (List<Map<String, Object>>) rule.get("ports");
+      Set<Integer> numbers = ports.stream().map(p -> ((Number) p.get("port")).intValue()).collect(Collectors.toSet());
+      if (numbers.stream().noneMatch(clusterPorts::contains)) {
+        continue;
+      }
+      covered.addAll(numbers);
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> from = (List<Map<String, Object>>) rule.get("from");
+      assertNotNull(from, "a rule opens the cluster ports to everyone");
+      for (Map<String, Object> peer : from) {
+        assertEquals(Set.of("podSelector"), peer.keySet(), "cluster ports open beyond the service's pods: " + peer);
+        assertEquals(Map.of("matchLabels", labels), peer.get("podSelector"));
+      }
+    }
+    assertTrue(covered.containsAll(clusterPorts), "cluster ports without a rule: " + clusterPorts);
   }
 
   @Test
