@@ -11,7 +11,8 @@
   const LANG_NL = { nl: 'Nederlands', nl_easy: 'makkelijk Nederlands', en: 'Engels' };
   const ACTION_NL = { invite: 'uitgenodigd', edit: 'bewerkt', disable: 'uitgeschakeld', enable: 'ingeschakeld',
     reset_two_factor: 'tweestaps gereset', enrol: 'account ingesteld', create_user: 'account gemaakt',
-    create_organisation: 'organisatie toegevoegd', create_first_admin: 'eerste beheerder' };
+    create_organisation: 'organisatie toegevoegd', create_first_admin: 'eerste beheerder',
+    read_access_log: 'toegangslog andere organisatie' };
 
   function el(tag, text, cls) {
     const e = document.createElement(tag);

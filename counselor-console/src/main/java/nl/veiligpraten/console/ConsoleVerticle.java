@@ -132,7 +132,10 @@ public final class ConsoleVerticle extends VerticleBase {
     java.util.Map<String, java.util.Map<Integer, Integer>> targets = new java.util.HashMap<>();
     services.helpPoints().queues().forEach((id, info) -> targets.put(id, info.targetSeconds()));
     nl.veiligpraten.console.stats.StatsRoutes.mount(router, vertx, pool, targets);
-    router.get("/api/audit").handler(new AuditApi(pool)::list);
+    AuditApi accessLog = new AuditApi(pool, adminAudit, staff);
+    router.get("/api/audit").handler(accessLog::list);
+    router.get("/api/audit/export.csv").handler(accessLog::csv);
+    router.get("/api/audit/feed").handler(accessLog::feed);
     // The session check is asynchronous: pause the request so the upgrade can still read it afterwards.
     router.get("/ws").handler(ctx -> {
       ctx.request().pause();

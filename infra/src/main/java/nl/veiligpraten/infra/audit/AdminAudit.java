@@ -29,7 +29,9 @@ public final class AdminAudit {
 
   /** Admin actions. */
   public enum Action {
-    INVITE, EDIT, DISABLE, ENABLE, RESET_TWO_FACTOR, ENROL, CREATE_USER, CREATE_ORGANISATION, CREATE_FIRST_ADMIN;
+    INVITE, EDIT, DISABLE, ENABLE, RESET_TWO_FACTOR, ENROL, CREATE_USER, CREATE_ORGANISATION, CREATE_FIRST_ADMIN,
+    /** Only refusals: reading another organisation's access log (a done read is a row of the access log itself). */
+    READ_ACCESS_LOG;
 
     public String code() {
       return name().toLowerCase(java.util.Locale.ROOT);

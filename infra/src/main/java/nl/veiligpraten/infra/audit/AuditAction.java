@@ -17,4 +17,14 @@ public enum AuditAction {
   public String code() {
     return code;
   }
+
+  /** The action with this stored code, or empty. */
+  public static java.util.Optional<AuditAction> fromCode(String code) {
+    for (AuditAction a : values()) {
+      if (a.code.equals(code)) {
+        return java.util.Optional.of(a);
+      }
+    }
+    return java.util.Optional.empty();
+  }
 }

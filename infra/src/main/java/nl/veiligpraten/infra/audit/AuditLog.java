@@ -42,10 +42,23 @@ public final class AuditLog {
    */
   public Future<Void> record(AuditContext who, AuditAction action, UUID conversationId, Long afterSeq, Long lastSeq,
                              Integer count) {
-    Row row = new Row(new JsonObject().put("staff", who.staffId()).put("role", who.role()).put("org", who.orgId())
-            .put("conversation", conversationId == null ? null : conversationId.toString()).put("action", action.code())
-            .put("reason", who.reason()).put("after", afterSeq).put("last", lastSeq).put("count", count),
-        new Reply<>());
+    return write(new JsonObject().put("staff", who.staffId()).put("role", who.role()).put("org", who.orgId())
+        .put("conversation", conversationId == null ? null : conversationId.toString()).put("action", action.code())
+        .put("reason", who.reason()).put("after", afterSeq).put("last", lastSeq).put("count", count));
+  }
+
+  /**
+   * Writes the {@code read_audit_log} row of a read of the log: who, and which filter and format they asked for
+   * ({@code detail}: filter values and the format only).
+   */
+  public Future<Void> recordLogRead(AuditContext who, AuditFilter filter, String format) {
+    return write(new JsonObject().put("staff", who.staffId()).put("role", who.role()).put("org", filter.orgId())
+        .put("action", AuditAction.READ_AUDIT_LOG.code()).put("reason", who.reason())
+        .put("detail", new JsonObject().put("filter", filter.json()).put("format", format)));
+  }
+
+  private Future<Void> write(JsonObject json) {
+    Row row = new Row(json, new Reply<>());
     batches.submit(row);
     return row.reply().future();
   }
@@ -72,14 +85,31 @@ public final class AuditLog {
 
   /** Rows of one organisation, newest first, with an id below {@code beforeId} (for paging). */
   public Future<List<AuditEntry>> ofOrganisation(String orgId, long beforeId, int limit) {
-    int page = Math.max(1, Math.min(limit, MAX_PAGE));
-    return client.preparedQuery(AuditQueries.OF_ORG).execute(Tuple.of(orgId, beforeId, page)).map(rows -> {
+    return page(AuditFilter.all(orgId), beforeId, limit);
+  }
+
+  /** Rows matching the filter, newest first, with an id below {@code beforeId}; at most {@code limit} rows. */
+  public Future<List<AuditEntry>> page(AuditFilter filter, long beforeId, int limit) {
+    return select(AuditQueries.PAGE, filter, beforeId, limit);
+  }
+
+  /** Rows matching the filter, oldest first, with an id above {@code afterId} (a SIEM's cursor). */
+  public Future<List<AuditEntry>> feed(AuditFilter filter, long afterId, int limit) {
+    return select(AuditQueries.FEED, filter, afterId, limit);
+  }
+
+  private Future<List<AuditEntry>> select(String sql, AuditFilter f, long cursor, int limit) {
+    Tuple args = Tuple.tuple().addString(f.orgId()).addLong(f.staffId()).addUUID(f.conversationId())
+        .addOffsetDateTime(f.from()).addOffsetDateTime(f.to())
+        .addString(f.action() == null ? null : f.action().code()).addLong(cursor).addInteger(Math.max(1, limit));
+    return client.preparedQuery(sql).execute(args).map(rows -> {
       List<AuditEntry> out = new ArrayList<>(rows.rowCount());
       for (io.vertx.sqlclient.Row r : rows) {
+        String detail = r.getString("detail");
         out.add(new AuditEntry(r.getLong("id"), r.getOffsetDateTime("at"), r.getLong("staff_id"),
             r.getString("staff_name"), r.getString("role"), r.getString("org_id"), r.getUUID("conversation_id"),
             r.getString("action"), r.getString("reason"), r.getLong("after_seq"), r.getLong("last_seq"),
-            r.getInteger("message_count")));
+            r.getInteger("message_count"), detail == null ? null : new JsonObject(detail)));
       }
       return out;
     });
