@@ -14,9 +14,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Builds a clustered Vert.x on Hazelcast: TCP-IP join with the configured members only, or Kubernetes DNS discovery
- * through a headless service (multicast and auto-detection always off), short failure detection, and the event bus bound to the configured host. We add no
- * Hazelcast maps of our own: the cluster holds only Vert.x's subscription registry (addresses like
- * {@code vp.conversation.<uuid>} and the nodes' own event-bus host:port), never message text or visitor data.
+ * through a headless service (multicast and auto-detection always off), short failure detection, and the event bus bound
+ * to the configured host, over TLS with client certificates when {@link EventBusTls} is configured. We add no Hazelcast
+ * maps of our own: the cluster holds only Vert.x's subscription registry (addresses like {@code vp.conversation.<uuid>}
+ * and the nodes' own event-bus host:port), never message text or visitor data. Hazelcast's own traffic is plain TCP
+ * (open-source Hazelcast has no member TLS), so its port belongs on a private network ({@code docs/security.md}).
  */
 public final class HazelcastSetup {
 
