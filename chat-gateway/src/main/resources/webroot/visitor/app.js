@@ -269,19 +269,149 @@
     nextWipe: { nl: 'Op een gedeelde telefoon: wis het scherm en sluit dit venster.',
       easy: 'Telefoon van iemand anders? Wis het scherm. Sluit het venster.',
       en: 'On a shared phone: clear the screen and close this window.' },
-    backToStart: { nl: 'Terug', easy: 'Terug', en: 'Back' }
+    backToStart: { nl: 'Terug', easy: 'Terug', en: 'Back' },
+    referralAccepted: { nl: 'Dank je. Het gesprek is doorgestuurd. De volgende hulpverlener kan het lezen.',
+      easy: 'Dank je. Het gesprek is doorgestuurd. De nieuwe hulpverlener kan het lezen.',
+      en: 'Thank you. The chat has been forwarded; the next counselor can read it.' },
+    referralDeclined: { nl: 'Er is niets doorgestuurd. Je kunt ook zelf contact opnemen met {name}.',
+      easy: 'Er is niets doorgestuurd. Je kunt ook zelf bellen of chatten met {name}.',
+      en: 'Nothing was forwarded. You can also contact {name}.' },
+    referralYes: { nl: 'Ja, doorsturen', easy: 'Ja, stuur het door', en: 'Yes, forward it' },
+    referralNo: { nl: 'Nee', easy: 'Nee', en: 'No' },
+    messages: { nl: 'Berichten', easy: 'Berichten', en: 'Messages' },
+    // issue 23: read-aloud in easy-read mode, only with a voice that runs on the phone itself
+    readAloud: { nl: 'Lees de vraag voor', easy: 'Lees voor', en: 'Read the question aloud' },
+    readStop: { nl: 'Stop met voorlezen', easy: 'Stop met voorlezen', en: 'Stop reading' },
+    readAnswer: { nl: 'Antwoord {n}: {text}', easy: 'Antwoord {n}: {text}', en: 'Answer {n}: {text}' }
   };
+
+  // ------------------------------------------------------------------ easy-read pictograms (issue 23)
+  // Own simple line drawings (24x24, stroke only), never from another host. They stand beside the answer's text in
+  // easy-read mode and are hidden from screen readers: the text is the button's name.
+  var PICTO = {
+    check: '<path d="M4 12l5 5L20 6"/>',
+    cross: '<path d="M6 6l12 12M18 6L6 18"/>',
+    question: '<path d="M9 9a3 3 0 1 1 4 2.8c-.7.3-1 1-1 1.7V15"/><circle cx="12" cy="19" r=".8"/>',
+    danger: '<path d="M12 3L2 21h20z"/><path d="M12 10v5M12 18v.5"/>',
+    lock: '<rect x="5" y="11" width="14" height="10" rx="2"/><path d="M8 11V7a4 4 0 0 1 8 0v4"/>',
+    person: '<circle cx="12" cy="7" r="4"/><path d="M4 21c0-4 4-7 8-7s8 3 8 7"/>',
+    people: '<circle cx="9" cy="8" r="3"/><circle cx="17" cy="9" r="2.5"/><path d="M3 20c0-3 3-6 6-6s6 3 6 6M15 14.5c3 0 6 2 6 5"/>',
+    eye: '<path d="M2 12s4-7 10-7 10 7 10 7-4 7-10 7S2 12 2 12z"/><circle cx="12" cy="12" r="3"/>',
+    heart: '<path d="M12 20s-7-4.5-7-10a4 4 0 0 1 7-2.5A4 4 0 0 1 19 10c0 5.5-7 10-7 10z"/>',
+    work: '<rect x="3" y="7" width="18" height="13" rx="2"/><path d="M9 7V5h6v2M3 13h18"/>',
+    phone: '<rect x="7" y="2" width="10" height="20" rx="2"/><path d="M11 18h2"/>',
+    home: '<path d="M3 11l9-8 9 8M5 10v10h14V10"/>',
+    school: '<path d="M2 9l10-5 10 5-10 5z"/><path d="M6 11v5c3 2 9 2 12 0v-5"/>',
+    ball: '<circle cx="12" cy="12" r="9"/><path d="M3 12h18M12 3c3 3 3 15 0 18M12 3c-3 3-3 15 0 18"/>',
+    calendar: '<rect x="3" y="5" width="18" height="16" rx="2"/><path d="M3 10h18M8 3v4M16 3v4"/>',
+    again: '<path d="M4 12a8 8 0 0 1 14-5l2 2M20 12a8 8 0 0 1-14 5l-2-2M20 4v5h-5M4 20v-5h5"/>',
+    doctor: '<path d="M10 4h4v6h6v4h-6v6h-4v-6H4v-4h6z"/>',
+    shield: '<path d="M12 3l8 3v6c0 5-4 8-8 9-4-1-8-4-8-9V6z"/>',
+    talk: '<path d="M4 5h16v11H9l-5 4z"/>',
+    idea: '<path d="M9 18h6M10 21h4M12 3a6 6 0 0 0-4 10.5c.7.7 1 1.5 1 2.5h6c0-1 .3-1.8 1-2.5A6 6 0 0 0 12 3z"/>',
+    paper: '<path d="M6 3h9l4 4v14H6z"/><path d="M14 3v5h5M9 13h7M9 17h7"/>',
+    place: '<path d="M12 21s-7-6-7-11a7 7 0 0 1 14 0c0 5-7 11-7 11z"/><circle cx="12" cy="10" r="2.5"/>',
+    more: '<circle cx="6" cy="12" r="1.2"/><circle cx="12" cy="12" r="1.2"/><circle cx="18" cy="12" r="1.2"/>',
+    music: '<path d="M9 18V5l11-2v13"/><circle cx="6" cy="18" r="3"/><circle cx="17" cy="16" r="3"/>',
+    faith: '<path d="M12 2v4M10 4h4M5 21V11l7-5 7 5v10zM10 21v-5h4v5"/>',
+    search: '<circle cx="11" cy="11" r="7"/><path d="M21 21l-5-5"/>',
+    speaker: '<path d="M3 10v4h4l6 5V5L7 10z"/><path d="M16 9a4 4 0 0 1 0 6M19 6a8 8 0 0 1 0 12"/>'
+  };
+  // Which drawing goes with which answer code; "QID.code" first (Q0 "ja" is danger, not a plain yes).
+  var PICTO_FOR = {
+    'Q0.yes': 'danger', yes: 'check', no: 'cross', unknown: 'question', rather_not: 'lock',
+    victim: 'person', relative: 'people', bystander: 'eye', perpetrator: 'heart', professional: 'work',
+    feelings: 'heart', did_something: 'person', online_images: 'phone',
+    today: 'calendar', week: 'calendar', older: 'calendar', ongoing: 'again',
+    physical: 'person', verbal: 'talk', online: 'phone', sextortion: 'danger', question: 'question',
+    home: 'home', partner: 'heart', education: 'school', work: 'work', sport: 'ball', culture_media: 'music',
+    religion: 'faith', care: 'doctor', street: 'place', elsewhere: 'more', other: 'more',
+    listen: 'talk', advice: 'idea', medical: 'doctor', report: 'paper', police: 'shield',
+    gp: 'doctor', school: 'school', friend_family: 'people', search: 'search', campaign: 'talk'
+  };
+
+  function pictogram(name) {
+    var svg = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+    svg.setAttribute('viewBox', '0 0 24 24');
+    svg.setAttribute('class', 'picto');
+    svg.setAttribute('aria-hidden', 'true');
+    svg.setAttribute('focusable', 'false');
+    svg.innerHTML = PICTO[name]; // constants of this file, never server text
+    return svg;
+  }
+
+  /** In easy-read mode: the answer's pictogram before its text (the text stays the button's accessible name). */
+  function withPictogram(b, questionId, code) {
+    var name = PICTO_FOR[questionId + '.' + code] || PICTO_FOR[code];
+    if (S.lang === 'easy' && name) {
+      b.insertBefore(pictogram(name), b.firstChild);
+      b.classList.add('has-picto');
+    }
+    return b;
+  }
+
+  // ------------------------------------------------------------------ read-aloud (issue 23)
+  // Only a voice with localService === true is ever used: a network voice would send the question (and with it what
+  // the visitor is looking at) to a third party. Without such a voice for the page's language the control is not
+  // shown at all. Never speaks by itself; stops when the screen changes and at quick exit.
+  function localVoice() {
+    var synth = window.speechSynthesis;
+    if (!synth || typeof synth.getVoices !== 'function' || typeof window.SpeechSynthesisUtterance !== 'function') {
+      return null;
+    }
+    var lang = S.lang === 'en' ? 'en' : 'nl';
+    var voices = (synth.getVoices() || []).filter(function (v) {
+      return v && v.localService === true && typeof v.lang === 'string'
+        && v.lang.toLowerCase().replace('_', '-').split('-')[0] === lang;
+    });
+    var exact = voices.filter(function (v) { return /^nl-nl$|^en-gb$/i.test(v.lang.replace('_', '-')); })[0];
+    return exact || voices[0] || null;
+  }
+
+  function stopReading() {
+    try { if (window.speechSynthesis) { window.speechSynthesis.cancel(); } } catch (e) { /* nothing was speaking */ }
+    S.reading = false;
+  }
+
+  /** The read-aloud button of a question (easy-read mode, local voice only); null when it must not be offered. */
+  function readAloudButton(q) {
+    if (S.lang !== 'easy' || !localVoice()) { return null; }
+    var b = button(t('readAloud'), function () {
+      if (S.reading) { stopReading(); b.lastChild.textContent = t('readAloud'); return; }
+      var voice = localVoice();
+      if (!voice) { b.hidden = true; return; } // the voice went away: say nothing rather than use another
+      stopReading();
+      var parts = [lt(q.text)];
+      q.answers.forEach(function (a, i) { parts.push(t('readAnswer', { n: i + 1, text: lt(a.text) })); });
+      var u = new window.SpeechSynthesisUtterance(parts.join('. '));
+      u.voice = voice;
+      u.lang = voice.lang;
+      u.rate = 0.9;
+      u.onend = function () { S.reading = false; if (b.isConnected) { b.lastChild.textContent = t('readAloud'); } };
+      S.reading = true;
+      b.lastChild.textContent = t('readStop');
+      window.speechSynthesis.speak(u);
+    }, 'quiet read-aloud', { id: 'read-aloud' });
+    b.replaceChildren(pictogram('speaker'), el('span', { text: t('readAloud') }));
+    b.classList.add('has-picto');
+    return el('p', null, [b]);
+  }
   var DAYS = {
     nl: { mon: 'ma', tue: 'di', wed: 'wo', thu: 'do', fri: 'vr', sat: 'za', sun: 'zo' },
     en: { mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat', sun: 'Sun' }
   };
 
-  // Q0's wording comes from the routing configuration (questionnaire.yaml is its single source: nl, nl_easy, en).
-  // It arrives with the page itself (q0.js, served by the listener that serves this file, before it), not over the
-  // socket or a fetch, so the danger question and the 112 screen never wait for the server. Without it (the script
-  // did not load) the page opens on the 112 screen: safe by default.
-  var Q0 = window.VP_Q0 && window.VP_Q0.id === 'Q0' ? {
-    id: 'Q0', type: 'single', index: 1, text: window.VP_Q0.text, answers: window.VP_Q0.answers
+  // The page's data block (#vp-page, rendered into index.html by the visitor listener, issue 23): the published
+  // questionnaire (questionnaire.yaml is its single source), the neutral exit address, the heartbeat timing and the
+  // longest retention. It arrives with the page itself, not over the socket or a fetch, so the danger question, the
+  // 112 screen and the next questions never wait for the server. Without it the page opens on the 112 screen: safe
+  // by default.
+  var PAGE = (function () {
+    try { return JSON.parse($('vp-page').textContent) || {}; } catch (e) { return {}; }
+  }());
+  var QUESTIONS = Array.isArray(PAGE.questions) ? PAGE.questions : [];
+  var Q0 = QUESTIONS.length && QUESTIONS[0].id === 'Q0' ? {
+    id: 'Q0', type: 'single', index: 1, text: QUESTIONS[0].text, answers: QUESTIONS[0].answers
   } : null;
 
   // ------------------------------------------------------------------ state (memory only)
@@ -289,13 +419,18 @@
 
   function freshState() {
     return {
-      lang: 'nl', config: null, answers: {}, question: Q0, nextQuestion: null, suggestions: null, cards: {},
+      lang: 'nl', config: pageConfig(), answers: {}, question: Q0, nextQuestion: null, suggestions: null, cards: {},
       ws: null, session: false, token: null, code: null, typedCode: null, lastSeq: 0, retries: 0,
       reconnectTimer: 0, intakeRequest: null, status: 'intake', counselor: null, queue: null, pending: [],
       messages: [], screen: null, ended: false, exiting: false, typingTimer: 0, lastTypingSent: 0, draft: '',
       readSeq: 0, notice: null, confirmStop: false, talkNowPending: false, urgentCard: null, alternatives: null,
       fallback: false, wsWorked: false, httpIntake: null, reloadTicket: null, reloading: false
     };
+  }
+
+  /** What the page knows without asking: the data block; /api/config adds the help points when they are needed. */
+  function pageConfig() {
+    return { neutralExitUrl: PAGE.neutralExitUrl, heartbeat: PAGE.heartbeat, retentionDays: PAGE.retentionDays };
   }
 
   function t(key, vars) {
@@ -346,6 +481,8 @@
   /** Replaces the screen; focus goes to its heading so keyboard and screen-reader users start at the top. */
   function show(name, nodes, keepFocus) {
     S.screen = name;
+    if (S.reading) { stopReading(); }
+    nodes = nodes.filter(function (n) { return !!n; });
     if (inDanger() && name !== 'emergency' && name !== 'ended' && name !== 'paused') {
       // Once the visitor said "Ja, ik ben in gevaar", every later screen keeps the call button (also offline).
       nodes = [keep112()].concat(nodes);
@@ -429,8 +566,15 @@
     var q = S.question;
     var text = lt(q.text);
     var nodes = [];
+    if (q.id === 'Q0' && !inDanger()) {
+      // The same 112 line as in the static HTML (index.html), so nothing moves when this script takes over.
+      nodes.push(el('div', { className: 'emergency keep112', id: 'static-112' }, [
+        el('p', { className: 'keep112-text', text: t('keep112') }),
+        el('a', { className: 'call112', href: 'tel:' + EMERGENCY_NUMBER, text: t('e112Call') })]));
+    }
     nodes.push(el('p', { className: 'progress', text: t('question', { n: q.index || 1 }) }));
     nodes.push(heading(text));
+    nodes.push(readAloudButton(q));
     if (q.id === 'Q0') { nodes.push(el('p', { className: 'hint', text: t('intro') })); }
     if (q.id === 'Q0' && S.notice) { nodes.push(el('p', { className: 'notice', id: 'start-notice', text: S.notice })); }
     if (q.type === 'multi') { nodes.push(el('p', { className: 'hint', id: 'multi-hint', text: t('multiHint') })); }
@@ -448,7 +592,7 @@
       } else {
         b = button(label, function () { answer(q, a.code); }, null, { 'data-code': a.code });
       }
-      list.appendChild(el('li', null, [b]));
+      list.appendChild(el('li', null, [withPictogram(b, q.id, a.code)]));
     });
     nodes.push(list);
     if (q.type === 'multi') {
@@ -468,14 +612,79 @@
   function answer(q, value) {
     if (value === null || value === undefined) { delete S.answers[q.id]; } else { S.answers[q.id] = value; }
     S.nextQuestion = null;
+    // The next question from the published questionnaire, when the page can decide it (issue 23: on a slow
+    // connection each question would otherwise wait a round trip). The answers go to the server only when the page
+    // cannot decide, and at the end, where the server checks them all and answers with the suggestions (or with a
+    // question, if it sees one the page did not).
+    var next = localNext(q.id);
     if (q.id === 'Q0' && value === 'yes') {
       // Rendered before anything touches the network: this must work when the server is down.
       renderEmergency();
       announce(t('e112Title') + ' ' + t('e112Text'), true);
+      if (next) { S.nextQuestion = next; openLine(); return; }
+    } else if (next) {
+      S.question = next;
+      renderQuestion();
+      openLine();
+      return;
     } else {
       renderWaiting();
     }
     requestIntake({ type: 'answers', answers: copyAnswers(), after: q.id });
+  }
+
+  /** The line to the server opens while the visitor answers, so it is up when the answers go. */
+  function openLine() {
+    S.wantConnection = true;
+    if (!S.ws && !S.exiting && !S.ended) { connect(); }
+  }
+
+  /**
+   * The question after {@code afterId} as the server would send it (same order, showIf, variants, index and total;
+   * EngineIntakeRouting.nextQuestion), from the page's copy of the questionnaire. Returns null when the intake is
+   * complete or when the page cannot decide (a question the server marked "server", a condition the page does not
+   * know): then the server is asked.
+   */
+  function localNext(afterId) {
+    try {
+      var at = -1;
+      for (var i = 0; i < QUESTIONS.length; i++) { if (QUESTIONS[i].id === afterId) { at = i; } }
+      if (at < 0) { return null; }
+      var visible = [];
+      var next = null;
+      for (var j = 0; j < QUESTIONS.length; j++) {
+        var q = QUESTIONS[j];
+        if (q.server) { return null; }
+        if (!q.showIf || holds(q.showIf)) {
+          visible.push(q);
+          if (j > at && !next) { next = q; }
+        }
+      }
+      if (!next) { return null; }
+      var variant = (next.variants || []).filter(function (v) { return holds(v.when); })[0];
+      var answers = next.answers.map(function (a) {
+        return variant && variant.answers && variant.answers[a.code] ? { code: a.code, text: variant.answers[a.code] } : a;
+      });
+      return { id: next.id, type: next.type, text: variant ? variant.text : next.text, answers: answers,
+        index: visible.indexOf(next) + 1, total: visible.length, local: true };
+    } catch (e) {
+      return null; // a condition this page does not know: the server decides
+    }
+  }
+
+  /** The page's part of the condition language (README-routing.md); anything else throws, so the server decides. */
+  function holds(c) {
+    var given = function (id) { return S.answers[id]; };
+    if (c.answer !== undefined) { return typeof given(c.answer) === 'string' && c['in'].indexOf(given(c.answer)) >= 0; }
+    if (c.contains !== undefined) {
+      var list = given(c.contains);
+      return Array.isArray(list) && list.some(function (code) { return c.any.indexOf(code) >= 0; });
+    }
+    if (c.answered !== undefined) { return given(c.answered) !== undefined; }
+    if (c.not !== undefined) { return !holds(c.not); }
+    if (Array.isArray(c.all)) { return c.all.every(holds); }
+    if (Array.isArray(c.any) && c.contains === undefined) { return c.any.some(holds); }
+    throw new Error('unknown condition');
   }
 
   function copyAnswers(extra) {
@@ -496,6 +705,7 @@
    * over plain HTTP), so waiting never hides a number the visitor could call. 112 is always on the screen.
    */
   function phonesNow() {
+    if (!S.config.helpPoints) { loadConfig(); } // the waiting screen is drawn again when it arrives
     var points = (S.config && S.config.helpPoints) || {};
     var list = el('ul', { className: 'phones', id: 'phones-now' });
     Object.keys(points).forEach(function (id) {
@@ -690,7 +900,13 @@
     S.referral = f;
     removeReferralBox();
     if (S.screen === 'chat' && $('composer')) { $('composer').before(referralBox()); }
-    announce(S.lang === 'en' ? (f.questionEn || f.question) : f.question, true);
+    announce(referralQuestion(f), true);
+  }
+
+  function referralQuestion(f) {
+    if (S.lang === 'en') { return f.questionEn || f.question; }
+    if (S.lang === 'easy') { return f.questionEasy || f.question; }
+    return f.question;
   }
 
   function referralBox() {
@@ -703,10 +919,10 @@
       };
     };
     return el('div', { className: 'notice', id: 'referral', role: 'alert' }, [
-      el('p', { text: S.lang === 'en' ? (f.questionEn || f.question) : f.question }),
+      el('p', { text: referralQuestion(f) }),
       el('div', { className: 'row' }, [
-        button(S.lang === 'en' ? 'Yes, forward it' : 'Ja, doorsturen', answer(true), null, { id: 'referral-yes' }),
-        button(S.lang === 'en' ? 'No' : 'Nee', answer(false), 'quiet', { id: 'referral-no' })])]);
+        button(t('referralYes'), answer(true), null, { id: 'referral-yes' }),
+        button(t('referralNo'), answer(false), 'quiet', { id: 'referral-no' })])]);
   }
 
   /**
@@ -740,8 +956,7 @@
     if (S.screen === 'chat') {
       // A declined referral: nothing was shared and the chat goes on; show the other help point's contacts here.
       var c = frame.card || { name: frame.helpPoint };
-      setNotice((S.lang === 'en' ? 'Nothing was forwarded. You can also contact ' : 'Er is niets doorgestuurd. '
-        + 'Je kunt ook zelf contact opnemen met ') + (c.name || frame.helpPoint) + (c.phone ? ' (' + c.phone + ')' : '') + '.');
+      setNotice(t('referralDeclined', { name: (c.name || frame.helpPoint) + (c.phone ? ' (' + c.phone + ')' : '') }));
       return;
     }
     S.intakeRequest = null;
@@ -861,6 +1076,7 @@
     };
     var route = S.suggestions || {};
     (route.suggestions || []).concat(route.alsoOffer || []).forEach(function (s) { add(S.cards[s.helpPoint]); });
+    if (!S.config.helpPoints) { loadConfig(); }
     add((S.config && S.config.helpPoints && S.config.helpPoints[TRIAGE]) || S.cards[TRIAGE]);
     return out;
   }
@@ -868,8 +1084,9 @@
   // ------------------------------------------------------------------ say what happens (issue 19)
   /** Longest retention of the organisations that hold chats here, from the configuration; null when unknown. */
   function maxRetentionDays() {
-    var max = null;
     var points = (S.config && S.config.helpPoints) || {};
+    var max = S.config && !S.config.helpPoints && typeof S.config.retentionDays === 'number'
+      ? S.config.retentionDays : null;
     Object.keys(points).forEach(function (id) {
       var d = points[id].retentionDays;
       if (typeof d === 'number' && (max === null || d > max)) { max = d; }
@@ -896,6 +1113,7 @@
    * docs/vertrouwelijkheid.md: when anonymity ends.
    */
   function renderPrivacy(keepFocus) {
+    if (!S.config.helpPoints) { loadConfig(); } // drawn again when it arrives
     var points = (S.config && S.config.helpPoints) || {};
     var list = el('ul', { id: 'privacy-retention' });
     Object.keys(points).forEach(function (id) {
@@ -1060,7 +1278,7 @@
   /** The live region around the message list: role=log is not allowed on a list (axe aria-allowed-role). */
   function logRegion(list) {
     return el('div', { id: 'log-region', role: 'log', 'aria-live': 'polite',
-      'aria-label': S.lang === 'en' ? 'Messages' : 'Berichten' }, [list]);
+      'aria-label': t('messages') }, [list]);
   }
 
   function renderChat(keepFocus) {
@@ -1344,7 +1562,7 @@
     nodes.push(el('a', { className: 'call112', href: 'tel:' + EMERGENCY_NUMBER, id: 'ended-112', text: t('e112Call') }));
     if (S.urgentCard) { nodes.push(urgentBox()); }
     if (S.messages.length) {
-      var log = el('ol', { className: 'log', id: 'log', 'aria-label': S.lang === 'en' ? 'Messages' : 'Berichten' });
+      var log = el('ol', { className: 'log', id: 'log', 'aria-label': t('messages') });
       S.messages.forEach(function (m) { log.appendChild(messageNode(m)); });
       nodes.push(log);
     }
@@ -1609,8 +1827,7 @@
       case 'referral-accepted':
         S.referral = null;
         removeReferralBox();
-        setNotice(S.lang === 'en' ? 'Thank you. The chat has been forwarded; the next counselor can read it.'
-          : 'Dank je. Het gesprek is doorgestuurd. De volgende hulpverlener kan het lezen.');
+        setNotice(t('referralAccepted'));
         return;
       case 'unavailable': return onUnavailable(f);
       case 'urgent-card': return onUrgentCard(f);
@@ -1664,7 +1881,6 @@
     var resumedByCode = S.resumingByCode;
     S.resumingByCode = false;
     S.status = f.status;
-    if (!S.config) { loadConfig(); }
     keepTicket();
     if (f.status === 'inbox') {
       if (S.intakeRequest && S.intakeRequest.type === 'leave-message') {
@@ -1746,18 +1962,21 @@
   }
 
   function loadConfig() {
+    if (S.configLoading) { return; }
+    S.configLoading = true;
     fetch('/api/config', { cache: 'no-store', credentials: 'omit' })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (c) {
+        S.configLoading = false;
         if (!c) { return; }
-        S.config = c;
+        Object.keys(c).forEach(function (k) { S.config[k] = c[k]; });
         // The notice and the privacy screen say each organisation's retention, which comes with the configuration.
         var r = $('about-retention');
         if (r && maxRetentionDays()) { r.textContent = t('about2', { days: maxRetentionDays() }); }
         if (S.screen === 'privacy') { renderPrivacy(true); }
         if (S.screen === 'waiting') { renderWaiting(true); } // the phone lines open now need the configuration
       })
-      .catch(function () { /* retried on the next welcome */ });
+      .catch(function () { S.configLoading = false; /* asked again the next time a screen needs it */ });
   }
 
   // ------------------------------------------------------------------ quick exit
@@ -1767,6 +1986,7 @@
    */
   function quickExit() {
     if (S.exiting) { return; }
+    stopReading();
     // First what could give the visitor away: help-point windows this page opened, and the reload ticket.
     closeHelpWindows();
     wipeTicket();
@@ -1853,7 +2073,29 @@
   }
 
   // ------------------------------------------------------------------ start
+  /** A tap made before this script ran (boot.js kept it): carried out now, as if it came just now. */
+  function takeEarly(tap) {
+    if (!tap || S.screen !== 'question' || !S.question) { return; }
+    if (tap.code && S.question.answers.some(function (a) { return a.code === tap.code; })) { answer(S.question, tap.code); }
+    else if (tap.id === 'skip') { answer(S.question, null); }
+    else if (tap.id === 'have-code') { renderResume(); }
+    else if (tap.id === 'privacy-link') { S.beforePrivacy = 'question'; renderPrivacy(); }
+    else if (tap.id === 'talk-now') { talkNow(); }
+  }
+
   function start() {
+    // From here on this script handles every tap; what boot.js kept before is taken over below.
+    window.VP_STARTED = true;
+    // Voices often arrive after the page has started: the read-aloud button shows once a local one is there.
+    var synth = window.speechSynthesis;
+    if (synth && typeof synth.addEventListener === 'function') {
+      synth.addEventListener('voiceschanged', function () {
+        if (S.lang === 'easy' && S.screen === 'question' && !S.reading) { renderQuestion(true); }
+      });
+    }
+    var early = window.VP_EARLY;
+    if (window.VP_LANG) { S.lang = window.VP_LANG; }
+    $('screen').removeAttribute('aria-busy');
     $('exit').addEventListener('click', quickExit);
     $('talk-now').addEventListener('click', talkNow);
     document.addEventListener('keydown', onKeyDown, true);
@@ -1872,12 +2114,20 @@
       renderWaiting(true);
       connect();
     } else if (Q0) {
+      // The static first question is drawn again by this script (the same markup); focus stays where it was.
+      var focused = document.activeElement;
+      var again = focused && focused.closest && focused.closest('#screen') ? (focused.getAttribute('data-code')
+        ? 'button[data-code="' + focused.getAttribute('data-code') + '"]' : (focused.id ? '#' + focused.id : null)) : null;
       renderQuestion(true);
+      var refocus = again ? $('screen').querySelector(again) : null;
+      if (refocus) { refocus.focus(); }
+      takeEarly(early);
     } else {
       renderEmergency(true);
       requestIntake({ type: 'answers', answers: {}, after: 'Q0' });
     }
-    loadConfig();
+    // /api/config (the help points) is not loaded here: the intake needs none of it, and on a slow connection it would
+    // compete with what does. The privacy screen and the phone lines while waiting load it when they open.
     // Reload, Back or closing the tab during a chat asks first (the browser shows its own question); the reload
     // ticket is in place for the reload.
     window.addEventListener('beforeunload', function (e) {

@@ -251,6 +251,50 @@ class VisitorAccessibilityIT {
   }
 
   @Test
+  @DisplayName("axe-core finds 0 violations on the privacy screen, on the 113 card a counselor sends (in the chat "
+      + "and on the ended screen) and on the chat after an accepted referral, in Dutch, easy-read Dutch and English")
+  void axeOnPrivacyAndTheUrgentCard() throws Exception {
+    try (BrowserContext context = browser.phone()) {
+      Page page = context.newPage();
+      page.navigate(url());
+      screen(page, "question");
+      page.locator("#privacy-link").click();
+      screen(page, "privacy");
+      // The retention per organisation comes with /api/config, which this screen loads when it opens.
+      assertThat(page.locator("#privacy-retention li").first()).isVisible();
+      axeInEveryLanguage(page, "privacy");
+    }
+    try (BrowserContext context = browser.phone()) {
+      Page page = context.newPage();
+      page.navigate(url());
+      toCsgSuggestions(page).locator("button[data-help-point=csg]").click();
+      screen(page, "chat");
+      String consoleCookie = WalkingSkeletonIT.login(WebClient.create(client), app, "csg");
+      try (WsProbe counselor = WsProbe.connect(client, app.consolePort(), "/ws",
+          "http://127.0.0.1:" + app.consolePort(), consoleCookie)) {
+        String conversationId = takeNewestCsgChat(counselor);
+        assertThat(page.locator("#status")).containsText("Je praat nu met");
+        counselor.send(new JsonObject().put("type", "suicide-risk").put("conversationId", conversationId));
+        assertThat(page.locator("#urgent-card")).containsText("113",
+            new LocatorAssertions.ContainsTextOptions().setTimeout(10_000));
+        axeInEveryLanguage(page, "113 card in the chat");
+        // Forwarding after "ja": the chat goes to Veilig Thuis and the page says so.
+        counselor.send(new JsonObject().put("type", "refer").put("conversationId", conversationId)
+            .put("helpPoint", "veilig_thuis"));
+        assertThat(page.locator("#referral")).containsText("Mag ik dit gesprek doorsturen naar");
+        page.locator("#referral-yes").click();
+        assertThat(page.locator("#notice")).containsText("Het gesprek is doorgestuurd");
+        axeInEveryLanguage(page, "chat after an accepted referral");
+        page.locator("#stop").click();
+        page.locator("#stop-yes").click();
+        screen(page, "ended");
+        assertThat(page.locator("#urgent-card")).isVisible();
+        axeInEveryLanguage(page, "113 card on the ended screen");
+      }
+    }
+  }
+
+  @Test
   @DisplayName("the quick-exit button does not claim a single Shift as its shortcut (it is Shift three times)")
   void noWrongKeyShortcut() {
     try (BrowserContext context = browser.phone()) {

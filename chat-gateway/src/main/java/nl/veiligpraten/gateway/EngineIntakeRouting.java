@@ -20,6 +20,7 @@ import nl.veiligpraten.routing.ExplainJson;
 import nl.veiligpraten.routing.InvalidAnswersException;
 import nl.veiligpraten.routing.RoutingEngine;
 import nl.veiligpraten.routing.Suggestion;
+import nl.veiligpraten.routing.config.Condition;
 import nl.veiligpraten.routing.config.HelpPoint;
 import nl.veiligpraten.routing.config.LocalizedText;
 import nl.veiligpraten.routing.config.Questionnaire;
@@ -156,7 +157,7 @@ public final class EngineIntakeRouting implements IntakeRouting {
     }
     JsonArray questions = new JsonArray();
     for (Questionnaire.Question q : config.questionnaire().questions()) {
-      questions.add(question(q, q.text()));
+      questions.add(pageQuestion(q));
     }
     Questionnaire qn = config.questionnaire();
     return new JsonObject().put("rulesVersion", config.rules().version()).put("helpPoints", helpPoints)
@@ -300,6 +301,77 @@ public final class EngineIntakeRouting implements IntakeRouting {
       card.put("retentionDays", h.retentionDays());
     }
     return card;
+  }
+
+  /**
+   * A question as the page may decide it (issue 23: no round trip per question on a slow connection): its texts, and
+   * its {@code showIf} and text variants in the page's small condition form ({@code answer/in}, {@code contains/any},
+   * {@code answered}, {@code not}, {@code all}, {@code any}). These are facts of the published questionnaire, not of
+   * the routing rules. A question whose conditions use anything else (ages, talk-now, other rules) carries
+   * {@code "server": true}: the page then asks the server which question comes next.
+   */
+  private static JsonObject pageQuestion(Questionnaire.Question q) {
+    JsonObject out = question(q, q.text());
+    boolean pageCanDecide = true;
+    if (q.showIf() != null) {
+      JsonObject showIf = pageCondition(q.showIf());
+      pageCanDecide = showIf != null;
+      out.put("showIf", showIf);
+    }
+    if (!q.variants().isEmpty()) {
+      JsonArray variants = new JsonArray();
+      for (Questionnaire.Variant v : q.variants()) {
+        JsonObject when = pageCondition(v.when());
+        pageCanDecide &= when != null;
+        JsonObject answers = new JsonObject();
+        new java.util.TreeMap<>(v.answers()).forEach((code, text) -> answers.put(code, text(text)));
+        variants.add(new JsonObject().put("when", when).put("text", text(v.text())).put("answers", answers));
+      }
+      out.put("variants", variants);
+    }
+    if (!pageCanDecide) {
+      out.remove("showIf");
+      out.remove("variants");
+      out.put("server", true);
+    }
+    return out;
+  }
+
+  /** The page form of a condition, or null when the page cannot evaluate it (see {@link #pageQuestion}). */
+  static JsonObject pageCondition(Condition c) {
+    if (c instanceof Condition.AnswerIn a) {
+      return new JsonObject().put("answer", a.question()).put("in", new JsonArray(a.codes().stream().sorted().toList()));
+    }
+    if (c instanceof Condition.ContainsAny a) {
+      return new JsonObject().put("contains", a.question()).put("any", new JsonArray(a.codes().stream().sorted().toList()));
+    }
+    if (c instanceof Condition.Answered a) {
+      return new JsonObject().put("answered", a.question());
+    }
+    if (c instanceof Condition.Not n) {
+      JsonObject child = pageCondition(n.child());
+      return child == null ? null : new JsonObject().put("not", child);
+    }
+    if (c instanceof Condition.All a) {
+      return pageConditions("all", a.children());
+    }
+    if (c instanceof Condition.Any a) {
+      return pageConditions("any", a.children());
+    }
+    // ages, talk-now, "shown" and rule references: the page leaves these to the server
+    return null;
+  }
+
+  private static JsonObject pageConditions(String key, List<Condition> children) {
+    JsonArray out = new JsonArray();
+    for (Condition child : children) {
+      JsonObject c = pageCondition(child);
+      if (c == null) {
+        return null;
+      }
+      out.add(c);
+    }
+    return new JsonObject().put(key, out);
   }
 
   private static JsonObject question(Questionnaire.Question q, LocalizedText text) {

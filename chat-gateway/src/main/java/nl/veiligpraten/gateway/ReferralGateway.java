@@ -104,8 +104,12 @@ public final class ReferralGateway {
     String name = org.getString("name");
     String nl = config == null ? FALLBACK_NL : config.questionnaire().consent().nl();
     String en = config == null ? FALLBACK_EN : config.questionnaire().consent().en();
+    // easy-read Dutch too (issue 23: every visitor text in nl_easy); B1 Dutch when the configuration has none
+    String easy = config == null || config.questionnaire().consent().nlEasy() == null ? nl
+        : config.questionnaire().consent().nlEasy();
     return new JsonObject().put("type", "referral").put("referralId", r.id().toString()).put("organisation", org)
-        .put("question", nl.replace("{organisation}", name)).put("questionEn", en.replace("{organisation}", name));
+        .put("question", nl.replace("{organisation}", name)).put("questionEn", en.replace("{organisation}", name))
+        .put("questionEasy", easy.replace("{organisation}", name));
   }
 
   private JsonObject organisation(String helpPointId) {

@@ -86,9 +86,11 @@ public final class VisitorVerticle extends VerticleBase {
     router.post("/api/routing/explain").handler(BodyHandler.create().setBodyLimit(16 * 1024)).handler(VisitorVerticle::noNul)
         .handler(this::explain);
     router.get("/api/config").handler(this::publicConfig);
-    String q0 = q0Script(intake.publicConfig());
-    router.get("/q0.js").handler(ctx -> ctx.response().putHeader("Content-Type", "text/javascript; charset=utf-8")
-        .end(q0));
+    // The page itself, rendered once: the first question, its data and the boot script inline (VisitorPage).
+    VisitorPage page = VisitorPage.render(intake.publicConfig(), settings.neutralExitUrl(), heartbeat());
+    router.getWithRegex("/(index\\.html)?").handler(ctx -> ctx.response()
+        .putHeader("Content-Security-Policy", page.csp())
+        .putHeader("Content-Type", "text/html; charset=utf-8").end(page.html()));
     router.post("/api/quick-exit").handler(BodyHandler.create().setBodyLimit(1024)).handler(VisitorVerticle::noNul)
         .handler(new QuickExitBeacon(vertx, settings, transcripts.conversations(), resume)::handle);
     router.get("/*").handler(StaticHandler.create("webroot/visitor").setCachingEnabled(false)
@@ -309,30 +311,16 @@ public final class VisitorVerticle extends VerticleBase {
     });
   }
 
-  /**
-   * The page's danger question (Q0) as a script, {@code window.VP_Q0 = {id, type, text, answers}}: its wording in
-   * nl, nl_easy and en comes from the questionnaire configuration only, and it reaches the page with the page (not
-   * over the socket), so the 112 screen never waits for the server.
-   */
-  static String q0Script(JsonObject publicConfig) {
-    JsonObject q0 = null;
-    for (Object q : publicConfig.getJsonArray("questions", new io.vertx.core.json.JsonArray())) {
-      if (q instanceof JsonObject question && "Q0".equals(question.getString("id"))) {
-        q0 = question;
-      }
-    }
-    if (q0 == null) {
-      throw new IllegalStateException("the questionnaire has no Q0: the visitor page cannot ask about danger");
-    }
-    return "window.VP_Q0 = " + q0.encode() + ";\n";
-  }
-
   private void publicConfig(RoutingContext ctx) {
     // The page's heartbeat timing (issue 17): without it the page falls back to 15 s / 10 s and misses the
     // configured detection time.
     json(ctx, 200, intake.publicConfig().put("neutralExitUrl", settings.neutralExitUrl())
-        .put("heartbeat", new JsonObject().put("pingSeconds", settings.liveness().clientPingSeconds())
-            .put("pongTimeoutSeconds", settings.liveness().pongTimeoutSeconds())));
+        .put("heartbeat", heartbeat()));
+  }
+
+  private JsonObject heartbeat() {
+    return new JsonObject().put("pingSeconds", settings.liveness().clientPingSeconds())
+        .put("pongTimeoutSeconds", settings.liveness().pongTimeoutSeconds());
   }
 
   static void json(RoutingContext ctx, int status, JsonObject body) {
