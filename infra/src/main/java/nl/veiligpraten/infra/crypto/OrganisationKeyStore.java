@@ -93,7 +93,7 @@ public final class OrganisationKeyStore implements AutoCloseable {
             .build();
 
     private final Path file;
-    private final KeyStore keyStore; // guarded by lock: JCA KeyStore instances aren't thread-safe
+    private KeyStore keyStore; // guarded by lock: JCA KeyStore instances aren't thread-safe; replaced by reload()
     private final char[] passphrase; // guarded by lock; zeroed by close()
     private final Object lock = new Object();
     private final ConcurrentMap<String, KeyId> current = new ConcurrentHashMap<>();
@@ -356,29 +356,94 @@ public final class OrganisationKeyStore implements AutoCloseable {
      * @throws CryptoException if the file can't be read or verified (this instance is then unchanged)
      */
     public void reload() {
-        synchronized (lock) {
-            ensureOpen();
-            KeyStore fresh = load(file, passphrase, newKeyStore());
-            try {
-                java.util.Set<String> onDisk = new java.util.HashSet<>(Collections.list(fresh.aliases()));
-                for (String alias : Collections.list(keyStore.aliases())) {
-                    if (!onDisk.contains(alias)) {
-                        keyStore.deleteEntry(alias);
-                    }
-                }
-                KeyStore.PasswordProtection protection = new KeyStore.PasswordProtection(passphrase);
-                for (String alias : onDisk) {
-                    if (!keyStore.containsAlias(alias)) {
-                        keyStore.setEntry(alias, fresh.getEntry(alias, protection), protection);
-                    }
-                }
-            } catch (GeneralSecurityException e) {
-                throw new CryptoException("cannot reload organisation key store " + file, e);
+        for (int attempt = 0; attempt < 3; attempt++) {
+            // The expensive part runs before the lock is taken: the store-level PBKDF2 over the whole file and the
+            // per-entry decryption of versions this instance does not hold yet. Under the lock only references are
+            // swapped, so a message that needs a key (key() on an event loop) never waits behind a KDF that a
+            // rotation on another node started (issue 25).
+            String before = stamp(file);
+            char[] pass;
+            Set<String> known;
+            synchronized (lock) {
+                ensureOpen();
+                pass = passphrase.clone();
+                known = aliases(keyStore);
             }
-            current.clear();
-            indexEntries();
-            cache.keySet().removeIf(id -> !contains(id));
-            fileStamp = stamp(file);
+            try {
+                KeyStore fresh = load(file, pass, newKeyStore());
+                Map<String, KeyId> freshCurrent = new java.util.HashMap<>();
+                Set<KeyId> freshIds = new java.util.HashSet<>();
+                Map<KeyId, SecretKey> added = new java.util.HashMap<>();
+                for (String alias : aliases(fresh)) {
+                    KeyId id = checkedId(fresh, alias);
+                    freshIds.add(id);
+                    freshCurrent.merge(id.orgId(), id, (a, b) -> a.version() >= b.version() ? a : b);
+                    if (!known.contains(alias)) {
+                        added.put(id, recover(fresh, alias, pass));
+                    }
+                }
+                synchronized (lock) {
+                    ensureOpen();
+                    if (!stamp(file).equals(before)) {
+                        continue; // written while we read it (here or elsewhere): read it again
+                    }
+                    keyStore = fresh;
+                    cache.keySet().removeIf(id -> !freshIds.contains(id));
+                    cache.putAll(added);
+                    // Put before removing, so a reader of current never sees an organisation without a key.
+                    current.putAll(freshCurrent);
+                    current.keySet().retainAll(freshCurrent.keySet());
+                    fileStamp = before;
+                    return;
+                }
+            } finally {
+                Arrays.fill(pass, '\0');
+            }
+        }
+        throw new CryptoException("organisation key store " + file + " kept changing while it was re-read");
+    }
+
+    private Set<String> aliases(KeyStore ks) {
+        try {
+            return new java.util.HashSet<>(Collections.list(ks.aliases()));
+        } catch (KeyStoreException e) {
+            throw new CryptoException("cannot list entries of organisation key store " + file, e);
+        }
+    }
+
+    private KeyId checkedId(KeyStore ks, String alias) {
+        KeyId id;
+        try {
+            id = KeyId.parse(alias);
+        } catch (IllegalArgumentException e) {
+            throw new CryptoException("organisation key store " + file + " contains an unexpected entry '"
+                    + alias + "' (expected key ids like org#v1)");
+        }
+        try {
+            if (!ks.isKeyEntry(alias)) {
+                throw new CryptoException("organisation key store " + file + " entry " + alias
+                        + " is not a secret key entry");
+            }
+        } catch (KeyStoreException e) {
+            throw new CryptoException("cannot query organisation key store " + file, e);
+        }
+        return id;
+    }
+
+    /** Decrypts one entry and checks it is an AES-256 key (one per-entry PBKDF2). */
+    private SecretKey recover(KeyStore ks, String alias, char[] pass) {
+        try {
+            Key key = ks.getKey(alias, pass);
+            byte[] encoded = key == null ? null : key.getEncoded();
+            if (!(key instanceof SecretKey) || !"AES".equalsIgnoreCase(key.getAlgorithm())
+                    || encoded == null || encoded.length != KEK_BYTES) {
+                throw new CryptoException("key store entry " + alias + " is not an AES-256 key");
+            }
+            SecretKey kek = new SecretKeySpec(encoded, "AES");
+            Arrays.fill(encoded, (byte) 0);
+            return kek;
+        } catch (GeneralSecurityException e) {
+            throw new CryptoException("cannot recover key-encryption key " + alias + " from " + file, e);
         }
     }
 
@@ -463,23 +528,12 @@ public final class OrganisationKeyStore implements AutoCloseable {
                 return Optional.of(cached);
             }
             String alias = id.toString();
-            try {
-                if (!keyStore.containsAlias(alias)) {
-                    return Optional.empty();
-                }
-                Key key = keyStore.getKey(alias, passphrase);
-                byte[] encoded = key == null ? null : key.getEncoded();
-                if (!(key instanceof SecretKey) || !"AES".equalsIgnoreCase(key.getAlgorithm())
-                        || encoded == null || encoded.length != KEK_BYTES) {
-                    throw new CryptoException("key store entry " + alias + " is not an AES-256 key");
-                }
-                SecretKey kek = new SecretKeySpec(encoded, "AES");
-                Arrays.fill(encoded, (byte) 0);
-                cache.put(id, kek);
-                return Optional.of(kek);
-            } catch (GeneralSecurityException e) {
-                throw new CryptoException("cannot recover key-encryption key " + alias + " from " + file, e);
+            if (!contains(id)) {
+                return Optional.empty();
             }
+            SecretKey kek = recover(keyStore, alias, passphrase);
+            cache.put(id, kek);
+            return Optional.of(kek);
         }
     }
 
