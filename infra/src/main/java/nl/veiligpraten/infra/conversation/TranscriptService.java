@@ -33,9 +33,14 @@ public final class TranscriptService<K> {
   private final AuditLog audit;
   private final Shredder shredder;
   private final AtomicLong staffReads = new AtomicLong();
-  private final Map<KeyRef, K> keyCache = new LinkedHashMap<>(1024, 0.75f, true) {
+  /**
+   * Unwrapped data keys by conversation, then by organisation (a conversation has one or two readers). Keyed by
+   * conversation so that {@link #forget} removes one entry instead of scanning up to {@value #KEY_CACHE_SIZE} keys
+   * under the monitor every message takes (issue 25: a retention run stalled the message path).
+   */
+  private final Map<UUID, Map<String, K>> keyCache = new LinkedHashMap<>(1024, 0.75f, true) {
     @Override
-    protected boolean removeEldestEntry(Map.Entry<KeyRef, K> eldest) {
+    protected boolean removeEldestEntry(Map.Entry<UUID, Map<String, K>> eldest) {
       return size() > KEY_CACHE_SIZE;
     }
   };
@@ -255,7 +260,7 @@ public final class TranscriptService<K> {
   public void forget(UUID id) {
     recent.forget(id);
     synchronized (this) {
-      keyCache.keySet().removeIf(k -> k.conversation().equals(id));
+      keyCache.remove(id);
     }
   }
 
@@ -287,14 +292,11 @@ public final class TranscriptService<K> {
   }
 
   private synchronized K cached(UUID id, String orgId) {
-    return keyCache.get(new KeyRef(id, orgId));
+    Map<String, K> byOrg = keyCache.get(id);
+    return byOrg == null ? null : byOrg.get(orgId);
   }
 
   private synchronized void cache(UUID id, String orgId, K key) {
-    keyCache.put(new KeyRef(id, orgId), key);
-  }
-
-  /** Cache key: a record, not a concatenated string, because it is looked up for every message. */
-  private record KeyRef(UUID conversation, String orgId) {
+    keyCache.computeIfAbsent(id, x -> new java.util.HashMap<>(2)).put(orgId, key);
   }
 }
