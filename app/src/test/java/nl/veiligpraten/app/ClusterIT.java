@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
-@DisplayName("Two cluster members in separate JVMs share one PostgreSQL and carry notifications across nodes")
+@DisplayName("Two cluster members in separate JVMs share one PostgreSQL and carry notifications across nodes over "
+    + "the TLS event bus")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterIT {
 
@@ -35,8 +36,9 @@ class ClusterIT {
   @BeforeAll
   static void start() {
     db = EmbeddedDatabase.start(dir.resolve("pg"), 0);
-    nodes = ClusterNodes.start(db.settings(), dir.resolve("data"), Path.of("target", "cluster-logs", "ClusterIT"),
-        1, 1);
+    // The event bus between the two nodes runs over TLS with client certificates, as in production (issue 20).
+    nodes = ClusterNodes.startWithEventBusTls(db.settings(), dir.resolve("data"),
+        Path.of("target", "cluster-logs", "ClusterIT"), dir.resolve("tls"), 1, 1);
     client = Vertx.vertx();
   }
 
@@ -97,9 +99,13 @@ class ClusterIT {
   @Test
   @Order(2)
   @DisplayName("both nodes are ready with two members, and /metrics on the loopback management listener shows "
-      + "connections, cluster size and persist figures in Prometheus format; the public listeners do not serve it")
+      + "connections, cluster size and persist figures in Prometheus format; the public listeners do not serve it; "
+      + "both started their event bus with TLS")
   void readinessAndMetrics() throws Exception {
     for (int i = 0; i < 2; i++) {
+      // The notes of test 1 crossed the nodes over TLS: each node started its event bus with the cluster CA.
+      String log = java.nio.file.Files.readString(nodes.processes.get(i).log());
+      assertTrue(log.contains("event bus between nodes: TLS 1.3 with client certificates"), "node " + i + " log");
       HttpResponse<String> ready = NodeProcess.get(nodes.url(i, "/health/ready"));
       assertEquals(200, ready.statusCode(), ready.body());
       JsonObject body = new JsonObject(ready.body());

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import nl.veiligpraten.testkit.NodeProcess;
+import nl.veiligpraten.testkit.TestCa;
 import nl.veiligpraten.infra.db.DbSettings;
 
 /**
@@ -30,8 +31,29 @@ final class ClusterNodes implements AutoCloseable {
 
   /** Starts {@code quorums.length} nodes; node i uses quorum {@code quorums[i]}. */
   static ClusterNodes start(DbSettings db, Path dataDir, Path logDir, int... quorums) {
+    return start(db, dataDir, logDir, null, quorums);
+  }
+
+  /**
+   * Starts {@code quorums.length} nodes whose event bus runs over TLS with client certificates: a CA made now, and a
+   * certificate of its own for every node, written to {@code tlsDir} (issue 20, finding 10).
+   */
+  static ClusterNodes startWithEventBusTls(DbSettings db, Path dataDir, Path logDir, Path tlsDir, int... quorums) {
+    return start(db, dataDir, logDir, tlsDir, quorums);
+  }
+
+  private static ClusterNodes start(DbSettings db, Path dataDir, Path logDir, Path tlsDir, int... quorums) {
     ClusterNodes nodes = new ClusterNodes(dataDir);
     int n = quorums.length;
+    TestCa ca = null;
+    if (tlsDir != null) {
+      try {
+        Files.createDirectories(tlsDir);
+        ca = TestCa.create("cluster CA of " + dataDir.getFileName());
+      } catch (Exception e) {
+        throw new IllegalStateException("could not make the test CA", e);
+      }
+    }
     List<Integer> hzPorts = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       hzPorts.add(AppSettings.freePort());
@@ -55,6 +77,9 @@ final class ClusterNodes implements AutoCloseable {
         env.put("VP_CLUSTER_QUORUM", String.valueOf(quorums[i]));
         env.put("VP_CLUSTER_HEARTBEAT_SECONDS", "1");
         env.put("VP_CLUSTER_MAX_NO_HEARTBEAT_SECONDS", "4");
+        if (ca != null) {
+          env.putAll(issue(ca, "node-" + i, tlsDir));
+        }
         NodeProcess node = NodeProcess.start("node-" + i, "nl.veiligpraten.app.Main",
             List.of("-Xmx384m", "-XX:+UseSerialGC"), List.of("--cluster"), env, logDir);
         nodes.processes.add(node);
@@ -69,6 +94,14 @@ final class ClusterNodes implements AutoCloseable {
       throw e;
     }
     return nodes;
+  }
+
+  private static Map<String, String> issue(TestCa ca, String node, Path dir) {
+    try {
+      return ca.issue(node, dir, ca).env();
+    } catch (Exception e) {
+      throw new IllegalStateException("could not issue the certificate of " + node, e);
+    }
   }
 
   String url(int node, String path) {

@@ -23,6 +23,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import nl.veiligpraten.testkit.TestCa;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -67,9 +68,9 @@ class EventBusTlsIT {
     TestCa cluster = TestCa.create("veilig-praten test cluster CA");
     TestCa other = TestCa.create("another CA");
     Map<String, EventBusTls> tls = new LinkedHashMap<>();
-    tls.put("a", new EventBusTls(java.util.Optional.of(cluster.issue("a", certs, cluster)), false));
-    tls.put("b", new EventBusTls(java.util.Optional.of(cluster.issue("b", certs, cluster)), false));
-    tls.put("rogue", new EventBusTls(java.util.Optional.of(other.issue("rogue", certs, cluster, other)), false));
+    tls.put("a", EventBusTls.from(cluster.issue("a", certs, cluster).env()));
+    tls.put("b", EventBusTls.from(cluster.issue("b", certs, cluster).env()));
+    tls.put("rogue", EventBusTls.from(other.issue("rogue", certs, cluster, other).env()));
     tls.put("plain", EventBusTls.OFF);
 
     List<Integer> ports = new ArrayList<>();

@@ -1,4 +1,4 @@
-package nl.veiligpraten.infra.cluster;
+package nl.veiligpraten.testkit;
 
 import java.io.StringWriter;
 import java.math.BigInteger;
@@ -25,16 +25,32 @@ import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * A certificate authority made at test time (no private key is committed): it issues node certificates the way
- * {@code docs/deployment.md} tells an operator to (EC P-256, serverAuth and clientAuth) and writes the PEM files the
- * event-bus TLS settings read.
+ * {@code docs/deployment.md} ("Cluster TLS") tells an operator to (EC P-256, serverAuth and clientAuth) and writes the
+ * PEM files the event-bus TLS settings ({@code VP_EVENTBUS_TLS_*}) read.
  */
-final class TestCa {
+public final class TestCa {
+
+  /**
+   * The PEM files of one node.
+   *
+   * @param cert its certificate ({@code VP_EVENTBUS_TLS_CERT_FILE})
+   * @param key  its PKCS#8 private key ({@code VP_EVENTBUS_TLS_KEY_FILE})
+   * @param ca   the certificates of the CAs it trusts ({@code VP_EVENTBUS_TLS_CA_FILE})
+   */
+  public record NodeFiles(Path cert, Path key, Path ca) {
+
+    /** The three variables of the event-bus TLS settings for these files. */
+    public java.util.Map<String, String> env() {
+      return java.util.Map.of("VP_EVENTBUS_TLS_CERT_FILE", cert.toString(), "VP_EVENTBUS_TLS_KEY_FILE",
+          key.toString(), "VP_EVENTBUS_TLS_CA_FILE", ca.toString());
+    }
+  }
 
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  final X500Name name;
-  final KeyPair keys;
-  final X509Certificate cert;
+  private final X500Name name;
+  private final KeyPair keys;
+  private final X509Certificate cert;
 
   private TestCa(X500Name name, KeyPair keys, X509Certificate cert) {
     this.name = name;
@@ -43,7 +59,7 @@ final class TestCa {
   }
 
   /** A new self-signed CA. */
-  static TestCa create(String commonName) throws Exception {
+  public static TestCa create(String commonName) throws Exception {
     KeyPair keys = ecKeys();
     X500Name name = new X500Name("CN=" + commonName);
     long now = System.currentTimeMillis();
@@ -60,7 +76,7 @@ final class TestCa {
    * Issues a node certificate and writes {@code <node>.crt}, {@code <node>.key} and {@code <node>-ca.crt} (the
    * certificates of {@code trusted}) into {@code dir}.
    */
-  EventBusTls.Pem issue(String node, Path dir, TestCa... trusted) throws Exception {
+  public NodeFiles issue(String node, Path dir, TestCa... trusted) throws Exception {
     KeyPair nodeKeys = ecKeys();
     long now = System.currentTimeMillis();
     JcaX509ExtensionUtils ext = new JcaX509ExtensionUtils();
@@ -82,7 +98,7 @@ final class TestCa {
       cas.append(pem(ca.cert));
     }
     Files.writeString(caFile, cas);
-    return new EventBusTls.Pem(certFile, keyFile, caFile);
+    return new NodeFiles(certFile, keyFile, caFile);
   }
 
   private static KeyPair ecKeys() throws Exception {
