@@ -208,23 +208,76 @@
 
   $('status').addEventListener('change', () => send({ type: 'status', status: $('status').value }));
 
-  $('enrol-btn').addEventListener('click', async () => {
-    const res = await api('POST', '/api/totp/enrol');
-    if (res.status !== 200) { $('app-error').textContent = res.data.message || 'Mislukt.'; return; }
-    $('enrol').hidden = false;
-    $('enrol-secret').textContent = res.data.secret;
-    $('enrol-uri').textContent = res.data.otpauthUri;
+  // TOTP enrolment. The first one needs the session only; replacing an enrolled app needs the password and a current
+  // code of the old app (the server answers reauth_required), so the panel then asks for those first.
+  function showNewSecret(data) {
+    $('reenrol-form').hidden = true;
+    $('enrol-new').hidden = false;
+    $('enrol-secret').textContent = data.secret;
+    $('enrol-uri').textContent = data.otpauthUri;
     const qr = $('enrol-qr');
-    if (res.data.qrPng) { qr.src = 'data:image/png;base64,' + res.data.qrPng; qr.hidden = false; } else { qr.hidden = true; }
+    if (data.qrPng) { qr.src = 'data:image/png;base64,' + data.qrPng; qr.hidden = false; } else { qr.hidden = true; }
+    $('enrol-code').value = '';
     $('enrol-code').focus();
+  }
+  $('enrol-btn').addEventListener('click', async () => {
+    $('enrol-result').textContent = '';
+    $('enrol-close').hidden = state.enrolRequired;
+    const res = await api('POST', '/api/totp/enrol');
+    if (res.status === 403 && res.data.error === 'reauth_required') {
+      state.reenrol = true;
+      $('enrol-title').textContent = 'Nieuwe authenticator-app instellen';
+      $('enrol').hidden = false;
+      $('enrol-new').hidden = true;
+      $('reenrol-form').hidden = false;
+      $('reenrol-error').textContent = '';
+      $('reenrol-pass').value = '';
+      $('reenrol-code').value = '';
+      $('reenrol-pass').focus();
+      return;
+    }
+    if (res.status !== 200) { $('app-error').textContent = res.data.message || 'Mislukt.'; return; }
+    state.reenrol = false;
+    $('enrol-title').textContent = 'Tweestapsverificatie instellen';
+    $('enrol').hidden = false;
+    showNewSecret(res.data);
+  });
+  const REENROL_ERRORS = {
+    bad_credentials: 'Je wachtwoord of de code klopt niet. Probeer het opnieuw.',
+    totp_reused: 'Deze code is al gebruikt. Wacht tot je app een nieuwe code laat zien en vul die in.',
+    throttled: 'Te veel pogingen. Wacht even en probeer het dan opnieuw.',
+    reauth_required: 'Vul je wachtwoord en de code uit je huidige app in.'
+  };
+  $('reenrol-form').addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    $('reenrol-error').textContent = '';
+    const res = await api('POST', '/api/totp/enrol', { password: $('reenrol-pass').value,
+      code: $('reenrol-code').value.trim() });
+    $('reenrol-pass').value = '';
+    if (res.status !== 200) {
+      $('reenrol-code').value = '';
+      $('reenrol-error').textContent = REENROL_ERRORS[res.data.error] || res.data.message || 'Mislukt.';
+      return;
+    }
+    showNewSecret(res.data);
   });
   $('enrol-confirm').addEventListener('click', async () => {
-    const res = await api('POST', '/api/totp/confirm', { code: $('enrol-code').value });
-    $('enrol-result').textContent = res.status === 200 ? 'Ingeschakeld.' : (res.data.message || 'Mislukt.');
-    if (res.status === 200 && state.enrolRequired) {
+    const res = await api('POST', '/api/totp/confirm', { code: $('enrol-code').value.trim() });
+    if (res.status !== 200) { $('enrol-result').textContent = res.data.message || 'Mislukt.'; return; }
+    $('enrol-new').hidden = true;
+    $('enrol-result').textContent = state.reenrol
+      ? 'Ingeschakeld. Vanaf nu log je in met de code uit je nieuwe app; de oude app werkt niet meer.'
+      : 'Ingeschakeld.';
+    if (state.enrolRequired) {
       const me = await api('GET', '/api/me');
       if (me.status === 200) { $('enrol').hidden = true; started(me.data); }
     }
+  });
+  $('enrol-close').addEventListener('click', () => {
+    if (state.enrolRequired) { return; }
+    $('enrol').hidden = true;
+    $('reenrol-pass').value = '';
+    $('enrol-btn').focus();
   });
 
   // ---- attention: sound, title count, desktop notifications (never with message content) ------------------------

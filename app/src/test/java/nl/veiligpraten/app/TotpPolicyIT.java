@@ -6,6 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocketConnectOptions;
@@ -15,6 +21,9 @@ import io.vertx.ext.web.client.WebClient;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
 import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import nl.veiligpraten.infra.staff.StaffRepository;
@@ -165,5 +174,83 @@ class TotpPolicyIT {
     assertTrue(TotpSealer.isSealed(migrated));
     assertArrayEquals(plain, app.totpSealer().open(old.id(), migrated));
     ConsoleFixtures.login(web, app, "plain-one", "plain-password", ConsoleFixtures.nextCode(plain));
+  }
+
+  @Test
+  @DisplayName("the console offers re-enrolment: with an app already set up, the two-step button asks for the "
+      + "password and the old app's code (a wrong code is refused in Dutch), then shows a new QR code; the new app's "
+      + "code of the same 30 seconds confirms it; afterwards only the new app signs in (headless Chromium, 0 axe "
+      + "violations)")
+  void reEnrolmentInTheConsole() throws Exception {
+    StaffUser user = ConsoleFixtures.createStaff(app, "csg", "re-enrol-ui", "counselor", "ui-password-1", 3);
+    byte[] old = Totp.newSecret();
+    await(app.pool().preparedQuery("UPDATE staff_user SET totp_secret = $2, totp_last_step = 0 WHERE id = $1")
+        .execute(Tuple.of(user.id(), Buffer.buffer(app.totpSealer().seal(user.id(), old)))));
+    // Codes a person would type: sign-in with the current code, re-authorisation with the old app's next code, and
+    // the new app's code of that same step (a person who scans the new QR code at once); all within the server's
+    // drift window for 60 seconds from here.
+    long now = Totp.stepAt(System.currentTimeMillis() / 1000);
+    byte[] fresh;
+    try (Playwright playwright = Playwright.create()) {
+      Browser browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+          .setExecutablePath(Paths.get("/usr/bin/chromium")).setHeadless(true)
+          .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking")));
+      List<String> errors = new ArrayList<>();
+      Page page = browser.newContext().newPage();
+      page.setDefaultTimeout(15_000);
+      page.onPageError(e -> errors.add("page error: " + e));
+      page.onConsoleMessage(m -> {
+        if ("error".equals(m.type()) && !m.text().matches("(?s).*status of 4\\d\\d.*")) {
+          errors.add(m.text());
+        }
+      });
+      page.navigate(app.consoleUrl());
+      page.fill("#login-user", "re-enrol-ui");
+      page.fill("#login-pass", "ui-password-1");
+      page.click("#login-submit");
+      assertThat(page.locator("#totp-row")).isVisible();
+      page.fill("#login-totp", Totp.code(old, now));
+      page.click("#login-submit");
+      assertThat(page.locator("#app")).isVisible();
+
+      page.click("#enrol-btn");
+      assertThat(page.locator("#reenrol-form")).isVisible();
+      assertThat(page.locator("#enrol-title")).hasText("Nieuwe authenticator-app instellen");
+      assertThat(page.locator("#enrol-new")).isHidden();
+      ConsoleBrowserIT.assertNoAxeViolations(page, "re-enrolment");
+      page.fill("#reenrol-pass", "ui-password-1");
+      page.fill("#reenrol-code", "000000".equals(Totp.code(old, now + 1)) ? "111111" : "000000");
+      page.click("#reenrol-submit");
+      assertThat(page.locator("#reenrol-error")).containsText("wachtwoord of de code klopt niet");
+      assertThat(page.locator("#enrol-new")).isHidden();
+
+      page.fill("#reenrol-pass", "ui-password-1");
+      page.fill("#reenrol-code", Totp.code(old, now + 1));
+      page.click("#reenrol-submit");
+      assertThat(page.locator("#enrol-qr")).isVisible();
+      assertThat(page.locator("#reenrol-form")).isHidden();
+      fresh = ConsoleFixtures.base32(page.locator("#enrol-secret").textContent().trim());
+      assertFalse(java.util.Arrays.equals(old, fresh));
+      ConsoleBrowserIT.assertNoAxeViolations(page, "re-enrolment QR code");
+      page.fill("#enrol-code", Totp.code(fresh, now + 1));
+      page.click("#enrol-confirm");
+      assertThat(page.locator("#enrol-result")).containsText("nieuwe app");
+      page.click("#enrol-close");
+      assertThat(page.locator("#enrol")).isHidden();
+      assertEquals(List.of(), errors);
+      browser.close();
+    }
+    // Only the new app signs in now. Its next code (now + 2) is valid once the clock is in step now + 1: wait for the
+    // clock (at most one step), then the old app's code of that step is refused and the new app's accepted.
+    while (Totp.stepAt(System.currentTimeMillis() / 1000) < now + 1) {
+      Thread.sleep(250);
+    }
+    HttpResponse<Buffer> oldApp = ConsoleFixtures.loginResponse(web, app, "re-enrol-ui", "ui-password-1",
+        Totp.code(old, now + 2));
+    assertEquals(401, oldApp.statusCode(), oldApp.bodyAsString());
+    byte[] stored = await(app.pool().preparedQuery("SELECT totp_secret FROM staff_user WHERE id = $1")
+        .execute(Tuple.of(user.id()))).iterator().next().getBuffer(0).getBytes();
+    assertArrayEquals(fresh, app.totpSealer().open(user.id(), stored), "the new secret is the active one");
+    ConsoleFixtures.login(web, app, "re-enrol-ui", "ui-password-1", Totp.code(fresh, now + 2));
   }
 }

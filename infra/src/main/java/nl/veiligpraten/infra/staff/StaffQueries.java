@@ -101,9 +101,14 @@ final class StaffQueries {
 
   static final String PENDING_TOTP = "SELECT totp_pending FROM staff_user WHERE id = $1";
 
-  /** Activates the pending secret; the confirming code's step becomes the last used step. */
+  /**
+   * Activates the pending secret; no code up to the confirming one's step is accepted afterwards. A new secret has no
+   * used steps of its own, so its confirming code may share the 30-second step of the old code that authorised the
+   * re-enrolment (a person types the old app's code and then the new app's code within one step): the last used
+   * step becomes the larger of the two instead of refusing the confirmation.
+   */
   static final String CONFIRM_TOTP = "UPDATE staff_user SET totp_secret = totp_pending, totp_pending = NULL, "
-      + "totp_last_step = $2 WHERE id = $1 AND totp_pending IS NOT NULL AND totp_last_step < $2";
+      + "totp_last_step = GREATEST(totp_last_step, $2) WHERE id = $1 AND totp_pending IS NOT NULL";
 
   /** Accepts a TOTP step only if it is newer than every step used before (reuse and replay refused atomically). */
   static final String ACCEPT_TOTP_STEP =
