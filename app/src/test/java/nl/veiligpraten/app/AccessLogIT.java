@@ -191,6 +191,9 @@ class AccessLogIT extends SharedServiceIT {
     JsonObject second = page(csgAdmin, "conversation=" + conv1 + "&limit=3&before=" + first.getLong("next"));
     assertEquals(1, second.getJsonArray("entries").size());
     assertEquals(null, second.getLong("next"));
+    JsonObject exact = page(csgAdmin, "conversation=" + conv1 + "&limit=4");
+    assertEquals(4, exact.getJsonArray("entries").size());
+    assertEquals(null, exact.getLong("next"), "no next page when exactly the last rows were shown");
 
     // The read_audit_log rows name the filter that was used.
     JsonArray reads = page(csgAdmin, "action=read_audit_log&limit=20").getJsonArray("entries");

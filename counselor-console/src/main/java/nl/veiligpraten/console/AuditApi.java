@@ -85,10 +85,12 @@ public final class AuditApi {
       if (q == null) {
         return;
       }
-      log.page(q.filter(), q.cursor(), q.limit()).onSuccess(entries -> {
+      // One row more than asked tells whether a next page exists.
+      log.page(q.filter(), q.cursor(), q.limit() + 1).onSuccess(found -> {
+        List<AuditEntry> entries = found.size() > q.limit() ? found.subList(0, q.limit()) : found;
         JsonArray items = new JsonArray();
         entries.forEach(e -> items.add(json(e)));
-        Long next = entries.size() == q.limit() ? entries.get(entries.size() - 1).id() : null;
+        Long next = found.size() > q.limit() ? entries.get(entries.size() - 1).id() : null;
         ConsoleVerticle.json(ctx, 200, new JsonObject().put("organisation", q.filter().orgId())
             .put("filter", q.filter().json()).put("entries", items).put("next", next));
       }).onFailure(ctx::fail);
