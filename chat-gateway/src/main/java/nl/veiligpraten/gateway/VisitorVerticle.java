@@ -91,6 +91,8 @@ public final class VisitorVerticle extends VerticleBase {
     router.getWithRegex("/(index\\.html)?").handler(ctx -> ctx.response()
         .putHeader("Content-Security-Policy", page.csp())
         .putHeader("Content-Type", "text/html; charset=utf-8").end(page.html()));
+    router.get("/app.js").handler(ctx -> ctx.response().putHeader("Content-Type", "text/javascript; charset=utf-8")
+        .end(page.script()));
     router.post("/api/quick-exit").handler(BodyHandler.create().setBodyLimit(1024)).handler(VisitorVerticle::noNul)
         .handler(new QuickExitBeacon(vertx, settings, transcripts.conversations(), resume)::handle);
     router.get("/*").handler(StaticHandler.create("webroot/visitor").setCachingEnabled(false)
