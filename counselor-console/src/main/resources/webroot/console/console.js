@@ -69,8 +69,49 @@
 
   // ---- login ----------------------------------------------------------------------------------------------------
   async function boot() {
+    ssoOutcome();
+    // Loaded once, also when signed in: the sign-in page shows them again after a logout or an ended session.
+    ssoProviders();
     const me = await api('GET', '/api/me');
     if (me.status === 200) { started(me.data); } else { $('login').hidden = false; }
+  }
+
+  // ---- single sign-on through the organisation's provider (issue 21) ---------------------------------------------
+  const SSO_ERRORS = {
+    state: 'De inlogpoging is verlopen of in een andere browser begonnen. Probeer het opnieuw.',
+    provider_refused: 'Je organisatie heeft het inloggen niet toegestaan.',
+    provider_unreachable: 'De inlogdienst van je organisatie is nu niet bereikbaar. Probeer het later opnieuw.',
+    not_provisioned: 'Je account is nog niet gekoppeld aan je organisatie. Vraag je beheerder om het te koppelen.',
+    no_role: 'Je organisatie geeft je geen toegang tot de console. Vraag je beheerder.',
+    role_mismatch: 'Je organisatie bevestigt de rol van je account niet. Vraag je beheerder.',
+    mfa_required: 'Log bij je organisatie in met tweestapsverificatie (bijvoorbeeld een code of app) en probeer het '
+      + 'opnieuw.'
+  };
+
+  /** The sign-in page after a refused single sign-on: the reason, then the code out of the address bar. */
+  function ssoOutcome() {
+    const m = /^#sso-error=([a-z_]{1,40})$/.exec(location.hash);
+    if (!m) { return; }
+    history.replaceState(null, '', location.pathname);
+    $('login-error').textContent = (SSO_ERRORS[m[1]]
+      || 'Inloggen via je organisatie is geweigerd: het bewijs van je organisatie klopt niet.')
+      + ' (' + m[1] + ')';
+  }
+
+  async function ssoProviders() {
+    const res = await api('GET', '/sso/providers');
+    const list = res.status === 200 && Array.isArray(res.data.providers) ? res.data.providers : [];
+    const links = $('sso-links');
+    links.textContent = '';
+    list.forEach((p) => {
+      // A link, not a form: the provider's address is another origin, which the page's form-action forbids.
+      const a = el('a', 'Inloggen via ' + p.name, 'button sso-link');
+      a.href = '/sso/start?org=' + encodeURIComponent(p.organisation);
+      a.dataset.org = p.organisation;
+      links.appendChild(a);
+      links.appendChild(document.createTextNode(' '));
+    });
+    $('sso').hidden = list.length === 0;
   }
 
   $('login-form').addEventListener('submit', async (ev) => {
@@ -100,6 +141,8 @@
     $('app').hidden = false;
     $('me-name').textContent = data.user.displayName;
     $('me-org').textContent = (data.user.organisation || '') + ' · ' + data.user.role;
+    // A single sign-on session has its second factor at the organisation's provider, not here.
+    $('enrol-btn').hidden = !!data.sso;
     if (data.totpEnrolmentRequired) {
       // First sign-in of an account without TOTP (required in production): only enrolment is possible, so the
       // enrolment panel opens at once; after it is confirmed the console starts (issue 20, finding 6).

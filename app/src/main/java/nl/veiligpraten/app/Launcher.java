@@ -160,7 +160,7 @@ public final class Launcher {
       ConsoleSettings console = new ConsoleSettings(settings.consoleHost(), settings.consolePort(),
           settings.consoleOrigins(), settings.security().sessions(), 64 * 1024,
           settings.security().console(), settings.security().totpRequired(settings.demo()),
-          Duration.ofSeconds(settings.transferOfferSeconds()), settings.security().login());
+          Duration.ofSeconds(settings.transferOfferSeconds()), settings.security().login(), settings.security().sso());
       StaffingRepository staffing = new StaffingRepository(app.pool, AgeingWeights.of(app.intake.config()),
           settings.waits().windowSeconds(), settings.waits().samples());
       app.visitor = new VisitorListener(gateway, app.pool, transcripts, app.intake,

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 import nl.veiligpraten.console.LoginLimits;
 import nl.veiligpraten.console.SessionLimits;
+import nl.veiligpraten.console.sso.SsoSettings;
 import nl.veiligpraten.gateway.ResumeGuard;
 import nl.veiligpraten.infra.abuse.Limit;
 import nl.veiligpraten.infra.web.ListenerLimits;
@@ -26,14 +27,16 @@ import nl.veiligpraten.infra.settings.EnvValues;
  *                     yes in production and no in a demo instance (see {@link #totpRequired(boolean)})
  * @param login        failed-login budgets per source address hash and per node ({@code VP_LOGIN_FAILURES_*},
  *                     {@link LoginLimits})
+ * @param sso          {@code VP_SSO_*}: organisations whose staff sign in through their OpenID Connect provider
+ *                     ({@link SsoSettings})
  */
 public record SecuritySettings(ListenerLimits visitor, ListenerLimits console, Duration helloTimeout,
                                ResumeGuard.Budgets resume, SessionLimits sessions,
-                               java.util.Optional<Boolean> requireTotp, LoginLimits login) {
+                               java.util.Optional<Boolean> requireTotp, LoginLimits login, SsoSettings sso) {
 
   public static final SecuritySettings DEFAULT = new SecuritySettings(ListenerLimits.VISITOR_DEFAULT,
       ListenerLimits.CONSOLE_DEFAULT, Duration.ofSeconds(15), ResumeGuard.Budgets.DEFAULT, SessionLimits.DEFAULT,
-      java.util.Optional.empty(), LoginLimits.DEFAULT);
+      java.util.Optional.empty(), LoginLimits.DEFAULT, SsoSettings.NONE);
 
   static SecuritySettings from(Map<String, String> env) {
     String hello = env.get("VP_HELLO_TIMEOUT_SECONDS");
@@ -55,7 +58,7 @@ public record SecuritySettings(ListenerLimits visitor, ListenerLimits console, D
             EnvValues.wholeNumber(env, "VP_RESUME_ATTEMPTS_PER_CONNECTION", DEFAULT.resume().perConnection(), 1, 100),
             limit(env, "VP_RESUME_CODES_PER_ADDRESS", DEFAULT.resume().perAddress()),
             limit(env, "VP_RESUME_CODES_GLOBAL", DEFAULT.resume().global()), DEFAULT.resume().keyRotation()), SessionLimits.from(env),
-        bool(env, "VP_REQUIRE_TOTP"), LoginLimits.from(env));
+        bool(env, "VP_REQUIRE_TOTP"), LoginLimits.from(env), SsoSettings.from(env));
   }
 
   private static java.util.Optional<Boolean> bool(Map<String, String> env, String name) {
@@ -77,31 +80,35 @@ public record SecuritySettings(ListenerLimits visitor, ListenerLimits console, D
 
 
   public SecuritySettings withVisitor(ListenerLimits limits) {
-    return new SecuritySettings(limits, console, helloTimeout, resume, sessions, requireTotp, login);
+    return new SecuritySettings(limits, console, helloTimeout, resume, sessions, requireTotp, login, sso);
   }
 
   public SecuritySettings withConsole(ListenerLimits limits) {
-    return new SecuritySettings(visitor, limits, helloTimeout, resume, sessions, requireTotp, login);
+    return new SecuritySettings(visitor, limits, helloTimeout, resume, sessions, requireTotp, login, sso);
   }
 
   public SecuritySettings withHelloTimeout(Duration timeout) {
-    return new SecuritySettings(visitor, console, timeout, resume, sessions, requireTotp, login);
+    return new SecuritySettings(visitor, console, timeout, resume, sessions, requireTotp, login, sso);
   }
 
   public SecuritySettings withResume(ResumeGuard.Budgets budgets) {
-    return new SecuritySettings(visitor, console, helloTimeout, budgets, sessions, requireTotp, login);
+    return new SecuritySettings(visitor, console, helloTimeout, budgets, sessions, requireTotp, login, sso);
   }
 
   public SecuritySettings withSessions(SessionLimits limits) {
-    return new SecuritySettings(visitor, console, helloTimeout, resume, limits, requireTotp, login);
+    return new SecuritySettings(visitor, console, helloTimeout, resume, limits, requireTotp, login, sso);
   }
 
   public SecuritySettings withRequireTotp(boolean required) {
-    return new SecuritySettings(visitor, console, helloTimeout, resume, sessions, java.util.Optional.of(required), login);
+    return new SecuritySettings(visitor, console, helloTimeout, resume, sessions, java.util.Optional.of(required), login, sso);
   }
 
   public SecuritySettings withLogin(LoginLimits limits) {
-    return new SecuritySettings(visitor, console, helloTimeout, resume, sessions, requireTotp, limits);
+    return new SecuritySettings(visitor, console, helloTimeout, resume, sessions, requireTotp, limits, sso);
+  }
+
+  public SecuritySettings withSso(SsoSettings other) {
+    return new SecuritySettings(visitor, console, helloTimeout, resume, sessions, requireTotp, login, other);
   }
 
   /** Whether local staff must enrol TOTP: as configured, else always except in a demo instance (published logins). */

@@ -69,6 +69,14 @@ public final class ConsoleAuth {
   }
 
   /**
+   * True when this session's user must still enrol TOTP. Never for a single sign-on session: the second factor is
+   * the provider's, checked on its ID token when the organisation requires it.
+   */
+  public boolean mustEnrolTotp(StaffSession session) {
+    return !session.sso() && mustEnrolTotp(session.user());
+  }
+
+  /**
    * Re-authentication for replacing an enrolled TOTP secret: the password and a current code of the enrolled secret
    * (a stolen session cookie alone is not enough). Empty when both are right; otherwise the refusal code. Failures
    * count like failed logins of that user name.
@@ -212,7 +220,7 @@ public final class ConsoleAuth {
       if (row.isEmpty()) {
         return Future.succeededFuture(Optional.<StaffSession>empty());
       }
-      if (expired(row.get().createdAt(), row.get().lastSeenAt())) {
+      if (expired(row.get().createdAt(), row.get().lastSeenAt()) || ssoUnconfirmed(row.get().ssoCheckedAt())) {
         // Its sockets, on every node, close now with the same reason the re-check would give.
         return staff.deleteSession(hash).map(v -> {
           vertx.eventBus().publish(Addresses.staffSession(StaffSession.busKey(hash)), Ended.EXPIRED.code);
@@ -220,7 +228,7 @@ public final class ConsoleAuth {
         });
       }
       Optional<StaffSession> live = Optional.of(new StaffSession(key, hash, row.get().user(),
-          row.get().csrfToken()));
+          row.get().csrfToken(), row.get().ssoCheckedAt() != null));
       // Background polling (referrals, board, session checks) is not activity: it must not keep an unattended
       // console signed in for ever. The console page marks such requests; everything else refreshes the idle timer.
       return request.getHeader(BACKGROUND_HEADER) != null ? Future.succeededFuture(live)
@@ -232,6 +240,15 @@ public final class ConsoleAuth {
     OffsetDateTime now = OffsetDateTime.now();
     return lastSeenAt.plus(settings.sessions().idle()).isBefore(now)
         || createdAt.plus(settings.sessions().absolute()).isBefore(now);
+  }
+
+  /**
+   * A single sign-on session the provider has not confirmed for twice the re-check interval (and a little): the node
+   * holding its refresh token is gone or cannot reach the provider, so nobody vouches for the person any more.
+   */
+  private boolean ssoUnconfirmed(OffsetDateTime ssoCheckedAt) {
+    return ssoCheckedAt != null && ssoCheckedAt.plus(settings.sso().recheck().multipliedBy(2))
+        .plusSeconds(30).isBefore(OffsetDateTime.now());
   }
 
   /** Why a session that a console socket still uses is over. */
@@ -276,7 +293,7 @@ public final class ConsoleAuth {
       List<Future<Void>> deletes = new java.util.ArrayList<>();
       for (StaffRepository.SessionTimes row : rows) {
         String key = StaffSession.busKey(row.idHash());
-        if (expired(row.createdAt(), row.lastSeenAt())) {
+        if (expired(row.createdAt(), row.lastSeenAt()) || ssoUnconfirmed(row.ssoCheckedAt())) {
           ended.put(key, Ended.EXPIRED);
           deletes.add(staff.deleteSession(row.idHash()));
         } else {
@@ -323,7 +340,7 @@ public final class ConsoleAuth {
         return;
       }
       StaffSession session = ar.result().get();
-      if (mustEnrolTotp(session.user())
+      if (mustEnrolTotp(session)
           && !ENROLMENT_ROUTES.contains(ctx.request().method().name() + " " + ctx.request().path())) {
         ConsoleVerticle.error(ctx, 403, "totp_enrolment_required",
             "Stel eerst de tweestapsverificatie (authenticator-app) in. / Set up two-step verification first.");

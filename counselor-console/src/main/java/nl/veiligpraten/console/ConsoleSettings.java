@@ -15,15 +15,17 @@ import nl.veiligpraten.infra.web.ListenerLimits;
  * @param requireTotp       local staff accounts must enrol TOTP before they can do anything else (issue 20, finding 6)
  * @param transferOffer     how long a warm transfer waits for the colleague to accept
  * @param loginLimits       failed-login budgets per source and per node ({@link LoginGuard})
+ * @param sso               organisations whose staff sign in through their OpenID Connect provider
  */
 public record ConsoleSettings(String host, int port, Set<String> allowedOrigins, SessionLimits sessions,
                               int maxFrameBytes, ListenerLimits limits,
-                              boolean requireTotp, java.time.Duration transferOffer, LoginLimits loginLimits) {
+                              boolean requireTotp, java.time.Duration transferOffer, LoginLimits loginLimits,
+                              nl.veiligpraten.console.sso.SsoSettings sso) {
 
   /** Without a transfer offer time: the default of one minute. */
   public ConsoleSettings(String host, int port, Set<String> allowedOrigins, SessionLimits sessions,
                          int maxFrameBytes, ListenerLimits limits, boolean requireTotp) {
     this(host, port, allowedOrigins, sessions, maxFrameBytes, limits, requireTotp, java.time.Duration.ofMinutes(1),
-        LoginLimits.DEFAULT);
+        LoginLimits.DEFAULT, nl.veiligpraten.console.sso.SsoSettings.NONE);
   }
 }

@@ -44,6 +44,7 @@ public final class ConsoleVerticle extends VerticleBase {
   private long sessionTimer = -1;
   private boolean recheckRunning;
   private ConsoleAuth auth;
+  private nl.veiligpraten.console.sso.SsoService sso;
   private ConsoleApi api;
   private AutoAssigner assigner;
   private TargetWatch targetWatch;
@@ -88,6 +89,16 @@ public final class ConsoleVerticle extends VerticleBase {
     router.getWithRegex("/health/(live|ready)").handler(ctx -> NodeEndpoints.handle(vertx, pool, ctx.request()));
     router.post("/api/login").handler(BodyHandler.create().setBodyLimit(4096)).handler(ConsoleVerticle::noNul)
         .handler(this::login);
+    // Single sign-on through the organisation's provider (issue 21): no session yet, so outside /api/*.
+    nl.veiligpraten.infra.staff.SsoAccounts ssoAccounts = new nl.veiligpraten.infra.staff.SsoAccounts(pool);
+    sso = new nl.veiligpraten.console.sso.SsoService(vertx, settings.sso(), ssoAccounts, staff,
+        settings.sso().redirectUri().orElse(settings.allowedOrigins().iterator().next() + "/sso/callback"));
+    router.get("/sso/providers").handler(sso::providers);
+    router.get("/sso/start").handler(sso::start);
+    router.get("/sso/callback").handler(ctx -> sso.callback(ctx, (c, signedIn) -> {
+      c.response().addCookie(ConsoleAuth.sessionCookie(signedIn.sessionKey()));
+      c.response().setStatusCode(303).putHeader("Location", "/").putHeader("Cache-Control", "no-store").end();
+    }));
     // The one-time enrolment link works without a session (the person has no password yet).
     nl.veiligpraten.infra.audit.AdminAudit adminAudit = new nl.veiligpraten.infra.audit.AdminAudit(pool);
     EnrolmentApi enrolment = new EnrolmentApi(vertx, staff, adminAudit, settings, services.totpSealer());
@@ -119,7 +130,8 @@ public final class ConsoleVerticle extends VerticleBase {
     router.get("/api/inbox/:id").handler(inbox::open);
     router.post("/api/inbox/:id/reply").handler(inbox::reply);
     router.post("/api/inbox/:id/take").handler(inbox::take);
-    StaffAdminApi admin = new StaffAdminApi(vertx, staff, adminAudit, settings, assigner, organisationKeys);
+    StaffAdminApi admin = new StaffAdminApi(vertx, staff, adminAudit, settings, assigner, organisationKeys,
+        ssoAccounts);
     router.post("/api/admin/organisations").handler(admin::createOrganisation);
     router.post("/api/admin/users").handler(admin::createUser);
     router.get("/api/admin/staff").handler(admin::list);
@@ -128,6 +140,7 @@ public final class ConsoleVerticle extends VerticleBase {
     router.post("/api/admin/staff/:id/disable").handler(admin::disable);
     router.post("/api/admin/staff/:id/enable").handler(admin::enable);
     router.post("/api/admin/staff/:id/reset-two-factor").handler(admin::resetTwoFactor);
+    router.post("/api/admin/staff/:id/sso").handler(admin::bindSso);
     router.get("/api/admin/audit").handler(admin::auditTrail);
     java.util.Map<String, java.util.Map<Integer, Integer>> targets = new java.util.HashMap<>();
     services.helpPoints().queues().forEach((id, info) -> targets.put(id, info.targetSeconds()));
@@ -163,7 +176,7 @@ public final class ConsoleVerticle extends VerticleBase {
         .compose(s -> {
           server = s;
           return Database.ping(pool);
-        }).compose(v -> presence.start()).compose(v -> assigner.start()).onSuccess(v -> targetWatch.start());
+        }).compose(v -> presence.start()).compose(v -> sso.start()).compose(v -> assigner.start()).onSuccess(v -> targetWatch.start());
   }
 
   /** Every HTTP route as "METHOD path" (the authorization test generates attacks from this table). */
@@ -253,6 +266,7 @@ public final class ConsoleVerticle extends VerticleBase {
 
   private void logout(RoutingContext ctx) {
     StaffSession session = ctx.get(StaffSession.KEY);
+    sso.forget(session.busKey());
     auth.logout(session).onComplete(ar -> {
       vertx.eventBus().publish(Addresses.staffSession(session.busKey()), ConsoleAuth.Ended.LOGGED_OUT.code);
       ctx.response().addCookie(ConsoleAuth.expiredCookie());
@@ -296,7 +310,7 @@ public final class ConsoleVerticle extends VerticleBase {
   private void me(RoutingContext ctx) {
     StaffSession session = ctx.get(StaffSession.KEY);
     json(ctx, 200, new JsonObject().put("user", userJson(session.user())).put("csrfToken", session.csrfToken())
-        .put("totpEnrolmentRequired", auth.mustEnrolTotp(session.user())));
+        .put("totpEnrolmentRequired", auth.mustEnrolTotp(session)).put("sso", session.sso()));
   }
 
   private void upgrade(RoutingContext ctx) {
@@ -390,6 +404,9 @@ public final class ConsoleVerticle extends VerticleBase {
     }
     vertx.cancelTimer(pingTimer);
     vertx.cancelTimer(sessionTimer);
+    if (sso != null) {
+      sso.stop();
+    }
     connections.forEach(ConsoleConnection::goingAway);
     return server == null ? Future.succeededFuture() : server.close();
   }

@@ -66,9 +66,11 @@ final class StaffAdminApi {
   private final AutoAssigner assigner;
   /** Creates an organisation's key-encryption key under the cluster-wide key-store lock; resolves with its id. */
   private final Function<String, Future<String>> organisationKeys;
+  private final nl.veiligpraten.infra.staff.SsoAccounts ssoAccounts;
 
   StaffAdminApi(Vertx vertx, StaffRepository staff, AdminAudit audit, ConsoleSettings settings, AutoAssigner assigner,
-                Function<String, Future<String>> organisationKeys) {
+                Function<String, Future<String>> organisationKeys, nl.veiligpraten.infra.staff.SsoAccounts ssoAccounts) {
+    this.ssoAccounts = ssoAccounts;
     this.vertx = vertx;
     this.staff = staff;
     this.audit = audit;
@@ -292,6 +294,46 @@ final class StaffAdminApi {
             ConsoleVerticle.json(ctx, 200, new JsonObject().put("status", "reset").put("id", u.id())
                 .put("enrolmentUrl", link.url(origin(ctx))).put("expiresAt", made.expiresAt().toInstant().toString()));
           }).onFailure(ctx::fail);
+    });
+  }
+
+  /**
+   * {@code POST /api/admin/staff/:id/sso {subject}}: binds an account of an organisation with single sign-on to the
+   * person's subject ({@code sub}) at that organisation's provider (issue 21). From then on the account signs in only
+   * through the provider: its password no longer works, its TOTP secret and open enrolment links go, and its sessions
+   * end. In the trail as an edit ({@code changes.sso = "bound"}; the subject itself is not written there).
+   */
+  void bindSso(RoutingContext ctx) {
+    withTarget(ctx, Action.EDIT, (s, u) -> {
+      AdminAudit.Target target = target(u);
+      JsonObject body = ConsoleApi.body(ctx);
+      String subject = body == null ? null : text(body, "subject");
+      if (subject == null || subject.isEmpty() || subject.length() > 255 || subject.chars().anyMatch(c -> c < 0x20)) {
+        refuse(ctx, Action.EDIT, target, 400, "invalid_field", "subject: 1-255 tekens, zoals de 'sub' van de "
+            + "identity provider. / subject: 1-255 characters, the provider's 'sub' of the person.");
+        return;
+      }
+      if (u.orgId() == null || settings.sso().of(u.orgId()).isEmpty()) {
+        refuse(ctx, Action.EDIT, target, 409, "sso_not_configured", "Deze organisatie heeft geen single sign-on. / "
+            + "This organisation has no single sign-on configured.");
+        return;
+      }
+      ssoAccounts.bind(u.id(), subject).onSuccess(bound -> {
+        if (bound instanceof nl.veiligpraten.infra.staff.SsoAccounts.Bound.Done done) {
+          audit.done(actor(s), Action.EDIT, target, new JsonObject().put("changes", new JsonObject().put("sso",
+              "bound"))).onSuccess(v -> {
+                endSockets(vertx, done.endedSessions());
+                LOG.info("staff {} bound to single sign-on by staff {}", u.id(), s.user().id());
+                ConsoleVerticle.json(ctx, 200, new JsonObject().put("status", "bound").put("id", u.id()));
+              }).onFailure(ctx::fail);
+        } else if (bound instanceof nl.veiligpraten.infra.staff.SsoAccounts.Bound.SubjectTaken) {
+          refuse(ctx, Action.EDIT, target, 409, "sso_subject_taken", "Een ander account is al aan deze persoon "
+              + "gekoppeld. / Another account is bound to this person already.");
+        } else {
+          refuse(ctx, Action.EDIT, target, 400, "role_scope", "Alleen accounts van een organisatie. / Organisation "
+              + "accounts only.");
+        }
+      }).onFailure(ctx::fail);
     });
   }
 

@@ -2,8 +2,16 @@ package nl.veiligpraten.console;
 
 import nl.veiligpraten.infra.staff.StaffUser;
 
-/** The authenticated staff member behind a request, put on the routing context by {@link ConsoleAuth}. */
-public record StaffSession(String sessionKey, byte[] idHash, StaffUser user, String csrfToken) {
+/**
+ * The authenticated staff member behind a request, put on the routing context by {@link ConsoleAuth}; {@code sso}
+ * when the person signed in through their organisation's OpenID Connect provider.
+ */
+public record StaffSession(String sessionKey, byte[] idHash, StaffUser user, String csrfToken, boolean sso) {
+
+  /** A local (password and TOTP) session. */
+  public StaffSession(String sessionKey, byte[] idHash, StaffUser user, String csrfToken) {
+    this(sessionKey, idHash, user, csrfToken, false);
+  }
 
   public String orgId() {
     return user.orgId();

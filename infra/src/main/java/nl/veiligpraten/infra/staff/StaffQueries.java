@@ -20,9 +20,12 @@ final class StaffQueries {
 
   static final String BY_ID = "SELECT " + USER_COLUMNS + " FROM staff_user WHERE id = $1";
 
-  /** Login finds only active, enrolled accounts: a disabled or invited account fails like a wrong password. */
+  /**
+   * Login finds only active, enrolled accounts: a disabled or invited account fails like a wrong password, and so
+   * does an account bound to single sign-on (it signs in only through its organisation's provider).
+   */
   static final String LOGIN_BY_USERNAME = "SELECT " + USER_COLUMNS + " FROM staff_user WHERE username = $1 "
-      + "AND disabled_at IS NULL AND enrolled_at IS NOT NULL";
+      + "AND disabled_at IS NULL AND enrolled_at IS NOT NULL AND sso_subject IS NULL";
 
   static final String RECORD_SIGN_IN = "UPDATE staff_user SET last_sign_in_at = now() WHERE id = $1";
 
@@ -86,12 +89,13 @@ final class StaffQueries {
 
   static final String INSERT_SESSION = "INSERT INTO staff_session (id_hash, user_id, csrf_token) VALUES ($1, $2, $3)";
 
-  static final String SESSION = "SELECT s.csrf_token, s.created_at, s.last_seen_at, u." + USER_COLUMNS.replace(", ", ", u.")
+  static final String SESSION = "SELECT s.csrf_token, s.created_at, s.last_seen_at, s.sso_checked_at, u." + USER_COLUMNS.replace(", ", ", u.")
       + " FROM staff_session s JOIN staff_user u ON u.id = s.user_id WHERE s.id_hash = $1 "
       + "AND u.disabled_at IS NULL AND u.enrolled_at IS NOT NULL";
 
   /** The open console sockets of a node re-check their sessions with one query (issue 20, finding 7). */
-  static final String SESSION_TIMES = "SELECT id_hash, created_at, last_seen_at FROM staff_session WHERE id_hash = ANY($1)";
+  static final String SESSION_TIMES = "SELECT id_hash, created_at, last_seen_at, sso_checked_at FROM staff_session "
+      + "WHERE id_hash = ANY($1)";
 
   static final String TOUCH_SESSION = "UPDATE staff_session SET last_seen_at = now() WHERE id_hash = $1";
 

@@ -227,12 +227,17 @@ public final class StaffRepository {
       }
       Row row = rows.iterator().next();
       return Optional.of(new SessionRow(StaffUser.from(row), row.getString("csrf_token"),
-          row.getOffsetDateTime("created_at"), row.getOffsetDateTime("last_seen_at")));
+          row.getOffsetDateTime("created_at"), row.getOffsetDateTime("last_seen_at"),
+          row.getOffsetDateTime("sso_checked_at")));
     });
   }
 
-  /** When a session was created and last used. */
-  public record SessionTimes(byte[] idHash, OffsetDateTime createdAt, OffsetDateTime lastSeenAt) {
+  /**
+   * When a session was created and last used; {@code ssoCheckedAt} is null for a local sign-in, else when the
+   * organisation's provider last confirmed the person.
+   */
+  public record SessionTimes(byte[] idHash, OffsetDateTime createdAt, OffsetDateTime lastSeenAt,
+                             OffsetDateTime ssoCheckedAt) {
   }
 
   /** The times of those of the given sessions that still exist (a logged-out or expired one has no row). */
@@ -242,7 +247,7 @@ public final class StaffRepository {
       List<SessionTimes> out = new ArrayList<>();
       for (Row row : rows) {
         out.add(new SessionTimes(row.getBuffer("id_hash").getBytes(), row.getOffsetDateTime("created_at"),
-            row.getOffsetDateTime("last_seen_at")));
+            row.getOffsetDateTime("last_seen_at"), row.getOffsetDateTime("sso_checked_at")));
       }
       return out;
     });
@@ -364,7 +369,11 @@ public final class StaffRepository {
   public record CannedReply(long id, String orgId, String title, String body) {
   }
 
-  /** A stored session joined with its user. */
-  public record SessionRow(StaffUser user, String csrfToken, OffsetDateTime createdAt, OffsetDateTime lastSeenAt) {
+  /**
+   * A stored session joined with its user; {@code ssoCheckedAt} is null for a local sign-in, else when the
+   * organisation's provider last confirmed the person (single sign-on).
+   */
+  public record SessionRow(StaffUser user, String csrfToken, OffsetDateTime createdAt, OffsetDateTime lastSeenAt,
+                           OffsetDateTime ssoCheckedAt) {
   }
 }
