@@ -7,15 +7,19 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.SecureRandom;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.util.Date;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLReason;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v2CRLBuilder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
@@ -99,6 +103,28 @@ public final class TestCa {
     }
     Files.writeString(caFile, cas);
     return new NodeFiles(certFile, keyFile, caFile);
+  }
+
+  /**
+   * Writes a PEM revocation list of this CA to {@code file} that lists the certificates of {@code revoked} (the CRL
+   * an operator would give {@code VP_EVENTBUS_TLS_CRL_FILE}).
+   */
+  public Path crl(Path file, NodeFiles... revoked) throws Exception {
+    long now = System.currentTimeMillis();
+    X509v2CRLBuilder builder = new X509v2CRLBuilder(name, new Date(now - 60_000));
+    builder.setNextUpdate(new Date(now + 86_400_000L));
+    java.security.cert.CertificateFactory factory = java.security.cert.CertificateFactory.getInstance("X.509");
+    for (NodeFiles node : revoked) {
+      X509Certificate listed;
+      try (var in = Files.newInputStream(node.cert())) {
+        listed = (X509Certificate) factory.generateCertificate(in);
+      }
+      builder.addCRLEntry(listed.getSerialNumber(), new Date(now - 1_000), CRLReason.keyCompromise);
+    }
+    X509CRL crl = new JcaX509CRLConverter().getCRL(builder.build(
+        new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+    Files.writeString(file, pem(crl));
+    return file;
   }
 
   private static KeyPair ecKeys() throws Exception {

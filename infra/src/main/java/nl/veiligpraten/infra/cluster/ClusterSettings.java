@@ -41,7 +41,7 @@ import nl.veiligpraten.infra.settings.EnvValues;
  *                              joining (default 2)
  * @param mergeDelaySeconds     {@code VP_CLUSTER_MERGE_DELAY_SECONDS}: how soon two halves merge after a split heals
  *                              (default 5)
- * @param eventBusTls           {@code VP_EVENTBUS_TLS_CERT_FILE}, {@code _KEY_FILE}, {@code _CA_FILE} and
+ * @param eventBusTls           {@code VP_EVENTBUS_TLS_CERT_FILE}, {@code _KEY_FILE}, {@code _CA_FILE}, {@code _CRL_FILE} and
  *                              {@code VP_EVENTBUS_PLAINTEXT_PRIVATE_NETWORK}: TLS with client certificates between
  *                              the nodes' event buses ({@link EventBusTls})
  */

@@ -33,6 +33,7 @@ public record EventBusTls(Optional<Pem> pem, boolean plaintextOnPrivateNetwork) 
   public static final String CERT_FILE = "VP_EVENTBUS_TLS_CERT_FILE";
   public static final String KEY_FILE = "VP_EVENTBUS_TLS_KEY_FILE";
   public static final String CA_FILE = "VP_EVENTBUS_TLS_CA_FILE";
+  public static final String CRL_FILE = "VP_EVENTBUS_TLS_CRL_FILE";
   public static final String PLAINTEXT_PRIVATE_NETWORK = "VP_EVENTBUS_PLAINTEXT_PRIVATE_NETWORK";
 
   /** A plain event bus and no opt-out (a single process, or a demo). */
@@ -46,8 +47,11 @@ public record EventBusTls(Optional<Pem> pem, boolean plaintextOnPrivateNetwork) 
    * @param key  {@code VP_EVENTBUS_TLS_KEY_FILE}: its private key, PKCS#8 ({@code BEGIN PRIVATE KEY})
    * @param ca   {@code VP_EVENTBUS_TLS_CA_FILE}: the cluster CA certificate(s) a peer's certificate must chain to;
    *             during a CA rotation the old and the new CA in one file
+   * @param crl  {@code VP_EVENTBUS_TLS_CRL_FILE} (optional): certificate revocation list(s) of the cluster CA, PEM or
+   *             DER; a peer whose certificate is listed is refused in both directions (evicts a leaked node key
+   *             without rotating the CA)
    */
-  public record Pem(Path cert, Path key, Path ca) {
+  public record Pem(Path cert, Path key, Path ca, Optional<Path> crl) {
   }
 
   public EventBusTls {
@@ -62,11 +66,12 @@ public record EventBusTls(Optional<Pem> pem, boolean plaintextOnPrivateNetwork) 
     return pem.isPresent();
   }
 
-  /** Reads the four variables (always all four, see {@link ClusterSettings}); half a TLS configuration is refused. */
+  /** Reads the five variables (always all five, see {@link ClusterSettings}); half a TLS configuration is refused. */
   public static EventBusTls from(Map<String, String> env) {
     String cert = blankToNull(env.get(CERT_FILE));
     String key = blankToNull(env.get(KEY_FILE));
     String ca = blankToNull(env.get(CA_FILE));
+    String crl = blankToNull(env.get(CRL_FILE));
     String plaintext = env.get(PLAINTEXT_PRIVATE_NETWORK);
     boolean privateNetwork = switch (plaintext == null ? "" : plaintext.trim().toLowerCase(Locale.ROOT)) {
       case "", "false" -> false;
@@ -79,8 +84,12 @@ public record EventBusTls(Optional<Pem> pem, boolean plaintextOnPrivateNetwork) 
       throw new IllegalArgumentException(CERT_FILE + ", " + KEY_FILE + " and " + CA_FILE
           + " go together: set all three (event-bus TLS with client certificates) or none");
     }
-    Optional<Pem> pem = given == 3 ? Optional.of(new Pem(Path.of(cert), Path.of(key), Path.of(ca)))
-        : Optional.empty();
+    if (crl != null && given == 0) {
+      throw new IllegalArgumentException(CRL_FILE + " needs " + CERT_FILE + ", " + KEY_FILE + " and " + CA_FILE
+          + ": a revocation list only means something with event-bus TLS");
+    }
+    Optional<Pem> pem = given == 3 ? Optional.of(new Pem(Path.of(cert), Path.of(key), Path.of(ca),
+        Optional.ofNullable(crl).map(Path::of))) : Optional.empty();
     return new EventBusTls(pem, privateNetwork);
   }
 
@@ -112,6 +121,11 @@ public record EventBusTls(Optional<Pem> pem, boolean plaintextOnPrivateNetwork) 
     readable(CERT_FILE, files.cert());
     readable(KEY_FILE, files.key());
     readable(CA_FILE, files.ca());
+    files.crl().ifPresent(crl -> {
+      readable(CRL_FILE, crl);
+      // Vert.x checks both directions against it: a listed peer can neither connect here nor be connected to.
+      options.addCrlPath(crl.toString());
+    });
     // Every node runs the same build and JVM, so the oldest protocol it needs to speak is TLS 1.3.
     options.setEnabledSecureTransportProtocols(Set.of("TLSv1.3"));
     return options.setSsl(true)

@@ -31,11 +31,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 20, finding 10: the event bus between nodes runs over TLS with client certificates. Four real Hazelcast
+ * Issue 20, finding 10: the event bus between nodes runs over TLS with client certificates. Five real Hazelcast
  * members with real clustered event buses on loopback, in one cluster: two nodes with certificates from the cluster
- * CA ({@code a}, {@code b}); a rogue node whose certificate comes from another CA but which trusts the cluster CA (an
- * attacker knows the CA certificate: it is not secret); and a node without TLS. Hazelcast has no member TLS, so all
- * four join it; the event bus must still carry messages only between {@code a} and {@code b}.
+ * CA ({@code a}, {@code b}, which also load the CA's revocation list); a rogue node whose certificate comes from another
+ * CA but which trusts the cluster CA (an attacker knows the CA certificate: it is not secret); a node whose certificate
+ * the cluster CA issued and then revoked; and a node without TLS. Hazelcast has no member TLS, so all five join it;
+ * the event bus must still carry messages only between {@code a} and {@code b}.
  *
  * <p>Every refused send is checked against a positive control in the same test: the same handler receives the same
  * kind of send from a good node (or from its own node), so "nothing arrived" can only mean the connection was
@@ -68,9 +69,14 @@ class EventBusTlsIT {
     TestCa cluster = TestCa.create("veilig-praten test cluster CA");
     TestCa other = TestCa.create("another CA");
     Map<String, EventBusTls> tls = new LinkedHashMap<>();
-    tls.put("a", EventBusTls.from(cluster.issue("a", certs, cluster).env()));
-    tls.put("b", EventBusTls.from(cluster.issue("b", certs, cluster).env()));
+    // A node whose certificate the cluster CA issued and then revoked (a leaked key): a and b load the CRL.
+    TestCa.NodeFiles revoked = cluster.issue("revoked", certs, cluster);
+    Map<String, String> crl = Map.of(EventBusTls.CRL_FILE, cluster.crl(certs.resolve("cluster.crl"), revoked)
+        .toString());
+    tls.put("a", EventBusTls.from(with(cluster.issue("a", certs, cluster).env(), crl)));
+    tls.put("b", EventBusTls.from(with(cluster.issue("b", certs, cluster).env(), crl)));
     tls.put("rogue", EventBusTls.from(other.issue("rogue", certs, cluster, other).env()));
+    tls.put("revoked", EventBusTls.from(revoked.env()));
     tls.put("plain", EventBusTls.OFF);
 
     List<Integer> ports = new ArrayList<>();
@@ -143,6 +149,13 @@ class EventBusTlsIT {
   }
 
   @Test
+  @DisplayName("a node whose certificate from the cluster CA is on the revocation list the good nodes load can neither "
+      + "send to nor receive from them")
+  void revokedCertificateRefused() throws Exception {
+    refusedBothWays(node("revoked"));
+  }
+
+  @Test
   @DisplayName("a node without TLS cannot send to or receive from a TLS node")
   void plainNodeRefused() throws Exception {
     refusedBothWays(node("plain"));
@@ -169,6 +182,12 @@ class EventBusTlsIT {
     assertFalse(outsider.received().contains(out), "a's message reached " + outsider.name());
     System.out.printf("%s -> a refused with %s; a -> %s refused with %s%n", outsider.name(), describe(inFailure),
         outsider.name(), describe(outFailure));
+  }
+
+  private static Map<String, String> with(Map<String, String> a, Map<String, String> b) {
+    Map<String, String> both = new HashMap<>(a);
+    both.putAll(b);
+    return both;
   }
 
   private static Node node(String name) {

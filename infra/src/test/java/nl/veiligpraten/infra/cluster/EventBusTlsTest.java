@@ -52,6 +52,9 @@ class EventBusTlsTest {
     IllegalArgumentException contradiction = assertThrows(IllegalArgumentException.class,
         () -> EventBusTls.from(both));
     assertTrue(contradiction.getMessage().contains(EventBusTls.PLAINTEXT_PRIVATE_NETWORK));
+    IllegalArgumentException crlAlone = assertThrows(IllegalArgumentException.class, () -> EventBusTls.from(Map.of(
+        EventBusTls.CRL_FILE, "/tls/cluster.crl")));
+    assertTrue(crlAlone.getMessage().startsWith(EventBusTls.CRL_FILE), crlAlone.getMessage());
   }
 
   @Test
@@ -86,6 +89,19 @@ class EventBusTlsTest {
     assertEquals(ClientAuth.REQUIRED, options.getClientAuth());
     assertEquals(Set.of("TLSv1.3"), options.getEnabledSecureTransportProtocols());
     assertFalse(EventBusTls.OFF.apply(new EventBusOptions()).isSsl());
+
+    assertTrue(options.getCrlPaths().isEmpty());
+    Files.writeString(dir.resolve("cluster.crl"), "-----BEGIN X509 CRL-----\n");
+    java.util.HashMap<String, String> withCrl = new java.util.HashMap<>(Map.of(EventBusTls.CERT_FILE,
+        dir.resolve("node.crt").toString(), EventBusTls.KEY_FILE, dir.resolve("node.key").toString(),
+        EventBusTls.CA_FILE, dir.resolve("ca.crt").toString()));
+    withCrl.put(EventBusTls.CRL_FILE, dir.resolve("cluster.crl").toString());
+    assertEquals(java.util.List.of(dir.resolve("cluster.crl").toString()),
+        EventBusTls.from(withCrl).apply(new EventBusOptions()).getCrlPaths());
+    withCrl.put(EventBusTls.CRL_FILE, dir.resolve("missing.crl").toString());
+    IllegalArgumentException missingCrl = assertThrows(IllegalArgumentException.class,
+        () -> EventBusTls.from(withCrl).apply(new EventBusOptions()));
+    assertTrue(missingCrl.getMessage().startsWith(EventBusTls.CRL_FILE), missingCrl.getMessage());
 
     Files.delete(dir.resolve("ca.crt"));
     IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
