@@ -63,6 +63,69 @@ public record RoutingConfig(Questionnaire questionnaire, RuleSet rules, HelpPoin
         return new RoutingConfig(questionnaire, rules, helpPoints, origins);
     }
 
+    /**
+     * Validates three file texts with the same loader as {@link #load}: same errors, same N1 check. Used for versions
+     * stored in the database and for admins' edits before they are stored.
+     *
+     * @param label where the texts come from (e.g. {@code version 7}), named in every error next to the file name
+     * @throws ConfigException naming file, line and problem when anything is wrong
+     */
+    public static RoutingConfig parse(ConfigTexts texts, String label) {
+        java.util.Map<String, String> origins = new java.util.LinkedHashMap<>();
+        java.util.Map<String, YamlNode> nodes = new java.util.HashMap<>();
+        for (String name : ConfigTexts.FILES) {
+            String location = name + " (" + label + ")";
+            origins.put(name, location);
+            nodes.put(name, YamlNode.parse(location, texts.get(name)));
+        }
+        HelpPoints helpPoints = HelpPoints.read(nodes.get(HELP_POINTS_FILE));
+        Questionnaire questionnaire = Questionnaire.read(nodes.get(QUESTIONNAIRE_FILE), helpPoints);
+        RuleSet rules = RuleSet.read(nodes.get(RULES_FILE), helpPoints);
+        return new RoutingConfig(questionnaire, rules, helpPoints, origins);
+    }
+
+    /**
+     * The texts {@link #load} would read: files in {@code dirOrNull} where present, else the bundled ones. The seed
+     * of an empty configuration store.
+     */
+    public static ConfigTexts texts(Path dirOrNull) {
+        java.util.Map<String, String> out = new java.util.HashMap<>();
+        for (String name : ConfigTexts.FILES) {
+            out.put(name, readText(dirOrNull, name));
+        }
+        return new ConfigTexts(out.get(HELP_POINTS_FILE), out.get(QUESTIONNAIRE_FILE), out.get(RULES_FILE));
+    }
+
+    private static String readText(Path dir, String name) {
+        if (dir != null) {
+            Path file = dir.resolve(name);
+            if (Files.isRegularFile(file)) {
+                try {
+                    return Files.readString(file, StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    throw new ConfigException(file.toString(), 0, "", "cannot read file: " + e.getMessage(), e);
+                }
+            }
+        }
+        String location = "classpath:" + CLASSPATH_DIR + name;
+        try (InputStream in = RoutingConfig.class.getClassLoader().getResourceAsStream(CLASSPATH_DIR + name)) {
+            if (in == null) {
+                throw new ConfigException(location, 0, "", "bundled file is missing");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new ConfigException(location, 0, "", "cannot read file: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The organisation that owns a help point: the one that staffs its queue ({@code staffedBy}), else the help
+     * point's own id (an organisation's own help point carries its id). Organisation admins edit only their own.
+     */
+    public static String owner(HelpPoint h) {
+        return h.staffedBy() != null ? h.staffedBy() : h.id();
+    }
+
     private static YamlNode read(Path dir, String name, java.util.Map<String, String> origins) {
         if (dir != null) {
             Path file = dir.resolve(name);
