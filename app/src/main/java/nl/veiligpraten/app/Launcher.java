@@ -43,6 +43,7 @@ import nl.veiligpraten.infra.retention.RetentionJob;
 import nl.veiligpraten.infra.retention.RetentionPolicy;
 import nl.veiligpraten.infra.retention.RetentionSettings;
 import nl.veiligpraten.infra.staff.StaffRepository;
+import nl.veiligpraten.routing.config.RoutingConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -109,6 +110,8 @@ public final class Launcher {
             + "itself UPDATE/DELETE on audit_log; set a separate migration user in production");
       }
       app.intake = EngineIntakeRouting.load(settings.configDir().orElse(null), settings.clock());
+      // The files seed an empty configuration store; the latest stored version is what runs (issue 21).
+      app.seedTexts = RoutingConfig.texts(settings.configDir().orElse(null));
       app.keyStore = openKeyStore(settings);
       // Every organisation that owns a queue help point gets its key-encryption key now, in production too: a
       // queue of an organisation without a key could not seal its first message (issue 25). Demo organisations
@@ -135,7 +138,8 @@ public final class Launcher {
       Pool pool = Database.pool(vertx, db, 32);
       app.pool = pool;
       return Database.ping(pool);
-    }).compose(v -> {
+    }).compose(v -> LiveConfiguration.load(vertx, app, app.seedTexts)).compose(version -> {
+      app.configVersion = version;
       StaffRepository staff = new StaffRepository(app.pool);
       return (settings.demo() ? DemoData.ensure(vertx, staff, settings.dataDir())
           : Future.succeededFuture(List.<String>of()))
@@ -168,10 +172,14 @@ public final class Launcher {
       // A platform admin's new organisation gets its key-encryption key at once, under the cluster-wide key-store
       // lock, announced to every node (issue 21); the same mechanism as the operator's "keys create".
       KeyStoreChanges keyChanges = new KeyStoreChanges(vertx, app.pool, app.keyStore);
-      app.console = new ConsoleVerticle(console, app.pool, transcripts, ConsoleServices.create(app.pool, conversations,
+      ConsoleServices consoleServices = ConsoleServices.create(app.pool, conversations,
           new BouncyCastleConversationCrypto(app.keyStore), app.intake.config(), settings.liveness(),
-          app.totpSealer),
+          app.totpSealer);
+      app.console = new ConsoleVerticle(console, app.pool, transcripts, consoleServices,
           org -> keyChanges.create(org).map(Object::toString));
+      // New configuration versions, stored by an admin on any node, are applied here within seconds.
+      app.configWatch = LiveConfiguration.watch(vertx, app, consoleServices, app.configVersion);
+      app.console.configApplied(app.configWatch::applied);
       DeploymentOptions options = new DeploymentOptions().setThreadingModel(ThreadingModel.EVENT_LOOP);
       // Visitor sockets are spread over the event loops; the console (few sockets, per-node presence and the
       // auto-assigner) is one instance.

@@ -27,6 +27,7 @@ public final class RunningApp {
   private final long sweepTimer;
   private final nl.veiligpraten.infra.metrics.ManagementServer management;
   private final nl.veiligpraten.infra.staff.TotpSealer totpSealer;
+  private final nl.veiligpraten.infra.config.ConfigWatch configWatch;
 
   private RunningApp(Builder b) {
     this.vertx = b.vertx;
@@ -42,6 +43,12 @@ public final class RunningApp {
     this.sweepTimer = b.sweepTimer;
     this.management = b.management;
     this.totpSealer = b.totpSealer;
+    this.configWatch = b.configWatch;
+  }
+
+  /** The configuration version this node runs (issue 21). */
+  public int configVersion() {
+    return configWatch.applied();
   }
 
   /** Seals and opens staff TOTP secrets (tests check the stored form and the start-up sealing). */
@@ -112,7 +119,7 @@ public final class RunningApp {
     // Readiness turns false first so load balancers stop sending new visitors while we drain.
     nl.veiligpraten.infra.cluster.ClusterHealth.of(vertx).markDraining();
     vertx.cancelTimer(sweepTimer);
-    return Future.join(visitor.drain(), console.drain(), management.close())
+    return Future.join(visitor.drain(), console.drain(), management.close(), configWatch.close())
         .transform(ar -> NodeWiring.awaitWritesFinished(vertx, 5_000))
         .transform(ar -> {
           NodeWiring.detach(vertx);
@@ -150,6 +157,10 @@ public final class RunningApp {
     TranscriptService<?> transcripts;
     OrganisationKeyStore keyStore;
     nl.veiligpraten.gateway.EngineIntakeRouting intake;
+    /** The configuration files that seed an empty configuration store, and the stored version the node runs. */
+    nl.veiligpraten.routing.config.ConfigTexts seedTexts;
+    int configVersion;
+    nl.veiligpraten.infra.config.ConfigWatch configWatch;
     List<String> demoLogins = List.of();
     long sweepTimer;
     nl.veiligpraten.infra.metrics.ManagementServer management;

@@ -38,8 +38,14 @@ import nl.veiligpraten.routing.config.RuleSet;
  */
 public final class EngineIntakeRouting implements IntakeRouting {
 
-  private final RoutingConfig config;
-  private final RoutingEngine engine;
+  /**
+   * The configuration and its engine as one immutable snapshot, replaced as a whole when an admin's change is applied
+   * (issue 21): a reader takes the reference once per call and never sees half of a change.
+   */
+  private record State(RoutingConfig config, RoutingEngine engine) {
+  }
+
+  private volatile State state;
   /** "Now" for opening hours; a fixed clock in tests, so they do not depend on the time of day they run at. */
   private final Clock clock;
 
@@ -48,8 +54,7 @@ public final class EngineIntakeRouting implements IntakeRouting {
   }
 
   public EngineIntakeRouting(RoutingConfig config, Clock clock) {
-    this.config = config;
-    this.engine = new RoutingEngine(config);
+    this.state = new State(config, new RoutingEngine(config));
     this.clock = clock;
   }
 
@@ -62,7 +67,15 @@ public final class EngineIntakeRouting implements IntakeRouting {
 
   /** The engine, for callers that need more than the JSON. */
   public RoutingEngine engine() {
-    return engine;
+    return state.engine();
+  }
+
+  /**
+   * Swaps in a new validated configuration: calls from now on use it, calls under way finish with the one they
+   * started with. Never blocks.
+   */
+  public void replace(RoutingConfig config) {
+    this.state = new State(config, new RoutingEngine(config));
   }
 
   /** Loads and validates the three data files (bundled, overridden by files in {@code configDir}). */
@@ -80,14 +93,19 @@ public final class EngineIntakeRouting implements IntakeRouting {
     return ZonedDateTime.now(clock.withZone(OpenHours.ZONE));
   }
 
+  @Override
+  public Object snapshot() {
+    return state;
+  }
+
   public RoutingConfig config() {
-    return config;
+    return state.config();
   }
 
   /** Help point id to the organisation that staffs its queue, for every help point with a counselor queue. */
   public Map<String, String> queueHelpPoints() {
     Map<String, String> out = new LinkedHashMap<>();
-    config.helpPoints().byId().values().stream().filter(h -> h.kind() == HelpPoint.Kind.QUEUE)
+    config().helpPoints().byId().values().stream().filter(h -> h.kind() == HelpPoint.Kind.QUEUE)
         .forEach(h -> out.put(h.id(), h.staffedBy() == null ? h.id() : h.staffedBy()));
     return out;
   }
@@ -95,7 +113,7 @@ public final class EngineIntakeRouting implements IntakeRouting {
   @Override
   public Map<String, QueuePoint> queuePoints() {
     Map<String, QueuePoint> out = new LinkedHashMap<>();
-    config.helpPoints().byId().values().stream().filter(h -> h.kind() == HelpPoint.Kind.QUEUE)
+    config().helpPoints().byId().values().stream().filter(h -> h.kind() == HelpPoint.Kind.QUEUE)
         .forEach(h -> out.put(h.id(), new QueuePoint(h.id(), h.name(), h.staffedBy() == null ? h.id() : h.staffedBy(),
             h.queueCap(), h.overflowTo())));
     return out;
@@ -105,7 +123,7 @@ public final class EngineIntakeRouting implements IntakeRouting {
   public List<JsonObject> phoneLinesOpenNow(java.util.Collection<String> suggested, Set<String> staffedNow) {
     Reachability reach = reachability(staffedNow);
     ZonedDateTime now = now();
-    return config.helpPoints().byId().values().stream()
+    return config().helpPoints().byId().values().stream()
         .filter(h -> h.phone() != null && h.openingHours() != null && h.openingHours().isOpenAt(now))
         .filter(h -> (h.kind() == HelpPoint.Kind.QUEUE && h.openingHours().alwaysOpen())
             || suggested.contains(h.id()))
@@ -119,7 +137,7 @@ public final class EngineIntakeRouting implements IntakeRouting {
 
   private Decision decide(JsonObject answers, Reachability reach) {
     try {
-      return engine.decide(Answers.parse(plain(answers)), reach);
+      return engine().decide(Answers.parse(plain(answers)), reach);
     } catch (InvalidAnswersException e) {
       throw new InvalidIntakeException(e.field(), new JsonArray(e.allowed()), e.getMessage());
     }
@@ -128,8 +146,8 @@ public final class EngineIntakeRouting implements IntakeRouting {
   @Override
   public Optional<Route> route(String helpPoint, JsonObject answers, Set<String> staffedNow) {
     Decision decision = decide(answers, reachability(staffedNow));
-    HelpPoint target = config.helpPoints().find(helpPoint).orElseThrow(() -> new InvalidIntakeException("helpPoint",
-        new JsonArray(config.helpPoints().byId().keySet().stream().sorted().toList()), "Unknown help point."));
+    HelpPoint target = config().helpPoints().find(helpPoint).orElseThrow(() -> new InvalidIntakeException("helpPoint",
+        new JsonArray(config().helpPoints().byId().keySet().stream().sorted().toList()), "Unknown help point."));
     if (target.kind() != HelpPoint.Kind.QUEUE) {
       return Optional.empty();
     }
@@ -152,15 +170,15 @@ public final class EngineIntakeRouting implements IntakeRouting {
     JsonObject helpPoints = new JsonObject();
     // The page's static copy: no staffing is claimed here (the suggestions frame carries the live cards).
     Reachability unstaffed = reachability(Set.of());
-    for (HelpPoint h : config.helpPoints().byId().values()) {
+    for (HelpPoint h : config().helpPoints().byId().values()) {
       helpPoints.put(h.id(), card(h, unstaffed));
     }
     JsonArray questions = new JsonArray();
-    for (Questionnaire.Question q : config.questionnaire().questions()) {
+    for (Questionnaire.Question q : config().questionnaire().questions()) {
       questions.add(pageQuestion(q));
     }
-    Questionnaire qn = config.questionnaire();
-    return new JsonObject().put("rulesVersion", config.rules().version()).put("helpPoints", helpPoints)
+    Questionnaire qn = config().questionnaire();
+    return new JsonObject().put("rulesVersion", config().rules().version()).put("helpPoints", helpPoints)
         .put("questions", questions).put("talkNow", text(qn.talkNow())).put("skip", text(qn.skip()))
         .put("emergencyNumber", RoutingEngine.EMERGENCY_NUMBER).put("timeZone", OpenHours.ZONE.getId());
   }
@@ -173,7 +191,7 @@ public final class EngineIntakeRouting implements IntakeRouting {
     } catch (InvalidAnswersException e) {
       throw new InvalidIntakeException(e.field(), new JsonArray(e.allowed()), e.getMessage());
     }
-    Questionnaire qn = config.questionnaire();
+    Questionnaire qn = config().questionnaire();
     List<Questionnaire.Question> all = qn.questions();
     int from = 0;
     if (afterOrNull != null) {
@@ -199,7 +217,7 @@ public final class EngineIntakeRouting implements IntakeRouting {
 
   @Override
   public boolean isOpenNow(String helpPoint) {
-    return config.helpPoints().find(helpPoint).map(h -> OpenHours.isOpen(h.openingHours(), now()))
+    return config().helpPoints().find(helpPoint).map(h -> OpenHours.isOpen(h.openingHours(), now()))
         .orElse(false);
   }
 
@@ -216,10 +234,10 @@ public final class EngineIntakeRouting implements IntakeRouting {
     Reachability byHours = new Reachability(clock.instant(), queuePointIds());
     Reachability now = reachability(staffedNow);
     java.util.LinkedHashSet<String> ids = new java.util.LinkedHashSet<>();
-    engine.whenUnavailable(decide(answers, byHours), exceptHelpPoint, byHours).openNow()
+    engine().whenUnavailable(decide(answers, byHours), exceptHelpPoint, byHours).openNow()
         .forEach(s -> ids.add(s.helpPoint()));
     // and what is reachable with the staffing known here (N1: at least one free line open now)
-    engine.whenUnavailable(decide(answers, now), exceptHelpPoint, now).openNow()
+    engine().whenUnavailable(decide(answers, now), exceptHelpPoint, now).openNow()
         .forEach(s -> ids.add(s.helpPoint()));
     JsonArray out = new JsonArray();
     ids.forEach(id -> out.add(card(id, staffedNow)));
@@ -228,7 +246,7 @@ public final class EngineIntakeRouting implements IntakeRouting {
 
   private Set<String> queuePointIds() {
     Set<String> ids = new java.util.HashSet<>();
-    config.helpPoints().byId().values().stream().filter(h -> h.kind() == HelpPoint.Kind.QUEUE)
+    config().helpPoints().byId().values().stream().filter(h -> h.kind() == HelpPoint.Kind.QUEUE)
         .forEach(h -> ids.add(h.id()));
     return ids;
   }
@@ -239,11 +257,11 @@ public final class EngineIntakeRouting implements IntakeRouting {
   }
 
   private ClosedChoice closedChoice(JsonObject answers, String chosen, Reachability reach) {
-    if (config.helpPoints().find(chosen).isEmpty()) {
+    if (config().helpPoints().find(chosen).isEmpty()) {
       throw new InvalidIntakeException("helpPoint",
-          new JsonArray(config.helpPoints().byId().keySet().stream().sorted().toList()), "Unknown help point.");
+          new JsonArray(config().helpPoints().byId().keySet().stream().sorted().toList()), "Unknown help point.");
     }
-    return engine.whenUnavailable(decide(answers, reach), chosen, reach);
+    return engine().whenUnavailable(decide(answers, reach), chosen, reach);
   }
 
   @Override
@@ -253,7 +271,7 @@ public final class EngineIntakeRouting implements IntakeRouting {
     }
     // The 113 card is a phone line open by its hours: queue staffing does not change it.
     Reachability reach = reachability(Set.of());
-    Suggestion s = engine.suicideRiskSuggestion(reach);
+    Suggestion s = engine().suicideRiskSuggestion(reach);
     return Optional.of(new JsonObject().put("rule", s.rule()).put("priority", s.priority().name())
         .put("helpPoint", s.helpPoint()).put("why", text(s.why())).put("card", card(s.helpPoint(), Set.of())));
   }
@@ -261,7 +279,7 @@ public final class EngineIntakeRouting implements IntakeRouting {
   @Override
   public JsonObject card(String helpPoint, Set<String> staffedNow) {
     Reachability reach = reachability(staffedNow);
-    return config.helpPoints().find(helpPoint).map(h -> card(h, reach))
+    return config().helpPoints().find(helpPoint).map(h -> card(h, reach))
         .orElseGet(() -> new JsonObject().put("id", helpPoint));
   }
 

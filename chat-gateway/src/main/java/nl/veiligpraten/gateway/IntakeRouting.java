@@ -32,6 +32,14 @@ public interface IntakeRouting {
   JsonObject publicConfig();
 
   /**
+   * An object whose identity changes when a new configuration version is applied (issue 21), so callers can keep
+   * what they derived from {@link #publicConfig} until then.
+   */
+  default Object snapshot() {
+    return this;
+  }
+
+  /**
    * The next question to show after question {@code afterOrNull} (null = from the start), given the answers so far
    * (visibility and text variants depend on earlier answers); empty when the intake is complete.
    *

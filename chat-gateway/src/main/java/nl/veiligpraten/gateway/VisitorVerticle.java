@@ -86,13 +86,15 @@ public final class VisitorVerticle extends VerticleBase {
     router.post("/api/routing/explain").handler(BodyHandler.create().setBodyLimit(16 * 1024)).handler(VisitorVerticle::noNul)
         .handler(this::explain);
     router.get("/api/config").handler(this::publicConfig);
-    // The page itself, rendered once: the first question, its data and the boot script inline (VisitorPage).
-    VisitorPage page = VisitorPage.render(intake.publicConfig(), settings.neutralExitUrl(), heartbeat());
-    router.getWithRegex("/(index\\.html)?").handler(ctx -> ctx.response()
-        .putHeader("Content-Security-Policy", page.csp())
-        .putHeader("Content-Type", "text/html; charset=utf-8").end(page.html()));
+    // The page itself: the first question, its data and the boot script inline (VisitorPage). Rendered once per
+    // configuration version, so a questionnaire changed live reaches the page too (issue 21).
+    router.getWithRegex("/(index\\.html)?").handler(ctx -> {
+      VisitorPage page = page();
+      ctx.response().putHeader("Content-Security-Policy", page.csp())
+          .putHeader("Content-Type", "text/html; charset=utf-8").end(page.html());
+    });
     router.get("/app.js").handler(ctx -> ctx.response().putHeader("Content-Type", "text/javascript; charset=utf-8")
-        .end(page.script()));
+        .end(page().script()));
     router.post("/api/quick-exit").handler(BodyHandler.create().setBodyLimit(1024)).handler(VisitorVerticle::noNul)
         .handler(new QuickExitBeacon(vertx, settings, transcripts.conversations(), resume)::handle);
     router.get("/*").handler(StaticHandler.create("webroot/visitor").setCachingEnabled(false)
@@ -318,6 +320,24 @@ public final class VisitorVerticle extends VerticleBase {
     // configured detection time.
     json(ctx, 200, intake.publicConfig().put("neutralExitUrl", settings.neutralExitUrl())
         .put("heartbeat", heartbeat()));
+  }
+
+  /** The page and the configuration snapshot it was rendered from. */
+  private record RenderedPage(Object snapshot, VisitorPage page) {
+  }
+
+  private volatile RenderedPage rendered;
+
+  /** The page of the configuration in use, rendered again only after a new configuration version was applied. */
+  private VisitorPage page() {
+    Object snapshot = intake.snapshot();
+    RenderedPage r = rendered;
+    if (r == null || r.snapshot() != snapshot) {
+      r = new RenderedPage(snapshot, VisitorPage.render(intake.publicConfig(), settings.neutralExitUrl(),
+          heartbeat()));
+      rendered = r;
+    }
+    return r.page();
   }
 
   private JsonObject heartbeat() {

@@ -32,9 +32,19 @@ final class ConsoleLabels {
       "perpetrator_support", new String[] {"Hulp bij eigen gedrag", "Support with own behaviour"},
       "bystander_advice", new String[] {"Advies als omstander", "Bystander advice"});
 
-  private final JsonObject json;
+  /** Replaced as a whole when a new configuration version is applied (issue 21). */
+  private volatile JsonObject json;
 
   ConsoleLabels(RoutingConfig config) {
+    json = build(config);
+  }
+
+  /** Uses the words of a new configuration from now on. */
+  void replace(RoutingConfig config) {
+    json = build(config);
+  }
+
+  private static JsonObject build(RoutingConfig config) {
     JsonObject questions = new JsonObject();
     config.questionnaire().questions().forEach(q -> {
       JsonObject answers = new JsonObject();
@@ -54,7 +64,7 @@ final class ConsoleLabels {
     Outcomes.TAGS.forEach(t -> tags.put(t, pair(TAGS.getOrDefault(t, new String[] {t, t}))));
     JsonObject helpPoints = new JsonObject();
     config.helpPoints().byId().values().forEach(h -> helpPoints.put(h.id(), h.name()));
-    json = new JsonObject().put("questions", questions).put("rules", rules).put("outcomes", outcomes)
+    return new JsonObject().put("questions", questions).put("rules", rules).put("outcomes", outcomes)
         .put("tags", tags).put("helpPoints", helpPoints);
   }
 

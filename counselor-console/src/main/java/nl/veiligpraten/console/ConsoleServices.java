@@ -30,6 +30,15 @@ public record ConsoleServices(AssignmentRepository assignments, ReferralReposito
                               RouteActionRepository routeActions, SupervisorRepository supervisor,
                               int[] reassignAfterSeconds, TotpSealer totpSealer) {
 
+  /**
+   * Uses a new configuration version from now on (issue 21): help point names, queues, hours and targets, and the
+   * words of questions and rules. Assignment weights and reassignment times stay as read at start-up.
+   */
+  public void apply(RoutingConfig config) {
+    helpPoints.replace(config);
+    labels.replace(config);
+  }
+
   /** Wires the services from the pool, the conversation store and crypto, and the routing configuration. */
   public static <K> ConsoleServices create(Pool pool, ConversationRepository conversations,
                                            ConversationCrypto<K> crypto, RoutingConfig config,

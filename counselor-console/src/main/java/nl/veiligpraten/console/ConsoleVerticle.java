@@ -19,6 +19,7 @@ import nl.veiligpraten.infra.conversation.TranscriptService;
 import nl.veiligpraten.infra.db.Database;
 import nl.veiligpraten.infra.metrics.NodeEndpoints;
 import nl.veiligpraten.infra.presence.PresenceRepository;
+import nl.veiligpraten.infra.config.ConfigVersions;
 import nl.veiligpraten.infra.staff.StaffRepository;
 import nl.veiligpraten.infra.web.ConnectionGuard;
 import nl.veiligpraten.infra.web.FlushCoalescing;
@@ -52,6 +53,8 @@ public final class ConsoleVerticle extends VerticleBase {
   private Router router;
   private ConnectionGuard guard;
   private final java.util.function.Function<String, Future<String>> organisationKeys;
+  /** The configuration version this node runs (issue 21); 0 when the launcher wired none. */
+  private java.util.function.IntSupplier configApplied = () -> 0;
 
   public ConsoleVerticle(ConsoleSettings settings, Pool pool, TranscriptService<?> transcripts,
                          ConsoleServices services) {
@@ -71,6 +74,12 @@ public final class ConsoleVerticle extends VerticleBase {
     this.transcripts = transcripts;
     this.staff = new StaffRepository(pool);
     this.services = services;
+  }
+
+  /** Names the configuration version this node runs, for the admin screen. Call before deploying. */
+  public ConsoleVerticle configApplied(java.util.function.IntSupplier applied) {
+    this.configApplied = applied;
+    return this;
   }
 
   @Override
@@ -106,7 +115,9 @@ public final class ConsoleVerticle extends VerticleBase {
         .handler(ConsoleVerticle::noNul).handler(enrolment::start);
     router.post("/api/enrolment/finish").handler(BodyHandler.create().setBodyLimit(4096))
         .handler(ConsoleVerticle::noNul).handler(enrolment::finish);
-    // Bodies are read before the (asynchronous) session check, so the check cannot lose them.
+    // Bodies are read before the (asynchronous) session check, so the check cannot lose them. Configuration files
+    // are larger than any other body (issue 21).
+    router.route("/api/admin/config/*").handler(BodyHandler.create().setBodyLimit(512 * 1024));
     router.route("/api/*").handler(BodyHandler.create().setBodyLimit(16 * 1024));
     router.route("/api/*").handler(ConsoleVerticle::noNul);
     router.route("/api/*").handler(auth::require);
@@ -142,6 +153,13 @@ public final class ConsoleVerticle extends VerticleBase {
     router.post("/api/admin/staff/:id/reset-two-factor").handler(admin::resetTwoFactor);
     router.post("/api/admin/staff/:id/sso").handler(admin::bindSso);
     router.get("/api/admin/audit").handler(admin::auditTrail);
+    ConfigAdminApi config = new ConfigAdminApi(vertx, new ConfigVersions(pool), staff, adminAudit, configApplied);
+    router.get("/api/admin/config").handler(config::overview);
+    router.get("/api/admin/config/export").handler(config::export);
+    router.put("/api/admin/config/help-points/:id").handler(config::putHelpPoint);
+    router.put("/api/admin/config/files/:file").handler(config::putFile);
+    router.post("/api/admin/config/import").handler(config::importFiles);
+    router.post("/api/admin/config/rollback").handler(config::rollback);
     java.util.Map<String, java.util.Map<Integer, Integer>> targets = new java.util.HashMap<>();
     services.helpPoints().queues().forEach((id, info) -> targets.put(id, info.targetSeconds()));
     nl.veiligpraten.console.stats.StatsRoutes.mount(router, vertx, pool, targets);

@@ -14,7 +14,8 @@ import nl.veiligpraten.routing.config.RoutingConfig;
 
 /**
  * What the console needs from help-points.yaml: which organisation staffs each queue, its display name, and the
- * target first-response time per priority (supervisor alerts). Read once at start-up.
+ * target first-response time per priority (supervisor alerts). Replaced as one snapshot when an admin's change to
+ * the configuration is applied (issue 21), so a reader never sees half of a change.
  */
 public final class HelpPointDirectory {
 
@@ -26,10 +27,10 @@ public final class HelpPointDirectory {
   /** Opening hours in the help points' time zone. */
   static final ZoneId ZONE = OpeningHours.ZONE;
 
-  private final Map<String, Info> queues;
-  private final java.util.Set<String> all;
-  private final String consentNl;
-  private final String consentEn;
+  private record State(Map<String, Info> queues, java.util.Set<String> all, String consentNl, String consentEn) {
+  }
+
+  private volatile State state;
 
   public HelpPointDirectory(Map<String, Info> queues, String consentNl, String consentEn) {
     this(queues, queues.keySet(), consentNl, consentEn);
@@ -37,10 +38,12 @@ public final class HelpPointDirectory {
 
   /** With {@code all}: every configured help point id, cards included (override targets). */
   public HelpPointDirectory(Map<String, Info> queues, java.util.Set<String> all, String consentNl, String consentEn) {
-    this.queues = Map.copyOf(queues);
-    this.all = java.util.Set.copyOf(all);
-    this.consentNl = consentNl;
-    this.consentEn = consentEn;
+    this.state = new State(Map.copyOf(queues), java.util.Set.copyOf(all), consentNl, consentEn);
+  }
+
+  /** Uses a new configuration from now on. Never blocks. */
+  public void replace(RoutingConfig config) {
+    this.state = from(config).state;
   }
 
   public static HelpPointDirectory from(RoutingConfig config) {
@@ -62,15 +65,15 @@ public final class HelpPointDirectory {
 
   /** Whether the id is a configured help point (queue or card). */
   public boolean known(String helpPointId) {
-    return helpPointId != null && all.contains(helpPointId);
+    return helpPointId != null && state.all().contains(helpPointId);
   }
 
   public Map<String, Info> queues() {
-    return queues;
+    return state.queues();
   }
 
   public Optional<Info> queue(String helpPointId) {
-    return Optional.ofNullable(helpPointId == null ? null : queues.get(helpPointId));
+    return Optional.ofNullable(helpPointId == null ? null : state.queues().get(helpPointId));
   }
 
   /** Whether the help point is open at the given moment (no configured hours = always open). */
@@ -93,7 +96,8 @@ public final class HelpPointDirectory {
 
   /** The consent question with the receiving organisation's name filled in (Dutch, English). */
   public String[] consentQuestion(String organisationName) {
-    return new String[] {consentNl.replace("{organisation}", organisationName),
-        consentEn.replace("{organisation}", organisationName)};
+    State s = state;
+    return new String[] {s.consentNl().replace("{organisation}", organisationName),
+        s.consentEn().replace("{organisation}", organisationName)};
   }
 }

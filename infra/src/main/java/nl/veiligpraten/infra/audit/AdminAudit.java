@@ -10,7 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The admin audit trail (issue 21): one append-only row per admin action on staff accounts and organisations, done
+ * The admin audit trail (issue 21): one append-only row per admin action on staff accounts, organisations and the
+ * routing configuration, done
  * or refused: who (account id, user name, role and organisation at the time), what (action, target account and
  * organisation, changed fields with their new values), when, and the refusal code. Never a password, TOTP secret,
  * enrolment token or session id: callers pass field names and non-secret values only. A row is written before the
@@ -31,7 +32,9 @@ public final class AdminAudit {
   public enum Action {
     INVITE, EDIT, DISABLE, ENABLE, RESET_TWO_FACTOR, ENROL, CREATE_USER, CREATE_ORGANISATION, CREATE_FIRST_ADMIN,
     /** Only refusals: reading another organisation's access log (a done read is a row of the access log itself). */
-    READ_ACCESS_LOG;
+    READ_ACCESS_LOG,
+    /** A help point, file or the whole configuration changed (a new configuration version). */
+    EDIT_CONFIG, IMPORT_CONFIG, ROLLBACK_CONFIG;
 
     public String code() {
       return name().toLowerCase(java.util.Locale.ROOT);

@@ -85,11 +85,13 @@ public final class DatabaseRoles {
           "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO " + app,
           "REVOKE ALL ON flyway_schema_history FROM " + app,
           "REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM " + app,
-          "REVOKE UPDATE, DELETE, TRUNCATE ON admin_audit FROM " + app);
+          "REVOKE UPDATE, DELETE, TRUNCATE ON admin_audit FROM " + app,
+          "REVOKE UPDATE, DELETE, TRUNCATE ON routing_config_version FROM " + app);
     } else {
       // Same user: revoking from oneself only stops accidents, not a determined attacker with that login.
       execute(owner, "REVOKE UPDATE, DELETE, TRUNCATE ON audit_log FROM " + app,
-          "REVOKE UPDATE, DELETE, TRUNCATE ON admin_audit FROM " + app);
+          "REVOKE UPDATE, DELETE, TRUNCATE ON admin_audit FROM " + app,
+          "REVOKE UPDATE, DELETE, TRUNCATE ON routing_config_version FROM " + app);
     }
     return separate;
   }

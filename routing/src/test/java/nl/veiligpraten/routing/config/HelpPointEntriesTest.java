@@ -49,6 +49,12 @@ class HelpPointEntriesTest {
         ZonedDateTime tuesdayNoon = ZonedDateTime.of(2026, 12, 8, 12, 0, 0, 0, OpeningHours.ZONE);
         assertFalse(after.helpPoints().get("csg").openingHours().isOpenAt(tuesdayNoon));
         assertEquals(before.helpPoints().get("triage"), after.helpPoints().get("triage"));
+        // A queue closed all week (a closure) is valid: N1 still finds triage open.
+        String closed = csg.replace("openingHours: \"24/7\"", "openingHours: {mon: closed, tue: closed, wed: closed, "
+            + "thu: closed, fri: closed, sat: closed, sun: closed}");
+        RoutingConfig closure = RoutingConfig.parse(SEED.with(RoutingConfig.HELP_POINTS_FILE,
+            HelpPointEntries.put(SEED.helpPoints(), "csg", closed)), "closure");
+        assertFalse(closure.helpPoints().get("csg").openingHours().isOpenAt(tuesdayNoon));
 
         String added = HelpPointEntries.put(SEED.helpPoints(), "nieuw", """
             id: nieuw
