@@ -243,12 +243,16 @@ public final class ConsoleAuth {
   }
 
   /**
-   * A single sign-on session the provider has not confirmed for twice the re-check interval (and a little): the node
-   * holding its refresh token is gone or cannot reach the provider, so nobody vouches for the person any more.
+   * A single sign-on session the provider has not confirmed for twice the re-check interval plus a grace of one more
+   * interval (at most 30 s, for a slow refresh): the node holding its refresh token is gone or cannot reach the
+   * provider, so nobody vouches for the person any more.
    */
   private boolean ssoUnconfirmed(OffsetDateTime ssoCheckedAt) {
-    return ssoCheckedAt != null && ssoCheckedAt.plus(settings.sso().recheck().multipliedBy(2))
-        .plusSeconds(30).isBefore(OffsetDateTime.now());
+    java.time.Duration recheck = settings.sso().recheck();
+    java.time.Duration grace = recheck.compareTo(java.time.Duration.ofSeconds(30)) < 0 ? recheck
+        : java.time.Duration.ofSeconds(30);
+    return ssoCheckedAt != null && ssoCheckedAt.plus(recheck.multipliedBy(2)).plus(grace)
+        .isBefore(OffsetDateTime.now());
   }
 
   /** Why a session that a console socket still uses is over. */
