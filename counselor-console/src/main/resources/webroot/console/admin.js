@@ -101,6 +101,7 @@
     state.roles = staff.data.roles;
     state.skills = staff.data.skills;
     state.languages = staff.data.languages;
+    state.ssoOrgs = staff.data.ssoOrganisations || [];
     if (!$('invite-role').options.length) {
       roleOptions($('invite-role'), 'counselor');
       checkboxes($('invite-skills'), state.skills, SKILL_NL, []);
@@ -117,7 +118,7 @@
       const tr = el('tr');
       tr.dataset.username = u.username;
       const stateText = u.state === 'disabled' ? 'uitgeschakeld' : u.state === 'invited' ? 'uitgenodigd'
-        : (u.online ? 'actief, online' : 'actief');
+        : (u.online ? 'actief, online' : 'actief') + (u.sso ? ', via organisatie (SSO)' : '');
       tr.append(el('td', u.displayName), el('td', u.username), el('td', ROLE_NL[u.role] || u.role),
         el('td', u.organisation || 'platform'), el('td', u.skills.map((s) => SKILL_NL[s] || s).join(', ') || '—'),
         el('td', u.languages.map((l) => LANG_NL[l] || l).join(', ')), el('td', u.capacity),
@@ -133,13 +134,31 @@
               act(u, 'disable', u.displayName + ' is uitgeschakeld; alle sessies zijn gestopt.');
             }
           }));
-          actions.append(button('Tweestaps resetten', () => act(u, 'reset-two-factor',
-            'Tweestapsverificatie van ' + u.displayName + ' is gereset. Stuur deze eenmalige link:')));
+          if (!u.sso) {
+            actions.append(button('Tweestaps resetten', () => act(u, 'reset-two-factor',
+              'Tweestapsverificatie van ' + u.displayName + ' is gereset. Stuur deze eenmalige link:')));
+          }
+          if (!u.sso && state.ssoOrgs.includes(u.organisation)) {
+            actions.append(button('Koppelen aan SSO', () => bindSso(u)));
+          }
         }
       }
       tr.append(actions);
       body.append(tr);
     });
+  }
+
+  /** Single sign-on (issue 21): the account signs in only through the organisation's identity provider from now on. */
+  async function bindSso(u) {
+    const subject = prompt('Koppelen aan de identity provider van je organisatie. Vul de "sub" (subject) van '
+      + u.displayName + ' bij de provider in. Daarna kan dit account alleen nog via de organisatie inloggen.');
+    if (subject === null || subject.trim() === '') { return; }
+    $('action-result').textContent = '';
+    $('action-link').hidden = true;
+    const res = await api('POST', '/api/admin/staff/' + u.id + '/sso', { subject: subject.trim() });
+    if (res.status !== 200) { $('action-result').textContent = res.data.message || 'Dat lukte niet.'; return; }
+    $('action-result').textContent = u.displayName + ' is gekoppeld: inloggen gaat nu alleen via de organisatie.';
+    refresh();
   }
 
   async function act(u, what, done) {

@@ -151,7 +151,8 @@ class SsoBrowserIT {
   }
 
   @Test
-  @DisplayName("an admin binds an invited counselor to the person's subject; the person signs in through the "
+  @DisplayName("an admin binds an invited counselor to the person's subject on the admin screen; the person signs in "
+      + "through the "
       + "provider (no password, no TOTP of ours), the re-check confirms them while they are enabled, logout ends the "
       + "session; disabled at the provider, the open console closes within the re-check interval and a new sign-in "
       + "is refused")
@@ -163,10 +164,23 @@ class SsoBrowserIT {
         .put("username", "sso-collega").put("displayName", "SSO Collega").put("role", "counselor")
         .put("capacity", 2));
     assertEquals(201, invited.statusCode(), invited.bodyAsString());
-    long id = invited.bodyAsJsonObject().getLong("id");
-    var bound = ConsoleFixtures.post(web, app, admin, "/api/admin/staff/" + id + "/sso",
-        new JsonObject().put("subject", SUBJECT));
-    assertEquals(200, bound.statusCode(), bound.bodyAsString());
+    // On the admin screen: bind the invited account to the person's subject at the provider.
+    Page adminPage = newPage();
+    adminPage.navigate(app.consoleUrl());
+    adminPage.fill("#login-user", "csg-demo-admin");
+    adminPage.fill("#login-pass", TestApp.demoPasswordOf(app, "csg-demo-admin"));
+    adminPage.click("#login-submit");
+    assertThat(adminPage.locator("#app")).isVisible();
+    adminPage.navigate(app.consoleUrl() + "admin.html");
+    com.microsoft.playwright.Locator row = adminPage.locator("#staff-rows tr[data-username='sso-collega']");
+    assertThat(row).containsText("uitgenodigd");
+    adminPage.onDialog(d -> d.accept(SUBJECT));
+    row.locator("button", new com.microsoft.playwright.Locator.LocatorOptions().setHasText("Koppelen aan SSO")).click();
+    assertThat(adminPage.locator("#action-result")).containsText("gekoppeld");
+    assertThat(row).containsText("via organisatie (SSO)");
+    assertThat(row.locator("button", new com.microsoft.playwright.Locator.LocatorOptions()
+        .setHasText("Tweestaps resetten"))).hasCount(0);
+    adminPage.context().close();
     // A password sign-in of the bound account is refused like a wrong password.
     assertEquals(401, ConsoleFixtures.loginResponse(web, app, "sso-collega", "anything", null).statusCode());
 

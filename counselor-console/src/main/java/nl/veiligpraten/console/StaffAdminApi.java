@@ -94,7 +94,9 @@ final class StaffAdminApi {
       list.forEach(u -> out.add(json(u)));
       ConsoleVerticle.json(ctx, 200, new JsonObject().put("staff", out).put("organisation", org)
           .put("roles", new JsonArray(Roles.platformAdmin(s) ? allRoles() : ORG_ROLES))
-          .put("skills", new JsonArray(SKILLS)).put("languages", new JsonArray(List.of("nl", "nl_easy", "en"))));
+          .put("skills", new JsonArray(SKILLS)).put("languages", new JsonArray(List.of("nl", "nl_easy", "en")))
+          .put("ssoOrganisations", new JsonArray(settings.sso().organisations().stream()
+              .map(nl.veiligpraten.console.sso.SsoOrganisation::orgId).toList())));
     }).onFailure(ctx::fail);
   }
 
@@ -597,7 +599,7 @@ final class StaffAdminApi {
         .put("displayName", u.displayName()).put("role", u.role()).put("skills", new JsonArray(skills))
         .put("languages", new JsonArray(languages)).put("capacity", u.capacity())
         .put("state", u.disabledAt() != null ? "disabled" : u.enrolledAt() == null ? "invited" : "active")
-        .put("twoFactor", u.twoFactor()).put("online", u.online())
+        .put("twoFactor", u.twoFactor()).put("online", u.online()).put("sso", u.sso())
         .put("lastSignInAt", u.lastSignInAt() == null ? null : u.lastSignInAt().toInstant().toString())
         .put("disabledAt", time(u.disabledAt()));
   }

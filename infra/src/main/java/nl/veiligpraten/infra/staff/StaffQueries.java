@@ -62,6 +62,7 @@ final class StaffQueries {
 
   static final String ADMIN_COLUMNS = "u.id, u.org_id, u.username, u.display_name, u.role, u.skills, u.capacity, "
       + "u.disabled_at, u.enrolled_at, u.last_sign_in_at, u.totp_secret IS NOT NULL AS two_factor, "
+      + "u.sso_subject IS NOT NULL AS sso, "
       + nl.veiligpraten.infra.presence.Presence.present("u") + " AS online";
 
   static final String ADMIN_LIST_ORG = "SELECT " + ADMIN_COLUMNS + " FROM staff_user u WHERE u.org_id = $1 "

@@ -206,12 +206,21 @@ public final class StaffRepository {
   /** One account on the admin screen: profile, state and last sign-in; never a secret. */
   public record AdminView(long id, String orgId, String username, String displayName, String role,
                           List<String> skills, int capacity, OffsetDateTime disabledAt, OffsetDateTime enrolledAt,
-                          OffsetDateTime lastSignInAt, boolean twoFactor, boolean online) {
+                          OffsetDateTime lastSignInAt, boolean twoFactor, boolean online, boolean sso) {
+
+    /** An account not bound to single sign-on. */
+    public AdminView(long id, String orgId, String username, String displayName, String role, List<String> skills,
+                     int capacity, OffsetDateTime disabledAt, OffsetDateTime enrolledAt, OffsetDateTime lastSignInAt,
+                     boolean twoFactor, boolean online) {
+      this(id, orgId, username, displayName, role, skills, capacity, disabledAt, enrolledAt, lastSignInAt, twoFactor,
+          online, false);
+    }
+
     static AdminView from(Row r) {
       return new AdminView(r.getLong("id"), r.getString("org_id"), r.getString("username"),
           r.getString("display_name"), r.getString("role"), List.of(r.getArrayOfStrings("skills")),
           r.getInteger("capacity"), r.getOffsetDateTime("disabled_at"), r.getOffsetDateTime("enrolled_at"),
-          r.getOffsetDateTime("last_sign_in_at"), r.getBoolean("two_factor"), r.getBoolean("online"));
+          r.getOffsetDateTime("last_sign_in_at"), r.getBoolean("two_factor"), r.getBoolean("online"), r.getBoolean("sso"));
     }
   }
 
