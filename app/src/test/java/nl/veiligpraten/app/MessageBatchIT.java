@@ -47,6 +47,11 @@ class MessageBatchIT extends SharedServiceIT {
   /** A csg conversation assigned to {@code staffId} directly in the database (no console in these tests). */
   private static UUID assignedConversation(TranscriptService<?> transcripts, long staffId) throws Exception {
     UUID id = queuedConversation(transcripts);
+    // This counselor has no console, so the abandoned-chat sweep would hand the chat back to the queue once the
+    // grace since their last presence has passed (it failed this test once on a slow box): seen "later" than now,
+    // and still not present, so nothing is assigned to them automatically either.
+    await(app.pool().preparedQuery("UPDATE staff_user SET last_present_at = now() + interval '1 hour' WHERE id = $1")
+        .execute(Tuple.of(staffId)));
     await(app.pool().preparedQuery("UPDATE conversation SET status = 'assigned', counselor_id = $2, "
         + "assigned_at = now() WHERE id = $1").execute(Tuple.of(id, staffId)));
     return id;
