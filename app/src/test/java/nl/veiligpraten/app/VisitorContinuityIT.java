@@ -217,7 +217,9 @@ class VisitorContinuityIT {
       page.onWebSocket(ws -> refusedUpgrades.add(ws.url()));
       page.navigate(proxyUrl);
       Locator csg = toSuggestions(page);
-      assertFalse(intakeCalls.isEmpty(), "the intake went over POST /api/intake");
+      // The page decides the questions itself and sends one answers frame at the end (issue 23): over POST
+      // /api/intake while no line is up, or over the SockJS line when it came up during the intake.
+      assertFalse(intakeCalls.isEmpty() && sockjs.isEmpty(), "the intake went over HTTP (POST /api/intake or SockJS)");
       assertFalse(refusedUpgrades.isEmpty(), "the page tried its WebSocket first");
       assertThat(csg.locator("a[href^='tel:']")).containsText("0800-0188");
       VisitorBrowser.screenshot(page, "fallback-01-suggestions");
