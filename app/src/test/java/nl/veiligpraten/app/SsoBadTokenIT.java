@@ -198,6 +198,20 @@ class SsoBadTokenIT {
     assertTrue(o.setCookies().stream().map(c -> c.toLowerCase(java.util.Locale.ROOT)).anyMatch(c -> c.startsWith(
         "__host-vp_session=") && c.contains("httponly") && c.contains("samesite=strict")), o.setCookies().toString());
     assertEquals(before + 1, sessions());
+    // The session is a single sign-on one: no TOTP enrolment is asked or allowed (the provider has the second factor).
+    String cookie = o.setCookies().stream().filter(c -> c.startsWith("__Host-vp_session=")).findFirst().orElseThrow();
+    cookie = cookie.substring(0, cookie.indexOf(';'));
+    HttpResponse<String> me = get(app.consoleUrl() + "api/me", cookie);
+    assertEquals(200, me.statusCode());
+    io.vertx.core.json.JsonObject body = new io.vertx.core.json.JsonObject(me.body());
+    assertEquals(true, body.getBoolean("sso"));
+    assertEquals(false, body.getBoolean("totpEnrolmentRequired"));
+    HttpResponse<String> enrol = http.send(HttpRequest.newBuilder(URI.create(app.consoleUrl() + "api/totp/enrol"))
+        .header("Cookie", cookie).header("X-CSRF-Token", body.getString("csrfToken"))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{}")).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertEquals(409, enrol.statusCode(), enrol.body());
+    assertTrue(enrol.body().contains("sso_account"), enrol.body());
   }
 
   @Test

@@ -298,6 +298,12 @@ public final class ConsoleVerticle extends VerticleBase {
    */
   private void enrolTotp(RoutingContext ctx) {
     StaffSession session = ctx.get(StaffSession.KEY);
+    if (session.sso()) {
+      // The second factor of a single sign-on account is the provider's (issue 21); a TOTP of ours would be unused.
+      error(ctx, 409, "sso_account", "Je logt in via je organisatie; tweestapsverificatie stel je daar in. / You sign "
+          + "in through your organisation; set up two-step verification there.");
+      return;
+    }
     if (session.user().totpSecret() == null) {
       api.enrolTotp(ctx);
       return;

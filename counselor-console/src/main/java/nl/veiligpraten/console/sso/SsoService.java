@@ -319,9 +319,10 @@ public final class SsoService {
     String error = ctx.request().getParam("error");
     String code = ctx.request().getParam("code");
     if (error != null || code == null || code.isEmpty() || code.length() > 4096) {
+      // Only the error code's letters go to the log (it comes from the browser's address bar).
+      String what = error == null ? "no code" : error.replaceAll("[^a-z_]", "");
       refused(ctx, attempt.orgId(), "provider_refused", "the provider did not sign the person in ("
-          + (error == null ? "no code" : error.replaceAll("[^a-z_]", "").substring(0, Math.min(40,
-          error.replaceAll("[^a-z_]", "").length()))) + ")");
+          + what.substring(0, Math.min(40, what.length())) + ")");
       return;
     }
     String orgId = attempt.orgId();
