@@ -791,7 +791,8 @@
     var openNow = typeof s.reachableNow === 'boolean' ? s.reachableNow
       : (typeof card.reachableNow === 'boolean' ? card.reachableNow : card.openNow);
     var parts = [el(className === 'card' ? 'h2' : 'h3', { text: cardName(card) }),
-      why ? el('p', { className: 'why', text: why }) : null, el('p', { text: lt(card.description) })];
+      why ? el('p', { className: 'why', text: why }) : null, el('p', { text: lt(card.description) }),
+      card.notice ? el('p', { className: 'notice-note', text: lt(card.notice) }) : null];
     if ((card.openNow === false || (openNow === false && s.opensAt)) && (card.kind === 'queue' || card.phone)) {
       parts.push(el('p', { className: 'closed-note', text: t('closedNow') }));
       if (opensAtText(s.opensAt)) { parts.push(el('p', { className: 'opens-at', text: opensAtText(s.opensAt) })); }
@@ -968,6 +969,7 @@
   function renderCard(keepFocus) {
     var card = S.card;
     var nodes = [heading(t('cardTitle', { name: cardName(card) })), el('p', { text: lt(card.description) })];
+    if (card.notice) { nodes.push(el('p', { className: 'notice-note', text: lt(card.notice) })); }
     contactLinks(card).forEach(function (n) { nodes.push(n); });
     if (card.openNow === false) { nodes.push(el('p', { className: 'closed-note', text: t('closedNow') })); }
     if (opensAtText(card.opensAt)) { nodes.push(el('p', { className: 'opens-at', text: opensAtText(card.opensAt) })); }

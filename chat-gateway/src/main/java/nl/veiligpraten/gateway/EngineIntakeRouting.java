@@ -314,6 +314,10 @@ public final class EngineIntakeRouting implements IntakeRouting {
     if (h.chatHours() != null) {
       card.put("chatHours", OpenHours.toJson(h.chatHours()));
     }
+    if (h.notice() != null) {
+      // A temporary message from the organisation (a holiday or ad-hoc closure), edited live (issue 21).
+      card.put("notice", text(h.notice()));
+    }
     if (h.retentionDays() != null) {
       // Issue 19: the page's notice and privacy screen say how long this organisation keeps a chat.
       card.put("retentionDays", h.retentionDays());

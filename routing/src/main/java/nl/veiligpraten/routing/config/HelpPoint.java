@@ -25,6 +25,9 @@ import java.util.Map;
  * @param nameEn                    English name where the organisation has one, otherwise {@code null}
  * @param phoneHours                hours of the phone line when they differ from {@code openingHours}
  * @param chatHours                 hours of the external chat when they differ from {@code openingHours}
+ * @param notice                    a temporary message shown on the help point's card in every language variant,
+ *                                  e.g. a holiday or ad-hoc closure ("Gesloten op 25 en 26 december"), or
+ *                                  {@code null}; set and removed live by the organisation admin (issue 21)
  */
 public record HelpPoint(
         String id,
@@ -47,7 +50,8 @@ public record HelpPoint(
         boolean supplement,
         String nameEn,
         OpeningHours phoneHours,
-        OpeningHours chatHours) {
+        OpeningHours chatHours,
+        LocalizedText notice) {
 
     /** Whether contacting the help point costs the visitor money. */
     public enum Cost {

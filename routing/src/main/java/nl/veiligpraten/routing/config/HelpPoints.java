@@ -27,7 +27,8 @@ public record HelpPoints(int acuteWindowDays, Map<String, Integer> ageLimits, Ma
     private static final Pattern PHONE = Pattern.compile("[0-9][0-9 \\-]*[0-9]");
     private static final List<String> HELP_POINT_FIELDS = List.of("id", "kind", "name", "description", "phone",
             "chatUrl", "url", "openingHours", "ageMin", "ageMax", "retentionDays", "targetFirstResponseSeconds",
-            "staffedBy", "queueCap", "overflowTo", "verify", "cost", "supplement", "nameEn", "phoneHours", "chatHours");
+            "staffedBy", "queueCap", "overflowTo", "verify", "cost", "supplement", "nameEn", "phoneHours", "chatHours",
+            "notice");
 
     public HelpPoints {
         ageLimits = Collections.unmodifiableMap(new LinkedHashMap<>(ageLimits));
@@ -214,10 +215,15 @@ public record HelpPoints(int acuteWindowDays, Map<String, Integer> ageLimits, Ma
         OpeningHours chatHours = lineHours(n, "chatHours", chatUrl, "chatUrl");
         LocalizedText description = LocalizedText.read(n.require("description"));
         Questionnaire.checkBanned(n.require("description"), description);
+        LocalizedText notice = null;
+        if (n.get("notice") != null) {
+            notice = LocalizedText.read(n.get("notice"));
+            Questionnaire.checkBanned(n.get("notice"), notice);
+        }
         return new HelpPoint(id, kind, n.requireText("name"), description,
                 phone, chatUrl, url, hours, ageMin, ageMax, retention, sla, staffedBy, queueCap, overflowTo, verify,
                 cost, supplement,
-                n.optText("nameEn"), phoneHours, chatHours);
+                n.optText("nameEn"), phoneHours, chatHours, notice);
     }
 
     private static OpeningHours lineHours(YamlNode n, String key, Object line, String lineKey) {

@@ -2,6 +2,7 @@ package nl.veiligpraten.routing.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -55,6 +56,16 @@ class HelpPointEntriesTest {
         RoutingConfig closure = RoutingConfig.parse(SEED.with(RoutingConfig.HELP_POINTS_FILE,
             HelpPointEntries.put(SEED.helpPoints(), "csg", closed)), "closure");
         assertFalse(closure.helpPoints().get("csg").openingHours().isOpenAt(tuesdayNoon));
+        assertNull(closure.helpPoints().get("csg").notice());
+        // ... with a notice in every language variant; one variant missing is the loader's error.
+        String notice = closed + "notice:\n  nl: Gesloten op 25 december.\n  nl_easy: Dicht op 25 december.\n"
+            + "  en: Closed on 25 December.\n";
+        RoutingConfig withNotice = RoutingConfig.parse(SEED.with(RoutingConfig.HELP_POINTS_FILE,
+            HelpPointEntries.put(SEED.helpPoints(), "csg", notice)), "notice");
+        assertEquals("Dicht op 25 december.", withNotice.helpPoints().get("csg").notice().nlEasy());
+        String half = closed + "notice:\n  nl: Gesloten op 25 december.\n";
+        assertThrows(ConfigException.class, () -> RoutingConfig.parse(SEED.with(RoutingConfig.HELP_POINTS_FILE,
+            HelpPointEntries.put(SEED.helpPoints(), "csg", half)), "notice"));
 
         String added = HelpPointEntries.put(SEED.helpPoints(), "nieuw", """
             id: nieuw
