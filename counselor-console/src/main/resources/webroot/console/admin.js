@@ -12,7 +12,8 @@
   const ACTION_NL = { invite: 'uitgenodigd', edit: 'bewerkt', disable: 'uitgeschakeld', enable: 'ingeschakeld',
     reset_two_factor: 'tweestaps gereset', enrol: 'account ingesteld', create_user: 'account gemaakt',
     create_organisation: 'organisatie toegevoegd', create_first_admin: 'eerste beheerder',
-    read_access_log: 'toegangslog andere organisatie' };
+    read_access_log: 'toegangslog andere organisatie', edit_config: 'configuratie gewijzigd',
+    import_config: 'configuratie geïmporteerd', rollback_config: 'configuratie teruggezet' };
 
   function el(tag, text, cls) {
     const e = document.createElement(tag);
