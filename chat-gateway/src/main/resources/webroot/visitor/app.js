@@ -28,262 +28,21 @@
   // Help-point websites opened from this page: quick exit closes them too. Outside S, which quick exit resets.
   var helpWindows = [];
 
-  // ------------------------------------------------------------------ texts (nl = Dutch B1, easy, en)
-  var T = {
-    exit: { nl: 'Snel weg', easy: 'Snel weg', en: 'Quick exit' },
-    exitHint: { nl: 'Druk 3 keer op Shift om snel weg te gaan.', easy: 'Snel weg? Druk 3 keer op Shift.',
-      en: 'Press Shift 3 times to leave quickly.' },
-    talkNow: { nl: 'Ik wil meteen met iemand praten', easy: 'Ik wil nu met iemand praten',
-      en: 'I want to talk to someone now' },
-    skip: { nl: 'Deze vraag overslaan', easy: 'Sla over', en: 'Skip this question' },
-    next: { nl: 'Verder', easy: 'Verder', en: 'Next' },
-    question: { nl: 'Vraag {n}', easy: 'Vraag {n}', en: 'Question {n}' },
-    multiHint: { nl: 'Kies een of meer antwoorden en tik dan op Verder.',
-      easy: 'Kies wat past. Dan tik je op Verder.', en: 'Choose one or more answers, then tap Next.' },
-    haveCode: { nl: 'Ik heb een code om verder te gaan', easy: 'Ik heb een code',
-      en: 'I have a code to continue' },
-    intro: { nl: 'Je bent anoniem. Je hoeft je naam niet te geven. Elke vraag mag je overslaan.',
-      easy: 'Niemand weet wie je bent. Je hoeft je naam niet te zeggen. Je mag elke vraag overslaan.',
-      en: 'You are anonymous. You do not have to give your name. You can skip every question.' },
-    e112Title: { nl: 'Ben je in gevaar? Bel nu 112.', easy: 'Gevaar? Bel 112.',
-      en: 'In danger? Call 112 now.' },
-    e112Text: { nl: '112 is gratis en altijd bereikbaar. De politie of ambulance komt dan naar je toe.',
-      easy: '112 is gratis. Je kunt altijd bellen. Er komt dan hulp naar je toe.',
-      en: '112 is free and always available. The police or an ambulance will come to you.' },
-    e112Call: { nl: 'Bel 112', easy: 'Bel 112', en: 'Call 112' },
-    e112Silent: { nl: 'Kun je niet praten? Bel toch 112 en blijf aan de lijn.',
-      easy: 'Kun je niet praten? Bel toch 112. Hang niet op.',
-      en: 'Cannot talk? Call 112 anyway and stay on the line.' },
-    e112Chat: { nl: 'Ik wil nu chatten met een hulpverlener', easy: 'Ik wil nu chatten',
-      en: 'I want to chat with a counselor now' },
-    e112Continue: { nl: 'Verder met de vragen', easy: 'Verder met de vragen', en: 'Continue with the questions' },
-    waiting: { nl: 'Even geduld…', easy: 'Even wachten…', en: 'One moment…' },
-    offline: { nl: 'Geen verbinding. We proberen het opnieuw. Ben je in gevaar? Bel 112.',
-      easy: 'Geen internet. We proberen het weer. Gevaar? Bel 112.',
-      en: 'No connection. Trying again. In danger? Call 112.' },
-    offlineChat: { nl: 'Je berichten gaan weg zodra er weer verbinding is.',
-      easy: 'Je berichten gaan weg als er weer internet is.',
-      en: 'Your messages will be sent when the connection is back.' },
-    suggestTitle: { nl: 'Deze hulp past bij wat je vertelde', easy: 'Deze hulp past bij jou',
-      en: 'This help fits what you told us' },
-    suggestHint: { nl: 'Kies zelf. Twijfel je? Praat dan eerst met de algemene chat.',
-      easy: 'Jij kiest. Weet je het niet? Praat eerst met de chat.',
-      en: 'You choose. Not sure? Talk to the general chat first.' },
-    chatWith: { nl: 'Chat met {name}', easy: 'Chat met {name}', en: 'Chat with {name}' },
-    call: { nl: 'Bel {phone}', easy: 'Bel {phone}', en: 'Call {phone}' },
-    website: { nl: 'Website', easy: 'Website', en: 'Website' },
-    otherChat: { nl: 'Chat van deze organisatie', easy: 'Chat', en: 'Chat of this organisation' },
-    closedNow: { nl: 'Nu gesloten', easy: 'Nu dicht', en: 'Closed now' },
-    opensAt: { nl: 'Open vanaf {day} {time}.', easy: 'Weer open: {day} {time}.', en: 'Opens {day} {time}.' },
-    linesOpen: { nl: 'Nu bereikbaar: {lines}.', easy: 'Dit kan nu: {lines}.', en: 'Available now: {lines}.' },
-    line_queue: { nl: 'chatten hier', easy: 'chatten hier', en: 'chat here' },
-    line_phone: { nl: 'bellen', easy: 'bellen', en: 'phone' },
-    line_chat: { nl: 'chat op hun website', easy: 'chat op hun website', en: 'chat on their website' },
-    closedTitle: { nl: '{name} is nu gesloten', easy: '{name} is nu dicht', en: '{name} is closed now' },
-    closedDay: { nl: 'gesloten', easy: 'dicht', en: 'closed' },
-    closedHours: { nl: 'Open:', easy: 'Open op:', en: 'Open:' },
-    closedOther: { nl: 'Deze hulp is nu wel bereikbaar:', easy: 'Deze hulp kun je nu wel bellen of chatten:',
-      en: 'This help is available now:' },
-    back: { nl: 'Terug naar de keuzes', easy: 'Terug', en: 'Back to the choices' },
-    backQuestions: { nl: 'Terug naar de vragen', easy: 'Terug', en: 'Back to the questions' },
-    openNowLines: { nl: 'Nu open', easy: 'Nu open', en: 'Open now' },
-    alsoTitle: { nl: 'Ook mogelijk', easy: 'Dit kan ook', en: 'Also possible' },
-    alsoHint: { nl: 'Deze hulp kan ook bij je passen.', easy: 'Deze hulp kan ook goed zijn voor jou.',
-      en: 'This help may also fit.' },
-    free: { nl: 'Bellen is gratis.', easy: 'Bellen is gratis.', en: 'Calling is free.' },
-    paid: { nl: 'Bellen kost geld en staat op je telefoonrekening.',
-      easy: 'Bellen kost geld. Je ziet het op je telefoonrekening.',
-      en: 'Calling costs money and shows on your phone bill.' },
-    keep112: { nl: 'In gevaar? Bel 112.', easy: 'Gevaar? Bel 112.', en: 'In danger? Call 112.' },
-    urgentTitle: { nl: 'Je hoeft hier niet alleen mee te blijven', easy: 'Je staat er niet alleen voor',
-      en: "You don't have to stay alone with this" },
-    chatTitle: { nl: 'Je gesprek', easy: 'Je gesprek', en: 'Your chat' },
-    queuedTitle: { nl: 'Je bent in de wachtrij', easy: 'Je moet even wachten', en: 'You are in the queue' },
-    queuePos: { nl: 'Je bent nummer {n}. Wachttijd: ongeveer {m} minuten.',
-      easy: 'Je bent nummer {n}. Wachten: ongeveer {m} minuten.',
-      en: 'You are number {n}. Waiting time: about {m} minutes.' },
-    queuePosOnly: { nl: 'Je bent nummer {n}. Hoe lang het duurt, weten we nu niet precies.',
-      easy: 'Je bent nummer {n}. We weten niet hoe lang het duurt.',
-      en: 'You are number {n}. We cannot say exactly how long it will take.' },
-    queueSoon: { nl: 'Je bent nummer {n}. Een hulpverlener komt zo bij je.',
-      easy: 'Je bent nummer {n}. Er komt zo iemand.', en: 'You are number {n}. A counselor will be with you soon.' },
-    unstaffed: { nl: 'Je bent nummer {n}. Er is nu niemand online die deze chat kan aannemen. Je blijft in de '
-      + 'wachtrij, maar het kan lang duren.',
-      easy: 'Je bent nummer {n}. Er is nu niemand online voor deze chat. Je blijft wachten. Het kan lang duren.',
-      en: 'You are number {n}. Nobody who can take this chat is online now. You stay in the queue, but it may take '
-      + 'long.' },
-    openNowTitle: { nl: 'Dit is nu wel open:', easy: 'Dit kan nu wel:', en: 'Open now:' },
-    staffedNow: { nl: 'Nu online', easy: 'Nu online', en: 'Online now' },
-    staffedWait: { nl: 'Nu online. Wachten: ongeveer {m} minuten.', easy: 'Nu online. Wachten: ongeveer {m} minuten.',
-      en: 'Online now. Waiting time: about {m} minutes.' },
-    unstaffedShort: { nl: 'Nu is er niemand online. Je kunt wel wachten.', easy: 'Nu is niemand online.',
-      en: 'Nobody is online now. You can still wait.' },
-    fullShort: { nl: 'De wachtrij is nu vol.', easy: 'Er wachten nu te veel mensen.', en: 'The queue is full now.' },
-    fullTitle: { nl: 'Bij {name} wachten nu te veel mensen', easy: 'Bij {name} is het nu te druk',
-      en: 'Too many people are waiting at {name} now' },
-    busy: { nl: 'Er starten nu heel veel gesprekken. Probeer het over een minuut opnieuw. Ben je in gevaar? Bel 112.',
-      easy: 'Het is nu te druk. Probeer het over een minuut nog eens. Gevaar? Bel 112.',
-      en: 'Very many chats are starting now. Try again in a minute. In danger? Call 112.' },
-    queueHint: { nl: 'Je kunt alvast iets typen. De hulpverlener leest het straks.',
-      easy: 'Je mag al iets typen. De hulpverlener leest het straks.',
-      en: 'You can already type something. The counselor will read it soon.' },
-    assigned: { nl: 'Je praat nu met {name}.', easy: 'Je praat nu met {name}.', en: 'You are now talking to {name}.' },
-    codeText: { nl: 'Jouw code om later verder te praten:', easy: 'Jouw code voor later:',
-      en: 'Your code to continue later:' },
-    codeHint: { nl: 'Schrijf de code alleen op als niemand meekijkt. Sla hem niet op in je telefoon.',
-      easy: 'Schrijf de code op papier. Alleen als niemand meekijkt.',
-      en: 'Only write the code down if nobody is watching. Do not save it on your phone.' },
-    yourMessage: { nl: 'Jouw bericht', easy: 'Jouw bericht', en: 'Your message' },
-    send: { nl: 'Verstuur', easy: 'Stuur', en: 'Send' },
-    sending: { nl: 'wordt verstuurd…', easy: 'gaat weg…', en: 'sending…' },
-    sent: { nl: 'verstuurd', easy: 'verstuurd', en: 'sent' },
-    read: { nl: 'gelezen', easy: 'gelezen', en: 'read' },
-    you: { nl: 'Jij', easy: 'Jij', en: 'You' },
-    counselor: { nl: 'Hulpverlener', easy: 'Hulpverlener', en: 'Counselor' },
-    typing: { nl: 'De hulpverlener is aan het typen…', easy: 'De hulpverlener typt…', en: 'The counselor is typing…' },
-    stop: { nl: 'Gesprek stoppen', easy: 'Stoppen', en: 'End the chat' },
-    stopConfirm: { nl: 'Weet je zeker dat je wilt stoppen?', easy: 'Echt stoppen?', en: 'Are you sure you want to end?' },
-    stopYes: { nl: 'Ja, stoppen', easy: 'Ja, stop', en: 'Yes, end the chat' },
-    delete: { nl: 'Gesprek wissen', easy: 'Alles wissen', en: 'Delete this chat' },
-    deleteConfirm: { nl: 'Je gesprek wordt helemaal gewist, ook bij de hulpverlener. Weet je het zeker?',
-      easy: 'Alles wordt gewist. Ook bij de hulpverlener. Zeker weten?',
-      en: 'Your chat will be deleted completely, also for the counselor. Are you sure?' },
-    deleteYes: { nl: 'Ja, wissen', easy: 'Ja, wis alles', en: 'Yes, delete' },
-    deleted: { nl: 'Je gesprek is gewist.', easy: 'Je gesprek is weg.', en: 'Your chat has been deleted.' },
-    stopNo: { nl: 'Nee, verder praten', easy: 'Nee', en: 'No, keep talking' },
-    counselorLeft: { nl: 'De hulpverlener is weg. Je blijft in het gesprek; er komt iemand anders.',
-      easy: 'De hulpverlener is weg. Wacht even. Er komt iemand anders.',
-      en: 'The counselor has left. Stay here; someone else will join.' },
-    endedTitle: { nl: 'Het gesprek is gestopt', easy: 'Het gesprek is klaar', en: 'The chat has ended' },
-    endedText: { nl: 'Je kunt altijd opnieuw beginnen. Ben je in gevaar? Bel 112.',
-      easy: 'Je mag altijd opnieuw beginnen. Gevaar? Bel 112.',
-      en: 'You can always start again. In danger? Call 112.' },
-    again: { nl: 'Nieuw gesprek beginnen', easy: 'Opnieuw beginnen', en: 'Start a new chat' },
-    replaced: { nl: 'Dit gesprek is op een ander apparaat geopend.', easy: 'Je praat nu op een ander apparaat.',
-      en: 'This chat was opened on another device.' },
-    rate: { nl: 'Je stuurt te snel berichten. Wacht even.', easy: 'Te snel. Wacht even.',
-      en: 'You are sending too fast. Please wait.' },
-    failed: { nl: 'Er ging iets mis. Probeer het opnieuw.', easy: 'Er ging iets mis. Probeer het nog eens.',
-      en: 'Something went wrong. Please try again.' },
-    resumeTitle: { nl: 'Verder met je code', easy: 'Verder met je code', en: 'Continue with your code' },
-    resumeLabel: { nl: 'Jouw code (12 of 16 tekens)', easy: 'Jouw code', en: 'Your code (12 or 16 characters)' },
-    resumeGo: { nl: 'Verder', easy: 'Verder', en: 'Continue' },
-    resumeUnknown: { nl: 'Deze code kennen we niet, of het gesprek is al gestopt.',
-      easy: 'Deze code werkt niet. Misschien is het gesprek al klaar.',
-      en: 'We do not know this code, or the chat has already ended.' },
-    cardTitle: { nl: 'Contact met {name}', easy: 'Contact met {name}', en: 'Contact {name}' },
-    phonesNow: { nl: 'Je kunt nu ook bellen:', easy: 'Je kunt nu bellen:', en: 'You can also call now:' },
-    reloadLost: { nl: 'Je gesprek kon niet verder na het herladen. Heb je je code? Tik dan op "Ik heb een code".',
-      easy: 'Je gesprek is weg na het herladen. Heb je een code? Tik op "Ik heb een code".',
-      en: 'Your chat could not continue after the reload. Do you have your code? Tap "I have a code".' },
-    tooLong: { nl: 'Je bericht is te lang. Maak het korter.', easy: 'Te lang. Maak het korter.',
-      en: 'Your message is too long. Please shorten it.' },
-    // issue 19: anonymous messages by code
-    leaveButton: { nl: 'Laat een bericht achter', easy: 'Stuur een bericht', en: 'Leave a message' },
-    leaveOfferTitle: { nl: 'Liever een bericht sturen?', easy: 'Wil je een bericht sturen?',
-      en: 'Rather send a message?' },
-    leaveOfferText: { nl: 'Laat een bericht achter. Je krijgt een code. Met die code lees je later hier het '
-      + 'antwoord.', easy: 'Stuur een bericht. Je krijgt een code. Met de code lees je later het antwoord.',
-      en: 'Leave a message. You get a code. With that code you read the answer here later.' },
-    leaveTitle: { nl: 'Bericht voor {name}', easy: 'Bericht voor {name}', en: 'Message for {name}' },
-    leaveText: { nl: 'Je hoeft geen naam, telefoonnummer of e-mailadres te geven. Een hulpverlener van {name} '
-      + 'leest je bericht als zij open zijn. Na het versturen krijg je een code. Met die code lees je hier het '
-      + 'antwoord en kun je terugschrijven.',
-      easy: 'Je geeft geen naam en geen nummer. Iemand van {name} leest je bericht als zij open zijn. Je krijgt een '
-      + 'code. Met de code lees je later het antwoord.',
-      en: 'You do not need to give a name, phone number or e-mail address. A counselor of {name} reads your message '
-      + 'when they are open. After sending you get a code. With that code you read the answer here and can write '
-      + 'back.' },
-    leaveSend: { nl: 'Bericht versturen', easy: 'Versturen', en: 'Send message' },
-    leftTitle: { nl: 'Je bericht is bewaard', easy: 'Je bericht is verstuurd', en: 'Your message has been saved' },
-    leftCode: { nl: 'Jouw code:', easy: 'Jouw code:', en: 'Your code:' },
-    leftHint: { nl: 'Schrijf de code op papier, alleen als niemand meekijkt. Zonder code kunnen we je bericht niet '
-      + 'terugvinden. Kom later terug en kies "Ik heb een code".',
-      easy: 'Schrijf de code op papier. Alleen als niemand meekijkt. Zonder code vind je je bericht niet terug. '
-      + 'Kom later terug. Kies dan "Ik heb een code".',
-      en: 'Write the code on paper, only if nobody is watching. Without the code we cannot find your message. Come '
-      + 'back later and choose "I have a code".' },
-    inboxTitle: { nl: 'Je berichten', easy: 'Je berichten', en: 'Your messages' },
-    inboxWaiting: { nl: 'Nog geen antwoord. Kom later terug met je code.', easy: 'Nog geen antwoord. Kom later terug.',
-      en: 'No answer yet. Come back later with your code.' },
-    inboxReply: { nl: 'Terugschrijven', easy: 'Schrijf terug', en: 'Write back' },
-    wipe: { nl: 'Klaar: scherm wissen', easy: 'Klaar. Wis het scherm', en: 'Done: clear the screen' },
-    // issue 19: "ik kan nu even niet praten"
-    pause: { nl: 'Ik kan nu even niet praten', easy: 'Ik kan nu even niet', en: "I can't talk right now" },
-    pauseHint: { nl: 'Het scherm wordt dan neutraal. Je plek blijft bewaard. Tik op Verder om terug te gaan.',
-      easy: 'Dan zie je een leeg scherm. Je plek blijft. Tik op Verder om terug te gaan.',
-      en: 'The screen turns neutral. Your place is kept. Tap Continue to come back.' },
-    pausedTitle: { nl: 'Weer', easy: 'Weer', en: 'Weather' },
-    pauseBack: { nl: 'Verder', easy: 'Verder', en: 'Continue' },
-    // issue 19: say what happens
-    aboutTitle: { nl: 'Wat is dit?', easy: 'Wat is dit?', en: 'What is this?' },
-    about1: { nl: 'Deze chat is gratis en anoniem. Alleen hulpverleners van de organisatie die jij kiest lezen je '
-      + 'berichten.', easy: 'Deze chat is gratis. Niemand weet wie je bent. Alleen de hulpverlener leest wat je schrijft.',
-      en: 'This chat is free and anonymous. Only counselors of the organisation you choose read your messages.' },
-    about2: { nl: 'Je gesprek wordt hoogstens {days} dagen na afloop gewist. Je kunt het ook zelf meteen wissen.',
-      easy: '{days} dagen na het gesprek is alles weg. Je kunt het ook zelf meteen wissen.',
-      en: 'Your chat is deleted at most {days} days after it ends. You can also delete it yourself at once.' },
-    about2NoDays: { nl: 'Je gesprek wordt na een vaste tijd gewist. Je kunt het ook zelf meteen wissen.',
-      easy: 'Na een tijdje is je gesprek weg. Je kunt het ook zelf meteen wissen.',
-      en: 'Your chat is deleted after a fixed time. You can also delete it yourself at once.' },
-    about3: { nl: 'Er is één uitzondering: is iemands leven nu in gevaar, dan mag de hulpverlener 112 bellen.',
-      easy: 'Eén ding: is iemand nu in levensgevaar? Dan mag de hulpverlener 112 bellen.',
-      en: 'One exception: if someone\'s life is in danger right now, the counselor may call 112.' },
-    privacyLink: { nl: 'Meer over privacy en geheimhouding', easy: 'Meer over privacy',
-      en: 'More about privacy and confidentiality' },
-    privateTip: { nl: 'Tip: open deze pagina in een privévenster (incognito). Dan blijft er minder achter op je '
-      + 'telefoon.', easy: 'Tip: gebruik een privévenster (incognito). Dan blijft er minder op je telefoon.',
-      en: 'Tip: open this page in a private (incognito) window. It leaves fewer traces on your phone.' },
-    privacyTitle: { nl: 'Privacy en geheimhouding', easy: 'Privacy', en: 'Privacy and confidentiality' },
-    privacyStore: { nl: 'We vragen niet om je naam. We bewaren geen IP-adres en geen gegevens over je telefoon. '
-      + 'Je berichten worden versleuteld opgeslagen. Alleen de organisatie van je gesprek kan ze lezen, en elke keer '
-      + 'dat iemand ze leest, wordt dat vastgelegd.',
-      easy: 'We vragen niet wie je bent. We bewaren niets over je telefoon. Je berichten zijn op slot. Alleen de '
-      + 'hulpverlener kan ze lezen.',
-      en: 'We do not ask for your name. We do not keep your IP address or details of your phone. Your messages are '
-      + 'stored encrypted. Only the organisation of your chat can read them, and every time someone reads them, that '
-      + 'is recorded.' },
-    privacyRetention: { nl: 'Zo lang bewaart elke organisatie een gesprek, daarna wordt het gewist:',
-      easy: 'Zo lang blijft je gesprek bewaard:', en: 'How long each organisation keeps a chat before it is deleted:' },
-    privacyDays: { nl: '{days} dagen', easy: '{days} dagen', en: '{days} days' },
-    privacyDelete: { nl: 'Je kunt je gesprek of bericht altijd zelf meteen wissen met "Gesprek wissen". Dan is het '
-      + 'ook bij de hulpverlener weg.', easy: 'Je kunt alles zelf wissen. Dan is het ook bij de hulpverlener weg.',
-      en: 'You can always delete your chat or message yourself with "Delete this chat". It is then gone for the '
-      + 'counselor too.' },
-    privacyLimitTitle: { nl: 'Wanneer is het niet meer geheim?', easy: 'Wanneer vertellen ze het door?',
-      en: 'When is it no longer confidential?' },
-    privacyLimit: { nl: 'Alleen als iemands leven nu direct in gevaar is. Dan mag de hulpverlener 112 bellen en '
-      + 'vertellen wat jij in de chat hebt geschreven, bijvoorbeeld waar je bent als je dat zelf hebt verteld. Wij '
-      + 'weten verder niet wie je bent: er is niets anders dat we kunnen doorgeven. In alle andere gevallen blijft je '
-      + 'gesprek geheim. Wil je hulp van de politie of een melding doen? Dat beslis jij zelf.',
-      easy: 'Alleen als iemand nu in levensgevaar is. Dan mag de hulpverlener 112 bellen. Hij vertelt dan wat jij '
-      + 'schreef. Meer weten we niet over jou. Anders blijft alles geheim. Jij beslist zelf over de politie.',
-      en: 'Only if someone\'s life is in direct danger right now. The counselor may then call 112 and pass on what you '
-      + 'wrote in the chat, for example where you are if you said so. We do not know who you are: there is nothing '
-      + 'else we could pass on. In every other case your chat stays confidential. Getting help from the police or '
-      + 'reporting is your own decision.' },
-    nextTitle: { nl: 'Wat kun je nu doen?', easy: 'Wat nu?', en: 'What can you do now?' },
-    nextMessage: { nl: 'Later nog een vraag? Begin een nieuw gesprek of laat een bericht achter.',
-      easy: 'Later nog een vraag? Begin opnieuw of stuur een bericht.',
-      en: 'A question later? Start a new chat or leave a message.' },
-    nextWipe: { nl: 'Op een gedeelde telefoon: wis het scherm en sluit dit venster.',
-      easy: 'Telefoon van iemand anders? Wis het scherm. Sluit het venster.',
-      en: 'On a shared phone: clear the screen and close this window.' },
-    backToStart: { nl: 'Terug', easy: 'Terug', en: 'Back' },
-    referralAccepted: { nl: 'Dank je. Het gesprek is doorgestuurd. De volgende hulpverlener kan het lezen.',
-      easy: 'Dank je. Het gesprek is doorgestuurd. De nieuwe hulpverlener kan het lezen.',
-      en: 'Thank you. The chat has been forwarded; the next counselor can read it.' },
-    referralDeclined: { nl: 'Er is niets doorgestuurd. Je kunt ook zelf contact opnemen met {name}.',
-      easy: 'Er is niets doorgestuurd. Je kunt ook zelf bellen of chatten met {name}.',
-      en: 'Nothing was forwarded. You can also contact {name}.' },
-    referralYes: { nl: 'Ja, doorsturen', easy: 'Ja, stuur het door', en: 'Yes, forward it' },
-    referralNo: { nl: 'Nee', easy: 'Nee', en: 'No' },
-    messages: { nl: 'Berichten', easy: 'Berichten', en: 'Messages' },
-    // issue 23: read-aloud in easy-read mode, only with a voice that runs on the phone itself
-    readAloud: { nl: 'Lees de vraag voor', easy: 'Lees voor', en: 'Read the question aloud' },
-    readStop: { nl: 'Stop met voorlezen', easy: 'Stop met voorlezen', en: 'Stop reading' },
-    readAnswer: { nl: 'Antwoord {n}: {text}', easy: 'Antwoord {n}: {text}', en: 'Answer {n}: {text}' }
+  // ------------------------------------------------------------------ texts
+  // The page's texts come from the configuration (visitor-texts.yaml: the same loader and missing-text check as the
+  // questionnaire, help points and rules), in the languages this start offers (production: the reviewed ones), in the
+  // page's data block (PAGE.texts, PAGE.languages below), so no screen waits for the server. Keys are the
+  // configuration's: nl, nl_easy, en, ar, tr, pl, uk; the page calls easy-read 'easy' (S.lang), see langKey.
+  // Only if the data block cannot be read: the danger line and the way out still read in Dutch.
+  var FALLBACK = {
+    exit: 'Snel weg', exitHint: 'Druk 3 keer op Shift om snel weg te gaan.',
+    talkNow: 'Ik wil meteen met iemand praten', keep112: 'In gevaar? Bel 112.',
+    e112Title: 'Ben je in gevaar? Bel nu 112.',
+    e112Text: '112 is gratis en altijd bereikbaar. De politie of ambulance komt dan naar je toe.', e112Call: 'Bel 112',
+    e112Silent: 'Kun je niet praten? Bel toch 112 en blijf aan de lijn.',
+    offline: 'Geen verbinding. We proberen het opnieuw. Ben je in gevaar? Bel 112.', waiting: 'Even geduld…'
   };
+  var DAY_KEYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
   // ------------------------------------------------------------------ easy-read pictograms (issue 23)
   // Own simple line drawings (24x24, stroke only), never from another host. They stand beside the answer's text in
@@ -396,10 +155,18 @@
     b.classList.add('has-picto');
     return el('p', null, [b]);
   }
-  var DAYS = {
-    nl: { mon: 'ma', tue: 'di', wed: 'wo', thu: 'do', fri: 'vr', sat: 'za', sun: 'zo' },
-    en: { mon: 'Mon', tue: 'Tue', wed: 'Wed', thu: 'Thu', fri: 'Fri', sat: 'Sat', sun: 'Sun' }
-  };
+
+  /** The configuration's key of the reading mode: the page's 'easy' is nl_easy. */
+  function langKey(lang) { return lang === 'easy' ? 'nl_easy' : lang; }
+
+  /** The offered language entry {code, label, locale, dir} of the reading mode, or a Dutch default. */
+  function language(lang) {
+    var key = langKey(lang);
+    for (var i = 0; i < LANGUAGES.length; i++) {
+      if (LANGUAGES[i].code === key) { return LANGUAGES[i]; }
+    }
+    return { code: key, locale: key === 'en' ? 'en-GB' : 'nl-NL', dir: 'ltr' };
+  }
 
   // The page's data block (#vp-page, rendered into index.html by the visitor listener, issue 23): the published
   // questionnaire (questionnaire.yaml is its single source), the neutral exit address, the heartbeat timing and the
@@ -410,6 +177,8 @@
     try { return JSON.parse($('vp-page').textContent) || {}; } catch (e) { return {}; }
   }());
   var QUESTIONS = Array.isArray(PAGE.questions) ? PAGE.questions : [];
+  var T = PAGE.texts && typeof PAGE.texts === 'object' ? PAGE.texts : {};
+  var LANGUAGES = Array.isArray(PAGE.languages) ? PAGE.languages : [];
   var Q0 = QUESTIONS.length && QUESTIONS[0].id === 'Q0' ? {
     id: 'Q0', type: 'single', index: 1, text: QUESTIONS[0].text, answers: QUESTIONS[0].answers
   } : null;
@@ -435,20 +204,18 @@
 
   function t(key, vars) {
     var entry = T[key];
-    var text = entry ? (entry[S.lang] || entry.nl) : key;
+    var text = entry ? (entry[langKey(S.lang)] || entry.nl) : (FALLBACK[key] || key);
     if (vars) {
       Object.keys(vars).forEach(function (k) { text = text.split('{' + k + '}').join(String(vars[k])); });
     }
     return text;
   }
 
-  /** Text from the server configuration: {nl, nl_easy, en}. */
+  /** Text from the server configuration: {nl, nl_easy, en, ar, ...}. */
   function lt(text) {
     if (!text) { return ''; }
     if (typeof text === 'string') { return text; }
-    if (S.lang === 'en') { return text.en || text.nl || ''; }
-    if (S.lang === 'easy') { return text.nl_easy || text.nl || ''; }
-    return text.nl || '';
+    return text[langKey(S.lang)] || text.nl || '';
   }
 
   // ------------------------------------------------------------------ DOM helpers
@@ -532,12 +299,16 @@
   }
 
   function renderChrome() {
-    document.documentElement.lang = S.lang === 'en' ? 'en' : 'nl';
+    // Language and direction of the whole document: Arabic reads right to left, and the layout mirrors with it
+    // (the style sheet uses logical properties: start/end instead of left/right).
+    var lang = language(S.lang);
+    document.documentElement.lang = S.lang === 'easy' ? 'nl' : lang.code;
+    document.documentElement.dir = lang.dir === 'rtl' ? 'rtl' : 'ltr';
     $('exit-label').textContent = t('exit');
     $('exit-hint').textContent = t('exitHint');
     $('exit-hint').hidden = !keyboardLikely();
     $('talk-now').textContent = t('talkNow');
-    var buttons = $('langs').querySelectorAll('button');
+    var buttons = document.querySelectorAll('button[data-lang]');
     for (var i = 0; i < buttons.length; i++) {
       buttons[i].setAttribute('aria-pressed', String(buttons[i].getAttribute('data-lang') === S.lang));
     }
@@ -829,9 +600,8 @@
     var m = typeof iso === 'string' && /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso);
     if (!m) { return ''; }
     var day = new Date(m[1] + 'T12:00:00Z').getUTCDay();
-    var names = DAYS[S.lang === 'en' ? 'en' : 'nl'];
     var key = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'][day];
-    return t('opensAt', { day: names[key], time: m[2] });
+    return t('opensAt', { day: t('day_' + key), time: m[2] });
   }
 
   /** The "why" of a suggestion in the reader's mode: {nl, nl_easy, en} or the older why/whyEasy/whyEn strings. */
@@ -887,7 +657,7 @@
     renderWaiting();
     // The reading mode goes along, so the counselor knows how to write and statistics count it.
     requestIntake({ type: 'choose', helpPoint: helpPoint, answers: answers,
-      lang: S.lang === 'en' ? 'en' : (S.lang === 'easy' ? 'nl_easy' : 'nl') });
+      lang: langKey(S.lang) });
   }
 
   function talkNow() {
@@ -904,7 +674,9 @@
     announce(referralQuestion(f), true);
   }
 
+  /** The referral question in the reader's language ({@code questions}), or the older nl/easy/en strings. */
   function referralQuestion(f) {
+    if (f.questions && typeof f.questions === 'object') { return lt(f.questions); }
     if (S.lang === 'en') { return f.questionEn || f.question; }
     if (S.lang === 'easy') { return f.questionEasy || f.question; }
     return f.question;
@@ -957,7 +729,7 @@
     if (S.screen === 'chat') {
       // A declined referral: nothing was shared and the chat goes on; show the other help point's contacts here.
       var c = frame.card || { name: frame.helpPoint };
-      setNotice(t('referralDeclined', { name: (c.name || frame.helpPoint) + (c.phone ? ' (' + c.phone + ')' : '') }));
+      setNotice(t('referralDeclined', { name: (cardName(c) || frame.helpPoint) + (c.phone ? ' (' + c.phone + ')' : '') }));
       return;
     }
     S.intakeRequest = null;
@@ -1005,11 +777,10 @@
     if (opensAtText(card.opensAt)) { nodes.push(el('p', { className: 'opens-at', text: opensAtText(card.opensAt) })); }
     if (card.openingHours && typeof card.openingHours === 'object') {
       nodes.push(el('p', { text: t('closedHours') }));
-      var days = DAYS[S.lang === 'en' ? 'en' : 'nl'];
       var list = el('ul', { className: 'hours' });
-      Object.keys(days).forEach(function (d) {
+      DAY_KEYS.forEach(function (d) {
         var ranges = card.openingHours[d] || [];
-        list.appendChild(el('li', { text: days[d] + ' ' + (ranges.length ? ranges.join(', ') : t('closedDay')) }));
+        list.appendChild(el('li', { text: t('day_' + d) + ' ' + (ranges.length ? ranges.join(', ') : t('closedDay')) }));
       });
       nodes.push(list);
     }
@@ -1179,7 +950,7 @@
     if (!S.leaving || S.leaving.body !== body) { S.leaving = { clientId: newClientId(), body: body }; }
     S.notice = null;
     requestIntake({ type: 'leave-message', helpPoint: S.leaveFor.helpPoint, answers: copyAnswers(),
-      lang: S.lang === 'en' ? 'en' : (S.lang === 'easy' ? 'nl_easy' : 'nl'), clientId: S.leaving.clientId,
+      lang: langKey(S.lang), clientId: S.leaving.clientId,
       body: body });
     renderLeave(true);
   }
@@ -1513,7 +1284,7 @@
       appendMessage({ seq: f.seq, from: 'visitor', body: f.body, clientId: f.clientId, acked: true });
       return;
     }
-    var time = f.at ? new Date(f.at).toLocaleTimeString(S.lang === 'en' ? 'en-GB' : 'nl-NL',
+    var time = f.at ? new Date(f.at).toLocaleTimeString(language(S.lang).locale,
       { hour: '2-digit', minute: '2-digit' }) : '';
     appendMessage({ seq: f.seq, from: f.from, body: f.body, time: time });
     showTyping(false);
@@ -2085,6 +1856,33 @@
     else if (tap.id === 'talk-now') { talkNow(); }
   }
 
+  /**
+   * The language picker: NL, Makkelijk and EN are in the static HTML header; the other offered languages (a demo
+   * start, or languages an organisation reviewed) get their own row at the top of the page, each labelled in its own
+   * script and marked with its language and direction, so a screen reader reads العربية as Arabic. That row is not
+   * in the sticky header: with seven buttons the header would wrap to several lines at 200% text and cover the
+   * answers. A static button whose language is not offered goes.
+   */
+  function languageButtons() {
+    if (!LANGUAGES.length) { return; }
+    var present = {};
+    var statics = $('langs').querySelectorAll('button');
+    for (var i = 0; i < statics.length; i++) {
+      var code = langKey(statics[i].getAttribute('data-lang'));
+      present[code] = true;
+      if (!LANGUAGES.some(function (l) { return l.code === code; })) { statics[i].remove(); }
+    }
+    var more = LANGUAGES.filter(function (l) { return !present[l.code]; });
+    if (!more.length) { return; }
+    var row = el('div', { className: 'langs more-langs', id: 'langs-more', role: 'group',
+      'aria-label': 'Meer talen / More languages' });
+    more.forEach(function (l) {
+      row.appendChild(el('button', { type: 'button', 'data-lang': l.code, 'aria-pressed': 'false', lang: l.locale,
+        dir: l.dir, text: l.label }));
+    });
+    $('main').insertBefore(row, $('main').firstChild);
+  }
+
   function start() {
     // From here on this script handles every tap; what boot.js kept before is taken over below.
     window.VP_STARTED = true;
@@ -2102,7 +1900,8 @@
     $('talk-now').addEventListener('click', talkNow);
     document.addEventListener('keydown', onKeyDown, true);
     document.addEventListener('keyup', onKeyUp, true);
-    var buttons = $('langs').querySelectorAll('button');
+    languageButtons();
+    var buttons = document.querySelectorAll('button[data-lang]');
     for (var i = 0; i < buttons.length; i++) {
       buttons[i].addEventListener('click', function (e) {
         S.lang = e.currentTarget.getAttribute('data-lang');

@@ -109,7 +109,8 @@ public final class Launcher {
         LOG.warn("VP_MIGRATION_USER is not set: the application's database user owns the tables and could re-grant "
             + "itself UPDATE/DELETE on audit_log; set a separate migration user in production");
       }
-      app.intake = EngineIntakeRouting.load(settings.configDir().orElse(null), settings.clock());
+      // A demo offers every language; production only those a native speaker of the organisation marked reviewed.
+      app.intake = EngineIntakeRouting.load(settings.configDir().orElse(null), settings.clock(), settings.demo());
       // The files seed an empty configuration store; the latest stored version is what runs (issue 21).
       app.seedTexts = RoutingConfig.texts(settings.configDir().orElse(null));
       app.keyStore = openKeyStore(settings);

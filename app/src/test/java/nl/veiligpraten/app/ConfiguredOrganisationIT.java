@@ -55,6 +55,10 @@ class ConfiguredOrganisationIT {
               nl: Een regionale hulplijn.
               nl_easy: Een hulplijn in je regio.
               en: A regional help line.
+              ar: خط مساعدة إقليمي.
+              tr: Bölgesel bir yardım hattı.
+              pl: Regionalna linia pomocy.
+              uk: Регіональна лінія допомоги.
             phone: "0800-0000"
             openingHours: "24/7"
             retentionDays: 30

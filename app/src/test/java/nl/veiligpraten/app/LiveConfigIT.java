@@ -253,6 +253,10 @@ class LiveConfigIT {
           nl: Hulp in Zeeland.
           nl_easy: Hulp in Zeeland.
           en: Help in Zeeland.
+          ar: مساعدة في زيلاند.
+          tr: Zeeland'da yardım.
+          pl: Pomoc w Zelandii.
+          uk: Допомога в Зеландії.
         openingHours: "24/7"
         retentionDays: 30
         targetFirstResponseSeconds: {P0: 30, P1: 60, P2: 600, P3: 1800}

@@ -22,10 +22,12 @@ import nl.veiligpraten.routing.RoutingEngine;
 import nl.veiligpraten.routing.Suggestion;
 import nl.veiligpraten.routing.config.Condition;
 import nl.veiligpraten.routing.config.HelpPoint;
+import nl.veiligpraten.routing.config.Lang;
 import nl.veiligpraten.routing.config.LocalizedText;
 import nl.veiligpraten.routing.config.Questionnaire;
 import nl.veiligpraten.routing.config.RoutingConfig;
 import nl.veiligpraten.routing.config.RuleSet;
+import nl.veiligpraten.routing.config.VisitorTexts;
 
 /**
  * {@link IntakeRouting} over the pure routing engine. The explain endpoint, the visitor's suggestions and the
@@ -49,13 +51,33 @@ public final class EngineIntakeRouting implements IntakeRouting {
   /** "Now" for opening hours; a fixed clock in tests, so they do not depend on the time of day they run at. */
   private final Clock clock;
 
+  /**
+   * The languages this start offers the visitor (issue 23): the reviewed ones in production, all in a demo. Texts
+   * sent to the page carry only these, so a production page neither shows nor downloads unreviewed translations.
+   */
+  private final List<VisitorTexts.Language> languages;
+  /**
+   * The page's own texts as loaded at start (visitor-texts.yaml, bundled or from the config directory). A stored
+   * configuration version (issue 21) holds the three routing files; the page texts and languages stay these.
+   */
+  private final VisitorTexts visitorTexts;
+
+  /** Production posture: only reviewed languages. */
   public EngineIntakeRouting(RoutingConfig config) {
     this(config, Clock.systemUTC());
   }
 
+  /** Production posture: only reviewed languages. */
   public EngineIntakeRouting(RoutingConfig config, Clock clock) {
+    this(config, clock, false);
+  }
+
+  /** @param demo offer every language, reviewed or not (a demo start); otherwise only reviewed ones */
+  public EngineIntakeRouting(RoutingConfig config, Clock clock, boolean demo) {
     this.state = new State(config, new RoutingEngine(config));
     this.clock = clock;
+    this.languages = config.visitorTexts().offered(demo);
+    this.visitorTexts = config.visitorTexts();
   }
 
   /**
@@ -86,6 +108,26 @@ public final class EngineIntakeRouting implements IntakeRouting {
   /** As {@link #load(Path)}, with the clock that decides what is open now. */
   public static EngineIntakeRouting load(Path configDirOrNull, Clock clock) {
     return new EngineIntakeRouting(RoutingConfig.load(configDirOrNull), clock);
+  }
+
+  /** As {@link #load(Path, Clock)}; {@code demo} offers unreviewed languages too. */
+  public static EngineIntakeRouting load(Path configDirOrNull, Clock clock, boolean demo) {
+    return new EngineIntakeRouting(RoutingConfig.load(configDirOrNull), clock, demo);
+  }
+
+  @Override
+  public List<Lang> languages() {
+    return languages.stream().map(VisitorTexts.Language::lang).toList();
+  }
+
+  @Override
+  public JsonObject pageTexts() {
+    JsonArray langs = new JsonArray();
+    languages.forEach(l -> langs.add(new JsonObject().put("code", l.lang().key()).put("label", l.label())
+        .put("locale", l.locale()).put("dir", l.dir()).put("reviewed", l.reviewed())));
+    JsonObject texts = new JsonObject();
+    visitorTexts.texts().forEach((key, t) -> texts.put(key, text(t)));
+    return new JsonObject().put("languages", langs).put("texts", texts);
   }
 
   /** The current time in the help points' time zone. */
@@ -286,8 +328,7 @@ public final class EngineIntakeRouting implements IntakeRouting {
   private JsonObject card(HelpPoint h, Reachability reach) {
     Availability a = Availability.of(h, reach);
     JsonObject card = new JsonObject().put("id", h.id()).put("kind", h.kind().code()).put("name", h.name())
-        .put("names", new JsonObject().put("nl", h.name()).put("nl_easy", h.name())
-            .put("en", h.name(nl.veiligpraten.routing.config.Lang.EN)))
+        .put("names", names(h))
         .put("description", text(h.description())).put("cost", h.cost().code())
         .put("supplement", h.supplement())
         // reachable now in the sense of N1 (a staffed open queue, or a phone or chat line open now)
@@ -332,7 +373,7 @@ public final class EngineIntakeRouting implements IntakeRouting {
    * the routing rules. A question whose conditions use anything else (ages, talk-now, other rules) carries
    * {@code "server": true}: the page then asks the server which question comes next.
    */
-  private static JsonObject pageQuestion(Questionnaire.Question q) {
+  private JsonObject pageQuestion(Questionnaire.Question q) {
     JsonObject out = question(q, q.text());
     boolean pageCanDecide = true;
     if (q.showIf() != null) {
@@ -396,11 +437,18 @@ public final class EngineIntakeRouting implements IntakeRouting {
     return new JsonObject().put(key, out);
   }
 
-  private static JsonObject question(Questionnaire.Question q, LocalizedText text) {
+  /** The help point's name in each offered language (its own Dutch name where it has no name in that language). */
+  private JsonObject names(HelpPoint h) {
+    JsonObject out = new JsonObject();
+    languages.forEach(l -> out.put(l.lang().key(), h.name(l.lang())));
+    return out;
+  }
+
+  private JsonObject question(Questionnaire.Question q, LocalizedText text) {
     return question(q, text, q.answers());
   }
 
-  private static JsonObject question(Questionnaire.Question q, LocalizedText text,
+  private JsonObject question(Questionnaire.Question q, LocalizedText text,
                                      List<Questionnaire.AnswerOption> answers) {
     JsonArray options = new JsonArray();
     answers.forEach(a -> options.add(new JsonObject().put("code", a.code()).put("text", text(a.text()))));
@@ -408,9 +456,13 @@ public final class EngineIntakeRouting implements IntakeRouting {
         .put("text", text(text)).put("answers", options);
   }
 
-  private static JsonObject text(LocalizedText t) {
-    return t == null ? new JsonObject()
-        : new JsonObject().put("nl", t.nl()).put("nl_easy", t.nlEasy()).put("en", t.en());
+  /** A text in the offered languages: {nl, nl_easy, en, ...}. */
+  private JsonObject text(LocalizedText t) {
+    JsonObject out = new JsonObject();
+    if (t != null) {
+      languages.forEach(l -> out.put(l.lang().key(), t.get(l.lang())));
+    }
+    return out;
   }
 
   /**

@@ -31,6 +31,20 @@ public interface IntakeRouting {
   /** Questionnaire, help points and texts the page needs (no secrets). */
   JsonObject publicConfig();
 
+  /** The languages this start offers the visitor (issue 23: reviewed ones in production, all in a demo). */
+  default java.util.List<nl.veiligpraten.routing.config.Lang> languages() {
+    return java.util.List.of(nl.veiligpraten.routing.config.Lang.NL, nl.veiligpraten.routing.config.Lang.NL_EASY,
+        nl.veiligpraten.routing.config.Lang.EN);
+  }
+
+  /**
+   * The page's own texts and languages, {@code {languages: [{code, label, locale, dir, reviewed}], texts: {key:
+   * {nl, nl_easy, en, ...}}}}, in the offered languages only.
+   */
+  default JsonObject pageTexts() {
+    return new JsonObject().put("languages", new io.vertx.core.json.JsonArray()).put("texts", new JsonObject());
+  }
+
   /**
    * An object whose identity changes when a new configuration version is applied (issue 21), so callers can keep
    * what they derived from {@link #publicConfig} until then.

@@ -107,9 +107,16 @@ public final class ReferralGateway {
     // easy-read Dutch too (issue 23: every visitor text in nl_easy); B1 Dutch when the configuration has none
     String easy = config == null || config.questionnaire().consent().nlEasy() == null ? nl
         : config.questionnaire().consent().nlEasy();
+    // Every language of the consent text (issue 23: the visitor's language travels with the chat); question,
+    // questionEn and questionEasy stay for pages loaded before 'questions'.
+    JsonObject questions = new JsonObject();
+    if (config != null) {
+      config.questionnaire().consent().byKey().forEach((lang, text) -> questions.put(lang,
+          text.replace("{organisation}", name)));
+    }
     return new JsonObject().put("type", "referral").put("referralId", r.id().toString()).put("organisation", org)
         .put("question", nl.replace("{organisation}", name)).put("questionEn", en.replace("{organisation}", name))
-        .put("questionEasy", easy.replace("{organisation}", name));
+        .put("questionEasy", easy.replace("{organisation}", name)).put("questions", questions);
   }
 
   private JsonObject organisation(String helpPointId) {

@@ -57,12 +57,9 @@ public final class VisitorFrameDecoder {
     if (value == null) {
       return null;
     }
-    for (nl.veiligpraten.routing.config.Lang l : nl.veiligpraten.routing.config.Lang.values()) {
-      if (l.key().equals(value)) {
-        return l;
-      }
-    }
-    throw new FrameException("invalid_field", "Field 'lang' must be one of nl, nl_easy, en.");
+    return nl.veiligpraten.routing.config.Lang.of(value).orElseThrow(() -> new FrameException("invalid_field",
+        "Field 'lang' must be one of " + java.util.Arrays.stream(nl.veiligpraten.routing.config.Lang.values())
+            .map(nl.veiligpraten.routing.config.Lang::key).toList() + "."));
   }
 
   private static VisitorFrame consent(JsonObject json) {

@@ -90,9 +90,12 @@ final class VisitorPage {
    * @param publicConfig {@link IntakeRouting#publicConfig()} (questions with their page conditions, help points)
    * @param neutralExitUrl where quick exit goes
    * @param heartbeat {@code {pingSeconds, pongTimeoutSeconds}} as {@code /api/config} says it
+   * @param pageTexts the page's own texts and offered languages ({@link IntakeRouting#pageTexts()}: {@code languages},
+   *                  {@code texts}, issue 23), into the data block
    * @throws IllegalStateException when the questionnaire has no Q0 or a resource is missing
    */
-  static VisitorPage render(JsonObject publicConfig, String neutralExitUrl, JsonObject heartbeat) {
+  static VisitorPage render(JsonObject publicConfig, String neutralExitUrl, JsonObject heartbeat,
+                            JsonObject pageTexts) {
     String template = resource("index.html");
     String css = compact(resource("app.css")); // the same rules drop CSS comments and indentation
     String boot = compact(resource("boot.js"));
@@ -118,7 +121,9 @@ final class VisitorPage {
         ? "Je gesprek wordt na een vaste tijd gewist. Je kunt het ook zelf meteen wissen."
         : "Je gesprek wordt hoogstens " + retention + " dagen na afloop gewist. Je kunt het ook zelf meteen wissen.";
     JsonObject data = new JsonObject().put("questions", questions).put("neutralExitUrl", neutralExitUrl)
-        .put("heartbeat", heartbeat).put("retentionDays", retention);
+        .put("heartbeat", heartbeat).put("retentionDays", retention)
+        .put("languages", pageTexts.getJsonArray("languages", new JsonArray()))
+        .put("texts", pageTexts.getJsonObject("texts", new JsonObject()));
     // "<" never appears raw inside the data block, so no text can end it early ("</script>").
     String dataJson = data.encode().replace("<", "\\u003c");
     String styleTag = "<style>" + css + "</style>";

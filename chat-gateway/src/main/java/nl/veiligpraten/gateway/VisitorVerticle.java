@@ -333,8 +333,9 @@ public final class VisitorVerticle extends VerticleBase {
     Object snapshot = intake.snapshot();
     RenderedPage r = rendered;
     if (r == null || r.snapshot() != snapshot) {
+      // The page's own texts in the offered languages go into its data block too (issue 23).
       r = new RenderedPage(snapshot, VisitorPage.render(intake.publicConfig(), settings.neutralExitUrl(),
-          heartbeat()));
+          heartbeat(), intake.pageTexts()));
       rendered = r;
     }
     return r.page();

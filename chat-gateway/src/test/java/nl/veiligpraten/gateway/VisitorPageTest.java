@@ -22,7 +22,7 @@ class VisitorPageTest {
 
   private static VisitorPage page() {
     return VisitorPage.render(ROUTING.publicConfig(), "https://www.buienradar.nl/",
-        new JsonObject().put("pingSeconds", 15).put("pongTimeoutSeconds", 10));
+        new JsonObject().put("pingSeconds", 15).put("pongTimeoutSeconds", 10), ROUTING.pageTexts());
   }
 
   private static String sha256(String s) throws Exception {
@@ -67,6 +67,10 @@ class VisitorPageTest {
     assertEquals("Q0", questions.getJsonObject(0).getString("id"));
     assertEquals(ROUTING.publicConfig().getJsonArray("questions"), questions);
     assertEquals("https://www.buienradar.nl/", block.getString("neutralExitUrl"));
+    // issue 23: the page's own texts and languages, in a production start only the reviewed ones
+    assertEquals("Snel weg", block.getJsonObject("texts").getJsonObject("exit").getString("nl"));
+    assertEquals(3, block.getJsonArray("languages").size(), block.getJsonArray("languages").encode());
+    assertFalse(block.getJsonObject("texts").getJsonObject("exit").containsKey("ar"));
   }
 
   @Test

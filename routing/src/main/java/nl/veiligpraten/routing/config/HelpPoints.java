@@ -217,7 +217,7 @@ public record HelpPoints(int acuteWindowDays, Map<String, Integer> ageLimits, Ma
         Questionnaire.checkBanned(n.require("description"), description);
         LocalizedText notice = null;
         if (n.get("notice") != null) {
-            notice = LocalizedText.read(n.get("notice"));
+            notice = LocalizedText.readNotice(n.get("notice"));
             Questionnaire.checkBanned(n.get("notice"), notice);
         }
         return new HelpPoint(id, kind, n.requireText("name"), description,

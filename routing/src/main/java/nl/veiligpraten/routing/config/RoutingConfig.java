@@ -7,20 +7,22 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The three configuration files, loaded and cross-validated together.
+ * The four configuration files, loaded and cross-validated together.
  *
- * <p>Defaults are bundled on the classpath under {@code config/}. An organisation can override any of the three
+ * <p>Defaults are bundled on the classpath under {@code config/}. An organisation can override any of the four
  * files by placing a file with the same name in a config directory and restarting, so a phone number or rule can
  * change without a rebuild. Everything is validated at load time; the engine never sees an inconsistent config.
  *
  * @param origins where each file came from, for logs and the admin screen
  */
 public record RoutingConfig(Questionnaire questionnaire, RuleSet rules, HelpPoints helpPoints,
-                            java.util.Map<String, String> origins) {
+                            VisitorTexts visitorTexts, java.util.Map<String, String> origins) {
 
     public static final String QUESTIONNAIRE_FILE = "questionnaire.yaml";
     public static final String RULES_FILE = "routing-rules.yaml";
     public static final String HELP_POINTS_FILE = "help-points.yaml";
+    /** The visitor page's own texts and the languages it offers (issue 23). */
+    public static final String VISITOR_TEXTS_FILE = "visitor-texts.yaml";
     private static final String CLASSPATH_DIR = "config/";
 
     private static volatile RoutingConfig defaults;
@@ -57,10 +59,12 @@ public record RoutingConfig(Questionnaire questionnaire, RuleSet rules, HelpPoin
         YamlNode hpNode = read(dirOrNull, HELP_POINTS_FILE, origins);
         YamlNode qNode = read(dirOrNull, QUESTIONNAIRE_FILE, origins);
         YamlNode rNode = read(dirOrNull, RULES_FILE, origins);
+        YamlNode tNode = read(dirOrNull, VISITOR_TEXTS_FILE, origins);
         HelpPoints helpPoints = HelpPoints.read(hpNode);
         Questionnaire questionnaire = Questionnaire.read(qNode, helpPoints);
         RuleSet rules = RuleSet.read(rNode, helpPoints);
-        return new RoutingConfig(questionnaire, rules, helpPoints, origins);
+        VisitorTexts visitorTexts = VisitorTexts.read(tNode);
+        return new RoutingConfig(questionnaire, rules, helpPoints, visitorTexts, origins);
     }
 
     /**
@@ -81,7 +85,9 @@ public record RoutingConfig(Questionnaire questionnaire, RuleSet rules, HelpPoin
         HelpPoints helpPoints = HelpPoints.read(nodes.get(HELP_POINTS_FILE));
         Questionnaire questionnaire = Questionnaire.read(nodes.get(QUESTIONNAIRE_FILE), helpPoints);
         RuleSet rules = RuleSet.read(nodes.get(RULES_FILE), helpPoints);
-        return new RoutingConfig(questionnaire, rules, helpPoints, origins);
+        // A stored version holds the three routing files; the page's own texts (visitor-texts.yaml) are read at
+        // start and kept by the running intake (EngineIntakeRouting), so the bundled ones stand in here.
+        return new RoutingConfig(questionnaire, rules, helpPoints, defaults().visitorTexts(), origins);
     }
 
     /**

@@ -76,6 +76,10 @@ class HelpPointEntriesTest {
               nl: Een nieuwe hulplijn.
               nl_easy: Een nieuwe hulplijn.
               en: A new help line.
+              ar: خط مساعدة جديد.
+              tr: Yeni bir yardım hattı.
+              pl: Nowa linia pomocy.
+              uk: Нова лінія допомоги.
             openingHours: "24/7"
             retentionDays: 30
             targetFirstResponseSeconds: {P0: 30, P1: 60, P2: 600, P3: 1800}
