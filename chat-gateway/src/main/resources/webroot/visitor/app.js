@@ -1153,7 +1153,32 @@
     return code.length === 8 || code.length === 12 || code.length === 16 ? code.match(/.{4}/g).join(' ') : code;
   }
 
+  /**
+   * Issue 23, said honestly in the visitor's language: while queued, that nobody on shift speaks it (and which
+   * language the counselor will likely use); once assigned, the language this counselor writes in when it is not
+   * the visitor's own.
+   */
+  function languageText() {
+    var name = S.counselor || t('counselor');
+    if (S.status === 'assigned') {
+      // Only Dutch or English can differ from what the visitor reads (a counselor writing the visitor's own
+      // language is what they expect).
+      var mine = langKey(S.lang);
+      if ((S.writes !== 'nl' && S.writes !== 'en') || mine === S.writes || (S.writes === 'nl' && mine === 'nl_easy')) {
+        return '';
+      }
+      return ' ' + t(S.writes === 'en' ? 'writesEn' : 'writesNl', { name: name });
+    }
+    var l = S.queue && S.queue.language;
+    if (!l || l.spoken !== false) { return ''; }
+    return ' ' + t(l.writes === 'en' ? 'langNoneEn' : 'langNoneNl');
+  }
+
   function statusText() {
+    return queueText() + languageText();
+  }
+
+  function queueText() {
     if (S.status === 'assigned') { return t('assigned', { name: S.counselor || t('counselor') }); }
     if (S.queue) {
       if (S.queue.staffed === false) { return t('unstaffed', { n: S.queue.position }) + ' ' + t('queueHint'); }
@@ -1608,7 +1633,7 @@
         S.status = 'queued';
         var before = S.queue && S.queue.position;
         S.queue = { position: f.position, wait: f.estimatedWaitSeconds, staffed: f.staffed,
-          alternatives: f.alternatives || null };
+          alternatives: f.alternatives || null, language: f.language || null };
         S.intakeRequest = null;
         keepTicket();
         updateStatus();
@@ -1617,10 +1642,11 @@
       case 'assigned':
         S.status = 'assigned';
         S.counselor = f.counselor;
+        S.writes = typeof f.writes === 'string' ? f.writes : null;
         S.justLeft = false;
         keepTicket();
         updateStatus();
-        announce(t('assigned', { name: f.counselor || t('counselor') }), true);
+        announce(statusText(), true);
         return;
       case 'message': return onMessage(f);
       case 'message-left': return onMessageLeft(f);

@@ -8,7 +8,8 @@
   const ROLE_NL = { counselor: 'hulpverlener', supervisor: 'leidinggevende', stats_viewer: 'cijfers',
     org_admin: 'organisatiebeheerder', platform_admin: 'platformbeheerder', chain_viewer: 'ketencijfers' };
   const SKILL_NL = { youth: 'jongeren', perpetrator: 'pleger-hulp' };
-  const LANG_NL = { nl: 'Nederlands', nl_easy: 'makkelijk Nederlands', en: 'Engels' };
+  const LANG_NL = { nl: 'Nederlands', nl_easy: 'makkelijk Nederlands', en: 'Engels', ar: 'Arabisch', tr: 'Turks',
+    pl: 'Pools', uk: 'Oekraïens' };
   const ACTION_NL = { invite: 'uitgenodigd', edit: 'bewerkt', disable: 'uitgeschakeld', enable: 'ingeschakeld',
     reset_two_factor: 'tweestaps gereset', enrol: 'account ingesteld', create_user: 'account gemaakt',
     create_organisation: 'organisatie toegevoegd', create_first_admin: 'eerste beheerder',

@@ -702,7 +702,9 @@
     const out = [];
     const skills = c.skills || [];
     if (c.easyLanguage || skills.indexOf('easy_language') >= 0) { out.push(el('span', 'makkelijke taal', 'flag')); }
-    if (skills.indexOf('english') >= 0) { out.push(el('span', 'Engels', 'flag')); }
+    // Issue 23: the visitor's language when it is not Dutch (the chat prefers a counselor who speaks it).
+    const LANG_FLAGS = { english: 'Engels', arabic: 'Arabisch', turkish: 'Turks', polish: 'Pools', ukrainian: 'Oekraïens' };
+    Object.keys(LANG_FLAGS).forEach((k) => { if (skills.indexOf(k) >= 0) { out.push(el('span', LANG_FLAGS[k], 'flag')); } });
     return out;
   }
   function outcomeLabel(code) {
@@ -728,7 +730,8 @@
     add(en ? 'Priority' : 'Prioriteit', PRIO[c.priority] + (c.overdue ? (en ? ' (waited too long)' : ' (te lang gewacht)') : ''));
     const mode = intake.lang || (intake.answers || {}).lang;
     add(en ? 'Visitor reads' : 'Bezoeker leest', { nl_easy: en ? 'easy-read Dutch' : 'makkelijke taal',
-      en: en ? 'English' : 'Engels', nl: en ? 'Dutch' : 'Nederlands' }[mode] || (c.easyLanguage
+      en: en ? 'English' : 'Engels', nl: en ? 'Dutch' : 'Nederlands', ar: en ? 'Arabic' : 'Arabisch',
+      tr: en ? 'Turkish' : 'Turks', pl: en ? 'Polish' : 'Pools', uk: en ? 'Ukrainian' : 'Oekraïens' }[mode] || (c.easyLanguage
       ? (en ? 'easy-read Dutch' : 'makkelijke taal') : (en ? 'Dutch' : 'Nederlands')), 'mode');
     if (intake.emergency) { add(en ? 'Danger' : 'Gevaar', en ? 'YES – 112 advice was shown' : 'JA – 112-advies is getoond', 'danger'); }
     const rule = intake.rule;

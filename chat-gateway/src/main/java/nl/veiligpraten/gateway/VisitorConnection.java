@@ -441,6 +441,11 @@ final class VisitorConnection {
     queueAs(r, priority, p0, codes);
   }
 
+  /** The page language the visitor chose the help point in ({@code intake.lang}), or null. */
+  private String visitorLanguage() {
+    return intakeCodes != null && intakeCodes.getValue("lang") instanceof String l ? l : null;
+  }
+
   /** The queue help points staffed now according to this event loop's snapshot (unknown = none). */
   private java.util.Set<String> staffed(QueueSnapshot snapshot) {
     return queue == null ? java.util.Set.of() : queue.waits().staffedQueues(snapshot);
@@ -554,6 +559,16 @@ final class VisitorConnection {
         var p = place.get();
         QueueWait wait = queue.waits().forQueued(snapshot, p.orgId(), p.ahead());
         JsonObject frame = QueueWaits.json(wait).put("type", "queued").put("position", p.position());
+        String lang = visitorLanguage();
+        String skill = lang == null ? null : nl.veiligpraten.infra.assignment.IntakeSkills.LANGUAGE_SKILLS.get(lang);
+        if (skill != null) {
+          // Issue 23: whether someone on shift speaks the visitor's language, and if not, in which language the
+          // counselor will most likely write (assignment prefers a speaker, then English, see AssignmentRepository).
+          java.util.Set<String> present = snapshot.presentSkills(p.orgId());
+          boolean spoken = present.contains(skill);
+          frame.put("language", new JsonObject().put("lang", lang).put("spoken", spoken)
+              .put("writes", spoken ? lang : nl.veiligpraten.infra.assignment.IntakeSkills.writesIn(lang, present)));
+        }
         if (!wait.staffed()) {
           // Nobody who can answer is there now: say so, and what is open now instead.
           JsonArray open;
@@ -756,7 +771,15 @@ final class VisitorConnection {
       case "assigned" -> {
         status = "assigned";
         unwatchQueue();
-        send(new JsonObject().put("type", "assigned").put("counselor", note.getString("counselor")));
+        JsonObject assigned = new JsonObject().put("type", "assigned").put("counselor", note.getString("counselor"));
+        // Issue 23: in which language the counselor writes, from the counselor's language skills (Dutch always).
+        String lang = visitorLanguage();
+        if (lang != null && note.getValue("skills") instanceof JsonArray skills) {
+          java.util.List<String> own = new java.util.ArrayList<>();
+          skills.forEach(v -> own.add(String.valueOf(v)));
+          assigned.put("writes", nl.veiligpraten.infra.assignment.IntakeSkills.writesIn(lang, own));
+        }
+        send(assigned);
       }
       case "typing" -> {
         if (!"visitor".equals(note.getString("from"))) {

@@ -111,8 +111,10 @@ final class AutoAssigner {
 
   /** Tells the visitor, the counselor's consoles and the organisation's queue watchers about an assignment. */
   static void announce(Vertx vertx, String orgId, AssignmentRepository.Result r) {
+    // The counselor's skills go along so the visitor's page can say in which language the counselor writes.
     vertx.eventBus().publish(Addresses.conversation(r.conversationId()), new JsonObject().put("kind", "assigned")
-        .put("counselor", r.staffName()).put("staffId", r.staffId()));
+        .put("counselor", r.staffName()).put("staffId", r.staffId())
+        .put("skills", new io.vertx.core.json.JsonArray(r.staffSkills())));
     vertx.eventBus().publish(ConsoleAddresses.staffUser(r.staffId()), new JsonObject().put("kind", "assigned")
         .put("conversationId", r.conversationId().toString()));
     vertx.eventBus().publish(Addresses.queue(orgId), new JsonObject().put("kind", "taken"));

@@ -54,7 +54,17 @@ final class StaffAdminApi {
 
   static {
     LANGUAGES.put("nl_easy", "easy_language");
-    LANGUAGES.put("en", "english");
+    // Issue 23: every non-Dutch page language, with the skill the intake derives from it (IntakeSkills).
+    LANGUAGES.putAll(nl.veiligpraten.infra.assignment.IntakeSkills.LANGUAGE_SKILLS);
+  }
+
+  /** Languages an account may list: Dutch (everyone) and those of {@link #LANGUAGES}. */
+  static final List<String> LANGUAGE_CODES = languageCodes();
+
+  private static List<String> languageCodes() {
+    List<String> out = new ArrayList<>(List.of("nl"));
+    out.addAll(LANGUAGES.keySet());
+    return List.copyOf(out);
   }
 
   private static final String USERNAME = "[a-z0-9][a-z0-9._-]{2,63}";
@@ -94,7 +104,7 @@ final class StaffAdminApi {
       list.forEach(u -> out.add(json(u)));
       ConsoleVerticle.json(ctx, 200, new JsonObject().put("staff", out).put("organisation", org)
           .put("roles", new JsonArray(Roles.platformAdmin(s) ? allRoles() : ORG_ROLES))
-          .put("skills", new JsonArray(SKILLS)).put("languages", new JsonArray(List.of("nl", "nl_easy", "en")))
+          .put("skills", new JsonArray(SKILLS)).put("languages", new JsonArray(LANGUAGE_CODES))
           .put("ssoOrganisations", new JsonArray(settings.sso().organisations().stream()
               .map(nl.veiligpraten.console.sso.SsoOrganisation::orgId).toList())));
     }).onFailure(ctx::fail);
@@ -661,7 +671,7 @@ final class StaffAdminApi {
         own = codes(body.getValue("skills"), SKILLS, "skills");
       }
       if (body.containsKey("languages")) {
-        langs = codes(body.getValue("languages"), List.of("nl", "nl_easy", "en"), "languages").stream()
+        langs = codes(body.getValue("languages"), LANGUAGE_CODES, "languages").stream()
             .filter(LANGUAGES::containsKey).map(LANGUAGES::get).toList();
       }
       skills.addAll(own);

@@ -38,7 +38,19 @@ public final class AssignmentRepository {
   }
 
   /** What happened, and to which chat and counselor. */
-  public record Result(Outcome outcome, UUID conversationId, long staffId, String staffName) {
+  /**
+   * @param staffSkills the assigned counselor's skills (language skills included), so the visitor can be told in
+   *                    which language the counselor writes; empty where the path does not know them
+   */
+  public record Result(Outcome outcome, UUID conversationId, long staffId, String staffName, List<String> staffSkills) {
+    public Result {
+      staffSkills = staffSkills == null ? List.of() : List.copyOf(staffSkills);
+    }
+
+    public Result(Outcome outcome, UUID conversationId, long staffId, String staffName) {
+      this(outcome, conversationId, staffId, staffName, List.of());
+    }
+
     static Result of(Outcome outcome) {
       return new Result(outcome, null, 0, null);
     }
@@ -118,24 +130,23 @@ public final class AssignmentRepository {
                     // A counselor who let this chat go unanswered does not get it straight back automatically.
                     Long passedOver = row.getLong("passed_over_by");
                     // Required skills are hard; skills derived from the intake are a preference, so a chat
-                    // never starves for want of a specialist.
+                    // never starves for want of a specialist. Preference order: every intake skill, else the
+                    // visitor's language (issue 23: being understood matters more than youth or perpetrator
+                    // experience), else, for a visitor in another language than Dutch or English, a counselor who
+                    // writes English (more often shared with newcomers than Dutch), else anyone.
                     List<String> preferred = IntakeSkills.of(item.intakeJson());
-                    Candidate best = null;
-                    Candidate skilled = null;
-                    for (Candidate c : free) {
-                      if (!c.skills.containsAll(item.requiredSkills()) || Long.valueOf(c.id).equals(passedOver)) {
-                        continue;
-                      }
-                      if (best == null || better(c, best)) {
-                        best = c;
-                      }
-                      if (!preferred.isEmpty() && c.skills.containsAll(preferred)
-                          && (skilled == null || better(c, skilled))) {
-                        skilled = c;
-                      }
-                    }
+                    String language = IntakeSkills.languageSkill(item.intakeJson());
+                    Candidate best = pick(free, item, passedOver, List.of());
+                    Candidate skilled = preferred.isEmpty() ? null : pick(free, item, passedOver, preferred);
+                    Candidate speaker = language == null ? null : pick(free, item, passedOver, List.of(language));
+                    Candidate english = language == null || "english".equals(language) ? null
+                        : pick(free, item, passedOver, List.of("english"));
                     if (skilled != null) {
                       best = skilled;
+                    } else if (speaker != null) {
+                      best = speaker;
+                    } else if (english != null) {
+                      best = english;
                     }
                     if (best != null) {
                       return assignIn(conn, item.id(), orgId, best, "auto");
@@ -145,6 +156,24 @@ public final class AssignmentRepository {
                 });
           });
         }));
+  }
+
+  /**
+   * The best free counselor (least loaded, see {@link #better}) who has the chat's required skills and {@code with},
+   * and did not just let it go unanswered; null when there is none.
+   */
+  private static Candidate pick(List<Candidate> free, QueueItem item, Long passedOver, List<String> with) {
+    Candidate best = null;
+    for (Candidate c : free) {
+      if (!c.skills.containsAll(item.requiredSkills()) || Long.valueOf(c.id).equals(passedOver)
+          || !c.skills.containsAll(with)) {
+        continue;
+      }
+      if (best == null || better(c, best)) {
+        best = c;
+      }
+    }
+    return best;
   }
 
   /** Manual pick of one chat (after the intake preview) within the counselor's capacity. */
@@ -310,7 +339,7 @@ public final class AssignmentRepository {
       Row row = rows.iterator().next();
       return log(conn, id, orgId, c.id, how, row)
           .compose(v -> conn.preparedQuery(AssignmentQueries.PICKED_UP).execute(Tuple.of(id, orgId)))
-          .map(v -> new Result(Outcome.ASSIGNED, id, c.id, c.name));
+          .map(v -> new Result(Outcome.ASSIGNED, id, c.id, c.name, c.skills));
     });
   }
 

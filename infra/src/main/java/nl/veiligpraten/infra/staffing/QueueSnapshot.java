@@ -24,10 +24,20 @@ public record QueueSnapshot(Map<String, OrgQueue> organisations, Map<String, Lon
     queuedByHelpPoint = Map.copyOf(queuedByHelpPoint);
   }
 
-  /** One organisation's staffing and queue. */
-  public record OrgQueue(Staffing staffing, List<Long> aheadOfNew) {
+  /**
+   * One organisation's staffing and queue.
+   *
+   * @param presentSkills skills of the counselors present and available now, language skills included (issue 23)
+   */
+  public record OrgQueue(Staffing staffing, List<Long> aheadOfNew, java.util.Set<String> presentSkills) {
     public OrgQueue {
       aheadOfNew = List.copyOf(aheadOfNew);
+      presentSkills = java.util.Set.copyOf(presentSkills);
+    }
+
+    /** Without skills (nobody's languages known). */
+    public OrgQueue(Staffing staffing, List<Long> aheadOfNew) {
+      this(staffing, aheadOfNew, java.util.Set.of());
     }
 
     /** Queued chats a chat of this priority (0..3) queued now would have before it. */
@@ -40,6 +50,12 @@ public record QueueSnapshot(Map<String, OrgQueue> organisations, Map<String, Lon
   public Staffing staffing(String orgId) {
     OrgQueue q = orgId == null ? null : organisations.get(orgId);
     return q == null ? Staffing.NOBODY : q.staffing();
+  }
+
+  /** Skills of the organisation's counselors who are present and available now; none when unknown. */
+  public java.util.Set<String> presentSkills(String orgId) {
+    OrgQueue q = orgId == null ? null : organisations.get(orgId);
+    return q == null ? java.util.Set.of() : q.presentSkills();
   }
 
   /** Queued chats a new chat of the priority would have before it at the organisation. */

@@ -18,6 +18,15 @@ final class StaffingQueries {
       + "WHERE u.org_id IS NOT NULL AND u.role IN ('counselor', 'supervisor') AND u.status = 'available' "
       + "AND " + nl.veiligpraten.infra.presence.Presence.present("u") + " GROUP BY u.org_id";
 
+  /**
+   * Per organisation: the skills of the counselors who are present and available (the PRESENT set), language
+   * skills included; the page says honestly when nobody who speaks the visitor's language is on shift (issue 23).
+   */
+  static final String PRESENT_SKILLS = "SELECT u.org_id, array_agg(DISTINCT s.skill) AS skills FROM staff_user u "
+      + "CROSS JOIN LATERAL unnest(u.skills) AS s(skill) "
+      + "WHERE u.org_id IS NOT NULL AND u.role IN ('counselor', 'supervisor') AND u.status = 'available' "
+      + "AND " + nl.veiligpraten.infra.presence.Presence.present("u") + " GROUP BY u.org_id";
+
   /** Per organisation: the last $2 chats closed within $1 seconds that had a counselor, and their mean handling. */
   static final String HANDLING = "SELECT o.id AS org_id, h.n, h.mean FROM organisation o CROSS JOIN LATERAL ("
       + "SELECT count(*) AS n, coalesce(avg(extract(epoch FROM (x.closed_at - x.assigned_at))), 0)::float8 AS mean "

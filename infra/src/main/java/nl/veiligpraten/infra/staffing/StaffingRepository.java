@@ -16,7 +16,7 @@ import nl.veiligpraten.routing.wait.Staffing;
 
 /**
  * Reads the staffing view from PostgreSQL, the cluster-wide truth about who holds a live console and which chats
- * wait: presence counts, recent handling times and queue depth, in three small queries.
+ * wait: presence counts and the present counselors' skills, recent handling times and queue depth.
  */
 public final class StaffingRepository {
 
@@ -36,7 +36,7 @@ public final class StaffingRepository {
     this.handlingSamples = handlingSamples;
   }
 
-  /** The whole view now. */
+  /** The whole view now (five small queries). */
   public Future<QueueSnapshot> snapshot() {
     long started = System.nanoTime();
     Future<Map<String, int[]>> present = pool.query(StaffingQueries.PRESENT).execute().map(rows -> {
@@ -71,7 +71,15 @@ public final class StaffingRepository {
           rows.forEach(r -> out.put(r.getString("help_point"), r.getLong("n")));
           return out;
         });
-    return Future.all(present, handling, ahead, perHelpPoint).map(all -> {
+    Future<Map<String, Set<String>>> skills = pool.query(StaffingQueries.PRESENT_SKILLS).execute().map(rows -> {
+      Map<String, Set<String>> out = new HashMap<>();
+      for (Row r : rows) {
+        String[] list = r.getArrayOfStrings("skills");
+        out.put(r.getString("org_id"), list == null ? Set.of() : Set.of(list));
+      }
+      return out;
+    });
+    return Future.all(present, handling, ahead, perHelpPoint, skills).map(all -> {
       Set<String> orgs = new HashSet<>(present.result().keySet());
       orgs.addAll(handling.result().keySet());
       orgs.addAll(ahead.result().keySet());
@@ -80,7 +88,7 @@ public final class StaffingRepository {
         int[] p = present.result().getOrDefault(org, new int[3]);
         double[] h = handling.result().getOrDefault(org, new double[2]);
         byOrg.put(org, new QueueSnapshot.OrgQueue(new Staffing(p[0], p[1], p[2], (int) h[0], h[1]),
-            ahead.result().getOrDefault(org, List.of(0L, 0L, 0L, 0L))));
+            ahead.result().getOrDefault(org, List.of(0L, 0L, 0L, 0L)), skills.result().getOrDefault(org, Set.of())));
       }
       return new QueueSnapshot(byOrg, perHelpPoint.result(), started);
     });
