@@ -211,6 +211,12 @@
     return text;
   }
 
+  /**
+   * A phone number, code or name set inside a sentence in its own direction (Unicode isolate): in an Arabic sentence
+   * "0800-2000" would otherwise be shown as "2000-0800", a wrong number to dial by hand.
+   */
+  function isolate(s) { return '\u2068' + s + '\u2069'; }
+
   /** Text from the server configuration: {nl, nl_easy, en, ar, ...}. */
   function lt(text) {
     if (!text) { return ''; }
@@ -625,7 +631,7 @@
     var out = [];
     if (card.phone) {
       out.push(el('p', { className: 'contact' }, [el('a', { href: 'tel:' + card.phone.replace(/[^0-9+]/g, ''),
-        text: t('call', { phone: card.phone }) })]));
+        text: t('call', { phone: isolate(card.phone) }) })]));
       var cost = itemCost || card.cost;
       if (cost === 'free' || cost === 'paid') {
         // Paid 0900 numbers say so: the call costs money and shows on the (possibly shared) phone bill.
@@ -729,7 +735,7 @@
     if (S.screen === 'chat') {
       // A declined referral: nothing was shared and the chat goes on; show the other help point's contacts here.
       var c = frame.card || { name: frame.helpPoint };
-      setNotice(t('referralDeclined', { name: (cardName(c) || frame.helpPoint) + (c.phone ? ' (' + c.phone + ')' : '') }));
+      setNotice(t('referralDeclined', { name: (cardName(c) || frame.helpPoint) + (c.phone ? ' (' + isolate(c.phone) + ')' : '') }));
       return;
     }
     S.intakeRequest = null;

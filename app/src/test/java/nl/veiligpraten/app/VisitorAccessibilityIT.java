@@ -38,7 +38,19 @@ class VisitorAccessibilityIT {
   static Vertx client;
   static VisitorBrowser browser;
 
-  private static final List<String> LANGS = List.of("nl", "easy", "en");
+  /**
+   * Every screen is checked in these: both Dutch modes, English, and Arabic for the other direction (right to left,
+   * its own script and the longest labels in the header).
+   */
+  private static final List<String> LANGS = List.of("nl", "easy", "en", "ar");
+  /**
+   * Turkish, Polish and Ukrainian are left to right like Dutch and English and use the same markup, so what axe can
+   * find per language (the document's lang, text in its own language, labels present) shows on any screen; they are
+   * checked on the first question, the 112 screen, the suggestions, the chat and the end (every kind of layout), and
+   * all of them on the reflow at 320 px and at 200% text, where their own word lengths matter. Running every one of
+   * the 19 screens in all seven languages would double the time of this class for no finding axe could add.
+   */
+  private static final List<String> MORE_LANGS = List.of("tr", "pl", "uk");
 
   @BeforeAll
   static void setUp() throws Exception {
@@ -77,15 +89,32 @@ class VisitorAccessibilityIT {
     return screen;
   }
 
-  /** axe-core with 0 violations of any impact, in Dutch, easy-read Dutch and English; ends in Dutch again. */
+  /** axe-core with 0 violations of any impact, in Dutch, easy-read Dutch, English and Arabic; ends in Dutch again. */
   private static void axeInEveryLanguage(Page page, String name) throws Exception {
-    for (String lang : LANGS) {
-      page.locator("button[data-lang=" + lang + "]").click();
-      assertThat(page.locator("button[data-lang=" + lang + "]")).hasAttribute("aria-pressed", "true");
+    axeIn(page, name, LANGS);
+  }
+
+  /** As {@link #axeInEveryLanguage}, and in Turkish, Polish and Ukrainian too (see {@link #MORE_LANGS}). */
+  private static void axeInAllSeven(Page page, String name) throws Exception {
+    List<String> all = new java.util.ArrayList<>(LANGS);
+    all.addAll(MORE_LANGS);
+    axeIn(page, name, all);
+  }
+
+  private static void axeIn(Page page, String name, List<String> langs) throws Exception {
+    for (String lang : langs) {
+      choose(page, lang);
       ConsoleBrowserIT.assertNoAxeViolations(page, name + " (" + lang + ")");
     }
-    page.locator("button[data-lang=nl]").click();
-    assertThat(page.locator("button[data-lang=nl]")).hasAttribute("aria-pressed", "true");
+    choose(page, "nl");
+  }
+
+  /** Picks the page language; the document then carries its lang and direction. */
+  private static void choose(Page page, String lang) {
+    page.locator("button[data-lang=" + lang + "]").click();
+    assertThat(page.locator("button[data-lang=" + lang + "]")).hasAttribute("aria-pressed", "true");
+    assertThat(page.locator("html")).hasAttribute("dir", "ar".equals(lang) ? "rtl" : "ltr");
+    assertThat(page.locator("html")).hasAttribute("lang", "easy".equals(lang) ? "nl" : lang);
   }
 
   /** The intake of VisitorPageIT that leads to the CSG chat (acute physical violence today, 18-24). */
@@ -132,17 +161,18 @@ class VisitorAccessibilityIT {
   @Test
   @DisplayName("axe-core finds 0 violations of any impact on the first question, a single- and a multi-choice "
       + "question, the 112 screen, resume by code, the suggestions, a closed help point, the queue, the chat, the "
-      + "referral question, the pause screen, leaving a message, the message inbox, the end and a deleted chat, in Dutch, easy-read Dutch and English")
+      + "referral question, the pause screen, leaving a message, the message inbox, the end and a deleted chat, in Dutch, easy-read Dutch, English "
+      + "and Arabic (right to left), and five of them in Turkish, Polish and Ukrainian")
   void axeOnEveryScreen() throws Exception {
     try (BrowserContext context = browser.phone()) {
       Page page = context.newPage();
       page.navigate(url());
       screen(page, "question");
-      axeInEveryLanguage(page, "first question (Q0)");
+      axeInAllSeven(page, "first question (Q0)");
 
       page.locator("button[data-code=yes]").click();
       screen(page, "emergency");
-      axeInEveryLanguage(page, "112");
+      axeInAllSeven(page, "112");
       page.locator("#emergency-continue").click();
       screen(page, "question");
       assertThat(page.locator("#keep-112")).isVisible();
@@ -181,7 +211,7 @@ class VisitorAccessibilityIT {
       page.navigate(url());
       Locator suggestions = toSuggestions(page, "culture_media");
       assertThat(suggestions.locator("article[data-help-point=mores]")).isVisible();
-      axeInEveryLanguage(page, "suggestions");
+      axeInAllSeven(page, "suggestions");
       suggestions.locator("button[data-help-point=mores]").click();
       screen(page, "unavailable");
       axeInEveryLanguage(page, "closed help point");
@@ -205,7 +235,8 @@ class VisitorAccessibilityIT {
         counselor.send(new JsonObject().put("type", "message").put("conversationId", conversationId)
             .put("clientId", "a-1").put("body", "Fijn dat je er bent."));
         assertThat(page.locator("#log li.them")).containsText("Fijn dat je er bent.");
-        axeInEveryLanguage(page, "chat");
+        assertBubblesMirror(page);
+        axeInAllSeven(page, "chat");
         counselor.send(new JsonObject().put("type", "refer").put("conversationId", conversationId)
             .put("helpPoint", "veilig_thuis"));
         assertThat(page.locator("#referral")).containsText("Mag ik dit gesprek doorsturen naar");
@@ -223,7 +254,7 @@ class VisitorAccessibilityIT {
         axeInEveryLanguage(page, "chat asking to confirm the end");
         page.locator("#stop-yes").click();
         screen(page, "ended");
-        axeInEveryLanguage(page, "ended");
+        axeInAllSeven(page, "ended");
       }
     }
     try (BrowserContext context = browser.phone()) {
@@ -247,6 +278,70 @@ class VisitorAccessibilityIT {
       screen(page, "ended");
       assertThat(page.locator("#screen")).containsText("Je gesprek is gewist.");
       axeInEveryLanguage(page, "deleted");
+    }
+  }
+
+  /** Own messages sit at the end side (right in Dutch, left in Arabic), the counselor's at the start side. */
+  private static void assertBubblesMirror(Page page) {
+    String edges = "() => { const log = document.getElementById('log').getBoundingClientRect(); "
+        + "const me = document.querySelector('#log li.me').getBoundingClientRect(); "
+        + "const them = document.querySelector('#log li.them').getBoundingClientRect(); "
+        + "return JSON.stringify({meLeft: me.left - log.left, meRight: log.right - me.right, "
+        + "themLeft: them.left - log.left, themRight: log.right - them.right}); }";
+    choose(page, "nl");
+    JsonObject ltr = new JsonObject((String) page.evaluate(edges));
+    assertTrue(ltr.getDouble("meRight") < 1 && ltr.getDouble("themLeft") < 1, "nl bubbles " + ltr.encode());
+    choose(page, "ar");
+    JsonObject rtl = new JsonObject((String) page.evaluate(edges));
+    assertTrue(rtl.getDouble("meLeft") < 1 && rtl.getDouble("themRight") < 1, "ar bubbles " + rtl.encode());
+    choose(page, "nl");
+  }
+
+  @Test
+  @DisplayName("in Arabic the document is right to left and the layout mirrors: the quick exit moves to the other "
+      + "side, answers start at the right, targets stay 44×44 px; a chat chosen in Arabic stores 'ar' and the queue "
+      + "says in Arabic that nobody who speaks it is on shift and that the counselor will write Dutch")
+  void rightToLeft() throws Exception {
+    try (BrowserContext context = browser.phone()) {
+      Page page = context.newPage();
+      page.navigate(url());
+      screen(page, "question");
+      String sides = "() => { const x = document.getElementById('exit').getBoundingClientRect(); "
+          + "const l = document.getElementById('langs').getBoundingClientRect(); "
+          + "return JSON.stringify({exit: x.left, langs: l.left}); }";
+      JsonObject ltr = new JsonObject((String) page.evaluate(sides));
+      assertTrue(ltr.getDouble("exit") < ltr.getDouble("langs"), "nl header " + ltr.encode());
+      choose(page, "ar");
+      assertThat(page.locator("#screen-title")).hasText("هل أنت أو شخص آخر في خطر الآن؟");
+      assertThat(page.locator("#exit-label")).hasText("خروج سريع");
+      JsonObject rtl = new JsonObject((String) page.evaluate(sides));
+      assertTrue(rtl.getDouble("exit") > rtl.getDouble("langs"), "ar header " + rtl.encode());
+      String answer = "e => { const s = getComputedStyle(e); return s.direction + ' ' + s.textAlign; }";
+      assertEquals("rtl start", page.locator("button[data-code=no]").evaluate(answer));
+      assertTargets(page, "first question in Arabic");
+      // The language buttons name themselves in their own language and script.
+      assertThat(page.locator("button[data-lang=ar]")).hasAttribute("lang", "ar");
+      assertThat(page.locator("button[data-lang=uk]")).hasText("Українська");
+      choose(page, "nl");
+      Locator suggestions = toCsgSuggestions(page);
+      choose(page, "ar");
+      suggestions.locator("button[data-help-point=csg]").click();
+      screen(page, "chat");
+      // Nobody of CSG is online in this test: the queue line says so in Arabic, with the honest language note.
+      assertThat(page.locator("#status")).containsText("دورك رقم");
+      assertThat(page.locator("#status")).containsText("لا يوجد الآن أحد متصل يتكلم لغتك");
+      assertNoHorizontalScroll(page, "queued chat in Arabic");
+      // Phone numbers keep their own direction inside an Arabic sentence (0800-0188, not 0188-0800).
+      assertTrue(page.locator("a[href='tel:08000188']").first().textContent().contains("\u20680800-0188\u2069"),
+          page.locator("a[href='tel:08000188']").first().textContent());
+      String lang = ConsoleFixtures.await(app.pool().query("SELECT intake ->> 'lang' AS lang FROM conversation "
+          + "WHERE help_point = 'csg' AND status = 'queued' ORDER BY created_at DESC LIMIT 1").execute()).iterator()
+          .next().getString("lang");
+      assertEquals("ar", lang, "the language travels with the chat");
+      VisitorBrowser.screenshot(page, "visitor-a11y-arabic-queued");
+      page.locator("#stop").click();
+      page.locator("#stop-yes").click();
+      screen(page, "ended");
     }
   }
 
@@ -321,11 +416,13 @@ class VisitorAccessibilityIT {
     assertNoHorizontalScroll(page, what + ", first question");
     page.locator("button[data-code=no]").click();
     assertThat(page.locator("#screen-title")).hasText("Waarover wil je praten?");
-    for (String lang : LANGS) {
-      page.locator("button[data-lang=" + lang + "]").click();
+    List<String> all = new java.util.ArrayList<>(LANGS);
+    all.addAll(MORE_LANGS);
+    for (String lang : all) {
+      choose(page, lang);
       assertNoHorizontalScroll(page, what + ", question in " + lang);
     }
-    page.locator("button[data-lang=nl]").click();
+    choose(page, "nl");
     page.reload();
     screen(page, "question");
     page.evaluate(setup);
@@ -360,7 +457,7 @@ class VisitorAccessibilityIT {
       // The browser's text-size setting scales the root font size; through the CSSOM (the CSP allows no inline style).
       String doubleText = "document.documentElement.style.fontSize = '36px'";
       page.evaluate(doubleText);
-      for (String lang : LANGS) {
+      for (String lang : List.of("nl", "easy", "en", "ar", "tr", "pl", "uk")) {
         Locator button = page.locator("button[data-lang=" + lang + "]");
         JsonObject box = new JsonObject((String) button.evaluate("b => { const r = b.getBoundingClientRect(); "
             + "return JSON.stringify({left: r.left, right: r.right}); }"));
