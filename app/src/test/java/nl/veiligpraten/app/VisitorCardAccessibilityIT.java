@@ -133,7 +133,7 @@ class VisitorCardAccessibilityIT {
   /** The languages the page offers: its language buttons, so a language added to the page is checked too. */
   private static List<String> languages(Page page) {
     List<String> out = new ArrayList<>();
-    for (Locator b : page.locator("#langs button[data-lang]").all()) {
+    for (Locator b : page.locator("button[data-lang]").all()) {
       out.add(b.getAttribute("data-lang"));
     }
     return out;
