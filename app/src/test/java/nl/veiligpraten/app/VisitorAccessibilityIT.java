@@ -118,7 +118,7 @@ class VisitorAccessibilityIT {
   }
 
   /** The intake of VisitorPageIT that leads to the CSG chat (acute physical violence today, 18-24). */
-  private static Locator toCsgSuggestions(Page page) {
+  static Locator toCsgSuggestions(Page page) {
     page.locator("button[data-code=no]").click();
     page.locator("button[data-code=victim]").click();
     assertThat(page.locator("#screen-title")).hasText("Hoe oud ben je?");
@@ -401,7 +401,8 @@ class VisitorAccessibilityIT {
   }
 
   /** Horizontal overflow of the page: the document scrolls sideways when scrollWidth exceeds clientWidth. */
-  private static void assertNoHorizontalScroll(Page page, String what) {
+  /** The document scrolls sideways when its scrollWidth exceeds its clientWidth; names the widest elements. */
+  static void assertNoHorizontalScroll(Page page, String what) {
     JsonObject w = new JsonObject((String) page.evaluate("() => JSON.stringify({scroll: "
         + "document.documentElement.scrollWidth, client: document.documentElement.clientWidth, "
         + "wide: [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > "
@@ -468,7 +469,8 @@ class VisitorAccessibilityIT {
   }
 
   /** Every visible button, link and field on the screen measures at least 44×44 CSS px. */
-  private static void assertTargets(Page page, String what) {
+  /** Every visible button, link and field is at least 44×44 CSS px. */
+  static void assertTargets(Page page, String what) {
     JsonArray small = new JsonArray((String) page.evaluate("() => JSON.stringify([...document.querySelectorAll("
         + "'button, a[href], input, textarea, select')].filter(e => e.offsetParent !== null || "
         + "getComputedStyle(e).position === 'fixed').map(e => { const r = e.getBoundingClientRect(); "

@@ -9,7 +9,6 @@ import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.WebSocketRoute;
 import com.microsoft.playwright.assertions.LocatorAssertions;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -96,7 +95,7 @@ class VisitorCardAccessibilityIT {
         });
       });
       page.navigate("http://127.0.0.1:" + app.visitorPort() + "/");
-      toCsgSuggestions(page).locator("button[data-help-point=csg]").click();
+      VisitorAccessibilityIT.toCsgSuggestions(page).locator("button[data-help-point=csg]").click();
       Locator card = page.locator("#screen[data-screen=card]");
       assertThat(card).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(10_000));
       assertEquals(1, rewritten.get(), "the page's choose frame went through the route once");
@@ -116,14 +115,14 @@ class VisitorCardAccessibilityIT {
         String what = "card " + helpPoint + " (" + lang + ", dir=" + page.evaluate("document.documentElement.dir")
             + ")";
         ConsoleBrowserIT.assertNoAxeViolations(page, what);
-        assertTargets(page, what);
+        VisitorAccessibilityIT.assertTargets(page, what);
       }
       // WCAG 1.4.10: the same screen 320 CSS px wide, again in every language.
       page.setViewportSize(320, 640);
       for (String lang : langs) {
         selectLanguage(page, lang);
         assertThat(card).isVisible();
-        assertNoHorizontalScroll(page, "card " + helpPoint + " at 320 px (" + lang + ")");
+        VisitorAccessibilityIT.assertNoHorizontalScroll(page, "card " + helpPoint + " at 320 px (" + lang + ")");
       }
       selectLanguage(page, "nl");
       VisitorBrowser.screenshot(page, "visitor-a11y-card-" + helpPoint + "-320px");
@@ -142,50 +141,5 @@ class VisitorCardAccessibilityIT {
   private static void selectLanguage(Page page, String lang) {
     page.locator("button[data-lang=" + lang + "]").click();
     assertThat(page.locator("button[data-lang=" + lang + "]")).hasAttribute("aria-pressed", "true");
-  }
-
-  /** The intake of VisitorAccessibilityIT that suggests the CSG chat (acute physical violence today, 18-24). */
-  private static Locator toCsgSuggestions(Page page) {
-    page.locator("button[data-code=no]").click();
-    page.locator("button[data-code=victim]").click();
-    assertThat(page.locator("#screen-title")).hasText("Hoe oud ben je?");
-    page.locator("button[data-code='18-24']").click();
-    assertThat(page.locator("#screen-title")).hasText("Wanneer is het gebeurd?");
-    page.locator("button[data-code=today]").click();
-    assertThat(page.locator("#screen-title")).containsText("Wat is er gebeurd?");
-    page.locator("button[data-code=physical]").click();
-    page.locator("#next").click();
-    for (int i = 0; i < 14; i++) {
-      page.waitForSelector("#screen[data-screen=question], #screen[data-screen=suggestions]");
-      if (page.locator("#screen[data-screen=suggestions]").count() > 0) {
-        break;
-      }
-      String question = page.locator("#screen").getAttribute("data-question");
-      page.locator("#skip").click();
-      page.waitForFunction("q => document.getElementById('screen').getAttribute('data-question') !== q", question);
-    }
-    Locator suggestions = page.locator("#screen[data-screen=suggestions]");
-    assertThat(suggestions.locator("button[data-help-point=csg]")).isVisible();
-    return suggestions;
-  }
-
-  /** The same measure as VisitorAccessibilityIT: the document scrolls sideways when scrollWidth > clientWidth. */
-  private static void assertNoHorizontalScroll(Page page, String what) {
-    JsonObject w = new JsonObject((String) page.evaluate("() => JSON.stringify({scroll: "
-        + "document.documentElement.scrollWidth, client: document.documentElement.clientWidth, "
-        + "wide: [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > "
-        + "document.documentElement.clientWidth + 0.5 && getComputedStyle(e).position !== 'absolute')"
-        + ".slice(0, 5).map(e => e.tagName + '#' + e.id + '.' + e.className)})"));
-    assertTrue(w.getInteger("scroll") <= w.getInteger("client"), what + ": " + w.encode());
-  }
-
-  /** The same measure as VisitorAccessibilityIT: every visible button, link and field is at least 44×44 CSS px. */
-  private static void assertTargets(Page page, String what) {
-    JsonArray small = new JsonArray((String) page.evaluate("() => JSON.stringify([...document.querySelectorAll("
-        + "'button, a[href], input, textarea, select')].filter(e => e.offsetParent !== null || "
-        + "getComputedStyle(e).position === 'fixed').map(e => { const r = e.getBoundingClientRect(); "
-        + "return {el: e.tagName + '#' + e.id + ' ' + (e.textContent || '').trim().slice(0, 30), "
-        + "w: Math.round(r.width), h: Math.round(r.height)}; }).filter(b => b.w < 44 || b.h < 44))"));
-    assertTrue(small.isEmpty(), what + ": targets smaller than 44×44 px: " + small.encodePrettily());
   }
 }
