@@ -175,7 +175,15 @@ class LiveConfigBrowserIT {
     String rules = admin.inputValue("#file-yaml");
     String r20 = "    target: triage\n    priority: P3\n    why:\n      nl: Een hulpverlener praat eerst met je. Samen";
     assertEquals(1, rules.split(java.util.regex.Pattern.quote(r20), -1).length - 1, "R20 found once");
-    admin.fill("#file-yaml", rules.replace(r20, r20.replace("target: triage", "target: zeeland_hulp")));
+    String routed = rules.replace(r20, r20.replace("target: triage", "target: zeeland_hulp"));
+    // Changed rules under the old version string are refused (every decision records the rules version).
+    admin.fill("#file-yaml", routed);
+    admin.fill("#file-reason", "Algemene vragen gaan naar Zeeland");
+    admin.click("#file-save");
+    assertThat(admin.locator("#file-error")).containsText("verhoog 'version'");
+    java.util.regex.Matcher version = java.util.regex.Pattern.compile("(?m)^version: \"([^\"]+)\"").matcher(routed);
+    assertTrue(version.find(), "rules version line");
+    admin.fill("#file-yaml", version.replaceFirst("version: \"" + version.group(1) + "-zeeland\""));
     admin.fill("#file-reason", "Algemene vragen gaan naar Zeeland");
     admin.click("#file-save");
     assertThat(admin.locator("#file-result")).containsText("Versie 3 is opgeslagen");
@@ -249,7 +257,8 @@ class LiveConfigBrowserIT {
       assertThat(visitor.locator("#screen article[data-help-point=csg] .notice-note")).hasCount(0);
     }
     // Both admins' actions are in the admin audit trail, with who and why.
-    var trail = ConsoleFixtures.await(pool.query("SELECT actor_name, action, outcome, detail->>'reason' AS reason "
+    var trail = ConsoleFixtures.await(pool.query("SELECT actor_name, action, outcome, "
+        + "coalesce(reason, detail->>'reason') AS reason "
         + "FROM admin_audit WHERE action IN ('create_organisation', 'edit_config', 'rollback_config') ORDER BY id")
         .execute());
     List<String> rows = new java.util.ArrayList<>();
@@ -257,6 +266,7 @@ class LiveConfigBrowserIT {
         + " " + r.getString("reason")));
     assertEquals(List.of("demo-platform-admin create_organisation done null",
         "demo-platform-admin edit_config done Nieuwe organisatie Hulplijn Zeeland",
+        "demo-platform-admin edit_config refused rules_version",
         "demo-platform-admin edit_config done Algemene vragen gaan naar Zeeland",
         "csg-demo-admin edit_config done Gesloten wegens verbouwing",
         "demo-platform-admin rollback_config done Verbouwing uitgesteld"), rows);

@@ -231,6 +231,14 @@ class LiveConfigIT {
     assertEquals(400, n1.statusCode(), n1.bodyAsString());
     assertTrue(n1.bodyAsJsonObject().getString("message").contains("N1 violation"), n1.bodyAsString());
 
+    HttpResponse<Buffer> sameVersion = put(platform, "/api/admin/config/files/routing-rules.yaml", new JsonObject()
+        .put("yaml", RoutingConfig.texts(null).rules().replace("Bel 112 als er direct hulp nodig is.",
+            "Bel 112 als er meteen hulp nodig is."))
+        .put("reason", "test").put("baseVersion", 2));
+    assertEquals(400, sameVersion.statusCode(), sameVersion.bodyAsString());
+    assertEquals("rules_version", sameVersion.bodyAsJsonObject().getString("error"));
+    assertEquals("rules_version", lastAudit("edit_config").getString("reason"));
+
     assertEquals(before, versions(), "nothing stored");
     assertEquals(2, nodeB.configVersion());
     assertTrue(closedOnTuesday(card(nodeB, "csg")));

@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
  *   the routing rules, the file-wide settings) is refused, also in a rollback.</li>
  *   <li>A platform admin edits anything: one help point, a whole file, an import of all three files, a rollback.</li>
  *   <li>Every queue help point must be staffed by an existing organisation (created first with its key).</li>
+ *   <li>Changed routing rules need a new rules {@code version} (every decision records it).</li>
  *   <li>An edit names the version it started from; when another version came meanwhile it is refused
  *   ({@code stale}), so nobody overwrites a change they did not see.</li>
  * </ul>
@@ -315,6 +316,14 @@ final class ConfigAdminApi {
     }
     if (candidate.equals(current)) {
       return Check.refused(400, "no_change", "Er verandert niets. / Nothing changes.", null);
+    }
+    // Every decision records the rules version that made it: changed rules under an old version string would make
+    // statistics and overrides point at rules that were not the ones in force (routing-rules.yaml: "BUMP version").
+    if (!current.rules().equals(candidate.rules()) && before.rules().version().equals(after.rules().version())) {
+      String problem = "routing-rules.yaml changed but its version is still '" + after.rules().version() + "'";
+      return Check.refused(400, "rules_version", "De routeringsregels zijn gewijzigd: verhoog 'version' bovenaan "
+          + "routing-rules.yaml. / The routing rules changed: bump 'version' at the top of routing-rules.yaml.",
+          problem);
     }
     // Which help points change (their entry text differs, or one is added or removed)?
     Map<String, String> oldEntries = HelpPointEntries.entries(current.helpPoints());
