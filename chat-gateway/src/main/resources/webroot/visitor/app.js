@@ -179,6 +179,83 @@
   var QUESTIONS = Array.isArray(PAGE.questions) ? PAGE.questions : [];
   var T = PAGE.texts && typeof PAGE.texts === 'object' ? PAGE.texts : {};
   var LANGUAGES = Array.isArray(PAGE.languages) ? PAGE.languages : [];
+
+  /**
+   * Whether the texts of a language are here: the data block carries Dutch, easy-read Dutch and English only (issue
+   * 23: all seven made the first screen 52 KB); another offered language comes from GET /texts/<code> when picked.
+   */
+  function hasTexts(lang) {
+    var key = langKey(lang);
+    return key === 'nl' || !!(T.exit && typeof T.exit[key] === 'string');
+  }
+
+  /**
+   * Merges a language's texts (the data block's shapes with that language only) into the ones here: localized
+   * objects get the new key; lists of questions or answers are matched by id or code, so a questionnaire changed
+   * live since this page loaded never puts a text on the wrong question.
+   */
+  function mergeTexts(target, source) {
+    if (Array.isArray(source) && Array.isArray(target)) {
+      source.forEach(function (s, i) {
+        var match = target[i];
+        if (s && (s.id !== undefined || s.code !== undefined)) {
+          match = target.filter(function (x) { return x && x.id === s.id && x.code === s.code; })[0];
+        }
+        if (match && typeof match === 'object' && s && typeof s === 'object') { mergeTexts(match, s); }
+      });
+      return;
+    }
+    Object.keys(source || {}).forEach(function (k) {
+      var s = source[k];
+      var tv = target[k];
+      if (tv && typeof tv === 'object' && s && typeof s === 'object') { mergeTexts(tv, s); }
+      else if (tv === undefined) { target[k] = s; }
+    });
+  }
+
+  /** One line under the language buttons while a language loads, or why it did not (in the language kept). */
+  function langStatus(text) {
+    var p = $('lang-status');
+    if (!text) { if (p) { p.remove(); } return; }
+    if (!p) {
+      p = el('p', { className: 'notice', id: 'lang-status', role: 'status' });
+      var more = $('langs-more');
+      $('main').insertBefore(p, more ? more.nextSibling : $('main').firstChild);
+    }
+    p.textContent = text;
+  }
+
+  /**
+   * Switches the page to a language: at once when its texts are here, otherwise after one GET (no-store like
+   * everything on this page). Until it arrives the page stays in the language it has and stays usable; if it fails,
+   * the page keeps that language and says so.
+   */
+  function chooseLanguage(lang) {
+    if (hasTexts(lang)) {
+      S.langLoading = null;
+      langStatus(null);
+      S.lang = lang;
+      rerender();
+      return;
+    }
+    var key = langKey(lang);
+    S.langLoading = key;
+    langStatus(t('langLoading'));
+    fetch('/texts/' + encodeURIComponent(key), { cache: 'no-store', credentials: 'omit' })
+      .then(function (r) { if (!r.ok) { throw new Error('texts ' + r.status); } return r.json(); })
+      .then(function (data) {
+        if (!data || data.lang !== key || !data.texts) { throw new Error('texts malformed'); }
+        mergeTexts(T, data.texts);
+        mergeTexts(QUESTIONS, data.questions || []);
+        if (S.exiting || S.langLoading !== key) { return; }
+        chooseLanguage(lang);
+      })
+      .catch(function () {
+        if (S.exiting || S.langLoading !== key) { return; }
+        S.langLoading = null;
+        langStatus(t('langFailed'));
+      });
+  }
   var Q0 = QUESTIONS.length && QUESTIONS[0].id === 'Q0' ? {
     id: 'Q0', type: 'single', index: 1, text: QUESTIONS[0].text, answers: QUESTIONS[0].answers
   } : null;
@@ -1926,7 +2003,9 @@
       });
     }
     var early = window.VP_EARLY;
-    if (window.VP_LANG) { S.lang = window.VP_LANG; }
+    // A language picked before this script arrived: at once when its texts are inline, else once the page is drawn.
+    var earlyLang = window.VP_LANG;
+    if (earlyLang && hasTexts(earlyLang)) { S.lang = earlyLang; }
     $('screen').removeAttribute('aria-busy');
     $('exit').addEventListener('click', quickExit);
     $('talk-now').addEventListener('click', talkNow);
@@ -1936,8 +2015,7 @@
     var buttons = document.querySelectorAll('button[data-lang]');
     for (var i = 0; i < buttons.length; i++) {
       buttons[i].addEventListener('click', function (e) {
-        S.lang = e.currentTarget.getAttribute('data-lang');
-        rerender();
+        chooseLanguage(e.currentTarget.getAttribute('data-lang'));
       });
     }
     renderChrome();
@@ -1959,6 +2037,7 @@
       renderEmergency(true);
       requestIntake({ type: 'answers', answers: {}, after: 'Q0' });
     }
+    if (earlyLang && !hasTexts(earlyLang)) { chooseLanguage(earlyLang); }
     // /api/config (the help points) is not loaded here: the intake needs none of it, and on a slow connection it would
     // compete with what does. The privacy screen and the phone lines while waiting load it when they open.
     // Reload, Back or closing the tab during a chat asks first (the browser shows its own question); the reload

@@ -8,6 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import nl.veiligpraten.routing.config.Lang;
 import nl.veiligpraten.infra.web.SecurityHeaders;
 
 /**
@@ -19,8 +24,10 @@ import nl.veiligpraten.infra.web.SecurityHeaders;
  *       {@code Cache-Control: no-store} on every file, a cache is a trace on a shared phone);</li>
  *   <li>the first question (Q0) and the 112 line in the HTML, in Dutch, from the questionnaire configuration;</li>
  *   <li>a JSON data block ({@code #vp-page}): the published questionnaire in the page's form (texts, {@code showIf},
- *       variants; see {@code EngineIntakeRouting}), the neutral exit address, the heartbeat timing and the longest
- *       retention, so neither the first screen nor the next questions wait for {@code /api/config};</li>
+ *       variants; see {@code EngineIntakeRouting}), the page's own texts and the offered languages (picker labels),
+ *       the neutral exit address, the heartbeat timing and the longest retention, so neither the first screen nor the
+ *       next questions wait for {@code /api/config}. Texts are inlined in {@link #INLINE} only; another offered
+ *       language is served by {@link #language} when the visitor picks it;</li>
  *   <li>{@code boot.js} inline: it keeps a tap made before {@code app.js} has arrived (and makes "Snel weg" work
  *       at once).</li>
  * </ul>
@@ -32,14 +39,60 @@ final class VisitorPage {
 
   private static final String WEBROOT = "webroot/visitor/";
 
+  /**
+   * The languages whose texts are inlined in the data block: Dutch, easy-read Dutch and English, the three buttons of
+   * the static header (and the reviewed languages of a production start, which thus never makes a second request for
+   * texts). Any other offered language comes from {@code GET /texts/<code>} when the visitor picks it (issue 23: with
+   * all seven inlined, a demo page's first screen grew from 33 to 52 KB compressed).
+   */
+  static final Set<String> INLINE = Set.of("nl", "nl_easy", "en");
+
   private final String html;
   private final String csp;
   private final String script;
+  /** Per offered language: the body of {@code GET /texts/<code>}. */
+  private final Map<String, String> languages;
 
-  private VisitorPage(String html, String csp, String script) {
+  private VisitorPage(String html, String csp, String script, Map<String, String> languages) {
     this.html = html;
     this.csp = csp;
     this.script = script;
+    this.languages = languages;
+  }
+
+  /**
+   * The texts of one offered language, {@code {lang, texts: {key: {lang: text}}, questions}} (the data block's
+   * shapes with that language only, so the page merges them in); empty when this start does not offer the language
+   * (production: an unreviewed one).
+   */
+  Optional<String> language(String code) {
+    return Optional.ofNullable(languages.get(code));
+  }
+
+  /**
+   * {@code json} with every localized text ({@code {nl: .., en: .., ...}}: an object with a Dutch text whose keys
+   * are all language keys) cut down to the languages in {@code keep}; everything else stays as it is.
+   */
+  static Object only(Object json, Set<String> keep) {
+    if (json instanceof JsonArray array) {
+      JsonArray out = new JsonArray();
+      array.forEach(v -> out.add(only(v, keep)));
+      return out;
+    }
+    if (json instanceof JsonObject object) {
+      JsonObject out = new JsonObject();
+      boolean localized = object.containsKey("nl")
+          && object.fieldNames().stream().allMatch(k -> Lang.of(k).isPresent());
+      for (String key : object.fieldNames()) {
+        if (!localized) {
+          out.put(key, only(object.getValue(key), keep));
+        } else if (keep.contains(key)) {
+          out.put(key, object.getValue(key));
+        }
+      }
+      return out;
+    }
+    return json;
   }
 
   /** {@code app.js} as served: {@link #compact} of the file (a quarter fewer bytes on the wire, gzip included). */
@@ -120,10 +173,21 @@ final class VisitorPage {
     String retentionText = retention == null
         ? "Je gesprek wordt na een vaste tijd gewist. Je kunt het ook zelf meteen wissen."
         : "Je gesprek wordt hoogstens " + retention + " dagen na afloop gewist. Je kunt het ook zelf meteen wissen.";
-    JsonObject data = new JsonObject().put("questions", questions).put("neutralExitUrl", neutralExitUrl)
+    JsonArray offered = pageTexts.getJsonArray("languages", new JsonArray());
+    JsonObject texts = pageTexts.getJsonObject("texts", new JsonObject());
+    // Only the inlined languages' texts; the picker's labels (languages) are all there, the rest comes on demand.
+    JsonObject data = new JsonObject().put("questions", only(questions, INLINE)).put("neutralExitUrl", neutralExitUrl)
         .put("heartbeat", heartbeat).put("retentionDays", retention)
-        .put("languages", pageTexts.getJsonArray("languages", new JsonArray()))
-        .put("texts", pageTexts.getJsonObject("texts", new JsonObject()));
+        .put("languages", offered)
+        .put("texts", only(texts, INLINE));
+    Map<String, String> languages = new HashMap<>();
+    for (Object l : offered) {
+      String code = l instanceof JsonObject o ? o.getString("code") : null;
+      if (code != null) {
+        languages.put(code, new JsonObject().put("lang", code).put("texts", only(texts, Set.of(code)))
+            .put("questions", only(questions, Set.of(code))).encode());
+      }
+    }
     // "<" never appears raw inside the data block, so no text can end it early ("</script>").
     String dataJson = data.encode().replace("<", "\\u003c");
     String styleTag = "<style>" + css + "</style>";
@@ -144,7 +208,7 @@ final class VisitorPage {
     String policy = SecurityHeaders.CSP
         .replace("script-src 'self'", "script-src 'self' 'sha256-" + sha256(boot) + "'")
         .replace("style-src 'self'", "style-src 'self' 'sha256-" + sha256(css) + "'");
-    return new VisitorPage(page, policy, compact(resource("app.js")));
+    return new VisitorPage(page, policy, compact(resource("app.js")), Map.copyOf(languages));
   }
 
   /** The longest retention any help point states (the about box, as app.js reckons it); null when none is known. */

@@ -93,6 +93,11 @@ public final class VisitorVerticle extends VerticleBase {
       ctx.response().putHeader("Content-Security-Policy", page.csp())
           .putHeader("Content-Type", "text/html; charset=utf-8").end(page.html());
     });
+    // Another offered language's texts, fetched when the visitor picks it (VisitorPage.INLINE has the rest). A
+    // language this start does not offer (production: not reviewed) is a 404 and changes nothing.
+    router.get("/texts/:lang").handler(ctx -> page().language(ctx.pathParam("lang")).ifPresentOrElse(
+        body -> ctx.response().putHeader("Content-Type", "application/json; charset=utf-8").end(body),
+        () -> json(ctx, 404, new JsonObject().put("error", "language_not_offered"))));
     router.get("/app.js").handler(ctx -> ctx.response().putHeader("Content-Type", "text/javascript; charset=utf-8")
         .end(page().script()));
     router.post("/api/quick-exit").handler(BodyHandler.create().setBodyLimit(1024)).handler(VisitorVerticle::noNul)

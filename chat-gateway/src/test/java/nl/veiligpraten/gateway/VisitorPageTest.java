@@ -74,6 +74,33 @@ class VisitorPageTest {
   }
 
   @Test
+  @DisplayName("a demo page inlines the texts of nl, nl_easy and en only and serves every offered language on its "
+      + "own; a production page serves no unreviewed one")
+  void inlinesOnlyDutchAndEnglish() {
+    EngineIntakeRouting demo = EngineIntakeRouting.load(null, java.time.Clock.systemUTC(), true);
+    VisitorPage page = VisitorPage.render(demo.publicConfig(), "https://www.buienradar.nl/",
+        new JsonObject().put("pingSeconds", 15).put("pongTimeoutSeconds", 10), demo.pageTexts());
+    Matcher data = Pattern.compile("(?s)<script type=\"application/json\" id=\"vp-page\">(.*?)</script>")
+        .matcher(page.html());
+    assertTrue(data.find());
+    JsonObject block = new JsonObject(data.group(1));
+    assertEquals(7, block.getJsonArray("languages").size());
+    assertEquals(java.util.Set.of("nl", "nl_easy", "en"),
+        block.getJsonObject("texts").getJsonObject("exit").fieldNames());
+    assertEquals(java.util.Set.of("nl", "nl_easy", "en"),
+        block.getJsonArray("questions").getJsonObject(0).getJsonObject("text").fieldNames());
+    assertFalse(data.group(1).contains("\"ar\":\""), "no Arabic text inline");
+    JsonObject ar = new JsonObject(page.language("ar").orElseThrow());
+    assertEquals("ar", ar.getString("lang"));
+    assertEquals(new JsonObject().put("ar", "خروج سريع"), ar.getJsonObject("texts").getJsonObject("exit"));
+    assertEquals(java.util.Set.of("ar"), ar.getJsonArray("questions").getJsonObject(0).getJsonObject("text")
+        .fieldNames());
+    assertTrue(page.language("xx").isEmpty());
+    assertTrue(page().language("ar").isEmpty(), "production offers no unreviewed language");
+    assertTrue(page().language("en").isPresent());
+  }
+
+  @Test
   @DisplayName("the published questionnaire carries showIf and variants in the page's condition form, and no "
       + "question is left to the server with the bundled configuration")
   void pageConditions() {
