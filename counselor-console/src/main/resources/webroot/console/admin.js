@@ -236,7 +236,7 @@
         : (e.detail && e.detail.role ? 'rol ' + e.detail.role : '');
       tr.append(el('td', when(e.at)), el('td', e.actor.name + ' (' + e.actor.role + ')'),
         el('td', ACTION_NL[e.action] || e.action), el('td', e.target.name || (e.target.id || '—')),
-        el('td', e.target.organisation || '—'),
+        el('td', e.target.otherOrganisation ? 'andere organisatie' : (e.target.organisation || '—')),
         el('td', e.outcome === 'done' ? 'gedaan' : 'geweigerd: ' + e.reason, e.outcome === 'done' ? '' : 'refused'),
         el('td', detail));
       body.append(tr);

@@ -301,6 +301,16 @@ class StaffLifecycleIT {
           && "veilig-thuis-demo-admin".equals(e.getJsonObject("actor").getString("name"))
           && Long.valueOf(newId).equals(e.getJsonObject("target").getLong("id"))), t.encodePrettily());
     }
+    // The attacker's own trail keeps only the id it sent: not the other organisation's account name (no listing of
+    // another organisation's staff by probing ids), while the aimed-at organisation sees whose account it was.
+    JsonObject seenByAttacker = vtTrail.stream().map(JsonObject.class::cast).filter(e -> "disable".equals(
+        e.getString("action")) && Long.valueOf(newId).equals(e.getJsonObject("target").getLong("id")))
+        .findFirst().orElseThrow().getJsonObject("target");
+    assertNull(seenByAttacker.getString("name"), seenByAttacker.encode());
+    assertNull(seenByAttacker.getString("organisation"), seenByAttacker.encode());
+    assertTrue(seenByAttacker.getBoolean("otherOrganisation"), seenByAttacker.encode());
+    assertTrue(csgTrail.stream().map(JsonObject.class::cast).anyMatch(e -> "disable".equals(e.getString("action"))
+        && "nieuw-csg".equals(e.getJsonObject("target").getString("name"))), csgTrail.encodePrettily());
     assertTrue(csgTrail.stream().map(JsonObject.class::cast).anyMatch(e -> "role_escalation".equals(e.getString(
         "reason")) && "edit".equals(e.getString("action"))));
   }

@@ -149,8 +149,11 @@ final class ConfigAdminApi {
     String id = ctx.pathParam("id");
     JsonObject body = ConsoleApi.body(ctx);
     String yaml = body != null && body.getValue("yaml") instanceof String t ? t : null;
-    AdminAudit.Target target = new AdminAudit.Target(null, "help point " + clip(id, 40), null);
-    if (id == null || !id.matches("[a-z][a-z0-9_]{0,39}") || yaml == null || yaml.isBlank()) {
+    boolean validId = id != null && id.matches("[a-z][a-z0-9_]{0,39}");
+    // Only a well-formed id goes into the trail: whatever else was sent is the caller's text, not a help point.
+    AdminAudit.Target target = new AdminAudit.Target(null, validId ? "help point " + id : "help point (invalid id)",
+        null);
+    if (!validId || yaml == null || yaml.isBlank()) {
       refuse(ctx, Action.EDIT_CONFIG, target, 400, "invalid_field", "id: [a-z][a-z0-9_]{0,39}; yaml: the help "
           + "point's entry.", new JsonObject());
       return;

@@ -134,11 +134,25 @@ final class StaffAdminApi {
           .put("actor", new JsonObject().put("id", e.actor().id()).put("name", e.actor().name())
               .put("role", e.actor().role()).put("organisation", e.actor().orgId()))
           .put("action", e.action())
-          .put("target", new JsonObject().put("id", e.target().id()).put("name", e.target().name())
-              .put("organisation", e.target().orgId()))
+          .put("target", targetView(e.target(), org))
           .put("outcome", e.done() ? "done" : "refused").put("reason", e.reason()).put("detail", e.detail())));
       ConsoleVerticle.json(ctx, 200, new JsonObject().put("organisation", org).put("entries", out));
     }).onFailure(ctx::fail);
+  }
+
+  /**
+   * The target of a trail entry as the viewing organisation may see it. An attempt on another organisation's account
+   * is in both organisations' trails; in the attempting organisation's trail the target keeps only the id the actor
+   * sent, not that account's name or organisation, so probing ids and reading the own trail cannot list another
+   * organisation's staff.
+   */
+  private static JsonObject targetView(AdminAudit.Target target, String viewerOrg) {
+    boolean foreign = viewerOrg != null && target.orgId() != null && !viewerOrg.equals(target.orgId());
+    if (foreign) {
+      return new JsonObject().put("id", target.id()).putNull("name").putNull("organisation")
+          .put("otherOrganisation", true);
+    }
+    return new JsonObject().put("id", target.id()).put("name", target.name()).put("organisation", target.orgId());
   }
 
   // ---- invite ---------------------------------------------------------------------------------------------------
