@@ -160,6 +160,10 @@ class LiveConfigBrowserIT {
           nl: Hulp voor iedereen in Zeeland.
           nl_easy: Hulp voor iedereen in Zeeland.
           en: Help for everyone in Zeeland.
+          ar: مساعدة لكل شخص في زيلاند.
+          tr: Zeeland'daki herkes için yardım.
+          pl: Pomoc dla wszystkich w Zelandii.
+          uk: Допомога для всіх у Зеландії.
         openingHours: "24/7"
         retentionDays: 30
         targetFirstResponseSeconds: {P0: 30, P1: 60, P2: 600, P3: 1800}
