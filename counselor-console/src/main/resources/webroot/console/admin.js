@@ -16,33 +16,14 @@
     read_access_log: 'toegangslog andere organisatie', edit_config: 'configuratie gewijzigd',
     import_config: 'configuratie geïmporteerd', rollback_config: 'configuratie teruggezet' };
 
-  function el(tag, text, cls) {
-    const e = document.createElement(tag);
-    if (text !== undefined && text !== null) { e.textContent = String(text); }
-    if (cls) { e.className = cls; }
-    return e;
-  }
+  const el = VpAdminKit.el;
   function button(text, onClick) {
     const b = el('button', text);
     b.type = 'button';
     b.addEventListener('click', onClick);
     return b;
   }
-  async function api(method, path, body) {
-    const headers = { 'Accept': 'application/json' };
-    if (method !== 'GET') { headers['X-CSRF-Token'] = state.csrf || ''; headers['Content-Type'] = 'application/json'; }
-    let res;
-    try {
-      res = await fetch(path, { method, headers, credentials: 'same-origin',
-        body: body === undefined ? undefined : JSON.stringify(body) });
-    } catch (e) {
-      return { status: 0, data: { message: 'Geen verbinding. / No connection.' } };
-    }
-    let data = {};
-    try { data = await res.json(); } catch (e) { data = {}; }
-    if (res.status === 401) { signedOut(); }
-    return { status: res.status, data };
-  }
+  const api = VpAdminKit.apiWith(() => state.csrf, () => signedOut());
   function signedOut() {
     $('admin').hidden = true;
     $('admin-error').textContent = 'Je bent niet (meer) ingelogd. Log in via de console. / Please sign in.';

@@ -9,26 +9,11 @@
   const NEW = '__new__';
   const KIND_NL = { seed: 'start (bestanden)', edit: 'wijziging', import: 'import', rollback: 'teruggezet' };
 
-  function el(tag, text) {
-    const e = document.createElement(tag);
-    if (text !== undefined && text !== null) { e.textContent = String(text); }
-    return e;
-  }
-  async function api(method, path, body) {
-    const headers = { 'Accept': 'application/json' };
-    if (method !== 'GET') { headers['X-CSRF-Token'] = state.csrf || ''; headers['Content-Type'] = 'application/json'; }
-    let res;
-    try {
-      res = await fetch(path, { method, headers, credentials: 'same-origin',
-        body: body === undefined ? undefined : JSON.stringify(body) });
-    } catch (e) {
-      return { status: 0, data: { message: 'Geen verbinding. / No connection.' } };
-    }
-    let data = {};
-    try { data = await res.json(); } catch (e) { data = {}; }
-    if (res.status === 401) { $('config').hidden = true; $('config-error').textContent = 'Log in via de console.'; }
-    return { status: res.status, data };
-  }
+  const el = VpAdminKit.el;
+  const api = VpAdminKit.apiWith(() => state.csrf, () => {
+    $('config').hidden = true;
+    $('config-error').textContent = 'Log in via de console.';
+  });
 
   async function boot() {
     const me = await api('GET', '/api/me');
