@@ -91,7 +91,8 @@ public final class BenchMain {
   public static void main(String[] args) throws Exception {
     if (args.length == 0 || !"relay".equals(args[0])) {
       System.err.println("usage: bench relay [--sessions=N] [--chats=N] [--rate=MSG_PER_S] [--seconds=S] "
-          + "[--saturation-seconds=S] [--warmup-seconds=W] [--rounds=R] [--drop-percent=P] [--out=BENCHMARKS.md]");
+          + "[--saturation-seconds=S] [--warmup-seconds=W] [--rounds=R] [--drop-percent=P] [--out=BENCHMARKS.md] "
+          + "[--only=latency] [--fill-keys=N] [--forget-burst=K]");
       System.exit(2);
     }
     Map<String, String> options = new HashMap<>();
@@ -145,6 +146,8 @@ public final class BenchMain {
       // (60/min) and per node (1,200/min) the idle phase stalls after a few hundred sessions (each hello opens a
       // conversation). The relay has no such limit, so both are lifted for the comparison.
       env.putAll(BenchLimits.LIFTED);
+      boolean latencyOnly = "latency".equals(options.get("only"));
+      int fillKeys = intOption("fill-keys", 0);
       int nodeCount = Math.max(1, Math.min(2, intOption("nodes", 2)));
       List<Integer> hz = List.of(AppSettings.freePort(), AppSettings.freePort());
       String members = "127.0.0.1:" + hz.get(0) + ",127.0.0.1:" + hz.get(1);
@@ -205,8 +208,13 @@ public final class BenchMain {
       // Phases alternate between the targets so that both see the same background load on a shared machine.
       Result base = new Result();
       Result gw = new Result();
-      idle("relay", base, relays, relayVisitorPorts, logs);
-      idle("gateway", gw, gateways, gatewayVisitorPorts, logs);
+      if (!latencyOnly) {
+        idle("relay", base, relays, relayVisitorPorts, logs);
+        idle("gateway", gw, gateways, gatewayVisitorPorts, logs);
+      }
+      if (fillKeys > 0) {
+        fillKeyCache(gv, fillKeys);
+      }
       // The idle sessions left intake conversations behind; let the queue sweep close them (grace 5 s here)
       // before the chats phases, so that work is not measured as chat latency.
       say("gateway: waiting for the queue sweep to close the idle sessions' conversations");
@@ -220,7 +228,7 @@ public final class BenchMain {
       }, 120_000);
       // Closing 20,000 sockets and their conversations leaves work behind in both nodes and PostgreSQL
       // (statistics triggers, autovacuum, GC); wait until the machine is quiet so it is not measured as latency.
-      waitForQuietMachine(120);
+      waitForQuietMachine(latencyOnly ? 20 : 120);
       Chats relayChats = setupChats("relay", base, rv, rc, Map.of());
       Chats gatewayChats = setupChats("gateway", gw, gv, gc, passwords);
       // Latency first: a saturation burst leaves work behind (autovacuum, checkpoint, GC) that would be measured as
@@ -229,6 +237,16 @@ public final class BenchMain {
       gw.low = latency("gateway", gatewayChats, intOption("low-rate", 250), "l");
       base.high = latency("relay", relayChats, intOption("rate", 1000), "m");
       gw.high = latency("gateway", gatewayChats, intOption("rate", 1000), "m");
+      if (latencyOnly) {
+        // --only=latency: the figures above are the result (printed, BENCHMARKS.md is not rewritten).
+        say(String.format(Locale.ROOT, "latency only: p99.9 at %d msg/s gateway %.1f ms, relay %.1f ms; at %d msg/s "
+                + "gateway %.1f ms, relay %.1f ms (fill-keys %d, forget-burst %d)", gw.low.rate, gw.low.p999,
+            base.low.p999, gw.high.rate, gw.high.p999, base.high.p999, fillKeys, intOption("forget-burst", 0)));
+        relayChats.close();
+        gatewayChats.close();
+        pool.close();
+        return 0;
+      }
       // Group commit A/B on the gateway: with commit_delay = 200 µs (commit_siblings = 4) first, then the
       // configured default (plain group commit, commit_delay = 0) in the rounds below, which give the headline.
       await(pool.query("ALTER SYSTEM SET commit_delay = 200").execute());
@@ -392,6 +410,7 @@ public final class BenchMain {
     final AtomicLong delivered = new AtomicLong();
     volatile java.util.function.Consumer<JsonObject>[] counselorHooks;
     WebSocketClient client;
+    int visitorPort;
 
     void close() {
       visitors.forEach(VisitorClient::shutdown);
@@ -404,7 +423,9 @@ public final class BenchMain {
       throws Exception {
     int chatCount = intOption("chats", 200);
     Chats chats = new Chats();
-    chats.client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(chatCount + 100));
+    chats.client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(chatCount + 100
+        + intOption("forget-burst", 0)));
+    chats.visitorPort = visitorPort;
     chats.counselorHooks = new java.util.function.Consumer[ORGS.size()];
     ConcurrentLinkedQueue<Long> connectedLatency = chats.connectedLatency;
     ConcurrentLinkedQueue<Long> allLatency = chats.allLatency;
@@ -493,8 +514,14 @@ public final class BenchMain {
     AtomicLong delivered = chats.delivered;
     say(name + ": sending " + rate + " msg/s open-loop for " + seconds + " s");
     long periodNanos = TimeUnit.SECONDS.toNanos(1) * chatCount / rate;
+    int burst = "gateway".equals(name) ? intOption("forget-burst", 0) : 0;
+    List<BurstVisitor> burstVisitors = burst > 0 ? openBurst(chats.client, chats.visitorPort, burst) : List.of();
     long t0 = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(500);
     long end = t0 + TimeUnit.SECONDS.toNanos(seconds);
+    if (burst > 0) {
+      // Mid-window, so the chats' messages before and after it are measured alike.
+      vertx.setTimer(500 + seconds * 500L, t -> fireBurst(burstVisitors));
+    }
     AtomicLong sent = new AtomicLong();
     for (int i = 0; i < chatCount; i++) {
       VisitorClient v = chats.visitors.get(i);
@@ -512,6 +539,9 @@ public final class BenchMain {
     Thread.sleep(TimeUnit.NANOSECONDS.toMillis(end - System.nanoTime()) + 200);
     waitFor(() -> delivered.get() >= sent.get() && chats.visitors.stream().allMatch(v -> v.unackedCount() == 0),
         intOption("drain-seconds", 60) * 1000L);
+    if (burst > 0) {
+      reportBurst(burstVisitors);
+    }
     r.undelivered = Math.max(0, sent.get() - delivered.get());
     List<Long> connected = new ArrayList<>(connectedLatency);
     Collections.sort(connected);
@@ -818,6 +848,157 @@ public final class BenchMain {
       return "unknown";
     }
     return "unknown";
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // Issue 25: a stall under a lock (--fill-keys, --forget-burst)
+
+  /**
+   * Routes {@code n} conversations on the gateway (hello, choose, bye; 30 at a time, below the queue caps) so that
+   * its per-process data-key cache holds {@code n} keys, as a node's does after serving that many chats.
+   */
+  private void fillKeyCache(int port, int n) throws Exception {
+    say("gateway: routing " + n + " conversations (hello, choose, bye) so its data-key cache holds " + n + " keys");
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(64));
+    AtomicInteger next = new AtomicInteger();
+    AtomicInteger routed = new AtomicInteger();
+    AtomicInteger failed = new AtomicInteger();
+    AtomicInteger finished = new AtomicInteger();
+    int workers = 30;
+    long started = System.nanoTime();
+    for (int w = 0; w < workers; w++) {
+      String org = ORGS.get(w % ORGS.size());
+      vertx.runOnContext(v -> fillLoop(client, port, org, n, next, routed, failed, finished));
+    }
+    waitFor(() -> finished.get() == workers, 600_000);
+    client.close();
+    say(String.format(Locale.ROOT, "gateway: %d conversations routed, %d failed, in %.1f s", routed.get(),
+        failed.get(), (System.nanoTime() - started) / 1e9));
+  }
+
+  private void fillLoop(WebSocketClient client, int port, String org, int n, AtomicInteger next,
+                        AtomicInteger routed, AtomicInteger failed, AtomicInteger finished) {
+    if (next.getAndIncrement() >= n) {
+      finished.incrementAndGet();
+      return;
+    }
+    routeAndLeave(client, port, org).onComplete(ar -> {
+      (ar.succeeded() ? routed : failed).incrementAndGet();
+      fillLoop(client, port, org, n, next, routed, failed, finished);
+    });
+  }
+
+  /** One visitor: hello, choose the help point, and once queued leave with 'bye'. */
+  private Future<Void> routeAndLeave(WebSocketClient client, int port, String org) {
+    Promise<Void> done = Promise.promise();
+    long timer = vertx.setTimer(20_000, t -> done.tryFail("timeout"));
+    client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws")
+        .addHeader("Origin", "http://127.0.0.1:" + port).setTimeout(5_000)).onComplete(ar -> {
+          if (ar.failed()) {
+            done.tryFail(ar.cause());
+            return;
+          }
+          WebSocket ws = ar.result();
+          ws.exceptionHandler(e -> done.tryFail(e));
+          ws.closeHandler(v -> done.tryFail("closed"));
+          ws.textMessageHandler(text -> {
+            String type = new JsonObject(text).getString("type", "");
+            switch (type) {
+              case "welcome" -> ws.writeTextMessage(new JsonObject().put("type", "choose").put("helpPoint", org)
+                  .encode());
+              case "queued", "assigned" -> ws.writeTextMessage(new JsonObject().put("type", "bye").encode());
+              case "closed" -> {
+                done.tryComplete();
+                ws.close();
+              }
+              case "error", "unavailable" -> {
+                done.tryFail(type);
+                ws.close();
+              }
+              default -> {
+              }
+            }
+          });
+          ws.writeTextMessage(new JsonObject().put("type", "hello").put("v", 1).encode());
+        });
+    return done.future().andThen(ar -> vertx.cancelTimer(timer));
+  }
+
+  /** A visitor socket held open (hello done) until the burst asks it to delete its conversation. */
+  static final class BurstVisitor {
+    WebSocket socket;
+    final Promise<Void> welcomed = Promise.promise();
+    final Promise<Long> deleted = Promise.promise();
+    volatile long askedAt;
+  }
+
+  /** Opens {@code k} visitor sockets (hello only) before the window starts. */
+  private List<BurstVisitor> openBurst(WebSocketClient client, int port, int k) throws Exception {
+    List<BurstVisitor> out = new ArrayList<>();
+    List<Future<Void>> ready = new ArrayList<>();
+    for (int i = 0; i < k; i++) {
+      BurstVisitor b = new BurstVisitor();
+      out.add(b);
+      ready.add(b.welcomed.future());
+      client.connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws")
+          .addHeader("Origin", "http://127.0.0.1:" + port).setTimeout(10_000)).onComplete(ar -> {
+            if (ar.failed()) {
+              b.welcomed.tryFail(ar.cause());
+              return;
+            }
+            b.socket = ar.result();
+            b.socket.exceptionHandler(e -> { });
+            b.socket.textMessageHandler(text -> {
+              String type = new JsonObject(text).getString("type", "");
+              if ("welcome".equals(type)) {
+                b.welcomed.tryComplete();
+              } else if ("deleted".equals(type)) {
+                b.deleted.tryComplete(System.nanoTime() - b.askedAt);
+              } else if ("error".equals(type)) {
+                b.welcomed.tryFail(text);
+                b.deleted.tryFail(text);
+              }
+            });
+            b.socket.writeTextMessage(new JsonObject().put("type", "hello").put("v", 1).encode());
+          });
+    }
+    waitFor(() -> ready.stream().allMatch(Future::isComplete), 60_000);
+    long welcomed = ready.stream().filter(Future::succeeded).count();
+    say("gateway: " + welcomed + " of " + k + " burst visitors ready to delete their conversation mid-window");
+    return out;
+  }
+
+  /**
+   * Every burst visitor asks to delete its conversation at once. Each deletion makes every node forget the
+   * conversation's cached data key ({@code TranscriptService.forget}, from the visitor's request and from the shred
+   * notice), exactly what a retention run's shred notices do.
+   */
+  private void fireBurst(List<BurstVisitor> burst) {
+    say("gateway: forget burst, " + burst.size() + " deletions at once");
+    for (BurstVisitor b : burst) {
+      if (b.socket != null && b.welcomed.future().succeeded()) {
+        b.askedAt = System.nanoTime();
+        b.socket.writeTextMessage(new JsonObject().put("type", "delete").encode());
+      } else {
+        b.deleted.tryFail("not ready");
+      }
+    }
+  }
+
+  private void reportBurst(List<BurstVisitor> burst) throws InterruptedException {
+    waitFor(() -> burst.stream().allMatch(b -> b.deleted.future().isComplete()), 60_000);
+    List<Long> times = new ArrayList<>();
+    for (BurstVisitor b : burst) {
+      if (b.deleted.future().succeeded()) {
+        times.add(b.deleted.future().result());
+      }
+      if (b.socket != null) {
+        b.socket.close();
+      }
+    }
+    Collections.sort(times);
+    say(String.format(Locale.ROOT, "gateway: forget burst: %d of %d deleted; answer p50 %.1f ms, max %.1f ms",
+        times.size(), burst.size(), pct(times, 50), times.isEmpty() ? 0 : times.get(times.size() - 1) / 1e6));
   }
 
   // ---------------------------------------------------------------------------------------------------------------
