@@ -162,8 +162,18 @@ class ConfiguredOrganisationIT {
               || e.getFormattedMessage().contains(id))
           .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList();
       assertEquals(1, lines.size(), "warnings: " + lines);
-      assertTrue(lines.get(0).contains(id), lines.get(0));
-      assertTrue(!lines.get(0).contains("victim"), lines.get(0));
+      String line = lines.get(0);
+      // The operation and the conversation, so an operator can find it; no content (the intake answer) and no
+      // address of the visitor.
+      assertTrue(line.contains("choose"), line);
+      assertTrue(line.contains(id), line);
+      assertTrue(!line.contains("victim"), line);
+      assertTrue(!line.contains("127.0.0.1"), line);
+      // Nothing logged anywhere in the node during the failure carries the answer or the address.
+      for (var event : logs.list) {
+        assertTrue(!event.getFormattedMessage().contains("victim"), event.getFormattedMessage());
+        assertTrue(!event.getFormattedMessage().contains("127.0.0.1"), event.getFormattedMessage());
+      }
       visitor.close();
     } finally {
       root.detachAppender(logs);

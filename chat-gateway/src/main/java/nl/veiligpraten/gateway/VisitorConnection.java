@@ -165,7 +165,15 @@ final class VisitorConnection {
       error(e.code(), e.getMessage());
     } catch (IntakeRouting.InvalidIntakeException e) {
       send(e.toJson().put("type", "error").put("code", "invalid_answer"));
+    } catch (RuntimeException e) {
+      // Thrown before a future took it over: without this the visitor got no answer (issue 25).
+      internal(operation(frame), e);
     }
+  }
+
+  /** A frame's name for the log: its record's name, never its content. */
+  private static String operation(VisitorFrame frame) {
+    return frame.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT);
   }
 
   /** UTF-8 size above the limit; only counted exactly when the character count makes it possible. */
@@ -214,12 +222,12 @@ final class VisitorConnection {
       UUID id = conversationId;
       backStored = backStored.transform(ignored -> conversations.visitorPaused(id))
           .onSuccess(v -> notifyConversation(new JsonObject().put("kind", "visitor_paused")))
-          .onFailure(this::internal).transform(ignored -> Future.<Void>succeededFuture());
+          .onFailure(e -> internal("pause", e)).transform(ignored -> Future.<Void>succeededFuture());
     } else if (frame instanceof VisitorFrame.Resume) {
       UUID id = conversationId;
       backStored = backStored.transform(ignored -> conversations.visitorBack(id))
           .onSuccess(v -> notifyConversation(new JsonObject().put("kind", "visitor_back")))
-          .onFailure(this::internal).transform(ignored -> Future.<Void>succeededFuture());
+          .onFailure(e -> internal("resume", e)).transform(ignored -> Future.<Void>succeededFuture());
     } else {
       throw new FrameException("unexpected", "Frame not expected now.");
     }
@@ -266,7 +274,7 @@ final class VisitorConnection {
         String token = Secrets.token();
         conversations.rotateResumeToken(found.get().id(), Secrets.sha256(token)).onComplete(r -> {
           if (r.failed()) {
-            internal(r.cause());
+            internal("hello", r.cause());
             return;
           }
           attach(found.get(), hello.lastSeq(), token, null);
@@ -276,7 +284,7 @@ final class VisitorConnection {
       }
       attach(found.get(), hello.lastSeq(), null, null);
       visitorBack(found.get());
-    }).onFailure(this::internal);
+    }).onFailure(e -> internal("hello", e));
   }
 
   /**
@@ -322,7 +330,7 @@ final class VisitorConnection {
     conversations.create(id, Secrets.sha256(token), resume.codeHash(code))
         .compose(v -> conversations.byId(id))
         .onSuccess(c -> attach(c.orElseThrow(), 0, token, code))
-        .onFailure(this::internal);
+        .onFailure(e -> internal("hello", e));
   }
 
   private void attach(Conversation conversation, long lastSeq, String newToken, String newCode) {
@@ -393,7 +401,7 @@ final class VisitorConnection {
     }
     // The staffing view first (from memory, or one shared read): the route, its cards and the closed-choice options
     // are decided with the queues staffed now, so the page and the engine say the same (rule N1).
-    snapshot(queueChangedAt).onSuccess(snapshot -> guarded(() -> chosen(choose, snapshot)));
+    snapshot(queueChangedAt).onSuccess(snapshot -> guarded("choose", () -> chosen(choose, snapshot)));
   }
 
   private void chosen(VisitorFrame.Choose choose, QueueSnapshot snapshot) {
@@ -455,7 +463,7 @@ final class VisitorConnection {
    * Runs a step that continues after the asynchronous staffing read: its refusals and failures still answer the
    * visitor with an error frame (outside {@code onText}'s handler they would otherwise be lost).
    */
-  private void guarded(Runnable step) {
+  private void guarded(String operation, Runnable step) {
     try {
       step.run();
     } catch (FrameException e) {
@@ -463,7 +471,7 @@ final class VisitorConnection {
     } catch (IntakeRouting.InvalidIntakeException e) {
       send(e.toJson().put("type", "error").put("code", "invalid_answer"));
     } catch (RuntimeException e) {
-      internal(e);
+      internal(operation, e);
     }
   }
 
@@ -495,7 +503,7 @@ final class VisitorConnection {
           sendQueued();
           watchQueue();
         })
-        .onFailure(this::internal);
+        .onFailure(e -> internal("choose", e));
   }
 
   /** Nothing is queued; the visitor gets the help point's card and what is open now instead. */
@@ -540,7 +548,7 @@ final class VisitorConnection {
   }
 
   private void onAnswers(VisitorFrame.Answers a) {
-    IntakeStep.answer(intake, queue, a).onSuccess(this::send).onFailure(this::internal);
+    IntakeStep.answer(intake, queue, a).onSuccess(this::send).onFailure(e -> internal("answers", e));
   }
 
   private void sendQueued() {
@@ -583,7 +591,7 @@ final class VisitorConnection {
         }
         send(frame);
       });
-    }).onFailure(this::internal);
+    }).onFailure(e -> internal("queue_place", e));
   }
 
   /** While queued, any change in the organisation's queue (queued, taken, left) refreshes the visitor's place. */
@@ -638,7 +646,7 @@ final class VisitorConnection {
         } else {
           storeLeftMessage(leave.message(), code);
         }
-      }).onFailure(this::internal);
+      }).onFailure(e -> internal("leave_message", e));
       return;
     }
     if (!"intake".equals(status)) {
@@ -666,7 +674,7 @@ final class VisitorConnection {
           orgId = r.orgId();
           intakeCodes = codes;
           storeLeftMessage(leave.message(), code);
-        }).onFailure(this::internal);
+        }).onFailure(e -> internal("leave_message", e));
   }
 
   private void storeLeftMessage(VisitorFrame.Message message, String code) {
@@ -683,7 +691,7 @@ final class VisitorConnection {
           if (e instanceof ConversationClosedException) {
             error("closed", "Dit gesprek is gesloten. / This conversation is closed.");
           } else {
-            internal(e);
+            internal("leave_message", e);
           }
         });
   }
@@ -715,7 +723,7 @@ final class VisitorConnection {
           if (e instanceof ConversationClosedException) {
             error("closed", "Dit gesprek is gesloten. / This conversation is closed.");
           } else {
-            internal(e);
+            internal("message", e);
           }
         });
   }
@@ -755,7 +763,7 @@ final class VisitorConnection {
       send(new JsonObject().put("type", "deleted").put("message",
           "Je gesprek is gewist. / Your conversation has been deleted."));
       socket.close(1000, "ended");
-    }).onFailure(this::internal);
+    }).onFailure(e -> internal("delete", e));
   }
 
   private void onNotification(JsonObject note) {
@@ -849,7 +857,7 @@ final class VisitorConnection {
     transcripts.read(conversationId, orgId, delivered, announced, PAGE).onComplete(ar -> {
       pumping = false;
       if (ar.failed()) {
-        internal(ar.cause());
+        internal("deliver", ar.cause());
         return;
       }
       for (PlainMessage m : ar.result()) {
@@ -930,9 +938,13 @@ final class VisitorConnection {
     send(new JsonObject().put("type", "error").put("code", code).put("message", message));
   }
 
-  private void internal(Throwable e) {
-    // Log the failure class only: exception messages may carry data from the database.
-    LOG.warn("visitor connection failed in state {} for conversation {}: {}", status, conversationId,
+  /**
+   * An unexpected failure: logged once, with the operation and the conversation id, and answered with an error frame
+   * so the visitor never waits in silence (issue 25).
+   */
+  private void internal(String operation, Throwable e) {
+    // The failure class only: exception messages may carry data from a frame or the database.
+    LOG.warn("visitor {} failed in state {} for conversation {}: {}", operation, status, conversationId,
         e.getClass().getName());
     error("internal", "Er ging iets mis. Probeer het opnieuw. / Something went wrong, please try again.");
   }
