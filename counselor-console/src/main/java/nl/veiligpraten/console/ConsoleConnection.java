@@ -5,7 +5,6 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.http.ServerWebSocket;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -18,7 +17,6 @@ import nl.veiligpraten.infra.assignment.StaffNotes;
 import nl.veiligpraten.infra.audit.AuditContext;
 import nl.veiligpraten.infra.bus.Addresses;
 import nl.veiligpraten.infra.conversation.AppendResult;
-import nl.veiligpraten.infra.conversation.FrameIds;
 import nl.veiligpraten.infra.conversation.ConversationClosedException;
 import nl.veiligpraten.infra.conversation.PlainMessage;
 import nl.veiligpraten.infra.conversation.TranscriptService;
@@ -34,12 +32,10 @@ import org.slf4j.LoggerFactory;
  * are delivered from PostgreSQL after a bus notification, with a cursor per chat. Every frame that names a chat is
  * checked against the session's organisation and ownership in the database, never against what the client claims.
  */
-final class ConsoleConnection {
+final class ConsoleConnection implements ConsoleFrame.Handler {
 
   /** Every frame type a console client may send (the authorization test iterates over this list). */
-  static final List<String> FRAME_TYPES = List.of("take", "message", "close", "typing", "ping", "status", "transfer",
-      "transfer-answer", "transfer-cancel", "refer", "join", "leave", "whisper", "suicide-risk", "override",
-      "takeover", "reassign", "close-abuse", "confirm-p0");
+  static final List<String> FRAME_TYPES = ConsoleFrame.Type.wireNames();
 
   /** The coded reason of a burst close; stored as the chats' outcome. */
   static final String ABUSE_REASON = "misbruik";
@@ -51,8 +47,6 @@ final class ConsoleConnection {
 
   private static final Logger LOG = LoggerFactory.getLogger(ConsoleConnection.class);
   private static final int PAGE = 200;
-  private static final int MAX_BODY_CHARS = 4000;
-  private static final int MAX_NOTE_CHARS = 1000;
 
   private final Vertx vertx;
   private final ServerWebSocket socket;
@@ -236,64 +230,53 @@ final class ConsoleConnection {
     }
   }
 
+  /**
+   * Decodes a text frame and hands it to its handler method (see {@link ConsoleFrame.Handler}). A frame the decoder
+   * refuses is answered with an {@code error} frame and changes nothing, not even the session's idle timer.
+   */
   private void onText(String text) {
     liveness.heard();
-    JsonObject frame;
+    ConsoleFrame frame;
     try {
-      frame = new JsonObject(text);
-    } catch (DecodeException | ClassCastException e) {
-      error("malformed", "Frame is not a JSON object.", null);
+      frame = ConsoleFrameDecoder.decode(text);
+    } catch (ConsoleFrameException e) {
+      UUID named = e.conversationId();
+      if (e.clientId() != null && named != null) {
+        messageError(e.code(), e.getMessage(), named, e.clientId());
+      } else {
+        error(e.code(), e.getMessage(), named == null ? null : named.toString());
+      }
       return;
     }
-    if (nl.veiligpraten.infra.web.TextPolicy.containsNul(frame)) {
-      // PostgreSQL cannot store a NUL; refuse it here with a clear error instead of a database failure.
-      error("invalid_text", "Text must not contain NUL characters.", null);
-      return;
-    }
-    String type = frame.getValue("type") instanceof String t ? t : "";
-    if (!"ping".equals(type) && FRAME_TYPES.contains(type)) {
+    if (frame.type() != ConsoleFrame.Type.PING) {
       // What the counselor does keeps the session alive; the page's own heartbeats do not.
       auth.userAction(session);
     }
     try {
-      switch (type) {
-        case "take" -> take(frame);
-        case "message" -> message(frame);
-        case "close" -> close(frame);
-        case "typing" -> typing(frame);
-        case "ping" -> send(new JsonObject().put("type", "pong"));
-        case "status" -> status(frame);
-        case "transfer" -> transfer(frame);
-        case "transfer-answer" -> transferAnswer(frame);
-        case "transfer-cancel" -> transferCancel(frame);
-        case "refer" -> refer(frame);
-        case "join" -> join(frame);
-        case "leave" -> leave(frame);
-        case "whisper" -> whisper(frame);
-        case "suicide-risk" -> suicideRisk(frame);
-        case "override" -> override(frame);
-        case "takeover" -> takeover(frame);
-        case "reassign" -> reassign(frame);
-        case "close-abuse" -> closeAbuse(frame);
-        case "confirm-p0" -> confirmP0(frame);
-        default -> error("unknown_type", "Unknown frame type.", null);
-      }
-    } catch (IllegalArgumentException e) {
-      error("invalid_field", e.getMessage(), null);
+      frame.dispatch(this);
+    } catch (RuntimeException e) {
+      // A handler that throws is a defect: logged (class only, never content) and answered, the socket keeps serving.
+      internal(e);
     }
+  }
+
+  @Override
+  public void ping(ConsoleFrame.Ping frame) {
+    send(new JsonObject().put("type", "pong"));
   }
 
   // ---- taking chats ---------------------------------------------------------------------------------------------
 
-  private void take(JsonObject frame) {
-    Object id = frame.getValue("conversationId");
+  @Override
+  public void take(ConsoleFrame.Take frame) {
+    UUID id = frame.conversationId();
     if (!nl.veiligpraten.infra.cluster.ClusterHealth.of(vertx).acceptsAssignments()) {
       error("no_quorum", "Deze server neemt nu geen nieuwe gesprekken aan; probeer het zo opnieuw.", null);
       return;
     }
     Future<AssignmentRepository.Result> taken = id == null
         ? services.assignments().pickNext(me(), session.orgId())
-        : services.assignments().pick(uuid(frame), me(), session.orgId());
+        : services.assignments().pick(id, me(), session.orgId());
     taken.onSuccess(r -> {
       String cid = id == null ? null : id.toString();
       switch (r.outcome()) {
@@ -344,19 +327,15 @@ final class ConsoleConnection {
 
   // ---- messages, typing, closing --------------------------------------------------------------------------------
 
-  private void message(JsonObject frame) {
-    UUID id = uuid(frame);
+  @Override
+  public void message(ConsoleFrame.Message frame) {
+    UUID id = frame.conversationId();
     Chat chat = chats.get(id);
-    String clientId = frame.getValue("clientId") instanceof String c && FrameIds.valid(c) ? c : null;
+    String clientId = frame.clientId();
+    String body = frame.body();
     if (chat == null || chat.observer) {
       LOG.info("console frame refused (not_yours) for staff {}", me());
       messageError("not_yours", "Je hebt dit gesprek niet.", id, clientId);
-      return;
-    }
-    String body = frame.getValue("body") instanceof String b ? b : null;
-    if (clientId == null || body == null || body.isBlank() || body.length() > MAX_BODY_CHARS) {
-      messageError("invalid_field", "message needs clientId (1-64 of A-Za-z0-9_.:-) and a body of 1-"
-          + MAX_BODY_CHARS + " characters.", id, clientId);
       return;
     }
     // Ownership (assigned to me, in my organisation) is checked under the append's own row lock: no extra query.
@@ -400,31 +379,11 @@ final class ConsoleConnection {
     send(out);
   }
 
-  private void close(JsonObject frame) {
-    UUID id = uuid(frame);
-    String outcome = frame.getValue("outcome") instanceof String o ? o : null;
-    if (!Outcomes.valid(outcome)) {
-      error("invalid_outcome", "outcome must be one of " + Outcomes.CODES, id.toString());
-      return;
-    }
-    List<String> tags = new ArrayList<>();
-    Object rawTags = frame.getValue("tags");
-    if (rawTags != null) {
-      if (!(rawTags instanceof JsonArray array) || array.size() > Outcomes.MAX_TAGS) {
-        error("invalid_tags", "tags must be a list of at most " + Outcomes.MAX_TAGS + " of " + Outcomes.TAGS,
-            id.toString());
-        return;
-      }
-      for (Object t : array) {
-        if (!(t instanceof String tag) || !Outcomes.validTag(tag)) {
-          error("invalid_tags", "tags must be codes from " + Outcomes.TAGS, id.toString());
-          return;
-        }
-        if (!tags.contains(tag)) {
-          tags.add(tag);
-        }
-      }
-    }
+  @Override
+  public void close(ConsoleFrame.Close frame) {
+    UUID id = frame.conversationId();
+    String outcome = frame.outcome();
+    List<String> tags = frame.tags();
     services.assignments().close(id, me(), outcome, tags).onSuccess(org -> {
       if (org.isEmpty()) {
         recordOutcome(id, outcome, tags);
@@ -452,8 +411,9 @@ final class ConsoleConnection {
     }).onFailure(this::internal);
   }
 
-  private void typing(JsonObject frame) {
-    UUID id = uuid(frame);
+  @Override
+  public void typing(ConsoleFrame.Typing frame) {
+    UUID id = frame.conversationId();
     Chat chat = chats.get(id);
     if (chat != null && !chat.observer) {
       vertx.eventBus().publish(Addresses.conversation(id), new JsonObject().put("kind", "typing").put("from",
@@ -463,12 +423,9 @@ final class ConsoleConnection {
     }
   }
 
-  private void status(JsonObject frame) {
-    String status = frame.getValue("status") instanceof String s ? s : null;
-    if (!ConsoleApi.STATUSES.contains(status)) {
-      error("invalid_field", "status must be one of " + ConsoleApi.STATUSES, null);
-      return;
-    }
+  @Override
+  public void status(ConsoleFrame.Status frame) {
+    String status = frame.status();
     api.setStatus(session, status).onSuccess(v -> send(new JsonObject().put("type", "status").put("status", status)))
         .onFailure(this::internal);
   }
@@ -479,19 +436,10 @@ final class ConsoleConnection {
    * Transfer within the organisation, with a note: warm to a colleague (an offer they accept, see {@link #offer}), or
    * cold back to the queue (at its head).
    */
-  private void transfer(JsonObject frame) {
-    UUID id = uuid(frame);
-    String note = frame.getValue("note") instanceof String n ? n.strip() : "";
-    if (note.length() > MAX_NOTE_CHARS) {
-      error("invalid_field", "note is at most " + MAX_NOTE_CHARS + " characters.", id.toString());
-      return;
-    }
-    Object to = frame.getValue("toStaffId");
-    boolean toQueue = Boolean.TRUE.equals(frame.getValue("toQueue"));
-    if ((to == null) == !toQueue || (to != null && !(to instanceof Number))) {
-      error("invalid_field", "transfer needs either toStaffId (number) or toQueue: true.", id.toString());
-      return;
-    }
+  @Override
+  public void transfer(ConsoleFrame.Transfer frame) {
+    UUID id = frame.conversationId();
+    String note = frame.note();
     Chat chat = chats.get(id);
     if (chat == null || chat.observer) {
       refused("not_yours", "Je hebt dit gesprek niet.", id.toString());
@@ -499,7 +447,7 @@ final class ConsoleConnection {
     }
     // The note is stored only after the transfer committed (a refused transfer changes nothing), and before the
     // receiver is told, so it is there when the chat arrives.
-    if (toQueue) {
+    if (frame.toQueue()) {
       services.assignments().transferToQueue(id, me(), session.orgId()).compose(ok -> !ok
           ? Future.succeededFuture(false) : storeNote(id, note).map(true)).onSuccess(ok -> {
             if (!ok) {
@@ -512,7 +460,7 @@ final class ConsoleConnection {
           }).onFailure(this::internal);
       return;
     }
-    offer(id, ((Number) to).longValue(), note);
+    offer(id, frame.toStaffId(), note);
   }
 
   // ---- warm transfer to a colleague: offer, the colleague accepts or declines, then the chat moves ---------------
@@ -671,8 +619,9 @@ final class ConsoleConnection {
   }
 
   /** The sender withdraws the open offer for a chat before the colleague answered; the chat stays here. */
-  private void transferCancel(JsonObject frame) {
-    UUID id = uuid(frame);
+  @Override
+  public void transferCancel(ConsoleFrame.TransferCancel frame) {
+    UUID id = frame.conversationId();
     var open = sentOffers.entrySet().stream().filter(e -> e.getValue().conversationId.equals(id)
         && !e.getValue().answering).map(Map.Entry::getKey).findFirst();
     if (open.isEmpty()) {
@@ -683,15 +632,10 @@ final class ConsoleConnection {
   }
 
   /** The colleague's answer to an offer shown on this socket. */
-  private void transferAnswer(JsonObject frame) {
-    String named = frame.getValue("conversationId") instanceof String c ? c : null;
-    WarmTransfer.Answer answer;
-    try {
-      answer = WarmTransfer.Answer.fromFrame(frame, me());
-    } catch (IllegalArgumentException e) {
-      error("invalid_field", e.getMessage(), named);
-      return;
-    }
+  @Override
+  public void transferAnswer(ConsoleFrame.TransferAnswer frame) {
+    String named = frame.conversationId() == null ? null : frame.conversationId().toString();
+    WarmTransfer.Answer answer = new WarmTransfer.Answer(frame.offerId(), me(), frame.accept());
     UUID id = shownOffers.get(answer.offerId());
     if (id == null) {
       refused("offer_gone", "Dit aanbod is niet (meer) open.", named);
@@ -719,14 +663,11 @@ final class ConsoleConnection {
   }
 
   /** Proposes a referral to another organisation; the visitor is asked for consent before anything is shared. */
-  private void refer(JsonObject frame) {
-    UUID id = uuid(frame);
-    String helpPoint = frame.getValue("helpPoint") instanceof String h ? h : null;
-    String note = frame.getValue("note") instanceof String n ? n.strip() : "";
-    if (note.length() > MAX_NOTE_CHARS) {
-      error("invalid_field", "note is at most " + MAX_NOTE_CHARS + " characters.", id.toString());
-      return;
-    }
+  @Override
+  public void refer(ConsoleFrame.Refer frame) {
+    UUID id = frame.conversationId();
+    String helpPoint = frame.helpPoint();
+    String note = frame.note();
     var target = services.helpPoints().queue(helpPoint);
     if (target.isEmpty() || target.get().orgId().equals(session.orgId())) {
       error("invalid_field", "helpPoint must be a queue help point of another organisation.", id.toString());
@@ -763,22 +704,19 @@ final class ConsoleConnection {
 
   // ---- supervisor: silent join and whisper ----------------------------------------------------------------------
 
-  private void join(JsonObject frame) {
-    UUID id = uuid(frame);
+  @Override
+  public void join(ConsoleFrame.Join frame) {
+    UUID id = frame.conversationId();
     if (!Roles.supervises(session)) {
       refused("forbidden", "Alleen voor leidinggevenden.", id.toString());
       return;
     }
-    String reason = frame.getValue("reason") instanceof String r ? r.strip() : "";
-    if (reason.isEmpty() || reason.length() > 500) {
-      error("invalid_field", "join needs a reason (1-500 characters) for the access log.", id.toString());
-      return;
-    }
-    hold(id, true, reason);
+    hold(id, true, frame.reason());
   }
 
-  private void leave(JsonObject frame) {
-    UUID id = uuid(frame);
+  @Override
+  public void leave(ConsoleFrame.Leave frame) {
+    UUID id = frame.conversationId();
     Chat chat = chats.get(id);
     if (chat == null || !chat.observer) {
       refused("not_watching", "Je kijkt niet mee met dit gesprek.", id.toString());
@@ -791,13 +729,10 @@ final class ConsoleConnection {
    * A message only counselors see: stored sealed in table staff_note (never in table message, which is the only
    * table the visitor side reads), announced on the bus as {@code note} which visitor sockets ignore.
    */
-  private void whisper(JsonObject frame) {
-    UUID id = uuid(frame);
-    String body = frame.getValue("body") instanceof String b ? b.strip() : "";
-    if (body.isEmpty() || body.length() > MAX_NOTE_CHARS) {
-      error("invalid_field", "whisper needs a body of 1-" + MAX_NOTE_CHARS + " characters.", id.toString());
-      return;
-    }
+  @Override
+  public void whisper(ConsoleFrame.Whisper frame) {
+    UUID id = frame.conversationId();
+    String body = frame.body();
     if (!chats.containsKey(id)) {
       refused("not_yours", "Je hebt of bekijkt dit gesprek niet.", id.toString());
       return;
@@ -814,8 +749,9 @@ final class ConsoleConnection {
    * 113 card (their socket turns the bus note into the card, and gets it again after a reconnect), and the
    * organisation's supervisors get an alert.
    */
-  private void suicideRisk(JsonObject frame) {
-    UUID id = uuid(frame);
+  @Override
+  public void suicideRisk(ConsoleFrame.SuicideRisk frame) {
+    UUID id = frame.conversationId();
     Chat chat = chats.get(id);
     if (chat == null) {
       refused("not_yours", "Je hebt of bekijkt dit gesprek niet.", id.toString());
@@ -842,14 +778,11 @@ final class ConsoleConnection {
    * intake codes and, in the same transaction, as an {@code overridden} statistics event. Moving the chat is a
    * separate step (transfer, or a referral with the visitor's consent).
    */
-  private void override(JsonObject frame) {
-    UUID id = uuid(frame);
-    String reason = frame.getValue("reason") instanceof String r ? r : null;
-    if (OverrideReason.of(reason).isEmpty()) {
-      error("invalid_field", "reason must be one of " + OverrideReason.codes(), id.toString());
-      return;
-    }
-    String helpPoint = frame.getValue("helpPoint") instanceof String h ? h : null;
+  @Override
+  public void override(ConsoleFrame.RouteOverride frame) {
+    UUID id = frame.conversationId();
+    String reason = frame.reason().code();
+    String helpPoint = frame.helpPoint();
     if (!services.helpPoints().known(helpPoint)) {
       error("invalid_field", "helpPoint must be a configured help point.", id.toString());
       return;
@@ -874,8 +807,9 @@ final class ConsoleConnection {
   // ---- supervisor control: take over, reassign, close a burst of abuse, confirm a held P0 claim --------------
 
   /** The supervisor becomes the chat's counselor; the visitor keeps one conversation, the previous owner lets go. */
-  private void takeover(JsonObject frame) {
-    UUID id = uuid(frame);
+  @Override
+  public void takeover(ConsoleFrame.Takeover frame) {
+    UUID id = frame.conversationId();
     if (!Roles.supervises(session) || !Roles.chats(session)) {
       refused("forbidden", "Alleen voor leidinggevenden.", id.toString());
       return;
@@ -892,21 +826,15 @@ final class ConsoleConnection {
   }
 
   /** Gives an open chat to a named colleague ({@code toStaffId}) or to a queue of the own organisation. */
-  private void reassign(JsonObject frame) {
-    UUID id = uuid(frame);
+  @Override
+  public void reassign(ConsoleFrame.Reassign frame) {
+    UUID id = frame.conversationId();
     if (!Roles.supervises(session)) {
       refused("forbidden", "Alleen voor leidinggevenden.", id.toString());
       return;
     }
-    Object to = frame.getValue("toStaffId");
-    Object queueId = frame.getValue("toHelpPoint");
-    if ((to == null) == (queueId == null) || (to != null && !(to instanceof Number))
-        || (queueId != null && !(queueId instanceof String))) {
-      error("invalid_field", "reassign needs either toStaffId (number) or toHelpPoint (string).", id.toString());
-      return;
-    }
-    if (to != null) {
-      services.supervisor().give(id, ((Number) to).longValue(), session.orgId(), false).onSuccess(h -> {
+    if (frame.toStaffId() != null) {
+      services.supervisor().give(id, frame.toStaffId(), session.orgId(), false).onSuccess(h -> {
         switch (h.outcome()) {
           case ASSIGNED -> {
             LOG.info("supervisor {} reassigned a chat to a colleague", me());
@@ -921,7 +849,7 @@ final class ConsoleConnection {
       }).onFailure(this::internal);
       return;
     }
-    String helpPoint = (String) queueId;
+    String helpPoint = frame.toHelpPoint();
     var target = services.helpPoints().queue(helpPoint);
     if (target.isEmpty() || !target.get().orgId().equals(session.orgId())) {
       // Another organisation's queue needs the visitor's consent first: that is a referral ("refer").
@@ -943,25 +871,12 @@ final class ConsoleConnection {
   }
 
   /** Closes a burst of abuse chats at once, all or nothing, with the coded reason "misbruik". */
-  private void closeAbuse(JsonObject frame) {
-    List<UUID> ids = new ArrayList<>();
-    Object list = frame.getValue("conversationIds");
-    if (list instanceof JsonArray array) {
-      for (Object o : array) {
-        ids.add(uuid(new JsonObject().put("conversationId", o)));
-      }
-    } else {
-      ids.add(uuid(frame));
-    }
-    String first = ids.isEmpty() ? null : ids.get(0).toString();
+  @Override
+  public void closeAbuse(ConsoleFrame.CloseAbuse frame) {
+    List<UUID> ids = frame.conversationIds();
+    String first = ids.get(0).toString();
     if (!Roles.supervises(session)) {
       refused("forbidden", "Alleen voor leidinggevenden.", first);
-      return;
-    }
-    if (!ABUSE_REASON.equals(frame.getValue("reason")) || ids.isEmpty() || ids.size() > MAX_BURST
-        || new java.util.HashSet<>(ids).size() != ids.size()) {
-      error("invalid_field", "close-abuse needs reason \"" + ABUSE_REASON + "\" and 1-" + MAX_BURST
-          + " different conversationIds.", first);
       return;
     }
     services.supervisor().closeBurst(ids, session.orgId(), ABUSE_REASON).onSuccess(closed -> {
@@ -982,8 +897,9 @@ final class ConsoleConnection {
   }
 
   /** Confirms a P0 claim that was queued at P1 after a flood: it becomes P0 again. */
-  private void confirmP0(JsonObject frame) {
-    UUID id = uuid(frame);
+  @Override
+  public void confirmP0(ConsoleFrame.ConfirmP0 frame) {
+    UUID id = frame.conversationId();
     if (!Roles.supervises(session)) {
       refused("forbidden", "Alleen voor leidinggevenden.", id.toString());
       return;
@@ -1159,18 +1075,6 @@ final class ConsoleConnection {
   private void sendQueue() {
     services.assignments().queue(session.orgId(), 200).onSuccess(list -> send(new JsonObject()
         .put("type", "queue").put("items", api.cards(list))));
-  }
-
-  private UUID uuid(JsonObject frame) {
-    Object value = frame.getValue("conversationId");
-    if (!(value instanceof String s)) {
-      throw new IllegalArgumentException("conversationId must be a string");
-    }
-    try {
-      return UUID.fromString(s);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("conversationId is not a valid id");
-    }
   }
 
   /** Called by the verticle when the socket closed. */

@@ -73,19 +73,5 @@ sealed interface WarmTransfer {
       return new JsonObject().put("kind", "answer").put("offerId", offerId.toString()).put("staffId", staffId)
           .put("accept", accept);
     }
-
-    /** From the colleague's {@code transfer-answer} frame; a malformed frame is refused with a clear message. */
-    static Answer fromFrame(JsonObject frame, long staffId) {
-      Object id = frame.getValue("offerId");
-      Object accept = frame.getValue("accept");
-      if (!(id instanceof String s) || !(accept instanceof Boolean b)) {
-        throw new IllegalArgumentException("transfer-answer needs offerId (string) and accept (boolean).");
-      }
-      try {
-        return new Answer(UUID.fromString(s), staffId, b);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("offerId is not a valid id");
-      }
-    }
   }
 }
