@@ -20,10 +20,14 @@ final class ReferralQueries {
   static final String DECIDE = "UPDATE referral SET state = CASE WHEN $3 THEN 'accepted' ELSE 'declined' END, "
       + "decided_at = now() WHERE id = $1 AND conversation_id = $2 AND state = 'offered' RETURNING " + COLUMNS;
 
-  /** Moves the consented chat into the receiving organisation's queue, at its head. */
+  /**
+   * Moves the consented chat into the receiving organisation's queue, at its head. Only a live chat moves
+   * ({@code ConversationStatus.QUEUED} or {@code ASSIGNED}, the statuses that may move to {@code QUEUED}; an offer needs
+   * an assigned chat, so an intake or inbox conversation never has a consented referral).
+   */
   static final String MOVE = "UPDATE conversation SET org_id = $2, help_point = $3, status = 'queued', "
       + "counselor_id = NULL, queue_head = true, queued_at = now(), transfer_count = transfer_count + 1 "
-      + "WHERE id = $1 AND org_id = $4 AND status <> 'closed'";
+      + "WHERE id = $1 AND org_id = $4 AND status IN ('queued', 'assigned')";
 
   static final String OF_ORG = "SELECT " + COLUMNS + " FROM referral WHERE from_org = $1 OR to_org = $1 "
       + "ORDER BY created_at DESC LIMIT $2";
@@ -34,5 +38,5 @@ final class ReferralQueries {
   static final String STALLED = "SELECT r.id, r.conversation_id, r.from_org, r.to_org, r.to_help_point, r.from_staff, "
       + "r.state, r.created_at, r.decided_at, r.picked_up_at, r.closed_at FROM referral r "
       + "JOIN conversation c ON c.id = r.conversation_id WHERE r.state = 'accepted' AND c.org_id = r.from_org "
-      + "AND c.status <> 'closed' AND r.decided_at < now() - make_interval(secs => $1) LIMIT 50";
+      + "AND c.status IN ('queued', 'assigned') AND r.decided_at < now() - make_interval(secs => $1) LIMIT 50";
 }
