@@ -55,6 +55,8 @@ public final class EnvironmentNames {
 
   /** A map that remembers every key it was asked for. */
   private static final class Recording extends HashMap<String, String> {
+    private static final long serialVersionUID = 1L;
+
     final Set<String> requested = new TreeSet<>();
 
     Recording(Map<String, String> values) {

@@ -21,6 +21,7 @@ import java.util.concurrent.TimeUnit;
  * same port with another configuration (the tests' way to change what the provider says about a person) and is
  * stopped by its process handle.
  */
+@SuppressWarnings("try") // close() waits for the process to end; an interrupt there fails the test, as it should
 final class OidcProvider implements AutoCloseable {
 
   private static final Path CLASSPATH = Path.of("..", "oidc-provider", "target", "mock-oauth2-server.classpath");

@@ -132,6 +132,8 @@ public interface IntakeRouting {
 
   /** Answers or a choice the routing core refuses; carries the field and the allowed codes. */
   final class InvalidIntakeException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     private final String field;
     private final JsonArray allowed;
 

@@ -71,6 +71,8 @@ public final class AuditApi {
 
   /** Thrown for a bad parameter; the message is the answer (Dutch / English). */
   private static final class BadParameter extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     final String field;
 
     BadParameter(String field, String message) {

@@ -9,6 +9,8 @@ import java.util.List;
  */
 public final class InvalidAnswersException extends RuntimeException {
 
+    private static final long serialVersionUID = 1L;
+
     private final String field;
     private final List<String> allowed;
 

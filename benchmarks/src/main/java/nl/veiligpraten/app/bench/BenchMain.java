@@ -418,7 +418,7 @@ public final class BenchMain {
     }
   }
 
-  @SuppressWarnings("unchecked")
+  @SuppressWarnings({"unchecked", "rawtypes"}) // counselorHooks: Java creates a generic array only as a raw one
   private Chats setupChats(String name, Result r, int visitorPort, int consolePort, Map<String, String> passwords)
       throws Exception {
     int chatCount = intOption("chats", 200);

@@ -44,7 +44,7 @@ public final class IdTokenCheck {
     if (!issuer.equals(claims.getValue("iss"))) {
       return new Result.Refused("issuer", "the ID token was issued by another issuer than the organisation's");
     }
-    List<Object> audience = audience(claims.getValue("aud"));
+    List<?> audience = audience(claims.getValue("aud"));
     if (audience == null || !audience.contains(org.clientId())) {
       return new Result.Refused("audience", "the ID token is not meant for this service (audience)");
     }
@@ -71,7 +71,7 @@ public final class IdTokenCheck {
     }
     Set<String> roles = new LinkedHashSet<>();
     Object claim = claims.getValue(org.roleClaim());
-    List<Object> values = claim instanceof String s ? List.of(s)
+    List<?> values = claim instanceof String s ? List.of(s)
         : claim instanceof JsonArray a ? a.getList() : List.of();
     for (Object v : values) {
       if (v instanceof String s && org.roles().containsKey(s)) {
@@ -100,7 +100,7 @@ public final class IdTokenCheck {
     return claims.getValue("acr") instanceof String acr && org.mfaAcr().contains(acr);
   }
 
-  private static List<Object> audience(Object aud) {
+  private static List<?> audience(Object aud) {
     if (aud instanceof String s) {
       return List.of(s);
     }

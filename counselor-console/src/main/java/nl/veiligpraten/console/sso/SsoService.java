@@ -240,6 +240,8 @@ public final class SsoService {
 
   /** A refusal with a stable code; its message never holds a token or secret. */
   static final class Refusal extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     final String code;
 
     Refusal(String code, String reason) {

@@ -57,6 +57,8 @@ public final class ConfigVersions {
 
   /** Another version was stored after the one an edit was based on: nothing was stored. */
   public static final class StaleVersionException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     public StaleVersionException(int base) {
       super("version " + base + " is not the latest any more", null, false, false);
     }

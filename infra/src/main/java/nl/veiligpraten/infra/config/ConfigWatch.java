@@ -31,6 +31,8 @@ public final class ConfigWatch {
    * not reached this node's key store): the version is tried again at the next notice or check, not skipped.
    */
   public static final class NotReadyException extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     public NotReadyException(String message) {
       super(message, null, false, false);
     }

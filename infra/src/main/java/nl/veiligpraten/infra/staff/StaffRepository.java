@@ -185,6 +185,8 @@ public final class StaffRepository {
 
   /** Marks a transaction that must roll back without an error (a lost race, nothing changed). */
   private static final class NotChanged extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
     NotChanged() {
       super(null, null, false, false);
     }

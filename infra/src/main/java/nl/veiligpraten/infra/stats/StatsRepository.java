@@ -148,7 +148,7 @@ public final class StatsRepository {
         Future<RowSet<Row>> ownRows = needOwn ? query(ownSql, own(q)) : Future.succeededFuture();
         Future<RowSet<Row>> allRows = needAll ? query(allSql, all(q)) : Future.succeededFuture();
         return Future.all(ownRows, allRows).map(cf -> {
-            @SuppressWarnings("unchecked")
+            @SuppressWarnings({"unchecked", "rawtypes"}) // Java cannot create a generic array other than raw
             RowSet<Row>[] out = new RowSet[] {cf.resultAt(0), cf.resultAt(1)};
             return out;
         });

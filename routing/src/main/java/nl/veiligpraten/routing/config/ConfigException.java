@@ -7,6 +7,8 @@ package nl.veiligpraten.routing.config;
  */
 public final class ConfigException extends RuntimeException {
 
+    private static final long serialVersionUID = 1L;
+
     private final String file;
     private final int line;
     private final String path;

@@ -73,6 +73,8 @@ public final class Suppressor {
 
     /** No free entry is left to suppress while an entry is still exposed. */
     private static final class NothingLeft extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
         NothingLeft() {
             super(null, null, false, false);
         }
