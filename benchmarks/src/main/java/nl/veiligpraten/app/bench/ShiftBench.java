@@ -44,7 +44,7 @@ import nl.veiligpraten.infra.web.Secrets;
  * estimate shown on entry against the real wait, next to the old estimate (position × 120 simulated seconds)
  * computed on the same run; their ratio is the headline.
  *
- * <p>Arguments: {@code [--hour-seconds=7] [--seed=17] [--out=FILE]}. One simulated hour lasts {@code hour-seconds}
+ * <p>Arguments: {@code [--hour-seconds=10] [--seed=17] [--out=FILE]}. One simulated hour lasts {@code hour-seconds}
  * real seconds (default 7: a day in 2.8 minutes); targets in the bench's help-points.yaml are scaled the same way but
  * never below 3 real seconds, because the target watch looks every 0.5 s.
  */

@@ -9,7 +9,7 @@ import java.util.UUID;
  * for a 200-byte chat message, compared with a plain copy baseline that allocates and copies the same bytes
  * twice (the same allocation pattern as seal + open, minus the crypto).
  *
- * <p>Run: {@code java -cp infra/target/classes:bcprov-jdk18on-1.82.jar nl.veiligpraten.infra.crypto.CryptoBench [iterations]}.
+ * <p>Run: {@code ./bench crypto [iterations]}.
  * Numbers are indicative only (JIT, GC and CPU frequency all interfere); the point is the order of magnitude
  * of the per-message cost, which should stay in the microseconds.
  */
