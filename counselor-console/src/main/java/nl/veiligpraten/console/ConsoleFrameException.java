@@ -9,6 +9,8 @@ import java.util.UUID;
  */
 final class ConsoleFrameException extends RuntimeException {
 
+  private static final long serialVersionUID = 1L;
+
   private final String code;
   private final UUID conversationId;
   private final String clientId;
