@@ -880,6 +880,7 @@ public final class HaBench {
         global
           maxconn 9000
         defaults
+          maxconn 9000
           timeout connect 2s
           timeout client 1h
           timeout server 1h
