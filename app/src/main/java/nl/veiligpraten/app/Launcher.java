@@ -26,6 +26,7 @@ import nl.veiligpraten.infra.assignment.AgeingWeights;
 import nl.veiligpraten.infra.audit.DatabaseRoles;
 import nl.veiligpraten.infra.staffing.StaffingRepository;
 import nl.veiligpraten.infra.cluster.ClusterHealth;
+import nl.veiligpraten.infra.metrics.NodeEndpoints;
 import nl.veiligpraten.infra.cluster.ClusterSettings;
 import nl.veiligpraten.infra.cluster.HazelcastSetup;
 import nl.veiligpraten.infra.conversation.BouncyCastleConversationCrypto;
@@ -138,6 +139,7 @@ public final class Launcher {
     }, false).compose(db -> {
       Pool pool = Database.pool(vertx, db, 32);
       app.pool = pool;
+      NodeEndpoints.useHealthPool(vertx, Database.healthPool(vertx, db));
       return Database.ping(pool);
     }).compose(v -> LiveConfiguration.load(vertx, app, app.seedTexts)).compose(version -> {
       app.configVersion = version;

@@ -123,6 +123,7 @@ public final class RunningApp {
         .transform(ar -> NodeWiring.awaitWritesFinished(vertx, 5_000))
         .transform(ar -> {
           NodeWiring.detach(vertx);
+          nl.veiligpraten.infra.metrics.NodeEndpoints.forget(vertx);
           return vertx.close();
         })
         .transform(ar -> {

@@ -918,7 +918,11 @@ public final class HaBench {
     s.append("listen ").append(name).append("\n  mode http\n  bind 127.0.0.1:").append(port).append('\n')
         .append("  balance leastconn\n  option httpchk GET ").append(check).append('\n')
         .append("  http-check expect status 200\n")
-        .append("  default-server inter 1s fall 2 rise 2 on-marked-down shutdown-sessions\n");
+        // No on-marked-down shutdown-sessions here (unlike PostgreSQL, where sessions to a demoted leader must go):
+        // a node that fails a check under a reconnect storm is busy, not gone, and cutting its thousands of live
+        // sockets would send them all into the storm again. A dead node's sockets close by themselves, and the page
+        // pings every 15 s and reconnects on a hung one.
+        .append("  default-server inter 1s fall 3 rise 2\n");
     for (int i = 0; i < servers.length; i++) {
       s.append("  server ").append(name).append(i + 1).append(" 127.0.0.1:").append(servers[i]).append(" check\n");
     }

@@ -15,6 +15,19 @@ public final class Database {
 
   /** A pool to the given server. {@code maxSize} bounds the connections of this process. */
   public static Pool pool(Vertx vertx, DbSettings settings, int maxSize) {
+    return pool(vertx, settings, maxSize, "vp-pool-");
+  }
+
+  /**
+   * A pool of one connection for the readiness check, apart from the work pool: a storm of reconnects can keep all
+   * 32 work connections busy for seconds, and a readiness ping queued behind them would time out, so the load
+   * balancer would take a busy but healthy node out of rotation exactly when the others need it most.
+   */
+  public static Pool healthPool(Vertx vertx, DbSettings settings) {
+    return pool(vertx, settings, 1, "vp-health-");
+  }
+
+  private static Pool pool(Vertx vertx, DbSettings settings, int maxSize, String namePrefix) {
     PgConnectOptions connect = new PgConnectOptions()
         .setHost(settings.host())
         .setPort(settings.port())
@@ -35,7 +48,7 @@ public final class Database {
           .setHostnameVerificationAlgorithm(""));
     }
     return PgBuilder.pool()
-        .with(new PoolOptions().setMaxSize(maxSize).setShared(true).setName("vp-pool-" + settings.port()))
+        .with(new PoolOptions().setMaxSize(maxSize).setShared(true).setName(namePrefix + settings.port()))
         .connectingTo(connect)
         .using(vertx)
         .build();

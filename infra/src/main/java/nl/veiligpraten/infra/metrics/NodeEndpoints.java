@@ -14,14 +14,31 @@ import nl.veiligpraten.infra.db.Database;
  * listeners only mount the health paths):
  * <ul>
  *   <li>{@code GET /health/live}: 200 while the event loop answers (a restart is the only cure otherwise)</li>
- *   <li>{@code GET /health/ready}: 200 only when PostgreSQL answers within 2 s, the node is in quorum and not
+ *   <li>{@code GET /health/ready}: 200 only when PostgreSQL answers within 2 s (through a connection of its own,
+ *       not queued behind the work pool), the node is in quorum and not
  *       draining; 503 otherwise, with the failing checks named. Load balancers route new visitors by this.</li>
  *   <li>{@code GET /metrics}: Prometheus text (management listener only, see {@link ManagementServer})</li>
  * </ul>
  */
 public final class NodeEndpoints {
 
+  /** Per Vert.x instance: the pool the readiness check pings through, when one apart from the work pool is set. */
+  private static final java.util.Map<Vertx, Pool> HEALTH_POOLS = new java.util.concurrent.ConcurrentHashMap<>();
+
   private NodeEndpoints() {
+  }
+
+  /**
+   * Makes {@code /health/ready} ping PostgreSQL through {@code healthPool} (see {@code Database.healthPool}) instead
+   * of the listener's work pool, so readiness says whether the database answers, not whether the work pool is busy.
+   */
+  public static void useHealthPool(Vertx vertx, Pool healthPool) {
+    HEALTH_POOLS.put(vertx, healthPool);
+  }
+
+  /** Forgets the health pool of a Vert.x instance that is closing. */
+  public static void forget(Vertx vertx) {
+    HEALTH_POOLS.remove(vertx);
   }
 
   /** Answers one of the three paths; anything else is 404. */
@@ -41,7 +58,7 @@ public final class NodeEndpoints {
 
   private static void ready(Vertx vertx, Pool pool, HttpServerRequest request) {
     ClusterHealth health = ClusterHealth.of(vertx);
-    Future<Void> ping = Database.ping(pool).timeout(2, TimeUnit.SECONDS);
+    Future<Void> ping = Database.ping(HEALTH_POOLS.getOrDefault(vertx, pool)).timeout(2, TimeUnit.SECONDS);
     ping.onComplete(ar -> {
       boolean db = ar.succeeded();
       boolean quorum = health.inQuorum();
