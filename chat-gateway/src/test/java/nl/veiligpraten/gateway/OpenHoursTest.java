@@ -41,6 +41,31 @@ class OpenHoursTest {
   }
 
   @Test
+  @DisplayName("summer time: the same local hours, one hour earlier in UTC, also across the switch night")
+  void summerTime() {
+    OpeningHours h = weekdays();
+    // 2026-07-01 is a Wednesday; Amsterdam is UTC+2 in summer.
+    assertTrue(OpenHours.isOpen(h, ZonedDateTime.parse("2026-07-01T07:00:00Z")), "09:00 local");
+    assertFalse(OpenHours.isOpen(h, ZonedDateTime.parse("2026-07-01T06:59:00Z")), "08:59 local");
+    assertFalse(OpenHours.isOpen(h, ZonedDateTime.parse("2026-07-01T15:00:00Z")), "17:00 local");
+    assertTrue(OpenHours.isOpen(h, ZonedDateTime.parse("2026-07-01T14:59:00Z")), "16:59 local");
+    // Monday 2026-03-30, the first working day of summer time (clocks went forward on Sunday 29 March).
+    assertTrue(OpenHours.isOpen(h, ZonedDateTime.parse("2026-03-30T07:30:00Z")), "09:30 local");
+    assertFalse(OpenHours.isOpen(h, ZonedDateTime.parse("2026-03-27T07:30:00Z")), "08:30 local, still winter time");
+  }
+
+  @Test
+  @DisplayName("a help point without hours is not closed for its card, but is never advertised as open now")
+  void unknownHours() {
+    ZonedDateTime now = ZonedDateTime.parse("2026-11-23T09:00:00Z");
+    assertTrue(OpenHours.isOpen(null, now));
+    org.junit.jupiter.api.Assertions.assertNull(OpenHours.openNow(null, now));
+    org.junit.jupiter.api.Assertions.assertNull(OpenHours.toJson(null));
+    assertEquals(Boolean.TRUE, OpenHours.openNow(weekdays(), now));
+    assertEquals(Boolean.FALSE, OpenHours.openNow(weekdays(), ZonedDateTime.parse("2026-11-28T10:00:00Z")));
+  }
+
+  @Test
   @DisplayName("24/7 is always open and is shown as such; other hours are shown per day")
   void json() {
     OpeningHours always = new OpeningHours(true, Map.of());
