@@ -192,8 +192,8 @@ public final class Launcher {
       ConversationRepository conversations = app.transcripts.conversations();
       long grace = settings.queueGraceSeconds();
       // Every node runs the sweep; each expired row is closed by exactly one UPDATE, so this is safe in a cluster.
-      app.sweepTimer = vertx.setPeriodic(5_000, t -> QueueSweep.run(vertx, conversations, grace,
-          settings.liveness().pauseGraceSeconds())
+      app.sweepTimer = vertx.setPeriodic(QueueSweep.intervalMillis(grace), t -> QueueSweep.run(vertx, conversations,
+          grace, settings.liveness().pauseGraceSeconds())
           .onFailure(e -> LOG.warn("queue sweep failed: {}", e.getClass().getName()))
           .transform(ignored -> QueueSweep.expireInbox(vertx, conversations, QueueSweep.INBOX_OPEN_SECONDS))
           .onFailure(e -> LOG.warn("inbox expiry failed: {}", e.getClass().getName())));

@@ -20,6 +20,18 @@ public final class QueueSweep {
   private QueueSweep() {
   }
 
+  /** The longest time between two sweeps: a place moves up at most this long after the grace ran out. */
+  public static final long MAX_INTERVAL_MILLIS = 5_000;
+
+  /**
+   * How often to run the sweep for a queue grace: every {@link #MAX_INTERVAL_MILLIS}, or every quarter of the grace
+   * when that is shorter, so a short grace (the 5 s minimum, or a test's) is not stretched by a whole 5 s sweep
+   * interval; never more often than every 250 ms. The default grace (120 s) sweeps every 5 s.
+   */
+  public static long intervalMillis(long graceSeconds) {
+    return Math.max(250, Math.min(MAX_INTERVAL_MILLIS, graceSeconds * 1000 / 4));
+  }
+
   /** Runs the sweep once; the future holds the conversations it closed. */
   public static Future<List<Conversation>> run(Vertx vertx, ConversationRepository conversations, long graceSeconds,
                                                long pauseGraceSeconds) {
