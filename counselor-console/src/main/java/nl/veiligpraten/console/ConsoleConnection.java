@@ -20,8 +20,6 @@ import nl.veiligpraten.infra.conversation.AppendResult;
 import nl.veiligpraten.infra.conversation.ConversationClosedException;
 import nl.veiligpraten.infra.conversation.PlainMessage;
 import nl.veiligpraten.infra.conversation.TranscriptService;
-import nl.veiligpraten.infra.web.FrameText;
-import nl.veiligpraten.routing.OverrideReason;
 import nl.veiligpraten.routing.config.RuleSet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -134,7 +132,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
       return;
     }
     LOG.info("console socket of staff {} closed: session {}", me(), why.code);
-    send(new JsonObject().put("type", "session-ended").put("reason", why.code));
+    send(ConsoleOut.sessionEnded(why.code));
     socket.close(SESSION_ENDED, "session ended");
   }
 
@@ -155,8 +153,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
       // Issue 19: the message inbox changed (a message left, a reply, a visitor back or gone): the page re-reads
       // the list over HTTP. Codes and ids only.
       consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.inbox(session.orgId()),
-          m -> send(new JsonObject().put("type", "inbox").put("kind", m.body().getString("kind"))
-              .put("conversationId", m.body().getString("conversationId")))));
+          m -> send(ConsoleOut.inbox(m.body().getString("kind"), m.body().getString("conversationId")))));
     }
     consumers.add(vertx.eventBus().<String>consumer(Addresses.staffSession(session.busKey()),
         m -> sessionEnded(ConsoleAuth.Ended.ofCode(m.body()))));
@@ -171,15 +168,12 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
       // marked by a counselor, a P0 claim held at P1 after a flood, a chat about to miss its target, an unanswered
       // assignment moved on, a gone counselor's chats back in the queue.
       consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.supervisors(session.orgId()),
-          m -> send(m.body().copy().put("type", "alert"))));
+          m -> send(ConsoleOut.alert(m.body()))));
     }
-    send(new JsonObject().put("type", "hello").put("user", ConsoleVerticle.userJson(session.user()))
-        .put("outcomes", new JsonArray(Outcomes.CODES)).put("tags", new JsonArray(Outcomes.TAGS))
-        .put("overrideReasons", new JsonArray(OverrideReason.codes()))
-        .put("heartbeat", new JsonObject().put("pingSeconds", services.liveness().clientPingSeconds())
-            .put("pongTimeoutSeconds", services.liveness().pongTimeoutSeconds())));
+    send(ConsoleOut.hello(ConsoleVerticle.userJson(session.user()), services.liveness().clientPingSeconds(),
+        services.liveness().pongTimeoutSeconds()));
     sendQueue();
-    api.statusOf(session).onSuccess(status -> send(new JsonObject().put("type", "status").put("status", status)));
+    api.statusOf(session).onSuccess(status -> send(ConsoleOut.status(status)));
     // After the chats this counselor holds have been announced, one "chats" frame lists them: a page that comes
     // back after a drop resends its unacknowledged messages for these and marks the others as not sent.
     transcripts.conversations().assignedTo(me()).compose(list -> {
@@ -194,26 +188,18 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
         });
         return Future.succeededFuture(ids);
       });
-    }).onSuccess(ids -> send(new JsonObject().put("type", "chats").put("conversationIds", ids)))
+    }).onSuccess(ids -> send(ConsoleOut.chats(ids)))
         .onFailure(this::internal);
     // Chats the visitor ended that still wait for this counselor's outcome come back after a reload too.
     services.assignments().pendingOutcomes(me()).onSuccess(list -> list.forEach(p -> {
       if (session.orgId().equals(p.item().orgId())) {
         UUID id = p.item().id();
-        send(api.card(p.item()).put("type", "assigned").put("observer", false).put("status", "closed")
-            .put("outcomePending", true));
+        send(ConsoleOut.outcomePending(api.card(p.item())));
         // The messages once, so the counselor can choose the outcome with the conversation in view (access-logged
         // like every staff read).
         transcripts.readForStaff(id, session.orgId(), 0, PAGE, AuditContext.staff(me(), session.role(),
-            session.orgId())).onSuccess(messages -> messages.forEach(m -> {
-              FrameText out = FrameText.of("message", m.body().length()).put("conversationId", id.toString())
-                  .put("seq", m.seq()).put("from", m.sender()).put("body", m.body())
-                  .put("at", m.createdAt().toInstant().toString());
-              if (!"visitor".equals(m.sender())) {
-                out.put("clientId", m.clientId());
-              }
-              send(out.encode());
-            })).onFailure(this::internal);
+            session.orgId())).onSuccess(messages -> messages.forEach(m -> send(ConsoleOut.message(id, m))))
+            .onFailure(this::internal);
       }
     })).onFailure(this::internal);
   }
@@ -225,7 +211,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
 
   void goingAway() {
     if (!closed) {
-      send(new JsonObject().put("type", "reconnect"));
+      send(ConsoleOut.reconnect());
       socket.close((short) 1001, "going away");
     }
   }
@@ -262,7 +248,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
 
   @Override
   public void ping(ConsoleFrame.Ping frame) {
-    send(new JsonObject().put("type", "pong"));
+    send(ConsoleOut.pong());
   }
 
   // ---- taking chats ---------------------------------------------------------------------------------------------
@@ -320,8 +306,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
         chat.observer = observer;
         chat.auditReason = auditReason;
       }
-      send(api.card(found.get().item()).put("type", "assigned").put("observer", observer)
-          .put("status", found.get().status()));
+      send(ConsoleOut.assigned(api.card(found.get().item()), observer, found.get().status()));
     }).onFailure(this::internal).mapEmpty();
   }
 
@@ -352,8 +337,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
       if (held != null && result.seq() > held.delivered) {
         held.ownAcked.add(result.seq());
       }
-      send(FrameText.of("ack").put("conversationId", id.toString()).put("clientId", clientId)
-          .put("seq", result.seq()).put("duplicate", result.duplicate()).encode());
+      send(ConsoleOut.ack(id, clientId, result.seq(), result.duplicate()));
       if (!result.duplicate()) {
         vertx.eventBus().publish(Addresses.conversation(id), new JsonObject().put("kind", "message")
             .put("seq", result.seq()));
@@ -371,12 +355,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
 
   /** A refused or failed message: the page marks exactly that message as not sent (by its clientId). */
   private void messageError(String code, String message, UUID id, String clientId) {
-    JsonObject out = new JsonObject().put("type", "error").put("code", code).put("message", message)
-        .put("conversationId", id.toString());
-    if (clientId != null) {
-      out.put("clientId", clientId);
-    }
-    send(out);
+    send(ConsoleOut.messageError(code, message, id, clientId));
   }
 
   @Override
@@ -406,8 +385,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
         refused("not_yours", "Je hebt dit gesprek niet (meer), of de uitkomst is al vastgelegd.", id.toString());
         return;
       }
-      send(new JsonObject().put("type", "closed").put("conversationId", id.toString()).put("outcome", outcome)
-          .put("by", "counselor").put("outcomePending", false));
+      send(ConsoleOut.closed(id, outcome, "counselor", false));
     }).onFailure(this::internal);
   }
 
@@ -426,7 +404,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
   @Override
   public void status(ConsoleFrame.Status frame) {
     String status = frame.status();
-    api.setStatus(session, status).onSuccess(v -> send(new JsonObject().put("type", "status").put("status", status)))
+    api.setStatus(session, status).onSuccess(v -> send(ConsoleOut.status(status)))
         .onFailure(this::internal);
   }
 
@@ -507,9 +485,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
             return;
           }
           if (sentOffers.get(offerId) == offer) {
-            send(new JsonObject().put("type", "transfer-offered").put("conversationId", id.toString())
-                .put("offerId", offerId.toString()).put("toStaffId", target).put("to", reply.body().getString("name"))
-                .put("expiresInSeconds", seconds));
+            send(ConsoleOut.transferOffered(id, offerId, target, reply.body().getString("name"), seconds));
           }
         })
         // No console of that colleague answered (not online on any node).
@@ -527,8 +503,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
     vertx.eventBus().publish(ConsoleAddresses.transferOffers(offer.toStaffId),
         new WarmTransfer.Ended(offerId, reason).toJson());
     if (reason != WarmTransfer.End.ACCEPTED) {
-      send(new JsonObject().put("type", "transfer-declined").put("conversationId", offer.conversationId.toString())
-          .put("offerId", offerId.toString()).put("reason", reason.code()));
+      send(ConsoleOut.transferDeclined(offer.conversationId, offerId, reason));
     }
   }
 
@@ -600,8 +575,8 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
           return;
         }
         shownOffers.put(o.offerId(), o.conversationId());
-        send(api.card(found.get().item()).put("type", "transfer-offer").put("offerId", o.offerId().toString())
-            .put("from", o.fromName()).put("note", o.note()).put("expiresInSeconds", o.expiresInSeconds()));
+        send(ConsoleOut.transferOffer(api.card(found.get().item()), o.offerId(), o.fromName(), o.note(),
+            o.expiresInSeconds()));
         m.reply(new JsonObject().put("shown", true).put("name", session.user().displayName()));
       }).onFailure(e -> {
         m.reply(new JsonObject().put("shown", false));
@@ -610,8 +585,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
     } else if (note instanceof WarmTransfer.Ended e) {
       UUID id = shownOffers.remove(e.offerId());
       if (id != null) {
-        send(new JsonObject().put("type", "transfer-offer-ended").put("offerId", e.offerId().toString())
-            .put("conversationId", id.toString()).put("reason", e.reason().code()));
+        send(ConsoleOut.transferOfferEnded(e.offerId(), id, e.reason().code()));
       }
     } else {
       LOG.warn("warm transfer answer on an offer address");
@@ -644,15 +618,13 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
     vertx.eventBus().<JsonObject>request(ConsoleAddresses.transferAnswers(answer.offerId()), answer.toJson())
         .onSuccess(reply -> {
           if (!reply.body().getBoolean("ok", false) && shownOffers.remove(answer.offerId()) != null) {
-            send(new JsonObject().put("type", "transfer-offer-ended").put("offerId", answer.offerId().toString())
-                .put("conversationId", id.toString()).put("reason", reply.body().getString("reason")));
+            send(ConsoleOut.transferOfferEnded(answer.offerId(), id, reply.body().getString("reason")));
           }
         })
         .onFailure(e -> {
           // The sender's console is gone (or the offer ran out there): nothing moved.
           if (shownOffers.remove(answer.offerId()) != null) {
-            send(new JsonObject().put("type", "transfer-offer-ended").put("offerId", answer.offerId().toString())
-                .put("conversationId", id.toString()).put("reason", WarmTransfer.End.WITHDRAWN.code()));
+            send(ConsoleOut.transferOfferEnded(answer.offerId(), id, WarmTransfer.End.WITHDRAWN.code()));
           }
         });
   }
@@ -839,8 +811,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
           case ASSIGNED -> {
             LOG.info("supervisor {} reassigned a chat to a colleague", me());
             AutoAssigner.announce(vertx, session.orgId(), h.result());
-            send(new JsonObject().put("type", "reassigned").put("conversationId", id.toString())
-                .put("toStaffId", h.staffId()));
+            send(ConsoleOut.reassignedToColleague(id, h.staffId()));
           }
           case AT_CAPACITY -> refused("at_capacity", "Deze collega heeft geen ruimte.", id.toString());
           case NOT_ALLOWED -> refused("unknown_colleague", "Onbekende collega.", id.toString());
@@ -865,8 +836,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
       LOG.info("supervisor {} moved a chat to a queue", me());
       vertx.eventBus().publish(Addresses.conversation(id), new JsonObject().put("kind", "requeued"));
       vertx.eventBus().publish(Addresses.queue(session.orgId()), new JsonObject().put("kind", "requeued"));
-      send(new JsonObject().put("type", "reassigned").put("conversationId", id.toString())
-          .put("toHelpPoint", helpPoint));
+      send(ConsoleOut.reassignedToQueue(id, helpPoint));
     }).onFailure(this::internal);
   }
 
@@ -892,7 +862,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
             .put("outcome", ABUSE_REASON).put("by", "supervisor"));
       }
       vertx.eventBus().publish(Addresses.queue(session.orgId()), new JsonObject().put("kind", "left"));
-      send(new JsonObject().put("type", "closed-abuse").put("conversationIds", done));
+      send(ConsoleOut.closedAbuse(done));
     }).onFailure(this::internal);
   }
 
@@ -910,7 +880,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
         return;
       }
       vertx.eventBus().publish(Addresses.queue(session.orgId()), new JsonObject().put("kind", "changed"));
-      send(new JsonObject().put("type", "p0-confirmed").put("conversationId", id.toString()));
+      send(ConsoleOut.p0Confirmed(id));
     }).onFailure(this::internal);
   }
 
@@ -934,16 +904,13 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
       }
       case "typing" -> {
         if ("visitor".equals(note.getString("from"))) {
-          send(new JsonObject().put("type", "typing").put("conversationId", id.toString()));
+          send(ConsoleOut.typing(id));
         }
       }
-      case "visitor_disconnected" -> send(new JsonObject().put("type", "visitor-disconnected")
-          .put("conversationId", id.toString()));
+      case "visitor_disconnected" -> send(ConsoleOut.visitorDisconnected(id));
       // Issue 19: "ik kan nu even niet praten" (the chat stays open, the place is kept for the pause grace) and back.
-      case "visitor_paused" -> send(new JsonObject().put("type", "visitor-paused")
-          .put("conversationId", id.toString()));
-      case "visitor_back" -> send(new JsonObject().put("type", "visitor-back")
-          .put("conversationId", id.toString()));
+      case "visitor_paused" -> send(ConsoleOut.visitorPaused(id));
+      case "visitor_back" -> send(ConsoleOut.visitorBack(id));
       case "assigned" -> {
         Long staffId = note.getLong("staffId");
         if (!chat.observer && staffId != null && staffId != me()) {
@@ -951,26 +918,21 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
         }
       }
       case "requeued" -> release(id, "requeued");
-      case "referral" -> send(new JsonObject().put("type", "referral").put("conversationId", id.toString())
-          .put("referralId", note.getString("referralId")).put("state", note.getString("state")));
+      case "referral" -> send(ConsoleOut.referral(id, note.getString("referralId"), note.getString("state")));
       case "referred" -> release(id, "referred");
-      case "counselor_rule" -> send(new JsonObject().put("type", "counselor-rule").put("conversationId", id.toString())
-          .put("rule", note.getString("rule")).put("priority", 0));
-      case "route_overridden" -> send(new JsonObject().put("type", "override").put("conversationId", id.toString())
-          .put("reason", note.getString("reason")).put("helpPoint", note.getString("helpPoint")));
+      case "counselor_rule" -> send(ConsoleOut.counselorRule(id, note.getString("rule")));
+      case "route_overridden" -> send(ConsoleOut.override(id, note.getString("reason"), note.getString("helpPoint")));
       case "deleted" -> {
         // The visitor deleted the conversation: its keys and messages are gone, so there is nothing to pump.
         release(id, null);
         transcripts.forget(id);
-        send(new JsonObject().put("type", "deleted").put("conversationId", id.toString()));
+        send(ConsoleOut.deleted(id));
       }
       case "closed" -> {
         pump(id);
         // A chat the visitor ended stays on the holder's screen until they record an outcome (a "close" frame).
         boolean byVisitor = "visitor".equals(note.getString("by"));
-        send(new JsonObject().put("type", "closed").put("conversationId", id.toString())
-            .put("outcome", note.getString("outcome")).put("by", note.getString("by"))
-            .put("outcomePending", byVisitor && !chat.observer));
+        send(ConsoleOut.closed(id, note.getString("outcome"), note.getString("by"), byVisitor && !chat.observer));
         release(id, null);
       }
       default -> {
@@ -1036,22 +998,14 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
           // The ack already told this page its seq; the page would drop the echo.
           continue;
         }
-        FrameText out = FrameText.of("message", m.body().length()).put("conversationId", id.toString())
-            .put("seq", m.seq()).put("from", m.sender()).put("body", m.body())
-            .put("at", m.createdAt().toInstant().toString());
-        if (!"visitor".equals(m.sender())) {
-          out.put("clientId", m.clientId());
-        }
-        send(out.encode());
+        send(ConsoleOut.message(id, m));
       }
       for (StaffNotes.Note n : ar.result()) {
         if (n.seq() <= chat.notesDelivered) {
           continue;
         }
         chat.notesDelivered = n.seq();
-        send(new JsonObject().put("type", "note").put("conversationId", id.toString()).put("seq", n.seq())
-            .put("kind", n.kind()).put("from", n.staffName()).put("body", n.body())
-            .put("at", n.createdAt().toInstant().toString()));
+        send(ConsoleOut.note(id, n));
       }
       if (chat.again || chat.notesDirty || messages.result().size() == PAGE) {
         pump(id);
@@ -1067,14 +1021,13 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
     if (chat != null) {
       chat.consumer.unregister();
       if (reason != null) {
-        send(new JsonObject().put("type", "released").put("conversationId", id.toString()).put("reason", reason));
+        send(ConsoleOut.released(id, reason));
       }
     }
   }
 
   private void sendQueue() {
-    services.assignments().queue(session.orgId(), 200).onSuccess(list -> send(new JsonObject()
-        .put("type", "queue").put("items", api.cards(list))));
+    services.assignments().queue(session.orgId(), 200).onSuccess(list -> send(ConsoleOut.queue(api.cards(list))));
   }
 
   /** Called by the verticle when the socket closed. */
@@ -1103,11 +1056,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
   }
 
   private void error(String code, String message, String conversationId) {
-    JsonObject out = new JsonObject().put("type", "error").put("code", code).put("message", message);
-    if (conversationId != null) {
-      out.put("conversationId", conversationId);
-    }
-    send(out);
+    send(ConsoleOut.error(code, message, conversationId));
   }
 
   private void internal(Throwable e) {
