@@ -22,7 +22,6 @@ import nl.veiligpraten.gateway.EngineIntakeRouting;
 import nl.veiligpraten.gateway.ResumeGuard;
 import nl.veiligpraten.gateway.VisitorListener;
 import nl.veiligpraten.infra.web.CodeHasher;
-import nl.veiligpraten.infra.assignment.AgeingWeights;
 import nl.veiligpraten.infra.audit.DatabaseRoles;
 import nl.veiligpraten.infra.staffing.StaffingRepository;
 import nl.veiligpraten.infra.cluster.ClusterHealth;
@@ -44,6 +43,7 @@ import nl.veiligpraten.infra.retention.RetentionJob;
 import nl.veiligpraten.infra.retention.RetentionPolicy;
 import nl.veiligpraten.infra.retention.RetentionSettings;
 import nl.veiligpraten.infra.staff.StaffRepository;
+import nl.veiligpraten.routing.PriorityAgeing;
 import nl.veiligpraten.routing.config.RoutingConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -168,7 +168,7 @@ public final class Launcher {
           settings.consoleOrigins(), settings.security().sessions(), 64 * 1024,
           settings.security().console(), settings.security().totpRequired(settings.demo()),
           Duration.ofSeconds(settings.transferOfferSeconds()), settings.security().login(), settings.security().sso());
-      StaffingRepository staffing = new StaffingRepository(app.pool, AgeingWeights.of(app.intake.config()),
+      StaffingRepository staffing = new StaffingRepository(app.pool, PriorityAgeing.fromConfig(app.intake.config()),
           settings.waits().windowSeconds(), settings.waits().samples());
       app.visitor = new VisitorListener(gateway, app.pool, transcripts, app.intake,
           new ResumeGuard(app.codeHasher, settings.security().resume()), staffing);

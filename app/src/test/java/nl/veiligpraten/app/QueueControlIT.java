@@ -28,8 +28,9 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import nl.veiligpraten.infra.abuse.AbuseLimits;
 import nl.veiligpraten.infra.abuse.Limit;
-import nl.veiligpraten.infra.assignment.AgeingWeights;
 import nl.veiligpraten.infra.staffing.StaffingRepository;
+import nl.veiligpraten.routing.PriorityAgeing;
+import nl.veiligpraten.routing.config.RoutingConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -208,7 +209,8 @@ class QueueControlIT {
     real.send(new JsonObject().put("type", "ping"));
     real.awaitType("pong");
     UUID realId = placeOf(real, "csg");
-    long now = new StaffingRepository(app.pool(), AgeingWeights.defaults(), 3600, 50).place(realId)
+    long now = new StaffingRepository(app.pool(),
+        PriorityAgeing.fromConfig(RoutingConfig.defaults()), 3600, 50).place(realId)
         .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).orElseThrow().position();
     assertTrue(now <= before + P0_BURST, "moved from " + before + " to " + now);
     for (JsonObject f : real.frames) {

@@ -2,7 +2,6 @@ package nl.veiligpraten.console;
 
 import nl.veiligpraten.infra.staff.TotpSealer;
 import io.vertx.sqlclient.Pool;
-import nl.veiligpraten.infra.assignment.AgeingWeights;
 import nl.veiligpraten.infra.assignment.AssignmentRepository;
 import nl.veiligpraten.infra.assignment.StaffNotes;
 import nl.veiligpraten.infra.assignment.SupervisorRepository;
@@ -12,6 +11,7 @@ import nl.veiligpraten.infra.presence.LivenessSettings;
 import nl.veiligpraten.infra.referral.ReferralRepository;
 import nl.veiligpraten.infra.routeaction.RouteActionRepository;
 import nl.veiligpraten.routing.Priority;
+import nl.veiligpraten.routing.PriorityAgeing;
 import nl.veiligpraten.routing.config.RoutingConfig;
 
 /**
@@ -43,10 +43,7 @@ public record ConsoleServices(AssignmentRepository assignments, ReferralReposito
   public static <K> ConsoleServices create(Pool pool, ConversationRepository conversations,
                                            ConversationCrypto<K> crypto, RoutingConfig config,
                                            LivenessSettings liveness, TotpSealer totpSealer) {
-    var ageing = config.rules().ageing();
-    AgeingWeights weights = new AgeingWeights(ageing.baseScore().get(Priority.P1), ageing.baseScore().get(Priority.P2),
-        ageing.baseScore().get(Priority.P3), ageing.pointsPerMinute());
-    return new ConsoleServices(new AssignmentRepository(pool, weights), new ReferralRepository(pool),
+    return new ConsoleServices(new AssignmentRepository(pool, PriorityAgeing.fromConfig(config)), new ReferralRepository(pool),
         new StaffNotes<>(pool, conversations, crypto), HelpPointDirectory.from(config), liveness,
         new ConsoleLabels(config), new RouteActionRepository(pool),
         new SupervisorRepository(pool),

@@ -12,22 +12,17 @@ final class AssignmentQueries {
   private AssignmentQueries() {
   }
 
-  /** Queue order: P0 first, then chats that lost their counselor, then the ageing score, then waiting time. */
-  static String order(int p1) {
-    return " ORDER BY (coalesce(priority, 3) = 0) DESC, queue_head DESC, "
-        + "(CASE coalesce(priority, 3) WHEN 1 THEN $" + p1 + "::bigint WHEN 2 THEN $" + (p1 + 1) + "::bigint "
-        + "ELSE $" + (p1 + 2) + "::bigint END + $" + (p1 + 3) + "::bigint * extract(epoch FROM (now() - queued_at)) / 60.0) DESC, "
-        + "queued_at, id";
-  }
-
   static final String ITEM_COLUMNS = "id, org_id, help_point, priority, intake::text AS intake, queued_at, "
       + "required_skills, queue_head, transfer_count, extract(epoch FROM (now() - queued_at))::bigint AS waiting";
 
-  static final String QUEUE = "SELECT " + ITEM_COLUMNS + " FROM conversation WHERE org_id = $1 AND status = 'queued'"
-      + order(2) + " LIMIT $6";
+  /** The organisation $1's queue in serving order ({@link QueueOrderQueries}, from $3), at most $2 chats. */
+  static final String QUEUE = "SELECT " + ITEM_COLUMNS + " FROM conversation c WHERE c.org_id = $1 "
+      + "AND c.status = 'queued'" + QueueOrderQueries.orderBy("c", 3) + " LIMIT $2";
 
-  static final String QUEUE_HEAD_LOCKED = "SELECT " + ITEM_COLUMNS + ", passed_over_by FROM conversation "
-      + "WHERE org_id = $1 AND status = 'queued'" + order(2) + " LIMIT $6 FOR UPDATE SKIP LOCKED";
+  /** The head of the queue as {@link #QUEUE}, locked, skipping chats another assignment holds. */
+  static final String QUEUE_HEAD_LOCKED = "SELECT " + ITEM_COLUMNS + ", passed_over_by FROM conversation c "
+      + "WHERE c.org_id = $1 AND c.status = 'queued'" + QueueOrderQueries.orderBy("c", 3)
+      + " LIMIT $2 FOR UPDATE SKIP LOCKED";
 
   /** Only counselors present now (a live console on some node, cluster-wide) get chats automatically. */
   static final String LOCK_AVAILABLE = "SELECT u.id, u.capacity, u.skills, u.display_name FROM staff_user u "

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import nl.veiligpraten.routing.PriorityAgeing;
 
 /**
  * Capacity-aware assignment of queued chats, atomic in PostgreSQL. A chat changes owner only through a conditional
@@ -25,11 +26,12 @@ public final class AssignmentRepository {
   private static final int HEAD_WINDOW = 25;
 
   private final Pool pool;
-  private final AgeingWeights weights;
+  private final PriorityAgeing order;
 
-  public AssignmentRepository(Pool pool, AgeingWeights weights) {
+  /** @param order the serving order, with the ageing constants read once at start-up */
+  public AssignmentRepository(Pool pool, PriorityAgeing order) {
     this.pool = pool;
-    this.weights = weights;
+    this.order = order;
   }
 
   /** Result of an assignment attempt. */
@@ -60,9 +62,15 @@ public final class AssignmentRepository {
     }
   }
 
-  /** The organisation's queue in serving order (priority with ageing, then waiting time). */
+  /** The organisation's queue in serving order ({@link PriorityAgeing}), by the database's clock. */
   public Future<List<QueueItem>> queue(String orgId, int limit) {
-    return pool.preparedQuery(AssignmentQueries.QUEUE).execute(queueArgs(orgId, limit)).map(AssignmentRepository::items);
+    return queue(orgId, limit, null);
+  }
+
+  /** The organisation's queue in serving order at {@code at} (null = the database's clock, as in production). */
+  public Future<List<QueueItem>> queue(String orgId, int limit, OffsetDateTime at) {
+    return pool.preparedQuery(AssignmentQueries.QUEUE).execute(queueArgs(orgId, limit, at))
+        .map(AssignmentRepository::items);
   }
 
   /** One chat's queue view, with its status and owner; empty when it does not exist. */
@@ -416,7 +424,11 @@ public final class AssignmentRepository {
   }
 
   private Tuple queueArgs(String orgId, int limit) {
-    return Tuple.of(orgId, weights.p1(), weights.p2(), weights.p3(), weights.pointsPerMinute(), limit);
+    return queueArgs(orgId, limit, null);
+  }
+
+  private Tuple queueArgs(String orgId, int limit, OffsetDateTime at) {
+    return QueueOrderQueries.bind(Tuple.of(orgId, limit), order, at);
   }
 
   private static List<QueueItem> items(RowSet<Row> rows) {

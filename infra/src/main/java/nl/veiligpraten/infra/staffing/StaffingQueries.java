@@ -1,9 +1,12 @@
 package nl.veiligpraten.infra.staffing;
 
+import nl.veiligpraten.infra.assignment.QueueOrderQueries;
+import nl.veiligpraten.routing.Priority;
+
 /**
  * SQL of the staffing view: who is present per organisation, recent handling times, and how many queued chats a new
- * or a given chat has before it in serving order (the same order as {@code AssignmentQueries.order}: P0 first, then
- * chats that lost their counselor, then the ageing score, then waiting time).
+ * or a given chat has before it in serving order (the order of {@code PriorityAgeing}, as SQL from
+ * {@link QueueOrderQueries}).
  */
 final class StaffingQueries {
 
@@ -34,32 +37,26 @@ final class StaffingQueries {
       + "AND c.assigned_at IS NOT NULL AND c.closed_at >= c.assigned_at "
       + "AND c.closed_at > now() - make_interval(secs => $1) ORDER BY c.closed_at DESC LIMIT $2) x) h";
 
-  /** The ageing score of a queued row {@code c}, with the base scores in $1..$3 and points per minute in $4. */
-  private static final String SCORE = "(CASE coalesce(c.priority, 3) WHEN 1 THEN $1::bigint WHEN 2 THEN $2::bigint "
-      + "ELSE $3::bigint END + $4::bigint * extract(epoch FROM (now() - c.queued_at)) / 60.0)";
-
   /**
-   * Per organisation: queued P0 chats, and for P1..P3 how many non-P0 chats would be served before a chat of that
-   * priority queued now (chats at the head, and chats whose score is already at least that priority's base score).
+   * Per organisation: for each priority P0..P3, how many queued chats would be served before a chat of that priority
+   * queued now (order parameters from $1).
    */
-  static final String AHEAD_OF_NEW = "SELECT c.org_id, count(*) FILTER (WHERE coalesce(c.priority, 3) = 0) AS p0, "
-      + "count(*) FILTER (WHERE coalesce(c.priority, 3) > 0 AND (c.queue_head OR " + SCORE + " >= $1)) AS p1, "
-      + "count(*) FILTER (WHERE coalesce(c.priority, 3) > 0 AND (c.queue_head OR " + SCORE + " >= $2)) AS p2, "
-      + "count(*) FILTER (WHERE coalesce(c.priority, 3) > 0 AND (c.queue_head OR " + SCORE + " >= $3)) AS p3 "
+  static final String AHEAD_OF_NEW = "SELECT c.org_id, "
+      + "count(*) FILTER (WHERE " + QueueOrderQueries.beforeNew("c", Priority.P0, 1) + ") AS p0, "
+      + "count(*) FILTER (WHERE " + QueueOrderQueries.beforeNew("c", Priority.P1, 1) + ") AS p1, "
+      + "count(*) FILTER (WHERE " + QueueOrderQueries.beforeNew("c", Priority.P2, 1) + ") AS p2, "
+      + "count(*) FILTER (WHERE " + QueueOrderQueries.beforeNew("c", Priority.P3, 1) + ") AS p3 "
       + "FROM conversation c WHERE c.status = 'queued' AND c.org_id IS NOT NULL GROUP BY c.org_id";
 
   /** Queued chats per help point (queue caps). */
   static final String QUEUED_PER_HELP_POINT = "SELECT help_point, count(*) AS n FROM conversation "
       + "WHERE status = 'queued' AND help_point IS NOT NULL GROUP BY help_point";
 
-  /** How many queued chats of the same organisation are served before chat $5 (0 = next); no row when not queued. */
+  /** How many queued chats of the same organisation are served before chat $1 (0 = next); no row when not queued. */
   static final String AHEAD_OF = "SELECT (SELECT count(*) FROM conversation c WHERE c.org_id = me.org_id "
-      + "AND c.status = 'queued' AND c.id <> me.id AND ("
-      + "(coalesce(c.priority, 3) = 0) > (coalesce(me.priority, 3) = 0) OR ((coalesce(c.priority, 3) = 0) = "
-      + "(coalesce(me.priority, 3) = 0) AND (c.queue_head > me.queue_head OR (c.queue_head = me.queue_head AND ("
-      + SCORE + " > " + SCORE.replace("c.", "me.") + " OR (" + SCORE + " = " + SCORE.replace("c.", "me.")
-      + " AND (c.queued_at, c.id) < (me.queued_at, me.id)))))))) AS ahead, me.org_id, me.help_point, "
-      + "coalesce(me.priority, 3) AS priority FROM conversation me WHERE me.id = $5 AND me.status = 'queued'";
+      + "AND c.status = 'queued' AND c.id <> me.id AND " + QueueOrderQueries.before("c", "me", 2) + ") AS ahead, "
+      + "me.org_id, me.help_point, coalesce(me.priority, 3) AS priority FROM conversation me "
+      + "WHERE me.id = $1 AND me.status = 'queued'";
 
   static final String HOLD_P0 = "UPDATE conversation SET p0_held = true WHERE id = $1 AND status = 'queued'";
 }

@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.Tuple;
+import java.time.OffsetDateTime;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -11,7 +12,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
-import nl.veiligpraten.infra.assignment.AgeingWeights;
+import nl.veiligpraten.infra.assignment.QueueOrderQueries;
+import nl.veiligpraten.routing.PriorityAgeing;
 import nl.veiligpraten.routing.wait.Staffing;
 
 /**
@@ -21,23 +23,29 @@ import nl.veiligpraten.routing.wait.Staffing;
 public final class StaffingRepository {
 
   private final Pool pool;
-  private final AgeingWeights weights;
+  private final PriorityAgeing order;
   private final long handlingWindowSeconds;
   private final int handlingSamples;
 
   /**
+   * @param order                 the serving order, with the ageing constants read once at start-up
    * @param handlingWindowSeconds only chats closed this recently count for the handling time
    * @param handlingSamples       at most this many of the most recent chats per organisation count
    */
-  public StaffingRepository(Pool pool, AgeingWeights weights, long handlingWindowSeconds, int handlingSamples) {
+  public StaffingRepository(Pool pool, PriorityAgeing order, long handlingWindowSeconds, int handlingSamples) {
     this.pool = pool;
-    this.weights = weights;
+    this.order = order;
     this.handlingWindowSeconds = handlingWindowSeconds;
     this.handlingSamples = handlingSamples;
   }
 
-  /** The whole view now (five small queries). */
+  /** The whole view now, by the database's clock (five small queries). */
   public Future<QueueSnapshot> snapshot() {
+    return snapshot(null);
+  }
+
+  /** The whole view with the queue order at {@code at} (null = the database's clock, as in production). */
+  public Future<QueueSnapshot> snapshot(OffsetDateTime at) {
     long started = System.nanoTime();
     Future<Map<String, int[]>> present = pool.query(StaffingQueries.PRESENT).execute().map(rows -> {
       Map<String, int[]> out = new HashMap<>();
@@ -56,12 +64,11 @@ public final class StaffingRepository {
           return out;
         });
     Future<Map<String, List<Long>>> ahead = pool.preparedQuery(StaffingQueries.AHEAD_OF_NEW)
-        .execute(Tuple.of(weights.p1(), weights.p2(), weights.p3(), weights.pointsPerMinute())).map(rows -> {
+        .execute(QueueOrderQueries.bind(Tuple.tuple(), order, at)).map(rows -> {
           Map<String, List<Long>> out = new HashMap<>();
           for (Row r : rows) {
-            long p0 = r.getLong("p0");
-            out.put(r.getString("org_id"), List.of(p0, p0 + r.getLong("p1"), p0 + r.getLong("p2"),
-                p0 + r.getLong("p3")));
+            out.put(r.getString("org_id"), List.of(r.getLong("p0"), r.getLong("p1"), r.getLong("p2"),
+                r.getLong("p3")));
           }
           return out;
         });
@@ -96,8 +103,13 @@ public final class StaffingRepository {
 
   /** Where one queued chat stands: chats before it in serving order; empty when it is not queued. */
   public Future<Optional<Place>> place(UUID conversationId) {
-    return pool.preparedQuery(StaffingQueries.AHEAD_OF).execute(Tuple.of(weights.p1(), weights.p2(), weights.p3(),
-        weights.pointsPerMinute(), conversationId)).map(rows -> {
+    return place(conversationId, null);
+  }
+
+  /** Where one queued chat stands at {@code at} (null = the database's clock, as in production). */
+  public Future<Optional<Place>> place(UUID conversationId, OffsetDateTime at) {
+    return pool.preparedQuery(StaffingQueries.AHEAD_OF).execute(QueueOrderQueries.bind(Tuple.of(conversationId),
+        order, at)).map(rows -> {
           if (rows.rowCount() == 0) {
             return Optional.empty();
           }
