@@ -859,7 +859,7 @@ public final class HaBench {
                 wal_log_hints: "on"
                 max_wal_senders: 10
                 max_replication_slots: 10
-                max_connections: 200
+                max_connections: 300
                 synchronous_commit: "on"
           initdb:
             - encoding: UTF8
@@ -925,11 +925,12 @@ public final class HaBench {
       c.append("listen postgres\n  mode tcp\n  log global\n  option tcplog\n  bind 127.0.0.1:").append(haPg).append('\n')
           .append("""
             option httpchk GET /primary
+            timeout queue 30s
             http-check expect status 200
             default-server inter 1s fall 2 rise 1 on-marked-down shutdown-sessions
           """);
       for (int p = 0; p < 2; p++) {
-        c.append("  server pg").append(p + 1).append(" 127.0.0.1:").append(pgPort[p]).append(" maxconn 150 check port ")
+        c.append("  server pg").append(p + 1).append(" 127.0.0.1:").append(pgPort[p]).append(" maxconn 250 check port ")
             .append(restPort[p]).append('\n');
       }
     }
