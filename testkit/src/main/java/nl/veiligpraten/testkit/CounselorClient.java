@@ -158,6 +158,8 @@ public final class CounselorClient {
       }
       case "assigned" -> held.add(frame.getString("conversationId"));
       case "closed" -> held.remove(frame.getString("conversationId"));
+      // Taken away (unanswered, away past the grace, moved by a supervisor): no longer ours to answer.
+      case "released" -> held.remove(frame.getString("conversationId"));
       case "ack" -> {
         unacked.remove(frame.getString("clientId"));
         sentAt.remove(frame.getString("clientId"));
