@@ -39,7 +39,8 @@ public final class CounselorClient {
   private int attempts;
   private long resendTimer = -1;
   private final boolean autoTake;
-  private final Set<String> requested = ConcurrentHashMap.newKeySet();
+  /** conversation id → when this client last asked to take it. */
+  private final java.util.Map<String, Long> requested = new ConcurrentHashMap<>();
 
   /** conversationId → highest sequence number shown. */
   public final Map<String, Long> shown = new ConcurrentHashMap<>();
@@ -150,7 +151,12 @@ public final class CounselorClient {
           JsonArray items = frame.getJsonArray("items");
           for (int i = 0; i < items.size(); i++) {
             String id = items.getJsonObject(i).getString("conversationId");
-            if (requested.add(id)) {
+            // Ask once, and again when the chat is still in the queue 5 s later: a take refused by a race (another
+            // node assigned it, the database was failing over) must not leave the chat waiting for ever.
+            long now = System.nanoTime();
+            Long asked = requested.get(id);
+            if (!held.contains(id) && (asked == null || now - asked > 5_000_000_000L)) {
+              requested.put(id, now);
               take(id);
             }
           }

@@ -206,6 +206,7 @@ public final class HaBench {
   // Chaos run
 
   /** When each visitor ack arrived: the longest pause around the leader kill is the outage visitors saw. */
+  private final java.util.concurrent.atomic.AtomicInteger cardsShown = new java.util.concurrent.atomic.AtomicInteger();
   private final java.util.concurrent.ConcurrentLinkedQueue<Long> ackTimes = new java.util.concurrent.ConcurrentLinkedQueue<>();
   private final Map<String, AtomicInteger> visitorErrors = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> counselorErrors = new ConcurrentHashMap<>();
@@ -237,6 +238,11 @@ public final class HaBench {
         if ("welcome".equals(type) && !chosen[0]) {
           chosen[0] = true;
           v.choose(org);
+        } else if ("card".equals(type)) {
+          // The help point was not staffed at that moment (a counselor between consoles): the page shows the card
+          // with its alternatives; this visitor waits a little and asks for the same help point again.
+          cardsShown.incrementAndGet();
+          vertx.setTimer(2_000, t -> v.choose(org));
         } else if ("ack".equals(type)) {
           ackTimes.add(System.nanoTime());
         } else if ("error".equals(type)) {
@@ -266,7 +272,8 @@ public final class HaBench {
     boolean allAssigned = awaitTrue("every chat assigned", 90,
         () -> visitors.stream().allMatch(v -> "assigned".equals(v.status())));
     say(visitors.stream().filter(v -> "assigned".equals(v.status())).count() + " of " + chatCount
-        + " chats assigned through HAProxy" + (allAssigned ? "" : " (not all within 90 s)"));
+        + " chats assigned through HAProxy" + (allAssigned ? "" : " (not all within 90 s)") + "; cards shown instead "
+        + "of a queue: " + cardsShown.get());
 
     // Steady traffic: visitors send `rate` messages per second in total, counselors reply to each chat as often.
     for (int i = 0; i < chatCount; i++) {
