@@ -208,9 +208,20 @@ class AuthorizationIT extends SharedServiceIT {
           assertEquals(before, snapshotB(), attacker.role() + " frame " + type + " on " + target + " changed B");
         }
       }
-      // Nothing of B ever reached A's socket.
-      Thread.sleep(200);
-      for (JsonObject f : attacker.socket().frames) {
+    }
+    // Nothing of B ever reached A's sockets. B's visitor writes once more and B's counselor receives it, so anything
+    // subscribed to B's chat has been sent it too; then a ping on each of A's sockets: every frame before its pong
+    // (those the awaits above skipped included) is checked, instead of sleeping and reading what is left queued.
+    va.probe().send(new JsonObject().put("type", "message").put("clientId", "v-late")
+        .put("body", "geheim van B, later"));
+    bSocket.await(f -> "message".equals(f.getString("type")) && "geheim van B, later".equals(f.getString("body")),
+        Duration.ofSeconds(10));
+    for (Attacker attacker : attackers) {
+      if (attacker.socket() == null) {
+        continue;
+      }
+      attacker.socket().send(new JsonObject().put("type", "ping"));
+      for (JsonObject f : attacker.socket().before(f -> "pong".equals(f.getString("type")), Duration.ofSeconds(10))) {
         String text = f.encode();
         boolean echoOfOwnRequest = "error".equals(f.getString("type"));
         if (!echoOfOwnRequest) {

@@ -166,7 +166,14 @@ class VisitorIpPrivacyIT {
       counselor.send(new JsonObject().put("type", "take"));
       conversations.add(counselor.awaitType("assigned").getString("conversationId"));
       counselor.close();
-      Thread.sleep(500);
+      // The last write this run causes is the console's presence release on that close: wait for it (instead of a
+      // sleep), so the scan below sees everything the run stored.
+      long released = System.nanoTime() + java.time.Duration.ofSeconds(15).toNanos();
+      while (await(app.pool().query("SELECT count(*) FROM staff_presence p JOIN staff_user u ON u.id = p.staff_id "
+          + "WHERE u.org_id = 'csg'").execute()).iterator().next().getLong(0) > 0) {
+        assertTrue(System.nanoTime() < released, "the console's presence was never released");
+        Thread.sleep(50);
+      }
 
       // Every column that can hold text, bytes or JSON, in every table the application's user can see.
       List<Row> columns = new ArrayList<>();

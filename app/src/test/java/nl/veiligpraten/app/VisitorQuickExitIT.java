@@ -139,7 +139,12 @@ class VisitorQuickExitIT {
         page.keyboard().press(letter);
         page.keyboard().up("Shift");
       }
-      page.waitForTimeout(300);
+      // No sleep: Playwright's key presses return once the page has handled them, and a quick exit empties the page
+      // and sets the neutral title at once, before it navigates. So the page is still the intake now, or it never
+      // will be again.
+      assertEquals(Boolean.TRUE, page.evaluate("() => !!document.getElementById('screen-title')"),
+          "the capitals emptied the page");
+      assertEquals("Waarover wil je praten?", page.locator("#screen-title").textContent());
       assertTrue(page.url().startsWith(visitorUrl()));
 
       for (int i = 0; i < 3; i++) {

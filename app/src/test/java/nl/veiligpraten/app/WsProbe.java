@@ -20,12 +20,21 @@ final class WsProbe implements AutoCloseable {
    */
   private final WebSocketClient client;
   final LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
+  /**
+   * Every frame received, in arrival order, including those {@link #await} skipped and dropped from {@link #frames}:
+   * a "this never arrived" check must look at all of them, not only at what is still queued.
+   */
+  final java.util.List<JsonObject> received = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
   volatile Short closeCode;
 
   private WsProbe(WebSocketClient client, WebSocket socket) {
     this.client = client;
     this.socket = socket;
-    socket.textMessageHandler(text -> frames.add(new JsonObject(text)));
+    socket.textMessageHandler(text -> {
+      JsonObject frame = new JsonObject(text);
+      received.add(frame);
+      frames.add(frame);
+    });
     socket.closeHandler(v -> closeCode = socket.closeStatusCode());
   }
 
@@ -85,6 +94,24 @@ final class WsProbe implements AutoCloseable {
         return next;
       }
     }
+  }
+
+  /**
+   * Waits for a marker frame (a later event that must arrive, e.g. a message sent after the action under test) and
+   * returns every frame this probe received before it, skipped ones included. This is how a test shows that something
+   * did not arrive: instead of sleeping and looking at an empty queue (which passes vacuously on a slow machine), it
+   * proves the socket was still delivering, in order, past the point where the unwanted frame would have come.
+   */
+  java.util.List<JsonObject> before(Predicate<JsonObject> marker, Duration timeout) throws InterruptedException {
+    JsonObject found = await(marker, timeout);
+    synchronized (received) {
+      for (int i = 0; i < received.size(); i++) {
+        if (received.get(i) == found) {
+          return java.util.List.copyOf(received.subList(0, i));
+        }
+      }
+    }
+    throw new AssertionError("marker frame not in the received list: " + found);
   }
 
   JsonObject awaitType(String type) throws InterruptedException {
