@@ -236,7 +236,7 @@ public final class Launcher {
   /** Retention by crypto-shredding on every node, and dropping cached data keys of shredded conversations. */
   private static void startRetention(Vertx vertx, RunningApp.Builder app) {
     TranscriptService<?> transcripts = app.transcripts;
-    vertx.eventBus().<String>consumer(RetentionJob.SHREDDED_ADDRESS,
+    vertx.eventBus().<String>consumer(nl.veiligpraten.infra.bus.Addresses.PRIVACY_SHREDDED,
         m -> transcripts.forget(java.util.UUID.fromString(m.body())));
     RetentionPolicy policy = RetentionPolicy.from(app.intake.config().helpPoints());
     LOG.info("transcript retention in days per organisation: {}", policy.daysByOrganisation());

@@ -2,11 +2,13 @@ package nl.veiligpraten.gateway;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import nl.veiligpraten.infra.bus.Addresses;
+import nl.veiligpraten.infra.bus.BusNotes;
+import nl.veiligpraten.infra.bus.ConversationNote;
+import nl.veiligpraten.infra.bus.InboxNote;
+import nl.veiligpraten.infra.bus.QueueNote;
 import nl.veiligpraten.infra.conversation.Conversation;
 import nl.veiligpraten.infra.conversation.ConversationRepository;
 
@@ -38,13 +40,13 @@ public final class QueueSweep {
     return conversations.abandonExpired(graceSeconds, pauseGraceSeconds).onSuccess(closed -> {
       Set<String> queues = new HashSet<>();
       for (Conversation c : closed) {
-        vertx.eventBus().publish(Addresses.conversation(c.id()), new JsonObject().put("kind", "closed")
-            .put("outcome", "abandoned").put("by", "system"));
+        BusNotes.publish(vertx.eventBus(), c.id(), new ConversationNote.Closed("abandoned",
+            ConversationNote.Party.SYSTEM));
         if (c.orgId() != null) {
           queues.add(c.orgId());
         }
       }
-      queues.forEach(org -> vertx.eventBus().publish(Addresses.queue(org), new JsonObject().put("kind", "left")));
+      queues.forEach(org -> BusNotes.publish(vertx.eventBus(), org, QueueNote.LEFT));
     });
   }
 
@@ -60,10 +62,9 @@ public final class QueueSweep {
                                                        long openSeconds) {
     return conversations.expireInbox(openSeconds).onSuccess(closed -> {
       for (Conversation c : closed) {
-        vertx.eventBus().publish(Addresses.conversation(c.id()), new JsonObject().put("kind", "closed")
-            .put("outcome", "inbox_expired").put("by", "system"));
-        vertx.eventBus().publish(Addresses.inbox(c.orgId()), new JsonObject().put("kind", "expired")
-            .put("conversationId", c.id().toString()));
+        BusNotes.publish(vertx.eventBus(), c.id(), new ConversationNote.Closed("inbox_expired",
+            ConversationNote.Party.SYSTEM));
+        BusNotes.publish(vertx.eventBus(), c.orgId(), new InboxNote(InboxNote.Kind.EXPIRED, c.id()));
       }
     });
   }

@@ -5,7 +5,9 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.Optional;
-import nl.veiligpraten.infra.bus.Addresses;
+import nl.veiligpraten.infra.bus.BusNotes;
+import nl.veiligpraten.infra.bus.ConversationNote;
+import nl.veiligpraten.infra.bus.QueueNote;
 import nl.veiligpraten.infra.conversation.Conversation;
 import nl.veiligpraten.infra.conversation.ConversationRepository;
 import nl.veiligpraten.infra.web.Secrets;
@@ -89,10 +91,9 @@ final class QuickExitBeacon {
   }
 
   private void announce(Conversation c, String outcome) {
-    vertx.eventBus().publish(Addresses.conversation(c.id()), new JsonObject().put("kind", "closed")
-        .put("outcome", outcome).put("by", "visitor"));
+    BusNotes.publish(vertx.eventBus(), c.id(), new ConversationNote.Closed(outcome, ConversationNote.Party.VISITOR));
     if (c.orgId() != null) {
-      vertx.eventBus().publish(Addresses.queue(c.orgId()), new JsonObject().put("kind", "left"));
+      BusNotes.publish(vertx.eventBus(), c.orgId(), QueueNote.LEFT);
     }
   }
 }

@@ -6,7 +6,9 @@ import io.vertx.sqlclient.Pool;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
-import nl.veiligpraten.infra.bus.Addresses;
+import nl.veiligpraten.infra.bus.BusNotes;
+import nl.veiligpraten.infra.bus.ConversationNote;
+import nl.veiligpraten.infra.bus.QueueNote;
 import nl.veiligpraten.infra.conversation.TranscriptService;
 import nl.veiligpraten.infra.referral.Referral;
 import nl.veiligpraten.infra.referral.ReferralRepository;
@@ -75,18 +77,15 @@ public final class ReferralGateway {
         return;
       }
       Referral r = decided.get();
-      vertx.eventBus().publish(Addresses.conversation(conversationId), new JsonObject().put("kind", "referral")
-          .put("referralId", r.id().toString()).put("state", r.state()));
+      BusNotes.publish(vertx.eventBus(), conversationId, new ConversationNote.Referral(r.id().toString(), r.state()));
       if (!consent.accept()) {
         send.accept(new JsonObject().put("type", "card").put("helpPoint", r.toHelpPoint()));
         return;
       }
       referrals.handOver(r, transcripts).onSuccess(moved -> {
-        vertx.eventBus().publish(Addresses.conversation(conversationId), new JsonObject().put("kind", "referred")
-            .put("toOrg", r.toOrg()));
-        vertx.eventBus().publish(Addresses.queue(r.fromOrg()), new JsonObject().put("kind", "left"));
-        vertx.eventBus().publish(Addresses.queue(r.toOrg()), new JsonObject().put("kind", "queued")
-            .put("conversationId", conversationId.toString()));
+        BusNotes.publish(vertx.eventBus(), conversationId, new ConversationNote.Referred());
+        BusNotes.publish(vertx.eventBus(), r.fromOrg(), QueueNote.LEFT);
+        BusNotes.publish(vertx.eventBus(), r.toOrg(), QueueNote.QUEUED);
         send.accept(new JsonObject().put("type", "referral-accepted").put("referralId", r.id().toString())
             .put("organisation", organisation(r.toHelpPoint())));
       }).onFailure(e -> {

@@ -5,7 +5,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -13,12 +12,16 @@ import nl.veiligpraten.infra.abuse.KeyedLimiter;
 import nl.veiligpraten.infra.staffing.QueueSnapshot;
 import nl.veiligpraten.routing.wait.QueueWait;
 import nl.veiligpraten.infra.bus.Addresses;
+import nl.veiligpraten.infra.bus.BusNotes;
+import nl.veiligpraten.infra.bus.ConversationNote;
+import nl.veiligpraten.infra.bus.InboxNote;
+import nl.veiligpraten.infra.bus.QueueNote;
+import nl.veiligpraten.infra.bus.SupervisorAlert;
 import nl.veiligpraten.infra.conversation.Conversation;
 import nl.veiligpraten.infra.conversation.ConversationClosedException;
 import nl.veiligpraten.infra.conversation.ConversationRepository;
 import nl.veiligpraten.infra.conversation.PlainMessage;
 import nl.veiligpraten.infra.conversation.TranscriptService;
-import nl.veiligpraten.infra.retention.RetentionJob;
 import nl.veiligpraten.infra.web.FrameText;
 import nl.veiligpraten.infra.web.Secrets;
 import org.slf4j.Logger;
@@ -72,12 +75,12 @@ final class VisitorConnection {
   private boolean pumping;
   private boolean pumpAgain;
   private boolean closed;
-  private MessageConsumer<JsonObject> consumer;
+  private MessageConsumer<?> consumer;
   private long helloTimer;
   /** Referral consent handling (counselor console issue); set by the verticle. */
   ReferralGateway referrals;
   private boolean replaced;
-  private MessageConsumer<JsonObject> queueConsumer;
+  private MessageConsumer<?> queueConsumer;
   private long queueTimer = -1;
   private boolean queueRefreshPending;
   private Future<?> appendChain = Future.succeededFuture();
@@ -206,10 +209,10 @@ final class VisitorConnection {
     } else if (frame instanceof VisitorFrame.LeaveMessage l) {
       onLeaveMessage(l);
     } else if (frame instanceof VisitorFrame.Typing) {
-      notifyConversation(new JsonObject().put("kind", "typing").put("from", "visitor"));
-    } else if (frame instanceof VisitorFrame.Read r) {
-      notifyConversation(new JsonObject().put("kind", "read").put("from", "visitor")
-          .put("seq", Math.min(r.seq(), delivered)));
+      notifyConversation(new ConversationNote.Typing(ConversationNote.Party.VISITOR));
+    } else if (frame instanceof VisitorFrame.Read) {
+      // Accepted for the page's sake, but read receipts are not built (issue 18 left them out): nobody listened to
+      // the bus note it used to publish, so it publishes nothing (issue 25).
     } else if (frame instanceof VisitorFrame.Consent c && referrals != null) {
       referrals.consent(conversationId, c, this::send);
     } else if (frame instanceof VisitorFrame.Bye b) {
@@ -221,12 +224,12 @@ final class VisitorConnection {
       // "visitor back" UPDATE, which would otherwise clear this pause again.
       UUID id = conversationId;
       backStored = backStored.transform(ignored -> conversations.visitorPaused(id))
-          .onSuccess(v -> notifyConversation(new JsonObject().put("kind", "visitor_paused")))
+          .onSuccess(v -> notifyConversation(new ConversationNote.VisitorPaused()))
           .onFailure(e -> internal("pause", e)).transform(ignored -> Future.<Void>succeededFuture());
     } else if (frame instanceof VisitorFrame.Resume) {
       UUID id = conversationId;
       backStored = backStored.transform(ignored -> conversations.visitorBack(id))
-          .onSuccess(v -> notifyConversation(new JsonObject().put("kind", "visitor_back")))
+          .onSuccess(v -> notifyConversation(new ConversationNote.VisitorBack()))
           .onFailure(e -> internal("resume", e)).transform(ignored -> Future.<Void>succeededFuture());
     } else {
       throw new FrameException("unexpected", "Frame not expected now.");
@@ -301,10 +304,10 @@ final class VisitorConnection {
     Future<Void> back = conversations.visitorBack(id);
     backStored = back.transform(ignored -> Future.<Void>succeededFuture());
     back.onComplete(r -> {
-      vertx.eventBus().publish(Addresses.conversation(id), new JsonObject().put("kind", "visitor_back"));
+      BusNotes.publish(vertx.eventBus(), id, new ConversationNote.VisitorBack());
       if (inbox) {
         // The console's inbox shows who is back now (a thread can become a live chat while the visitor is here).
-        vertx.eventBus().publish(Addresses.inbox(org), inboxNote("back", id));
+        BusNotes.publish(vertx.eventBus(), org, new InboxNote(InboxNote.Kind.BACK, id));
       }
     });
   }
@@ -360,9 +363,8 @@ final class VisitorConnection {
     intakeCodes = parse(conversation.intakeJson());
     delivered = Math.min(lastSeq, conversation.nextSeq());
     // Any older socket of the same conversation (on any node) is told to go: one live socket per conversation.
-    vertx.eventBus().publish(Addresses.conversation(conversationId),
-        new JsonObject().put("kind", "visitor_socket").put("connection", connectionId));
-    consumer = vertx.eventBus().consumer(Addresses.conversation(conversationId), m -> onNotification(m.body()));
+    BusNotes.publish(vertx.eventBus(), conversationId, new ConversationNote.VisitorSocket(connectionId));
+    consumer = BusNotes.onConversation(vertx.eventBus(), conversationId, n -> n.accept(notes));
     JsonObject welcome = new JsonObject().put("type", "welcome").put("v", VisitorFrame.VERSION)
         .put("status", status).put("lastSeq", conversation.nextSeq());
     if (newToken != null) {
@@ -494,12 +496,10 @@ final class VisitorConnection {
           if (!p0.allowed()) {
             LOG.info("P0 claim held at P1 for a supervisor: {} reached", p0 == KeyedLimiter.Verdict.ADDRESS_LIMIT
                 ? "per-address limit" : "node limit");
-            vertx.eventBus().publish(Addresses.supervisors(orgId), new JsonObject().put("kind", "p0_held")
-                .put("conversationId", conversationId.toString()).put("helpPoint", r.helpPoint())
-                .put("limit", p0 == KeyedLimiter.Verdict.ADDRESS_LIMIT ? "address" : "node"));
+            BusNotes.publish(vertx.eventBus(), orgId, new SupervisorAlert.P0Held(conversationId, r.helpPoint(),
+                p0 == KeyedLimiter.Verdict.ADDRESS_LIMIT ? "address" : "node"));
           }
-          vertx.eventBus().publish(Addresses.queue(orgId), new JsonObject().put("kind", "queued")
-              .put("conversationId", conversationId.toString()));
+          BusNotes.publish(vertx.eventBus(), orgId, QueueNote.QUEUED);
           sendQueued();
           watchQueue();
         })
@@ -599,7 +599,7 @@ final class VisitorConnection {
     if (queueConsumer != null || orgId == null || closed) {
       return;
     }
-    queueConsumer = vertx.eventBus().consumer(Addresses.queue(orgId), m -> refreshQueueSoon());
+    queueConsumer = BusNotes.onQueue(vertx.eventBus(), orgId, n -> refreshQueueSoon());
     queueTimer = vertx.setPeriodic(QUEUE_REFRESH_MS, t -> refreshQueueSoon());
   }
 
@@ -684,8 +684,8 @@ final class VisitorConnection {
           send(FrameText.of("ack").put("clientId", message.clientId()).put("seq", result.seq())
               .put("duplicate", result.duplicate()).encode());
           send(new JsonObject().put("type", "message-left").put("code", code));
-          notifyConversation(new JsonObject().put("kind", "message").put("seq", result.seq()));
-          vertx.eventBus().publish(Addresses.inbox(orgId), inboxNote("left", conversationId));
+          notifyConversation(new ConversationNote.Message(result.seq()));
+          BusNotes.publish(vertx.eventBus(), orgId, new InboxNote(InboxNote.Kind.LEFT, conversationId));
         })
         .onFailure(e -> {
           if (e instanceof ConversationClosedException) {
@@ -694,10 +694,6 @@ final class VisitorConnection {
             internal("leave_message", e);
           }
         });
-  }
-
-  private static JsonObject inboxNote(String kind, UUID id) {
-    return new JsonObject().put("kind", kind).put("conversationId", id.toString());
   }
 
   private void onMessage(VisitorFrame.Message message) {
@@ -713,9 +709,9 @@ final class VisitorConnection {
           send(FrameText.of("ack").put("clientId", message.clientId()).put("seq", result.seq())
               .put("duplicate", result.duplicate()).encode());
           if (!result.duplicate()) {
-            notifyConversation(new JsonObject().put("kind", "message").put("seq", result.seq()));
+            notifyConversation(new ConversationNote.Message(result.seq()));
             if ("inbox".equals(status)) {
-              vertx.eventBus().publish(Addresses.inbox(orgId), inboxNote("reply", conversationId));
+              BusNotes.publish(vertx.eventBus(), orgId, new InboxNote(InboxNote.Kind.REPLY, conversationId));
             }
           }
         })
@@ -738,9 +734,9 @@ final class VisitorConnection {
       // so "left in a hurry" shows once.
       boolean closedElsewhere = ar.succeeded() && ar.result().isEmpty();
       if (!closedElsewhere) {
-        notifyConversation(new JsonObject().put("kind", "closed").put("outcome", outcome).put("by", "visitor"));
+        notifyConversation(new ConversationNote.Closed(outcome, ConversationNote.Party.VISITOR));
         if (orgId != null) {
-          vertx.eventBus().publish(Addresses.queue(orgId), new JsonObject().put("kind", "left"));
+          BusNotes.publish(vertx.eventBus(), orgId, QueueNote.LEFT);
         }
       }
       send(new JsonObject().put("type", "closed").put("outcome", outcome));
@@ -753,12 +749,12 @@ final class VisitorConnection {
     UUID id = conversationId;
     transcripts.eraseOnRequest(id).onSuccess(erased -> {
       status = "closed";
-      notifyConversation(new JsonObject().put("kind", "deleted"));
+      notifyConversation(new ConversationNote.Deleted());
       // Every node drops a cached data key of this conversation.
-      vertx.eventBus().publish(RetentionJob.SHREDDED_ADDRESS, id.toString());
+      vertx.eventBus().publish(Addresses.PRIVACY_SHREDDED, id.toString());
       if (orgId != null) {
-        vertx.eventBus().publish(Addresses.queue(orgId), new JsonObject().put("kind", "left"));
-        vertx.eventBus().publish(Addresses.inbox(orgId), inboxNote("deleted", id));
+        BusNotes.publish(vertx.eventBus(), orgId, QueueNote.LEFT);
+        BusNotes.publish(vertx.eventBus(), orgId, new InboxNote(InboxNote.Kind.DELETED, id));
       }
       send(new JsonObject().put("type", "deleted").put("message",
           "Je gesprek is gewist. / Your conversation has been deleted."));
@@ -766,82 +762,118 @@ final class VisitorConnection {
     }).onFailure(e -> internal("delete", e));
   }
 
-  private void onNotification(JsonObject note) {
-    switch (note.getString("kind", "")) {
-      case "message" -> {
-        announced = Math.max(announced, note.getLong("seq", 0L));
-        // A pump takes every gap-free message memory holds, so it often delivers past what was announced; a note
-        // for a message this socket already sent must not start a read (it would go to PostgreSQL for nothing).
-        if (announced > delivered) {
-          pump();
-        }
-      }
-      case "assigned" -> {
-        status = "assigned";
-        unwatchQueue();
-        JsonObject assigned = new JsonObject().put("type", "assigned").put("counselor", note.getString("counselor"));
-        // Issue 23: in which language the counselor writes, from the counselor's language skills (Dutch always).
-        String lang = visitorLanguage();
-        if (lang != null && note.getValue("skills") instanceof JsonArray skills) {
-          java.util.List<String> own = new java.util.ArrayList<>();
-          skills.forEach(v -> own.add(String.valueOf(v)));
-          assigned.put("writes", nl.veiligpraten.infra.assignment.IntakeSkills.writesIn(lang, own));
-        }
-        send(assigned);
-      }
-      case "typing" -> {
-        if (!"visitor".equals(note.getString("from"))) {
-          send(new JsonObject().put("type", "typing").put("from", "counselor"));
-        }
-      }
-      case "read" -> {
-        if (!"visitor".equals(note.getString("from"))) {
-          send(new JsonObject().put("type", "read").put("seq", note.getLong("seq")));
-        }
-      }
-      case "counselor_left" -> send(new JsonObject().put("type", "counselor-left"));
-      case "counselor_rule" -> sendCounselorRule(note.getString("rule", ""));
-      case "referral" -> {
-        if (referrals != null && "offered".equals(note.getString("state"))) {
-          referrals.offered(conversationId, note.getString("referralId"), this::send);
-        }
-      }
-      case "referred" -> {
-        status = "queued";
-        sendQueued();
-        watchQueue();
-      }
-      case "requeued" -> {
-        status = "queued";
-        sendQueued();
-        // Back in its own queue (the counselor went away or did not answer): follow the place again.
-        watchQueue();
-      }
-      case "closed" -> {
-        status = "closed";
-        if (!"visitor".equals(note.getString("by"))) {
-          pump();
-          send(new JsonObject().put("type", "closed").put("outcome", note.getString("outcome")));
-        }
-      }
-      case "queue_changed" -> {
-        if ("queued".equals(status)) {
-          sendQueued();
-        }
-      }
-      case "visitor_socket" -> {
-        if (!connectionId.equals(note.getString("connection")) && !closed) {
-          send(new JsonObject().put("type", "error").put("code", "replaced")
-              .put("message", "Dit gesprek is op een ander apparaat geopend. / Opened on another device."));
-          // The new socket owns the conversation now: this close must not mark the visitor as gone.
-          replaced = true;
-          socket.close(CLOSE_REPLACED, "replaced");
-        }
-      }
-      default -> {
+  /**
+   * What this visitor's socket does with each note on its conversation's address; one method per kind, so a new
+   * kind is a compile error here until it is handled or explicitly ignored.
+   */
+  private final ConversationNote.Handler notes = new ConversationNote.Handler() {
+    @Override
+    public void message(ConversationNote.Message note) {
+      announced = Math.max(announced, note.seq());
+      // A pump takes every gap-free message memory holds, so it often delivers past what was announced; a note
+      // for a message this socket already sent must not start a read (it would go to PostgreSQL for nothing).
+      if (announced > delivered) {
+        pump();
       }
     }
-  }
+
+    @Override
+    public void noteAdded(ConversationNote.NoteAdded note) {
+      // Staff notes (whispers) are for the console only.
+    }
+
+    @Override
+    public void typing(ConversationNote.Typing note) {
+      if (note.from() != ConversationNote.Party.VISITOR) {
+        send(new JsonObject().put("type", "typing").put("from", "counselor"));
+      }
+    }
+
+    @Override
+    public void visitorPaused(ConversationNote.VisitorPaused note) {
+      // This socket's own pause, told to the console.
+    }
+
+    @Override
+    public void visitorBack(ConversationNote.VisitorBack note) {
+      // This socket's own return, told to the console.
+    }
+
+    @Override
+    public void visitorDisconnected(ConversationNote.VisitorDisconnected note) {
+      // A socket of this visitor went away; told to the console.
+    }
+
+    @Override
+    public void visitorSocket(ConversationNote.VisitorSocket note) {
+      if (!connectionId.equals(note.connection()) && !closed) {
+        send(new JsonObject().put("type", "error").put("code", "replaced")
+            .put("message", "Dit gesprek is op een ander apparaat geopend. / Opened on another device."));
+        // The new socket owns the conversation now: this close must not mark the visitor as gone.
+        replaced = true;
+        socket.close(CLOSE_REPLACED, "replaced");
+      }
+    }
+
+    @Override
+    public void assigned(ConversationNote.Assigned note) {
+      status = "assigned";
+      unwatchQueue();
+      JsonObject assigned = new JsonObject().put("type", "assigned").put("counselor", note.counselor());
+      // Issue 23: in which language the counselor writes, from the counselor's language skills (Dutch always).
+      String lang = visitorLanguage();
+      if (lang != null && note.skills() != null) {
+        assigned.put("writes", nl.veiligpraten.infra.assignment.IntakeSkills.writesIn(lang, note.skills()));
+      }
+      send(assigned);
+    }
+
+    @Override
+    public void requeued(ConversationNote.Requeued note) {
+      status = "queued";
+      sendQueued();
+      // Back in its own queue (the counselor went away or did not answer): follow the place again.
+      watchQueue();
+    }
+
+    @Override
+    public void referral(ConversationNote.Referral note) {
+      if (referrals != null && "offered".equals(note.state())) {
+        referrals.offered(conversationId, note.referralId(), VisitorConnection.this::send);
+      }
+    }
+
+    @Override
+    public void referred(ConversationNote.Referred note) {
+      status = "queued";
+      sendQueued();
+      watchQueue();
+    }
+
+    @Override
+    public void counselorRule(ConversationNote.CounselorRule note) {
+      sendCounselorRule(note.rule());
+    }
+
+    @Override
+    public void routeOverridden(ConversationNote.RouteOverridden note) {
+      // An override is the console's record; the visitor's page learns the new queue from requeued/referred.
+    }
+
+    @Override
+    public void closed(ConversationNote.Closed note) {
+      status = "closed";
+      if (note.by() != ConversationNote.Party.VISITOR) {
+        pump();
+        send(new JsonObject().put("type", "closed").put("outcome", note.outcome()));
+      }
+    }
+
+    @Override
+    public void deleted(ConversationNote.Deleted note) {
+      // This socket deleted it (and closes itself), or another device of the visitor did: that one was replaced.
+    }
+  };
 
   /** Reads and sends every stored message after the last one delivered; coalesces concurrent notifications. */
   private void pump() {
@@ -898,8 +930,8 @@ final class VisitorConnection {
     }
   }
 
-  private void notifyConversation(JsonObject note) {
-    vertx.eventBus().publish(Addresses.conversation(conversationId), note);
+  private void notifyConversation(ConversationNote note) {
+    BusNotes.publish(vertx.eventBus(), conversationId, note);
   }
 
   private void onClose() {
@@ -916,9 +948,9 @@ final class VisitorConnection {
         if (r.failed()) {
           LOG.warn("visitor left not stored: {}", r.cause().getClass().getName());
         }
-        notifyConversation(new JsonObject().put("kind", "visitor_disconnected"));
+        notifyConversation(new ConversationNote.VisitorDisconnected());
         if ("inbox".equals(status) && orgId != null) {
-          vertx.eventBus().publish(Addresses.inbox(orgId), inboxNote("gone", conversationId));
+          BusNotes.publish(vertx.eventBus(), orgId, new InboxNote(InboxNote.Kind.GONE, conversationId));
         }
       });
     }

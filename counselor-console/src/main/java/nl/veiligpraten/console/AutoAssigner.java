@@ -3,14 +3,16 @@ package nl.veiligpraten.console;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import nl.veiligpraten.infra.assignment.AssignmentRepository;
-import nl.veiligpraten.infra.bus.Addresses;
+import nl.veiligpraten.infra.bus.BusNotes;
+import nl.veiligpraten.infra.bus.ConversationNote;
+import nl.veiligpraten.infra.bus.QueueNote;
+import nl.veiligpraten.infra.bus.StaffUserNote;
 import nl.veiligpraten.infra.bus.SupervisorAlert;
 import nl.veiligpraten.infra.conversation.TranscriptService;
 import nl.veiligpraten.infra.referral.ReferralRepository;
@@ -58,7 +60,6 @@ final class AutoAssigner {
   }
 
   Future<Void> start() {
-    consumers.add(vertx.eventBus().<String>localConsumer(ConsoleAddresses.ASSIGN_NOW, m -> run(m.body())));
     sweepTimer = vertx.setPeriodic(2_000, t -> assignments.organisationsWithQueue().onSuccess(orgs -> orgs
         .forEach(this::run)));
     requeueTimer = vertx.setPeriodic(REQUEUE_EVERY_MS, t -> requeue());
@@ -74,9 +75,14 @@ final class AutoAssigner {
    * the two-second sweep covers the rest, so no cluster-wide subscription per organisation is needed.
    */
   void watch(String orgId) {
-    consumers.add(vertx.eventBus().<JsonObject>localConsumer(Addresses.queue(orgId), m -> {
-      String kind = m.body() == null ? "" : m.body().getString("kind", "");
-      if (!"taken".equals(kind) && !"assigned".equals(kind)) {
+    consumers.add(BusNotes.onLocalQueue(vertx.eventBus(), orgId, note -> {
+      // Every kind named, so a new queue note is a compile error here until someone decides whether it can free
+      // a chat or a counselor.
+      boolean mayAssign = switch (note) {
+        case QUEUED, LEFT, REQUEUED, CAPACITY, CHANGED, STAFFING -> true;
+        case TAKEN -> false;
+      };
+      if (mayAssign) {
         run(orgId);
       }
     }));
@@ -112,12 +118,10 @@ final class AutoAssigner {
   /** Tells the visitor, the counselor's consoles and the organisation's queue watchers about an assignment. */
   static void announce(Vertx vertx, String orgId, AssignmentRepository.Result r) {
     // The counselor's skills go along so the visitor's page can say in which language the counselor writes.
-    vertx.eventBus().publish(Addresses.conversation(r.conversationId()), new JsonObject().put("kind", "assigned")
-        .put("counselor", r.staffName()).put("staffId", r.staffId())
-        .put("skills", new io.vertx.core.json.JsonArray(r.staffSkills())));
-    vertx.eventBus().publish(ConsoleAddresses.staffUser(r.staffId()), new JsonObject().put("kind", "assigned")
-        .put("conversationId", r.conversationId().toString()));
-    vertx.eventBus().publish(Addresses.queue(orgId), new JsonObject().put("kind", "taken"));
+    BusNotes.publish(vertx.eventBus(), r.conversationId(), new ConversationNote.Assigned(r.staffName(), r.staffId(),
+        r.staffSkills()));
+    BusNotes.publish(vertx.eventBus(), r.staffId(), new StaffUserNote.ChatAssigned(r.conversationId()));
+    BusNotes.publish(vertx.eventBus(), orgId, QueueNote.TAKEN);
   }
 
   private void requeue() {
@@ -146,17 +150,17 @@ final class AutoAssigner {
     referrals.stalled(10).onSuccess(list -> list.forEach(r -> referrals.handOver(r, transcripts).onSuccess(moved -> {
       if (moved) {
         LOG.info("finished an interrupted referral hand-over");
-        vertx.eventBus().publish(Addresses.conversation(r.conversationId()), new JsonObject().put("kind", "referred"));
-        vertx.eventBus().publish(Addresses.queue(r.toOrg()), new JsonObject().put("kind", "queued"));
+        BusNotes.publish(vertx.eventBus(), r.conversationId(), new ConversationNote.Referred());
+        BusNotes.publish(vertx.eventBus(), r.toOrg(), QueueNote.QUEUED);
       }
     }))).onFailure(e -> LOG.warn("referral sweep failed: {}", e.getClass().getName()));
   }
 
   /** Tells the old owner's console, the visitor, the queue (the auto-assigner runs on it) and the supervisors. */
   private void requeued(AssignmentRepository.Requeued q, SupervisorAlert alert) {
-    vertx.eventBus().publish(Addresses.conversation(q.conversationId()), new JsonObject().put("kind", "requeued"));
-    vertx.eventBus().publish(Addresses.queue(q.orgId()), new JsonObject().put("kind", "requeued"));
-    vertx.eventBus().publish(Addresses.supervisors(q.orgId()), alert.toJson());
+    BusNotes.publish(vertx.eventBus(), q.conversationId(), new ConversationNote.Requeued());
+    BusNotes.publish(vertx.eventBus(), q.orgId(), QueueNote.REQUEUED);
+    BusNotes.publish(vertx.eventBus(), q.orgId(), alert);
   }
 
   void stop() {

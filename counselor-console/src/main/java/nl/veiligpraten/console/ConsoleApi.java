@@ -13,6 +13,8 @@ import nl.veiligpraten.infra.assignment.AssignmentRepository;
 import nl.veiligpraten.infra.assignment.IntakeSkills;
 import nl.veiligpraten.infra.assignment.QueueItem;
 import nl.veiligpraten.infra.bus.Addresses;
+import nl.veiligpraten.infra.bus.BusNotes;
+import nl.veiligpraten.infra.bus.QueueNote;
 import nl.veiligpraten.infra.referral.Referral;
 import nl.veiligpraten.infra.staff.StaffRepository;
 import nl.veiligpraten.infra.staff.Totp;
@@ -266,7 +268,7 @@ final class ConsoleApi {
       }
       // Cached staffed-now views are stale; waiting visitors recompute whether their queue is staffed.
       vertx.eventBus().publish(Addresses.STAFFING, new JsonObject().put("orgId", s.orgId()));
-      vertx.eventBus().publish(Addresses.queue(s.orgId()), new JsonObject().put("kind", "staffing"));
+      BusNotes.publish(vertx.eventBus(), s.orgId(), QueueNote.STAFFING);
     });
   }
 
@@ -367,9 +369,5 @@ final class ConsoleApi {
     } catch (RuntimeException e) {
       return null;
     }
-  }
-
-  void queueChanged(String orgId) {
-    vertx.eventBus().publish(Addresses.queue(orgId), new JsonObject().put("kind", "changed"));
   }
 }

@@ -16,6 +16,11 @@ import nl.veiligpraten.infra.assignment.AssignmentRepository;
 import nl.veiligpraten.infra.assignment.StaffNotes;
 import nl.veiligpraten.infra.audit.AuditContext;
 import nl.veiligpraten.infra.bus.Addresses;
+import nl.veiligpraten.infra.bus.BusNotes;
+import nl.veiligpraten.infra.bus.ConversationNote;
+import nl.veiligpraten.infra.bus.QueueNote;
+import nl.veiligpraten.infra.bus.StaffUserNote;
+import nl.veiligpraten.infra.bus.SupervisorAlert;
 import nl.veiligpraten.infra.conversation.AppendResult;
 import nl.veiligpraten.infra.conversation.ConversationClosedException;
 import nl.veiligpraten.infra.conversation.PlainMessage;
@@ -66,7 +71,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
 
   /** Delivery state of one held or watched chat. */
   private static final class Chat {
-    MessageConsumer<JsonObject> consumer;
+    MessageConsumer<?> consumer;
     boolean observer;
     /** Why a supervisor watches (the access log requires a reason for supervisor reads). */
     String auditReason;
@@ -148,27 +153,23 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
       error("malformed", "Binary frames are not supported.", null);
     });
     socket.exceptionHandler(e -> LOG.debug("console socket error: {}", e.getClass().getSimpleName()));
-    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.queue(session.orgId()), m -> sendQueue()));
+    consumers.add(BusNotes.onQueue(vertx.eventBus(), session.orgId(), n -> sendQueue()));
     if (Roles.chats(session)) {
       // Issue 19: the message inbox changed (a message left, a reply, a visitor back or gone): the page re-reads
       // the list over HTTP. Codes and ids only.
-      consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.inbox(session.orgId()),
-          m -> send(ConsoleOut.inbox(m.body().getString("kind"), m.body().getString("conversationId")))));
+      consumers.add(BusNotes.onInbox(vertx.eventBus(), session.orgId(),
+          n -> send(ConsoleOut.inbox(n.kind(), n.conversationId().toString()))));
     }
     consumers.add(vertx.eventBus().<String>consumer(Addresses.staffSession(session.busKey()),
         m -> sessionEnded(ConsoleAuth.Ended.ofCode(m.body()))));
-    consumers.add(vertx.eventBus().<JsonObject>consumer(ConsoleAddresses.staffUser(me()), m -> {
-      if ("assigned".equals(m.body().getString("kind"))) {
-        hold(UUID.fromString(m.body().getString("conversationId")), false, null);
-      }
-    }));
-    consumers.add(vertx.eventBus().<JsonObject>consumer(ConsoleAddresses.transferOffers(me()), this::onOffer));
+    StaffUserNote.Handler mine = assigned -> hold(assigned.conversationId(), false, null);
+    consumers.add(BusNotes.onStaffUser(vertx.eventBus(), me(), n -> n.accept(mine)));
+    consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.transferOffers(me()), this::onOffer));
     if (Roles.supervises(session)) {
       // Supervisor alerts of the organisation, from every node, codes and conversation ids only: suicide risk
       // marked by a counselor, a P0 claim held at P1 after a flood, a chat about to miss its target, an unanswered
       // assignment moved on, a gone counselor's chats back in the queue.
-      consumers.add(vertx.eventBus().<JsonObject>consumer(Addresses.supervisors(session.orgId()),
-          m -> send(ConsoleOut.alert(m.body()))));
+      consumers.add(BusNotes.onSupervisors(vertx.eventBus(), session.orgId(), alert -> send(ConsoleOut.alert(alert.toJson()))));
     }
     send(ConsoleOut.hello(ConsoleVerticle.userJson(session.user()), services.liveness().clientPingSeconds(),
         services.liveness().pongTimeoutSeconds()));
@@ -300,7 +301,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
         chat.observer = observer;
         chat.auditReason = auditReason;
         chats.put(id, chat);
-        chat.consumer = vertx.eventBus().consumer(Addresses.conversation(id), m -> onNote(id, m.body()));
+        chat.consumer = BusNotes.onConversation(vertx.eventBus(), id, n -> onNote(id, n));
         chat.consumer.completion().onSuccess(v -> pump(id));
       } else {
         chat.observer = observer;
@@ -339,8 +340,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
       }
       send(ConsoleOut.ack(id, clientId, result.seq(), result.duplicate()));
       if (!result.duplicate()) {
-        vertx.eventBus().publish(Addresses.conversation(id), new JsonObject().put("kind", "message")
-            .put("seq", result.seq()));
+        BusNotes.publish(vertx.eventBus(), id, new ConversationNote.Message(result.seq()));
       }
     }).onFailure(e -> {
       if (e instanceof ConversationClosedException) {
@@ -368,10 +368,9 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
         recordOutcome(id, outcome, tags);
         return;
       }
-      vertx.eventBus().publish(Addresses.conversation(id), new JsonObject().put("kind", "closed")
-          .put("outcome", outcome).put("by", "counselor"));
+      BusNotes.publish(vertx.eventBus(), id, new ConversationNote.Closed(outcome, ConversationNote.Party.COUNSELOR));
       // Capacity freed: the auto-assigner may hand this counselor the next chat.
-      vertx.eventBus().publish(Addresses.queue(session.orgId()), new JsonObject().put("kind", "capacity"));
+      BusNotes.publish(vertx.eventBus(), session.orgId(), QueueNote.CAPACITY);
     }).onFailure(this::internal);
   }
 
@@ -394,8 +393,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
     UUID id = frame.conversationId();
     Chat chat = chats.get(id);
     if (chat != null && !chat.observer) {
-      vertx.eventBus().publish(Addresses.conversation(id), new JsonObject().put("kind", "typing").put("from",
-          "counselor"));
+      BusNotes.publish(vertx.eventBus(), id, new ConversationNote.Typing(ConversationNote.Party.COUNSELOR));
     } else {
       refused("not_yours", "Je hebt dit gesprek niet.", id.toString());
     }
@@ -433,8 +431,8 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
               return;
             }
             release(id, "transferred");
-            vertx.eventBus().publish(Addresses.conversation(id), new JsonObject().put("kind", "requeued"));
-            vertx.eventBus().publish(Addresses.queue(session.orgId()), new JsonObject().put("kind", "requeued"));
+            BusNotes.publish(vertx.eventBus(), id, new ConversationNote.Requeued());
+            BusNotes.publish(vertx.eventBus(), session.orgId(), QueueNote.REQUEUED);
           }).onFailure(this::internal);
       return;
     }
@@ -474,11 +472,11 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
     SentOffer offer = new SentOffer(id, target, note);
     sentOffers.put(offerId, offer);
     offer.timer = vertx.setTimer(offerTime.toMillis(), t -> endOffer(offerId, WarmTransfer.End.TIMEOUT));
-    offer.answers = vertx.eventBus().consumer(ConsoleAddresses.transferAnswers(offerId), m -> onAnswer(offerId, m));
+    offer.answers = vertx.eventBus().consumer(Addresses.transferAnswers(offerId), m -> onAnswer(offerId, m));
     int seconds = (int) offerTime.toSeconds();
     WarmTransfer.Offer note0 = new WarmTransfer.Offer(offerId, id, me(), session.user().displayName(), note, seconds);
     offer.answers.completion()
-        .compose(v -> vertx.eventBus().<JsonObject>request(ConsoleAddresses.transferOffers(target), note0.toJson()))
+        .compose(v -> vertx.eventBus().<JsonObject>request(Addresses.transferOffers(target), note0.toJson()))
         .onSuccess(reply -> {
           if (!reply.body().getBoolean("shown", false)) {
             endOffer(offerId, WarmTransfer.End.FAILED);
@@ -500,7 +498,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
     }
     vertx.cancelTimer(offer.timer);
     offer.answers.unregister();
-    vertx.eventBus().publish(ConsoleAddresses.transferOffers(offer.toStaffId),
+    vertx.eventBus().publish(Addresses.transferOffers(offer.toStaffId),
         new WarmTransfer.Ended(offerId, reason).toJson());
     if (reason != WarmTransfer.End.ACCEPTED) {
       send(ConsoleOut.transferDeclined(offer.conversationId, offerId, reason));
@@ -615,7 +613,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
       refused("offer_gone", "Dit aanbod is niet (meer) open.", named);
       return;
     }
-    vertx.eventBus().<JsonObject>request(ConsoleAddresses.transferAnswers(answer.offerId()), answer.toJson())
+    vertx.eventBus().<JsonObject>request(Addresses.transferAnswers(answer.offerId()), answer.toJson())
         .onSuccess(reply -> {
           if (!reply.body().getBoolean("ok", false) && shownOffers.remove(answer.offerId()) != null) {
             send(ConsoleOut.transferOfferEnded(answer.offerId(), id, reply.body().getString("reason")));
@@ -669,8 +667,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
             id.toString());
         return;
       }
-      vertx.eventBus().publish(Addresses.conversation(id), new JsonObject().put("kind", "referral")
-          .put("referralId", r.get().id().toString()).put("state", "offered"));
+      BusNotes.publish(vertx.eventBus(), id, new ConversationNote.Referral(r.get().id().toString(), "offered"));
     }).onFailure(this::internal);
   }
 
@@ -709,8 +706,8 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
       refused("not_yours", "Je hebt of bekijkt dit gesprek niet.", id.toString());
       return;
     }
-    services.notes().add(id, session.orgId(), "whisper", me(), body).onSuccess(seq -> vertx.eventBus()
-        .publish(Addresses.conversation(id), new JsonObject().put("kind", "note").put("seq", seq)))
+    services.notes().add(id, session.orgId(), "whisper", me(), body)
+        .onSuccess(seq -> BusNotes.publish(vertx.eventBus(), id, new ConversationNote.NoteAdded(seq)))
         .onFailure(this::internal);
   }
 
@@ -735,12 +732,9 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
         refused("not_yours", "Je hebt dit gesprek niet (meer).", id.toString());
         return;
       }
-      vertx.eventBus().publish(Addresses.conversation(id), new JsonObject().put("kind", "counselor_rule")
-          .put("rule", RuleSet.SUICIDE_RISK_RULE));
-      vertx.eventBus().publish(Addresses.supervisors(session.orgId()), new JsonObject().put("kind", "suicide_risk")
-          .put("rule", RuleSet.SUICIDE_RISK_RULE).put("conversationId", id.toString())
-          .put("helpPoint", marked.get().helpPoint()).put("priority", 0)
-          .put("by", session.user().displayName()).put("at", java.time.Instant.now().toString()));
+      BusNotes.publish(vertx.eventBus(), id, new ConversationNote.CounselorRule(RuleSet.SUICIDE_RISK_RULE));
+      BusNotes.publish(vertx.eventBus(), session.orgId(), new SupervisorAlert.SuicideRisk(RuleSet.SUICIDE_RISK_RULE,
+          id, marked.get().helpPoint(), 0, session.user().displayName(), java.time.Instant.now()));
       LOG.info("rule {} marked by staff {}", RuleSet.SUICIDE_RISK_RULE, me());
     }).onFailure(this::internal);
   }
@@ -771,8 +765,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
         refused("not_yours", "Je hebt dit gesprek niet (meer).", id.toString());
         return;
       }
-      vertx.eventBus().publish(Addresses.conversation(id), new JsonObject().put("kind", "route_overridden")
-          .put("reason", reason).put("helpPoint", helpPoint));
+      BusNotes.publish(vertx.eventBus(), id, new ConversationNote.RouteOverridden(reason, helpPoint));
     }).onFailure(this::internal);
   }
 
@@ -834,8 +827,8 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
         return;
       }
       LOG.info("supervisor {} moved a chat to a queue", me());
-      vertx.eventBus().publish(Addresses.conversation(id), new JsonObject().put("kind", "requeued"));
-      vertx.eventBus().publish(Addresses.queue(session.orgId()), new JsonObject().put("kind", "requeued"));
+      BusNotes.publish(vertx.eventBus(), id, new ConversationNote.Requeued());
+      BusNotes.publish(vertx.eventBus(), session.orgId(), QueueNote.REQUEUED);
       send(ConsoleOut.reassignedToQueue(id, helpPoint));
     }).onFailure(this::internal);
   }
@@ -858,10 +851,10 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
       JsonArray done = new JsonArray();
       for (var c : closed.get()) {
         done.add(c.conversationId().toString());
-        vertx.eventBus().publish(Addresses.conversation(c.conversationId()), new JsonObject().put("kind", "closed")
-            .put("outcome", ABUSE_REASON).put("by", "supervisor"));
+        BusNotes.publish(vertx.eventBus(), c.conversationId(), new ConversationNote.Closed(ABUSE_REASON,
+            ConversationNote.Party.SUPERVISOR));
       }
-      vertx.eventBus().publish(Addresses.queue(session.orgId()), new JsonObject().put("kind", "left"));
+      BusNotes.publish(vertx.eventBus(), session.orgId(), QueueNote.LEFT);
       send(ConsoleOut.closedAbuse(done));
     }).onFailure(this::internal);
   }
@@ -879,64 +872,123 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
         refused("not_found", "Geen wachtende P0-melding van jullie organisatie.", id.toString());
         return;
       }
-      vertx.eventBus().publish(Addresses.queue(session.orgId()), new JsonObject().put("kind", "changed"));
+      BusNotes.publish(vertx.eventBus(), session.orgId(), QueueNote.CHANGED);
       send(ConsoleOut.p0Confirmed(id));
     }).onFailure(this::internal);
   }
 
   // ---- notifications and delivery -------------------------------------------------------------------------------
 
-  private void onNote(UUID id, JsonObject note) {
+  private void onNote(UUID id, ConversationNote note) {
     Chat chat = chats.get(id);
     if (chat == null) {
       return;
     }
-    switch (note.getString("kind", "")) {
-      case "message" -> {
-        chat.announced = Math.max(chat.announced, note.getLong("seq", 0L));
-        if (!ownMessagesOnly(chat)) {
-          pump(id);
-        }
-      }
-      case "note" -> {
-        chat.notesDirty = true;
+    note.accept(new ChatNotes(id, chat));
+  }
+
+  /**
+   * What this console does with a note on a held or watched chat; one method per kind, so a new kind is a compile
+   * error here until it is handled or explicitly ignored.
+   */
+  private final class ChatNotes implements ConversationNote.Handler {
+    private final UUID id;
+    private final Chat chat;
+
+    ChatNotes(UUID id, Chat chat) {
+      this.id = id;
+      this.chat = chat;
+    }
+
+    @Override
+    public void message(ConversationNote.Message note) {
+      chat.announced = Math.max(chat.announced, note.seq());
+      if (!ownMessagesOnly(chat)) {
         pump(id);
       }
-      case "typing" -> {
-        if ("visitor".equals(note.getString("from"))) {
-          send(ConsoleOut.typing(id));
-        }
+    }
+
+    @Override
+    public void noteAdded(ConversationNote.NoteAdded note) {
+      chat.notesDirty = true;
+      pump(id);
+    }
+
+    @Override
+    public void typing(ConversationNote.Typing note) {
+      if (note.from() == ConversationNote.Party.VISITOR) {
+        send(ConsoleOut.typing(id));
       }
-      case "visitor_disconnected" -> send(ConsoleOut.visitorDisconnected(id));
-      // Issue 19: "ik kan nu even niet praten" (the chat stays open, the place is kept for the pause grace) and back.
-      case "visitor_paused" -> send(ConsoleOut.visitorPaused(id));
-      case "visitor_back" -> send(ConsoleOut.visitorBack(id));
-      case "assigned" -> {
-        Long staffId = note.getLong("staffId");
-        if (!chat.observer && staffId != null && staffId != me()) {
-          release(id, "transferred");
-        }
+    }
+
+    @Override
+    public void visitorDisconnected(ConversationNote.VisitorDisconnected note) {
+      send(ConsoleOut.visitorDisconnected(id));
+    }
+
+    // Issue 19: "ik kan nu even niet praten" (the chat stays open, the place is kept for the pause grace) and back.
+    @Override
+    public void visitorPaused(ConversationNote.VisitorPaused note) {
+      send(ConsoleOut.visitorPaused(id));
+    }
+
+    @Override
+    public void visitorBack(ConversationNote.VisitorBack note) {
+      send(ConsoleOut.visitorBack(id));
+    }
+
+    @Override
+    public void visitorSocket(ConversationNote.VisitorSocket note) {
+      // Which of the visitor's devices holds the chat is the gateway's concern.
+    }
+
+    @Override
+    public void assigned(ConversationNote.Assigned note) {
+      if (!chat.observer && note.staffId() != me()) {
+        release(id, "transferred");
       }
-      case "requeued" -> release(id, "requeued");
-      case "referral" -> send(ConsoleOut.referral(id, note.getString("referralId"), note.getString("state")));
-      case "referred" -> release(id, "referred");
-      case "counselor_rule" -> send(ConsoleOut.counselorRule(id, note.getString("rule")));
-      case "route_overridden" -> send(ConsoleOut.override(id, note.getString("reason"), note.getString("helpPoint")));
-      case "deleted" -> {
-        // The visitor deleted the conversation: its keys and messages are gone, so there is nothing to pump.
-        release(id, null);
-        transcripts.forget(id);
-        send(ConsoleOut.deleted(id));
-      }
-      case "closed" -> {
-        pump(id);
-        // A chat the visitor ended stays on the holder's screen until they record an outcome (a "close" frame).
-        boolean byVisitor = "visitor".equals(note.getString("by"));
-        send(ConsoleOut.closed(id, note.getString("outcome"), note.getString("by"), byVisitor && !chat.observer));
-        release(id, null);
-      }
-      default -> {
-      }
+    }
+
+    @Override
+    public void requeued(ConversationNote.Requeued note) {
+      release(id, "requeued");
+    }
+
+    @Override
+    public void referral(ConversationNote.Referral note) {
+      send(ConsoleOut.referral(id, note.referralId(), note.state()));
+    }
+
+    @Override
+    public void referred(ConversationNote.Referred note) {
+      release(id, "referred");
+    }
+
+    @Override
+    public void counselorRule(ConversationNote.CounselorRule note) {
+      send(ConsoleOut.counselorRule(id, note.rule()));
+    }
+
+    @Override
+    public void routeOverridden(ConversationNote.RouteOverridden note) {
+      send(ConsoleOut.override(id, note.reason(), note.helpPoint()));
+    }
+
+    @Override
+    public void deleted(ConversationNote.Deleted note) {
+      // The visitor deleted the conversation: its keys and messages are gone, so there is nothing to pump.
+      release(id, null);
+      transcripts.forget(id);
+      send(ConsoleOut.deleted(id));
+    }
+
+    @Override
+    public void closed(ConversationNote.Closed note) {
+      pump(id);
+      // A chat the visitor ended stays on the holder's screen until they record an outcome (a "close" frame).
+      boolean byVisitor = note.by() == ConversationNote.Party.VISITOR;
+      send(ConsoleOut.closed(id, note.outcome(), note.by().code(), byVisitor && !chat.observer));
+      release(id, null);
     }
   }
 

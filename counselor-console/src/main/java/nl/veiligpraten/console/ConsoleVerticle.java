@@ -15,6 +15,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import nl.veiligpraten.infra.bus.Addresses;
+import nl.veiligpraten.infra.bus.BusNotes;
+import nl.veiligpraten.infra.bus.QueueNote;
 import nl.veiligpraten.infra.conversation.TranscriptService;
 import nl.veiligpraten.infra.db.Database;
 import nl.veiligpraten.infra.metrics.NodeEndpoints;
@@ -394,7 +396,7 @@ public final class ConsoleVerticle extends VerticleBase {
   /** Waiting visitors recompute whether their queue is staffed (a counselor came or went). */
   void staffingChanged(String orgId) {
     vertx.eventBus().publish(Addresses.STAFFING, new JsonObject().put("orgId", orgId));
-    vertx.eventBus().publish(Addresses.queue(orgId), new JsonObject().put("kind", "staffing"));
+    BusNotes.publish(vertx.eventBus(), orgId, QueueNote.STAFFING);
   }
 
   static JsonObject userJson(nl.veiligpraten.infra.staff.StaffUser user) {

@@ -6,7 +6,10 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
 import nl.veiligpraten.infra.audit.AuditContext;
-import nl.veiligpraten.infra.bus.Addresses;
+import nl.veiligpraten.infra.bus.BusNotes;
+import nl.veiligpraten.infra.bus.ConversationNote;
+import nl.veiligpraten.infra.bus.InboxNote;
+import nl.veiligpraten.infra.bus.StaffUserNote;
 import nl.veiligpraten.infra.conversation.ConversationClosedException;
 import nl.veiligpraten.infra.conversation.FrameIds;
 import nl.veiligpraten.infra.conversation.PlainMessage;
@@ -123,10 +126,8 @@ final class InboxApi {
     }
     transcripts.appendAsAssignedCounselor(id, s.orgId(), s.user().id(), clientId, text).onSuccess(result -> {
       if (!result.duplicate()) {
-        vertx.eventBus().publish(Addresses.conversation(id), new JsonObject().put("kind", "message")
-            .put("seq", result.seq()));
-        vertx.eventBus().publish(Addresses.inbox(s.orgId()), new JsonObject().put("kind", "answered")
-            .put("conversationId", id.toString()));
+        BusNotes.publish(vertx.eventBus(), id, new ConversationNote.Message(result.seq()));
+        BusNotes.publish(vertx.eventBus(), s.orgId(), new InboxNote(InboxNote.Kind.ANSWERED, id));
       }
       ConsoleVerticle.json(ctx, 200, new JsonObject().put("seq", result.seq()).put("duplicate", result.duplicate()));
     }).onFailure(e -> {
@@ -157,12 +158,10 @@ final class InboxApi {
         ConsoleApi.refuse(ctx, 409, "not_available", "Dit bericht is niet (meer) in jullie inbox.");
         return;
       }
-      vertx.eventBus().publish(Addresses.conversation(id), new JsonObject().put("kind", "assigned")
-          .put("counselor", taken.get().counselorName()).put("staffId", s.user().id()));
-      vertx.eventBus().publish(ConsoleAddresses.staffUser(s.user().id()), new JsonObject().put("kind", "assigned")
-          .put("conversationId", id.toString()));
-      vertx.eventBus().publish(Addresses.inbox(s.orgId()), new JsonObject().put("kind", "taken")
-          .put("conversationId", id.toString()));
+      BusNotes.publish(vertx.eventBus(), id, new ConversationNote.Assigned(taken.get().counselorName(), s.user().id(),
+          null));
+      BusNotes.publish(vertx.eventBus(), s.user().id(), new StaffUserNote.ChatAssigned(id));
+      BusNotes.publish(vertx.eventBus(), s.orgId(), new InboxNote(InboxNote.Kind.TAKEN, id));
       ConsoleVerticle.json(ctx, 200, new JsonObject().put("status", "assigned"));
     }).onFailure(ctx::fail);
   }

@@ -1,12 +1,12 @@
 package nl.veiligpraten.console;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import nl.veiligpraten.infra.assignment.SupervisorRepository;
-import nl.veiligpraten.infra.bus.Addresses;
+import nl.veiligpraten.infra.bus.BusNotes;
+import nl.veiligpraten.infra.bus.SupervisorAlert;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,10 +59,8 @@ final class TargetWatch {
         return;
       }
       for (SupervisorRepository.DueAlert a : ar.result()) {
-        vertx.eventBus().publish(Addresses.supervisors(a.orgId()), new JsonObject().put("kind", "target")
-            .put("conversationId", a.conversationId().toString()).put("helpPoint", a.helpPoint())
-            .put("priority", a.priority()).put("status", a.status()).put("waitingSeconds", a.waitedSeconds())
-            .put("targetSeconds", a.targetSeconds()));
+        BusNotes.publish(vertx.eventBus(), a.orgId(), new SupervisorAlert.Target(a.conversationId(), a.helpPoint(),
+            a.priority(), a.status(), a.waitedSeconds(), a.targetSeconds()));
       }
     });
   }

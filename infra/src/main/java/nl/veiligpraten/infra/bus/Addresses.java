@@ -60,4 +60,27 @@ public final class Addresses {
    */
   public static final String STAFFING = "vp.staffing";
 
+  /**
+   * Per staff user: "a chat was assigned to you" ({@link StaffUserNote}: auto-assignment, inbox take, warm transfer);
+   * every console socket of that user, on any node, opens the chat.
+   */
+  public static String staffUser(long userId) {
+    return "vp.staff-user." + userId;
+  }
+
+  /** Per staff user: warm-transfer offers to them and the end of those offers (cluster-wide, issue 18). */
+  public static String transferOffers(long userId) {
+    return "vp.console.transfer-offers." + userId;
+  }
+
+  /** Per warm-transfer offer: the colleague's answer, to the console of the counselor who offered the chat. */
+  public static String transferAnswers(UUID offerId) {
+    return "vp.console.transfer-answer." + offerId;
+  }
+
+  /** Shredded or deleted conversation ids (the body), so every node drops cached data keys of them. */
+  public static final String PRIVACY_SHREDDED = "vp.privacy.shredded";
+
+  /** The shared key store file changed (rotation or destruction): every node re-reads it. */
+  public static final String KEY_STORE_CHANGED = "vp.privacy.keystore-changed";
 }

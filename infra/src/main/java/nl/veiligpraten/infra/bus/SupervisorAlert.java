@@ -1,20 +1,41 @@
 package nl.veiligpraten.infra.bus;
 
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
  * A note for an organisation's supervisors, published on {@link Addresses#supervisors(String)}; every supervisor
  * console socket of that organisation sends it on as an {@code alert} frame ({@link #toFrame()}). Codes and ids only,
- * never message text.
+ * never message text. {@link BusNoteCodec} writes and reads it.
  */
-public sealed interface SupervisorAlert {
+public sealed interface SupervisorAlert extends BusNote {
 
   /** The alert's kind as sent on the wire. */
+  @Override
   String kind();
 
+  /** Calls the handler method of this kind. */
+  void accept(Handler handler);
+
+  /** One method per alert kind, no defaults: a new kind is a compile error in the codec and every consumer. */
+  interface Handler {
+    void unansweredAssignment(UnansweredAssignment alert);
+
+    void counselorGone(CounselorGone alert);
+
+    void p0Held(P0Held alert);
+
+    void suicideRisk(SuicideRisk alert);
+
+    void target(Target alert);
+  }
+
   /** The bus note (the same shape as the frame, without {@code type}). */
-  JsonObject toJson();
+  default JsonObject toJson() {
+    return BusNoteCodec.encode(this);
+  }
 
   /** The console frame: {@code {"type":"alert","kind":...}}. */
   default JsonObject toFrame() {
@@ -34,16 +55,20 @@ public sealed interface SupervisorAlert {
                               String counselorName, int afterSeconds) implements SupervisorAlert {
     public static final String KIND = "unanswered_assignment";
 
+    public UnansweredAssignment {
+      Objects.requireNonNull(conversationId, "conversationId");
+      Objects.requireNonNull(helpPoint, "helpPoint");
+      Objects.requireNonNull(counselorName, "counselor");
+    }
+
     @Override
     public String kind() {
       return KIND;
     }
 
     @Override
-    public JsonObject toJson() {
-      return new JsonObject().put("kind", KIND).put("conversationId", conversationId.toString())
-          .put("helpPoint", helpPoint).put("priority", priority).put("counselorId", counselorId)
-          .put("counselor", counselorName).put("afterSeconds", afterSeconds);
+    public void accept(Handler h) {
+      h.unansweredAssignment(this);
     }
   }
 
@@ -55,15 +80,93 @@ public sealed interface SupervisorAlert {
       implements SupervisorAlert {
     public static final String KIND = "counselor_gone";
 
+    public CounselorGone {
+      Objects.requireNonNull(conversationId, "conversationId");
+      Objects.requireNonNull(helpPoint, "helpPoint");
+    }
+
     @Override
     public String kind() {
       return KIND;
     }
 
     @Override
-    public JsonObject toJson() {
-      return new JsonObject().put("kind", KIND).put("conversationId", conversationId.toString())
-          .put("helpPoint", helpPoint).put("priority", priority).put("counselorId", counselorId);
+    public void accept(Handler h) {
+      h.counselorGone(this);
+    }
+  }
+
+  /**
+   * A P0 claim was held at P1 for a supervisor to confirm, because the flood limit of the network address
+   * ({@code limit} {@code address}) or of the node ({@code node}) was reached.
+   */
+  record P0Held(UUID conversationId, String helpPoint, String limit) implements SupervisorAlert {
+    public static final String KIND = "p0_held";
+
+    public P0Held {
+      Objects.requireNonNull(conversationId, "conversationId");
+      Objects.requireNonNull(helpPoint, "helpPoint");
+      Objects.requireNonNull(limit, "limit");
+    }
+
+    @Override
+    public String kind() {
+      return KIND;
+    }
+
+    @Override
+    public void accept(Handler h) {
+      h.p0Held(this);
+    }
+  }
+
+  /**
+   * A counselor marked a chat with suicide risk (rule U1): it is P0 now.
+   *
+   * @param by the counselor's display name (staff data, shown to the supervisor)
+   */
+  record SuicideRisk(String rule, UUID conversationId, String helpPoint, int priority, String by, Instant at)
+      implements SupervisorAlert {
+    public static final String KIND = "suicide_risk";
+
+    public SuicideRisk {
+      Objects.requireNonNull(rule, "rule");
+      Objects.requireNonNull(conversationId, "conversationId");
+      Objects.requireNonNull(helpPoint, "helpPoint");
+      Objects.requireNonNull(by, "by");
+      Objects.requireNonNull(at, "at");
+    }
+
+    @Override
+    public String kind() {
+      return KIND;
+    }
+
+    @Override
+    public void accept(Handler h) {
+      h.suicideRisk(this);
+    }
+  }
+
+  /** A chat is about to miss (or missed) its first-response target. */
+  record Target(UUID conversationId, String helpPoint, int priority, String status, long waitingSeconds,
+                long targetSeconds) implements SupervisorAlert {
+    public static final String KIND = "target";
+
+    public Target {
+      Objects.requireNonNull(conversationId, "conversationId");
+      Objects.requireNonNull(helpPoint, "helpPoint");
+      Objects.requireNonNull(status, "status");
+    }
+
+    @Override
+    public String kind() {
+      return KIND;
+    }
+
+    @Override
+    public void accept(Handler h) {
+      h.target(this);
     }
   }
 }

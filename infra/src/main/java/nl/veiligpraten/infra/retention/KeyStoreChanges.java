@@ -84,7 +84,7 @@ public final class KeyStoreChanges {
             .execute(Tuple.of(what + " " + result)).map(result)))
         .onSuccess(result -> {
           LOG.info("organisation key store {}: {}", what, result);
-          vertx.eventBus().publish(RetentionJob.KEY_STORE_CHANGED_ADDRESS, what);
+          vertx.eventBus().publish(nl.veiligpraten.infra.bus.Addresses.KEY_STORE_CHANGED, what);
         });
   }
 
@@ -103,7 +103,7 @@ public final class KeyStoreChanges {
     subscriber.channel(CHANNEL).handler(payload -> watcher.refresh(versionsRemoved));
     subscriber.connect().onFailure(e -> LOG.warn("key store change notices unavailable for now ({}); polling the "
         + "file every {} ms", e.getClass().getSimpleName(), pollMillis));
-    vertx.eventBus().consumer(RetentionJob.KEY_STORE_CHANGED_ADDRESS, m -> watcher.refresh(versionsRemoved));
+    vertx.eventBus().consumer(nl.veiligpraten.infra.bus.Addresses.KEY_STORE_CHANGED, m -> watcher.refresh(versionsRemoved));
     vertx.setPeriodic(pollMillis, t -> watcher.refresh(versionsRemoved));
     return subscriber;
   }

@@ -36,12 +36,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RetentionJob {
 
-  /** Bus address on which shredded conversation ids are published, so every node drops cached data keys. */
-  public static final String SHREDDED_ADDRESS = "vp.privacy.shredded";
-
-  /** Bus address telling every node that the shared key store file changed (rotation or destruction). */
-  public static final String KEY_STORE_CHANGED_ADDRESS = "vp.privacy.keystore-changed";
-
   private static final Logger LOG = LoggerFactory.getLogger(RetentionJob.class);
 
   private final Vertx vertx;
@@ -74,7 +68,7 @@ public final class RetentionJob {
 
   /** Schedules the job on this node (first run after {@link RetentionSettings#firstRun()}); returns the timer id. */
   public long schedule() {
-    vertx.eventBus().consumer(KEY_STORE_CHANGED_ADDRESS, m -> vertx.executeBlocking(() -> {
+    vertx.eventBus().consumer(nl.veiligpraten.infra.bus.Addresses.KEY_STORE_CHANGED, m -> vertx.executeBlocking(() -> {
       keyStore.reloadIfChanged();
       return null;
     }, false).onFailure(e -> LOG.warn("key store reload failed: {}", e.getMessage())));
@@ -106,7 +100,7 @@ public final class RetentionJob {
         .onSuccess(this::announce)
         .onSuccess(report -> {
           if (!report.rotated().isEmpty() || !report.destroyed().isEmpty()) {
-            vertx.eventBus().publish(KEY_STORE_CHANGED_ADDRESS, "changed");
+            vertx.eventBus().publish(nl.veiligpraten.infra.bus.Addresses.KEY_STORE_CHANGED, "changed");
           }
         });
     return result.andThen(ar -> {
@@ -132,7 +126,7 @@ public final class RetentionJob {
   private void announce(Report report) {
     java.util.Set<UUID> forget = new java.util.LinkedHashSet<>(report.keysDeletedFor());
     forget.addAll(report.shredded());
-    forget.forEach(id -> vertx.eventBus().publish(SHREDDED_ADDRESS, id.toString()));
+    forget.forEach(id -> vertx.eventBus().publish(nl.veiligpraten.infra.bus.Addresses.PRIVACY_SHREDDED, id.toString()));
     if (!report.shredded().isEmpty() || !report.rotated().isEmpty() || !report.destroyed().isEmpty()) {
       // Counts and key ids only: which conversations were shredded is in the audit log.
       LOG.info("retention: {} wrapped keys deleted, {} conversations shredded, KEKs rotated {} destroyed {}",
