@@ -238,9 +238,10 @@ public final class HaBench {
         if ("welcome".equals(type) && !chosen[0]) {
           chosen[0] = true;
           v.choose(org);
-        } else if ("card".equals(type)) {
-          // The help point was not staffed at that moment (a counselor between consoles): the page shows the card
-          // with its alternatives; this visitor waits a little and asks for the same help point again.
+        } else if ("card".equals(type) || "unavailable".equals(type)) {
+          // The help point was not staffed at that moment (a counselor between consoles), or its queue was full
+          // (queueCap: 100 chats per help point arrive at once): the page shows the card or the full queue with
+          // other help; this visitor waits a little and asks for the same help point again.
           cardsShown.incrementAndGet();
           vertx.setTimer(2_000, t -> v.choose(org));
         } else if ("ack".equals(type)) {
@@ -272,8 +273,8 @@ public final class HaBench {
     boolean allAssigned = awaitTrue("every chat assigned", 90,
         () -> visitors.stream().allMatch(v -> "assigned".equals(v.status())));
     say(visitors.stream().filter(v -> "assigned".equals(v.status())).count() + " of " + chatCount
-        + " chats assigned through HAProxy" + (allAssigned ? "" : " (not all within 90 s)") + "; cards shown instead "
-        + "of a queue: " + cardsShown.get());
+        + " chats assigned through HAProxy" + (allAssigned ? "" : " (not all within 90 s)") + "; cards or full "
+        + "queues shown instead of a place in the queue: " + cardsShown.get());
 
     // Steady traffic: visitors send `rate` messages per second in total, counselors reply to each chat as often.
     for (int i = 0; i < chatCount; i++) {
@@ -711,8 +712,11 @@ public final class HaBench {
     while (System.nanoTime() < giveUp) {
       VisitorClient v = new VisitorClient(vertx, ws, List.of(nodeVisitor[2]), 0);
       v.onFrame(f -> {
-        if ("welcome".equals(f.getString("type")) && !"queued".equals(v.status())) {
+        String type = f.getString("type");
+        if ("welcome".equals(type) && !"queued".equals(v.status())) {
           v.choose("csg");
+        } else if ("card".equals(type) || "unavailable".equals(type)) {
+          vertx.setTimer(1_000, t -> v.choose("csg"));
         }
       });
       v.connect();
