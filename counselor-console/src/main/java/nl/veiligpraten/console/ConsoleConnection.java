@@ -190,7 +190,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
         return Future.succeededFuture(ids);
       });
     }).onSuccess(ids -> send(ConsoleOut.chats(ids)))
-        .onFailure(this::internal);
+        .onFailure(e -> internal("start", null, e));
     // Chats the visitor ended that still wait for this counselor's outcome come back after a reload too.
     services.assignments().pendingOutcomes(me()).onSuccess(list -> list.forEach(p -> {
       if (session.orgId().equals(p.item().orgId())) {
@@ -200,9 +200,9 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
         // like every staff read).
         transcripts.readForStaff(id, session.orgId(), 0, PAGE, AuditContext.staff(me(), session.role(),
             session.orgId())).onSuccess(messages -> messages.forEach(m -> send(ConsoleOut.message(id, m))))
-            .onFailure(this::internal);
+            .onFailure(e -> internal("start", id, e));
       }
-    })).onFailure(this::internal);
+    })).onFailure(e -> internal("start", null, e));
   }
 
   /** Pings the console and cuts it when it has been silent too long (heartbeats both ways); true when cut. */
@@ -243,7 +243,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
       frame.dispatch(this);
     } catch (RuntimeException e) {
       // A handler that throws is a defect: logged (class only, never content) and answered, the socket keeps serving.
-      internal(e);
+      internal(frame.type().wire(), null, e);
     }
   }
 
@@ -275,7 +275,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
         case NOT_ALLOWED -> refused("forbidden", "Je mag geen gesprekken aannemen.", cid);
         default -> refused("not_available", "Dit gesprek is niet (meer) in jullie wachtrij.", cid);
       }
-    }).onFailure(this::internal);
+    }).onFailure(e -> internal("take", id, e));
   }
 
   /** Starts showing a chat: as its owner, or (supervisor) as a silent observer. Checked against the database. */
@@ -308,7 +308,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
         chat.auditReason = auditReason;
       }
       send(ConsoleOut.assigned(api.card(found.get().item()), observer, found.get().status()));
-    }).onFailure(this::internal).mapEmpty();
+    }).onFailure(e -> internal("hold", id, e)).mapEmpty();
   }
 
   // ---- messages, typing, closing --------------------------------------------------------------------------------
@@ -347,7 +347,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
         LOG.info("console frame refused (closed) for staff {}", me());
         messageError("closed", "Dit gesprek is gesloten of niet van jou.", id, clientId);
       } else {
-        LOG.warn("console message append failed: {}", e.getClass().getName());
+        LOG.warn("console message failed for staff {} in conversation {}: {}", me(), id, e.getClass().getName());
         messageError("internal", "Er ging iets mis; het bericht is niet verzonden.", id, clientId);
       }
     });
@@ -371,7 +371,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
       BusNotes.publish(vertx.eventBus(), id, new ConversationNote.Closed(outcome, ConversationNote.Party.COUNSELOR));
       // Capacity freed: the auto-assigner may hand this counselor the next chat.
       BusNotes.publish(vertx.eventBus(), session.orgId(), QueueNote.CAPACITY);
-    }).onFailure(this::internal);
+    }).onFailure(e -> internal("close", id, e));
   }
 
   /**
@@ -385,7 +385,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
         return;
       }
       send(ConsoleOut.closed(id, outcome, "counselor", false));
-    }).onFailure(this::internal);
+    }).onFailure(e -> internal("close", id, e));
   }
 
   @Override
@@ -403,7 +403,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
   public void status(ConsoleFrame.Status frame) {
     String status = frame.status();
     api.setStatus(session, status).onSuccess(v -> send(ConsoleOut.status(status)))
-        .onFailure(this::internal);
+        .onFailure(e -> internal("status", null, e));
   }
 
   // ---- transfers and referrals ----------------------------------------------------------------------------------
@@ -433,7 +433,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
             release(id, "transferred");
             BusNotes.publish(vertx.eventBus(), id, new ConversationNote.Requeued());
             BusNotes.publish(vertx.eventBus(), session.orgId(), QueueNote.REQUEUED);
-          }).onFailure(this::internal);
+          }).onFailure(e -> internal("transfer", id, e));
       return;
     }
     offer(id, frame.toStaffId(), note);
@@ -464,7 +464,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
       } else {
         sendOffer(id, target, note);
       }
-    }).onFailure(this::internal);
+    }).onFailure(e -> internal("transfer", id, e));
   }
 
   private void sendOffer(UUID id, long target, String note) {
@@ -556,7 +556,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
         }).onFailure(e -> {
           m.reply(new JsonObject().put("ok", false).put("reason", WarmTransfer.End.FAILED.code()));
           endOffer(offerId, WarmTransfer.End.FAILED);
-          internal(e);
+          internal("transfer_answer", id, e);
         });
   }
 
@@ -578,7 +578,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
         m.reply(new JsonObject().put("shown", true).put("name", session.user().displayName()));
       }).onFailure(e -> {
         m.reply(new JsonObject().put("shown", false));
-        internal(e);
+        internal("transfer_offer", o.conversationId(), e);
       });
     } else if (note instanceof WarmTransfer.Ended e) {
       UUID id = shownOffers.remove(e.offerId());
@@ -668,7 +668,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
         return;
       }
       BusNotes.publish(vertx.eventBus(), id, new ConversationNote.Referral(r.get().id().toString(), "offered"));
-    }).onFailure(this::internal);
+    }).onFailure(e -> internal("refer", id, e));
   }
 
   // ---- supervisor: silent join and whisper ----------------------------------------------------------------------
@@ -708,7 +708,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
     }
     services.notes().add(id, session.orgId(), "whisper", me(), body)
         .onSuccess(seq -> BusNotes.publish(vertx.eventBus(), id, new ConversationNote.NoteAdded(seq)))
-        .onFailure(this::internal);
+        .onFailure(e -> internal("whisper", id, e));
   }
 
   // ---- routing actions: suicide risk (U1) and route override -----------------------------------------------------
@@ -736,7 +736,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
       BusNotes.publish(vertx.eventBus(), session.orgId(), new SupervisorAlert.SuicideRisk(RuleSet.SUICIDE_RISK_RULE,
           id, marked.get().helpPoint(), 0, session.user().displayName(), java.time.Instant.now()));
       LOG.info("rule {} marked by staff {}", RuleSet.SUICIDE_RISK_RULE, me());
-    }).onFailure(this::internal);
+    }).onFailure(e -> internal("suicide_risk", id, e));
   }
 
   /**
@@ -766,7 +766,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
         return;
       }
       BusNotes.publish(vertx.eventBus(), id, new ConversationNote.RouteOverridden(reason, helpPoint));
-    }).onFailure(this::internal);
+    }).onFailure(e -> internal("override", id, e));
   }
 
   // ---- supervisor control: take over, reassign, close a burst of abuse, confirm a held P0 claim --------------
@@ -787,7 +787,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
       LOG.info("supervisor {} took over a chat", me());
       AutoAssigner.announce(vertx, session.orgId(), h.result());
       hold(id, false, null);
-    }).onFailure(this::internal);
+    }).onFailure(e -> internal("takeover", id, e));
   }
 
   /** Gives an open chat to a named colleague ({@code toStaffId}) or to a queue of the own organisation. */
@@ -810,7 +810,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
           case NOT_ALLOWED -> refused("unknown_colleague", "Onbekende collega.", id.toString());
           default -> refused("not_found", "Dit gesprek is niet (meer) open in jullie organisatie.", id.toString());
         }
-      }).onFailure(this::internal);
+      }).onFailure(e -> internal("reassign", id, e));
       return;
     }
     String helpPoint = frame.toHelpPoint();
@@ -830,7 +830,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
       BusNotes.publish(vertx.eventBus(), id, new ConversationNote.Requeued());
       BusNotes.publish(vertx.eventBus(), session.orgId(), QueueNote.REQUEUED);
       send(ConsoleOut.reassignedToQueue(id, helpPoint));
-    }).onFailure(this::internal);
+    }).onFailure(e -> internal("reassign", id, e));
   }
 
   /** Closes a burst of abuse chats at once, all or nothing, with the coded reason "misbruik". */
@@ -856,7 +856,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
       }
       BusNotes.publish(vertx.eventBus(), session.orgId(), QueueNote.LEFT);
       send(ConsoleOut.closedAbuse(done));
-    }).onFailure(this::internal);
+    }).onFailure(e -> internal("close_abuse", null, e));
   }
 
   /** Confirms a P0 claim that was queued at P1 after a flood: it becomes P0 again. */
@@ -874,7 +874,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
       }
       BusNotes.publish(vertx.eventBus(), session.orgId(), QueueNote.CHANGED);
       send(ConsoleOut.p0Confirmed(id));
-    }).onFailure(this::internal);
+    }).onFailure(e -> internal("confirm_p0", id, e));
   }
 
   // ---- notifications and delivery -------------------------------------------------------------------------------
@@ -1035,7 +1035,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
       chat.pumping = false;
       if (ar.failed()) {
         chat.notesDirty = chat.notesDirty || readNotes;
-        internal(ar.cause());
+        internal("deliver", id, ar.cause());
         return;
       }
       if (chats.get(id) != chat) {
@@ -1111,8 +1111,14 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
     send(ConsoleOut.error(code, message, conversationId));
   }
 
-  private void internal(Throwable e) {
-    LOG.warn("console connection failed: {}", e.getClass().getName());
+  /**
+   * An unexpected failure: logged once, with the operation, the staff id and the conversation id (null when the
+   * operation has none), and answered with an error frame so the counselor never waits in silence (issue 25).
+   */
+  private void internal(String operation, UUID conversation, Throwable e) {
+    // The failure class only: exception messages may carry data from a frame or the database.
+    LOG.warn("console {} failed for staff {} in conversation {}: {}", operation, me(), conversation,
+        e.getClass().getName());
     error("internal", "Er ging iets mis.", null);
   }
 }
