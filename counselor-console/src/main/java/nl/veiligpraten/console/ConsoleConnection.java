@@ -284,9 +284,8 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
       return Future.succeededFuture();
     }
     return services.assignments().item(id).onSuccess(found -> {
-      boolean mine = found.isPresent() && session.orgId().equals(found.get().item().orgId())
-          && "assigned".equals(found.get().status())
-          && (observer || Long.valueOf(me()).equals(found.get().counselorId()));
+      boolean mine = found.isPresent() && ConsoleAccess.mayShow(session, found.get().item().orgId(),
+          found.get().status(), found.get().counselorId(), observer);
       if (!mine || closed) {
         if (observer) {
           refused("not_found", "Onbekend gesprek.", id.toString());
@@ -319,7 +318,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
     Chat chat = chats.get(id);
     String clientId = frame.clientId();
     String body = frame.body();
-    if (chat == null || chat.observer) {
+    if (denied(frame, id)) {
       LOG.info("console frame refused (not_yours) for staff {}", me());
       messageError("not_yours", "Je hebt dit gesprek niet.", id, clientId);
       return;
@@ -391,8 +390,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
   @Override
   public void typing(ConsoleFrame.Typing frame) {
     UUID id = frame.conversationId();
-    Chat chat = chats.get(id);
-    if (chat != null && !chat.observer) {
+    if (!denied(frame, id)) {
       BusNotes.publish(vertx.eventBus(), id, new ConversationNote.Typing(ConversationNote.Party.COUNSELOR));
     } else {
       refused("not_yours", "Je hebt dit gesprek niet.", id.toString());
@@ -416,8 +414,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
   public void transfer(ConsoleFrame.Transfer frame) {
     UUID id = frame.conversationId();
     String note = frame.note();
-    Chat chat = chats.get(id);
-    if (chat == null || chat.observer) {
+    if (denied(frame, id)) {
       refused("not_yours", "Je hebt dit gesprek niet.", id.toString());
       return;
     }
@@ -565,9 +562,8 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
     WarmTransfer note = WarmTransfer.fromJson(m.body());
     if (note instanceof WarmTransfer.Offer o) {
       services.assignments().item(o.conversationId()).onSuccess(found -> {
-        boolean open = found.isPresent() && session.orgId().equals(found.get().item().orgId())
-            && "assigned".equals(found.get().status())
-            && Long.valueOf(o.fromStaffId()).equals(found.get().counselorId());
+        boolean open = found.isPresent() && ConsoleAccess.mayBeOffered(session, found.get().item().orgId(),
+            found.get().status(), found.get().counselorId(), o.fromStaffId());
         if (!open || closed) {
           m.reply(new JsonObject().put("shown", false));
           return;
@@ -643,8 +639,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
       error("invalid_field", "helpPoint must be a queue help point of another organisation.", id.toString());
       return;
     }
-    Chat chat = chats.get(id);
-    if (chat == null || chat.observer) {
+    if (denied(frame, id)) {
       refused("not_yours", "Je hebt dit gesprek niet.", id.toString());
       return;
     }
@@ -676,7 +671,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
   @Override
   public void join(ConsoleFrame.Join frame) {
     UUID id = frame.conversationId();
-    if (!Roles.supervises(session)) {
+    if (denied(frame, id)) {
       refused("forbidden", "Alleen voor leidinggevenden.", id.toString());
       return;
     }
@@ -686,8 +681,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
   @Override
   public void leave(ConsoleFrame.Leave frame) {
     UUID id = frame.conversationId();
-    Chat chat = chats.get(id);
-    if (chat == null || !chat.observer) {
+    if (denied(frame, id)) {
       refused("not_watching", "Je kijkt niet mee met dit gesprek.", id.toString());
       return;
     }
@@ -702,7 +696,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
   public void whisper(ConsoleFrame.Whisper frame) {
     UUID id = frame.conversationId();
     String body = frame.body();
-    if (!chats.containsKey(id)) {
+    if (denied(frame, id)) {
       refused("not_yours", "Je hebt of bekijkt dit gesprek niet.", id.toString());
       return;
     }
@@ -722,7 +716,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
   public void suicideRisk(ConsoleFrame.SuicideRisk frame) {
     UUID id = frame.conversationId();
     Chat chat = chats.get(id);
-    if (chat == null) {
+    if (denied(frame, id)) {
       refused("not_yours", "Je hebt of bekijkt dit gesprek niet.", id.toString());
       return;
     }
@@ -754,7 +748,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
       return;
     }
     Chat chat = chats.get(id);
-    if (chat == null) {
+    if (denied(frame, id)) {
       refused("not_yours", "Je hebt of bekijkt dit gesprek niet.", id.toString());
       return;
     }
@@ -775,7 +769,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
   @Override
   public void takeover(ConsoleFrame.Takeover frame) {
     UUID id = frame.conversationId();
-    if (!Roles.supervises(session) || !Roles.chats(session)) {
+    if (denied(frame, id)) {
       refused("forbidden", "Alleen voor leidinggevenden.", id.toString());
       return;
     }
@@ -794,7 +788,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
   @Override
   public void reassign(ConsoleFrame.Reassign frame) {
     UUID id = frame.conversationId();
-    if (!Roles.supervises(session)) {
+    if (denied(frame, id)) {
       refused("forbidden", "Alleen voor leidinggevenden.", id.toString());
       return;
     }
@@ -838,7 +832,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
   public void closeAbuse(ConsoleFrame.CloseAbuse frame) {
     List<UUID> ids = frame.conversationIds();
     String first = ids.get(0).toString();
-    if (!Roles.supervises(session)) {
+    if (denied(frame, null)) {
       refused("forbidden", "Alleen voor leidinggevenden.", first);
       return;
     }
@@ -863,7 +857,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
   @Override
   public void confirmP0(ConsoleFrame.ConfirmP0 frame) {
     UUID id = frame.conversationId();
-    if (!Roles.supervises(session)) {
+    if (denied(frame, id)) {
       refused("forbidden", "Alleen voor leidinggevenden.", id.toString());
       return;
     }
@@ -1080,6 +1074,18 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
 
   private void sendQueue() {
     services.assignments().queue(session.orgId(), 200).onSuccess(list -> send(ConsoleOut.queue(api.cards(list))));
+  }
+
+  /** How this socket shows the chat: held, watched, or not at all. */
+  private ConsoleAccess.View view(UUID id) {
+    Chat chat = id == null ? null : chats.get(id);
+    return chat == null ? ConsoleAccess.View.NONE
+        : chat.observer ? ConsoleAccess.View.OBSERVER : ConsoleAccess.View.HOLDER;
+  }
+
+  /** The frame's rule ({@link ConsoleAccess#need}) refuses it for this session and this chat. */
+  private boolean denied(ConsoleFrame frame, UUID id) {
+    return !ConsoleAccess.allows(frame.type(), session, view(id));
   }
 
   /** Called by the verticle when the socket closed. */
