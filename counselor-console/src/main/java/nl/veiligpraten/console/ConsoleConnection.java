@@ -16,11 +16,13 @@ import nl.veiligpraten.infra.assignment.AssignmentRepository;
 import nl.veiligpraten.infra.assignment.StaffNotes;
 import nl.veiligpraten.infra.audit.AuditContext;
 import nl.veiligpraten.infra.bus.Addresses;
+import nl.veiligpraten.infra.bus.BusNoteException;
 import nl.veiligpraten.infra.bus.BusNotes;
 import nl.veiligpraten.infra.bus.ConversationNote;
 import nl.veiligpraten.infra.bus.QueueNote;
 import nl.veiligpraten.infra.bus.StaffUserNote;
 import nl.veiligpraten.infra.bus.SupervisorAlert;
+import nl.veiligpraten.infra.bus.WarmTransfer;
 import nl.veiligpraten.infra.conversation.AppendResult;
 import nl.veiligpraten.infra.conversation.ConversationClosedException;
 import nl.veiligpraten.infra.conversation.PlainMessage;
@@ -505,7 +507,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
   /** The colleague answered. Accepting moves the chat (checked in the database), declining leaves it here. */
   private void onAnswer(UUID offerId, io.vertx.core.eventbus.Message<JsonObject> m) {
     SentOffer offer = sentOffers.get(offerId);
-    WarmTransfer answer = WarmTransfer.fromJson(m.body());
+    WarmTransfer answer = readTransfer(m.body());
     if (offer == null || offer.answering || !(answer instanceof WarmTransfer.Answer a)
         || a.staffId() != offer.toStaffId) {
       m.reply(new JsonObject().put("ok", false).put("reason", WarmTransfer.End.WITHDRAWN.code()));
@@ -559,8 +561,10 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
 
   /** An offer to this counselor, or its end. Shown only for an open chat of the own organisation. */
   private void onOffer(io.vertx.core.eventbus.Message<JsonObject> m) {
-    WarmTransfer note = WarmTransfer.fromJson(m.body());
-    if (note instanceof WarmTransfer.Offer o) {
+    WarmTransfer note = readTransfer(m.body());
+    if (note == null) {
+      m.reply(new JsonObject().put("shown", false));
+    } else if (note instanceof WarmTransfer.Offer o) {
       services.assignments().item(o.conversationId()).onSuccess(found -> {
         boolean open = found.isPresent() && ConsoleAccess.mayBeOffered(session, found.get().item().orgId(),
             found.get().status(), found.get().counselorId(), o.fromStaffId());
@@ -583,6 +587,16 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
       }
     } else {
       LOG.warn("warm transfer answer on an offer address");
+    }
+  }
+
+  /** A warm-transfer note, or null (logged once, without content) when it cannot be read. */
+  private static WarmTransfer readTransfer(JsonObject body) {
+    try {
+      return WarmTransfer.fromJson(body);
+    } catch (BusNoteException e) {
+      LOG.warn("bus note refused: {}", e.getMessage());
+      return null;
     }
   }
 

@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
 import nl.veiligpraten.infra.assignment.StaffNotes;
+import nl.veiligpraten.infra.bus.WarmTransfer;
 import nl.veiligpraten.infra.conversation.PlainMessage;
 import nl.veiligpraten.infra.web.FrameText;
 import nl.veiligpraten.routing.OverrideReason;

@@ -16,6 +16,7 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import nl.veiligpraten.infra.assignment.StaffNotes;
+import nl.veiligpraten.infra.bus.WarmTransfer;
 import nl.veiligpraten.infra.conversation.PlainMessage;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;

@@ -32,6 +32,8 @@ public final class BusNoteCodec {
       a.accept(new SupervisorEncoder(out));
     } else if (note instanceof StaffUserNote s) {
       s.accept(n -> out.put("conversationId", n.conversationId().toString()));
+    } else if (note instanceof WarmTransfer w) {
+      w.accept(new TransferEncoder(out));
     } else if (note instanceof InboxNote i) {
       out.put("conversationId", i.conversationId().toString());
     } else if (!(note instanceof QueueNote)) {
@@ -117,6 +119,19 @@ public final class BusNoteCodec {
       return new StaffUserNote.ChatAssigned(f.uuid("conversationId"));
     }
     throw f.unknownKind();
+  }
+
+  /** A warm-transfer note from a transfer-offers or transfer-answers address. */
+  public static WarmTransfer decodeTransfer(JsonObject json) {
+    Fields f = new Fields("warm transfer", json);
+    return switch (f.kind) {
+      case "offer" -> new WarmTransfer.Offer(f.uuid("offerId"), f.uuid("conversationId"),
+          f.number("fromStaffId").longValue(), f.string("fromName"), f.optionalString("note"),
+          f.number("expiresInSeconds").intValue());
+      case "answer" -> new WarmTransfer.Answer(f.uuid("offerId"), f.number("staffId").longValue(), f.bool("accept"));
+      case "ended" -> new WarmTransfer.Ended(f.uuid("offerId"), WarmTransfer.End.of(f.string("reason")));
+      default -> throw f.unknownKind();
+    };
   }
 
   // ---- encoders ----------------------------------------------------------------------------------------------------
@@ -210,6 +225,22 @@ public final class BusNoteCodec {
     }
   }
 
+  private record TransferEncoder(JsonObject out) implements WarmTransfer.Handler {
+    public void offer(WarmTransfer.Offer o) {
+      out.put("offerId", o.offerId().toString()).put("conversationId", o.conversationId().toString())
+          .put("fromStaffId", o.fromStaffId()).put("fromName", o.fromName()).put("note", o.note())
+          .put("expiresInSeconds", o.expiresInSeconds());
+    }
+
+    public void answer(WarmTransfer.Answer a) {
+      out.put("offerId", a.offerId().toString()).put("staffId", a.staffId()).put("accept", a.accept());
+    }
+
+    public void ended(WarmTransfer.Ended e) {
+      out.put("offerId", e.offerId().toString()).put("reason", e.reason().code());
+    }
+  }
+
   /** Reads the fields of one note; every refusal names the family, the kind and the field, never a value. */
   private static final class Fields {
     final String family;
@@ -242,6 +273,25 @@ public final class BusNoteCodec {
         return s;
       }
       throw missing(field, "a string");
+    }
+
+    /** An optional string: absent or null is empty. */
+    String optionalString(String field) {
+      Object v = json.getValue(field);
+      if (v == null) {
+        return "";
+      }
+      if (v instanceof String s) {
+        return s;
+      }
+      throw missing(field, "a string");
+    }
+
+    boolean bool(String field) {
+      if (json.getValue(field) instanceof Boolean b) {
+        return b;
+      }
+      throw missing(field, "a boolean");
     }
 
     Number number(String field) {

@@ -53,6 +53,12 @@ class BusNoteCodecTest {
 
   static final List<StaffUserNote> STAFF_USER = List.of(new StaffUserNote.ChatAssigned(ID));
 
+  static final List<WarmTransfer> TRANSFER = List.of(
+      new WarmTransfer.Offer(ID, UUID.randomUUID(), 7, "Sanne", "Wil niet gebeld worden.", 60),
+      new WarmTransfer.Answer(ID, 12, true),
+      new WarmTransfer.Answer(ID, 12, false),
+      new WarmTransfer.Ended(ID, WarmTransfer.End.AT_CAPACITY));
+
   @Test
   @DisplayName("Every conversation note kind has an example and survives encode then decode unchanged")
   void conversationRoundTrip() {
@@ -72,6 +78,23 @@ class BusNoteCodecTest {
   }
 
   @Test
+  @DisplayName("Every warm-transfer note kind survives encode then decode unchanged, in the shape of the console's former WarmTransfer")
+  void transferRoundTrip() {
+    assertCovers(WarmTransfer.class, TRANSFER);
+    TRANSFER.forEach(n -> assertEquals(n, BusNoteCodec.decodeTransfer(viaWire(n)), n.kind()));
+    assertEquals(new JsonObject().put("kind", "answer").put("offerId", ID.toString()).put("staffId", 12)
+        .put("accept", true), new WarmTransfer.Answer(ID, 12, true).toJson());
+    assertEquals(new JsonObject().put("kind", "ended").put("offerId", ID.toString()).put("reason", "at_capacity"),
+        BusNoteCodec.encode(new WarmTransfer.Ended(ID, WarmTransfer.End.AT_CAPACITY)));
+    // An offer without a note has an empty one; an end code of a newer node counts as a failure.
+    JsonObject offer = BusNoteCodec.encode(TRANSFER.get(0));
+    offer.remove("note");
+    assertEquals("", BusNoteCodec.decodeTransfer(offer) instanceof WarmTransfer.Offer o ? o.note() : null);
+    assertEquals(new WarmTransfer.Ended(ID, WarmTransfer.End.FAILED), BusNoteCodec.decodeTransfer(
+        new JsonObject().put("kind", "ended").put("offerId", ID.toString()).put("reason", "later")));
+  }
+
+  @Test
   @DisplayName("Every queue note and every inbox kind survives encode then decode unchanged")
   void queueAndInboxRoundTrip() {
     for (QueueNote q : QueueNote.values()) {
@@ -88,7 +111,7 @@ class BusNoteCodecTest {
   void familiesCoverBusNote() {
     Set<Class<?>> families = Set.of(BusNote.class.getPermittedSubclasses());
     assertEquals(Set.of(ConversationNote.class, QueueNote.class, InboxNote.class, SupervisorAlert.class,
-        StaffUserNote.class), families);
+        StaffUserNote.class, WarmTransfer.class), families);
   }
 
   @Test
@@ -137,7 +160,8 @@ class BusNoteCodecTest {
   void unknownKindRefused() {
     JsonObject unknown = new JsonObject().put("kind", "counselor_left");
     List<Function<JsonObject, ?>> decoders = List.of(BusNoteCodec::decodeConversation, BusNoteCodec::decodeQueue,
-        BusNoteCodec::decodeInbox, BusNoteCodec::decodeSupervisor, BusNoteCodec::decodeStaffUser);
+        BusNoteCodec::decodeInbox, BusNoteCodec::decodeSupervisor, BusNoteCodec::decodeStaffUser,
+        BusNoteCodec::decodeTransfer);
     for (Function<JsonObject, ?> decode : decoders) {
       BusNoteException e = assertThrows(BusNoteException.class, () -> decode.apply(unknown));
       assertTrue(e.getMessage().contains("unknown") && e.getMessage().contains("'counselor_left'"), e.getMessage());
@@ -173,11 +197,12 @@ class BusNoteCodecTest {
     List<BusNote> all = new ArrayList<>(CONVERSATION);
     all.addAll(SUPERVISOR);
     all.addAll(STAFF_USER);
+    all.addAll(TRANSFER);
     all.add(new InboxNote(InboxNote.Kind.LEFT, ID));
     for (BusNote n : all) {
       JsonObject full = BusNoteCodec.encode(n);
       for (String field : full.fieldNames()) {
-        if (field.equals("skills")) {
+        if (field.equals("skills") || field.equals("note")) {
           continue;
         }
         JsonObject without = full.copy();
@@ -203,6 +228,8 @@ class BusNoteCodecTest {
       return BusNoteCodec.decodeSupervisor(json);
     } else if (n instanceof StaffUserNote) {
       return BusNoteCodec.decodeStaffUser(json);
+    } else if (n instanceof WarmTransfer) {
+      return BusNoteCodec.decodeTransfer(json);
     }
     return BusNoteCodec.decodeInbox(json);
   }
