@@ -3,7 +3,6 @@ package nl.veiligpraten.console;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.MessageConsumer;
-import io.vertx.sqlclient.Pool;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -34,7 +33,6 @@ final class AutoAssigner {
   private static final long REQUEUE_EVERY_MS = 1_000;
 
   private final Vertx vertx;
-  private final Pool pool;
   private final AssignmentRepository assignments;
   private final long graceSeconds;
   private final int[] reassignAfterSeconds;
@@ -49,9 +47,8 @@ final class AutoAssigner {
   private final ReferralRepository referrals;
   private final TranscriptService<?> transcripts;
 
-  AutoAssigner(Vertx vertx, Pool pool, ConsoleServices services, TranscriptService<?> transcripts) {
+  AutoAssigner(Vertx vertx, ConsoleServices services, TranscriptService<?> transcripts) {
     this.vertx = vertx;
-    this.pool = pool;
     this.assignments = services.assignments();
     this.graceSeconds = services.liveness().counselorGraceSeconds();
     this.reassignAfterSeconds = services.reassignAfterSeconds().clone();
@@ -63,8 +60,8 @@ final class AutoAssigner {
     sweepTimer = vertx.setPeriodic(2_000, t -> assignments.organisationsWithQueue().onSuccess(orgs -> orgs
         .forEach(this::run)));
     requeueTimer = vertx.setPeriodic(REQUEUE_EVERY_MS, t -> requeue());
-    return pool.query("SELECT id FROM organisation").execute().map(rows -> {
-      rows.forEach(r -> watch(r.getString(0)));
+    return assignments.organisations().map(orgs -> {
+      orgs.forEach(this::watch);
       return null;
     });
   }

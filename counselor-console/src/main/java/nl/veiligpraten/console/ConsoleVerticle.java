@@ -88,7 +88,7 @@ public final class ConsoleVerticle extends VerticleBase {
   public Future<?> start() {
     guard = new ConnectionGuard(vertx, settings.limits(), new AtomicInteger(), "console");
     auth = new ConsoleAuth(vertx, staff, settings, services.totpSealer());
-    assigner = new AutoAssigner(vertx, pool, services, transcripts);
+    assigner = new AutoAssigner(vertx, services, transcripts);
     presence = new ConsolePresence(vertx, new PresenceRepository(pool), services.liveness(), assigner::run,
         this::staffingChanged);
     api = new ConsoleApi(vertx, staff, services, assigner);

@@ -112,6 +112,9 @@ final class AssignmentQueries {
   static final String ORGS_WITH_QUEUE = "SELECT DISTINCT org_id FROM conversation WHERE status = 'queued' "
       + "AND org_id IS NOT NULL";
 
+  /** Every organisation: the auto-assigner watches each one's queue notifications from start. */
+  static final String ALL_ORGS = "SELECT id FROM organisation";
+
   static final String ITEM = "SELECT " + ITEM_COLUMNS + ", status, counselor_id FROM conversation WHERE id = $1";
 
   static final String ACTIVE = "SELECT c.id, c.help_point, c.priority, c.counselor_id, u.display_name, "

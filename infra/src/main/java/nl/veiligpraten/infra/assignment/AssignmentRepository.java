@@ -106,6 +106,15 @@ public final class AssignmentRepository {
                            long secondsSinceAssigned) {
   }
 
+  /** Ids of every organisation (the auto-assigner listens to each one's queue). */
+  public Future<List<String>> organisations() {
+    return pool.query(AssignmentQueries.ALL_ORGS).execute().map(rows -> {
+      List<String> out = new ArrayList<>();
+      rows.forEach(r -> out.add(r.getString(0)));
+      return out;
+    });
+  }
+
   /** Organisations that have at least one queued chat. */
   public Future<List<String>> organisationsWithQueue() {
     return pool.query(AssignmentQueries.ORGS_WITH_QUEUE).execute().map(rows -> {

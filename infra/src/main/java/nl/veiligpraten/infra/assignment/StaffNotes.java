@@ -24,14 +24,6 @@ import nl.veiligpraten.infra.conversation.TranscriptAccessException;
  */
 public final class StaffNotes<K> {
 
-  private static final String NEXT = "SELECT coalesce(max(seq), 0) + 1 FROM staff_note WHERE conversation_id = $1";
-  private static final String LOCK = "SELECT 1 FROM conversation WHERE id = $1 FOR UPDATE";
-  private static final String INSERT = "INSERT INTO staff_note (conversation_id, seq, kind, org_id, staff_id, body) "
-      + "VALUES ($1, $2, $3, $4, $5, $6)";
-  private static final String AFTER = "SELECT n.seq, n.kind, n.staff_id, n.body, n.created_at, u.display_name "
-      + "FROM staff_note n JOIN staff_user u ON u.id = n.staff_id WHERE n.conversation_id = $1 AND n.org_id = $2 "
-      + "AND n.seq > $3 ORDER BY n.seq LIMIT 200";
-
   private final Pool pool;
   private final ConversationRepository conversations;
   private final ConversationCrypto<K> crypto;
@@ -59,12 +51,14 @@ public final class StaffNotes<K> {
   public Future<Long> addFor(UUID id, String writerOrg, String readerOrg, String kind, long staffId, String body) {
     byte[] plain = body.getBytes(StandardCharsets.UTF_8);
     String orgId = readerOrg;
-    return key(id, writerOrg).compose(key -> pool.withTransaction(conn -> conn.preparedQuery(LOCK).execute(Tuple.of(id))
-        .compose(v -> conn.preparedQuery(NEXT).execute(Tuple.of(id)))
+    return key(id, writerOrg).compose(key -> pool.withTransaction(conn -> conn.preparedQuery(StaffNotesQueries.LOCK)
+        .execute(Tuple.of(id))
+        .compose(v -> conn.preparedQuery(StaffNotesQueries.NEXT).execute(Tuple.of(id)))
         .compose(rows -> {
           long seq = rows.iterator().next().getLong(0);
           byte[] sealed = crypto.seal(key, id, seq, "note:" + kind, plain);
-          return conn.preparedQuery(INSERT).execute(Tuple.of(id, seq, kind, orgId, staffId, Buffer.buffer(sealed)))
+          return conn.preparedQuery(StaffNotesQueries.INSERT)
+              .execute(Tuple.of(id, seq, kind, orgId, staffId, Buffer.buffer(sealed)))
               .map(r -> seq);
         })));
   }
@@ -72,7 +66,8 @@ public final class StaffNotes<K> {
   /** Notes of the reader's organisation after {@code afterSeq}. */
   public Future<List<Note>> after(UUID id, String orgId, long afterSeq) {
     // Rows first: most chats have no notes, and then no key has to be fetched and unwrapped.
-    return pool.preparedQuery(AFTER).execute(Tuple.of(id, orgId, afterSeq)).compose(rows -> rows.rowCount() == 0
+    return pool.preparedQuery(StaffNotesQueries.AFTER).execute(Tuple.of(id, orgId, afterSeq))
+        .compose(rows -> rows.rowCount() == 0
         ? Future.succeededFuture(List.<Note>of()) : key(id, orgId).map(key -> {
       List<Note> out = new ArrayList<>();
       for (Row r : rows) {
