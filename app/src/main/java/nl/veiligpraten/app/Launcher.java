@@ -246,6 +246,9 @@ public final class Launcher {
   /** Published on purpose: only demo instances use it, and only when no passphrase is configured. */
   static final String DEMO_PASSPHRASE = "veilig-praten-demo-only-not-for-real-conversations";
 
+  /** Store-level PBKDF2 iterations of a key store under the published demo passphrase (see openKeyStore). */
+  static final int DEMO_STORE_KDF_ITERATIONS = 1_000;
+
   private static OrganisationKeyStore openKeyStore(AppSettings settings) {
     Map<String, String> env = new HashMap<>(System.getenv());
     Path keysDir = settings.dataDir().resolve("keys");
@@ -256,11 +259,15 @@ public final class Launcher {
     env.remove(OrganisationKeyStore.ENV_DEV_MODE);
     boolean configured = env.containsKey(OrganisationKeyStore.ENV_PASSPHRASE)
         || env.containsKey(OrganisationKeyStore.ENV_PASSPHRASE_FILE);
+    int storeKdfIterations = OrganisationKeyStore.STORE_KDF_ITERATIONS;
     if (settings.demo() && !configured) {
       if (Files.exists(keysDir.resolve(OrganisationKeyStore.DEV_PASSPHRASE_FILE_NAME))) {
         env.put(OrganisationKeyStore.ENV_DEV_MODE, "true");
       } else {
         env.put(OrganisationKeyStore.ENV_PASSPHRASE, DEMO_PASSPHRASE);
+        // A slow KDF over a passphrase printed in the source protects nothing; at 210,000 iterations the several
+        // saves of a fresh start cost seconds per start (every IT boots a demo instance; issue 25).
+        storeKdfIterations = DEMO_STORE_KDF_ITERATIONS;
         LOG.warn("DEMO MODE: the key store uses the published demo passphrase; never keep real conversations here");
       }
     }
@@ -269,7 +276,8 @@ public final class Launcher {
       LOG.warn("Key store passphrase: {}", passphrase.description());
     }
     try {
-      return OrganisationKeyStore.openOrCreate(keysDir.resolve("organisations.bcfks"), passphrase.value(), true);
+      return OrganisationKeyStore.openOrCreate(keysDir.resolve("organisations.bcfks"), passphrase.value(), true,
+          storeKdfIterations);
     } finally {
       passphrase.wipe();
     }

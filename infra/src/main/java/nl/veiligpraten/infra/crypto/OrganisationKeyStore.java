@@ -81,30 +81,36 @@ public final class OrganisationKeyStore implements AutoCloseable {
     private static final String KEYSTORE_TYPE = "BCFKS";
     private static final int KEK_BYTES = 32;
     /**
-     * Store-level key derivation: PBKDF2-HMAC-SHA512 with 210,000 iterations (OWASP 2023 guidance; BCFKS's
-     * default is 51,200) and a 256-bit salt. ≈0.4 s per open/save on a small VM, which is paid once at
+     * Store-level key derivation of {@link #save()}: PBKDF2-HMAC-SHA512 with 210,000 iterations (OWASP 2023
+     * guidance; BCFKS's default is 51,200) and a 256-bit salt. ≈0.4 s per open/save on a small VM, which is paid once at
      * start-up and on rotation. scrypt would be memory-hard, but BC's pure-Java scrypt took ~3.5 s per
      * derivation at N=2^16 here; a high-entropy (generated) passphrase matters far more than the KDF anyway.
      */
-    private static final PBKDFConfig STORE_KDF = new PBKDF2Config.Builder()
-            .withPRF(PBKDF2Config.PRF_SHA512)
-            .withIterationCount(210_000)
-            .withSaltLength(32)
-            .build();
+    public static final int STORE_KDF_ITERATIONS = 210_000;
+
+    private static PBKDFConfig storeKdf(int iterations) {
+        return new PBKDF2Config.Builder()
+                .withPRF(PBKDF2Config.PRF_SHA512)
+                .withIterationCount(iterations)
+                .withSaltLength(32)
+                .build();
+    }
 
     private final Path file;
     private KeyStore keyStore; // guarded by lock: JCA KeyStore instances aren't thread-safe; replaced by reload()
     private final char[] passphrase; // guarded by lock; zeroed by close()
     private final Object lock = new Object();
+    private final PBKDFConfig storeKdf; // used by save(); a load reads the parameters from the file itself
     private final ConcurrentMap<String, KeyId> current = new ConcurrentHashMap<>();
     private final ConcurrentMap<KeyId, SecretKey> cache = new ConcurrentHashMap<>();
     private volatile boolean closed;
     private volatile String fileStamp = ""; // modification time + size when this instance last read/wrote the file
 
-    private OrganisationKeyStore(Path file, KeyStore keyStore, char[] passphrase) {
+    private OrganisationKeyStore(Path file, KeyStore keyStore, char[] passphrase, int storeKdfIterations) {
         this.file = file;
         this.keyStore = keyStore;
         this.passphrase = passphrase.clone();
+        this.storeKdf = storeKdf(storeKdfIterations);
     }
 
     /**
@@ -119,6 +125,23 @@ public final class OrganisationKeyStore implements AutoCloseable {
      *                         or the file is missing and creation wasn't allowed
      */
     public static OrganisationKeyStore openOrCreate(Path file, char[] passphrase, boolean createIfMissing) {
+        return openOrCreate(file, passphrase, createIfMissing, STORE_KDF_ITERATIONS);
+    }
+
+    /**
+     * As {@link #openOrCreate(Path, char[], boolean)}, with another iteration count for the store-level PBKDF2 of
+     * every {@link #save()}. Only for a store whose passphrase is public anyway (the demo passphrase): there the
+     * derivation protects nothing and its cost (two derivations per save, several saves per fresh start) is pure
+     * start-up time. Opening reads the count from the file, so either store opens with either setting.
+     *
+     * @param storeKdfIterations PBKDF2-HMAC-SHA512 iterations for saving, at least 1,000
+     */
+    public static OrganisationKeyStore openOrCreate(Path file, char[] passphrase, boolean createIfMissing,
+            int storeKdfIterations) {
+        if (storeKdfIterations < 1_000) {
+            throw new IllegalArgumentException("store KDF iterations must be at least 1,000, got "
+                    + storeKdfIterations);
+        }
         Objects.requireNonNull(file, "file");
         Objects.requireNonNull(passphrase, "passphrase");
         if (passphrase.length == 0) {
@@ -127,7 +150,7 @@ public final class OrganisationKeyStore implements AutoCloseable {
         KeyStore ks = newKeyStore();
         if (Files.exists(file)) {
             ks = load(file, passphrase, ks);
-            OrganisationKeyStore store = new OrganisationKeyStore(file, ks, passphrase);
+            OrganisationKeyStore store = new OrganisationKeyStore(file, ks, passphrase, storeKdfIterations);
             store.indexEntries();
             store.fileStamp = stamp(file);
             return store;
@@ -141,7 +164,7 @@ public final class OrganisationKeyStore implements AutoCloseable {
         } catch (IOException | GeneralSecurityException e) {
             throw new CryptoException("cannot initialise an empty " + KEYSTORE_TYPE + " key store", e);
         }
-        OrganisationKeyStore store = new OrganisationKeyStore(file, ks, passphrase);
+        OrganisationKeyStore store = new OrganisationKeyStore(file, ks, passphrase, storeKdfIterations);
         store.save();
         return store;
     }
@@ -549,7 +572,7 @@ public final class OrganisationKeyStore implements AutoCloseable {
             ByteArrayOutputStream buffer = new ByteArrayOutputStream();
             try {
                 keyStore.store(new BCFKSLoadStoreParameter.Builder(buffer, passphrase)
-                        .withStorePBKDFConfig(STORE_KDF)
+                        .withStorePBKDFConfig(storeKdf)
                         .build());
             } catch (IOException | GeneralSecurityException e) {
                 throw new CryptoException("cannot serialise organisation key store " + file, e);

@@ -56,6 +56,29 @@ class OrganisationKeyStoreTest {
     }
 
     @Test
+    @DisplayName("a store saved with the demo's cheap store KDF opens with the default one and the other way round; "
+            + "fewer than 1,000 iterations are refused")
+    void storeKdfIterationsAreReadFromTheFile() {
+        KeyId id;
+        SecretKey kek;
+        try (OrganisationKeyStore cheap = OrganisationKeyStore.openOrCreate(storeFile(), PASSPHRASE, true, 1_000)) {
+            id = cheap.ensureOrganisation("csg");
+            kek = cheap.key(id).orElseThrow();
+        }
+        try (OrganisationKeyStore strong = OrganisationKeyStore.openOrCreate(storeFile(), PASSPHRASE, false)) {
+            assertArrayEquals(kek.getEncoded(), strong.key(id).orElseThrow().getEncoded());
+            strong.rotate("csg");
+        }
+        try (OrganisationKeyStore cheap = OrganisationKeyStore.openOrCreate(storeFile(), PASSPHRASE, false, 1_000)) {
+            assertEquals("csg#v2", cheap.currentKeyId("csg").toString());
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> OrganisationKeyStore.openOrCreate(storeFile(), PASSPHRASE, false, 999));
+        assertThrows(CryptoException.class,
+                () -> OrganisationKeyStore.openOrCreate(storeFile(), "wrong".toCharArray(), false, 1_000));
+    }
+
+    @Test
     @DisplayName("ensureOrganisation creates org#v1 once and is idempotent afterwards")
     void ensureOrganisationIsIdempotent() {
         try (OrganisationKeyStore store = create()) {
