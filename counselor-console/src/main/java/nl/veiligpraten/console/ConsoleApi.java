@@ -16,6 +16,7 @@ import nl.veiligpraten.infra.bus.Addresses;
 import nl.veiligpraten.infra.bus.BusNotes;
 import nl.veiligpraten.infra.bus.QueueNote;
 import nl.veiligpraten.infra.referral.Referral;
+import nl.veiligpraten.infra.canned.CannedReplyRepository;
 import nl.veiligpraten.infra.staff.StaffRepository;
 import nl.veiligpraten.infra.staff.Totp;
 import org.slf4j.Logger;
@@ -36,12 +37,15 @@ final class ConsoleApi {
   private final StaffRepository staff;
   private final ConsoleServices services;
   private final AutoAssigner assigner;
+  private final CannedReplyRepository canned;
 
-  ConsoleApi(Vertx vertx, StaffRepository staff, ConsoleServices services, AutoAssigner assigner) {
+  ConsoleApi(Vertx vertx, StaffRepository staff, ConsoleServices services, AutoAssigner assigner,
+             CannedReplyRepository canned) {
     this.vertx = vertx;
     this.staff = staff;
     this.services = services;
     this.assigner = assigner;
+    this.canned = canned;
   }
 
   // ---- TOTP enrolment -------------------------------------------------------------------------------------------
@@ -199,7 +203,7 @@ final class ConsoleApi {
       ConsoleVerticle.json(ctx, 200, new JsonObject().put("canned", new JsonArray()));
       return;
     }
-    staff.cannedReplies(s.orgId()).onSuccess(list -> {
+    canned.of(s.orgId()).onSuccess(list -> {
       JsonArray out = new JsonArray();
       list.forEach(c -> out.add(new JsonObject().put("id", c.id()).put("title", c.title()).put("body", c.body())
           .put("own", c.orgId() != null)));
@@ -220,7 +224,7 @@ final class ConsoleApi {
       refuse(ctx, 400, "invalid_field", "title 1-60 and body 1-2000 characters.");
       return;
     }
-    staff.addCannedReply(s.orgId(), title, text)
+    canned.add(s.orgId(), title, text)
         .onSuccess(id -> ConsoleVerticle.json(ctx, 201, new JsonObject().put("id", id)))
         .onFailure(ctx::fail);
   }
@@ -238,7 +242,7 @@ final class ConsoleApi {
       refuse(ctx, 403, "forbidden", "Organisation admins only.");
       return;
     }
-    staff.deleteCannedReply(id, s.orgId()).onSuccess(ok -> {
+    canned.delete(id, s.orgId()).onSuccess(ok -> {
       if (ok) {
         ConsoleVerticle.json(ctx, 200, new JsonObject().put("status", "deleted"));
       } else {

@@ -17,6 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import nl.veiligpraten.infra.bus.Addresses;
 import nl.veiligpraten.infra.bus.BusNotes;
 import nl.veiligpraten.infra.bus.QueueNote;
+import nl.veiligpraten.infra.canned.CannedReplyRepository;
 import nl.veiligpraten.infra.conversation.TranscriptService;
 import nl.veiligpraten.infra.db.Database;
 import nl.veiligpraten.infra.metrics.NodeEndpoints;
@@ -91,7 +92,7 @@ public final class ConsoleVerticle extends VerticleBase {
     assigner = new AutoAssigner(vertx, services, transcripts);
     presence = new ConsolePresence(vertx, new PresenceRepository(pool), services.liveness(), assigner::run,
         this::staffingChanged);
-    api = new ConsoleApi(vertx, staff, services, assigner);
+    api = new ConsoleApi(vertx, staff, services, assigner, new CannedReplyRepository(pool));
     targetWatch = new TargetWatch(vertx, services.supervisor(), services.helpPoints());
     router = Router.router(vertx);
     router.route().handler(this::securityHeaders);

@@ -137,11 +137,4 @@ final class StaffQueries {
   static final String ORG_EXISTS = "SELECT 1 FROM organisation WHERE id = $1";
 
   static final String ORG_NAME = "SELECT name FROM organisation WHERE id = $1";
-
-  static final String CANNED_OF = "SELECT id, org_id, title, body FROM canned_reply WHERE org_id IS NULL OR org_id = $1 "
-      + "ORDER BY org_id NULLS FIRST, id";
-
-  static final String INSERT_CANNED = "INSERT INTO canned_reply (org_id, title, body) VALUES ($1, $2, $3) RETURNING id";
-
-  static final String DELETE_CANNED = "DELETE FROM canned_reply WHERE id = $1 AND org_id = $2";
 }

@@ -350,34 +350,9 @@ public final class StaffRepository {
         ? Optional.<String>empty() : Optional.of(rows.iterator().next().getString(0)));
   }
 
-  /** Canned replies an organisation sees: platform defaults and its own. */
-  public Future<List<CannedReply>> cannedReplies(String orgId) {
-    return pool.preparedQuery(StaffQueries.CANNED_OF).execute(Tuple.of(orgId)).map(rows -> {
-      List<CannedReply> out = new ArrayList<>();
-      for (Row r : rows) {
-        out.add(new CannedReply(r.getLong("id"), r.getString("org_id"), r.getString("title"), r.getString("body")));
-      }
-      return out;
-    });
-  }
-
-  public Future<Long> addCannedReply(String orgId, String title, String body) {
-    return pool.preparedQuery(StaffQueries.INSERT_CANNED).execute(Tuple.of(orgId, title, body))
-        .map(rows -> rows.iterator().next().getLong(0));
-  }
-
-  /** Deletes one of the organisation's own canned replies; false when it is not theirs (or a default). */
-  public Future<Boolean> deleteCannedReply(long id, String orgId) {
-    return pool.preparedQuery(StaffQueries.DELETE_CANNED).execute(Tuple.of(id, orgId)).map(rows -> rows.rowCount() == 1);
-  }
-
   /** One staff member's availability and load. */
   public record StaffLoad(long id, String displayName, String role, String status, int capacity, List<String> skills,
                           boolean online, int load) {
-  }
-
-  /** A canned reply; {@code orgId} null for platform defaults. */
-  public record CannedReply(long id, String orgId, String title, String body) {
   }
 
   /**
