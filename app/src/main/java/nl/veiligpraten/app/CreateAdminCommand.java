@@ -16,6 +16,7 @@ import nl.veiligpraten.infra.staff.EnrolmentLink;
 import nl.veiligpraten.infra.staff.PasswordHasher;
 import nl.veiligpraten.infra.staff.StaffRepository;
 import nl.veiligpraten.infra.web.Secrets;
+import nl.veiligpraten.routing.staff.Role;
 
 /**
  * {@code veilig-praten create-admin NAME}: the first platform admin of a fresh installation, without SQL by hand.
@@ -71,11 +72,12 @@ public final class CreateAdminCommand {
         }
         EnrolmentLink link = EnrolmentLink.create();
         String placeholder = PasswordHasher.hash(Secrets.token());
-        StaffRepository.Invited invited = await(staff.invite(null, username, username, "platform_admin",
+        StaffRepository.Invited invited = await(staff.invite(null, username, username, Role.PLATFORM_ADMIN.code(),
             java.util.List.of(), 3, placeholder, link.hash(), "first_admin", EnrolmentLink.VALID_FOR.toSeconds()));
         await(new AdminAudit(pool).done(AdminAudit.Actor.COMMAND_LINE, AdminAudit.Action.CREATE_FIRST_ADMIN,
             new AdminAudit.Target(invited.user().id(), username, null),
-            new JsonObject().put("role", "platform_admin").put("expiresAt", invited.expiresAt().toInstant().toString())));
+            new JsonObject().put("role", Role.PLATFORM_ADMIN.code())
+                .put("expiresAt", invited.expiresAt().toInstant().toString())));
         String origin = settings.consoleOrigins().stream().sorted().findFirst().orElse("");
         out.println("Platform admin '" + username + "' created. Open this one-time link within "
             + EnrolmentLink.VALID_FOR.toHours() + " hours (until " + invited.expiresAt().toInstant()

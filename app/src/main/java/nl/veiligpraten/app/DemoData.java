@@ -12,6 +12,7 @@ import java.util.Map;
 import nl.veiligpraten.infra.staff.PasswordHasher;
 import nl.veiligpraten.infra.staff.StaffRepository;
 import nl.veiligpraten.infra.web.Secrets;
+import nl.veiligpraten.routing.staff.Role;
 
 /**
  * Demo organisations with a counselor, a supervisor and an organisation admin each, and one platform admin (issue
@@ -56,21 +57,21 @@ final class DemoData {
         String prefix = org.getKey().replace('_', '-');
         Future<Void> row = staff.createOrganisation(org.getKey(), org.getValue());
         created.add(row.compose(v -> account(vertx, staff, org.getKey(), prefix + "-demo",
-            "Hulpverlener " + org.getValue(), "counselor"))
+            "Hulpverlener " + org.getValue(), Role.COUNSELOR.code()))
             .map(password -> String.format("  %-14s user %-20s password %s", org.getKey(), prefix + "-demo", password)));
         // Supervisor and organisation admin lines start with the role, so readers that look up an organisation's
         // counselor by the first word (tests, benches) keep finding the counselor line.
         others.add(row.compose(v -> account(vertx, staff, org.getKey(), prefix + "-demo-supervisor",
-            "Leidinggevende " + org.getValue(), "supervisor"))
-            .map(password -> String.format("  %-14s %-13s user %-26s password %s", "supervisor", org.getKey(),
+            "Leidinggevende " + org.getValue(), Role.SUPERVISOR.code()))
+            .map(password -> String.format("  %-14s %-13s user %-26s password %s", Role.SUPERVISOR.code(), org.getKey(),
                 prefix + "-demo-supervisor", password)));
         others.add(row.compose(v -> account(vertx, staff, org.getKey(), prefix + "-demo-admin",
-            "Beheerder " + org.getValue(), "org_admin"))
-            .map(password -> String.format("  %-14s %-13s user %-26s password %s", "org_admin", org.getKey(),
+            "Beheerder " + org.getValue(), Role.ORG_ADMIN.code()))
+            .map(password -> String.format("  %-14s %-13s user %-26s password %s", Role.ORG_ADMIN.code(), org.getKey(),
                 prefix + "-demo-admin", password)));
       }
-      others.add(account(vertx, staff, null, "demo-platform-admin", "Platformbeheerder", "platform_admin")
-          .map(password -> String.format("  %-14s %-13s user %-26s password %s", "platform_admin", "(all)",
+      others.add(account(vertx, staff, null, "demo-platform-admin", "Platformbeheerder", Role.PLATFORM_ADMIN.code())
+          .map(password -> String.format("  %-14s %-13s user %-26s password %s", Role.PLATFORM_ADMIN.code(), "(all)",
               "demo-platform-admin", password)));
       created.addAll(others);
       return Future.all(created).compose(all -> {

@@ -19,6 +19,7 @@ import nl.veiligpraten.infra.referral.Referral;
 import nl.veiligpraten.infra.canned.CannedReplyRepository;
 import nl.veiligpraten.infra.staff.StaffRepository;
 import nl.veiligpraten.infra.staff.Totp;
+import nl.veiligpraten.routing.staff.Role;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -152,7 +153,7 @@ final class ConsoleApi {
     }
     staff.staffOf(s.orgId()).onSuccess(list -> {
       JsonArray out = new JsonArray();
-      list.stream().filter(u -> "counselor".equals(u.role()) || "supervisor".equals(u.role()))
+      list.stream().filter(u -> Role.fromCode(u.role()).holdsChats())
           .forEach(u -> out.add(staffJson(u)));
       ConsoleVerticle.json(ctx, 200, new JsonObject().put("staff", out));
     }).onFailure(ctx::fail);

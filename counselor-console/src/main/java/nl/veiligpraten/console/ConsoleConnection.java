@@ -1028,7 +1028,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
     chat.pumping = true;
     chat.again = false;
     // Read with the reader's own organisation key only, and audited (privacy issue); supervisor reads carry a reason.
-    AuditContext audit = "supervisor".equals(session.role())
+    AuditContext audit = Roles.readsWithReason(session)
         ? new AuditContext(me(), session.role(), session.orgId(), chat.observer && chat.auditReason != null
             ? chat.auditReason : "own chat (assigned to this supervisor)")
         : AuditContext.staff(me(), session.role(), session.orgId());

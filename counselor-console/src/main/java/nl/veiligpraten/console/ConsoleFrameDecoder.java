@@ -10,6 +10,8 @@ import java.util.UUID;
 import nl.veiligpraten.infra.conversation.FrameIds;
 import nl.veiligpraten.infra.web.TextPolicy;
 import nl.veiligpraten.routing.OverrideReason;
+import nl.veiligpraten.routing.conversation.Outcome;
+import nl.veiligpraten.routing.conversation.OutcomeTag;
 
 /**
  * Turns a console text frame into a typed {@link ConsoleFrame} or a {@link ConsoleFrameException} that says what is
@@ -87,19 +89,19 @@ final class ConsoleFrameDecoder {
   private static ConsoleFrame close(JsonObject json) {
     UUID id = conversationId(json);
     String outcome = json.getValue("outcome") instanceof String o ? o : null;
-    if (!Outcomes.valid(outcome)) {
-      throw new ConsoleFrameException("invalid_outcome", "outcome must be one of " + Outcomes.CODES, id);
+    if (Outcome.counselorChoice(outcome).isEmpty()) {
+      throw new ConsoleFrameException("invalid_outcome", "outcome must be one of " + Outcome.counselorCodes(), id);
     }
     List<String> tags = new ArrayList<>();
     Object rawTags = json.getValue("tags");
     if (rawTags != null) {
-      if (!(rawTags instanceof JsonArray array) || array.size() > Outcomes.MAX_TAGS) {
-        throw new ConsoleFrameException("invalid_tags", "tags must be a list of at most " + Outcomes.MAX_TAGS
-            + " of " + Outcomes.TAGS, id);
+      if (!(rawTags instanceof JsonArray array) || array.size() > OutcomeTag.MAX_PER_CHAT) {
+        throw new ConsoleFrameException("invalid_tags", "tags must be a list of at most "
+            + OutcomeTag.MAX_PER_CHAT + " of " + OutcomeTag.codes(), id);
       }
       for (Object t : array) {
-        if (!(t instanceof String tag) || !Outcomes.validTag(tag)) {
-          throw new ConsoleFrameException("invalid_tags", "tags must be codes from " + Outcomes.TAGS, id);
+        if (!(t instanceof String tag) || OutcomeTag.find(tag).isEmpty()) {
+          throw new ConsoleFrameException("invalid_tags", "tags must be codes from " + OutcomeTag.codes(), id);
         }
         if (!tags.contains(tag)) {
           tags.add(tag);

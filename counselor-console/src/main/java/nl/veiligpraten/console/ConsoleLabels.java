@@ -4,12 +4,14 @@ import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import nl.veiligpraten.routing.config.LocalizedText;
 import nl.veiligpraten.routing.config.RoutingConfig;
+import nl.veiligpraten.routing.conversation.Outcome;
+import nl.veiligpraten.routing.conversation.OutcomeTag;
 
 /**
  * Words for the codes the console shows (intake questions and answers, the route's "why", outcomes, tags), in Dutch
  * and English. Question and answer texts and each rule's "why" come from the same configuration files the visitor
  * page and the routing engine use, so a text changed there is changed here too; outcome and tag words live here
- * because their codes are defined in {@link Outcomes}.
+ * because their codes are defined in {@link Outcome} and {@link OutcomeTag}.
  */
 final class ConsoleLabels {
 
@@ -59,9 +61,9 @@ final class ConsoleLabels {
       }
     });
     JsonObject outcomes = new JsonObject();
-    Outcomes.CODES.forEach(c -> outcomes.put(c, pair(OUTCOMES.getOrDefault(c, new String[] {c, c}))));
+    Outcome.counselorCodes().forEach(c -> outcomes.put(c, pair(OUTCOMES.getOrDefault(c, new String[] {c, c}))));
     JsonObject tags = new JsonObject();
-    Outcomes.TAGS.forEach(t -> tags.put(t, pair(TAGS.getOrDefault(t, new String[] {t, t}))));
+    OutcomeTag.codes().forEach(t -> tags.put(t, pair(TAGS.getOrDefault(t, new String[] {t, t}))));
     JsonObject helpPoints = new JsonObject();
     config.helpPoints().byId().values().forEach(h -> helpPoints.put(h.id(), h.name()));
     return new JsonObject().put("questions", questions).put("rules", rules).put("outcomes", outcomes)

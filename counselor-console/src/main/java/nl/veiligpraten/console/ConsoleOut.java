@@ -8,6 +8,8 @@ import nl.veiligpraten.infra.bus.WarmTransfer;
 import nl.veiligpraten.infra.conversation.PlainMessage;
 import nl.veiligpraten.infra.web.FrameText;
 import nl.veiligpraten.routing.OverrideReason;
+import nl.veiligpraten.routing.conversation.Outcome;
+import nl.veiligpraten.routing.conversation.OutcomeTag;
 
 /**
  * Every frame the server sends on a console WebSocket, built in one place: one factory per {@code type} that
@@ -25,7 +27,7 @@ final class ConsoleOut {
   /** First frame on a new socket: who is signed in, the codes the page offers, and the heartbeat. */
   static JsonObject hello(JsonObject user, int pingSeconds, int pongTimeoutSeconds) {
     return new JsonObject().put("type", "hello").put("user", user)
-        .put("outcomes", new JsonArray(Outcomes.CODES)).put("tags", new JsonArray(Outcomes.TAGS))
+        .put("outcomes", new JsonArray(Outcome.counselorCodes())).put("tags", new JsonArray(OutcomeTag.codes()))
         .put("overrideReasons", new JsonArray(OverrideReason.codes()))
         .put("heartbeat", new JsonObject().put("pingSeconds", pingSeconds)
             .put("pongTimeoutSeconds", pongTimeoutSeconds));

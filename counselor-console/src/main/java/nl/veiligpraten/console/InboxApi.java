@@ -167,7 +167,7 @@ final class InboxApi {
   }
 
   private static AuditContext audit(StaffSession s) {
-    return "supervisor".equals(s.role()) ? new AuditContext(s.user().id(), s.role(), s.orgId(), SUPERVISOR_REASON)
+    return Roles.readsWithReason(s) ? new AuditContext(s.user().id(), s.role(), s.orgId(), SUPERVISOR_REASON)
         : AuditContext.staff(s.user().id(), s.role(), s.orgId());
   }
 }

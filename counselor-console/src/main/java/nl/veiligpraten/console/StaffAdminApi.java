@@ -22,6 +22,7 @@ import nl.veiligpraten.infra.staff.StaffRepository;
 import nl.veiligpraten.infra.staff.StaffRepository.AdminView;
 import nl.veiligpraten.infra.staff.StaffUser;
 import nl.veiligpraten.infra.web.Secrets;
+import nl.veiligpraten.routing.staff.Role;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,9 +42,9 @@ final class StaffAdminApi {
   private static final Logger LOG = LoggerFactory.getLogger(StaffAdminApi.class);
 
   /** Roles that belong to one organisation; an organisation admin may give only these. */
-  static final List<String> ORG_ROLES = List.of("counselor", "supervisor", "stats_viewer", "org_admin");
+  static final List<String> ORG_ROLES = Role.codes(Role.organisationRoles());
   /** Roles without an organisation: only a platform admin may give them. */
-  static final List<String> PLATFORM_ROLES = List.of("platform_admin", "chain_viewer");
+  static final List<String> PLATFORM_ROLES = Role.codes(Role.platformRoles());
   /** Skills an admin sets directly; language skills are set through {@link #LANGUAGES}. */
   static final List<String> SKILLS = List.of("youth", "perpetrator");
   /**

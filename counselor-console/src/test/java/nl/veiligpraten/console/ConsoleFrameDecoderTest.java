@@ -22,6 +22,7 @@ import net.jqwik.api.Label;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import nl.veiligpraten.routing.OverrideReason;
+import nl.veiligpraten.routing.conversation.OutcomeTag;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -223,7 +224,7 @@ class ConsoleFrameDecoderTest {
     }
     assertEquals("invalid_outcome", refused(withoutField(ok, "outcome")).code());
     JsonArray six = new JsonArray();
-    Outcomes.TAGS.stream().limit(6).forEach(six::add);
+    OutcomeTag.codes().stream().limit(6).forEach(six::add);
     for (Object tags : List.of(six, new JsonArray().add("free text"), new JsonArray().add(3), "safety_plan")) {
       ConsoleFrameException e = refused(ok.copy().put("tags", tags));
       assertEquals("invalid_tags", e.code(), String.valueOf(tags));

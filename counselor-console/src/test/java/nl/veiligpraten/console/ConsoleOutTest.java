@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
 import nl.veiligpraten.infra.assignment.StaffNotes;
 import nl.veiligpraten.infra.bus.WarmTransfer;
 import nl.veiligpraten.infra.conversation.PlainMessage;
+import nl.veiligpraten.routing.conversation.Outcome;
+import nl.veiligpraten.routing.conversation.OutcomeTag;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +41,8 @@ class ConsoleOutTest {
     Map<String, String> f = new LinkedHashMap<>();
     JsonObject user = new JsonObject().put("id", 3).put("username", "csg-demo");
     f.put(ConsoleOut.hello(user, 25, 10).encode(), "{\"type\":\"hello\",\"user\":{\"id\":3,\"username\":\"csg-demo\"},"
-        + "\"outcomes\":" + new JsonArray(Outcomes.CODES).encode() + ",\"tags\":" + new JsonArray(Outcomes.TAGS).encode()
+        + "\"outcomes\":" + new JsonArray(Outcome.counselorCodes()).encode() + ",\"tags\":"
+        + new JsonArray(OutcomeTag.codes()).encode()
         + ",\"overrideReasons\":" + new JsonArray(nl.veiligpraten.routing.OverrideReason.codes()).encode()
         + ",\"heartbeat\":{\"pingSeconds\":25,\"pongTimeoutSeconds\":10}}");
     f.put(ConsoleOut.pong().encode(), "{\"type\":\"pong\"}");

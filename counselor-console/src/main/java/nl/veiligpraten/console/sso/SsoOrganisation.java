@@ -2,6 +2,7 @@ package nl.veiligpraten.console.sso;
 
 import java.util.Map;
 import java.util.Set;
+import nl.veiligpraten.routing.staff.Role;
 
 /**
  * One organisation's OpenID Connect provider, read once at start-up from {@code VP_SSO_<ORG>_*} (see
@@ -21,7 +22,7 @@ public record SsoOrganisation(String orgId, String issuer, String clientId, Stri
                               Map<String, String> roles, boolean requireMfa, Set<String> mfaAcr) {
 
   /** Roles the provider may confirm: the organisation's own roles. A platform role is never given through SSO. */
-  public static final Set<String> ALLOWED_ROLES = Set.of("counselor", "supervisor", "stats_viewer", "org_admin");
+  public static final Set<String> ALLOWED_ROLES = Set.copyOf(Role.codes(Role.organisationRoles()));
 
   /** {@code amr} values (RFC 8176) that show a second factor: multi-factor, one-time code, hardware/software key. */
   public static final Set<String> MFA_AMR = Set.of("mfa", "otp", "hwk", "swk", "sc", "fpt", "face");

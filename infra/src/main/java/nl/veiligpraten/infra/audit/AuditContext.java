@@ -1,6 +1,7 @@
 package nl.veiligpraten.infra.audit;
 
 import java.util.Objects;
+import nl.veiligpraten.routing.staff.Role;
 
 /**
  * Who reads a transcript and why: the staff member, their role and organisation, and (required for supervisors) the
@@ -20,7 +21,7 @@ public record AuditContext(Long staffId, String role, String orgId, String reaso
     if (reason != null && (reason.isBlank() || reason.length() > MAX_REASON)) {
       throw new IllegalArgumentException("reason must be 1-" + MAX_REASON + " characters");
     }
-    if ("supervisor".equals(role) && reason == null) {
+    if (Role.find(role).map(Role::readsTranscriptsWithReason).orElse(false) && reason == null) {
       throw new IllegalArgumentException("a supervisor must give a reason to read a transcript");
     }
   }

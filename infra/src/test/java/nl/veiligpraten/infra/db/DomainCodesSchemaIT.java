@@ -15,6 +15,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import nl.veiligpraten.routing.conversation.ConversationStatus;
+import nl.veiligpraten.routing.staff.Role;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -57,6 +58,20 @@ class DomainCodesSchemaIT {
   void conversationStatus() throws Exception {
     assertEquals(codes(ConversationStatus.values(), ConversationStatus::code),
         checkedCodes("conversation", "conversation_status_check"));
+  }
+
+  @Test
+  @DisplayName("staff_user.role accepts every Role code and nothing else")
+  void staffRole() throws Exception {
+    assertEquals(codes(Role.values(), Role::code), checkedCodes("staff_user", "staff_user_role_check"));
+  }
+
+  @Test
+  @DisplayName("the audit log's role is a staff Role, the visitor or the system")
+  void auditRole() throws Exception {
+    Set<String> expected = codes(Role.values(), Role::code);
+    expected.addAll(Set.of("visitor", "system"));
+    assertEquals(expected, checkedCodes("audit_log", "audit_log_role_check"));
   }
 
   /** The quoted values of a {@code CHECK (column IN (...))} constraint as PostgreSQL stores it after all migrations. */

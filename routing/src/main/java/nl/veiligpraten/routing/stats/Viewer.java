@@ -1,6 +1,9 @@
 package nl.veiligpraten.routing.stats;
 
+import java.util.Arrays;
 import java.util.Set;
+import java.util.stream.Collectors;
+import nl.veiligpraten.routing.staff.Role;
 
 /**
  * Who asks for statistics. Organisation roles see their own organisation in full detail (hour level) and chain totals
@@ -10,10 +13,10 @@ import java.util.Set;
 public record Viewer(String role, String orgId) {
 
     /** Roles that see their own organisation's statistics. Supervisors and org admins steer the team, so they do. */
-    public static final Set<String> ORG_ROLES = Set.of("stats_viewer", "supervisor", "org_admin");
+    public static final Set<String> ORG_ROLES = codes(Role::seesOrganisationStatistics);
 
     /** Roles that see chain aggregates only. */
-    public static final Set<String> CHAIN_ROLES = Set.of("chain_viewer", "platform_admin");
+    public static final Set<String> CHAIN_ROLES = codes(Role::seesChainStatistics);
 
     public boolean orgRole() {
         return ORG_ROLES.contains(role) && orgId != null;
@@ -21,5 +24,9 @@ public record Viewer(String role, String orgId) {
 
     public boolean chainRole() {
         return CHAIN_ROLES.contains(role);
+    }
+
+    private static Set<String> codes(java.util.function.Predicate<Role> which) {
+        return Arrays.stream(Role.values()).filter(which).map(Role::code).collect(Collectors.toUnmodifiableSet());
     }
 }
