@@ -11,6 +11,7 @@ import nl.veiligpraten.infra.bus.QueueNote;
 import nl.veiligpraten.infra.conversation.Conversation;
 import nl.veiligpraten.infra.conversation.ConversationRepository;
 import nl.veiligpraten.infra.web.Secrets;
+import nl.veiligpraten.routing.conversation.Outcome;
 
 /**
  * {@code POST /api/quick-exit}: the page's fallback for quick exit when its socket is not connected at that moment
@@ -23,7 +24,7 @@ import nl.veiligpraten.infra.web.Secrets;
  */
 final class QuickExitBeacon {
 
-  static final String OUTCOME = "visitor_left_hurry";
+  static final String OUTCOME = Outcome.VISITOR_LEFT_HURRY.code();
 
   private final Vertx vertx;
   private final GatewaySettings settings;
@@ -59,7 +60,7 @@ final class QuickExitBeacon {
       code = null;
     }
     // "Gesprek stoppen" while the socket is down sends the same with hurry false (issue 19): outcome visitor_left.
-    String outcome = body != null && Boolean.FALSE.equals(body.getValue("hurry")) ? "visitor_left" : OUTCOME;
+    String outcome = body != null && Boolean.FALSE.equals(body.getValue("hurry")) ? Outcome.VISITOR_LEFT.code() : OUTCOME;
     if (token == null && code == null) {
       VisitorVerticle.json(ctx, 400, new JsonObject().put("error", "missing_field")
           .put("message", "Body must be {\"resume\": token} or {\"resumeCode\": code}."));

@@ -24,6 +24,8 @@ import nl.veiligpraten.infra.conversation.PlainMessage;
 import nl.veiligpraten.infra.conversation.TranscriptService;
 import nl.veiligpraten.infra.web.FrameText;
 import nl.veiligpraten.infra.web.Secrets;
+import nl.veiligpraten.routing.conversation.ConversationStatus;
+import nl.veiligpraten.routing.conversation.Outcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +70,7 @@ final class VisitorConnection {
 
   private UUID conversationId;
   private String orgId;
-  private String status;
+  private ConversationStatus status;
   private long delivered;
   /** Highest message seq announced on the bus: lets a pump take committed messages from memory. */
   private long announced;
@@ -298,7 +300,7 @@ final class VisitorConnection {
   private void visitorBack(Conversation conversation) {
     UUID id = conversation.id();
     String org = conversation.orgId();
-    boolean inbox = "inbox".equals(conversation.status());
+    boolean inbox = conversation.status() == ConversationStatus.INBOX;
     // A pause the page sends right after the welcome (it was paused while offline) must land after this UPDATE,
     // which clears the pause flag; otherwise the later statement would undo the pause (issue 19).
     Future<Void> back = conversations.visitorBack(id);
@@ -366,7 +368,7 @@ final class VisitorConnection {
     BusNotes.publish(vertx.eventBus(), conversationId, new ConversationNote.VisitorSocket(connectionId));
     consumer = BusNotes.onConversation(vertx.eventBus(), conversationId, n -> n.accept(notes));
     JsonObject welcome = new JsonObject().put("type", "welcome").put("v", VisitorFrame.VERSION)
-        .put("status", status).put("lastSeq", conversation.nextSeq());
+        .put("status", status.code()).put("lastSeq", conversation.nextSeq());
     if (newToken != null) {
       welcome.put("resumeToken", newToken);
     }
@@ -380,16 +382,16 @@ final class VisitorConnection {
       welcome.put("reloadTicket", ticket);
     }
     send(welcome);
-    if ("assigned".equals(status)) {
+    if (status == ConversationStatus.ASSIGNED) {
       send(new JsonObject().put("type", "assigned").put("counselor", conversation.counselorName()));
     }
-    if (referrals != null && "assigned".equals(status)) {
+    if (referrals != null && status == ConversationStatus.ASSIGNED) {
       referrals.resendOpen(conversationId, this::send);
     }
     // A counselor rule (U1) stays visible after a reconnect or on another device: it is recorded in the intake.
     counselorRules(conversation.intakeJson()).forEach(this::sendCounselorRule);
     consumer.completion().onSuccess(v -> {
-      if ("queued".equals(status)) {
+      if (status == ConversationStatus.QUEUED) {
         sendQueued();
         watchQueue();
       }
@@ -398,7 +400,7 @@ final class VisitorConnection {
   }
 
   private void onChoose(VisitorFrame.Choose choose) {
-    if (!"intake".equals(status)) {
+    if (status != ConversationStatus.INTAKE) {
       throw new FrameException("already_routed", "A help point was already chosen.");
     }
     // The staffing view first (from memory, or one shared read): the route, its cards and the closed-choice options
@@ -407,7 +409,7 @@ final class VisitorConnection {
   }
 
   private void chosen(VisitorFrame.Choose choose, QueueSnapshot snapshot) {
-    if (!"intake".equals(status) || closed) {
+    if (status != ConversationStatus.INTAKE || closed) {
       return;
     }
     java.util.Set<String> staffed = staffed(snapshot);
@@ -490,7 +492,7 @@ final class VisitorConnection {
             error("already_routed", "A help point was already chosen.");
             return;
           }
-          status = "queued";
+          status = ConversationStatus.QUEUED;
           orgId = r.orgId();
           intakeCodes = codes;
           if (!p0.allowed()) {
@@ -557,11 +559,11 @@ final class VisitorConnection {
     }
     long after = queueChangedAt;
     queue.staffing().place(conversationId).onSuccess(place -> {
-      if (place.isEmpty() || !"queued".equals(status)) {
+      if (place.isEmpty() || status != ConversationStatus.QUEUED) {
         return;
       }
       snapshot(after).onSuccess(snapshot -> {
-        if (!"queued".equals(status)) {
+        if (status != ConversationStatus.QUEUED) {
           return;
         }
         var p = place.get();
@@ -606,8 +608,8 @@ final class VisitorConnection {
   /** Coalesces bursts of queue notifications into one position query. */
   private void refreshQueueSoon() {
     queueChangedAt = System.nanoTime();
-    if (queueRefreshPending || !"queued".equals(status)) {
-      if (!"queued".equals(status)) {
+    if (queueRefreshPending || status != ConversationStatus.QUEUED) {
+      if (status != ConversationStatus.QUEUED) {
         unwatchQueue();
       }
       return;
@@ -639,7 +641,7 @@ final class VisitorConnection {
    */
   private void onLeaveMessage(VisitorFrame.LeaveMessage leave) {
     String code = Secrets.code(ResumeGuard.MESSAGE_CODE_LENGTH);
-    if ("inbox".equals(status)) {
+    if (status == ConversationStatus.INBOX) {
       conversations.newInboxCode(conversationId, resume.codeHash(code)).onSuccess(found -> {
         if (found.isEmpty()) {
           error("closed", "Dit gesprek is gesloten. / This conversation is closed.");
@@ -649,7 +651,7 @@ final class VisitorConnection {
       }).onFailure(e -> internal("leave_message", e));
       return;
     }
-    if (!"intake".equals(status)) {
+    if (status != ConversationStatus.INTAKE) {
       throw new FrameException("already_routed", "A help point was already chosen.");
     }
     // The stored route (suggestions, also-offers) with the last staffing this event loop read: a message does not
@@ -670,7 +672,7 @@ final class VisitorConnection {
             error("already_routed", "A help point was already chosen.");
             return;
           }
-          status = "inbox";
+          status = ConversationStatus.INBOX;
           orgId = r.orgId();
           intakeCodes = codes;
           storeLeftMessage(leave.message(), code);
@@ -710,7 +712,7 @@ final class VisitorConnection {
               .put("duplicate", result.duplicate()).encode());
           if (!result.duplicate()) {
             notifyConversation(new ConversationNote.Message(result.seq()));
-            if ("inbox".equals(status)) {
+            if (status == ConversationStatus.INBOX) {
               BusNotes.publish(vertx.eventBus(), orgId, new InboxNote(InboxNote.Kind.REPLY, conversationId));
             }
           }
@@ -725,7 +727,7 @@ final class VisitorConnection {
   }
 
   private void onBye(VisitorFrame.Bye bye) {
-    String outcome = bye.hurry() ? "visitor_left_hurry" : "visitor_left";
+    String outcome = (bye.hurry() ? Outcome.VISITOR_LEFT_HURRY : Outcome.VISITOR_LEFT).code();
     conversations.closeByVisitor(conversationId, outcome).onComplete(ar -> {
       if (ar.failed()) {
         LOG.warn("visitor close not stored: {}", ar.cause().getClass().getName());
@@ -748,7 +750,7 @@ final class VisitorConnection {
   private void onDelete() {
     UUID id = conversationId;
     transcripts.eraseOnRequest(id).onSuccess(erased -> {
-      status = "closed";
+      status = ConversationStatus.CLOSED;
       notifyConversation(new ConversationNote.Deleted());
       // Every node drops a cached data key of this conversation.
       vertx.eventBus().publish(Addresses.PRIVACY_SHREDDED, id.toString());
@@ -817,7 +819,7 @@ final class VisitorConnection {
 
     @Override
     public void assigned(ConversationNote.Assigned note) {
-      status = "assigned";
+      status = ConversationStatus.ASSIGNED;
       unwatchQueue();
       JsonObject assigned = new JsonObject().put("type", "assigned").put("counselor", note.counselor());
       // Issue 23: in which language the counselor writes, from the counselor's language skills (Dutch always).
@@ -830,7 +832,7 @@ final class VisitorConnection {
 
     @Override
     public void requeued(ConversationNote.Requeued note) {
-      status = "queued";
+      status = ConversationStatus.QUEUED;
       sendQueued();
       // Back in its own queue (the counselor went away or did not answer): follow the place again.
       watchQueue();
@@ -845,7 +847,7 @@ final class VisitorConnection {
 
     @Override
     public void referred(ConversationNote.Referred note) {
-      status = "queued";
+      status = ConversationStatus.QUEUED;
       sendQueued();
       watchQueue();
     }
@@ -862,7 +864,7 @@ final class VisitorConnection {
 
     @Override
     public void closed(ConversationNote.Closed note) {
-      status = "closed";
+      status = ConversationStatus.CLOSED;
       if (note.by() != ConversationNote.Party.VISITOR) {
         pump();
         send(new JsonObject().put("type", "closed").put("outcome", note.outcome()));
@@ -942,14 +944,14 @@ final class VisitorConnection {
       consumer.unregister();
     }
     unwatchQueue();
-    if (conversationId != null && !"closed".equals(status) && !replaced) {
+    if (conversationId != null && status != ConversationStatus.CLOSED && !replaced) {
       // Told after the row says so, so whatever the counselor's side reads next agrees with "visitor gone".
       conversations.visitorLeft(conversationId).onComplete(r -> {
         if (r.failed()) {
           LOG.warn("visitor left not stored: {}", r.cause().getClass().getName());
         }
         notifyConversation(new ConversationNote.VisitorDisconnected());
-        if ("inbox".equals(status) && orgId != null) {
+        if (status == ConversationStatus.INBOX && orgId != null) {
           BusNotes.publish(vertx.eventBus(), orgId, new InboxNote(InboxNote.Kind.GONE, conversationId));
         }
       });
@@ -976,7 +978,8 @@ final class VisitorConnection {
    */
   private void internal(String operation, Throwable e) {
     // The failure class only: exception messages may carry data from a frame or the database.
-    LOG.warn("visitor {} failed in state {} for conversation {}: {}", operation, status, conversationId,
+    LOG.warn("visitor {} failed in state {} for conversation {}: {}", operation,
+        status == null ? null : status.code(), conversationId,
         e.getClass().getName());
     error("internal", "Er ging iets mis. Probeer het opnieuw. / Something went wrong, please try again.");
   }

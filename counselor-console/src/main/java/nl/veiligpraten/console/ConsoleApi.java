@@ -20,6 +20,7 @@ import nl.veiligpraten.infra.canned.CannedReplyRepository;
 import nl.veiligpraten.infra.staff.StaffRepository;
 import nl.veiligpraten.infra.staff.Totp;
 import nl.veiligpraten.routing.staff.Role;
+import nl.veiligpraten.routing.conversation.ConversationStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -107,13 +108,13 @@ final class ConsoleApi {
       return;
     }
     services.assignments().item(id).onSuccess(found -> {
-      if (found.isEmpty() || !s.orgId().equals(found.get().item().orgId()) || "closed".equals(found.get().status())
-          || ("assigned".equals(found.get().status()) && !Roles.supervises(s)
+      if (found.isEmpty() || !s.orgId().equals(found.get().item().orgId()) || found.get().status().isFinal()
+          || (found.get().status() == ConversationStatus.ASSIGNED && !Roles.supervises(s)
               && !Long.valueOf(s.user().id()).equals(found.get().counselorId()))) {
         refuse(ctx, 404, "not_found", "Onbekend gesprek.");
         return;
       }
-      ConsoleVerticle.json(ctx, 200, card(found.get().item()).put("status", found.get().status()));
+      ConsoleVerticle.json(ctx, 200, card(found.get().item()).put("status", found.get().status().code()));
     }).onFailure(ctx::fail);
   }
 
@@ -306,7 +307,7 @@ final class ConsoleApi {
             .ifPresent(t -> missed.add(new JsonObject().put("conversationId", u.conversationId().toString())
                 .put("helpPoint", u.helpPoint()).put("priority", u.priority()).put("status", u.status())
                 .put("waitingSeconds", u.waitedSeconds()).put("targetSeconds", t)));
-        if (u.p0Held() && "queued".equals(u.status())) {
+        if (u.p0Held() && ConversationStatus.QUEUED.code().equals(u.status())) {
           heldP0.add(new JsonObject().put("conversationId", u.conversationId().toString())
               .put("helpPoint", u.helpPoint()).put("waitingSeconds", u.waitedSeconds()));
         }

@@ -28,6 +28,8 @@ import nl.veiligpraten.infra.conversation.ConversationClosedException;
 import nl.veiligpraten.infra.conversation.PlainMessage;
 import nl.veiligpraten.infra.conversation.TranscriptService;
 import nl.veiligpraten.routing.config.RuleSet;
+import nl.veiligpraten.routing.conversation.ConversationStatus;
+import nl.veiligpraten.routing.conversation.Outcome;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,7 +45,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
   static final List<String> FRAME_TYPES = ConsoleFrame.Type.wireNames();
 
   /** The coded reason of a burst close; stored as the chats' outcome. */
-  static final String ABUSE_REASON = "misbruik";
+  static final String ABUSE_REASON = Outcome.ABUSE.code();
   /** Chats one burst close may name. */
   static final int MAX_BURST = 200;
 
@@ -287,7 +289,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
     }
     return services.assignments().item(id).onSuccess(found -> {
       boolean mine = found.isPresent() && ConsoleAccess.mayShow(session, found.get().item().orgId(),
-          found.get().status(), found.get().counselorId(), observer);
+          found.get().status().code(), found.get().counselorId(), observer);
       if (!mine || closed) {
         if (observer) {
           refused("not_found", "Onbekend gesprek.", id.toString());
@@ -308,7 +310,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
         chat.observer = observer;
         chat.auditReason = auditReason;
       }
-      send(ConsoleOut.assigned(api.card(found.get().item()), observer, found.get().status()));
+      send(ConsoleOut.assigned(api.card(found.get().item()), observer, found.get().status().code()));
     }).onFailure(e -> internal("hold", id, e)).mapEmpty();
   }
 
@@ -567,7 +569,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
     } else if (note instanceof WarmTransfer.Offer o) {
       services.assignments().item(o.conversationId()).onSuccess(found -> {
         boolean open = found.isPresent() && ConsoleAccess.mayBeOffered(session, found.get().item().orgId(),
-            found.get().status(), found.get().counselorId(), o.fromStaffId());
+            found.get().status().code(), found.get().counselorId(), o.fromStaffId());
         if (!open || closed) {
           m.reply(new JsonObject().put("shown", false));
           return;

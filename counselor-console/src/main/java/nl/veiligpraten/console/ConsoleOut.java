@@ -8,6 +8,7 @@ import nl.veiligpraten.infra.bus.WarmTransfer;
 import nl.veiligpraten.infra.conversation.PlainMessage;
 import nl.veiligpraten.infra.web.FrameText;
 import nl.veiligpraten.routing.OverrideReason;
+import nl.veiligpraten.routing.conversation.ConversationStatus;
 import nl.veiligpraten.routing.conversation.Outcome;
 import nl.veiligpraten.routing.conversation.OutcomeTag;
 
@@ -82,7 +83,7 @@ final class ConsoleOut {
 
   /** A chat the visitor ended that still waits for this counselor's outcome (shown again after a reload). */
   static JsonObject outcomePending(JsonObject card) {
-    return assigned(card, false, "closed").put("outcomePending", true);
+    return assigned(card, false, ConversationStatus.CLOSED.code()).put("outcomePending", true);
   }
 
   /** A stored chat message; a staff message carries its clientId so the sending page matches it to its ack. */

@@ -14,6 +14,7 @@ import nl.veiligpraten.infra.conversation.ConversationClosedException;
 import nl.veiligpraten.infra.conversation.FrameIds;
 import nl.veiligpraten.infra.conversation.PlainMessage;
 import nl.veiligpraten.infra.conversation.TranscriptService;
+import nl.veiligpraten.routing.conversation.ConversationStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,12 +85,12 @@ final class InboxApi {
       return;
     }
     services.assignments().item(id).onSuccess(found -> {
-      if (found.isEmpty() || !"inbox".equals(found.get().status())
+      if (found.isEmpty() || found.get().status() != ConversationStatus.INBOX
           || !s.orgId().equals(found.get().item().orgId())) {
         ConsoleApi.refuse(ctx, 404, "not_found", "Onbekend bericht.");
         return;
       }
-      JsonObject card = api.card(found.get().item()).put("status", "inbox");
+      JsonObject card = api.card(found.get().item()).put("status", ConversationStatus.INBOX.code());
       transcripts.readForStaff(id, s.orgId(), 0, PAGE, audit(s)).onSuccess(messages -> {
         JsonArray out = new JsonArray();
         for (PlainMessage m : messages) {
@@ -162,7 +163,7 @@ final class InboxApi {
           null));
       BusNotes.publish(vertx.eventBus(), s.user().id(), new StaffUserNote.ChatAssigned(id));
       BusNotes.publish(vertx.eventBus(), s.orgId(), new InboxNote(InboxNote.Kind.TAKEN, id));
-      ConsoleVerticle.json(ctx, 200, new JsonObject().put("status", "assigned"));
+      ConsoleVerticle.json(ctx, 200, new JsonObject().put("status", ConversationStatus.ASSIGNED.code()));
     }).onFailure(ctx::fail);
   }
 

@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import nl.veiligpraten.routing.PriorityAgeing;
+import nl.veiligpraten.routing.conversation.ConversationStatus;
 
 /**
  * Capacity-aware assignment of queued chats, atomic in PostgreSQL. A chat changes owner only through a conditional
@@ -80,12 +81,13 @@ public final class AssignmentRepository {
         return Optional.empty();
       }
       Row row = rows.iterator().next();
-      return Optional.of(new ItemState(QueueItem.from(row), row.getString("status"), row.getLong("counselor_id")));
+      return Optional.of(new ItemState(QueueItem.from(row), ConversationStatus.fromCode(row.getString("status")),
+          row.getLong("counselor_id")));
     });
   }
 
   /** A chat with its status and owner. */
-  public record ItemState(QueueItem item, String status, Long counselorId) {
+  public record ItemState(QueueItem item, ConversationStatus status, Long counselorId) {
   }
 
   /** Chats of the organisation that have an owner now (supervisor board). */
@@ -342,7 +344,8 @@ public final class AssignmentRepository {
     return pool.preparedQuery(AssignmentQueries.PENDING_OUTCOMES).execute(Tuple.of(staffId)).map(rows -> {
       List<ItemState> out = new ArrayList<>();
       for (Row row : rows) {
-        out.add(new ItemState(QueueItem.from(row), row.getString("status"), row.getLong("counselor_id")));
+        out.add(new ItemState(QueueItem.from(row), ConversationStatus.fromCode(row.getString("status")),
+            row.getLong("counselor_id")));
       }
       return out;
     });

@@ -20,6 +20,7 @@ import java.util.UUID;
 import nl.veiligpraten.infra.db.PipelinedBatches;
 import nl.veiligpraten.infra.db.PipelinedTransaction;
 import nl.veiligpraten.infra.db.Reply;
+import nl.veiligpraten.routing.conversation.ConversationStatus;
 
 /**
  * Stores messages in pipelined batches (group commit): every append that arrives while a batch is being written
@@ -79,7 +80,7 @@ final class MessageWriter {
   }
 
   /** Row of the locked conversation. */
-  private record Locked(long nextSeq, String status, Long counselorId, String orgId, OffsetDateTime at) {
+  private record Locked(long nextSeq, ConversationStatus status, Long counselorId, String orgId, OffsetDateTime at) {
   }
 
   MessageWriter(Pool pool) {
@@ -156,7 +157,8 @@ final class MessageWriter {
         .execute(arrays(new Object[] {ids.toArray(new UUID[0])})).map(rows -> {
           Map<UUID, Locked> out = new HashMap<>();
           for (Row r : rows) {
-            out.put(r.getUUID("id"), new Locked(r.getLong("next_seq"), r.getString("status"),
+            out.put(r.getUUID("id"), new Locked(r.getLong("next_seq"),
+                ConversationStatus.fromCode(r.getString("status")),
                 r.getLong("counselor_id"), r.getString("org_id"), r.getOffsetDateTime("at")));
           }
           return out;
@@ -237,15 +239,16 @@ final class MessageWriter {
     }
     // A counselor writes in a chat assigned to them, or (issue 19) in a message thread of their organisation's
     // inbox, which any counselor of that organisation may answer.
-    if (a.counselorGuard() != null && !(Objects.equals(a.orgGuard(), c.orgId()) && ("inbox".equals(c.status())
-        || ("assigned".equals(c.status()) && a.counselorGuard().equals(c.counselorId()))))) {
+    if (a.counselorGuard() != null && !(Objects.equals(a.orgGuard(), c.orgId())
+        && (c.status() == ConversationStatus.INBOX
+        || (c.status() == ConversationStatus.ASSIGNED && a.counselorGuard().equals(c.counselorId()))))) {
       return new Outcome(new ConversationClosedException("not assigned to you"), null);
     }
     Long resend = seen.get(a.resendKey());
     if (resend != null) {
       return new Outcome(null, resend);
     }
-    if ("closed".equals(c.status())) {
+    if (c.status().isFinal()) {
       return new Outcome(new ConversationClosedException("conversation is closed"), null);
     }
     return Outcome.NEW;

@@ -20,6 +20,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import nl.veiligpraten.routing.conversation.ConversationStatus;
+import nl.veiligpraten.routing.conversation.Outcome;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * The SQL of the {@code *Queries} classes keeps its status values as literals in constant predicates (readable SQL,
  * usable by the partial indexes); this test ties those literals to {@link ConversationStatus}: every status value the
  * SQL names is a status, and every {@code UPDATE conversation SET status = ...} moves only from statuses that may move
- * there.
+ * there. The outcome codes the SQL writes are {@link Outcome} codes.
  */
 @DisplayName("The status values in the infra SQL agree with ConversationStatus")
 class StatusSqlTest {
@@ -36,7 +37,7 @@ class StatusSqlTest {
   /** {@code status = 'x'}, {@code status <> 'x'}, {@code status IN ('x', 'y')}, with an optional table alias. */
   private static final Pattern PREDICATE =
       Pattern.compile("\\b(?:([a-z]+)\\.)?status\\s*(=|<>|IN)\\s*(\\('[^)]*'\\)|'[a-z_]+')");
-  private static final Pattern LITERAL = Pattern.compile("'([a-z_]+)'");
+  private static final Pattern LITERAL = Pattern.compile("'([a-z_0-9]+)'");
   private static final Pattern SET_STATUS =
       Pattern.compile("UPDATE conversation(?: [a-z]+)? SET (?:(?:(?!WHERE).)*?, )?status = '([a-z_]+)'");
 
@@ -124,6 +125,22 @@ class StatusSqlTest {
         "ConversationQueries.INBOX_TAKE", "ConversationQueries.CLOSE_BY_VISITOR", "AssignmentQueries.ASSIGN",
         "AssignmentQueries.TRANSFER_TO_QUEUE", "AssignmentQueries.REASSIGN_UNANSWERED", "ReferralQueries.MOVE",
         "SupervisorQueries.GIVE", "SupervisorQueries.CLOSE_BURST")), "checked only " + checked);
+  }
+
+  @Test
+  @DisplayName("every outcome value the SQL writes or compares is an Outcome code")
+  void outcomeLiterals() {
+    Pattern outcome = Pattern.compile("\\b(?:[a-z]+\\.)?outcome\\s*(?:=|<>|IN)\\s*(\\('[^)]*'\\)|'[a-z_0-9]+')");
+    List<String> seen = new ArrayList<>();
+    for (String sql : SQL.values()) {
+      Matcher m = outcome.matcher(sql);
+      while (m.find()) {
+        for (String code : literals(m.group(1))) {
+          seen.add(Outcome.fromCode(code).code());  // throws, naming the code, when the SQL drifted from the enum
+        }
+      }
+    }
+    assertTrue(seen.containsAll(List.of("abandoned", "inbox_expired")), "read only " + seen);
   }
 
   @Test
