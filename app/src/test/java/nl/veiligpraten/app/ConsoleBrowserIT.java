@@ -233,9 +233,14 @@ class ConsoleBrowserIT {
     assertEquals(colleague.id(), row.getLong("counselor_id"));
     assertEquals(1, row.getInteger("transfer_count"));
     assertEquals(2L, row.getLong("n"));
-    // The note never reaches the visitor: no visitor frame carries its text.
-    Thread.sleep(300);
-    assertTrue(visitor.probe().frames.stream().noneMatch(f -> f.encode().contains("gebeld")));
+    // The note never reaches the visitor: the colleague's first reply is a later frame on the visitor's socket, and
+    // no frame before it carries the note's text.
+    colleagueSocket.send(new JsonObject().put("type", "message").put("conversationId", id).put("clientId", "col-1")
+        .put("body", "Ik ben er nu voor je."));
+    List<JsonObject> beforeReply = visitor.probe().before(f -> "message".equals(f.getString("type"))
+        && "Ik ben er nu voor je.".equals(f.getString("body")), Duration.ofSeconds(10));
+    assertTrue(beforeReply.stream().noneMatch(f -> f.encode().contains("gebeld")), "note at the visitor: "
+        + beforeReply);
     shot(csgPage, "console-transfer");
     colleagueSocket.close();
     visitor.probe().close();
@@ -336,9 +341,15 @@ class ConsoleBrowserIT {
     ConsoleFixtures.Login vt = ConsoleFixtures.loginDemo(web, app, "veilig_thuis");
     assertEquals(404, ConsoleFixtures.get(web, app, vt, "/api/conversations/" + visitor.conversationId())
         .statusCode());
-    Thread.sleep(500);
+    // Veilig Thuis's console is live and shows its queue: a chat queued there after the decline appears in it, and by
+    // then the declined chat would have appeared too had it been handed over.
+    ConsoleFixtures.Visitor later = ConsoleFixtures.queuedVisitor(client, app, "veilig_thuis", null);
+    assertThat(queued(vtPage, later.conversationId())).isVisible();
     assertEquals(0, queued(vtPage, visitor.conversationId()).count());
     assertEquals(0, chat(vtPage, visitor.conversationId()).count());
+    later.probe().send(new JsonObject().put("type", "bye"));
+    later.probe().awaitType("closed");
+    later.probe().close();
     long keys = await(app.pool().preparedQuery("SELECT count(*) FROM conversation_key WHERE conversation_id = $1 "
         + "AND org_id = 'veilig_thuis'").execute(Tuple.of(visitor.conversationId()))).iterator().next().getLong(0);
     assertEquals(0L, keys);
@@ -389,9 +400,15 @@ class ConsoleBrowserIT {
     watched.locator(".whisper-send").click();
     assertThat(chat(csgPage, visitor.conversationId()).locator(".messages li.note"))
         .containsText("Vraag of ze nu veilig is.");
-    Thread.sleep(300);
-    assertTrue(visitor.probe().frames.stream().noneMatch(f -> f.encode().contains("veilig is")),
-        "the visitor never receives a whisper");
+    // The counselor's next message is a later frame on the visitor's socket; no frame before it carries the whisper.
+    Locator counselorPanel = chat(csgPage, visitor.conversationId());
+    counselorPanel.locator(".text").fill("Hoe gaat het nu met je?");
+    counselorPanel.locator(".send").click();
+    List<JsonObject> beforeReply = visitor.probe().before(f -> "message".equals(f.getString("type"))
+        && "Hoe gaat het nu met je?".equals(f.getString("body")), Duration.ofSeconds(10));
+    // The whisper's own words (a help point's easy-read description also says "veilig is"), and no note frame.
+    assertTrue(beforeReply.stream().noneMatch(f -> f.encode().contains("Vraag of ze nu veilig")
+        || "note".equals(f.getString("type"))), "the visitor never receives a whisper: " + beforeReply);
     shot(csgPage, "console-whisper");
     visitor.probe().close();
     assertTrue(consoleErrors.isEmpty(), "no script or CSP errors in the pages: " + consoleErrors);
