@@ -1,7 +1,7 @@
 -- Access log (NEN 7513 style): one row per access to a transcript or per deletion. It never holds message content,
 -- only who (staff id, role, organisation), what (action, conversation, which messages), when and why.
 -- Append-only: the application's database role gets SELECT and INSERT only (granted at start-up by
--- nl.veiligpraten.infra.audit.DatabaseRoles), and the trigger below refuses UPDATE for every role, owner included.
+-- nl.veiligpraten.audit.DatabaseRoles), and the trigger below refuses UPDATE for every role, owner included.
 CREATE TABLE audit_log (
   id              bigserial PRIMARY KEY,
   at              timestamptz NOT NULL DEFAULT now(),

@@ -20,7 +20,7 @@ CREATE INDEX staff_enrolment_user_idx ON staff_enrolment (user_id);
 -- Admin audit trail: who did what to which account or organisation, when, and whether it was refused. Never a
 -- password, TOTP secret, enrolment token or session id: detail holds field names and their new non-secret values.
 -- Append-only like audit_log: the trigger refuses UPDATE for every role, and the app role gets no UPDATE/DELETE
--- (nl.veiligpraten.infra.audit.DatabaseRoles).
+-- (nl.veiligpraten.audit.DatabaseRoles).
 CREATE TABLE admin_audit (
   id          bigserial PRIMARY KEY,
   at          timestamptz NOT NULL DEFAULT now(),

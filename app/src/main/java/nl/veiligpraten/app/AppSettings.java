@@ -11,8 +11,8 @@ import java.util.Set;
 import nl.veiligpraten.infra.abuse.AbuseLimits;
 import nl.veiligpraten.infra.db.DbSettings;
 import nl.veiligpraten.infra.metrics.ManagementSettings;
-import nl.veiligpraten.infra.presence.LivenessSettings;
-import nl.veiligpraten.infra.staffing.WaitSettings;
+import nl.veiligpraten.presence.LivenessSettings;
+import nl.veiligpraten.staffing.WaitSettings;
 import nl.veiligpraten.infra.settings.EnvValues;
 
 /**

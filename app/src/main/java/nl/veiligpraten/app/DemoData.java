@@ -9,8 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import nl.veiligpraten.infra.staff.PasswordHasher;
-import nl.veiligpraten.infra.staff.StaffRepository;
+import nl.veiligpraten.staff.PasswordHasher;
+import nl.veiligpraten.staff.StaffRepository;
 import nl.veiligpraten.infra.web.Secrets;
 import nl.veiligpraten.routing.staff.Role;
 

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import nl.veiligpraten.infra.audit.DatabaseRoles;
+import nl.veiligpraten.audit.DatabaseRoles;
 import nl.veiligpraten.infra.cluster.ClusterSettings;
 import nl.veiligpraten.infra.crypto.OrganisationKeyStore;
 import nl.veiligpraten.infra.db.DbSettings;

@@ -12,7 +12,7 @@ import nl.veiligpraten.infra.crypto.OrganisationKeyStore;
 import nl.veiligpraten.infra.crypto.PassphraseSource;
 import nl.veiligpraten.infra.db.Database;
 import nl.veiligpraten.infra.db.DbSettings;
-import nl.veiligpraten.infra.retention.KeyStoreChanges;
+import nl.veiligpraten.retention.KeyStoreChanges;
 
 /**
  * {@code veilig-praten keys list | create ORG | rotate ORG | destroy ORG#vN}: the operator's changes to the shared

@@ -22,15 +22,15 @@ import nl.veiligpraten.gateway.EngineIntakeRouting;
 import nl.veiligpraten.gateway.ResumeGuard;
 import nl.veiligpraten.gateway.VisitorListener;
 import nl.veiligpraten.infra.web.CodeHasher;
-import nl.veiligpraten.infra.audit.DatabaseRoles;
-import nl.veiligpraten.infra.staffing.StaffingRepository;
+import nl.veiligpraten.audit.DatabaseRoles;
+import nl.veiligpraten.staffing.StaffingRepository;
 import nl.veiligpraten.infra.cluster.ClusterHealth;
 import nl.veiligpraten.infra.metrics.NodeEndpoints;
 import nl.veiligpraten.infra.cluster.ClusterSettings;
 import nl.veiligpraten.infra.cluster.HazelcastSetup;
-import nl.veiligpraten.infra.conversation.BouncyCastleConversationCrypto;
-import nl.veiligpraten.infra.conversation.ConversationRepository;
-import nl.veiligpraten.infra.conversation.TranscriptService;
+import nl.veiligpraten.conversation.BouncyCastleConversationCrypto;
+import nl.veiligpraten.conversation.ConversationRepository;
+import nl.veiligpraten.conversation.TranscriptService;
 import nl.veiligpraten.infra.crypto.OrganisationKeyStore;
 import nl.veiligpraten.infra.crypto.PassphraseSource;
 import nl.veiligpraten.infra.metrics.ManagementServer;
@@ -38,11 +38,11 @@ import nl.veiligpraten.infra.db.Database;
 import nl.veiligpraten.infra.db.DbSettings;
 import nl.veiligpraten.infra.db.EmbeddedDatabase;
 import nl.veiligpraten.infra.db.Migrations;
-import nl.veiligpraten.infra.retention.KeyStoreChanges;
-import nl.veiligpraten.infra.retention.RetentionJob;
-import nl.veiligpraten.infra.retention.RetentionPolicy;
-import nl.veiligpraten.infra.retention.RetentionSettings;
-import nl.veiligpraten.infra.staff.StaffRepository;
+import nl.veiligpraten.retention.KeyStoreChanges;
+import nl.veiligpraten.retention.RetentionJob;
+import nl.veiligpraten.retention.RetentionPolicy;
+import nl.veiligpraten.retention.RetentionSettings;
+import nl.veiligpraten.staff.StaffRepository;
 import nl.veiligpraten.routing.PriorityAgeing;
 import nl.veiligpraten.routing.config.RoutingConfig;
 import org.slf4j.Logger;
@@ -128,7 +128,7 @@ public final class Launcher {
       // The server key behind the resume-code HMAC lives in the key store too, never in the database.
       app.codeHasher = CodeHasher.fromKeyStore(app.keyStore);
       // Staff TOTP secrets are sealed under a key derived from the same server key (issue 20, finding 6).
-      app.totpSealer = nl.veiligpraten.infra.staff.TotpSealer.fromKeyStore(app.keyStore);
+      app.totpSealer = nl.veiligpraten.staff.TotpSealer.fromKeyStore(app.keyStore);
       app.keyStore.save();
       // Recovering a key store entry runs a deliberately slow KDF: do it for every key now, on this worker
       // thread, so the event loop only ever sees the in-memory cache.

@@ -6,7 +6,7 @@ import io.vertx.sqlclient.Pool;
 import java.util.List;
 import nl.veiligpraten.console.ConsoleVerticle;
 import nl.veiligpraten.gateway.VisitorListener;
-import nl.veiligpraten.infra.conversation.TranscriptService;
+import nl.veiligpraten.conversation.TranscriptService;
 import nl.veiligpraten.infra.crypto.OrganisationKeyStore;
 import nl.veiligpraten.infra.db.DbSettings;
 import nl.veiligpraten.infra.db.EmbeddedDatabase;
@@ -26,8 +26,8 @@ public final class RunningApp {
   private final List<String> demoLogins;
   private final long sweepTimer;
   private final nl.veiligpraten.infra.metrics.ManagementServer management;
-  private final nl.veiligpraten.infra.staff.TotpSealer totpSealer;
-  private final nl.veiligpraten.infra.config.ConfigWatch configWatch;
+  private final nl.veiligpraten.staff.TotpSealer totpSealer;
+  private final nl.veiligpraten.liveconfig.ConfigWatch configWatch;
 
   private RunningApp(Builder b) {
     this.vertx = b.vertx;
@@ -52,7 +52,7 @@ public final class RunningApp {
   }
 
   /** Seals and opens staff TOTP secrets (tests check the stored form and the start-up sealing). */
-  public nl.veiligpraten.infra.staff.TotpSealer totpSealer() {
+  public nl.veiligpraten.staff.TotpSealer totpSealer() {
     return totpSealer;
   }
 
@@ -147,7 +147,7 @@ public final class RunningApp {
 
   static final class Builder {
     nl.veiligpraten.infra.web.CodeHasher codeHasher;
-    nl.veiligpraten.infra.staff.TotpSealer totpSealer;
+    nl.veiligpraten.staff.TotpSealer totpSealer;
     final Vertx vertx;
     final AppSettings settings;
     EmbeddedDatabase embedded;
@@ -161,7 +161,7 @@ public final class RunningApp {
     /** The configuration files that seed an empty configuration store, and the stored version the node runs. */
     nl.veiligpraten.routing.config.ConfigTexts seedTexts;
     int configVersion;
-    nl.veiligpraten.infra.config.ConfigWatch configWatch;
+    nl.veiligpraten.liveconfig.ConfigWatch configWatch;
     List<String> demoLogins = List.of();
     long sweepTimer;
     nl.veiligpraten.infra.metrics.ManagementServer management;

@@ -8,7 +8,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.client.HttpResponse;
 import io.vertx.ext.web.client.WebClient;
-import nl.veiligpraten.infra.staff.Totp;
+import nl.veiligpraten.staff.Totp;
 
 /** Helpers for staff-lifecycle tests: enrolment through the public API, admin requests, the admin audit trail. */
 final class AdminFixtures {

@@ -5,7 +5,7 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
-import nl.veiligpraten.infra.conversation.TranscriptService;
+import nl.veiligpraten.conversation.TranscriptService;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +22,7 @@ class AuditReadPathIT {
   void consoleUsesReadForStaff() {
     JavaClasses classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
         .importPackages("nl.veiligpraten");
-    noClasses().that().resideOutsideOfPackages("nl.veiligpraten.gateway..", "nl.veiligpraten.infra.conversation..")
+    noClasses().that().resideOutsideOfPackages("nl.veiligpraten.gateway..", "nl.veiligpraten.conversation..")
         .should().callMethod(TranscriptService.class, "read", java.util.UUID.class, String.class, long.class, int.class)
         .because("staff reads must write one access-log row (readForStaff); see docs/privacy.md")
         .check(classes);

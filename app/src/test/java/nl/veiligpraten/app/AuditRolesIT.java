@@ -11,7 +11,7 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Map;
-import nl.veiligpraten.infra.audit.DatabaseRoles;
+import nl.veiligpraten.audit.DatabaseRoles;
 import nl.veiligpraten.infra.db.DbSettings;
 import nl.veiligpraten.infra.db.EmbeddedDatabase;
 import nl.veiligpraten.infra.db.Migrations;

@@ -42,7 +42,7 @@ class ConsoleFeaturesIT {
     client = Vertx.vertx();
     web = WebClient.create(client);
     app = TestApp.start(AppSettings.forTest(dataDir).withQueueGraceSeconds(GRACE_SECONDS)
-        .withLiveness(nl.veiligpraten.infra.presence.LivenessSettings.DEFAULTS.withTimeouts(45, 15, 10, 30,
+        .withLiveness(nl.veiligpraten.presence.LivenessSettings.DEFAULTS.withTimeouts(45, 15, 10, 30,
             GRACE_SECONDS)));
   }
 

@@ -12,10 +12,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import nl.veiligpraten.infra.staff.PasswordHasher;
-import nl.veiligpraten.infra.staff.StaffRepository;
-import nl.veiligpraten.infra.staff.StaffUser;
-import nl.veiligpraten.infra.staff.Totp;
+import nl.veiligpraten.staff.PasswordHasher;
+import nl.veiligpraten.staff.StaffRepository;
+import nl.veiligpraten.staff.StaffUser;
+import nl.veiligpraten.staff.Totp;
 
 /** Helpers for console tests: extra staff, logins (with TOTP), visitors waiting in a queue. */
 final class ConsoleFixtures {

@@ -27,7 +27,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import nl.veiligpraten.infra.db.EmbeddedDatabase;
-import nl.veiligpraten.infra.staff.StaffUser;
+import nl.veiligpraten.staff.StaffUser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;

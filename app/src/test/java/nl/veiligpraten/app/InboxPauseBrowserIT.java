@@ -21,7 +21,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import nl.veiligpraten.infra.presence.LivenessSettings;
+import nl.veiligpraten.presence.LivenessSettings;
 import nl.veiligpraten.infra.web.Secrets;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

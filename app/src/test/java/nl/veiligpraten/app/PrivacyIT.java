@@ -13,7 +13,7 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import nl.veiligpraten.infra.audit.AuditContext;
+import nl.veiligpraten.audit.AuditContext;
 import nl.veiligpraten.infra.crypto.CryptoException;
 import nl.veiligpraten.infra.web.Secrets;
 import org.junit.jupiter.api.DisplayName;

@@ -18,8 +18,8 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import nl.veiligpraten.infra.db.DbSettings;
-import nl.veiligpraten.infra.staff.PasswordHasher;
-import nl.veiligpraten.infra.staff.StaffRepository;
+import nl.veiligpraten.staff.PasswordHasher;
+import nl.veiligpraten.staff.StaffRepository;
 import nl.veiligpraten.infra.web.Secrets;
 
 /** Helpers shared by the privacy, audit, shredding and canary integration tests. */

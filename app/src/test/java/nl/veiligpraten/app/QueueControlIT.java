@@ -28,7 +28,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import nl.veiligpraten.infra.abuse.AbuseLimits;
 import nl.veiligpraten.infra.abuse.Limit;
-import nl.veiligpraten.infra.staffing.StaffingRepository;
+import nl.veiligpraten.staffing.StaffingRepository;
 import nl.veiligpraten.routing.PriorityAgeing;
 import nl.veiligpraten.routing.config.RoutingConfig;
 import org.junit.jupiter.api.AfterAll;

@@ -30,7 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import nl.veiligpraten.infra.crypto.OrganisationKeyStore;
-import nl.veiligpraten.infra.staff.Totp;
+import nl.veiligpraten.staff.Totp;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;

@@ -18,7 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import nl.veiligpraten.infra.staff.StaffUser;
+import nl.veiligpraten.staff.StaffUser;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -55,7 +55,7 @@ class UnansweredAssignmentIT {
     web = WebClient.create(client);
     // A short presence lease: the counselors stay present only if this node keeps renewing their rows.
     app = TestApp.start(AppSettings.forTest(dataDir).withConfigDir(configDir)
-        .withLiveness(nl.veiligpraten.infra.presence.LivenessSettings.DEFAULTS.withTimeouts(45, 15, 10, 2, 60)));
+        .withLiveness(nl.veiligpraten.presence.LivenessSettings.DEFAULTS.withTimeouts(45, 15, 10, 2, 60)));
   }
 
   @AfterAll

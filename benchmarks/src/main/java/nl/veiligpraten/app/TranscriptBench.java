@@ -11,14 +11,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import nl.veiligpraten.infra.conversation.BouncyCastleConversationCrypto;
-import nl.veiligpraten.infra.conversation.ConversationRepository;
-import nl.veiligpraten.infra.conversation.TranscriptService;
+import nl.veiligpraten.conversation.BouncyCastleConversationCrypto;
+import nl.veiligpraten.conversation.ConversationRepository;
+import nl.veiligpraten.conversation.TranscriptService;
 import nl.veiligpraten.infra.crypto.OrganisationKeyStore;
 import nl.veiligpraten.infra.db.Database;
 import nl.veiligpraten.infra.db.EmbeddedDatabase;
 import nl.veiligpraten.infra.db.Migrations;
-import nl.veiligpraten.infra.staff.StaffRepository;
+import nl.veiligpraten.staff.StaffRepository;
 import nl.veiligpraten.infra.web.Secrets;
 
 /**

@@ -28,8 +28,8 @@ public record GatewaySettings(String host, int port, Set<String> allowedOrigins,
                               String neutralExitUrl, Map<String, String> queueHelpPoints,
                               ListenerLimits limits,
                               nl.veiligpraten.infra.abuse.AbuseLimits abuse,
-                              nl.veiligpraten.infra.staffing.WaitSettings waits,
-                              nl.veiligpraten.infra.presence.LivenessSettings liveness) {
+                              nl.veiligpraten.staffing.WaitSettings waits,
+                              nl.veiligpraten.presence.LivenessSettings liveness) {
 
   public static final int DEFAULT_MAX_FRAME_BYTES = 16 * 1024;
 }

@@ -6,7 +6,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import nl.veiligpraten.infra.staffing.QueueSnapshot;
+import nl.veiligpraten.staffing.QueueSnapshot;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -2,8 +2,8 @@ package nl.veiligpraten.gateway;
 
 import nl.veiligpraten.infra.abuse.AddressHasher;
 import nl.veiligpraten.infra.abuse.KeyedLimiter;
-import nl.veiligpraten.infra.staffing.StaffingRepository;
-import nl.veiligpraten.infra.staffing.StaffingView;
+import nl.veiligpraten.staffing.StaffingRepository;
+import nl.veiligpraten.staffing.StaffingView;
 
 /**
  * What a visitor connection needs to queue honestly and resist floods: this event loop's staffing view, the wait

@@ -9,8 +9,8 @@ import nl.veiligpraten.infra.bus.BusNotes;
 import nl.veiligpraten.infra.bus.ConversationNote;
 import nl.veiligpraten.infra.bus.InboxNote;
 import nl.veiligpraten.infra.bus.QueueNote;
-import nl.veiligpraten.infra.conversation.Conversation;
-import nl.veiligpraten.infra.conversation.ConversationRepository;
+import nl.veiligpraten.conversation.Conversation;
+import nl.veiligpraten.conversation.ConversationRepository;
 
 /**
  * One run of the queue-grace sweep: closes chats whose visitor left the intake or the queue longer than the grace

@@ -5,7 +5,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import nl.veiligpraten.infra.staffing.QueueSnapshot;
+import nl.veiligpraten.staffing.QueueSnapshot;
 import nl.veiligpraten.routing.wait.QueueWait;
 import nl.veiligpraten.routing.wait.WaitEstimator;
 

@@ -8,8 +8,8 @@ import java.util.Optional;
 import nl.veiligpraten.infra.bus.BusNotes;
 import nl.veiligpraten.infra.bus.ConversationNote;
 import nl.veiligpraten.infra.bus.QueueNote;
-import nl.veiligpraten.infra.conversation.Conversation;
-import nl.veiligpraten.infra.conversation.ConversationRepository;
+import nl.veiligpraten.conversation.Conversation;
+import nl.veiligpraten.conversation.ConversationRepository;
 import nl.veiligpraten.infra.web.Secrets;
 import nl.veiligpraten.routing.conversation.Outcome;
 

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import nl.veiligpraten.infra.abuse.KeyedLimiter;
-import nl.veiligpraten.infra.staffing.QueueSnapshot;
+import nl.veiligpraten.staffing.QueueSnapshot;
 import nl.veiligpraten.routing.wait.QueueWait;
 import nl.veiligpraten.infra.bus.Addresses;
 import nl.veiligpraten.infra.bus.BusNotes;
@@ -17,11 +17,11 @@ import nl.veiligpraten.infra.bus.ConversationNote;
 import nl.veiligpraten.infra.bus.InboxNote;
 import nl.veiligpraten.infra.bus.QueueNote;
 import nl.veiligpraten.infra.bus.SupervisorAlert;
-import nl.veiligpraten.infra.conversation.Conversation;
-import nl.veiligpraten.infra.conversation.ConversationClosedException;
-import nl.veiligpraten.infra.conversation.ConversationRepository;
-import nl.veiligpraten.infra.conversation.PlainMessage;
-import nl.veiligpraten.infra.conversation.TranscriptService;
+import nl.veiligpraten.conversation.Conversation;
+import nl.veiligpraten.conversation.ConversationClosedException;
+import nl.veiligpraten.conversation.ConversationRepository;
+import nl.veiligpraten.conversation.PlainMessage;
+import nl.veiligpraten.conversation.TranscriptService;
 import nl.veiligpraten.infra.web.FrameText;
 import nl.veiligpraten.infra.web.Secrets;
 import nl.veiligpraten.routing.conversation.ConversationStatus;
@@ -570,14 +570,14 @@ final class VisitorConnection {
         QueueWait wait = queue.waits().forQueued(snapshot, p.orgId(), p.ahead());
         JsonObject frame = QueueWaits.json(wait).put("type", "queued").put("position", p.position());
         String lang = visitorLanguage();
-        String skill = lang == null ? null : nl.veiligpraten.infra.assignment.IntakeSkills.LANGUAGE_SKILLS.get(lang);
+        String skill = lang == null ? null : nl.veiligpraten.assignment.IntakeSkills.LANGUAGE_SKILLS.get(lang);
         if (skill != null) {
           // Issue 23: whether someone on shift speaks the visitor's language, and if not, in which language the
           // counselor will most likely write (assignment prefers a speaker, then English, see AssignmentRepository).
           java.util.Set<String> present = snapshot.presentSkills(p.orgId());
           boolean spoken = present.contains(skill);
           frame.put("language", new JsonObject().put("lang", lang).put("spoken", spoken)
-              .put("writes", spoken ? lang : nl.veiligpraten.infra.assignment.IntakeSkills.writesIn(lang, present)));
+              .put("writes", spoken ? lang : nl.veiligpraten.assignment.IntakeSkills.writesIn(lang, present)));
         }
         if (!wait.staffed()) {
           // Nobody who can answer is there now: say so, and what is open now instead.
@@ -825,7 +825,7 @@ final class VisitorConnection {
       // Issue 23: in which language the counselor writes, from the counselor's language skills (Dutch always).
       String lang = visitorLanguage();
       if (lang != null && note.skills() != null) {
-        assigned.put("writes", nl.veiligpraten.infra.assignment.IntakeSkills.writesIn(lang, note.skills()));
+        assigned.put("writes", nl.veiligpraten.assignment.IntakeSkills.writesIn(lang, note.skills()));
       }
       send(assigned);
     }

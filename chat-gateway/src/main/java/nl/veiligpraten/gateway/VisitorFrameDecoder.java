@@ -97,7 +97,7 @@ public final class VisitorFrameDecoder {
 
   static String id(JsonObject json, String field, boolean required) {
     String value = string(json, field, MAX_ID, required);
-    if (value != null && !nl.veiligpraten.infra.conversation.FrameIds.valid(value)) {
+    if (value != null && !nl.veiligpraten.conversation.FrameIds.valid(value)) {
       throw new FrameException("invalid_field", "Field '" + field + "' may only hold letters, digits and _.:-");
     }
     return value;

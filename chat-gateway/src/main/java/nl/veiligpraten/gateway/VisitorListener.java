@@ -13,9 +13,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import nl.veiligpraten.infra.abuse.AddressHasher;
 import nl.veiligpraten.infra.abuse.KeyedLimiter;
-import nl.veiligpraten.infra.conversation.TranscriptService;
-import nl.veiligpraten.infra.staffing.StaffingRepository;
-import nl.veiligpraten.infra.staffing.StaffingView;
+import nl.veiligpraten.conversation.TranscriptService;
+import nl.veiligpraten.staffing.StaffingRepository;
+import nl.veiligpraten.staffing.StaffingView;
 import nl.veiligpraten.routing.wait.WaitEstimator;
 
 /**

@@ -18,7 +18,7 @@ import io.vertx.ext.web.handler.sockjs.Transport;
 import io.vertx.sqlclient.Pool;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import nl.veiligpraten.infra.conversation.TranscriptService;
+import nl.veiligpraten.conversation.TranscriptService;
 import nl.veiligpraten.infra.db.Database;
 import nl.veiligpraten.infra.metrics.NodeEndpoints;
 import nl.veiligpraten.infra.web.ConnectionGuard;
@@ -307,7 +307,7 @@ public final class VisitorVerticle extends VerticleBase {
     // rule N1 and reachableNow count a queue only when someone is online; unknown staffing counts as nobody.
     queue.view().current().recover(e -> {
       LOG.warn("staffing view failed: {}", e.getClass().getName());
-      return Future.succeededFuture(nl.veiligpraten.infra.staffing.QueueSnapshot.EMPTY);
+      return Future.succeededFuture(nl.veiligpraten.staffing.QueueSnapshot.EMPTY);
     }).onSuccess(snapshot -> {
       try {
         json(ctx, 200, intake.explain(answers, queue.waits().staffedQueues(snapshot)));

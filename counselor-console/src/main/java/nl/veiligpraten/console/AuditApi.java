@@ -11,13 +11,13 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.util.List;
 import java.util.UUID;
-import nl.veiligpraten.infra.audit.AdminAudit;
-import nl.veiligpraten.infra.audit.AuditAction;
-import nl.veiligpraten.infra.audit.AuditContext;
-import nl.veiligpraten.infra.audit.AuditEntry;
-import nl.veiligpraten.infra.audit.AuditFilter;
-import nl.veiligpraten.infra.audit.AuditLog;
-import nl.veiligpraten.infra.staff.StaffRepository;
+import nl.veiligpraten.audit.AdminAudit;
+import nl.veiligpraten.audit.AuditAction;
+import nl.veiligpraten.audit.AuditContext;
+import nl.veiligpraten.audit.AuditEntry;
+import nl.veiligpraten.audit.AuditFilter;
+import nl.veiligpraten.audit.AuditLog;
+import nl.veiligpraten.staff.StaffRepository;
 
 /**
  * The access log viewer (issue 21): an organisation's own transcript reads, deletions and log reads, filtered by

@@ -7,14 +7,14 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import nl.veiligpraten.infra.assignment.AssignmentRepository;
+import nl.veiligpraten.assignment.AssignmentRepository;
 import nl.veiligpraten.infra.bus.BusNotes;
 import nl.veiligpraten.infra.bus.ConversationNote;
 import nl.veiligpraten.infra.bus.QueueNote;
 import nl.veiligpraten.infra.bus.StaffUserNote;
 import nl.veiligpraten.infra.bus.SupervisorAlert;
-import nl.veiligpraten.infra.conversation.TranscriptService;
-import nl.veiligpraten.infra.referral.ReferralRepository;
+import nl.veiligpraten.conversation.TranscriptService;
+import nl.veiligpraten.referral.ReferralRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

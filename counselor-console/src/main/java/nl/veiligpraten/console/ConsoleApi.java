@@ -9,16 +9,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import nl.veiligpraten.infra.assignment.AssignmentRepository;
-import nl.veiligpraten.infra.assignment.IntakeSkills;
-import nl.veiligpraten.infra.assignment.QueueItem;
+import nl.veiligpraten.assignment.AssignmentRepository;
+import nl.veiligpraten.assignment.IntakeSkills;
+import nl.veiligpraten.assignment.QueueItem;
 import nl.veiligpraten.infra.bus.Addresses;
 import nl.veiligpraten.infra.bus.BusNotes;
 import nl.veiligpraten.infra.bus.QueueNote;
-import nl.veiligpraten.infra.referral.Referral;
-import nl.veiligpraten.infra.canned.CannedReplyRepository;
-import nl.veiligpraten.infra.staff.StaffRepository;
-import nl.veiligpraten.infra.staff.Totp;
+import nl.veiligpraten.referral.Referral;
+import nl.veiligpraten.cannedreply.CannedReplyRepository;
+import nl.veiligpraten.staff.StaffRepository;
+import nl.veiligpraten.staff.Totp;
 import nl.veiligpraten.routing.staff.Role;
 import nl.veiligpraten.routing.conversation.ConversationStatus;
 import org.slf4j.Logger;
@@ -297,7 +297,7 @@ final class ConsoleApi {
         services.routeActions().marked(s.orgId(), nl.veiligpraten.routing.config.RuleSet.SUICIDE_RISK_RULE),
         services.supervisor().unanswered(s.orgId())).onSuccess(all -> {
       List<QueueItem> items = all.resultAt(0);
-      List<nl.veiligpraten.infra.assignment.SupervisorRepository.Unanswered> open = all.resultAt(4);
+      List<nl.veiligpraten.assignment.SupervisorRepository.Unanswered> open = all.resultAt(4);
       // Targets missed right now: open chats without a first answer that waited longer than their target
       // (queued, or assigned to someone who has not answered); and P0 claims held at P1 after a flood.
       JsonArray missed = new JsonArray();
@@ -341,7 +341,7 @@ final class ConsoleApi {
           .forEach(i -> hours.put(i.id(), services.helpPoints().openNow(i.id())));
       // Live chats a counselor marked with suicide risk (U1): a standing alert until the chat is closed.
       JsonArray risk = new JsonArray();
-      List<nl.veiligpraten.infra.routeaction.RouteActionRepository.MarkedChat> marked = all.resultAt(3);
+      List<nl.veiligpraten.routeaction.RouteActionRepository.MarkedChat> marked = all.resultAt(3);
       marked.forEach(m -> risk.add(new JsonObject().put("kind", "suicide_risk")
           .put("conversationId", m.conversationId().toString()).put("helpPoint", m.helpPoint())
           .put("priority", m.priority()).put("status", m.status())));

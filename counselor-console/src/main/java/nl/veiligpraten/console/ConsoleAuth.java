@@ -11,10 +11,10 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import nl.veiligpraten.infra.bus.Addresses;
-import nl.veiligpraten.infra.staff.PasswordHasher;
-import nl.veiligpraten.infra.staff.StaffRepository;
-import nl.veiligpraten.infra.staff.StaffUser;
-import nl.veiligpraten.infra.staff.Totp;
+import nl.veiligpraten.staff.PasswordHasher;
+import nl.veiligpraten.staff.StaffRepository;
+import nl.veiligpraten.staff.StaffUser;
+import nl.veiligpraten.staff.Totp;
 import nl.veiligpraten.infra.web.Secrets;
 
 /**
@@ -43,10 +43,10 @@ public final class ConsoleAuth {
   /** Verified against when a user name does not exist, so timing does not reveal which names exist. */
   private final String dummyHash = PasswordHasher.hash(Secrets.token());
 
-  private final nl.veiligpraten.infra.staff.TotpSealer sealer;
+  private final nl.veiligpraten.staff.TotpSealer sealer;
 
   public ConsoleAuth(Vertx vertx, StaffRepository staff, ConsoleSettings settings,
-                     nl.veiligpraten.infra.staff.TotpSealer sealer) {
+                     nl.veiligpraten.staff.TotpSealer sealer) {
     this.vertx = vertx;
     this.staff = staff;
     this.settings = settings;

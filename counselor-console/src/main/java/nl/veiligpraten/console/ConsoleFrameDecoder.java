@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.UUID;
-import nl.veiligpraten.infra.conversation.FrameIds;
+import nl.veiligpraten.conversation.FrameIds;
 import nl.veiligpraten.infra.web.TextPolicy;
 import nl.veiligpraten.routing.OverrideReason;
 import nl.veiligpraten.routing.conversation.Outcome;

@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
 import nl.veiligpraten.infra.bus.Addresses;
-import nl.veiligpraten.infra.presence.LivenessSettings;
-import nl.veiligpraten.infra.presence.Presence;
-import nl.veiligpraten.infra.presence.PresenceRepository;
+import nl.veiligpraten.presence.LivenessSettings;
+import nl.veiligpraten.presence.Presence;
+import nl.veiligpraten.presence.PresenceRepository;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

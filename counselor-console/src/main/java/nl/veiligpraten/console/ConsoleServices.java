@@ -1,15 +1,15 @@
 package nl.veiligpraten.console;
 
-import nl.veiligpraten.infra.staff.TotpSealer;
+import nl.veiligpraten.staff.TotpSealer;
 import io.vertx.sqlclient.Pool;
-import nl.veiligpraten.infra.assignment.AssignmentRepository;
-import nl.veiligpraten.infra.assignment.StaffNotes;
-import nl.veiligpraten.infra.assignment.SupervisorRepository;
-import nl.veiligpraten.infra.conversation.ConversationCrypto;
-import nl.veiligpraten.infra.conversation.ConversationRepository;
-import nl.veiligpraten.infra.presence.LivenessSettings;
-import nl.veiligpraten.infra.referral.ReferralRepository;
-import nl.veiligpraten.infra.routeaction.RouteActionRepository;
+import nl.veiligpraten.assignment.AssignmentRepository;
+import nl.veiligpraten.assignment.StaffNotes;
+import nl.veiligpraten.assignment.SupervisorRepository;
+import nl.veiligpraten.conversation.ConversationCrypto;
+import nl.veiligpraten.conversation.ConversationRepository;
+import nl.veiligpraten.presence.LivenessSettings;
+import nl.veiligpraten.referral.ReferralRepository;
+import nl.veiligpraten.routeaction.RouteActionRepository;
 import nl.veiligpraten.routing.Priority;
 import nl.veiligpraten.routing.PriorityAgeing;
 import nl.veiligpraten.routing.config.RoutingConfig;

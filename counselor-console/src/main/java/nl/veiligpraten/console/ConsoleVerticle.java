@@ -17,13 +17,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import nl.veiligpraten.infra.bus.Addresses;
 import nl.veiligpraten.infra.bus.BusNotes;
 import nl.veiligpraten.infra.bus.QueueNote;
-import nl.veiligpraten.infra.canned.CannedReplyRepository;
-import nl.veiligpraten.infra.conversation.TranscriptService;
+import nl.veiligpraten.cannedreply.CannedReplyRepository;
+import nl.veiligpraten.conversation.TranscriptService;
 import nl.veiligpraten.infra.db.Database;
 import nl.veiligpraten.infra.metrics.NodeEndpoints;
-import nl.veiligpraten.infra.presence.PresenceRepository;
-import nl.veiligpraten.infra.config.ConfigVersions;
-import nl.veiligpraten.infra.staff.StaffRepository;
+import nl.veiligpraten.presence.PresenceRepository;
+import nl.veiligpraten.liveconfig.ConfigVersions;
+import nl.veiligpraten.staff.StaffRepository;
 import nl.veiligpraten.infra.web.ConnectionGuard;
 import nl.veiligpraten.infra.web.FlushCoalescing;
 import nl.veiligpraten.infra.web.SecurityHeaders;
@@ -102,7 +102,7 @@ public final class ConsoleVerticle extends VerticleBase {
     router.post("/api/login").handler(BodyHandler.create().setBodyLimit(4096)).handler(ConsoleVerticle::noNul)
         .handler(this::login);
     // Single sign-on through the organisation's provider (issue 21): no session yet, so outside /api/*.
-    nl.veiligpraten.infra.staff.SsoAccounts ssoAccounts = new nl.veiligpraten.infra.staff.SsoAccounts(pool);
+    nl.veiligpraten.staff.SsoAccounts ssoAccounts = new nl.veiligpraten.staff.SsoAccounts(pool);
     sso = new nl.veiligpraten.console.sso.SsoService(vertx, settings.sso(), ssoAccounts, staff,
         settings.sso().redirectUri().orElse(settings.allowedOrigins().iterator().next() + "/sso/callback"));
     router.get("/sso/providers").handler(sso::providers);
@@ -112,7 +112,7 @@ public final class ConsoleVerticle extends VerticleBase {
       c.response().setStatusCode(303).putHeader("Location", "/").putHeader("Cache-Control", "no-store").end();
     }));
     // The one-time enrolment link works without a session (the person has no password yet).
-    nl.veiligpraten.infra.audit.AdminAudit adminAudit = new nl.veiligpraten.infra.audit.AdminAudit(pool);
+    nl.veiligpraten.audit.AdminAudit adminAudit = new nl.veiligpraten.audit.AdminAudit(pool);
     EnrolmentApi enrolment = new EnrolmentApi(vertx, staff, adminAudit, settings, services.totpSealer());
     router.post("/api/enrolment/start").handler(BodyHandler.create().setBodyLimit(4096))
         .handler(ConsoleVerticle::noNul).handler(enrolment::start);
@@ -400,7 +400,7 @@ public final class ConsoleVerticle extends VerticleBase {
     BusNotes.publish(vertx.eventBus(), orgId, QueueNote.STAFFING);
   }
 
-  static JsonObject userJson(nl.veiligpraten.infra.staff.StaffUser user) {
+  static JsonObject userJson(nl.veiligpraten.staff.StaffUser user) {
     return new JsonObject().put("id", user.id()).put("username", user.username())
         .put("displayName", user.displayName()).put("role", user.role()).put("organisation", user.orgId());
   }

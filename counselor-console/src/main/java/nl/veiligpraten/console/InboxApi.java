@@ -5,15 +5,15 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
 import java.util.UUID;
-import nl.veiligpraten.infra.audit.AuditContext;
+import nl.veiligpraten.audit.AuditContext;
 import nl.veiligpraten.infra.bus.BusNotes;
 import nl.veiligpraten.infra.bus.ConversationNote;
 import nl.veiligpraten.infra.bus.InboxNote;
 import nl.veiligpraten.infra.bus.StaffUserNote;
-import nl.veiligpraten.infra.conversation.ConversationClosedException;
-import nl.veiligpraten.infra.conversation.FrameIds;
-import nl.veiligpraten.infra.conversation.PlainMessage;
-import nl.veiligpraten.infra.conversation.TranscriptService;
+import nl.veiligpraten.conversation.ConversationClosedException;
+import nl.veiligpraten.conversation.FrameIds;
+import nl.veiligpraten.conversation.PlainMessage;
+import nl.veiligpraten.conversation.TranscriptService;
 import nl.veiligpraten.routing.conversation.ConversationStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -133,7 +133,7 @@ final class InboxApi {
       ConsoleVerticle.json(ctx, 200, new JsonObject().put("seq", result.seq()).put("duplicate", result.duplicate()));
     }).onFailure(e -> {
       if (e instanceof ConversationClosedException
-          || e instanceof nl.veiligpraten.infra.conversation.TranscriptAccessException) {
+          || e instanceof nl.veiligpraten.conversation.TranscriptAccessException) {
         // Closed, taken, or another organisation's thread (no key for it): the same answer, nothing stored.
         ConsoleApi.refuse(ctx, 409, "closed", "Dit bericht is niet (meer) in jullie inbox.");
       } else {

@@ -13,14 +13,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
-import nl.veiligpraten.infra.audit.AdminAudit;
-import nl.veiligpraten.infra.audit.AdminAudit.Action;
+import nl.veiligpraten.audit.AdminAudit;
+import nl.veiligpraten.audit.AdminAudit.Action;
 import nl.veiligpraten.infra.bus.Addresses;
-import nl.veiligpraten.infra.staff.EnrolmentLink;
-import nl.veiligpraten.infra.staff.PasswordHasher;
-import nl.veiligpraten.infra.staff.StaffRepository;
-import nl.veiligpraten.infra.staff.StaffRepository.AdminView;
-import nl.veiligpraten.infra.staff.StaffUser;
+import nl.veiligpraten.staff.EnrolmentLink;
+import nl.veiligpraten.staff.PasswordHasher;
+import nl.veiligpraten.staff.StaffRepository;
+import nl.veiligpraten.staff.StaffRepository.AdminView;
+import nl.veiligpraten.staff.StaffUser;
 import nl.veiligpraten.infra.web.Secrets;
 import nl.veiligpraten.routing.staff.Role;
 import org.slf4j.Logger;
@@ -56,7 +56,7 @@ final class StaffAdminApi {
   static {
     LANGUAGES.put("nl_easy", "easy_language");
     // Issue 23: every non-Dutch page language, with the skill the intake derives from it (IntakeSkills).
-    LANGUAGES.putAll(nl.veiligpraten.infra.assignment.IntakeSkills.LANGUAGE_SKILLS);
+    LANGUAGES.putAll(nl.veiligpraten.assignment.IntakeSkills.LANGUAGE_SKILLS);
   }
 
   /** Languages an account may list: Dutch (everyone) and those of {@link #LANGUAGES}. */
@@ -77,10 +77,10 @@ final class StaffAdminApi {
   private final AutoAssigner assigner;
   /** Creates an organisation's key-encryption key under the cluster-wide key-store lock; resolves with its id. */
   private final Function<String, Future<String>> organisationKeys;
-  private final nl.veiligpraten.infra.staff.SsoAccounts ssoAccounts;
+  private final nl.veiligpraten.staff.SsoAccounts ssoAccounts;
 
   StaffAdminApi(Vertx vertx, StaffRepository staff, AdminAudit audit, ConsoleSettings settings, AutoAssigner assigner,
-                Function<String, Future<String>> organisationKeys, nl.veiligpraten.infra.staff.SsoAccounts ssoAccounts) {
+                Function<String, Future<String>> organisationKeys, nl.veiligpraten.staff.SsoAccounts ssoAccounts) {
     this.ssoAccounts = ssoAccounts;
     this.vertx = vertx;
     this.staff = staff;
@@ -346,14 +346,14 @@ final class StaffAdminApi {
         return;
       }
       ssoAccounts.bind(u.id(), subject).onSuccess(bound -> {
-        if (bound instanceof nl.veiligpraten.infra.staff.SsoAccounts.Bound.Done done) {
+        if (bound instanceof nl.veiligpraten.staff.SsoAccounts.Bound.Done done) {
           audit.done(actor(s), Action.EDIT, target, new JsonObject().put("changes", new JsonObject().put("sso",
               "bound"))).onSuccess(v -> {
                 endSockets(vertx, done.endedSessions());
                 LOG.info("staff {} bound to single sign-on by staff {}", u.id(), s.user().id());
                 ConsoleVerticle.json(ctx, 200, new JsonObject().put("status", "bound").put("id", u.id()));
               }).onFailure(ctx::fail);
-        } else if (bound instanceof nl.veiligpraten.infra.staff.SsoAccounts.Bound.SubjectTaken) {
+        } else if (bound instanceof nl.veiligpraten.staff.SsoAccounts.Bound.SubjectTaken) {
           refuse(ctx, Action.EDIT, target, 409, "sso_subject_taken", "Een ander account is al aan deze persoon "
               + "gekoppeld. / Another account is bound to this person already.");
         } else {

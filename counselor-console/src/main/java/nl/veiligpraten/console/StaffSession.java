@@ -1,6 +1,6 @@
 package nl.veiligpraten.console;
 
-import nl.veiligpraten.infra.staff.StaffUser;
+import nl.veiligpraten.staff.StaffUser;
 
 /**
  * The authenticated staff member behind a request, put on the routing context by {@link ConsoleAuth}; {@code sso}

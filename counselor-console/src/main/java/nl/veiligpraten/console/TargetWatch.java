@@ -4,7 +4,7 @@ import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import nl.veiligpraten.infra.assignment.SupervisorRepository;
+import nl.veiligpraten.assignment.SupervisorRepository;
 import nl.veiligpraten.infra.bus.BusNotes;
 import nl.veiligpraten.infra.bus.SupervisorAlert;
 import org.slf4j.Logger;

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BiPredicate;
 import nl.veiligpraten.console.ConsoleAccess.View;
-import nl.veiligpraten.infra.staff.StaffUser;
+import nl.veiligpraten.staff.StaffUser;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 

@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import nl.veiligpraten.app.AppSettings;
-import nl.veiligpraten.infra.conversation.BouncyCastleConversationCrypto;
+import nl.veiligpraten.conversation.BouncyCastleConversationCrypto;
 import nl.veiligpraten.infra.crypto.DataKey;
 import nl.veiligpraten.infra.crypto.OrganisationKeyStore;
 import nl.veiligpraten.infra.web.Secrets;

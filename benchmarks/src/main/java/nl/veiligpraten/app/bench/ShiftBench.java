@@ -28,8 +28,8 @@ import java.util.concurrent.TimeUnit;
 import nl.veiligpraten.app.AppSettings;
 import nl.veiligpraten.app.Launcher;
 import nl.veiligpraten.app.RunningApp;
-import nl.veiligpraten.infra.staff.PasswordHasher;
-import nl.veiligpraten.infra.staff.StaffRepository;
+import nl.veiligpraten.staff.PasswordHasher;
+import nl.veiligpraten.staff.StaffRepository;
 import nl.veiligpraten.infra.web.Secrets;
 
 /**

@@ -12,7 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import nl.veiligpraten.console.StaffSession;
-import nl.veiligpraten.infra.stats.StatsRepository;
+import nl.veiligpraten.statistics.StatsRepository;
 import nl.veiligpraten.routing.stats.Dimension;
 import nl.veiligpraten.routing.stats.Figure;
 import nl.veiligpraten.routing.stats.Granularity;

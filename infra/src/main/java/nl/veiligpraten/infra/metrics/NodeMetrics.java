@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import nl.veiligpraten.infra.cluster.ClusterHealth;
-import nl.veiligpraten.infra.conversation.AppendListener;
+import nl.veiligpraten.infra.metrics.AppendListener;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
