@@ -5,20 +5,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Entry point: {@code serve} (default) starts the service; {@code explain FILE} explains a routing decision;
- * {@code keys ...} changes the shared organisation key store while the nodes run; {@code create-admin NAME} prints a
- * one-time enrolment link for the first platform admin.
+ * Entry point: {@code serve} (default) starts the service; {@code explain FILE} explains a routing
+ * decision; {@code keys ...} changes the shared organisation key store while the nodes run; {@code
+ * create-admin NAME} prints a one-time enrolment link for the first platform admin.
  */
 public final class Main {
 
   private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
-  private Main() {
-  }
+  private Main() {}
 
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && "explain".equals(args[0])) {
-      nl.veiligpraten.routing.cli.ExplainCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      nl.veiligpraten.routing.cli.ExplainCommand.main(
+          java.util.Arrays.copyOfRange(args, 1, args.length));
       return;
     }
     if (args.length > 0 && "create-admin".equals(args[0])) {
@@ -29,11 +29,15 @@ public final class Main {
       KeysCommand.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       return;
     }
-    String[] serveArgs = args.length > 0 && "serve".equals(args[0])
-        ? java.util.Arrays.copyOfRange(args, 1, args.length) : args;
+    String[] serveArgs =
+        args.length > 0 && "serve".equals(args[0])
+            ? java.util.Arrays.copyOfRange(args, 1, args.length)
+            : args;
     boolean clusterFlag = java.util.Arrays.asList(serveArgs).contains(ClusterSettings.FLAG);
-    serveArgs = java.util.Arrays.stream(serveArgs).filter(a -> !ClusterSettings.FLAG.equals(a))
-        .toArray(String[]::new);
+    serveArgs =
+        java.util.Arrays.stream(serveArgs)
+            .filter(a -> !ClusterSettings.FLAG.equals(a))
+            .toArray(String[]::new);
     AppSettings settings;
     ClusterSettings cluster;
     try {
@@ -58,22 +62,37 @@ public final class Main {
     StringBuilder banner = new StringBuilder("\n  Veilig Praten is running\n");
     banner.append("  Visitor page:    ").append(app.visitorUrl()).append('\n');
     banner.append("  Counselor console: ").append(app.consoleUrl()).append('\n');
-    banner.append("  Database:        ").append(app.embedded() != null ? "embedded PostgreSQL, data in "
-        + app.embedded().dataDir() : app.db()).append('\n');
+    banner
+        .append("  Database:        ")
+        .append(
+            app.embedded() != null
+                ? "embedded PostgreSQL, data in " + app.embedded().dataDir()
+                : app.db())
+        .append('\n');
     if (settings.demo()) {
-      banner.insert(0, "\n  ***************************************************************************\n"
-          + "  *  DEMO MODE (--demo): demo organisations and logins, a published key-store  *\n"
-          + "  *  passphrase. Never use this instance for real conversations. Production:  *\n"
-          + "  *  start without --demo and set VP_KEYSTORE_PASSPHRASE_FILE.                 *\n"
-          + "  ***************************************************************************\n");
+      banner.insert(
+          0,
+          "\n  ***************************************************************************\n"
+              + "  *  DEMO MODE (--demo): demo organisations and logins, a published key-store  *\n"
+              + "  *  passphrase. Never use this instance for real conversations. Production:  *\n"
+              + "  *  start without --demo and set VP_KEYSTORE_PASSPHRASE_FILE.                 *\n"
+              + "  ***************************************************************************\n");
     }
     if (!app.demoLogins().isEmpty()) {
       banner.append("  Demo logins (development only): counselors, then supervisors and admins:\n");
       app.demoLogins().forEach(line -> banner.append(line).append('\n'));
     }
     if (cluster.enabled()) {
-      banner.append("  Cluster:         ").append(cluster.clusterName()).append(", Hazelcast ").append(cluster.host())
-          .append(':').append(cluster.hazelcastPort()).append(", quorum ").append(cluster.quorum()).append('\n');
+      banner
+          .append("  Cluster:         ")
+          .append(cluster.clusterName())
+          .append(", Hazelcast ")
+          .append(cluster.host())
+          .append(':')
+          .append(cluster.hazelcastPort())
+          .append(", quorum ")
+          .append(cluster.quorum())
+          .append('\n');
     }
     banner.append("  Stop with Ctrl+C.\n");
     System.out.println(banner);

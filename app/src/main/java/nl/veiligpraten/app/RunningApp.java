@@ -5,13 +5,16 @@ import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Pool;
 import java.util.List;
 import nl.veiligpraten.console.ConsoleVerticle;
-import nl.veiligpraten.gateway.VisitorListener;
 import nl.veiligpraten.conversation.TranscriptService;
+import nl.veiligpraten.gateway.VisitorListener;
 import nl.veiligpraten.infra.crypto.OrganisationKeyStore;
 import nl.veiligpraten.infra.db.DbSettings;
 import nl.veiligpraten.infra.db.EmbeddedDatabase;
 
-/** Handle of a started process; {@link #stop()} drains the listeners, closes Vert.x and stops embedded PostgreSQL. */
+/**
+ * Handle of a started process; {@link #stop()} drains the listeners, closes Vert.x and stops
+ * embedded PostgreSQL.
+ */
 public final class RunningApp {
 
   private final Vertx vertx;
@@ -114,30 +117,38 @@ public final class RunningApp {
     return "http://" + settings.consoleHost() + ":" + consolePort() + "/";
   }
 
-  /** Graceful stop: tell clients to reconnect elsewhere, close listeners, Vert.x, then the embedded database. */
+  /**
+   * Graceful stop: tell clients to reconnect elsewhere, close listeners, Vert.x, then the embedded
+   * database.
+   */
   public Future<Void> stop() {
     // Readiness turns false first so load balancers stop sending new visitors while we drain.
     nl.veiligpraten.infra.cluster.ClusterHealth.of(vertx).markDraining();
     vertx.cancelTimer(sweepTimer);
     return Future.join(visitor.drain(), console.drain(), management.close(), configWatch.close())
         .transform(ar -> NodeWiring.awaitWritesFinished(vertx, 5_000))
-        .transform(ar -> {
-          NodeWiring.detach(vertx);
-          nl.veiligpraten.infra.metrics.NodeEndpoints.forget(vertx);
-          return vertx.close();
-        })
-        .transform(ar -> {
-          if (embedded != null) {
-            embedded.close();
-          }
-          return Future.<Void>succeededFuture();
-        });
+        .transform(
+            ar -> {
+              NodeWiring.detach(vertx);
+              nl.veiligpraten.infra.metrics.NodeEndpoints.forget(vertx);
+              return vertx.close();
+            })
+        .transform(
+            ar -> {
+              if (embedded != null) {
+                embedded.close();
+              }
+              return Future.<Void>succeededFuture();
+            });
   }
 
   /** Blocking stop for tests and shutdown hooks. */
   public void stopBlocking() {
     try {
-      stop().toCompletionStage().toCompletableFuture().get(60, java.util.concurrent.TimeUnit.SECONDS);
+      stop()
+          .toCompletionStage()
+          .toCompletableFuture()
+          .get(60, java.util.concurrent.TimeUnit.SECONDS);
     } catch (Exception e) {
       if (embedded != null) {
         embedded.close();
@@ -158,8 +169,13 @@ public final class RunningApp {
     TranscriptService<?> transcripts;
     OrganisationKeyStore keyStore;
     nl.veiligpraten.gateway.EngineIntakeRouting intake;
-    /** The configuration files that seed an empty configuration store, and the stored version the node runs. */
+
+    /**
+     * The configuration files that seed an empty configuration store, and the stored version the
+     * node runs.
+     */
     nl.veiligpraten.routing.config.ConfigTexts seedTexts;
+
     int configVersion;
     nl.veiligpraten.liveconfig.ConfigWatch configWatch;
     List<String> demoLogins = List.of();
@@ -175,7 +191,9 @@ public final class RunningApp {
       return new RunningApp(this);
     }
 
-    /** Undo a half-finished start: stop the embedded database (on a fresh thread) and close Vert.x. */
+    /**
+     * Undo a half-finished start: stop the embedded database (on a fresh thread) and close Vert.x.
+     */
     void abort() {
       EmbeddedDatabase db = embedded;
       if (db != null) {

@@ -17,10 +17,11 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every event-bus address is written in {@link Addresses} and nowhere else (issue 25), so a producer and its consumers
- * cannot drift apart on a spelling. A source scan, not an ArchUnit rule: bytecode cannot show this (javac copies a
- * {@code static final} address into every class that uses it, and ArchUnit does not expose string constants), and
- * importing every module's classes took ~50 s on the shared build box against ~1 s for reading the sources.
+ * Every event-bus address is written in {@link Addresses} and nowhere else (issue 25), so a
+ * producer and its consumers cannot drift apart on a spelling. A source scan, not an ArchUnit rule:
+ * bytecode cannot show this (javac copies a {@code static final} address into every class that uses
+ * it, and ArchUnit does not expose string constants), and importing every module's classes took ~50
+ * s on the shared build box against ~1 s for reading the sources.
  */
 @DisplayName("Bus addresses live in one Addresses class")
 class BusAddressesTest {
@@ -29,16 +30,24 @@ class BusAddressesTest {
   static final String ADDRESSES = "nl/veiligpraten/infra/bus/Addresses.java";
 
   /**
-   * Literals starting with "vp." that are not bus addresses: domain-separation labels of the crypto (they are part of
-   * stored data and must never change) and the routing-context key of the staff session.
+   * Literals starting with "vp." that are not bus addresses: domain-separation labels of the crypto
+   * (they are part of stored data and must never change) and the routing-context key of the staff
+   * session.
    */
-  static final Set<String> NOT_ADDRESSES = Set.of("vp.datakey.wrap", "vp.transcript.msg", "vp.resume-code.hmac.v1",
-      "vp.totp-secret.seal.v1", "vp.totp|", "vp.staff");
+  static final Set<String> NOT_ADDRESSES =
+      Set.of(
+          "vp.datakey.wrap",
+          "vp.transcript.msg",
+          "vp.resume-code.hmac.v1",
+          "vp.totp-secret.seal.v1",
+          "vp.totp|",
+          "vp.staff");
 
   static final Pattern VP_LITERAL = Pattern.compile("\"(vp\\.[^\"\\\\]*)\"");
 
   @Test
-  @DisplayName("No main source outside Addresses contains a string literal that starts with \"vp.\" and is not a known crypto label")
+  @DisplayName(
+      "No main source outside Addresses contains a string literal that starts with \"vp.\" and is not a known crypto label")
   void noAddressLiteralOutsideAddresses() throws IOException {
     Path root = repositoryRoot();
     List<String> found = addressLiterals(root);
@@ -46,15 +55,18 @@ class BusAddressesTest {
   }
 
   @Test
-  @DisplayName("The scan sees the addresses in Addresses itself, and would report one written anywhere else")
+  @DisplayName(
+      "The scan sees the addresses in Addresses itself, and would report one written anywhere else")
   void scanFindsLiterals() throws IOException {
     Path root = repositoryRoot();
     Path addresses = root.resolve("infra/src/main/java").resolve(ADDRESSES);
     assertTrue(literals(addresses).contains("vp.conversation."), "the scan reads Addresses.java");
     Path elsewhere = Files.createTempFile("Elsewhere", ".java");
     try {
-      Files.writeString(elsewhere, "class Elsewhere {\n  // \"vp.comment\" is not code\n"
-          + "  String a = \"vp.staff-user.\" + 1;\n  String b = \"vp.datakey.wrap\";\n}\n");
+      Files.writeString(
+          elsewhere,
+          "class Elsewhere {\n  // \"vp.comment\" is not code\n"
+              + "  String a = \"vp.staff-user.\" + 1;\n  String b = \"vp.datakey.wrap\";\n}\n");
       assertEquals(List.of("vp.staff-user."), literals(elsewhere));
     } finally {
       Files.delete(elsewhere);
@@ -68,7 +80,8 @@ class BusAddressesTest {
     List<String> books = new ArrayList<>();
     for (Path src : sourceRoots(root)) {
       try (Stream<Path> files = Files.walk(src)) {
-        files.filter(p -> p.getFileName().toString().endsWith("Addresses.java"))
+        files
+            .filter(p -> p.getFileName().toString().endsWith("Addresses.java"))
             .forEach(p -> books.add(root.relativize(p).toString().replace('\\', '/')));
       }
     }
@@ -95,7 +108,11 @@ class BusAddressesTest {
   /** The main source roots of every module ({@code <module>/src/main/java}). */
   static List<Path> sourceRoots(Path root) throws IOException {
     try (Stream<Path> modules = Files.list(root)) {
-      return modules.map(m -> m.resolve("src/main/java")).filter(Files::isDirectory).sorted().toList();
+      return modules
+          .map(m -> m.resolve("src/main/java"))
+          .filter(Files::isDirectory)
+          .sorted()
+          .toList();
     }
   }
 
@@ -117,11 +134,15 @@ class BusAddressesTest {
     return out;
   }
 
-  /** The repository root: the directory above the module the test runs in, the one holding the parent POM. */
+  /**
+   * The repository root: the directory above the module the test runs in, the one holding the
+   * parent POM.
+   */
   static Path repositoryRoot() {
     Path here = Path.of("").toAbsolutePath();
     for (Path p = here; p != null; p = p.getParent()) {
-      if (Files.isDirectory(p.resolve("infra/src/main/java")) && Files.exists(p.resolve("pom.xml"))) {
+      if (Files.isDirectory(p.resolve("infra/src/main/java"))
+          && Files.exists(p.resolve("pom.xml"))) {
         return p;
       }
     }

@@ -37,19 +37,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sends 1,000 messages with unique markers through the real service and then looks for the markers everywhere a
- * transcript could leak at rest: a logical dump of every table, every file of the PostgreSQL data directory (WAL included) and
- * everything logged (captured to a file at DEBUG level). Positive controls prove each search can find things: the
- * plaintext client ids of the same messages must be found in the dump and the data directory, and a control line
- * must be found in the log file.
+ * Sends 1,000 messages with unique markers through the real service and then looks for the markers
+ * everywhere a transcript could leak at rest: a logical dump of every table, every file of the
+ * PostgreSQL data directory (WAL included) and everything logged (captured to a file at DEBUG
+ * level). Positive controls prove each search can find things: the plaintext client ids of the same
+ * messages must be found in the dump and the data directory, and a control line must be found in
+ * the log file.
  */
-@DisplayName("Canary: 1,000 marked messages leave no plaintext in a dump of every table, the raw data directory or the logs")
+@DisplayName(
+    "Canary: 1,000 marked messages leave no plaintext in a dump of every table, the raw data directory or the logs")
 class CanaryIT {
 
   private static final Logger LOG = LoggerFactory.getLogger(CanaryIT.class);
 
-  @TempDir
-  static Path work;
+  @TempDir static Path work;
   static Path dataDir;
   static Path logFile;
   static FileAppender<ILoggingEvent> appender;
@@ -70,8 +71,10 @@ class CanaryIT {
     appender.setEncoder(encoder);
     appender.start();
     ctx.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME).addAppender(appender);
-    // Everything at DEBUG (the embedded server's own output included), except Netty's byte-level chatter.
-    for (String name : List.of(org.slf4j.Logger.ROOT_LOGGER_NAME, "io.zonky", "org.flywaydb", "io.vertx")) {
+    // Everything at DEBUG (the embedded server's own output included), except Netty's byte-level
+    // chatter.
+    for (String name :
+        List.of(org.slf4j.Logger.ROOT_LOGGER_NAME, "io.zonky", "org.flywaydb", "io.vertx")) {
       ch.qos.logback.classic.Logger logger = ctx.getLogger(name);
       savedLevels.put(name, logger.getLevel());
       logger.setLevel(Level.DEBUG);
@@ -87,8 +90,9 @@ class CanaryIT {
   }
 
   @Test
-  @DisplayName("markers are readable through the service, and absent from a dump of every table, data directory incl. pg_wal, "
-      + "and captured logs after a CHECKPOINT")
+  @DisplayName(
+      "markers are readable through the service, and absent from a dump of every table, data directory incl. pg_wal, "
+          + "and captured logs after a CHECKPOINT")
   void noPlaintextAtRest() throws Exception {
     String run = HexFormat.of().withUpperCase().formatHex(java.security.SecureRandom.getSeed(6));
     String markerPrefix = "VPCANARY" + run;
@@ -98,58 +102,86 @@ class CanaryIT {
     Path dump = work.resolve("dump.sql");
     Vertx client = Vertx.vertx();
     try {
-      // 20 messages over real sockets (gateway and console code paths), 980 through the transcript service.
+      // 20 messages over real sockets (gateway and console code paths), 980 through the transcript
+      // service.
       PrivacySupport.Visitor visitor = PrivacySupport.queuedVisitor(client, app, "csg");
-      WsProbe counselor = PrivacySupport.console(client, app,
-          PrivacySupport.loginDemo(WebClient.create(client), app, "csg"));
+      WsProbe counselor =
+          PrivacySupport.console(
+              client, app, PrivacySupport.loginDemo(WebClient.create(client), app, "csg"));
       UUID live = PrivacySupport.take(counselor);
       visitor.socket().awaitType("assigned");
       for (int i = 0; i < 20; i++) {
         String marker = markerPrefix + "-ws-" + i + "-" + Secrets.code(6);
         markers.add(marker);
         WsProbe from = i % 2 == 0 ? visitor.socket() : counselor;
-        JsonObject frame = new JsonObject().put("type", "message").put("clientId", controlPrefix + "ws" + i)
-            .put("body", "Ik wil iets vertellen: " + marker);
+        JsonObject frame =
+            new JsonObject()
+                .put("type", "message")
+                .put("clientId", controlPrefix + "ws" + i)
+                .put("body", "Ik wil iets vertellen: " + marker);
         if (from == counselor) {
           frame.put("conversationId", live.toString());
         }
         from.send(frame);
         from.await(f -> "ack".equals(f.getString("type")), Duration.ofSeconds(10));
-        Thread.sleep(120);   // the visitor's rate limit is 10 messages per second
+        Thread.sleep(120); // the visitor's rate limit is 10 messages per second
       }
-      visitor.socket().await(f -> "message".equals(f.getString("type")) && f.getLong("seq") == 20L,
-          Duration.ofSeconds(10));
+      visitor
+          .socket()
+          .await(
+              f -> "message".equals(f.getString("type")) && f.getLong("seq") == 20L,
+              Duration.ofSeconds(10));
 
       var transcripts = app.transcripts();
       List<UUID> conversations = new ArrayList<>();
       for (int c = 0; c < 10; c++) {
         UUID id = UUID.randomUUID();
         conversations.add(id);
-        await(transcripts.conversations().create(id, Secrets.sha256(Secrets.token()), Secrets.sha256(Secrets.token())));
-        await(transcripts.route(id, c % 2 == 0 ? "csg" : "veilig_thuis", c % 2 == 0 ? "csg" : "veilig_thuis", 2,
-            "test", "{}"));
+        await(
+            transcripts
+                .conversations()
+                .create(id, Secrets.sha256(Secrets.token()), Secrets.sha256(Secrets.token())));
+        await(
+            transcripts.route(
+                id,
+                c % 2 == 0 ? "csg" : "veilig_thuis",
+                c % 2 == 0 ? "csg" : "veilig_thuis",
+                2,
+                "test",
+                "{}"));
       }
       for (int i = 0; i < 980; i++) {
         UUID id = conversations.get(i % 10);
         String org = (i % 10) % 2 == 0 ? "csg" : "veilig_thuis";
         String marker = markerPrefix + "-" + i + "-" + Secrets.code(6);
         markers.add(marker);
-        await(transcripts.append(id, org, i % 3 == 0 ? "counselor" : "visitor", null, controlPrefix + i,
-            "bericht " + i + " " + marker + " einde"));
+        await(
+            transcripts.append(
+                id,
+                org,
+                i % 3 == 0 ? "counselor" : "visitor",
+                null,
+                controlPrefix + i,
+                "bericht " + i + " " + marker + " einde"));
       }
       assertEquals(1000, markers.stream().distinct().count());
 
-      // The markers are really stored: every one comes back through the service (and each read is audited).
+      // The markers are really stored: every one comes back through the service (and each read is
+      // audited).
       List<String> readBack = new ArrayList<>();
       for (int c = 0; c < 10; c++) {
         String org = c % 2 == 0 ? "csg" : "veilig_thuis";
-        for (PlainMessage m : await(transcripts.readForStaff(conversations.get(c), org, 0, 1000,
-            AuditContext.staff(1, "counselor", org)))) {
+        for (PlainMessage m :
+            await(
+                transcripts.readForStaff(
+                    conversations.get(c), org, 0, 1000, AuditContext.staff(1, "counselor", org)))) {
           readBack.add(m.body());
         }
       }
-      for (PlainMessage m : await(transcripts.readForStaff(live, "csg", 0, 1000,
-          AuditContext.staff(1, "counselor", "csg")))) {
+      for (PlainMessage m :
+          await(
+              transcripts.readForStaff(
+                  live, "csg", 0, 1000, AuditContext.staff(1, "counselor", "csg")))) {
         readBack.add(m.body());
       }
       assertEquals(1000, readBack.size());
@@ -178,7 +210,8 @@ class CanaryIT {
     try (Stream<Path> walk = Files.walk(dataDir)) {
       files = walk.filter(Files::isRegularFile).toList();
     }
-    assertTrue(files.stream().anyMatch(p -> p.toString().contains("pg_wal")), "WAL segments are scanned");
+    assertTrue(
+        files.stream().anyMatch(p -> p.toString().contains("pg_wal")), "WAL segments are scanned");
     long controlHits = 0;
     List<String> leaks = new ArrayList<>();
     for (Path file : files) {
@@ -189,7 +222,8 @@ class CanaryIT {
       controlHits += occurrences(bytes, controlPrefix);
     }
     assertEquals(List.of(), leaks, "files holding a marker");
-    assertTrue(controlHits >= 1000, "the raw files hold the rows (control hits: " + controlHits + ")");
+    assertTrue(
+        controlHits >= 1000, "the raw files hold the rows (control hits: " + controlHits + ")");
 
     // Everything logged while the service ran.
     appender.stop();
@@ -201,24 +235,31 @@ class CanaryIT {
   }
 
   /**
-   * A logical dump of what pg_dump's data section holds: every table outside the system schemas read with COPY as the
-   * superuser, plus large objects. Not pg_dump itself, because the embedded server is PostgreSQL 17 and Debian 12's
-   * pg_dump is 15, which refuses to dump a newer server; the data directory check below covers every byte at rest.
+   * A logical dump of what pg_dump's data section holds: every table outside the system schemas
+   * read with COPY as the superuser, plus large objects. Not pg_dump itself, because the embedded
+   * server is PostgreSQL 17 and Debian 12's pg_dump is 15, which refuses to dump a newer server;
+   * the data directory check below covers every byte at rest.
    */
   private static void dumpEveryTable(DbSettings su, Path out) throws Exception {
     String url = "jdbc:postgresql://" + su.host() + ":" + su.port() + "/" + su.database();
-    try (java.sql.Connection connection = java.sql.DriverManager.getConnection(url, su.user(), su.password());
-         java.io.OutputStream file = Files.newOutputStream(out)) {
-      org.postgresql.copy.CopyManager copy = connection.unwrap(org.postgresql.PGConnection.class).getCopyAPI();
+    try (java.sql.Connection connection =
+            java.sql.DriverManager.getConnection(url, su.user(), su.password());
+        java.io.OutputStream file = Files.newOutputStream(out)) {
+      org.postgresql.copy.CopyManager copy =
+          connection.unwrap(org.postgresql.PGConnection.class).getCopyAPI();
       List<String> tables = new ArrayList<>();
       try (java.sql.Statement st = connection.createStatement();
-           java.sql.ResultSet rs = st.executeQuery("SELECT format('%I.%I', schemaname, tablename) FROM pg_tables "
-               + "WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1")) {
+          java.sql.ResultSet rs =
+              st.executeQuery(
+                  "SELECT format('%I.%I', schemaname, tablename) FROM pg_tables "
+                      + "WHERE schemaname NOT IN ('pg_catalog', 'information_schema') ORDER BY 1")) {
         while (rs.next()) {
           tables.add(rs.getString(1));
         }
       }
-      assertTrue(tables.stream().anyMatch(t -> t.endsWith(".message")), "the dump reads the message table: " + tables);
+      assertTrue(
+          tables.stream().anyMatch(t -> t.endsWith(".message")),
+          "the dump reads the message table: " + tables);
       for (String table : tables) {
         file.write(("-- " + table + "\n").getBytes(StandardCharsets.UTF_8));
         // SELECT rather than the table name: COPY refuses a partitioned parent table.
@@ -232,7 +273,7 @@ class CanaryIT {
     try {
       return Files.readAllBytes(file);
     } catch (java.nio.file.NoSuchFileException e) {
-      return new byte[0];   // a temp file the stopped server had already removed
+      return new byte[0]; // a temp file the stopped server had already removed
     }
   }
 

@@ -7,22 +7,25 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import nl.veiligpraten.infra.db.DbSettings;
 import nl.veiligpraten.testkit.NodeProcess;
 import nl.veiligpraten.testkit.TestCa;
-import nl.veiligpraten.infra.db.DbSettings;
 
 /**
- * Real cluster members in separate JVMs on loopback for the cluster and failover ITs: every node runs
- * {@code nl.veiligpraten.app.Main --cluster} with the test class path, shares the test's PostgreSQL and one data
- * directory (key store, demo logins). Node 0 starts first so it alone creates the key store and demo data.
+ * Real cluster members in separate JVMs on loopback for the cluster and failover ITs: every node
+ * runs {@code nl.veiligpraten.app.Main --cluster} with the test class path, shares the test's
+ * PostgreSQL and one data directory (key store, demo logins). Node 0 starts first so it alone
+ * creates the key store and demo data.
  */
 final class ClusterNodes implements AutoCloseable {
 
   final List<NodeProcess> processes = new ArrayList<>();
   final List<Integer> visitorPorts = new ArrayList<>();
   final List<Integer> consolePorts = new ArrayList<>();
+
   /** Management listeners ({@code /metrics}, loopback). */
   final List<Integer> managementPorts = new ArrayList<>();
+
   final Path dataDir;
 
   private ClusterNodes(Path dataDir) {
@@ -35,14 +38,17 @@ final class ClusterNodes implements AutoCloseable {
   }
 
   /**
-   * Starts {@code quorums.length} nodes whose event bus runs over TLS with client certificates: a CA made now, and a
-   * certificate of its own for every node, written to {@code tlsDir} (issue 20, finding 10).
+   * Starts {@code quorums.length} nodes whose event bus runs over TLS with client certificates: a
+   * CA made now, and a certificate of its own for every node, written to {@code tlsDir} (issue 20,
+   * finding 10).
    */
-  static ClusterNodes startWithEventBusTls(DbSettings db, Path dataDir, Path logDir, Path tlsDir, int... quorums) {
+  static ClusterNodes startWithEventBusTls(
+      DbSettings db, Path dataDir, Path logDir, Path tlsDir, int... quorums) {
     return start(db, dataDir, logDir, tlsDir, quorums);
   }
 
-  private static ClusterNodes start(DbSettings db, Path dataDir, Path logDir, Path tlsDir, int... quorums) {
+  private static ClusterNodes start(
+      DbSettings db, Path dataDir, Path logDir, Path tlsDir, int... quorums) {
     ClusterNodes nodes = new ClusterNodes(dataDir);
     int n = quorums.length;
     TestCa ca = null;
@@ -65,7 +71,18 @@ final class ClusterNodes implements AutoCloseable {
     try {
       for (int i = 0; i < n; i++) {
         Map<String, String> env = new HashMap<>();
-        env.put("DATABASE_URL", "postgresql://" + db.user() + ":" + db.password() + "@" + db.host() + ":" + db.port() + "/" + db.database());
+        env.put(
+            "DATABASE_URL",
+            "postgresql://"
+                + db.user()
+                + ":"
+                + db.password()
+                + "@"
+                + db.host()
+                + ":"
+                + db.port()
+                + "/"
+                + db.database());
         env.put("VP_DATA_DIR", dataDir.toString());
         env.put("VP_DEMO", "true"); // demo logins; production (the default) needs a passphrase
         env.put("VP_VISITOR_PORT", String.valueOf(nodes.visitorPorts.get(i)));
@@ -80,10 +97,17 @@ final class ClusterNodes implements AutoCloseable {
         if (ca != null) {
           env.putAll(issue(ca, "node-" + i, tlsDir));
         }
-        NodeProcess node = NodeProcess.start("node-" + i, "nl.veiligpraten.app.Main",
-            List.of("-Xmx384m", "-XX:+UseSerialGC"), List.of("--cluster"), env, logDir);
+        NodeProcess node =
+            NodeProcess.start(
+                "node-" + i,
+                "nl.veiligpraten.app.Main",
+                List.of("-Xmx384m", "-XX:+UseSerialGC"),
+                List.of("--cluster"),
+                env,
+                logDir);
         nodes.processes.add(node);
-        // Liveness first: readiness needs quorum, which a node started with quorum > 1 only gets with the others.
+        // Liveness first: readiness needs quorum, which a node started with quorum > 1 only gets
+        // with the others.
         node.awaitHttp200(nodes.url(i, "/health/live"), Duration.ofSeconds(120));
       }
       for (int i = 0; i < n; i++) {
@@ -128,7 +152,8 @@ final class ClusterNodes implements AutoCloseable {
 
   /** Demo password of any demo account (counselor, supervisor, admins) by user name. */
   String demoPasswordOf(String username) throws Exception {
-    java.util.regex.Pattern line = java.util.regex.Pattern.compile("user\\s+(\\S+)\\s+password\\s+(\\S+)");
+    java.util.regex.Pattern line =
+        java.util.regex.Pattern.compile("user\\s+(\\S+)\\s+password\\s+(\\S+)");
     for (String text : Files.readAllLines(dataDir.resolve("demo-logins.txt"))) {
       java.util.regex.Matcher m = line.matcher(text);
       if (m.find() && m.group(1).equals(username)) {

@@ -31,18 +31,23 @@ import org.junit.jupiter.api.io.TempDir;
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class GatewayLimitsIT {
 
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
   static RunningApp app;
   static Vertx client;
   static HttpClient http;
-  /** Short instead of the production 15 s, so the hello-timeout test does not sit out a production timer. */
+
+  /**
+   * Short instead of the production 15 s, so the hello-timeout test does not sit out a production
+   * timer.
+   */
   static final Duration HELLO_TIMEOUT = Duration.ofSeconds(3);
 
   @BeforeAll
   static void setUp() throws Exception {
-    app = TestApp.start(AppSettings.forTest(dataDir).withSecurity(SecuritySettings.DEFAULT
-        .withHelloTimeout(HELLO_TIMEOUT)));
+    app =
+        TestApp.start(
+            AppSettings.forTest(dataDir)
+                .withSecurity(SecuritySettings.DEFAULT.withHelloTimeout(HELLO_TIMEOUT)));
     client = Vertx.vertx();
     http = client.createHttpClient();
   }
@@ -57,15 +62,29 @@ class GatewayLimitsIT {
     return f.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
   }
 
-  record Reply(int status, Map<String, String> headers, String body) {
-  }
+  record Reply(int status, Map<String, String> headers, String body) {}
 
-  static Reply request(HttpMethod method, String path, Map<String, String> headers, String body) throws Exception {
-    RequestOptions options = new RequestOptions().setMethod(method).setHost("127.0.0.1").setPort(app.visitorPort())
-        .setURI(path);
+  static Reply request(HttpMethod method, String path, Map<String, String> headers, String body)
+      throws Exception {
+    RequestOptions options =
+        new RequestOptions()
+            .setMethod(method)
+            .setHost("127.0.0.1")
+            .setPort(app.visitorPort())
+            .setURI(path);
     headers.forEach(options::addHeader);
-    return await(http.request(options).compose(req -> (body == null ? req.send() : req.send(body))
-        .compose(res -> res.body().map(b -> new Reply(res.statusCode(), headersOf(res), b.toString())))));
+    return await(
+        http.request(options)
+            .compose(
+                req ->
+                    (body == null ? req.send() : req.send(body))
+                        .compose(
+                            res ->
+                                res.body()
+                                    .map(
+                                        b ->
+                                            new Reply(
+                                                res.statusCode(), headersOf(res), b.toString())))));
   }
 
   static Map<String, String> headersOf(HttpClientResponse res) {
@@ -142,7 +161,8 @@ class GatewayLimitsIT {
   }
 
   @Test
-  @DisplayName("50 foreign, look-alike, null and missing origins are refused with 403; the page's own origin works")
+  @DisplayName(
+      "50 foreign, look-alike, null and missing origins are refused with 403; the page's own origin works")
   void origins() throws Exception {
     int p = app.visitorPort();
     List<String> bad = foreignOrigins(p);
@@ -175,7 +195,8 @@ class GatewayLimitsIT {
     WsProbe ws = WsProbe.connect(client, app.visitorPort(), "/ws", origin, null);
     ws.send(new JsonObject().put("type", "hello").put("v", 1));
     ws.awaitType("welcome");
-    ws.socket.writeTextMessage("{\"type\":\"message\",\"clientId\":\"big\",\"body\":\"" + "x".repeat(17 * 1024) + "\"}");
+    ws.socket.writeTextMessage(
+        "{\"type\":\"message\",\"clientId\":\"big\",\"body\":\"" + "x".repeat(17 * 1024) + "\"}");
     long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
     while (ws.closeCode == null && System.nanoTime() < deadline) {
       Thread.sleep(50);
@@ -188,7 +209,8 @@ class GatewayLimitsIT {
   }
 
   @Test
-  @DisplayName("a flooding visitor is throttled with a clear error while another visitor's chat goes on")
+  @DisplayName(
+      "a flooding visitor is throttled with a clear error while another visitor's chat goes on")
   void flood() throws Exception {
     String origin = "http://127.0.0.1:" + app.visitorPort();
     WsProbe flooder = WsProbe.connect(client, app.visitorPort(), "/ws", origin, null);
@@ -202,56 +224,86 @@ class GatewayLimitsIT {
     calm.send(new JsonObject().put("type", "choose").put("helpPoint", "csg"));
     calm.awaitType("queued");
 
-    Thread flood = new Thread(() -> {
-      for (int i = 0; i < 600; i++) {
-        flooder.send(new JsonObject().put("type", "message").put("clientId", "f-" + i).put("body", "spam " + i));
-      }
-    });
+    Thread flood =
+        new Thread(
+            () -> {
+              for (int i = 0; i < 600; i++) {
+                flooder.send(
+                    new JsonObject()
+                        .put("type", "message")
+                        .put("clientId", "f-" + i)
+                        .put("body", "spam " + i));
+              }
+            });
     long started = System.nanoTime();
     flood.start();
     for (int i = 1; i <= 5; i++) {
-      calm.send(new JsonObject().put("type", "message").put("clientId", "calm-" + i).put("body", "hallo " + i));
+      calm.send(
+          new JsonObject()
+              .put("type", "message")
+              .put("clientId", "calm-" + i)
+              .put("body", "hallo " + i));
       JsonObject ack = calm.await(f -> "ack".equals(f.getString("type")), Duration.ofSeconds(5));
       assertEquals("calm-" + i, ack.getString("clientId"));
-      Thread.sleep(150);   // the calm visitor types at a human pace, well under the limit
+      Thread.sleep(150); // the calm visitor types at a human pace, well under the limit
     }
-    assertTrue(calm.received.stream().noneMatch(f -> "error".equals(f.getString("type"))),
+    assertTrue(
+        calm.received.stream().noneMatch(f -> "error".equals(f.getString("type"))),
         "the calm visitor was never refused: " + calm.received);
     flood.join();
     double seconds = (System.nanoTime() - started) / 1e9;
 
-    JsonObject limited = flooder.await(f -> "error".equals(f.getString("type"))
-        && "rate_limited".equals(f.getString("code")), Duration.ofSeconds(10));
+    JsonObject limited =
+        flooder.await(
+            f -> "error".equals(f.getString("type")) && "rate_limited".equals(f.getString("code")),
+            Duration.ofSeconds(10));
     assertTrue(limited.getString("message").contains("te snel"), limited.encode());
-    // Marker: one more message, sent after the flood, retried while the bucket is empty. The socket stores and acks
-    // its messages one at a time in arrival order, so once its ack is here every flood message is stored or refused.
-    JsonObject marker = new JsonObject().put("type", "message").put("clientId", "marker").put("body", "daarna");
+    // Marker: one more message, sent after the flood, retried while the bucket is empty. The socket
+    // stores and acks
+    // its messages one at a time in arrival order, so once its ack is here every flood message is
+    // stored or refused.
+    JsonObject marker =
+        new JsonObject().put("type", "message").put("clientId", "marker").put("body", "daarna");
     List<JsonObject> beforeMarker = null;
     for (int attempt = 0; beforeMarker == null; attempt++) {
       flooder.send(marker);
       try {
-        beforeMarker = flooder.before(f -> "ack".equals(f.getString("type"))
-            && "marker".equals(f.getString("clientId")), Duration.ofMillis(500));
+        beforeMarker =
+            flooder.before(
+                f -> "ack".equals(f.getString("type")) && "marker".equals(f.getString("clientId")),
+                Duration.ofMillis(500));
       } catch (AssertionError refusedStill) {
         assertTrue(attempt < 40, "the flooder could never write again");
       }
     }
-    List<String> acked = beforeMarker.stream().filter(f -> "ack".equals(f.getString("type")))
-        .map(f -> f.getString("clientId")).sorted().toList();
+    List<String> acked =
+        beforeMarker.stream()
+            .filter(f -> "ack".equals(f.getString("type")))
+            .map(f -> f.getString("clientId"))
+            .sorted()
+            .toList();
     Set<String> stored = new java.util.TreeSet<>();
-    await(app.pool().preparedQuery("SELECT client_id FROM message WHERE client_id LIKE 'f-%'").execute())
+    await(
+            app.pool()
+                .preparedQuery("SELECT client_id FROM message WHERE client_id LIKE 'f-%'")
+                .execute())
         .forEach(r -> stored.add(r.getString(0)));
-    // Burst 30 plus 10 per second: far fewer than the 600 sent are stored, and exactly those are acknowledged.
-    assertTrue(stored.size() <= 30 + Math.ceil(seconds + 2) * 10, "stored " + stored.size() + " in " + seconds + " s");
+    // Burst 30 plus 10 per second: far fewer than the 600 sent are stored, and exactly those are
+    // acknowledged.
+    assertTrue(
+        stored.size() <= 30 + Math.ceil(seconds + 2) * 10,
+        "stored " + stored.size() + " in " + seconds + " s");
     assertTrue(stored.size() < 600);
-    assertEquals(List.copyOf(stored), acked, "every stored message acknowledged once, nothing else");
+    assertEquals(
+        List.copyOf(stored), acked, "every stored message acknowledged once, nothing else");
     flooder.close();
     calm.close();
   }
 
   @Test
-  @DisplayName("a guessed token or code, a negative or far-future lastSeq and a read beyond what was delivered "
-      + "change nothing and break nothing")
+  @DisplayName(
+      "a guessed token or code, a negative or far-future lastSeq and a read beyond what was delivered "
+          + "change nothing and break nothing")
   void badResumeAndSequenceNumbers() throws Exception {
     String origin = "http://127.0.0.1:" + app.visitorPort();
     WsProbe a = WsProbe.connect(client, app.visitorPort(), "/ws", origin, null);
@@ -262,35 +314,60 @@ class GatewayLimitsIT {
     a.send(new JsonObject().put("type", "message").put("clientId", "r-1").put("body", "een"));
     long first = a.awaitType("ack").getLong("seq");
     a.close();
-    long conversations = await(app.pool().query("SELECT count(*) FROM conversation").execute()).iterator().next()
-        .getLong(0);
+    long conversations =
+        await(app.pool().query("SELECT count(*) FROM conversation").execute())
+            .iterator()
+            .next()
+            .getLong(0);
 
     WsProbe intruder = WsProbe.connect(client, app.visitorPort(), "/ws", origin, null);
-    intruder.send(new JsonObject().put("type", "hello").put("v", 1).put("resume", token.substring(1) + "x"));
+    intruder.send(
+        new JsonObject().put("type", "hello").put("v", 1).put("resume", token.substring(1) + "x"));
     assertEquals("unknown_resume", intruder.awaitType("error").getString("code"));
     intruder.send(new JsonObject().put("type", "hello").put("v", 1).put("resumeCode", "AAAA-AAAA"));
     assertEquals("unknown_resume", intruder.awaitType("error").getString("code"));
-    intruder.send(new JsonObject().put("type", "hello").put("v", 1).put("resume", token).put("lastSeq", -3));
+    intruder.send(
+        new JsonObject().put("type", "hello").put("v", 1).put("resume", token).put("lastSeq", -3));
     assertEquals("invalid_field", intruder.awaitType("error").getString("code"));
     intruder.close();
-    assertEquals(conversations, await(app.pool().query("SELECT count(*) FROM conversation").execute()).iterator()
-        .next().getLong(0));
+    assertEquals(
+        conversations,
+        await(app.pool().query("SELECT count(*) FROM conversation").execute())
+            .iterator()
+            .next()
+            .getLong(0));
 
     // A lastSeq from the future is treated as "everything so far": the next message still arrives.
     WsProbe back = WsProbe.connect(client, app.visitorPort(), "/ws", origin, null);
-    back.send(new JsonObject().put("type", "hello").put("v", 1).put("resume", token).put("lastSeq", 999_999));
+    back.send(
+        new JsonObject()
+            .put("type", "hello")
+            .put("v", 1)
+            .put("resume", token)
+            .put("lastSeq", 999_999));
     assertEquals("queued", back.awaitType("welcome").getString("status"));
     back.send(new JsonObject().put("type", "read").put("seq", 999_999));
     back.send(new JsonObject().put("type", "message").put("clientId", "r-2").put("body", "twee"));
     assertEquals(first + 1, back.awaitType("ack").getLong("seq"));
-    JsonObject echo = back.await(f -> "message".equals(f.getString("type")), Duration.ofSeconds(10));
+    JsonObject echo =
+        back.await(f -> "message".equals(f.getString("type")), Duration.ofSeconds(10));
     assertEquals(first + 1, echo.getLong("seq"));
     assertEquals("twee", echo.getString("body"));
     back.close();
   }
 
-  static final Set<String> ROUTES = Set.of("/", "/index.html", "/app.js", "/app.css", "/favicon.svg", "/health",
-      "/api/config", "/does-not-exist", "/../../etc/passwd", "/ws");
+  static final Set<String> ROUTES =
+      Set.of(
+          "/",
+          "/index.html",
+          "/app.js",
+          "/app.css",
+          "/favicon.svg",
+          "/health",
+          "/api/config",
+          "/does-not-exist",
+          "/../../etc/passwd",
+          "/ws");
 
   static void assertSecurityHeaders(String what, Reply reply) {
     Map<String, String> h = reply.headers();
@@ -307,7 +384,8 @@ class GatewayLimitsIT {
   }
 
   @Test
-  @DisplayName("every route, including 404s, bad requests and the refused WebSocket, sends the security headers")
+  @DisplayName(
+      "every route, including 404s, bad requests and the refused WebSocket, sends the security headers")
   void securityHeaders() throws Exception {
     for (String path : ROUTES) {
       Reply reply = request(HttpMethod.GET, path, Map.of(), null);
@@ -316,27 +394,40 @@ class GatewayLimitsIT {
     assertEquals(404, request(HttpMethod.GET, "/does-not-exist", Map.of(), null).status());
     Reply page = request(HttpMethod.GET, "/", Map.of(), null);
     assertEquals(200, page.status());
-    // Inline script and style only as the CSP allows them by hash (issue 23: the page's boot and style are inline so
-    // the first question is tappable before anything else arrives); never a style attribute, never unsafe-inline.
+    // Inline script and style only as the CSP allows them by hash (issue 23: the page's boot and
+    // style are inline so
+    // the first question is tappable before anything else arrives); never a style attribute, never
+    // unsafe-inline.
     String csp = page.headers().get("Content-Security-Policy");
-    java.util.regex.Matcher inline = java.util.regex.Pattern.compile("(?s)<(script|style)>(.*?)</\\1>")
-        .matcher(page.body());
+    java.util.regex.Matcher inline =
+        java.util.regex.Pattern.compile("(?s)<(script|style)>(.*?)</\\1>").matcher(page.body());
     int inlines = 0;
     while (inline.find()) {
       inlines++;
-      String hash = java.util.Base64.getEncoder().encodeToString(java.security.MessageDigest.getInstance("SHA-256")
-          .digest(inline.group(2).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+      String hash =
+          java.util.Base64.getEncoder()
+              .encodeToString(
+                  java.security.MessageDigest.getInstance("SHA-256")
+                      .digest(inline.group(2).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
       String directive = inline.group(1) + "-src 'self' 'sha256-" + hash + "'";
-      assertTrue(csp.contains(directive), "inline " + inline.group(1) + " not allowed by its hash: " + csp);
+      assertTrue(
+          csp.contains(directive),
+          "inline " + inline.group(1) + " not allowed by its hash: " + csp);
     }
     assertEquals(2, inlines, "the boot script and the style");
     assertFalse(page.body().contains("style="), "no inline style");
-    assertFalse(page.body().contains("//"
-        + "cdn"), "no third-party hosts");
-    for (String[] post : new String[][] {{"/api/routing/explain", "{\"answers\":{\"Q0\":\"no\"}}"},
-        {"/api/routing/explain", "not json"}, {"/api/routing/explain", "{\"answers\":{\"Q0\":\"maybe\"}}"},
-        {"/nothing-here", "{}"}, {"/ws", "{}"}, {"/api/quick-exit", "{\"resume\":\"x\"}"}}) {
-      Reply reply = request(HttpMethod.POST, post[0], Map.of("Content-Type", "application/json"), post[1]);
+    assertFalse(page.body().contains("//" + "cdn"), "no third-party hosts");
+    for (String[] post :
+        new String[][] {
+          {"/api/routing/explain", "{\"answers\":{\"Q0\":\"no\"}}"},
+          {"/api/routing/explain", "not json"},
+          {"/api/routing/explain", "{\"answers\":{\"Q0\":\"maybe\"}}"},
+          {"/nothing-here", "{}"},
+          {"/ws", "{}"},
+          {"/api/quick-exit", "{\"resume\":\"x\"}"}
+        }) {
+      Reply reply =
+          request(HttpMethod.POST, post[0], Map.of("Content-Type", "application/json"), post[1]);
       assertSecurityHeaders("POST " + post[0] + " " + post[1] + " (" + reply.status() + ")", reply);
     }
     Reply options = request(HttpMethod.OPTIONS, "/api/config", Map.of(), null);
@@ -346,9 +437,12 @@ class GatewayLimitsIT {
   }
 
   @Test
-  @DisplayName("a socket that never says hello is closed with 4408 after the hello timeout, not before")
+  @DisplayName(
+      "a socket that never says hello is closed with 4408 after the hello timeout, not before")
   void idleUnidentifiedSocketClosed() throws Exception {
-    WsProbe idle = WsProbe.connect(client, app.visitorPort(), "/ws", "http://127.0.0.1:" + app.visitorPort(), null);
+    WsProbe idle =
+        WsProbe.connect(
+            client, app.visitorPort(), "/ws", "http://127.0.0.1:" + app.visitorPort(), null);
     long idleSince = System.nanoTime();
     long deadline = idleSince + HELLO_TIMEOUT.multipliedBy(5).toNanos();
     while (idle.closeCode == null && System.nanoTime() < deadline) {
@@ -356,6 +450,8 @@ class GatewayLimitsIT {
     }
     assertEquals((short) 4408, idle.closeCode);
     // Measured from after the upgrade, so a little less than the server's own count.
-    assertTrue(System.nanoTime() - idleSince >= HELLO_TIMEOUT.minusMillis(500).toNanos(), "closed too early");
+    assertTrue(
+        System.nanoTime() - idleSince >= HELLO_TIMEOUT.minusMillis(500).toNanos(),
+        "closed too early");
   }
 }

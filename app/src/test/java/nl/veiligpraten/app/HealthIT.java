@@ -15,16 +15,19 @@ import org.junit.jupiter.api.io.TempDir;
 @DisplayName("Health endpoints")
 class HealthIT {
 
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
 
   static HttpResponse<Buffer> get(WebClient web, int port) throws Exception {
-    return web.get(port, "127.0.0.1", "/health").send().toCompletionStage().toCompletableFuture()
+    return web.get(port, "127.0.0.1", "/health")
+        .send()
+        .toCompletionStage()
+        .toCompletableFuture()
         .get(20, TimeUnit.SECONDS);
   }
 
   @Test
-  @DisplayName("both listeners answer 200 UP while the database is reachable and 503 once it is stopped")
+  @DisplayName(
+      "both listeners answer 200 UP while the database is reachable and 503 once it is stopped")
   void healthFollowsTheDatabase() throws Exception {
     RunningApp app = TestApp.start(dataDir);
     Vertx client = Vertx.vertx();

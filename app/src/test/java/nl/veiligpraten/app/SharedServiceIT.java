@@ -9,14 +9,14 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Base of integration test classes that share one real service (embedded PostgreSQL included) across their tests:
- * started once before the first test with the default test settings, stopped by its handle after the last one.
- * The name does not end in IT, so Failsafe does not run it on its own.
+ * Base of integration test classes that share one real service (embedded PostgreSQL included)
+ * across their tests: started once before the first test with the default test settings, stopped by
+ * its handle after the last one. The name does not end in IT, so Failsafe does not run it on its
+ * own.
  */
 abstract class SharedServiceIT {
 
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
   static Vertx client;
   static RunningApp app;
   static WebClient web;

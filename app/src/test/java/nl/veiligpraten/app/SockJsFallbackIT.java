@@ -24,14 +24,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The SockJS fallback (issue 19) at the protocol level, with a real SockJS XHR-polling session against the real
- * gateway: the same frames, acks, resume, Origin rule, size and rate limits as the WebSocket, no cookie.
+ * The SockJS fallback (issue 19) at the protocol level, with a real SockJS XHR-polling session
+ * against the real gateway: the same frames, acks, resume, Origin rule, size and rate limits as the
+ * WebSocket, no cookie.
  */
 @DisplayName("SockJS fallback transport")
 class SockJsFallbackIT {
 
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
   static RunningApp app;
   static Vertx client;
   static WebClient web;
@@ -41,8 +41,11 @@ class SockJsFallbackIT {
   static void setUp() throws Exception {
     app = TestApp.start(AppSettings.forTest(dataDir));
     client = Vertx.vertx();
-    // One request per connection: the test's polls must not meet a pooled connection the server just closed.
-    web = WebClient.create(client, new io.vertx.ext.web.client.WebClientOptions().setKeepAlive(false));
+    // One request per connection: the test's polls must not meet a pooled connection the server
+    // just closed.
+    web =
+        WebClient.create(
+            client, new io.vertx.ext.web.client.WebClientOptions().setKeepAlive(false));
     origin = "http://127.0.0.1:" + app.visitorPort();
   }
 
@@ -54,7 +57,8 @@ class SockJsFallbackIT {
 
   /** One SockJS session over XHR polling, as sockjs-client's xhr-polling transport speaks it. */
   final class Session {
-    final String base = "/sockjs/000/" + java.util.UUID.randomUUID().toString().replace("-", "") + "/";
+    final String base =
+        "/sockjs/000/" + java.util.UUID.randomUUID().toString().replace("-", "") + "/";
     final List<JsonObject> frames = new ArrayList<>();
     JsonArray closeFrame;
 
@@ -64,7 +68,8 @@ class SockJsFallbackIT {
         request.putHeader("Origin", withOrigin);
       }
       request.putHeader("Content-Type", "text/plain;charset=UTF-8");
-      return WalkingSkeletonIT.await(body == null ? request.send() : request.sendBuffer(Buffer.buffer(body)));
+      return WalkingSkeletonIT.await(
+          body == null ? request.send() : request.sendBuffer(Buffer.buffer(body)));
     }
 
     void open() throws Exception {
@@ -88,7 +93,10 @@ class SockJsFallbackIT {
       assertNull(r.getHeader("Set-Cookie"));
     }
 
-    /** Polls until a frame matching {@code type} arrived (or the session was closed); returns it or null. */
+    /**
+     * Polls until a frame matching {@code type} arrived (or the session was closed); returns it or
+     * null.
+     */
     JsonObject await(String type, Duration timeout) throws Exception {
       long deadline = System.nanoTime() + timeout.toNanos();
       while (System.nanoTime() < deadline) {
@@ -119,8 +127,9 @@ class SockJsFallbackIT {
   }
 
   @Test
-  @DisplayName("hello, choose, message and ack work over SockJS exactly as over the WebSocket, with a reload ticket "
-      + "in the welcome and no cookie")
+  @DisplayName(
+      "hello, choose, message and ack work over SockJS exactly as over the WebSocket, with a reload ticket "
+          + "in the welcome and no cookie")
   void sameProtocol() throws Exception {
     Session s = new Session();
     s.open();
@@ -129,12 +138,25 @@ class SockJsFallbackIT {
     assertNotNull(welcome.getString("resumeToken"));
     assertEquals(12, welcome.getString("resumeCode").length());
     assertEquals(43, welcome.getString("reloadTicket").length());
-    s.send(new JsonObject().put("type", "answers").put("answers", new JsonObject().put("Q0", "no")).put("after", "Q0"));
-    assertEquals("Q1", s.await("question", Duration.ofSeconds(10)).getJsonObject("question").getString("id"));
+    s.send(
+        new JsonObject()
+            .put("type", "answers")
+            .put("answers", new JsonObject().put("Q0", "no"))
+            .put("after", "Q0"));
+    assertEquals(
+        "Q1",
+        s.await("question", Duration.ofSeconds(10)).getJsonObject("question").getString("id"));
     s.send(new JsonObject().put("type", "choose").put("helpPoint", "csg"));
     assertTrue(s.await("queued", Duration.ofSeconds(10)).getInteger("position") >= 1);
-    s.send(new JsonObject().put("type", "message").put("clientId", "sj-1").put("body", "Over de fallback."),
-        new JsonObject().put("type", "message").put("clientId", "sj-1").put("body", "Over de fallback."));
+    s.send(
+        new JsonObject()
+            .put("type", "message")
+            .put("clientId", "sj-1")
+            .put("body", "Over de fallback."),
+        new JsonObject()
+            .put("type", "message")
+            .put("clientId", "sj-1")
+            .put("body", "Over de fallback."));
     JsonObject ack = s.await("ack", Duration.ofSeconds(10));
     assertEquals("sj-1", ack.getString("clientId"));
     assertFalse(ack.getBoolean("duplicate"));
@@ -142,10 +164,15 @@ class SockJsFallbackIT {
     assertEquals(ack.getLong("seq"), again.getLong("seq"));
     assertTrue(again.getBoolean("duplicate"), "the resend is stored once");
 
-    // The resume token taken over SockJS resumes on the WebSocket, and the message is replayed in seq order.
+    // The resume token taken over SockJS resumes on the WebSocket, and the message is replayed in
+    // seq order.
     WsProbe ws = WsProbe.connect(client, app.visitorPort(), "/ws", origin, null);
-    ws.send(new JsonObject().put("type", "hello").put("v", 1).put("resume", welcome.getString("resumeToken"))
-        .put("lastSeq", 0));
+    ws.send(
+        new JsonObject()
+            .put("type", "hello")
+            .put("v", 1)
+            .put("resume", welcome.getString("resumeToken"))
+            .put("lastSeq", 0));
     assertEquals("queued", ws.awaitType("welcome").getString("status"));
     JsonObject replayed = ws.awaitType("message");
     assertEquals(ack.getLong("seq"), replayed.getLong("seq"));
@@ -157,21 +184,26 @@ class SockJsFallbackIT {
   }
 
   @Test
-  @DisplayName("a SockJS request from another origin, or a POST without Origin, is refused with 403 before any "
-      + "session exists")
+  @DisplayName(
+      "a SockJS request from another origin, or a POST without Origin, is refused with 403 before any "
+          + "session exists")
   void originRule() throws Exception {
     Session s = new Session();
     assertEquals(403, s.post("xhr", null, "http://evil.example").statusCode());
     assertEquals(403, s.post("xhr", null, null).statusCode());
-    assertEquals(403, s.post("xhr", null, "http://127.0.0.1:" + app.visitorPort() + ".evil.example").statusCode());
+    assertEquals(
+        403,
+        s.post("xhr", null, "http://127.0.0.1:" + app.visitorPort() + ".evil.example")
+            .statusCode());
     // The session id was never created: a send to it is not accepted either.
     assertEquals(404, s.post("xhr_send", "[\"{}\"]", origin).statusCode());
     s.open();
   }
 
   @Test
-  @DisplayName("a frame over the size limit closes the session with 1009, a body far over it is refused with 413, "
-      + "and a burst beyond the rate limit gets rate_limited while the session stays open")
+  @DisplayName(
+      "a frame over the size limit closes the session with 1009, a body far over it is refused with 413, "
+          + "and a burst beyond the rate limit gets rate_limited while the session stays open")
   void sizeAndRate() throws Exception {
     Session burst = new Session();
     burst.open();
@@ -190,7 +222,8 @@ class SockJsFallbackIT {
     big.await("welcome", Duration.ofSeconds(10));
     String tooBig = "x".repeat(16 * 1024 + 1);
     big.send(new JsonObject().put("type", "typing").put("pad", tooBig));
-    // Vert.x SockJS ends every session with its own code 3000; the WebSocket's close code comes just before it.
+    // Vert.x SockJS ends every session with its own code 3000; the WebSocket's close code comes
+    // just before it.
     JsonObject close = big.await("close", Duration.ofSeconds(10));
     assertEquals(1009, close.getInteger("code"));
     assertNull(big.await("never", Duration.ofSeconds(10)));
@@ -203,30 +236,53 @@ class SockJsFallbackIT {
   }
 
   @Test
-  @DisplayName("POST /api/intake answers an intake step over plain HTTP with the socket's own frames, for the "
-      + "page's own origin only")
+  @DisplayName(
+      "POST /api/intake answers an intake step over plain HTTP with the socket's own frames, for the "
+          + "page's own origin only")
   void intakeOverHttp() throws Exception {
-    var request = web.post(app.visitorPort(), "127.0.0.1", "/api/intake").putHeader("Origin", origin);
-    HttpResponse<Buffer> q = WalkingSkeletonIT.await(request.sendJsonObject(new JsonObject()
-        .put("answers", new JsonObject().put("Q0", "no")).put("after", "Q0")));
+    var request =
+        web.post(app.visitorPort(), "127.0.0.1", "/api/intake").putHeader("Origin", origin);
+    HttpResponse<Buffer> q =
+        WalkingSkeletonIT.await(
+            request.sendJsonObject(
+                new JsonObject()
+                    .put("answers", new JsonObject().put("Q0", "no"))
+                    .put("after", "Q0")));
     assertEquals(200, q.statusCode());
     assertEquals("question", q.bodyAsJsonObject().getString("type"));
     assertEquals("Q1", q.bodyAsJsonObject().getJsonObject("question").getString("id"));
 
-    HttpResponse<Buffer> s = WalkingSkeletonIT.await(web.post(app.visitorPort(), "127.0.0.1", "/api/intake")
-        .putHeader("Origin", origin).sendJsonObject(new JsonObject().put("answers", new JsonObject().put("Q0", "no")
-            .put("Q1", "victim").put("Q3", "today"))));
+    HttpResponse<Buffer> s =
+        WalkingSkeletonIT.await(
+            web.post(app.visitorPort(), "127.0.0.1", "/api/intake")
+                .putHeader("Origin", origin)
+                .sendJsonObject(
+                    new JsonObject()
+                        .put(
+                            "answers",
+                            new JsonObject()
+                                .put("Q0", "no")
+                                .put("Q1", "victim")
+                                .put("Q3", "today"))));
     JsonObject suggestions = s.bodyAsJsonObject();
     assertEquals("suggestions", suggestions.getString("type"));
-    assertEquals("0800-0188", suggestions.getJsonObject("cards").getJsonObject("csg").getString("phone"));
+    assertEquals(
+        "0800-0188", suggestions.getJsonObject("cards").getJsonObject("csg").getString("phone"));
     assertNotNull(suggestions.getJsonArray("alternatives"));
 
-    HttpResponse<Buffer> bad = WalkingSkeletonIT.await(web.post(app.visitorPort(), "127.0.0.1", "/api/intake")
-        .putHeader("Origin", origin).sendJsonObject(new JsonObject().put("answers", new JsonObject().put("Q0", "maybe"))));
+    HttpResponse<Buffer> bad =
+        WalkingSkeletonIT.await(
+            web.post(app.visitorPort(), "127.0.0.1", "/api/intake")
+                .putHeader("Origin", origin)
+                .sendJsonObject(
+                    new JsonObject().put("answers", new JsonObject().put("Q0", "maybe"))));
     assertEquals(400, bad.statusCode());
     assertEquals("invalid_answer", bad.bodyAsJsonObject().getString("code"));
-    HttpResponse<Buffer> foreign = WalkingSkeletonIT.await(web.post(app.visitorPort(), "127.0.0.1", "/api/intake")
-        .putHeader("Origin", "http://evil.example").sendJsonObject(new JsonObject().put("answers", new JsonObject())));
+    HttpResponse<Buffer> foreign =
+        WalkingSkeletonIT.await(
+            web.post(app.visitorPort(), "127.0.0.1", "/api/intake")
+                .putHeader("Origin", "http://evil.example")
+                .sendJsonObject(new JsonObject().put("answers", new JsonObject())));
     assertEquals(403, foreign.statusCode());
   }
 }

@@ -29,13 +29,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
-@DisplayName("Staff lifecycle in headless Chromium: create-admin on an empty database, invite, enrol, sign in, "
-    + "disable closes the open console")
+@DisplayName(
+    "Staff lifecycle in headless Chromium: create-admin on an empty database, invite, enrol, sign in, "
+        + "disable closes the open console")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StaffLifecycleBrowserIT {
 
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
   static AppSettings settings;
   static RunningApp app;
   static String firstAdminOutput;
@@ -47,23 +47,45 @@ class StaffLifecycleBrowserIT {
   @BeforeAll
   static void setUp() throws Exception {
     settings = AppSettings.forTest(dataDir);
-    // The command runs on the empty data directory before any node started, with the node's environment.
-    Map<String, String> env = Map.of("VP_DATA_DIR", dataDir.toString(), "VP_CONSOLE_HOST", "127.0.0.1",
-        "VP_CONSOLE_PORT", String.valueOf(settings.consolePort()));
+    // The command runs on the empty data directory before any node started, with the node's
+    // environment.
+    Map<String, String> env =
+        Map.of(
+            "VP_DATA_DIR",
+            dataDir.toString(),
+            "VP_CONSOLE_HOST",
+            "127.0.0.1",
+            "VP_CONSOLE_PORT",
+            String.valueOf(settings.consolePort()));
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int exit = CreateAdminCommand.run(env, new String[] {"eerste-beheerder"}, new PrintStream(out, true,
-        StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
+    int exit =
+        CreateAdminCommand.run(
+            env,
+            new String[] {"eerste-beheerder"},
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
     assertEquals(0, exit, err.toString(StandardCharsets.UTF_8));
     firstAdminOutput = out.toString(StandardCharsets.UTF_8);
     ByteArrayOutputStream err2 = new ByteArrayOutputStream();
-    secondRunExit = CreateAdminCommand.run(env, new String[] {"tweede-beheerder"}, new PrintStream(
-        new ByteArrayOutputStream()), new PrintStream(err2, true, StandardCharsets.UTF_8));
+    secondRunExit =
+        CreateAdminCommand.run(
+            env,
+            new String[] {"tweede-beheerder"},
+            new PrintStream(new ByteArrayOutputStream()),
+            new PrintStream(err2, true, StandardCharsets.UTF_8));
     app = TestApp.start(settings);
     playwright = Playwright.create();
-    browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-        .setExecutablePath(Paths.get("/usr/bin/chromium")).setHeadless(true)
-        .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking")));
+    browser =
+        playwright
+            .chromium()
+            .launch(
+                new BrowserType.LaunchOptions()
+                    .setExecutablePath(Paths.get("/usr/bin/chromium"))
+                    .setHeadless(true)
+                    .setArgs(
+                        List.of(
+                            "--no-sandbox", "--disable-gpu", "--disable-background-networking")));
   }
 
   @AfterAll
@@ -82,24 +104,30 @@ class StaffLifecycleBrowserIT {
   static Page newPage() {
     Page page = browser.newContext().newPage();
     page.setDefaultTimeout(15_000);
-    page.onConsoleMessage(m -> {
-      // 401 on /api/me before sign-in is expected; refusals the test provokes show as 4xx resources.
-      if ("error".equals(m.type()) && !m.text().matches("(?s).*status of 4\\d\\d.*")) {
-        pageErrors.add(m.text());
-      }
-    });
+    page.onConsoleMessage(
+        m -> {
+          // 401 on /api/me before sign-in is expected; refusals the test provokes show as 4xx
+          // resources.
+          if ("error".equals(m.type()) && !m.text().matches("(?s).*status of 4\\d\\d.*")) {
+            pageErrors.add(m.text());
+          }
+        });
     page.onPageError(e -> pageErrors.add("page error: " + e));
     return page;
   }
 
-  /** Opens an enrolment link, sets the password and the TOTP code computed from the key the page shows. */
+  /**
+   * Opens an enrolment link, sets the password and the TOTP code computed from the key the page
+   * shows.
+   */
   static byte[] enrolInBrowser(String link, String password) throws Exception {
     Page page = newPage();
     page.navigate(link);
     assertThat(page.locator("#enrol-form")).isVisible();
     assertThat(page.locator("#enrol-qr")).isVisible();
     ConsoleBrowserIT.assertNoAxeViolations(page, "enrolment link");
-    assertTrue(!page.url().contains("#t="), "the token is removed from the address bar: " + page.url());
+    assertTrue(
+        !page.url().contains("#t="), "the token is removed from the address bar: " + page.url());
     byte[] secret = ConsoleFixtures.base32(page.locator("#enrol-key").textContent().trim());
     page.fill("#enrol-pass", password);
     page.fill("#enrol-pass2", password);
@@ -127,12 +155,19 @@ class StaffLifecycleBrowserIT {
 
   @Test
   @Order(1)
-  @DisplayName("create-admin on an empty database prints a one-time link that works in the browser: the first "
-      + "platform admin sets a password and TOTP, signs in and reaches the admin screen; a second run is refused")
+  @DisplayName(
+      "create-admin on an empty database prints a one-time link that works in the browser: the first "
+          + "platform admin sets a password and TOTP, signs in and reaches the admin screen; a second run is refused")
   void createAdminOnEmptyDatabase() throws Exception {
-    String link = firstAdminOutput.lines().filter(l -> l.contains("/enrol.html#t=")).findFirst().orElseThrow();
+    String link =
+        firstAdminOutput
+            .lines()
+            .filter(l -> l.contains("/enrol.html#t="))
+            .findFirst()
+            .orElseThrow();
     assertTrue(link.startsWith(app.consoleUrl() + "enrol.html#t="), link);
-    assertEquals(3, secondRunExit, "a second platform admin is invited in the console, not by the command");
+    assertEquals(
+        3, secondRunExit, "a second platform admin is invited in the console, not by the command");
 
     byte[] secret = enrolInBrowser(link, "eerste-beheerder-wachtwoord");
     Page page = signIn("eerste-beheerder", "eerste-beheerder-wachtwoord", secret);
@@ -140,7 +175,8 @@ class StaffLifecycleBrowserIT {
     page.click("#admin-link");
     assertThat(page.locator("#admin")).isVisible();
     assertThat(page.locator("#org-section")).isVisible();
-    assertThat(page.locator("#staff-rows tr[data-username='eerste-beheerder']")).containsText("platform");
+    assertThat(page.locator("#staff-rows tr[data-username='eerste-beheerder']"))
+        .containsText("platform");
     // The trail shows the command and the enrolment.
     assertThat(page.locator("#audit-rows")).containsText("eerste beheerder");
     assertThat(page.locator("#audit-rows")).containsText("account ingesteld");
@@ -154,9 +190,10 @@ class StaffLifecycleBrowserIT {
 
   @Test
   @Order(2)
-  @DisplayName("an organisation admin invites a counselor on the admin screen; the counselor enrols from the link "
-      + "(QR code and manual key, TOTP computed in the test), signs in with the console connected; the admin "
-      + "disables the account and the open console closes at once; the trail shows both")
+  @DisplayName(
+      "an organisation admin invites a counselor on the admin screen; the counselor enrols from the link "
+          + "(QR code and manual key, TOTP computed in the test), signs in with the console connected; the admin "
+          + "disables the account and the open console closes at once; the trail shows both")
   void inviteEnrolSignInDisable() throws Exception {
     Page admin = signIn("csg-demo-admin", TestApp.demoPasswordOf(app, "csg-demo-admin"), null);
     admin.click("#admin-link");
@@ -193,9 +230,18 @@ class StaffLifecycleBrowserIT {
     assertThat(admin.locator("#audit-rows tr").first()).containsText("uitgeschakeld");
     ConsoleBrowserIT.assertNoAxeViolations(admin, "admin");
     assertThat(admin.locator("#audit-rows")).containsText("uitgenodigd");
-    assertEquals(0L, await(app.pool().preparedQuery("SELECT count(*) FROM staff_session s JOIN staff_user u "
-        + "ON u.id = s.user_id WHERE u.username = $1").execute(Tuple.of("browser-csg"))).iterator().next()
-        .getLong(0), "no session of the disabled account is left");
+    assertEquals(
+        0L,
+        await(
+                app.pool()
+                    .preparedQuery(
+                        "SELECT count(*) FROM staff_session s JOIN staff_user u "
+                            + "ON u.id = s.user_id WHERE u.username = $1")
+                    .execute(Tuple.of("browser-csg")))
+            .iterator()
+            .next()
+            .getLong(0),
+        "no session of the disabled account is left");
     assertEquals(List.of(), pageErrors);
   }
 }

@@ -34,19 +34,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The statistics page and API on the real console listener: rights (own org, chain role, counselor), bad input,
- * disclosure control in the JSON, CSV and SVG; and a stats viewer in headless Chromium who sees the charts and exports
- * CSV (screenshots under app/target/screenshots).
+ * The statistics page and API on the real console listener: rights (own org, chain role,
+ * counselor), bad input, disclosure control in the JSON, CSV and SVG; and a stats viewer in
+ * headless Chromium who sees the charts and exports CSV (screenshots under app/target/screenshots).
  */
-@DisplayName("Statistics page and API: a stats viewer sees charts and exports CSV; bad input and other orgs are refused")
+@DisplayName(
+    "Statistics page and API: a stats viewer sees charts and exports CSV; bad input and other orgs are refused")
 class StatsPageIT {
 
   static final String FROM = "2026-10-01";
   static final String TO = "2026-10-31";
   static final String PASSWORD = "stats-pass-" + System.nanoTime();
 
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
   static RunningApp app;
   static Vertx client;
   static WebClient web;
@@ -79,8 +79,10 @@ class StatsPageIT {
   }
 
   static String login(String user) throws Exception {
-    HttpResponse<Buffer> r = await(web.post(app.consolePort(), "127.0.0.1", "/api/login")
-        .sendJsonObject(new JsonObject().put("username", user).put("password", PASSWORD)));
+    HttpResponse<Buffer> r =
+        await(
+            web.post(app.consolePort(), "127.0.0.1", "/api/login")
+                .sendJsonObject(new JsonObject().put("username", user).put("password", PASSWORD)));
     assertEquals(200, r.statusCode(), r.bodyAsString());
     String setCookie = r.cookies().get(0);
     return setCookie.substring(0, setCookie.indexOf(';'));
@@ -99,7 +101,8 @@ class StatsPageIT {
   }
 
   @Test
-  @DisplayName("API: own figures unsuppressed, chain figures suppressed, CSV and SVG served, bad input refused")
+  @DisplayName(
+      "API: own figures unsuppressed, chain figures suppressed, CSV and SVG served, bad input refused")
   void api() throws Exception {
     String viewer = login("csg-stats");
     HttpResponse<Buffer> own = get(viewer, "/api/stats/figure?figure=inflow&by=role&" + month(""));
@@ -112,8 +115,9 @@ class StatsPageIT {
     assertEquals(0, table.getInteger("suppressed"));
     assertTrue(table.getLong("total") > 2000, "csg has about a fifth of 20,000 chats");
 
-    JsonObject chain = get(viewer, "/api/stats/figure?figure=inflow&by=setting&scope=chain&" + month(""))
-        .bodyAsJsonObject();
+    JsonObject chain =
+        get(viewer, "/api/stats/figure?figure=inflow&by=setting&scope=chain&" + month(""))
+            .bodyAsJsonObject();
     assertEquals(10, chain.getInteger("threshold"));
     JsonObject chainTable = chain.getJsonArray("tables").getJsonObject(0);
     assertTrue(chainTable.getInteger("suppressed") > 0, "rare settings are suppressed outside");
@@ -127,25 +131,32 @@ class StatsPageIT {
       }
     }
 
-    HttpResponse<Buffer> csv = get(viewer, "/api/stats/export.csv?figure=outcomes&by=outcome&" + month(""));
+    HttpResponse<Buffer> csv =
+        get(viewer, "/api/stats/export.csv?figure=outcomes&by=outcome&" + month(""));
     assertEquals(200, csv.statusCode());
     assertTrue(csv.getHeader("Content-Type").startsWith("text/csv"));
     assertTrue(csv.getHeader("Content-Disposition").contains("attachment"));
     assertTrue(csv.bodyAsString().startsWith("table,row,column,value,suppressed\r\n"));
     assertTrue(csv.bodyAsString().contains("\"outcomes\",\"csg\",\"listened\","));
 
-    HttpResponse<Buffer> svg = get(viewer, "/api/stats/chart.svg?figure=waiting&table=p90_seconds&" + month(""));
+    HttpResponse<Buffer> svg =
+        get(viewer, "/api/stats/chart.svg?figure=waiting&table=p90_seconds&" + month(""));
     assertEquals(200, svg.statusCode(), svg.bodyAsString());
-    assertTrue(svg.bodyAsString().contains("class=\"target\""), "waiting-time bars carry the help point's target");
-    HttpResponse<Buffer> heat = get(viewer, "/api/stats/chart.svg?figure=heatmap&table=counselors_online&"
-        + month(""));
+    assertTrue(
+        svg.bodyAsString().contains("class=\"target\""),
+        "waiting-time bars carry the help point's target");
+    HttpResponse<Buffer> heat =
+        get(viewer, "/api/stats/chart.svg?figure=heatmap&table=counselors_online&" + month(""));
     assertEquals(200, heat.statusCode(), heat.bodyAsString());
     assertTrue(heat.bodyAsString().contains("mon 20: "), "a weekday x hour grid");
     assertTrue(svg.getHeader("Content-Type").startsWith("image/svg+xml"));
-    assertTrue(svg.bodyAsString().startsWith("<svg") && svg.bodyAsString().contains("csg / P1: "),
+    assertTrue(
+        svg.bodyAsString().startsWith("<svg") && svg.bodyAsString().contains("csg / P1: "),
         "a bar per help point and priority");
-    HttpResponse<Buffer> line = get(viewer, "/api/stats/chart.svg?figure=queue&rows=time&table=queue_length_max&"
-        + month(""));
+    HttpResponse<Buffer> line =
+        get(
+            viewer,
+            "/api/stats/chart.svg?figure=queue&rows=time&table=queue_length_max&" + month(""));
     assertTrue(line.bodyAsString().contains("<polyline"), "queue length over time is a line");
     assertFalse(svg.bodyAsString().contains("style="), "no inline styles under the CSP");
 
@@ -153,18 +164,30 @@ class StatsPageIT {
     assertRefused(viewer, "figure=inflow&from=2026-10-31&to=2026-10-01", 400, "reversed_range");
     assertRefused(viewer, "figure=inflow&from=2016-10-31&to=2026-10-01", 400, "range_too_long");
     assertRefused(viewer, "figure=inflow&org=veilig_thuis&" + month(""), 403, "other_organisation");
-    assertRefused(viewer, "figure=inflow&scope=chain&rows=time&granularity=hour&" + month(""), 400,
+    assertRefused(
+        viewer,
+        "figure=inflow&scope=chain&rows=time&granularity=hour&" + month(""),
+        400,
         "granularity_not_allowed");
     assertRefused(viewer, "figure=inflow&figure=waiting&" + month(""), 400, "repeated_parameter");
     assertRefused(login("csg-counselor2"), "figure=inflow&" + month(""), 403, "no_statistics_role");
     assertEquals(401, get(null, "/api/stats/figure?figure=inflow&" + month("")).statusCode());
 
     String ministry = login("ministry");
-    JsonObject m = get(ministry, "/api/stats/figure?figure=inflow&by=age_band&" + month("")).bodyAsJsonObject();
+    JsonObject m =
+        get(ministry, "/api/stats/figure?figure=inflow&by=age_band&" + month(""))
+            .bodyAsJsonObject();
     assertEquals("chain", m.getString("scope"));
     assertNull(m.getString("organisation"));
-    assertEquals(6, m.getJsonArray("tables").getJsonObject(0).getJsonArray("rows").size(), "six help points");
-    assertRefused(ministry, "figure=inflow&rows=time&granularity=day&" + month(""), 400, "granularity_not_allowed");
+    assertEquals(
+        6,
+        m.getJsonArray("tables").getJsonObject(0).getJsonArray("rows").size(),
+        "six help points");
+    assertRefused(
+        ministry,
+        "figure=inflow&rows=time&granularity=day&" + month(""),
+        400,
+        "granularity_not_allowed");
     assertRefused(ministry, "figure=queue&" + month(""), 403, "inside_only");
     assertRefused(ministry, "figure=inflow&from=2026-10-02&to=2026-10-31", 400, "whole_months");
   }
@@ -177,16 +200,27 @@ class StatsPageIT {
   }
 
   @Test
-  @DisplayName("browser: a stats viewer opens the page, sees SVG charts, exports CSV; a ministry user sees months")
+  @DisplayName(
+      "browser: a stats viewer opens the page, sees SVG charts, exports CSV; a ministry user sees months")
   void browser() throws Exception {
     Path shots = Paths.get("target", "screenshots");
     Files.createDirectories(shots);
     try (Playwright playwright = Playwright.create()) {
-      Browser browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-          .setExecutablePath(Paths.get("/usr/bin/chromium")).setHeadless(true)
-          .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking")));
-      BrowserContext context = browser.newContext(new com.microsoft.playwright.Browser.NewContextOptions()
-          .setAcceptDownloads(true).setViewportSize(1280, 1400));
+      Browser browser =
+          playwright
+              .chromium()
+              .launch(
+                  new BrowserType.LaunchOptions()
+                      .setExecutablePath(Paths.get("/usr/bin/chromium"))
+                      .setHeadless(true)
+                      .setArgs(
+                          List.of(
+                              "--no-sandbox", "--disable-gpu", "--disable-background-networking")));
+      BrowserContext context =
+          browser.newContext(
+              new com.microsoft.playwright.Browser.NewContextOptions()
+                  .setAcceptDownloads(true)
+                  .setViewportSize(1280, 1400));
       Page page = context.newPage();
       String base = "http://127.0.0.1:" + app.consolePort();
       page.navigate(base + "/stats/");
@@ -202,28 +236,42 @@ class StatsPageIT {
       page.selectOption("#by", "priority");
       page.click("#show");
       page.waitForSelector("body[data-state=ready]");
-      page.waitForFunction("() => { const imgs = document.querySelectorAll('#charts img');"
-          + " return imgs.length > 0 && [...imgs].every(i => i.complete && i.naturalWidth > 0); }");
+      page.waitForFunction(
+          "() => { const imgs = document.querySelectorAll('#charts img');"
+              + " return imgs.length > 0 && [...imgs].every(i => i.complete && i.naturalWidth > 0); }");
       assertEquals(31 + 2, page.locator("#tables table tr").count(), "header, 31 days, totals");
-      // The empty corner cell is a td (axe: no empty header cells), so every th of the first row is a column.
-      assertEquals(5, page.locator("#tables table tr").first().locator("th").count(), "P0..P3 and total");
-      page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("stats-inflow-per-day.png"))
-          .setFullPage(true));
+      // The empty corner cell is a td (axe: no empty header cells), so every th of the first row is
+      // a column.
+      assertEquals(
+          5, page.locator("#tables table tr").first().locator("th").count(), "P0..P3 and total");
+      page.screenshot(
+          new Page.ScreenshotOptions()
+              .setPath(shots.resolve("stats-inflow-per-day.png"))
+              .setFullPage(true));
 
       Download download = page.waitForDownload(() -> page.click("#csv"));
       String csv = Files.readString(download.path());
-      assertTrue(csv.startsWith("table,row,column,value,suppressed"), csv.substring(0, Math.min(80, csv.length())));
-      assertTrue(csv.contains("\"inflow\",\"2026-10-15\",\"P1\","), "one line per day and priority");
+      assertTrue(
+          csv.startsWith("table,row,column,value,suppressed"),
+          csv.substring(0, Math.min(80, csv.length())));
+      assertTrue(
+          csv.contains("\"inflow\",\"2026-10-15\",\"P1\","), "one line per day and priority");
       download.saveAs(shots.resolve("stats-inflow-per-day.csv"));
 
       page.selectOption("#figure", "waiting");
       page.selectOption("#rows", "help_point");
       page.click("#show");
       page.waitForSelector("body[data-state=ready]");
-      page.waitForFunction("() => { const imgs = document.querySelectorAll('#charts img');"
-          + " return imgs.length === 4 && [...imgs].every(i => i.complete && i.naturalWidth > 0); }");
-      assertTrue(page.textContent("#tables").contains("niets weggelaten"), "one sentence under each table, Dutch");
-      page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("stats-waiting.png")).setFullPage(true));
+      page.waitForFunction(
+          "() => { const imgs = document.querySelectorAll('#charts img');"
+              + " return imgs.length === 4 && [...imgs].every(i => i.complete && i.naturalWidth > 0); }");
+      assertTrue(
+          page.textContent("#tables").contains("niets weggelaten"),
+          "one sentence under each table, Dutch");
+      page.screenshot(
+          new Page.ScreenshotOptions()
+              .setPath(shots.resolve("stats-waiting.png"))
+              .setFullPage(true));
 
       page.selectOption("#figure", "inflow");
       page.selectOption("#rows", "help_point");
@@ -232,8 +280,10 @@ class StatsPageIT {
       page.click("#show");
       page.waitForSelector("body[data-state=ready]");
       page.waitForSelector("#tables td.suppressed");
-      page.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("stats-chain-suppressed.png"))
-          .setFullPage(true));
+      page.screenshot(
+          new Page.ScreenshotOptions()
+              .setPath(shots.resolve("stats-chain-suppressed.png"))
+              .setFullPage(true));
 
       page.selectOption("#scope", "chain");
       page.selectOption("#rows", "time");
@@ -242,7 +292,8 @@ class StatsPageIT {
       page.waitForSelector("#error:not([hidden])");
       assertTrue(page.textContent("#error").contains("per day"), page.textContent("#error"));
 
-      BrowserContext ministry = browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 1200));
+      BrowserContext ministry =
+          browser.newContext(new Browser.NewContextOptions().setViewportSize(1280, 1200));
       Page mp = ministry.newPage();
       mp.navigate(base + "/stats/");
       mp.waitForSelector("#login:not([hidden])");
@@ -254,20 +305,30 @@ class StatsPageIT {
       mp.selectOption("#by", "role");
       mp.click("#show");
       mp.waitForSelector("body[data-state=ready]");
-      mp.waitForFunction("() => { const imgs = document.querySelectorAll('#charts img');"
-          + " return imgs.length > 0 && [...imgs].every(i => i.complete && i.naturalWidth > 0); }");
-      assertEquals(List.of("maand"), mp.locator("#granularity option").allTextContents(), "Dutch first");
-      mp.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("stats-ministry.png")).setFullPage(true));
+      mp.waitForFunction(
+          "() => { const imgs = document.querySelectorAll('#charts img');"
+              + " return imgs.length > 0 && [...imgs].every(i => i.complete && i.naturalWidth > 0); }");
+      assertEquals(
+          List.of("maand"), mp.locator("#granularity option").allTextContents(), "Dutch first");
+      mp.screenshot(
+          new Page.ScreenshotOptions()
+              .setPath(shots.resolve("stats-ministry.png"))
+              .setFullPage(true));
       browser.close();
     }
     assertTrue(Files.size(shots.resolve("stats-inflow-per-day.png")) > 10_000);
   }
 
-  /** Logs in from the page itself, so the browser stores the session cookie as it would after the login form. */
+  /**
+   * Logs in from the page itself, so the browser stores the session cookie as it would after the
+   * login form.
+   */
   static void logIn(Page page, String user) {
-    Object status = page.evaluate("async ([u, p]) => (await fetch('/api/login', {method: 'POST', headers: "
-        + "{'Content-Type': 'application/json'}, body: JSON.stringify({username: u, password: p})})).status",
-        List.of(user, PASSWORD));
+    Object status =
+        page.evaluate(
+            "async ([u, p]) => (await fetch('/api/login', {method: 'POST', headers: "
+                + "{'Content-Type': 'application/json'}, body: JSON.stringify({username: u, password: p})})).status",
+            List.of(user, PASSWORD));
     assertEquals(200, ((Number) status).intValue());
   }
 }

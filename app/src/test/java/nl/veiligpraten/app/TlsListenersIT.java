@@ -38,16 +38,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 20, finding 10: both listeners serve TLS from PEM files (a certificate made here), send HSTS, and refuse
- * plain HTTP on the TLS port; the visitor and console WebSockets work over wss.
+ * Issue 20, finding 10: both listeners serve TLS from PEM files (a certificate made here), send
+ * HSTS, and refuse plain HTTP on the TLS port; the visitor and console WebSockets work over wss.
  */
 @DisplayName("TLS on the listeners: HTTPS and wss from PEM files, with HSTS")
 class TlsListenersIT {
 
-  @TempDir
-  static Path dataDir;
-  @TempDir
-  static Path tlsDir;
+  @TempDir static Path dataDir;
+  @TempDir static Path tlsDir;
   static RunningApp app;
   static Vertx client;
   static WebClient https;
@@ -59,23 +57,43 @@ class TlsListenersIT {
     KeyPair keys = generator.generateKeyPair();
     X500Name name = new X500Name("CN=127.0.0.1");
     long now = System.currentTimeMillis();
-    X509Certificate cert = new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(name,
-        BigInteger.valueOf(now), new Date(now - 60_000), new Date(now + 86_400_000L), name, keys.getPublic())
-        .build(new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
+    X509Certificate cert =
+        new JcaX509CertificateConverter()
+            .getCertificate(
+                new JcaX509v3CertificateBuilder(
+                        name,
+                        BigInteger.valueOf(now),
+                        new Date(now - 60_000),
+                        new Date(now + 86_400_000L),
+                        name,
+                        keys.getPublic())
+                    .build(
+                        new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate())));
     Path certFile = tlsDir.resolve("cert.pem");
     Path keyFile = tlsDir.resolve("key.pem");
     Files.writeString(certFile, pem(cert));
-    Files.writeString(keyFile, pem(new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(keys.getPrivate(), null)
-        .generate()));
+    Files.writeString(
+        keyFile,
+        pem(
+            new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(keys.getPrivate(), null)
+                .generate()));
     AppSettings base = AppSettings.forTest(dataDir);
-    app = TestApp.start(base.withSecurity(base.security()
-            .withVisitor(ListenerLimits.VISITOR_DEFAULT.withTls(certFile.toString(), keyFile.toString()))
-            .withConsole(ListenerLimits.CONSOLE_DEFAULT.withTls(certFile.toString(), keyFile.toString())))
-        .withVisitorOrigins(Set.of("https://127.0.0.1:" + base.visitorPort()))
-        .withConsoleOrigins(Set.of("https://127.0.0.1:" + base.consolePort())));
+    app =
+        TestApp.start(
+            base.withSecurity(
+                    base.security()
+                        .withVisitor(
+                            ListenerLimits.VISITOR_DEFAULT.withTls(
+                                certFile.toString(), keyFile.toString()))
+                        .withConsole(
+                            ListenerLimits.CONSOLE_DEFAULT.withTls(
+                                certFile.toString(), keyFile.toString())))
+                .withVisitorOrigins(Set.of("https://127.0.0.1:" + base.visitorPort()))
+                .withConsoleOrigins(Set.of("https://127.0.0.1:" + base.consolePort())));
     client = Vertx.vertx();
-    https = WebClient.create(client, new WebClientOptions().setSsl(true).setTrustAll(true)
-        .setVerifyHost(false));
+    https =
+        WebClient.create(
+            client, new WebClientOptions().setSsl(true).setTrustAll(true).setVerifyHost(false));
   }
 
   static String pem(Object object) throws Exception {
@@ -92,17 +110,28 @@ class TlsListenersIT {
     client.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
   }
 
-  static WebSocket wss(int port, String cookie, LinkedBlockingQueue<JsonObject> frames) throws Exception {
-    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws")
-        .setSsl(true).addHeader("Origin", "https://127.0.0.1:" + port);
+  static WebSocket wss(int port, String cookie, LinkedBlockingQueue<JsonObject> frames)
+      throws Exception {
+    WebSocketConnectOptions options =
+        new WebSocketConnectOptions()
+            .setHost("127.0.0.1")
+            .setPort(port)
+            .setURI("/ws")
+            .setSsl(true)
+            .addHeader("Origin", "https://127.0.0.1:" + port);
     if (cookie != null) {
       options.addHeader("Cookie", cookie);
     }
-    return await(client.createWebSocketClient(new WebSocketClientOptions().setTrustAll(true).setVerifyHost(false))
-        .connect(options).map(ws -> {
-          ws.textMessageHandler(t -> frames.add(new JsonObject(t)));
-          return ws;
-        }));
+    return await(
+        client
+            .createWebSocketClient(
+                new WebSocketClientOptions().setTrustAll(true).setVerifyHost(false))
+            .connect(options)
+            .map(
+                ws -> {
+                  ws.textMessageHandler(t -> frames.add(new JsonObject(t)));
+                  return ws;
+                }));
   }
 
   static JsonObject next(LinkedBlockingQueue<JsonObject> frames, String type) throws Exception {
@@ -117,18 +146,25 @@ class TlsListenersIT {
   }
 
   @Test
-  @DisplayName("both listeners answer HTTPS with HSTS and refuse plain HTTP; the visitor chat and the console "
-      + "sign-in and socket work over TLS")
+  @DisplayName(
+      "both listeners answer HTTPS with HSTS and refuse plain HTTP; the visitor chat and the console "
+          + "sign-in and socket work over TLS")
   void tlsOnBothListeners() throws Exception {
     for (int port : new int[] {app.visitorPort(), app.consolePort()}) {
       HttpResponse<Buffer> health = await(https.get(port, "127.0.0.1", "/health").send());
       assertEquals(200, health.statusCode());
-      assertEquals("max-age=31536000", health.getHeader("Strict-Transport-Security"), "HSTS on port " + port);
+      assertEquals(
+          "max-age=31536000",
+          health.getHeader("Strict-Transport-Security"),
+          "HSTS on port " + port);
       WebClient plain = WebClient.create(client);
-      assertThrows(Exception.class, () -> {
-        HttpResponse<Buffer> r = await(plain.get(port, "127.0.0.1", "/health").timeout(5_000).send());
-        throw new AssertionError("plain HTTP answered " + r.statusCode() + " on a TLS port");
-      });
+      assertThrows(
+          Exception.class,
+          () -> {
+            HttpResponse<Buffer> r =
+                await(plain.get(port, "127.0.0.1", "/health").timeout(5_000).send());
+            throw new AssertionError("plain HTTP answered " + r.statusCode() + " on a TLS port");
+          });
     }
     LinkedBlockingQueue<JsonObject> visitorFrames = new LinkedBlockingQueue<>();
     WebSocket visitor = wss(app.visitorPort(), null, visitorFrames);
@@ -136,9 +172,14 @@ class TlsListenersIT {
     next(visitorFrames, "welcome");
     visitor.close();
 
-    HttpResponse<Buffer> login = await(https.post(app.consolePort(), "127.0.0.1", "/api/login")
-        .sendJsonObject(new JsonObject().put("username", TestApp.demoUser("csg"))
-            .put("password", TestApp.demoPassword(app, "csg"))));
+    HttpResponse<Buffer> login =
+        await(
+            https
+                .post(app.consolePort(), "127.0.0.1", "/api/login")
+                .sendJsonObject(
+                    new JsonObject()
+                        .put("username", TestApp.demoUser("csg"))
+                        .put("password", TestApp.demoPassword(app, "csg"))));
     assertEquals(200, login.statusCode(), login.bodyAsString());
     String cookie = login.cookies().get(0).substring(0, login.cookies().get(0).indexOf(';'));
     LinkedBlockingQueue<JsonObject> consoleFrames = new LinkedBlockingQueue<>();

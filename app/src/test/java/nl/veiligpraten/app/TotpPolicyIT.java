@@ -1,12 +1,11 @@
 package nl.veiligpraten.app;
 
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static nl.veiligpraten.app.ConsoleFixtures.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-
-import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserType;
@@ -37,22 +36,25 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 20, finding 6: TOTP is mandatory for local staff (enrolment forced at the first sign-in), replacing it needs
- * the password and a current code, and the secrets are stored sealed under the key store. One app with TOTP
- * required, as in production.
+ * Issue 20, finding 6: TOTP is mandatory for local staff (enrolment forced at the first sign-in),
+ * replacing it needs the password and a current code, and the secrets are stored sealed under the
+ * key store. One app with TOTP required, as in production.
  */
-@DisplayName("TOTP policy: enrolment forced at first sign-in, re-enrolment with password and code, sealed secrets")
+@DisplayName(
+    "TOTP policy: enrolment forced at first sign-in, re-enrolment with password and code, sealed secrets")
 class TotpPolicyIT {
 
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
   static RunningApp app;
   static Vertx client;
   static WebClient web;
 
   @BeforeAll
   static void setUp() throws Exception {
-    app = TestApp.start(AppSettings.forTest(dataDir).withSecurity(SecuritySettings.DEFAULT.withRequireTotp(true)));
+    app =
+        TestApp.start(
+            AppSettings.forTest(dataDir)
+                .withSecurity(SecuritySettings.DEFAULT.withRequireTotp(true)));
     client = Vertx.vertx();
     web = WebClient.create(client);
   }
@@ -65,9 +67,17 @@ class TotpPolicyIT {
 
   static int upgradeStatus(ConsoleFixtures.Login login) throws Exception {
     try {
-      var ws = await(client.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
-          .setPort(app.consolePort()).setURI("/ws").addHeader("Origin", ConsoleFixtures.origin(app))
-          .addHeader("Cookie", login.cookie())));
+      var ws =
+          await(
+              client
+                  .createWebSocketClient()
+                  .connect(
+                      new WebSocketConnectOptions()
+                          .setHost("127.0.0.1")
+                          .setPort(app.consolePort())
+                          .setURI("/ws")
+                          .addHeader("Origin", ConsoleFixtures.origin(app))
+                          .addHeader("Cookie", login.cookie())));
       ws.close();
       return 101;
     } catch (java.util.concurrent.ExecutionException e) {
@@ -78,17 +88,23 @@ class TotpPolicyIT {
   }
 
   @Test
-  @DisplayName("production requires TOTP by default and a demo instance does not; an account without TOTP can only "
-      + "enrol after its first sign-in, then everything works and the next sign-in needs a code")
+  @DisplayName(
+      "production requires TOTP by default and a demo instance does not; an account without TOTP can only "
+          + "enrol after its first sign-in, then everything works and the next sign-in needs a code")
   void enrolmentForcedAtFirstSignIn() throws Exception {
-    assertTrue(AppSettings.from(Map.of(), new String[0]).security().totpRequired(false), "production default");
+    assertTrue(
+        AppSettings.from(Map.of(), new String[0]).security().totpRequired(false),
+        "production default");
     AppSettings demo = AppSettings.from(Map.of(), new String[] {"--demo"});
     assertFalse(demo.security().totpRequired(demo.demo()), "demo default");
-    assertTrue(AppSettings.from(Map.of("VP_REQUIRE_TOTP", "true"), new String[] {"--demo"}).security()
-        .totpRequired(true));
+    assertTrue(
+        AppSettings.from(Map.of("VP_REQUIRE_TOTP", "true"), new String[] {"--demo"})
+            .security()
+            .totpRequired(true));
 
     ConsoleFixtures.createStaff(app, "csg", "new-counselor", "counselor", "first-password", 3);
-    ConsoleFixtures.Login first = ConsoleFixtures.login(web, app, "new-counselor", "first-password", null);
+    ConsoleFixtures.Login first =
+        ConsoleFixtures.login(web, app, "new-counselor", "first-password", null);
     assertTrue(first.user() != null);
     HttpResponse<Buffer> me = ConsoleFixtures.get(web, app, first, "/api/me");
     assertEquals(200, me.statusCode());
@@ -96,114 +112,198 @@ class TotpPolicyIT {
     HttpResponse<Buffer> queue = ConsoleFixtures.get(web, app, first, "/api/queue");
     assertEquals(403, queue.statusCode());
     assertEquals("totp_enrolment_required", queue.bodyAsJsonObject().getString("error"));
-    assertEquals(403, ConsoleFixtures.post(web, app, first, "/api/status", new JsonObject().put("status", "busy"))
-        .statusCode());
+    assertEquals(
+        403,
+        ConsoleFixtures.post(web, app, first, "/api/status", new JsonObject().put("status", "busy"))
+            .statusCode());
     assertEquals(403, upgradeStatus(first), "the console socket before enrolment");
 
     byte[] secret = ConsoleFixtures.enrolTotp(web, app, first);
     assertEquals(200, ConsoleFixtures.get(web, app, first, "/api/queue").statusCode());
-    assertFalse(ConsoleFixtures.get(web, app, first, "/api/me").bodyAsJsonObject()
-        .getBoolean("totpEnrolmentRequired"));
+    assertFalse(
+        ConsoleFixtures.get(web, app, first, "/api/me")
+            .bodyAsJsonObject()
+            .getBoolean("totpEnrolmentRequired"));
     assertEquals(101, upgradeStatus(first));
 
-    HttpResponse<Buffer> noCode = ConsoleFixtures.loginResponse(web, app, "new-counselor", "first-password", null);
+    HttpResponse<Buffer> noCode =
+        ConsoleFixtures.loginResponse(web, app, "new-counselor", "first-password", null);
     assertEquals(401, noCode.statusCode());
     assertEquals("totp_required", noCode.bodyAsJsonObject().getString("error"));
-    ConsoleFixtures.login(web, app, "new-counselor", "first-password", ConsoleFixtures.nextCode(secret));
+    ConsoleFixtures.login(
+        web, app, "new-counselor", "first-password", ConsoleFixtures.nextCode(secret));
   }
 
   @Test
-  @DisplayName("replacing an enrolled TOTP secret needs the password and a current code; the session cookie alone, "
-      + "a wrong password or a wrong code change nothing")
+  @DisplayName(
+      "replacing an enrolled TOTP secret needs the password and a current code; the session cookie alone, "
+          + "a wrong password or a wrong code change nothing")
   void reEnrolmentNeedsPasswordAndCode() throws Exception {
     ConsoleFixtures.createStaff(app, "sense", "re-enrol", "counselor", "re-password", 3);
     ConsoleFixtures.Login login = ConsoleFixtures.login(web, app, "re-enrol", "re-password", null);
     byte[] secret = ConsoleFixtures.enrolTotp(web, app, login);
-    Row before = await(app.pool().preparedQuery("SELECT totp_secret, totp_pending FROM staff_user "
-        + "WHERE username = 're-enrol'").execute()).iterator().next();
+    Row before =
+        await(
+                app.pool()
+                    .preparedQuery(
+                        "SELECT totp_secret, totp_pending FROM staff_user "
+                            + "WHERE username = 're-enrol'")
+                    .execute())
+            .iterator()
+            .next();
 
-    HttpResponse<Buffer> cookieOnly = ConsoleFixtures.post(web, app, login, "/api/totp/enrol", null);
+    HttpResponse<Buffer> cookieOnly =
+        ConsoleFixtures.post(web, app, login, "/api/totp/enrol", null);
     assertEquals(403, cookieOnly.statusCode());
     assertEquals("reauth_required", cookieOnly.bodyAsJsonObject().getString("error"));
     long step = Totp.stepAt(System.currentTimeMillis() / 1000) + 1;
-    HttpResponse<Buffer> wrongPassword = ConsoleFixtures.post(web, app, login, "/api/totp/enrol",
-        new JsonObject().put("password", "not-it").put("code", Totp.code(secret, step)));
+    HttpResponse<Buffer> wrongPassword =
+        ConsoleFixtures.post(
+            web,
+            app,
+            login,
+            "/api/totp/enrol",
+            new JsonObject().put("password", "not-it").put("code", Totp.code(secret, step)));
     assertEquals(403, wrongPassword.statusCode());
-    HttpResponse<Buffer> wrongCode = ConsoleFixtures.post(web, app, login, "/api/totp/enrol",
-        new JsonObject().put("password", "re-password").put("code", "000000".equals(Totp.code(secret, step))
-            ? "111111" : "000000"));
+    HttpResponse<Buffer> wrongCode =
+        ConsoleFixtures.post(
+            web,
+            app,
+            login,
+            "/api/totp/enrol",
+            new JsonObject()
+                .put("password", "re-password")
+                .put("code", "000000".equals(Totp.code(secret, step)) ? "111111" : "000000"));
     assertEquals(403, wrongCode.statusCode());
-    Row unchanged = await(app.pool().preparedQuery("SELECT totp_secret, totp_pending FROM staff_user "
-        + "WHERE username = 're-enrol'").execute()).iterator().next();
+    Row unchanged =
+        await(
+                app.pool()
+                    .preparedQuery(
+                        "SELECT totp_secret, totp_pending FROM staff_user "
+                            + "WHERE username = 're-enrol'")
+                    .execute())
+            .iterator()
+            .next();
     assertArrayEquals(before.getBuffer(0).getBytes(), unchanged.getBuffer(0).getBytes());
     assertEquals(null, unchanged.getBuffer(1), "a refused re-enrolment stored a pending secret");
 
-    HttpResponse<Buffer> ok = ConsoleFixtures.post(web, app, login, "/api/totp/enrol",
-        new JsonObject().put("password", "re-password").put("code", Totp.code(secret, step)));
+    HttpResponse<Buffer> ok =
+        ConsoleFixtures.post(
+            web,
+            app,
+            login,
+            "/api/totp/enrol",
+            new JsonObject().put("password", "re-password").put("code", Totp.code(secret, step)));
     assertEquals(200, ok.statusCode(), ok.bodyAsString());
     assertTrue(ok.bodyAsJsonObject().getString("secret").length() >= 32);
     // The same code cannot be used twice.
-    HttpResponse<Buffer> replay = ConsoleFixtures.post(web, app, login, "/api/totp/enrol",
-        new JsonObject().put("password", "re-password").put("code", Totp.code(secret, step)));
+    HttpResponse<Buffer> replay =
+        ConsoleFixtures.post(
+            web,
+            app,
+            login,
+            "/api/totp/enrol",
+            new JsonObject().put("password", "re-password").put("code", Totp.code(secret, step)));
     assertEquals(403, replay.statusCode());
     assertEquals("totp_reused", replay.bodyAsJsonObject().getString("error"));
   }
 
   @Test
-  @DisplayName("TOTP secrets are stored sealed (not the plain secret), and a plain secret from before is sealed at "
-      + "start-up and still signs in")
+  @DisplayName(
+      "TOTP secrets are stored sealed (not the plain secret), and a plain secret from before is sealed at "
+          + "start-up and still signs in")
   void secretsAreSealed() throws Exception {
     ConsoleFixtures.createStaff(app, "cvsn", "sealed-one", "counselor", "sealed-password", 3);
-    ConsoleFixtures.Login login = ConsoleFixtures.login(web, app, "sealed-one", "sealed-password", null);
+    ConsoleFixtures.Login login =
+        ConsoleFixtures.login(web, app, "sealed-one", "sealed-password", null);
     byte[] secret = ConsoleFixtures.enrolTotp(web, app, login);
-    byte[] stored = await(app.pool().query("SELECT totp_secret FROM staff_user WHERE username = 'sealed-one'")
-        .execute()).iterator().next().getBuffer(0).getBytes();
+    byte[] stored =
+        await(
+                app.pool()
+                    .query("SELECT totp_secret FROM staff_user WHERE username = 'sealed-one'")
+                    .execute())
+            .iterator()
+            .next()
+            .getBuffer(0)
+            .getBytes();
     assertTrue(TotpSealer.isSealed(stored));
-    assertFalse(java.util.HexFormat.of().formatHex(stored).contains(java.util.HexFormat.of().formatHex(secret)),
+    assertFalse(
+        java.util.HexFormat.of()
+            .formatHex(stored)
+            .contains(java.util.HexFormat.of().formatHex(secret)),
         "the plain secret is in the stored value");
 
     // A plain secret as an older version stored it; the start-up step seals it.
-    StaffUser old = ConsoleFixtures.createStaff(app, "cvsn", "plain-one", "counselor", "plain-password", 3);
+    StaffUser old =
+        ConsoleFixtures.createStaff(app, "cvsn", "plain-one", "counselor", "plain-password", 3);
     byte[] plain = Totp.newSecret();
-    await(app.pool().preparedQuery("UPDATE staff_user SET totp_secret = $2, totp_last_step = 0 WHERE id = $1")
-        .execute(Tuple.of(old.id(), Buffer.buffer(plain))));
+    await(
+        app.pool()
+            .preparedQuery(
+                "UPDATE staff_user SET totp_secret = $2, totp_last_step = 0 WHERE id = $1")
+            .execute(Tuple.of(old.id(), Buffer.buffer(plain))));
     assertEquals(1, await(new StaffRepository(app.pool()).sealPlainTotpSecrets(app.totpSealer())));
-    assertEquals(0, await(new StaffRepository(app.pool()).sealPlainTotpSecrets(app.totpSealer())), "idempotent");
-    byte[] migrated = await(app.pool().preparedQuery("SELECT totp_secret FROM staff_user WHERE id = $1")
-        .execute(Tuple.of(old.id()))).iterator().next().getBuffer(0).getBytes();
+    assertEquals(
+        0,
+        await(new StaffRepository(app.pool()).sealPlainTotpSecrets(app.totpSealer())),
+        "idempotent");
+    byte[] migrated =
+        await(
+                app.pool()
+                    .preparedQuery("SELECT totp_secret FROM staff_user WHERE id = $1")
+                    .execute(Tuple.of(old.id())))
+            .iterator()
+            .next()
+            .getBuffer(0)
+            .getBytes();
     assertTrue(TotpSealer.isSealed(migrated));
     assertArrayEquals(plain, app.totpSealer().open(old.id(), migrated));
     ConsoleFixtures.login(web, app, "plain-one", "plain-password", ConsoleFixtures.nextCode(plain));
   }
 
   @Test
-  @DisplayName("the console offers re-enrolment: with an app already set up, the two-step button asks for the "
-      + "password and the old app's code (a wrong code is refused in Dutch), then shows a new QR code; the new app's "
-      + "code of the same 30 seconds confirms it; afterwards only the new app signs in (headless Chromium, 0 axe "
-      + "violations)")
+  @DisplayName(
+      "the console offers re-enrolment: with an app already set up, the two-step button asks for the "
+          + "password and the old app's code (a wrong code is refused in Dutch), then shows a new QR code; the new app's "
+          + "code of the same 30 seconds confirms it; afterwards only the new app signs in (headless Chromium, 0 axe "
+          + "violations)")
   void reEnrolmentInTheConsole() throws Exception {
-    StaffUser user = ConsoleFixtures.createStaff(app, "csg", "re-enrol-ui", "counselor", "ui-password-1", 3);
+    StaffUser user =
+        ConsoleFixtures.createStaff(app, "csg", "re-enrol-ui", "counselor", "ui-password-1", 3);
     byte[] old = Totp.newSecret();
-    await(app.pool().preparedQuery("UPDATE staff_user SET totp_secret = $2, totp_last_step = 0 WHERE id = $1")
-        .execute(Tuple.of(user.id(), Buffer.buffer(app.totpSealer().seal(user.id(), old)))));
-    // Codes a person would type: sign-in with the current code, re-authorisation with the old app's next code, and
-    // the new app's code of that same step (a person who scans the new QR code at once); all within the server's
+    await(
+        app.pool()
+            .preparedQuery(
+                "UPDATE staff_user SET totp_secret = $2, totp_last_step = 0 WHERE id = $1")
+            .execute(Tuple.of(user.id(), Buffer.buffer(app.totpSealer().seal(user.id(), old)))));
+    // Codes a person would type: sign-in with the current code, re-authorisation with the old app's
+    // next code, and
+    // the new app's code of that same step (a person who scans the new QR code at once); all within
+    // the server's
     // drift window for 60 seconds from here.
     long now = Totp.stepAt(System.currentTimeMillis() / 1000);
     byte[] fresh;
     try (Playwright playwright = Playwright.create()) {
-      Browser browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-          .setExecutablePath(Paths.get("/usr/bin/chromium")).setHeadless(true)
-          .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking")));
+      Browser browser =
+          playwright
+              .chromium()
+              .launch(
+                  new BrowserType.LaunchOptions()
+                      .setExecutablePath(Paths.get("/usr/bin/chromium"))
+                      .setHeadless(true)
+                      .setArgs(
+                          List.of(
+                              "--no-sandbox", "--disable-gpu", "--disable-background-networking")));
       List<String> errors = new ArrayList<>();
       Page page = browser.newContext().newPage();
       page.setDefaultTimeout(15_000);
       page.onPageError(e -> errors.add("page error: " + e));
-      page.onConsoleMessage(m -> {
-        if ("error".equals(m.type()) && !m.text().matches("(?s).*status of 4\\d\\d.*")) {
-          errors.add(m.text());
-        }
-      });
+      page.onConsoleMessage(
+          m -> {
+            if ("error".equals(m.type()) && !m.text().matches("(?s).*status of 4\\d\\d.*")) {
+              errors.add(m.text());
+            }
+          });
       page.navigate(app.consoleUrl());
       page.fill("#login-user", "re-enrol-ui");
       page.fill("#login-pass", "ui-password-1");
@@ -240,17 +340,28 @@ class TotpPolicyIT {
       assertEquals(List.of(), errors);
       browser.close();
     }
-    // Only the new app signs in now. Its next code (now + 2) is valid once the clock is in step now + 1: wait for the
-    // clock (at most one step), then the old app's code of that step is refused and the new app's accepted.
+    // Only the new app signs in now. Its next code (now + 2) is valid once the clock is in step now
+    // + 1: wait for the
+    // clock (at most one step), then the old app's code of that step is refused and the new app's
+    // accepted.
     while (Totp.stepAt(System.currentTimeMillis() / 1000) < now + 1) {
       Thread.sleep(250);
     }
-    HttpResponse<Buffer> oldApp = ConsoleFixtures.loginResponse(web, app, "re-enrol-ui", "ui-password-1",
-        Totp.code(old, now + 2));
+    HttpResponse<Buffer> oldApp =
+        ConsoleFixtures.loginResponse(
+            web, app, "re-enrol-ui", "ui-password-1", Totp.code(old, now + 2));
     assertEquals(401, oldApp.statusCode(), oldApp.bodyAsString());
-    byte[] stored = await(app.pool().preparedQuery("SELECT totp_secret FROM staff_user WHERE id = $1")
-        .execute(Tuple.of(user.id()))).iterator().next().getBuffer(0).getBytes();
-    assertArrayEquals(fresh, app.totpSealer().open(user.id(), stored), "the new secret is the active one");
+    byte[] stored =
+        await(
+                app.pool()
+                    .preparedQuery("SELECT totp_secret FROM staff_user WHERE id = $1")
+                    .execute(Tuple.of(user.id())))
+            .iterator()
+            .next()
+            .getBuffer(0)
+            .getBytes();
+    assertArrayEquals(
+        fresh, app.totpSealer().open(user.id(), stored), "the new secret is the active one");
     ConsoleFixtures.login(web, app, "re-enrol-ui", "ui-password-1", Totp.code(fresh, now + 2));
   }
 }

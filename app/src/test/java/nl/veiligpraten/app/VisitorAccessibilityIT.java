@@ -24,31 +24,32 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * WCAG 2.1 AA for the visitor page (issue 23): axe-core on every reachable screen in every language, plus the criteria
- * axe cannot see (reflow, 200% text, target size, forced colours, visible focus).
+ * WCAG 2.1 AA for the visitor page (issue 23): axe-core on every reachable screen in every
+ * language, plus the criteria axe cannot see (reflow, 200% text, target size, forced colours,
+ * visible focus).
  */
 @DisplayName("Visitor page accessibility (WCAG 2.1 AA) in headless Chromium on a phone")
 class VisitorAccessibilityIT {
 
-  @TempDir
-  static Path dataDir;
-  @TempDir
-  static Path configDir;
+  @TempDir static Path dataDir;
+  @TempDir static Path configDir;
   static RunningApp app;
   static Vertx client;
   static VisitorBrowser browser;
 
   /**
-   * Every screen is checked in these: both Dutch modes, English, and Arabic for the other direction (right to left,
-   * its own script and the longest labels in the header).
+   * Every screen is checked in these: both Dutch modes, English, and Arabic for the other direction
+   * (right to left, its own script and the longest labels in the header).
    */
   private static final List<String> LANGS = List.of("nl", "easy", "en", "ar");
+
   /**
-   * Turkish, Polish and Ukrainian are left to right like Dutch and English and use the same markup, so what axe can
-   * find per language (the document's lang, text in its own language, labels present) shows on any screen; they are
-   * checked on the first question, the 112 screen, the suggestions, the chat and the end (every kind of layout), and
-   * all of them on the reflow at 320 px and at 200% text, where their own word lengths matter. Running every one of
-   * the 19 screens in all seven languages would double the time of this class for no finding axe could add.
+   * Turkish, Polish and Ukrainian are left to right like Dutch and English and use the same markup,
+   * so what axe can find per language (the document's lang, text in its own language, labels
+   * present) shows on any screen; they are checked on the first question, the 112 screen, the
+   * suggestions, the chat and the end (every kind of layout), and all of them on the reflow at 320
+   * px and at 200% text, where their own word lengths matter. Running every one of the 19 screens
+   * in all seven languages would double the time of this class for no finding axe could add.
    */
   private static final List<String> MORE_LANGS = List.of("tr", "pl", "uk");
 
@@ -56,16 +57,21 @@ class VisitorAccessibilityIT {
   static void setUp() throws Exception {
     // Mores is closed all week here, so the "closed" screen can be reached at any time of day.
     String helpPoints;
-    try (var in = VisitorAccessibilityIT.class.getClassLoader().getResourceAsStream("config/help-points.yaml")) {
+    try (var in =
+        VisitorAccessibilityIT.class
+            .getClassLoader()
+            .getResourceAsStream("config/help-points.yaml")) {
       helpPoints = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     }
     int mores = helpPoints.indexOf("- id: mores");
     int hours = helpPoints.indexOf("openingHours:", mores);
     int end = helpPoints.indexOf("retentionDays:", hours);
-    String closed = "openingHours:\n"
-        + "      mon: closed\n      tue: closed\n      wed: closed\n      thu: closed\n      fri: closed\n"
-        + "      sat: closed\n      sun: closed\n    ";
-    java.nio.file.Files.writeString(configDir.resolve("help-points.yaml"),
+    String closed =
+        "openingHours:\n"
+            + "      mon: closed\n      tue: closed\n      wed: closed\n      thu: closed\n      fri: closed\n"
+            + "      sat: closed\n      sun: closed\n    ";
+    java.nio.file.Files.writeString(
+        configDir.resolve("help-points.yaml"),
         helpPoints.substring(0, hours) + closed + helpPoints.substring(end));
     app = TestApp.start(AppSettings.forTest(dataDir).withConfigDir(configDir));
     client = Vertx.vertx();
@@ -89,12 +95,18 @@ class VisitorAccessibilityIT {
     return screen;
   }
 
-  /** axe-core with 0 violations of any impact, in Dutch, easy-read Dutch, English and Arabic; ends in Dutch again. */
+  /**
+   * axe-core with 0 violations of any impact, in Dutch, easy-read Dutch, English and Arabic; ends
+   * in Dutch again.
+   */
   private static void axeInEveryLanguage(Page page, String name) throws Exception {
     axeIn(page, name, LANGS);
   }
 
-  /** As {@link #axeInEveryLanguage}, and in Turkish, Polish and Ukrainian too (see {@link #MORE_LANGS}). */
+  /**
+   * As {@link #axeInEveryLanguage}, and in Turkish, Polish and Ukrainian too (see {@link
+   * #MORE_LANGS}).
+   */
   private static void axeInAllSeven(Page page, String name) throws Exception {
     List<String> all = new java.util.ArrayList<>(LANGS);
     all.addAll(MORE_LANGS);
@@ -117,7 +129,9 @@ class VisitorAccessibilityIT {
     assertThat(page.locator("html")).hasAttribute("lang", "easy".equals(lang) ? "nl" : lang);
   }
 
-  /** The intake of VisitorPageIT that leads to the CSG chat (acute physical violence today, 18-24). */
+  /**
+   * The intake of VisitorPageIT that leads to the CSG chat (acute physical violence today, 18-24).
+   */
   static Locator toCsgSuggestions(Page page) {
     page.locator("button[data-code=no]").click();
     page.locator("button[data-code=victim]").click();
@@ -153,16 +167,18 @@ class VisitorAccessibilityIT {
       } else {
         page.locator("#skip").click();
       }
-      page.waitForFunction("q => document.getElementById('screen').getAttribute('data-question') !== q", question);
+      page.waitForFunction(
+          "q => document.getElementById('screen').getAttribute('data-question') !== q", question);
     }
     return screen(page, "suggestions");
   }
 
   @Test
-  @DisplayName("axe-core finds 0 violations of any impact on the first question, a single- and a multi-choice "
-      + "question, the 112 screen, resume by code, the suggestions, a closed help point, the queue, the chat, the "
-      + "referral question, the pause screen, leaving a message, the message inbox, the end and a deleted chat, in Dutch, easy-read Dutch, English "
-      + "and Arabic (right to left), and five of them in Turkish, Polish and Ukrainian")
+  @DisplayName(
+      "axe-core finds 0 violations of any impact on the first question, a single- and a multi-choice "
+          + "question, the 112 screen, resume by code, the suggestions, a closed help point, the queue, the chat, the "
+          + "referral question, the pause screen, leaving a message, the message inbox, the end and a deleted chat, in Dutch, easy-read Dutch, English "
+          + "and Arabic (right to left), and five of them in Turkish, Polish and Ukrainian")
   void axeOnEveryScreen() throws Exception {
     try (BrowserContext context = browser.phone()) {
       Page page = context.newPage();
@@ -203,8 +219,13 @@ class VisitorAccessibilityIT {
     }
     String cookie = WalkingSkeletonIT.login(WebClient.create(client), app, "veilig_thuis");
     try (BrowserContext context = browser.phone();
-        WsProbe triage = WsProbe.connect(client, app.consolePort(), "/ws", "http://127.0.0.1:" + app.consolePort(),
-            cookie)) {
+        WsProbe triage =
+            WsProbe.connect(
+                client,
+                app.consolePort(),
+                "/ws",
+                "http://127.0.0.1:" + app.consolePort(),
+                cookie)) {
       triage.send(new JsonObject().put("type", "status").put("status", "available"));
       triage.awaitType("status");
       Page page = context.newPage();
@@ -225,26 +246,39 @@ class VisitorAccessibilityIT {
       assertThat(page.locator("#status")).containsText("Je bent nummer");
       axeInEveryLanguage(page, "queued");
       String consoleCookie = WalkingSkeletonIT.login(WebClient.create(client), app, "csg");
-      try (WsProbe counselor = WsProbe.connect(client, app.consolePort(), "/ws",
-          "http://127.0.0.1:" + app.consolePort(), consoleCookie)) {
+      try (WsProbe counselor =
+          WsProbe.connect(
+              client,
+              app.consolePort(),
+              "/ws",
+              "http://127.0.0.1:" + app.consolePort(),
+              consoleCookie)) {
         String conversationId = takeNewestCsgChat(counselor);
         assertThat(page.locator("#status")).containsText("Je praat nu met");
         page.locator("#message").fill("Hallo");
         page.locator("#send").click();
         assertThat(page.locator("#log li.me .meta")).hasText("verstuurd");
-        counselor.send(new JsonObject().put("type", "message").put("conversationId", conversationId)
-            .put("clientId", "a-1").put("body", "Fijn dat je er bent."));
+        counselor.send(
+            new JsonObject()
+                .put("type", "message")
+                .put("conversationId", conversationId)
+                .put("clientId", "a-1")
+                .put("body", "Fijn dat je er bent."));
         assertThat(page.locator("#log li.them")).containsText("Fijn dat je er bent.");
         assertBubblesMirror(page);
         axeInAllSeven(page, "chat");
-        counselor.send(new JsonObject().put("type", "refer").put("conversationId", conversationId)
-            .put("helpPoint", "veilig_thuis"));
+        counselor.send(
+            new JsonObject()
+                .put("type", "refer")
+                .put("conversationId", conversationId)
+                .put("helpPoint", "veilig_thuis"));
         assertThat(page.locator("#referral")).containsText("Mag ik dit gesprek doorsturen naar");
         axeInEveryLanguage(page, "referral question");
         page.locator("#referral-no").click();
         assertThat(page.locator("#notice")).containsText("Er is niets doorgestuurd");
         axeInEveryLanguage(page, "chat after a declined referral");
-        // The neutral pause screen hides the header (and with it the language buttons): checked as it is.
+        // The neutral pause screen hides the header (and with it the language buttons): checked as
+        // it is.
         page.locator("#pause").click();
         screen(page, "paused");
         ConsoleBrowserIT.assertNoAxeViolations(page, "paused");
@@ -281,34 +315,44 @@ class VisitorAccessibilityIT {
     }
   }
 
-  /** Own messages sit at the end side (right in Dutch, left in Arabic), the counselor's at the start side. */
+  /**
+   * Own messages sit at the end side (right in Dutch, left in Arabic), the counselor's at the start
+   * side.
+   */
   private static void assertBubblesMirror(Page page) {
-    String edges = "() => { const log = document.getElementById('log').getBoundingClientRect(); "
-        + "const me = document.querySelector('#log li.me').getBoundingClientRect(); "
-        + "const them = document.querySelector('#log li.them').getBoundingClientRect(); "
-        + "return JSON.stringify({meLeft: me.left - log.left, meRight: log.right - me.right, "
-        + "themLeft: them.left - log.left, themRight: log.right - them.right}); }";
+    String edges =
+        "() => { const log = document.getElementById('log').getBoundingClientRect(); "
+            + "const me = document.querySelector('#log li.me').getBoundingClientRect(); "
+            + "const them = document.querySelector('#log li.them').getBoundingClientRect(); "
+            + "return JSON.stringify({meLeft: me.left - log.left, meRight: log.right - me.right, "
+            + "themLeft: them.left - log.left, themRight: log.right - them.right}); }";
     choose(page, "nl");
     JsonObject ltr = new JsonObject((String) page.evaluate(edges));
-    assertTrue(ltr.getDouble("meRight") < 1 && ltr.getDouble("themLeft") < 1, "nl bubbles " + ltr.encode());
+    assertTrue(
+        ltr.getDouble("meRight") < 1 && ltr.getDouble("themLeft") < 1,
+        "nl bubbles " + ltr.encode());
     choose(page, "ar");
     JsonObject rtl = new JsonObject((String) page.evaluate(edges));
-    assertTrue(rtl.getDouble("meLeft") < 1 && rtl.getDouble("themRight") < 1, "ar bubbles " + rtl.encode());
+    assertTrue(
+        rtl.getDouble("meLeft") < 1 && rtl.getDouble("themRight") < 1,
+        "ar bubbles " + rtl.encode());
     choose(page, "nl");
   }
 
   @Test
-  @DisplayName("in Arabic the document is right to left and the layout mirrors: the quick exit moves to the other "
-      + "side, answers start at the right, targets stay 44×44 px; a chat chosen in Arabic stores 'ar' and the queue "
-      + "says in Arabic that nobody who speaks it is on shift and that the counselor will write Dutch")
+  @DisplayName(
+      "in Arabic the document is right to left and the layout mirrors: the quick exit moves to the other "
+          + "side, answers start at the right, targets stay 44×44 px; a chat chosen in Arabic stores 'ar' and the queue "
+          + "says in Arabic that nobody who speaks it is on shift and that the counselor will write Dutch")
   void rightToLeft() throws Exception {
     try (BrowserContext context = browser.phone()) {
       Page page = context.newPage();
       page.navigate(url());
       screen(page, "question");
-      String sides = "() => { const x = document.getElementById('exit').getBoundingClientRect(); "
-          + "const l = document.getElementById('langs').getBoundingClientRect(); "
-          + "return JSON.stringify({exit: x.left, langs: l.left}); }";
+      String sides =
+          "() => { const x = document.getElementById('exit').getBoundingClientRect(); "
+              + "const l = document.getElementById('langs').getBoundingClientRect(); "
+              + "return JSON.stringify({exit: x.left, langs: l.left}); }";
       JsonObject ltr = new JsonObject((String) page.evaluate(sides));
       assertTrue(ltr.getDouble("exit") < ltr.getDouble("langs"), "nl header " + ltr.encode());
       choose(page, "ar");
@@ -316,7 +360,8 @@ class VisitorAccessibilityIT {
       assertThat(page.locator("#exit-label")).hasText("خروج سريع");
       JsonObject rtl = new JsonObject((String) page.evaluate(sides));
       assertTrue(rtl.getDouble("exit") > rtl.getDouble("langs"), "ar header " + rtl.encode());
-      String answer = "e => { const s = getComputedStyle(e); return s.direction + ' ' + s.textAlign; }";
+      String answer =
+          "e => { const s = getComputedStyle(e); return s.direction + ' ' + s.textAlign; }";
       assertEquals("rtl start", page.locator("button[data-code=no]").evaluate(answer));
       assertTargets(page, "first question in Arabic");
       // The language buttons name themselves in their own language and script.
@@ -327,16 +372,29 @@ class VisitorAccessibilityIT {
       choose(page, "ar");
       suggestions.locator("button[data-help-point=csg]").click();
       screen(page, "chat");
-      // Nobody of CSG is online in this test: the queue line says so in Arabic, with the honest language note.
+      // Nobody of CSG is online in this test: the queue line says so in Arabic, with the honest
+      // language note.
       assertThat(page.locator("#status")).containsText("دورك رقم");
       assertThat(page.locator("#status")).containsText("لا يوجد الآن أحد متصل يتكلم لغتك");
       assertNoHorizontalScroll(page, "queued chat in Arabic");
-      // Phone numbers keep their own direction inside an Arabic sentence (0800-0188, not 0188-0800).
-      assertTrue(page.locator("a[href='tel:08000188']").first().textContent().contains("\u20680800-0188\u2069"),
+      // Phone numbers keep their own direction inside an Arabic sentence (0800-0188, not
+      // 0188-0800).
+      assertTrue(
+          page.locator("a[href='tel:08000188']")
+              .first()
+              .textContent()
+              .contains("\u20680800-0188\u2069"),
           page.locator("a[href='tel:08000188']").first().textContent());
-      String lang = ConsoleFixtures.await(app.pool().query("SELECT intake ->> 'lang' AS lang FROM conversation "
-          + "WHERE help_point = 'csg' AND status = 'queued' ORDER BY created_at DESC LIMIT 1").execute()).iterator()
-          .next().getString("lang");
+      String lang =
+          ConsoleFixtures.await(
+                  app.pool()
+                      .query(
+                          "SELECT intake ->> 'lang' AS lang FROM conversation "
+                              + "WHERE help_point = 'csg' AND status = 'queued' ORDER BY created_at DESC LIMIT 1")
+                      .execute())
+              .iterator()
+              .next()
+              .getString("lang");
       assertEquals("ar", lang, "the language travels with the chat");
       VisitorBrowser.screenshot(page, "visitor-a11y-arabic-queued");
       page.locator("#stop").click();
@@ -346,8 +404,9 @@ class VisitorAccessibilityIT {
   }
 
   @Test
-  @DisplayName("axe-core finds 0 violations on the privacy screen, on the 113 card a counselor sends (in the chat "
-      + "and on the ended screen) and on the chat after an accepted referral, in Dutch, easy-read Dutch and English")
+  @DisplayName(
+      "axe-core finds 0 violations on the privacy screen, on the 113 card a counselor sends (in the chat "
+          + "and on the ended screen) and on the chat after an accepted referral, in Dutch, easy-read Dutch and English")
   void axeOnPrivacyAndTheUrgentCard() throws Exception {
     try (BrowserContext context = browser.phone()) {
       Page page = context.newPage();
@@ -355,7 +414,8 @@ class VisitorAccessibilityIT {
       screen(page, "question");
       page.locator("#privacy-link").click();
       screen(page, "privacy");
-      // The retention per organisation comes with /api/config, which this screen loads when it opens.
+      // The retention per organisation comes with /api/config, which this screen loads when it
+      // opens.
       assertThat(page.locator("#privacy-retention li").first()).isVisible();
       axeInEveryLanguage(page, "privacy");
     }
@@ -365,17 +425,26 @@ class VisitorAccessibilityIT {
       toCsgSuggestions(page).locator("button[data-help-point=csg]").click();
       screen(page, "chat");
       String consoleCookie = WalkingSkeletonIT.login(WebClient.create(client), app, "csg");
-      try (WsProbe counselor = WsProbe.connect(client, app.consolePort(), "/ws",
-          "http://127.0.0.1:" + app.consolePort(), consoleCookie)) {
+      try (WsProbe counselor =
+          WsProbe.connect(
+              client,
+              app.consolePort(),
+              "/ws",
+              "http://127.0.0.1:" + app.consolePort(),
+              consoleCookie)) {
         String conversationId = takeNewestCsgChat(counselor);
         assertThat(page.locator("#status")).containsText("Je praat nu met");
-        counselor.send(new JsonObject().put("type", "suicide-risk").put("conversationId", conversationId));
-        assertThat(page.locator("#urgent-card")).containsText("113",
-            new LocatorAssertions.ContainsTextOptions().setTimeout(10_000));
+        counselor.send(
+            new JsonObject().put("type", "suicide-risk").put("conversationId", conversationId));
+        assertThat(page.locator("#urgent-card"))
+            .containsText("113", new LocatorAssertions.ContainsTextOptions().setTimeout(10_000));
         axeInEveryLanguage(page, "113 card in the chat");
         // Forwarding after "ja": the chat goes to Veilig Thuis and the page says so.
-        counselor.send(new JsonObject().put("type", "refer").put("conversationId", conversationId)
-            .put("helpPoint", "veilig_thuis"));
+        counselor.send(
+            new JsonObject()
+                .put("type", "refer")
+                .put("conversationId", conversationId)
+                .put("helpPoint", "veilig_thuis"));
         assertThat(page.locator("#referral")).containsText("Mag ik dit gesprek doorsturen naar");
         page.locator("#referral-yes").click();
         assertThat(page.locator("#notice")).containsText("Het gesprek is doorgestuurd");
@@ -390,7 +459,8 @@ class VisitorAccessibilityIT {
   }
 
   @Test
-  @DisplayName("the quick-exit button does not claim a single Shift as its shortcut (it is Shift three times)")
+  @DisplayName(
+      "the quick-exit button does not claim a single Shift as its shortcut (it is Shift three times)")
   void noWrongKeyShortcut() {
     try (BrowserContext context = browser.phone()) {
       Page page = context.newPage();
@@ -400,14 +470,24 @@ class VisitorAccessibilityIT {
     }
   }
 
-  /** Horizontal overflow of the page: the document scrolls sideways when scrollWidth exceeds clientWidth. */
-  /** The document scrolls sideways when its scrollWidth exceeds its clientWidth; names the widest elements. */
+  /**
+   * Horizontal overflow of the page: the document scrolls sideways when scrollWidth exceeds
+   * clientWidth.
+   */
+  /**
+   * The document scrolls sideways when its scrollWidth exceeds its clientWidth; names the widest
+   * elements.
+   */
   static void assertNoHorizontalScroll(Page page, String what) {
-    JsonObject w = new JsonObject((String) page.evaluate("() => JSON.stringify({scroll: "
-        + "document.documentElement.scrollWidth, client: document.documentElement.clientWidth, "
-        + "wide: [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > "
-        + "document.documentElement.clientWidth + 0.5 && getComputedStyle(e).position !== 'absolute')"
-        + ".slice(0, 5).map(e => e.tagName + '#' + e.id + '.' + e.className)})"));
+    JsonObject w =
+        new JsonObject(
+            (String)
+                page.evaluate(
+                    "() => JSON.stringify({scroll: "
+                        + "document.documentElement.scrollWidth, client: document.documentElement.clientWidth, "
+                        + "wide: [...document.querySelectorAll('body *')].filter(e => e.getBoundingClientRect().right > "
+                        + "document.documentElement.clientWidth + 0.5 && getComputedStyle(e).position !== 'absolute')"
+                        + ".slice(0, 5).map(e => e.tagName + '#' + e.id + '.' + e.className)})"));
     assertTrue(w.getInteger("scroll") <= w.getInteger("client"), what + ": " + w.encode());
   }
 
@@ -439,8 +519,13 @@ class VisitorAccessibilityIT {
   @Test
   @DisplayName("at 320 CSS px wide the page reflows without horizontal scrolling (WCAG 1.4.10)")
   void reflowAt320() throws Exception {
-    try (BrowserContext context = browser.browser.newContext(new Browser.NewContextOptions().setViewportSize(320, 640)
-        .setIsMobile(true).setHasTouch(true).setLocale("nl-NL"))) {
+    try (BrowserContext context =
+        browser.browser.newContext(
+            new Browser.NewContextOptions()
+                .setViewportSize(320, 640)
+                .setIsMobile(true)
+                .setHasTouch(true)
+                .setLocale("nl-NL"))) {
       Page page = context.newPage();
       page.navigate(url());
       walkForReflow(page, "320px", "0");
@@ -448,21 +533,29 @@ class VisitorAccessibilityIT {
   }
 
   @Test
-  @DisplayName("with text at 200% the page still fits a 390 px phone without horizontal scrolling and the language "
-      + "buttons stay on screen (WCAG 1.4.4)")
+  @DisplayName(
+      "with text at 200% the page still fits a 390 px phone without horizontal scrolling and the language "
+          + "buttons stay on screen (WCAG 1.4.4)")
   void textAt200Percent() throws Exception {
     try (BrowserContext context = browser.phone()) {
       Page page = context.newPage();
       page.navigate(url());
       screen(page, "question");
-      // The browser's text-size setting scales the root font size; through the CSSOM (the CSP allows no inline style).
+      // The browser's text-size setting scales the root font size; through the CSSOM (the CSP
+      // allows no inline style).
       String doubleText = "document.documentElement.style.fontSize = '36px'";
       page.evaluate(doubleText);
       for (String lang : List.of("nl", "easy", "en", "ar", "tr", "pl", "uk")) {
         Locator button = page.locator("button[data-lang=" + lang + "]");
-        JsonObject box = new JsonObject((String) button.evaluate("b => { const r = b.getBoundingClientRect(); "
-            + "return JSON.stringify({left: r.left, right: r.right}); }"));
-        assertTrue(box.getDouble("left") >= 0 && box.getDouble("right") <= 390, lang + " button " + box.encode());
+        JsonObject box =
+            new JsonObject(
+                (String)
+                    button.evaluate(
+                        "b => { const r = b.getBoundingClientRect(); "
+                            + "return JSON.stringify({left: r.left, right: r.right}); }"));
+        assertTrue(
+            box.getDouble("left") >= 0 && box.getDouble("right") <= 390,
+            lang + " button " + box.encode());
       }
       walkForReflow(page, "200pct text", doubleText);
     }
@@ -471,17 +564,23 @@ class VisitorAccessibilityIT {
   /** Every visible button, link and field on the screen measures at least 44×44 CSS px. */
   /** Every visible button, link and field is at least 44×44 CSS px. */
   static void assertTargets(Page page, String what) {
-    JsonArray small = new JsonArray((String) page.evaluate("() => JSON.stringify([...document.querySelectorAll("
-        + "'button, a[href], input, textarea, select')].filter(e => e.offsetParent !== null || "
-        + "getComputedStyle(e).position === 'fixed').map(e => { const r = e.getBoundingClientRect(); "
-        + "return {el: e.tagName + '#' + e.id + ' ' + (e.textContent || '').trim().slice(0, 30), "
-        + "w: Math.round(r.width), h: Math.round(r.height)}; }).filter(b => b.w < 44 || b.h < 44))"));
-    assertTrue(small.isEmpty(), what + ": targets smaller than 44×44 px: " + small.encodePrettily());
+    JsonArray small =
+        new JsonArray(
+            (String)
+                page.evaluate(
+                    "() => JSON.stringify([...document.querySelectorAll("
+                        + "'button, a[href], input, textarea, select')].filter(e => e.offsetParent !== null || "
+                        + "getComputedStyle(e).position === 'fixed').map(e => { const r = e.getBoundingClientRect(); "
+                        + "return {el: e.tagName + '#' + e.id + ' ' + (e.textContent || '').trim().slice(0, 30), "
+                        + "w: Math.round(r.width), h: Math.round(r.height)}; }).filter(b => b.w < 44 || b.h < 44))"));
+    assertTrue(
+        small.isEmpty(), what + ": targets smaller than 44×44 px: " + small.encodePrettily());
   }
 
   @Test
-  @DisplayName("every button, link and field is at least 44×44 px on the questions, 112, suggestions, closed, "
-      + "queue and chat screens (the 'Bel 0800-…' link too)")
+  @DisplayName(
+      "every button, link and field is at least 44×44 px on the questions, 112, suggestions, closed, "
+          + "queue and chat screens (the 'Bel 0800-…' link too)")
   void targetSize() throws Exception {
     try (BrowserContext context = browser.phone()) {
       Page page = context.newPage();
@@ -516,23 +615,36 @@ class VisitorAccessibilityIT {
   }
 
   @Test
-  @DisplayName("in forced colours (Windows high contrast) a chosen answer and the chosen language look different from "
-      + "the others by their border, and the quick exit, talk-now and 112 buttons keep a visible outline")
+  @DisplayName(
+      "in forced colours (Windows high contrast) a chosen answer and the chosen language look different from "
+          + "the others by their border, and the quick exit, talk-now and 112 buttons keep a visible outline")
   void forcedColours() throws Exception {
-    try (BrowserContext context = browser.browser.newContext(new Browser.NewContextOptions().setViewportSize(390, 844)
-        .setIsMobile(true).setHasTouch(true).setLocale("nl-NL").setForcedColors(ForcedColors.ACTIVE))) {
+    try (BrowserContext context =
+        browser.browser.newContext(
+            new Browser.NewContextOptions()
+                .setViewportSize(390, 844)
+                .setIsMobile(true)
+                .setHasTouch(true)
+                .setLocale("nl-NL")
+                .setForcedColors(ForcedColors.ACTIVE))) {
       Page page = context.newPage();
       page.navigate(url());
       screen(page, "question");
       assertTrue((Boolean) page.evaluate("matchMedia('(forced-colors: active)').matches"));
-      String style = "e => { const s = getComputedStyle(e); return [s.borderTopStyle, s.borderTopWidth, "
-          + "s.outlineStyle, s.outlineWidth].join(' '); }";
+      String style =
+          "e => { const s = getComputedStyle(e); return [s.borderTopStyle, s.borderTopWidth, "
+              + "s.outlineStyle, s.outlineWidth].join(' '); }";
       for (String id : List.of("#exit", "#talk-now")) {
         String s = (String) page.locator(id).evaluate(style);
-        assertTrue(!s.startsWith("none") && !s.startsWith("hidden") && !s.contains(" 0px "), id + ": " + s);
+        assertTrue(
+            !s.startsWith("none") && !s.startsWith("hidden") && !s.contains(" 0px "),
+            id + ": " + s);
       }
-      assertTrue(!page.locator("button[data-lang=nl]").evaluate(style)
-          .equals(page.locator("button[data-lang=en]").evaluate(style)), "chosen language looks the same");
+      assertTrue(
+          !page.locator("button[data-lang=nl]")
+              .evaluate(style)
+              .equals(page.locator("button[data-lang=en]").evaluate(style)),
+          "chosen language looks the same");
       page.locator("button[data-code=no]").click();
       page.locator("button[data-code=victim]").click();
       page.locator("button[data-code='18-24']").click();
@@ -547,64 +659,89 @@ class VisitorAccessibilityIT {
       assertTrue(!chosen.equals(other), "chosen " + chosen + " vs not chosen " + other);
       VisitorBrowser.screenshot(page, "visitor-a11y-forced-colours");
     }
-    try (BrowserContext context = browser.browser.newContext(new Browser.NewContextOptions().setViewportSize(390, 844)
-        .setForcedColors(ForcedColors.ACTIVE))) {
+    try (BrowserContext context =
+        browser.browser.newContext(
+            new Browser.NewContextOptions()
+                .setViewportSize(390, 844)
+                .setForcedColors(ForcedColors.ACTIVE))) {
       Page page = context.newPage();
       page.navigate(url());
       page.locator("button[data-code=yes]").click();
       screen(page, "emergency");
-      String s = (String) page.locator("#call-112").evaluate("e => { const s = getComputedStyle(e); "
-          + "return [s.borderTopStyle, s.borderTopWidth].join(' '); }");
+      String s =
+          (String)
+              page.locator("#call-112")
+                  .evaluate(
+                      "e => { const s = getComputedStyle(e); "
+                          + "return [s.borderTopStyle, s.borderTopWidth].join(' '); }");
       assertTrue(!s.startsWith("none") && !s.endsWith(" 0px"), "112 button: " + s);
     }
   }
 
-  /** Tabs through {@code stops} focus stops; each focused control must show an outline of at least 2 px. */
+  /**
+   * Tabs through {@code stops} focus stops; each focused control must show an outline of at least 2
+   * px.
+   */
   private static int assertFocusVisible(Page page, String what, int stops) {
     int seen = 0;
     for (int i = 0; i < stops; i++) {
       page.keyboard().press("Tab");
-      JsonObject f = new JsonObject((String) page.evaluate("() => { const e = document.activeElement; "
-          + "const s = getComputedStyle(e); return JSON.stringify({el: e.tagName + '#' + e.id + ' ' + "
-          + "(e.textContent || '').trim().slice(0, 20), style: s.outlineStyle, width: parseFloat(s.outlineWidth)}); }"));
+      JsonObject f =
+          new JsonObject(
+              (String)
+                  page.evaluate(
+                      "() => { const e = document.activeElement; "
+                          + "const s = getComputedStyle(e); return JSON.stringify({el: e.tagName + '#' + e.id + ' ' + "
+                          + "(e.textContent || '').trim().slice(0, 20), style: s.outlineStyle, width: parseFloat(s.outlineWidth)}); }"));
       if (f.getString("el").startsWith("BODY")) {
         continue;
       }
       seen++;
-      assertTrue(!"none".equals(f.getString("style")) && f.getDouble("width") >= 2,
+      assertTrue(
+          !"none".equals(f.getString("style")) && f.getDouble("width") >= 2,
           what + ": focus not visible: " + f);
     }
     return seen;
   }
 
   @Test
-  @DisplayName("every control reached with Tab shows a focus outline of at least 2 px, on a question, the "
-      + "suggestions and the chat")
+  @DisplayName(
+      "every control reached with Tab shows a focus outline of at least 2 px, on a question, the "
+          + "suggestions and the chat")
   void visibleFocus() throws Exception {
-    try (BrowserContext context = browser.browser.newContext(new Browser.NewContextOptions()
-        .setViewportSize(390, 844).setLocale("nl-NL"))) {
+    try (BrowserContext context =
+        browser.browser.newContext(
+            new Browser.NewContextOptions().setViewportSize(390, 844).setLocale("nl-NL"))) {
       Page page = context.newPage();
       page.navigate(url());
       screen(page, "question");
       page.locator("button[data-code=no]").click();
       assertThat(page.locator("#screen-title")).hasText("Waarover wil je praten?");
-      assertTrue(assertFocusVisible(page, "question", 25) >= 8, "Tab reached too few controls on a question");
+      assertTrue(
+          assertFocusVisible(page, "question", 25) >= 8,
+          "Tab reached too few controls on a question");
       page.reload();
       screen(page, "question");
       Locator suggestions = toCsgSuggestions(page);
-      assertTrue(assertFocusVisible(page, "suggestions", 30) >= 8, "Tab reached too few controls on the suggestions");
+      assertTrue(
+          assertFocusVisible(page, "suggestions", 30) >= 8,
+          "Tab reached too few controls on the suggestions");
       suggestions.locator("button[data-help-point=csg]").click();
       screen(page, "chat");
       assertThat(page.locator("#status")).containsText("Je bent nummer");
-      assertTrue(assertFocusVisible(page, "chat", 15) >= 6, "Tab reached too few controls in the chat");
+      assertTrue(
+          assertFocusVisible(page, "chat", 15) >= 6, "Tab reached too few controls in the chat");
     }
   }
 
   @Test
   @DisplayName("the page shows the 112 line without JavaScript (it is in the static HTML)")
   void emergencyLineInStaticHtml() throws Exception {
-    try (BrowserContext context = browser.browser.newContext(new Browser.NewContextOptions().setViewportSize(390, 844)
-        .setJavaScriptEnabled(false))) {
+    try (BrowserContext context =
+        browser.browser.newContext(
+            new Browser.NewContextOptions()
+                .setViewportSize(390, 844)
+                .setJavaScriptEnabled(false))) {
       Page page = context.newPage();
       page.navigate(url());
       assertThat(page.locator("main a[href='tel:112']")).isVisible();
@@ -613,8 +750,9 @@ class VisitorAccessibilityIT {
   }
 
   @Test
-  @DisplayName("the visitor listener compresses the page's files when the browser asks, keeps Cache-Control: "
-      + "no-store, never compresses API or SockJS answers, and its static index.html holds the 112 line")
+  @DisplayName(
+      "the visitor listener compresses the page's files when the browser asks, keeps Cache-Control: "
+          + "no-store, never compresses API or SockJS answers, and its static index.html holds the 112 line")
   void compressedAndNotCached() throws Exception {
     // No automatic decompression: the test sees the bytes as they travel.
     var options = new io.vertx.ext.web.client.WebClientOptions();
@@ -623,57 +761,98 @@ class VisitorAccessibilityIT {
     int compressedTotal = 0;
     int plainTotal = 0;
     for (String path : List.of("/", "/app.js", "/app.css")) {
-      var gz = web.get(app.visitorPort(), "127.0.0.1", path).putHeader("Accept-Encoding", "gzip").send()
-          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-      var plain = web.get(app.visitorPort(), "127.0.0.1", path).send()
-          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      var gz =
+          web.get(app.visitorPort(), "127.0.0.1", path)
+              .putHeader("Accept-Encoding", "gzip")
+              .send()
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(10, TimeUnit.SECONDS);
+      var plain =
+          web.get(app.visitorPort(), "127.0.0.1", path)
+              .send()
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(10, TimeUnit.SECONDS);
       assertEquals(200, gz.statusCode(), path);
       assertEquals("gzip", gz.getHeader("Content-Encoding"), path);
       assertEquals(null, plain.getHeader("Content-Encoding"), path);
-      assertTrue(gz.getHeader("Cache-Control").contains("no-store"), path + ": " + gz.getHeader("Cache-Control"));
+      assertTrue(
+          gz.getHeader("Cache-Control").contains("no-store"),
+          path + ": " + gz.getHeader("Cache-Control"));
       assertTrue(plain.getHeader("Cache-Control").contains("no-store"), path);
       byte[] unzipped;
-      try (var in = new java.util.zip.GZIPInputStream(new java.io.ByteArrayInputStream(gz.body().getBytes()))) {
+      try (var in =
+          new java.util.zip.GZIPInputStream(
+              new java.io.ByteArrayInputStream(gz.body().getBytes()))) {
         unzipped = in.readAllBytes();
       }
-      assertEquals(plain.body().toString(), new String(unzipped, java.nio.charset.StandardCharsets.UTF_8), path);
+      assertEquals(
+          plain.body().toString(),
+          new String(unzipped, java.nio.charset.StandardCharsets.UTF_8),
+          path);
       assertTrue(gz.body().length() < plain.body().length(), path);
       compressedTotal += gz.body().length();
       plainTotal += plain.body().length();
       if ("/".equals(path)) {
-        assertTrue(plain.body().toString().contains("href=\"tel:112\""), "112 link in the static HTML");
+        assertTrue(
+            plain.body().toString().contains("href=\"tel:112\""), "112 link in the static HTML");
       }
     }
-    // Chat frames (SockJS fallback) and API answers are never compressed: their compressed length could leak content.
+    // Chat frames (SockJS fallback) and API answers are never compressed: their compressed length
+    // could leak content.
     for (String path : List.of("/api/config", "/sockjs/info")) {
-      var answer = web.get(app.visitorPort(), "127.0.0.1", path).putHeader("Accept-Encoding", "gzip")
-          .putHeader("Origin", "http://127.0.0.1:" + app.visitorPort()).send()
-          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      var answer =
+          web.get(app.visitorPort(), "127.0.0.1", path)
+              .putHeader("Accept-Encoding", "gzip")
+              .putHeader("Origin", "http://127.0.0.1:" + app.visitorPort())
+              .send()
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(10, TimeUnit.SECONDS);
       assertEquals(200, answer.statusCode(), path + ": " + answer.bodyAsString());
       String encoding = answer.getHeader("Content-Encoding");
       assertTrue(encoding == null || "identity".equals(encoding), path + " came " + encoding);
     }
-    System.out.printf("visitor page (index.html, app.js, app.css): %d bytes plain, %d bytes gzip%n", plainTotal,
-        compressedTotal);
+    System.out.printf(
+        "visitor page (index.html, app.js, app.css): %d bytes plain, %d bytes gzip%n",
+        plainTotal, compressedTotal);
   }
 
-  /** Takes the newest queued CSG chat: this visitor's (other tests of the class leave chats in the queue). */
+  /**
+   * Takes the newest queued CSG chat: this visitor's (other tests of the class leave chats in the
+   * queue).
+   */
   private static String takeNewestCsgChat(WsProbe counselor) throws Exception {
     counselor.awaitType("hello");
-    String id = ConsoleFixtures.await(app.pool().query("SELECT id FROM conversation WHERE help_point = 'csg' "
-        + "AND status = 'queued' ORDER BY created_at DESC LIMIT 1").execute()).iterator().next().getUUID("id")
-        .toString();
+    String id =
+        ConsoleFixtures.await(
+                app.pool()
+                    .query(
+                        "SELECT id FROM conversation WHERE help_point = 'csg' "
+                            + "AND status = 'queued' ORDER BY created_at DESC LIMIT 1")
+                    .execute())
+            .iterator()
+            .next()
+            .getUUID("id")
+            .toString();
     counselor.send(new JsonObject().put("type", "take").put("conversationId", id));
-    counselor.await(f -> "assigned".equals(f.getString("type")) && id.equals(f.getString("conversationId")),
+    counselor.await(
+        f -> "assigned".equals(f.getString("type")) && id.equals(f.getString("conversationId")),
         java.time.Duration.ofSeconds(10));
     return id;
   }
 
-  /** Presses Tab until the focused element matches {@code selector}; fails when it is not reached in 40 stops. */
+  /**
+   * Presses Tab until the focused element matches {@code selector}; fails when it is not reached in
+   * 40 stops.
+   */
   private static void tabTo(Page page, String selector) {
     for (int i = 0; i < 40; i++) {
       page.keyboard().press("Tab");
-      if ((Boolean) page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)", selector)) {
+      if ((Boolean)
+          page.evaluate(
+              "s => !!document.activeElement && document.activeElement.matches(s)", selector)) {
         return;
       }
     }
@@ -681,10 +860,12 @@ class VisitorAccessibilityIT {
   }
 
   @Test
-  @DisplayName("the whole intake, the choice of a help point and the chat can be done with the keyboard alone")
+  @DisplayName(
+      "the whole intake, the choice of a help point and the chat can be done with the keyboard alone")
   void keyboardOnly() throws Exception {
-    try (BrowserContext context = browser.browser.newContext(new Browser.NewContextOptions()
-        .setViewportSize(390, 844).setLocale("nl-NL"))) {
+    try (BrowserContext context =
+        browser.browser.newContext(
+            new Browser.NewContextOptions().setViewportSize(390, 844).setLocale("nl-NL"))) {
       Page page = context.newPage();
       page.navigate(url());
       screen(page, "question");
@@ -713,22 +894,30 @@ class VisitorAccessibilityIT {
         String question = page.locator("#screen").getAttribute("data-question");
         tabTo(page, "#skip");
         page.keyboard().press("Enter");
-        page.waitForFunction("q => document.getElementById('screen').getAttribute('data-question') !== q", question);
+        page.waitForFunction(
+            "q => document.getElementById('screen').getAttribute('data-question') !== q", question);
       }
       screen(page, "suggestions");
       tabTo(page, "button[data-help-point=csg]");
       page.keyboard().press("Enter");
       screen(page, "chat");
       String consoleCookie = WalkingSkeletonIT.login(WebClient.create(client), app, "csg");
-      try (WsProbe counselor = WsProbe.connect(client, app.consolePort(), "/ws",
-          "http://127.0.0.1:" + app.consolePort(), consoleCookie)) {
+      try (WsProbe counselor =
+          WsProbe.connect(
+              client,
+              app.consolePort(),
+              "/ws",
+              "http://127.0.0.1:" + app.consolePort(),
+              consoleCookie)) {
         takeNewestCsgChat(counselor);
         assertThat(page.locator("#status")).containsText("Je praat nu met");
         tabTo(page, "#message");
         page.keyboard().type("Alleen met het toetsenbord.");
         page.keyboard().press("Enter");
-        JsonObject received = counselor.await(f -> "message".equals(f.getString("type"))
-            && "visitor".equals(f.getString("from")), java.time.Duration.ofSeconds(10));
+        JsonObject received =
+            counselor.await(
+                f -> "message".equals(f.getString("type")) && "visitor".equals(f.getString("from")),
+                java.time.Duration.ofSeconds(10));
         assertEquals("Alleen met het toetsenbord.", received.getString("body"));
         assertThat(page.locator("#log li.me .meta")).hasText("verstuurd");
         tabTo(page, "#stop");

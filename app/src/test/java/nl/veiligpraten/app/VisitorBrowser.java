@@ -20,20 +20,33 @@ final class VisitorBrowser implements AutoCloseable {
 
   VisitorBrowser() {
     playwright = Playwright.create();
-    browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-        .setExecutablePath(Paths.get("/usr/bin/chromium")).setHeadless(true)
-        .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-background-networking")));
+    browser =
+        playwright
+            .chromium()
+            .launch(
+                new BrowserType.LaunchOptions()
+                    .setExecutablePath(Paths.get("/usr/bin/chromium"))
+                    .setHeadless(true)
+                    .setArgs(
+                        List.of(
+                            "--no-sandbox", "--disable-gpu", "--disable-background-networking")));
   }
 
   /** A fresh context (no shared cookies or storage) with a 390×844 phone viewport. */
   BrowserContext phone() {
-    return browser.newContext(new Browser.NewContextOptions().setViewportSize(390, 844).setDeviceScaleFactor(1)
-        .setIsMobile(true).setHasTouch(true).setLocale("nl-NL"));
+    return browser.newContext(
+        new Browser.NewContextOptions()
+            .setViewportSize(390, 844)
+            .setDeviceScaleFactor(1)
+            .setIsMobile(true)
+            .setHasTouch(true)
+            .setLocale("nl-NL"));
   }
 
   static void screenshot(Page page, String name) throws Exception {
     Files.createDirectories(SCREENSHOTS);
-    page.screenshot(new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")).setFullPage(true));
+    page.screenshot(
+        new Page.ScreenshotOptions().setPath(SCREENSHOTS.resolve(name + ".png")).setFullPage(true));
   }
 
   @Override

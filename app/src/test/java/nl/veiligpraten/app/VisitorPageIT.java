@@ -27,30 +27,32 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class VisitorPageIT {
 
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
   static RunningApp app;
   static boolean stopped;
   static Vertx client;
   static VisitorBrowser browser;
 
-  @TempDir
-  static Path configDir;
+  @TempDir static Path configDir;
 
   @BeforeAll
   static void setUp() throws Exception {
-    // Mores is closed all week in this deployment, so the out-of-hours state can be shown at any time of day.
+    // Mores is closed all week in this deployment, so the out-of-hours state can be shown at any
+    // time of day.
     String helpPoints;
-    try (var in = VisitorPageIT.class.getClassLoader().getResourceAsStream("config/help-points.yaml")) {
+    try (var in =
+        VisitorPageIT.class.getClassLoader().getResourceAsStream("config/help-points.yaml")) {
       helpPoints = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     }
     int mores = helpPoints.indexOf("- id: mores");
     int hours = helpPoints.indexOf("openingHours:", mores);
     int end = helpPoints.indexOf("retentionDays:", hours);
-    String closed = "openingHours:\n"
-        + "      mon: closed\n      tue: closed\n      wed: closed\n      thu: closed\n      fri: closed\n"
-        + "      sat: closed\n      sun: closed\n    ";
-    java.nio.file.Files.writeString(configDir.resolve("help-points.yaml"),
+    String closed =
+        "openingHours:\n"
+            + "      mon: closed\n      tue: closed\n      wed: closed\n      thu: closed\n      fri: closed\n"
+            + "      sat: closed\n      sun: closed\n    ";
+    java.nio.file.Files.writeString(
+        configDir.resolve("help-points.yaml"),
         helpPoints.substring(0, hours) + closed + helpPoints.substring(end));
     app = TestApp.start(AppSettings.forTest(dataDir).withConfigDir(configDir));
     client = Vertx.vertx();
@@ -74,16 +76,22 @@ class VisitorPageIT {
 
   @Test
   @Order(1)
-  @DisplayName("a visitor answers the intake, chooses a route, waits in the queue and chats with a counselor")
+  @DisplayName(
+      "a visitor answers the intake, chooses a route, waits in the queue and chats with a counselor")
   void intakeRouteQueueChat() throws Exception {
     try (BrowserContext context = browser.phone()) {
       Page page = context.newPage();
       page.navigate("http://127.0.0.1:" + app.visitorPort() + "/");
       assertEquals("Weer", page.title());
       screen(page, "question");
-      // The danger question's wording comes from the configuration (questionnaire.yaml), in all three variants.
-      var q0 = nl.veiligpraten.routing.config.RoutingConfig.defaults().questionnaire().question("Q0").orElseThrow()
-          .text();
+      // The danger question's wording comes from the configuration (questionnaire.yaml), in all
+      // three variants.
+      var q0 =
+          nl.veiligpraten.routing.config.RoutingConfig.defaults()
+              .questionnaire()
+              .question("Q0")
+              .orElseThrow()
+              .text();
       assertThat(page.locator("#screen-title")).hasText(q0.nl());
       assertThat(page.locator("#exit")).isVisible();
       assertThat(page.locator("#talk-now")).isVisible();
@@ -94,8 +102,16 @@ class VisitorPageIT {
       assertThat(page.locator("#screen-title")).hasText(q0.nlEasy());
       page.locator("#langs button[data-lang=en]").click();
       assertThat(page.locator("#screen-title")).hasText(q0.en());
-      assertThat(page.locator("button[data-code=yes]")).hasText(nl.veiligpraten.routing.config.RoutingConfig.defaults()
-          .questionnaire().question("Q0").orElseThrow().answers().get(0).text().en());
+      assertThat(page.locator("button[data-code=yes]"))
+          .hasText(
+              nl.veiligpraten.routing.config.RoutingConfig.defaults()
+                  .questionnaire()
+                  .question("Q0")
+                  .orElseThrow()
+                  .answers()
+                  .get(0)
+                  .text()
+                  .en());
       page.locator("#langs button[data-lang=nl]").click();
       assertThat(page.locator("#screen-title")).hasText(q0.nl());
       VisitorBrowser.screenshot(page, "visitor-01-danger-question");
@@ -133,8 +149,10 @@ class VisitorPageIT {
         }
         String before = page.locator("#screen-title").textContent();
         page.locator("#skip").click();
-        page.waitForFunction("t => { const h = document.getElementById('screen-title'); "
-            + "return !h || h.textContent !== t; }", before);
+        page.waitForFunction(
+            "t => { const h = document.getElementById('screen-title'); "
+                + "return !h || h.textContent !== t; }",
+            before);
       }
       Locator suggestions = screen(page, "suggestions");
       Locator csg = suggestions.locator("article[data-help-point=csg]");
@@ -153,23 +171,30 @@ class VisitorPageIT {
       // The counselor takes the chat from the console.
       WebClient web = WebClient.create(client);
       String cookie = WalkingSkeletonIT.login(web, app, "csg");
-      WsProbe counselor = WsProbe.connect(client, app.consolePort(), "/ws", "http://127.0.0.1:" + app.consolePort(),
-          cookie);
+      WsProbe counselor =
+          WsProbe.connect(
+              client, app.consolePort(), "/ws", "http://127.0.0.1:" + app.consolePort(), cookie);
       counselor.send(new JsonObject().put("type", "take"));
       String conversationId = counselor.awaitType("assigned").getString("conversationId");
-      assertThat(page.locator("#status")).containsText("Je praat nu met Hulpverlener Centrum Seksueel Geweld");
+      assertThat(page.locator("#status"))
+          .containsText("Je praat nu met Hulpverlener Centrum Seksueel Geweld");
 
       page.locator("#message").fill("Hallo, ik wil iets vertellen.");
       page.locator("#message").press("Enter");
-      JsonObject received = counselor.await(f -> "message".equals(f.getString("type")), Duration.ofSeconds(10));
+      JsonObject received =
+          counselor.await(f -> "message".equals(f.getString("type")), Duration.ofSeconds(10));
       assertEquals("Hallo, ik wil iets vertellen.", received.getString("body"));
       assertThat(page.locator("#log li.me .meta")).hasText("verstuurd");
 
       counselor.send(new JsonObject().put("type", "typing").put("conversationId", conversationId));
       assertThat(page.locator("#typing")).hasText("De hulpverlener is aan het typen…");
       VisitorBrowser.screenshot(page, "visitor-06-typing");
-      counselor.send(new JsonObject().put("type", "message").put("conversationId", conversationId)
-          .put("clientId", "c-1").put("body", "Fijn dat je er bent. Ik luister."));
+      counselor.send(
+          new JsonObject()
+              .put("type", "message")
+              .put("conversationId", conversationId)
+              .put("clientId", "c-1")
+              .put("body", "Fijn dat je er bent. Ik luister."));
       assertThat(page.locator("#log li.them")).containsText("Fijn dat je er bent. Ik luister.");
       // Screen readers announce new log items; each item says who wrote it.
       assertThat(page.locator("#log-region")).hasAttribute("role", "log");
@@ -179,44 +204,73 @@ class VisitorPageIT {
       assertThat(page.locator("#typing")).isEmpty();
       VisitorBrowser.screenshot(page, "visitor-07-chat");
 
-      // The counselor proposes a referral; the page asks for consent in the chat, the visitor says no: nothing is
-      // shared, the chat goes on with the same counselor and the other help point's contacts are shown.
-      counselor.send(new JsonObject().put("type", "refer").put("conversationId", conversationId)
-          .put("helpPoint", "veilig_thuis"));
+      // The counselor proposes a referral; the page asks for consent in the chat, the visitor says
+      // no: nothing is
+      // shared, the chat goes on with the same counselor and the other help point's contacts are
+      // shown.
+      counselor.send(
+          new JsonObject()
+              .put("type", "refer")
+              .put("conversationId", conversationId)
+              .put("helpPoint", "veilig_thuis"));
       assertThat(page.locator("#referral")).containsText("Mag ik dit gesprek doorsturen naar");
       VisitorBrowser.screenshot(page, "visitor-07a-referral-question");
       page.locator("#referral-no").click();
       assertThat(page.locator("#referral")).hasCount(0);
       assertThat(page.locator("#notice")).containsText("Er is niets doorgestuurd");
       assertThat(page.locator("#message")).isEditable();
-      assertEquals(0L, app.pool().preparedQuery("SELECT count(*) FROM conversation_key WHERE conversation_id = $1 "
-          + "AND org_id = 'veilig_thuis'").execute(io.vertx.sqlclient.Tuple.of(java.util.UUID.fromString(conversationId)))
-          .toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS)
-          .iterator().next().getLong(0));
+      assertEquals(
+          0L,
+          app.pool()
+              .preparedQuery(
+                  "SELECT count(*) FROM conversation_key WHERE conversation_id = $1 "
+                      + "AND org_id = 'veilig_thuis'")
+              .execute(io.vertx.sqlclient.Tuple.of(java.util.UUID.fromString(conversationId)))
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(10, java.util.concurrent.TimeUnit.SECONDS)
+              .iterator()
+              .next()
+              .getLong(0));
 
       // The phone loses its connection while both sides write; nothing typed is lost or doubled.
       context.setOffline(true);
-      assertThat(page.locator("#net")).isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(10_000));
+      assertThat(page.locator("#net"))
+          .isVisible(new LocatorAssertions.IsVisibleOptions().setTimeout(10_000));
       page.locator("#message").fill("Ben je er nog?");
       page.locator("#send").click();
       assertThat(page.locator("#log li.me").last().locator(".meta")).hasText("wordt verstuurd…");
-      counselor.send(new JsonObject().put("type", "message").put("conversationId", conversationId)
-          .put("clientId", "c-2").put("body", "Ik ben er nog, hoor."));
-      counselor.await(f -> "ack".equals(f.getString("type")) && "c-2".equals(f.getString("clientId")),
+      counselor.send(
+          new JsonObject()
+              .put("type", "message")
+              .put("conversationId", conversationId)
+              .put("clientId", "c-2")
+              .put("body", "Ik ben er nog, hoor."));
+      counselor.await(
+          f -> "ack".equals(f.getString("type")) && "c-2".equals(f.getString("clientId")),
           Duration.ofSeconds(10));
       VisitorBrowser.screenshot(page, "visitor-07b-offline");
       context.setOffline(false);
-      assertThat(page.locator("#log li.me").last().locator(".meta")).hasText("verstuurd",
-          new LocatorAssertions.HasTextOptions().setTimeout(20_000));
+      assertThat(page.locator("#log li.me").last().locator(".meta"))
+          .hasText("verstuurd", new LocatorAssertions.HasTextOptions().setTimeout(20_000));
       assertThat(page.locator("#log li.them").last()).containsText("Ik ben er nog, hoor.");
       assertThat(page.locator("#net")).isHidden();
-      JsonObject resent = counselor.await(f -> "message".equals(f.getString("type"))
-          && "visitor".equals(f.getString("from")), Duration.ofSeconds(10));
+      JsonObject resent =
+          counselor.await(
+              f -> "message".equals(f.getString("type")) && "visitor".equals(f.getString("from")),
+              Duration.ofSeconds(10));
       assertEquals("Ben je er nog?", resent.getString("body"));
-      assertEquals(1, page.locator("#log li.them", new Page.LocatorOptions().setHasText("Ik ben er nog, hoor.")).count());
-      assertEquals(1, page.locator("#log li.me", new Page.LocatorOptions().setHasText("Ben je er nog?")).count());
+      assertEquals(
+          1,
+          page.locator("#log li.them", new Page.LocatorOptions().setHasText("Ik ben er nog, hoor."))
+              .count());
+      assertEquals(
+          1,
+          page.locator("#log li.me", new Page.LocatorOptions().setHasText("Ben je er nog?"))
+              .count());
 
-      // The visitor continues on another device with the written-down code; the first device is let go.
+      // The visitor continues on another device with the written-down code; the first device is let
+      // go.
       try (BrowserContext other = browser.phone()) {
         Page second = other.newPage();
         second.navigate("http://127.0.0.1:" + app.visitorPort() + "/");
@@ -225,23 +279,28 @@ class VisitorPageIT {
         second.locator("#resume-code").fill(code.toLowerCase().replace(" ", "-"));
         second.locator("#resume-code").press("Enter");
         screen(second, "chat");
-        assertThat(second.locator("#log li.them").first()).containsText("Fijn dat je er bent. Ik luister.");
-        assertThat(second.locator("#log li.me").first()).containsText("Hallo, ik wil iets vertellen.");
+        assertThat(second.locator("#log li.them").first())
+            .containsText("Fijn dat je er bent. Ik luister.");
+        assertThat(second.locator("#log li.me").first())
+            .containsText("Hallo, ik wil iets vertellen.");
         assertThat(second.locator("#status")).containsText("Je praat nu met");
         VisitorBrowser.screenshot(second, "visitor-08-resumed-by-code");
         screen(page, "ended");
         assertThat(page.locator(".notice")).containsText("ander apparaat");
         second.locator("#message").fill("Ik ben er weer.");
         second.locator("#send").click();
-        JsonObject again = counselor.await(f -> "message".equals(f.getString("type"))
-            && "visitor".equals(f.getString("from")), Duration.ofSeconds(10));
+        JsonObject again =
+            counselor.await(
+                f -> "message".equals(f.getString("type")) && "visitor".equals(f.getString("from")),
+                Duration.ofSeconds(10));
         assertEquals("Ik ben er weer.", again.getString("body"));
 
         // Ending the chat normally asks once, then records "visitor left" (not "in a hurry").
         second.locator("#stop").click();
         second.locator("#stop-yes").click();
         screen(second, "ended");
-        JsonObject closed = counselor.await(f -> "closed".equals(f.getString("type")), Duration.ofSeconds(10));
+        JsonObject closed =
+            counselor.await(f -> "closed".equals(f.getString("type")), Duration.ofSeconds(10));
         assertEquals("visitor_left", closed.getString("outcome"));
         VisitorBrowser.screenshot(second, "visitor-08b-ended");
       }
@@ -251,17 +310,23 @@ class VisitorPageIT {
 
   @Test
   @Order(2)
-  @DisplayName("a help point outside its opening hours shows the hours, other open help and 112 instead of a queue")
-  @SuppressWarnings("try") // the probe is not used in the block: holding it open keeps the triage counselor online
+  @DisplayName(
+      "a help point outside its opening hours shows the hours, other open help and 112 instead of a queue")
+  @SuppressWarnings(
+      "try") // the probe is not used in the block: holding it open keeps the triage counselor
+  // online
   void outOfHours() throws Exception {
-    // General triage is offered as a chat only while someone who can take it is online (issue 17): a Veilig Thuis
+    // General triage is offered as a chat only while someone who can take it is online (issue 17):
+    // a Veilig Thuis
     // counselor (who staffs triage) is available during this test.
     String cookie = WalkingSkeletonIT.login(WebClient.create(client), app, "veilig_thuis");
-    WsProbe triageCounselor = WsProbe.connect(client, app.consolePort(), "/ws",
-        "http://127.0.0.1:" + app.consolePort(), cookie);
+    WsProbe triageCounselor =
+        WsProbe.connect(
+            client, app.consolePort(), "/ws", "http://127.0.0.1:" + app.consolePort(), cookie);
     triageCounselor.send(new JsonObject().put("type", "status").put("status", "available"));
     triageCounselor.awaitType("status");
-    try (BrowserContext context = browser.phone(); WsProbe ignored = triageCounselor) {
+    try (BrowserContext context = browser.phone();
+        WsProbe ignored = triageCounselor) {
       Page page = context.newPage();
       page.navigate("http://127.0.0.1:" + app.visitorPort() + "/");
       page.locator("button[data-code=no]").click();
@@ -276,7 +341,8 @@ class VisitorPageIT {
         } else {
           page.locator("#skip").click();
         }
-        page.waitForFunction("q => document.getElementById('screen').getAttribute('data-question') !== q", question);
+        page.waitForFunction(
+            "q => document.getElementById('screen').getAttribute('data-question') !== q", question);
       }
       Locator mores = screen(page, "suggestions").locator("article[data-help-point=mores]");
       assertThat(mores.locator(".closed-note")).hasText("Nu gesloten");
@@ -289,15 +355,24 @@ class VisitorPageIT {
       assertThat(page.locator("#screen button[data-help-point=triage]")).isVisible();
       VisitorBrowser.screenshot(page, "visitor-09-out-of-hours");
       // Nothing was queued for the closed help point.
-      long queued = app.pool().query("SELECT count(*) FROM conversation WHERE help_point = 'mores'").execute()
-          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS).iterator().next().getLong(0);
+      long queued =
+          app.pool()
+              .query("SELECT count(*) FROM conversation WHERE help_point = 'mores'")
+              .execute()
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(10, TimeUnit.SECONDS)
+              .iterator()
+              .next()
+              .getLong(0);
       assertEquals(0, queued);
     }
   }
 
   @Test
   @Order(3)
-  @DisplayName("answering yes to 'are you in danger' shows the 112 screen even when the server is down")
+  @DisplayName(
+      "answering yes to 'are you in danger' shows the 112 screen even when the server is down")
   void emergencyScreenWithoutServer() throws Exception {
     try (BrowserContext context = browser.phone()) {
       Page page = context.newPage();
@@ -312,8 +387,11 @@ class VisitorPageIT {
       assertThat(page.locator("#exit")).isVisible();
       VisitorBrowser.screenshot(page, "visitor-10-emergency-server-down");
       // The page keeps trying and says so, with 112 in the message.
-      assertThat(page.locator("#net")).containsText("112",
-          new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions().setTimeout(10_000));
+      assertThat(page.locator("#net"))
+          .containsText(
+              "112",
+              new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions()
+                  .setTimeout(10_000));
     }
   }
 }

@@ -5,15 +5,16 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import nl.veiligpraten.staffing.QueueSnapshot;
 import nl.veiligpraten.routing.wait.QueueWait;
 import nl.veiligpraten.routing.wait.WaitEstimator;
+import nl.veiligpraten.staffing.QueueSnapshot;
 
 /**
- * Turns a staffing snapshot into what the visitor is shown: the {@code wait} of a queue ({@code staffed},
- * {@code estimatedWaitSeconds} or {@code null}), whether it is full, and the {@code alternatives} open now when a
- * chat cannot start soon (staffed chats of other organisations among the visitor's own route, the phone lines open
- * now). This is the run-time reachability of "no dead ends": an unstaffed queue is never offered as a chat.
+ * Turns a staffing snapshot into what the visitor is shown: the {@code wait} of a queue ({@code
+ * staffed}, {@code estimatedWaitSeconds} or {@code null}), whether it is full, and the {@code
+ * alternatives} open now when a chat cannot start soon (staffed chats of other organisations among
+ * the visitor's own route, the phone lines open now). This is the run-time reachability of "no dead
+ * ends": an unstaffed queue is never offered as a chat.
  */
 final class QueueWaits {
 
@@ -31,7 +32,8 @@ final class QueueWaits {
     if (q == null || !intake.isOpenNow(helpPoint)) {
       return QueueWait.UNSTAFFED;
     }
-    return estimator.estimate(snapshot.aheadOfNew(q.orgId(), priority), snapshot.staffing(q.orgId()));
+    return estimator.estimate(
+        snapshot.aheadOfNew(q.orgId(), priority), snapshot.staffing(q.orgId()));
   }
 
   /** The wait of a queued chat with {@code ahead} chats before it at the organisation. */
@@ -40,17 +42,21 @@ final class QueueWaits {
   }
 
   /**
-   * The queue help points that are staffed now (someone who may take a chat is online at the staffing organisation,
-   * and the help point is open): the "staffed now" input of the routing engine's reachability view for rule N1.
-   * Anything not in the set counts as not staffed.
+   * The queue help points that are staffed now (someone who may take a chat is online at the
+   * staffing organisation, and the help point is open): the "staffed now" input of the routing
+   * engine's reachability view for rule N1. Anything not in the set counts as not staffed.
    */
   java.util.Set<String> staffedQueues(QueueSnapshot snapshot) {
     java.util.Set<String> out = new java.util.TreeSet<>();
-    intake.queuePoints().values().forEach(q -> {
-      if (snapshot.staffing(q.orgId()).staffed() && intake.isOpenNow(q.helpPoint())) {
-        out.add(q.helpPoint());
-      }
-    });
+    intake
+        .queuePoints()
+        .values()
+        .forEach(
+            q -> {
+              if (snapshot.staffing(q.orgId()).staffed() && intake.isOpenNow(q.helpPoint())) {
+                out.add(q.helpPoint());
+              }
+            });
     return out;
   }
 
@@ -71,37 +77,48 @@ final class QueueWaits {
   }
 
   /**
-   * What is open now instead of (or while waiting for) a chat that cannot start soon, as help-point cards: the
-   * routing core's options of the visitor's own route that are open now ({@code candidates}), with every queue card
-   * marked {@code chatNow} (someone who may take the chat is online, the queue has room, and it is not the
-   * organisation the visitor waits at) and its {@code wait}; a queue card that cannot chat now stays only for its
-   * phone line. Then the 24/7 lines of the queue organisations. For a full queue, its overflow queue comes first.
-   * Unknown staffing counts as not staffed. (112 is on the page whenever Q0 was "Ja".)
+   * What is open now instead of (or while waiting for) a chat that cannot start soon, as help-point
+   * cards: the routing core's options of the visitor's own route that are open now ({@code
+   * candidates}), with every queue card marked {@code chatNow} (someone who may take the chat is
+   * online, the queue has room, and it is not the organisation the visitor waits at) and its {@code
+   * wait}; a queue card that cannot chat now stays only for its phone line. Then the 24/7 lines of
+   * the queue organisations. For a full queue, its overflow queue comes first. Unknown staffing
+   * counts as not staffed. (112 is on the page whenever Q0 was "Ja".)
    *
-   * @param candidates   cards from {@link IntakeRouting#openAlternatives}
-   * @param suggested    the visitor's own suggested help points
-   * @param priority     the priority a chat of this visitor would have
-   * @param ownOrg       the organisation the visitor waits at (its chat is not an alternative), or null
+   * @param candidates cards from {@link IntakeRouting#openAlternatives}
+   * @param suggested the visitor's own suggested help points
+   * @param priority the priority a chat of this visitor would have
+   * @param ownOrg the organisation the visitor waits at (its chat is not an alternative), or null
    * @param overflowFrom the chosen, full help point whose overflow queue is offered first, or null
    */
-  JsonArray alternatives(QueueSnapshot snapshot, JsonArray candidates, Collection<String> suggested, int priority,
-                         String ownOrg, String overflowFrom) {
+  JsonArray alternatives(
+      QueueSnapshot snapshot,
+      JsonArray candidates,
+      Collection<String> suggested,
+      int priority,
+      String ownOrg,
+      String overflowFrom) {
     java.util.Map<String, JsonObject> out = new java.util.LinkedHashMap<>();
-    IntakeRouting.QueuePoint full = overflowFrom == null ? null : intake.queuePoints().get(overflowFrom);
+    IntakeRouting.QueuePoint full =
+        overflowFrom == null ? null : intake.queuePoints().get(overflowFrom);
     if (full != null && full.overflowTo() != null) {
-      JsonObject overflow = queueCard(snapshot, intake.card(full.overflowTo(), staffedQueues(snapshot)), priority,
-          ownOrg);
+      JsonObject overflow =
+          queueCard(
+              snapshot, intake.card(full.overflowTo(), staffedQueues(snapshot)), priority, ownOrg);
       if (Boolean.TRUE.equals(overflow.getValue("chatNow"))) {
         out.put(full.overflowTo(), overflow);
       }
     }
     for (Object o : candidates) {
-      if (!(o instanceof JsonObject card) || out.containsKey(card.getString("id"))
+      if (!(o instanceof JsonObject card)
+          || out.containsKey(card.getString("id"))
           || card.getString("id", "").equals(overflowFrom)) {
         continue;
       }
-      JsonObject c = intake.queuePoints().containsKey(card.getString("id"))
-          ? queueCard(snapshot, card, priority, ownOrg) : card;
+      JsonObject c =
+          intake.queuePoints().containsKey(card.getString("id"))
+              ? queueCard(snapshot, card, priority, ownOrg)
+              : card;
       if (!Boolean.FALSE.equals(c.getValue("chatNow")) || c.getString("phone") != null) {
         out.put(c.getString("id"), c);
       }
@@ -109,17 +126,26 @@ final class QueueWaits {
     for (JsonObject line : intake.phoneLinesOpenNow(suggested, staffedQueues(snapshot))) {
       String id = line.getString("id");
       if (!out.containsKey(id)) {
-        out.put(id, intake.queuePoints().containsKey(id) ? queueCard(snapshot, line, priority, ownOrg) : line);
+        out.put(
+            id,
+            intake.queuePoints().containsKey(id)
+                ? queueCard(snapshot, line, priority, ownOrg)
+                : line);
       }
     }
     return new JsonArray(new ArrayList<>(out.values()));
   }
 
-  private JsonObject queueCard(QueueSnapshot snapshot, JsonObject card, int priority, String ownOrg) {
+  private JsonObject queueCard(
+      QueueSnapshot snapshot, JsonObject card, int priority, String ownOrg) {
     String id = card.getString("id");
     IntakeRouting.QueuePoint q = intake.queuePoints().get(id);
     QueueWait wait = forNew(snapshot, id, priority);
-    boolean chatNow = q != null && wait.staffed() && !q.orgId().equals(ownOrg) && (priority == 0 || !full(snapshot, id));
+    boolean chatNow =
+        q != null
+            && wait.staffed()
+            && !q.orgId().equals(ownOrg)
+            && (priority == 0 || !full(snapshot, id));
     return card.copy().put("wait", json(wait)).put("chatNow", chatNow);
   }
 
@@ -138,6 +164,8 @@ final class QueueWaits {
 
   /** The intake answers stored with the routed conversation, or none. */
   static JsonObject answers(JsonObject intakeCodes) {
-    return intakeCodes != null && intakeCodes.getValue("answers") instanceof JsonObject a ? a : new JsonObject();
+    return intakeCodes != null && intakeCodes.getValue("answers") instanceof JsonObject a
+        ? a
+        : new JsonObject();
   }
 }

@@ -2,7 +2,9 @@ package nl.veiligpraten.gateway;
 
 import java.util.function.LongSupplier;
 
-/** Token bucket per connection: a flooding socket is refused frames while everyone else is served. */
+/**
+ * Token bucket per connection: a flooding socket is refused frames while everyone else is served.
+ */
 final class RateLimiter {
 
   private final double perNano;

@@ -5,17 +5,18 @@ import io.vertx.core.json.JsonObject;
 import nl.veiligpraten.infra.web.TextPolicy;
 
 /**
- * Turns a text frame into a typed {@link VisitorFrame} or a {@link FrameException} that says what is wrong. Every
- * field is checked for type and size: nothing a visitor sends reaches the database unvalidated.
+ * Turns a text frame into a typed {@link VisitorFrame} or a {@link FrameException} that says what
+ * is wrong. Every field is checked for type and size: nothing a visitor sends reaches the database
+ * unvalidated.
  */
 public final class VisitorFrameDecoder {
 
   /** Longest chat message in characters (the frame limit also applies). */
   public static final int MAX_BODY_CHARS = 4000;
+
   private static final int MAX_ID = 64;
 
-  private VisitorFrameDecoder() {
-  }
+  private VisitorFrameDecoder() {}
 
   public static VisitorFrame decode(String text) {
     JsonObject json;
@@ -33,12 +34,18 @@ public final class VisitorFrameDecoder {
     }
     return switch (t) {
       case "hello" -> hello(json);
-      case "answers" -> new VisitorFrame.Answers(object(json, "answers", true), id(json, "after", false));
-      case "choose" -> new VisitorFrame.Choose(id(json, "helpPoint", true), object(json, "answers", false),
-          lang(json));
+      case "answers" ->
+          new VisitorFrame.Answers(object(json, "answers", true), id(json, "after", false));
+      case "choose" ->
+          new VisitorFrame.Choose(
+              id(json, "helpPoint", true), object(json, "answers", false), lang(json));
       case "message" -> message(json);
-      case "leave-message" -> new VisitorFrame.LeaveMessage(id(json, "helpPoint", true),
-          object(json, "answers", false), lang(json), (VisitorFrame.Message) message(json));
+      case "leave-message" ->
+          new VisitorFrame.LeaveMessage(
+              id(json, "helpPoint", true),
+              object(json, "answers", false),
+              lang(json),
+              (VisitorFrame.Message) message(json));
       case "typing" -> new VisitorFrame.Typing();
       case "read" -> new VisitorFrame.Read(seq(json, "seq", true));
       case "bye" -> new VisitorFrame.Bye(bool(json, "hurry"));
@@ -57,9 +64,16 @@ public final class VisitorFrameDecoder {
     if (value == null) {
       return null;
     }
-    return nl.veiligpraten.routing.config.Lang.of(value).orElseThrow(() -> new FrameException("invalid_field",
-        "Field 'lang' must be one of " + java.util.Arrays.stream(nl.veiligpraten.routing.config.Lang.values())
-            .map(nl.veiligpraten.routing.config.Lang::key).toList() + "."));
+    return nl.veiligpraten.routing.config.Lang.of(value)
+        .orElseThrow(
+            () ->
+                new FrameException(
+                    "invalid_field",
+                    "Field 'lang' must be one of "
+                        + java.util.Arrays.stream(nl.veiligpraten.routing.config.Lang.values())
+                            .map(nl.veiligpraten.routing.config.Lang::key)
+                            .toList()
+                        + "."));
   }
 
   private static VisitorFrame consent(JsonObject json) {
@@ -71,8 +85,11 @@ public final class VisitorFrameDecoder {
 
   private static VisitorFrame hello(JsonObject json) {
     Object v = json.getValue("v");
-    if (!(v instanceof Number n) || n.intValue() != VisitorFrame.VERSION || n.doubleValue() != n.intValue()) {
-      throw new FrameException("version", "Field 'v' must be protocol version " + VisitorFrame.VERSION + ".");
+    if (!(v instanceof Number n)
+        || n.intValue() != VisitorFrame.VERSION
+        || n.doubleValue() != n.intValue()) {
+      throw new FrameException(
+          "version", "Field 'v' must be protocol version " + VisitorFrame.VERSION + ".");
     }
     String token = string(json, "resume", 64, false);
     String code = string(json, "resumeCode", 32, false);
@@ -90,7 +107,8 @@ public final class VisitorFrameDecoder {
       throw new FrameException("invalid_field", "Field 'body' is empty.");
     }
     if (b.length() > MAX_BODY_CHARS) {
-      throw new FrameException("too_long", "Message is longer than " + MAX_BODY_CHARS + " characters.");
+      throw new FrameException(
+          "too_long", "Message is longer than " + MAX_BODY_CHARS + " characters.");
     }
     return new VisitorFrame.Message(clientId, b);
   }
@@ -98,7 +116,8 @@ public final class VisitorFrameDecoder {
   static String id(JsonObject json, String field, boolean required) {
     String value = string(json, field, MAX_ID, required);
     if (value != null && !nl.veiligpraten.conversation.FrameIds.valid(value)) {
-      throw new FrameException("invalid_field", "Field '" + field + "' may only hold letters, digits and _.:-");
+      throw new FrameException(
+          "invalid_field", "Field '" + field + "' may only hold letters, digits and _.:-");
     }
     return value;
   }
@@ -115,7 +134,8 @@ public final class VisitorFrameDecoder {
       throw new FrameException("invalid_field", "Field '" + field + "' must be a string.");
     }
     if (s.length() > max) {
-      throw new FrameException("invalid_field", "Field '" + field + "' is longer than " + max + " characters.");
+      throw new FrameException(
+          "invalid_field", "Field '" + field + "' is longer than " + max + " characters.");
     }
     return s;
   }
@@ -129,7 +149,8 @@ public final class VisitorFrameDecoder {
       return 0;
     }
     if (!(value instanceof Number n) || n.doubleValue() != n.longValue() || n.longValue() < 0) {
-      throw new FrameException("invalid_field", "Field '" + field + "' must be a whole number of 0 or more.");
+      throw new FrameException(
+          "invalid_field", "Field '" + field + "' must be a whole number of 0 or more.");
     }
     return n.longValue();
   }

@@ -8,10 +8,10 @@ import nl.veiligpraten.infra.web.SocketLiveness;
 import org.slf4j.LoggerFactory;
 
 /**
- * What {@link VisitorConnection} needs from the line to one visitor page: text frames in and out, a close with a
- * code, the peer address (only ever hashed) and silence detection. The WebSocket and the SockJS fallback (issue 19:
- * networks that block WebSockets) both implement it, so the protocol, acks, resume, size and rate limits live in one
- * place and cannot drift apart.
+ * What {@link VisitorConnection} needs from the line to one visitor page: text frames in and out, a
+ * close with a code, the peer address (only ever hashed) and silence detection. The WebSocket and
+ * the SockJS fallback (issue 19: networks that block WebSockets) both implement it, so the
+ * protocol, acks, resume, size and rate limits live in one place and cannot drift apart.
  */
 sealed interface VisitorTransport permits VisitorTransport.WebSocket, VisitorTransport.SockJs {
 
@@ -48,7 +48,8 @@ sealed interface VisitorTransport permits VisitorTransport.WebSocket, VisitorTra
     /**
      * Call on the socket's own event loop (installs its pong handler).
      *
-     * @param maxMessageBytes largest text message assembled from frames (the listener's transport limit; 1009 above)
+     * @param maxMessageBytes largest text message assembled from frames (the listener's transport
+     *     limit; 1009 above)
      */
     WebSocket(ServerWebSocket socket, int maxMessageBytes) {
       this.socket = socket;
@@ -58,7 +59,8 @@ sealed interface VisitorTransport permits VisitorTransport.WebSocket, VisitorTra
 
     @Override
     public void textHandler(Handler<String> handler) {
-      // Decoded strictly: a text message that is not valid UTF-8 closes with 1007 (issue 20, finding 12).
+      // Decoded strictly: a text message that is not valid UTF-8 closes with 1007 (issue 20,
+      // finding 12).
       nl.veiligpraten.infra.web.StrictTextFrames.install(socket, maxMessageBytes, handler);
     }
 
@@ -70,8 +72,10 @@ sealed interface VisitorTransport permits VisitorTransport.WebSocket, VisitorTra
     @Override
     public void closeHandler(Handler<Void> handler) {
       // A broken line closes the socket anyway; only the failure class is worth a debug line.
-      socket.exceptionHandler(e -> LoggerFactory.getLogger(VisitorTransport.class).debug("visitor socket error: {}",
-          e.getClass().getSimpleName()));
+      socket.exceptionHandler(
+          e ->
+              LoggerFactory.getLogger(VisitorTransport.class)
+                  .debug("visitor socket error: {}", e.getClass().getSimpleName()));
       socket.closeHandler(handler);
     }
 
@@ -107,13 +111,18 @@ sealed interface VisitorTransport permits VisitorTransport.WebSocket, VisitorTra
   }
 
   /**
-   * A SockJS session over XHR streaming or polling ({@code /sockjs}). SockJS sends its own heartbeat frames to the
-   * page and ends a session whose page stopped polling; the page's {@code ping} frames count as heard, so a line that
-   * stays silent for the configured silence is cut here exactly as a silent WebSocket is.
+   * A SockJS session over XHR streaming or polling ({@code /sockjs}). SockJS sends its own
+   * heartbeat frames to the page and ends a session whose page stopped polling; the page's {@code
+   * ping} frames count as heard, so a line that stays silent for the configured silence is cut here
+   * exactly as a silent WebSocket is.
    */
   final class SockJs implements VisitorTransport {
-    /** An XHR-polling page fetches queued frames with its next poll: the last frames get this long to go out. */
+    /**
+     * An XHR-polling page fetches queued frames with its next poll: the last frames get this long
+     * to go out.
+     */
     static final long LINGER_MS = 1_500;
+
     private final io.vertx.core.Vertx vertx;
     private final SockJSSocket socket;
     private long lastHeard = System.nanoTime();
@@ -127,11 +136,12 @@ sealed interface VisitorTransport permits VisitorTransport.WebSocket, VisitorTra
 
     @Override
     public void textHandler(Handler<String> handler) {
-      socket.handler(buffer -> {
-        if (!closing) {
-          handler.handle(buffer.toString(java.nio.charset.StandardCharsets.UTF_8));
-        }
-      });
+      socket.handler(
+          buffer -> {
+            if (!closing) {
+              handler.handle(buffer.toString(java.nio.charset.StandardCharsets.UTF_8));
+            }
+          });
     }
 
     @Override
@@ -141,14 +151,17 @@ sealed interface VisitorTransport permits VisitorTransport.WebSocket, VisitorTra
 
     @Override
     public void closeHandler(Handler<Void> handler) {
-      socket.exceptionHandler(e -> LoggerFactory.getLogger(VisitorTransport.class).debug("sockjs session error: {}",
-          e.getClass().getSimpleName()));
-      socket.closeHandler(v -> {
-        if (!closed) {
-          closed = true;
-          handler.handle(null);
-        }
-      });
+      socket.exceptionHandler(
+          e ->
+              LoggerFactory.getLogger(VisitorTransport.class)
+                  .debug("sockjs session error: {}", e.getClass().getSimpleName()));
+      socket.closeHandler(
+          v -> {
+            if (!closed) {
+              closed = true;
+              handler.handle(null);
+            }
+          });
     }
 
     @Override
@@ -157,9 +170,10 @@ sealed interface VisitorTransport permits VisitorTransport.WebSocket, VisitorTra
     }
 
     /**
-     * SockJS in Vert.x always closes a session with its own code 3000, so the WebSocket close code goes first as the
-     * session's last frame, {@code {"type":"close","code":1009,"reason":"frame too big"}}: the page treats it as
-     * the close code of the line. Frames that arrive after it are ignored, as after a WebSocket close frame.
+     * SockJS in Vert.x always closes a session with its own code 3000, so the WebSocket close code
+     * goes first as the session's last frame, {@code {"type":"close","code":1009,"reason":"frame
+     * too big"}}: the page treats it as the close code of the line. Frames that arrive after it are
+     * ignored, as after a WebSocket close frame.
      */
     @Override
     public void close(int code, String reason) {
@@ -167,9 +181,14 @@ sealed interface VisitorTransport permits VisitorTransport.WebSocket, VisitorTra
         return;
       }
       closing = true;
-      socket.write(new io.vertx.core.json.JsonObject().put("type", "close").put("code", code).put("reason", reason)
-          .encode());
-      // Closing at once would drop frames still queued for the page's next poll (the error before a close, say).
+      socket.write(
+          new io.vertx.core.json.JsonObject()
+              .put("type", "close")
+              .put("code", code)
+              .put("reason", reason)
+              .encode());
+      // Closing at once would drop frames still queued for the page's next poll (the error before a
+      // close, say).
       vertx.setTimer(LINGER_MS, t -> socket.close());
     }
 

@@ -27,7 +27,8 @@ class OpenHoursTest {
   }
 
   @Test
-  @DisplayName("open inside a range, closed in the lunch gap, at the end minute, at weekends and before opening")
+  @DisplayName(
+      "open inside a range, closed in the lunch gap, at the end minute, at weekends and before opening")
   void ranges() {
     OpeningHours h = weekdays();
     // 2026-11-23 is a Monday; 10:00 in Amsterdam is 09:00 UTC in winter.
@@ -37,11 +38,14 @@ class OpenHoursTest {
     assertTrue(OpenHours.isOpen(h, ZonedDateTime.parse("2026-11-23T15:59:00Z")));
     assertFalse(OpenHours.isOpen(h, ZonedDateTime.parse("2026-11-23T07:59:00Z")));
     assertFalse(OpenHours.isOpen(h, ZonedDateTime.parse("2026-11-28T10:00:00Z")));
-    assertTrue(OpenHours.isOpen(h, ZonedDateTime.parse("2026-11-27T22:59:00Z")), "24:00 means until midnight");
+    assertTrue(
+        OpenHours.isOpen(h, ZonedDateTime.parse("2026-11-27T22:59:00Z")),
+        "24:00 means until midnight");
   }
 
   @Test
-  @DisplayName("summer time: the same local hours, one hour earlier in UTC, also across the switch night")
+  @DisplayName(
+      "summer time: the same local hours, one hour earlier in UTC, also across the switch night")
   void summerTime() {
     OpeningHours h = weekdays();
     // 2026-07-01 is a Wednesday; Amsterdam is UTC+2 in summer.
@@ -49,20 +53,25 @@ class OpenHoursTest {
     assertFalse(OpenHours.isOpen(h, ZonedDateTime.parse("2026-07-01T06:59:00Z")), "08:59 local");
     assertFalse(OpenHours.isOpen(h, ZonedDateTime.parse("2026-07-01T15:00:00Z")), "17:00 local");
     assertTrue(OpenHours.isOpen(h, ZonedDateTime.parse("2026-07-01T14:59:00Z")), "16:59 local");
-    // Monday 2026-03-30, the first working day of summer time (clocks went forward on Sunday 29 March).
+    // Monday 2026-03-30, the first working day of summer time (clocks went forward on Sunday 29
+    // March).
     assertTrue(OpenHours.isOpen(h, ZonedDateTime.parse("2026-03-30T07:30:00Z")), "09:30 local");
-    assertFalse(OpenHours.isOpen(h, ZonedDateTime.parse("2026-03-27T07:30:00Z")), "08:30 local, still winter time");
+    assertFalse(
+        OpenHours.isOpen(h, ZonedDateTime.parse("2026-03-27T07:30:00Z")),
+        "08:30 local, still winter time");
   }
 
   @Test
-  @DisplayName("a help point without hours is not closed for its card, but is never advertised as open now")
+  @DisplayName(
+      "a help point without hours is not closed for its card, but is never advertised as open now")
   void unknownHours() {
     ZonedDateTime now = ZonedDateTime.parse("2026-11-23T09:00:00Z");
     assertTrue(OpenHours.isOpen(null, now));
     org.junit.jupiter.api.Assertions.assertNull(OpenHours.openNow(null, now));
     org.junit.jupiter.api.Assertions.assertNull(OpenHours.toJson(null));
     assertEquals(Boolean.TRUE, OpenHours.openNow(weekdays(), now));
-    assertEquals(Boolean.FALSE, OpenHours.openNow(weekdays(), ZonedDateTime.parse("2026-11-28T10:00:00Z")));
+    assertEquals(
+        Boolean.FALSE, OpenHours.openNow(weekdays(), ZonedDateTime.parse("2026-11-28T10:00:00Z")));
   }
 
   @Test

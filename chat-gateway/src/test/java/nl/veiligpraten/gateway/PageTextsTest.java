@@ -20,8 +20,9 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 23: the page's texts live in visitor-texts.yaml (where the loader checks every language); this checks the
- * page asks only for texts that are there, so no screen falls back to a key or to Dutch in another language.
+ * Issue 23: the page's texts live in visitor-texts.yaml (where the loader checks every language);
+ * this checks the page asks only for texts that are there, so no screen falls back to a key or to
+ * Dutch in another language.
  */
 @DisplayName("The visitor page's texts")
 class PageTextsTest {
@@ -37,8 +38,9 @@ class PageTextsTest {
     while (direct.find()) {
       used.add(direct.group(1));
     }
-    Matcher either = Pattern.compile("[^A-Za-z.]t\\([^()']*\\?\\s*'([A-Za-z0-9_]+)'\\s*:\\s*'([A-Za-z0-9_]+)'")
-        .matcher(js);
+    Matcher either =
+        Pattern.compile("[^A-Za-z.]t\\([^()']*\\?\\s*'([A-Za-z0-9_]+)'\\s*:\\s*'([A-Za-z0-9_]+)'")
+            .matcher(js);
     while (either.find()) {
       used.add(either.group(1));
       used.add(either.group(2));
@@ -52,7 +54,9 @@ class PageTextsTest {
     }
     used.add("free");
     used.add("paid");
-    assertTrue(used.size() > 100, "only " + used.size() + " keys found: the pattern no longer matches the page");
+    assertTrue(
+        used.size() > 100,
+        "only " + used.size() + " keys found: the pattern no longer matches the page");
     List<String> missing = new ArrayList<>();
     for (String key : used) {
       if (!CONFIG.visitorTexts().texts().containsKey(key)) {
@@ -63,7 +67,8 @@ class PageTextsTest {
   }
 
   @Test
-  @DisplayName("the page's Dutch fallback for an unreadable data block says exactly what the configuration says")
+  @DisplayName(
+      "the page's Dutch fallback for an unreadable data block says exactly what the configuration says")
   void fallbackMatchesConfiguration() throws IOException {
     String js = resource("webroot/visitor/app.js");
     int from = js.indexOf("var FALLBACK = {");
@@ -80,25 +85,42 @@ class PageTextsTest {
   }
 
   @Test
-  @DisplayName("the page texts carry only the offered languages: reviewed ones in production, all in a demo")
+  @DisplayName(
+      "the page texts carry only the offered languages: reviewed ones in production, all in a demo")
   void offeredLanguagesOnly() {
     JsonObject production = new EngineIntakeRouting(CONFIG, Clock.systemUTC(), false).pageTexts();
-    assertEquals(List.of("nl", "nl_easy", "en"), production.getJsonArray("languages").stream()
-        .map(l -> ((JsonObject) l).getString("code")).toList());
-    assertEquals(Set.of("nl", "nl_easy", "en"), production.getJsonObject("texts").getJsonObject("exit").fieldNames());
+    assertEquals(
+        List.of("nl", "nl_easy", "en"),
+        production.getJsonArray("languages").stream()
+            .map(l -> ((JsonObject) l).getString("code"))
+            .toList());
+    assertEquals(
+        Set.of("nl", "nl_easy", "en"),
+        production.getJsonObject("texts").getJsonObject("exit").fieldNames());
     JsonObject demo = new EngineIntakeRouting(CONFIG, Clock.systemUTC(), true).pageTexts();
-    assertEquals(List.of("nl", "nl_easy", "en", "ar", "tr", "pl", "uk"), demo.getJsonArray("languages").stream()
-        .map(l -> ((JsonObject) l).getString("code")).toList());
+    assertEquals(
+        List.of("nl", "nl_easy", "en", "ar", "tr", "pl", "uk"),
+        demo.getJsonArray("languages").stream()
+            .map(l -> ((JsonObject) l).getString("code"))
+            .toList());
     JsonObject ar = demo.getJsonArray("languages").getJsonObject(3);
     assertEquals("rtl", ar.getString("dir"));
     assertEquals(false, ar.getBoolean("reviewed"));
     assertEquals("خروج سريع", demo.getJsonObject("texts").getJsonObject("exit").getString("ar"));
     // the questionnaire follows the same rule
-    JsonObject q0Production = new EngineIntakeRouting(CONFIG, Clock.systemUTC(), false).publicConfig()
-        .getJsonArray("questions").getJsonObject(0).getJsonObject("text");
+    JsonObject q0Production =
+        new EngineIntakeRouting(CONFIG, Clock.systemUTC(), false)
+            .publicConfig()
+            .getJsonArray("questions")
+            .getJsonObject(0)
+            .getJsonObject("text");
     assertEquals(Set.of("nl", "nl_easy", "en"), q0Production.fieldNames());
-    JsonObject q0Demo = new EngineIntakeRouting(CONFIG, Clock.systemUTC(), true).publicConfig()
-        .getJsonArray("questions").getJsonObject(0).getJsonObject("text");
+    JsonObject q0Demo =
+        new EngineIntakeRouting(CONFIG, Clock.systemUTC(), true)
+            .publicConfig()
+            .getJsonArray("questions")
+            .getJsonObject(0)
+            .getJsonObject("text");
     assertEquals("Sen ya da başka biri şu anda tehlikede mi?", q0Demo.getString("tr"));
   }
 

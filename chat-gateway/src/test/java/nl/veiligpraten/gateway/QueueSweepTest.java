@@ -18,8 +18,9 @@ class QueueSweepTest {
   }
 
   @Test
-  @DisplayName("a shorter grace sweeps every quarter of it, so a place never waits a whole extra 5 s, but never more "
-      + "often than every 250 ms")
+  @DisplayName(
+      "a shorter grace sweeps every quarter of it, so a place never waits a whole extra 5 s, but never more "
+          + "often than every 250 ms")
   void shortGrace() {
     assertEquals(1_250, QueueSweep.intervalMillis(5));
     assertEquals(500, QueueSweep.intervalMillis(2));
@@ -27,7 +28,8 @@ class QueueSweepTest {
     assertEquals(250, QueueSweep.intervalMillis(0));
     for (long grace = 1; grace < 40; grace++) {
       long interval = QueueSweep.intervalMillis(grace);
-      assertTrue(interval >= 250 && interval <= 5_000 && interval <= Math.max(250, grace * 1000 / 4),
+      assertTrue(
+          interval >= 250 && interval <= 5_000 && interval <= Math.max(250, grace * 1000 / 4),
           grace + " s -> " + interval + " ms");
     }
   }

@@ -8,7 +8,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-/** The per-socket token bucket, on a clock the test moves (no waiting, no timing on a busy machine). */
+/**
+ * The per-socket token bucket, on a clock the test moves (no waiting, no timing on a busy machine).
+ */
 @DisplayName("Per-socket rate limiter")
 class RateLimiterTest {
 
@@ -37,7 +39,8 @@ class RateLimiterTest {
   }
 
   @Test
-  @DisplayName("after the burst, frames are admitted at the sustained rate: one per tenth of a second at 10/s")
+  @DisplayName(
+      "after the burst, frames are admitted at the sustained rate: one per tenth of a second at 10/s")
   void sustainedRate() {
     RateLimiter limiter = new RateLimiter(10, 30, now::get);
     admitted(limiter, 30);

@@ -1,10 +1,11 @@
 package nl.veiligpraten.console;
 
 /**
- * Who may do what on the console socket, as pure decisions over the session, the frame type and how this socket
- * shows the chat. The connection asks these before it changes anything; the database then checks again under its own
- * row locks (ownership and capacity can change between two frames), so a decision here can only refuse, never grant
- * what the database would refuse. Kept free of Vert.x and I/O so that {@code ConsoleAccessTest} covers every cell.
+ * Who may do what on the console socket, as pure decisions over the session, the frame type and how
+ * this socket shows the chat. The connection asks these before it changes anything; the database
+ * then checks again under its own row locks (ownership and capacity can change between two frames),
+ * so a decision here can only refuse, never grant what the database would refuse. Kept free of
+ * Vert.x and I/O so that {@code ConsoleAccessTest} covers every cell.
  */
 final class ConsoleAccess {
 
@@ -21,8 +22,9 @@ final class ConsoleAccess {
   /** What a frame type needs before the connection acts on it. */
   enum Need {
     /**
-     * Nothing decided here: the database decides under a row lock (take, close), or the socket's own offer list
-     * does (transfer-answer, transfer-cancel), or the frame names no chat (ping, status).
+     * Nothing decided here: the database decides under a row lock (take, close), or the socket's
+     * own offer list does (transfer-answer, transfer-cancel), or the frame names no chat (ping,
+     * status).
      */
     LOOKED_UP,
     /** The chat is held here: only its counselor writes to the visitor or moves the chat. */
@@ -37,10 +39,11 @@ final class ConsoleAccess {
     SUPERVISOR_WHO_CHATS
   }
 
-  private ConsoleAccess() {
-  }
+  private ConsoleAccess() {}
 
-  /** The rule of each frame type; no default branch, so a new frame type needs a rule to compile. */
+  /**
+   * The rule of each frame type; no default branch, so a new frame type needs a rule to compile.
+   */
   static Need need(ConsoleFrame.Type type) {
     return switch (type) {
       case TAKE, CLOSE, PING, STATUS, TRANSFER_ANSWER, TRANSFER_CANCEL -> Need.LOOKED_UP;
@@ -52,7 +55,9 @@ final class ConsoleAccess {
     };
   }
 
-  /** May this session act on a frame of this type, given how this socket shows the chat it names? */
+  /**
+   * May this session act on a frame of this type, given how this socket shows the chat it names?
+   */
   static boolean allows(ConsoleFrame.Type type, StaffSession session, View view) {
     return switch (need(type)) {
       case LOOKED_UP -> true;
@@ -65,22 +70,30 @@ final class ConsoleAccess {
   }
 
   /**
-   * May this socket show a chat, as stored: an open ({@code assigned}) chat of the session's own organisation, held
-   * by this counselor, or (supervisor) any such chat to watch silently.
+   * May this socket show a chat, as stored: an open ({@code assigned}) chat of the session's own
+   * organisation, held by this counselor, or (supervisor) any such chat to watch silently.
    */
-  static boolean mayShow(StaffSession session, String chatOrg, String chatStatus, Long counselorId,
-                         boolean observer) {
-    return session.orgId() != null && session.orgId().equals(chatOrg) && "assigned".equals(chatStatus)
-        && (observer ? Roles.supervises(session) : Long.valueOf(session.user().id()).equals(counselorId));
+  static boolean mayShow(
+      StaffSession session, String chatOrg, String chatStatus, Long counselorId, boolean observer) {
+    return session.orgId() != null
+        && session.orgId().equals(chatOrg)
+        && "assigned".equals(chatStatus)
+        && (observer
+            ? Roles.supervises(session)
+            : Long.valueOf(session.user().id()).equals(counselorId));
   }
 
   /**
-   * May a warm transfer offer be shown to this session: the chat is open, of the session's own organisation, and
-   * still held by the colleague who offers it (a stale or forged offer is not shown).
+   * May a warm transfer offer be shown to this session: the chat is open, of the session's own
+   * organisation, and still held by the colleague who offers it (a stale or forged offer is not
+   * shown).
    */
-  static boolean mayBeOffered(StaffSession session, String chatOrg, String chatStatus, Long counselorId,
-                              long fromStaffId) {
-    return session.orgId() != null && session.orgId().equals(chatOrg) && "assigned".equals(chatStatus)
-        && Long.valueOf(fromStaffId).equals(counselorId) && fromStaffId != session.user().id();
+  static boolean mayBeOffered(
+      StaffSession session, String chatOrg, String chatStatus, Long counselorId, long fromStaffId) {
+    return session.orgId() != null
+        && session.orgId().equals(chatOrg)
+        && "assigned".equals(chatStatus)
+        && Long.valueOf(fromStaffId).equals(counselorId)
+        && fromStaffId != session.user().id();
   }
 }

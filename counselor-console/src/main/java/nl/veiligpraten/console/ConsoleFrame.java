@@ -7,14 +7,15 @@ import java.util.UUID;
 import nl.veiligpraten.routing.OverrideReason;
 
 /**
- * Frames a counselor's console sends over its WebSocket, one record per {@code type}, with every field already
- * checked for type and size by {@link ConsoleFrameDecoder}. What the records do not say (does this counselor hold the
- * chat, is the help point another organisation's, is the colleague online) is checked by {@link ConsoleConnection}
- * against the session and the database, never against what the client claims.
+ * Frames a counselor's console sends over its WebSocket, one record per {@code type}, with every
+ * field already checked for type and size by {@link ConsoleFrameDecoder}. What the records do not
+ * say (does this counselor hold the chat, is the help point another organisation's, is the
+ * colleague online) is checked by {@link ConsoleConnection} against the session and the database,
+ * never against what the client claims.
  *
- * <p>A frame is handled through {@link #dispatch(Handler)}: every record calls its own method of {@link Handler}, so a
- * new frame type is a compile error until the connection handles it; the decoder's switch over {@link Type} has no
- * default branch for the same reason.
+ * <p>A frame is handled through {@link #dispatch(Handler)}: every record calls its own method of
+ * {@link Handler}, so a new frame type is a compile error until the connection handles it; the
+ * decoder's switch over {@link Type} has no default branch for the same reason.
  */
 sealed interface ConsoleFrame {
 
@@ -26,10 +27,25 @@ sealed interface ConsoleFrame {
 
   /** Every frame type a console may send, with its wire name. */
   enum Type {
-    TAKE("take"), MESSAGE("message"), CLOSE("close"), TYPING("typing"), PING("ping"), STATUS("status"),
-    TRANSFER("transfer"), TRANSFER_ANSWER("transfer-answer"), TRANSFER_CANCEL("transfer-cancel"), REFER("refer"),
-    JOIN("join"), LEAVE("leave"), WHISPER("whisper"), SUICIDE_RISK("suicide-risk"), OVERRIDE("override"),
-    TAKEOVER("takeover"), REASSIGN("reassign"), CLOSE_ABUSE("close-abuse"), CONFIRM_P0("confirm-p0");
+    TAKE("take"),
+    MESSAGE("message"),
+    CLOSE("close"),
+    TYPING("typing"),
+    PING("ping"),
+    STATUS("status"),
+    TRANSFER("transfer"),
+    TRANSFER_ANSWER("transfer-answer"),
+    TRANSFER_CANCEL("transfer-cancel"),
+    REFER("refer"),
+    JOIN("join"),
+    LEAVE("leave"),
+    WHISPER("whisper"),
+    SUICIDE_RISK("suicide-risk"),
+    OVERRIDE("override"),
+    TAKEOVER("takeover"),
+    REASSIGN("reassign"),
+    CLOSE_ABUSE("close-abuse"),
+    CONFIRM_P0("confirm-p0");
 
     private final String wire;
 
@@ -93,7 +109,10 @@ sealed interface ConsoleFrame {
     void confirmP0(ConfirmP0 frame);
   }
 
-  /** Takes a chat from the queue: the named one, or the next by queue order when {@code conversationId} is null. */
+  /**
+   * Takes a chat from the queue: the named one, or the next by queue order when {@code
+   * conversationId} is null.
+   */
   record Take(UUID conversationId) implements ConsoleFrame {
     public Type type() {
       return Type.TAKE;
@@ -115,7 +134,10 @@ sealed interface ConsoleFrame {
     }
   }
 
-  /** Closes a held chat (or records the outcome of one the visitor ended) with an outcome code and coded tags. */
+  /**
+   * Closes a held chat (or records the outcome of one the visitor ended) with an outcome code and
+   * coded tags.
+   */
   record Close(UUID conversationId, String outcome, List<String> tags) implements ConsoleFrame {
     public Close {
       tags = List.copyOf(tags);
@@ -140,7 +162,10 @@ sealed interface ConsoleFrame {
     }
   }
 
-  /** The page's heartbeat; answered with {@code pong}, and not a user action (it keeps no session alive). */
+  /**
+   * The page's heartbeat; answered with {@code pong}, and not a user action (it keeps no session
+   * alive).
+   */
   record Ping() implements ConsoleFrame {
     public Type type() {
       return Type.PING;
@@ -163,8 +188,8 @@ sealed interface ConsoleFrame {
   }
 
   /**
-   * Transfer within the organisation with a note (stripped, possibly empty): warm to a colleague when
-   * {@code toStaffId} is set, otherwise cold back to the queue.
+   * Transfer within the organisation with a note (stripped, possibly empty): warm to a colleague
+   * when {@code toStaffId} is set, otherwise cold back to the queue.
    */
   record Transfer(UUID conversationId, String note, Long toStaffId) implements ConsoleFrame {
     boolean toQueue() {
@@ -181,8 +206,8 @@ sealed interface ConsoleFrame {
   }
 
   /**
-   * The colleague's answer to a warm transfer offer shown on this socket; {@code conversationId} (may be null) only
-   * names the chat in an error frame, the offer id decides.
+   * The colleague's answer to a warm transfer offer shown on this socket; {@code conversationId}
+   * (may be null) only names the chat in an error frame, the offer id decides.
    */
   record TransferAnswer(UUID offerId, boolean accept, UUID conversationId) implements ConsoleFrame {
     public Type type() {
@@ -205,7 +230,10 @@ sealed interface ConsoleFrame {
     }
   }
 
-  /** Proposes a referral to another organisation's queue help point, with a handover note (stripped, may be empty). */
+  /**
+   * Proposes a referral to another organisation's queue help point, with a handover note (stripped,
+   * may be empty).
+   */
   record Refer(UUID conversationId, String helpPoint, String note) implements ConsoleFrame {
     public Type type() {
       return Type.REFER;
@@ -238,7 +266,10 @@ sealed interface ConsoleFrame {
     }
   }
 
-  /** A note only counselors of the chat see (stripped, 1 to {@link ConsoleFrameDecoder#MAX_NOTE_CHARS}). */
+  /**
+   * A note only counselors of the chat see (stripped, 1 to {@link
+   * ConsoleFrameDecoder#MAX_NOTE_CHARS}).
+   */
   record Whisper(UUID conversationId, String body) implements ConsoleFrame {
     public Type type() {
       return Type.WHISPER;
@@ -261,7 +292,8 @@ sealed interface ConsoleFrame {
   }
 
   /** Overrides the suggested route with a coded reason and the help point chosen instead. */
-  record RouteOverride(UUID conversationId, OverrideReason reason, String helpPoint) implements ConsoleFrame {
+  record RouteOverride(UUID conversationId, OverrideReason reason, String helpPoint)
+      implements ConsoleFrame {
     public Type type() {
       return Type.OVERRIDE;
     }
@@ -282,7 +314,10 @@ sealed interface ConsoleFrame {
     }
   }
 
-  /** A supervisor gives an open chat to a colleague or to a queue help point of the own organisation (exactly one). */
+  /**
+   * A supervisor gives an open chat to a colleague or to a queue help point of the own organisation
+   * (exactly one).
+   */
   record Reassign(UUID conversationId, Long toStaffId, String toHelpPoint) implements ConsoleFrame {
     public Type type() {
       return Type.REASSIGN;
@@ -293,7 +328,10 @@ sealed interface ConsoleFrame {
     }
   }
 
-  /** A supervisor closes a burst of abuse chats at once (1 to {@link ConsoleConnection#MAX_BURST} different ids). */
+  /**
+   * A supervisor closes a burst of abuse chats at once (1 to {@link ConsoleConnection#MAX_BURST}
+   * different ids).
+   */
   record CloseAbuse(List<UUID> conversationIds) implements ConsoleFrame {
     public CloseAbuse {
       conversationIds = List.copyOf(conversationIds);

@@ -14,26 +14,29 @@ import nl.veiligpraten.routing.conversation.Outcome;
 import nl.veiligpraten.routing.conversation.OutcomeTag;
 
 /**
- * Turns a console text frame into a typed {@link ConsoleFrame} or a {@link ConsoleFrameException} that says what is
- * wrong. Every field is checked for type and size here, before anything is looked up, so a bad frame changes nothing
- * and the socket keeps serving. The codes and texts are those the console has always answered with:
- * {@code malformed}, {@code invalid_text}, {@code unknown_type}, {@code invalid_field}, {@code invalid_outcome} and
- * {@code invalid_tags}. Whether the counselor may do it is not decided here: {@link ConsoleConnection} checks that
- * against the session and the database.
+ * Turns a console text frame into a typed {@link ConsoleFrame} or a {@link ConsoleFrameException}
+ * that says what is wrong. Every field is checked for type and size here, before anything is looked
+ * up, so a bad frame changes nothing and the socket keeps serving. The codes and texts are those
+ * the console has always answered with: {@code malformed}, {@code invalid_text}, {@code
+ * unknown_type}, {@code invalid_field}, {@code invalid_outcome} and {@code invalid_tags}. Whether
+ * the counselor may do it is not decided here: {@link ConsoleConnection} checks that against the
+ * session and the database.
  */
 final class ConsoleFrameDecoder {
 
   /** Longest chat message in characters (the socket's frame limit also applies). */
   static final int MAX_BODY_CHARS = 4000;
+
   /** Longest transfer, handover or whisper note in characters. */
   static final int MAX_NOTE_CHARS = 1000;
+
   /** Longest reason a supervisor gives for joining a chat (it goes to the access log). */
   static final int MAX_JOIN_REASON_CHARS = 500;
+
   /** Longest help point id; longer is no help point. */
   private static final int MAX_HELP_POINT = 64;
 
-  private ConsoleFrameDecoder() {
-  }
+  private ConsoleFrameDecoder() {}
 
   static ConsoleFrame decode(String text) {
     JsonObject json;
@@ -43,16 +46,21 @@ final class ConsoleFrameDecoder {
       throw new ConsoleFrameException("malformed", "Frame is not a JSON object.", null);
     }
     if (TextPolicy.containsNul(json)) {
-      // PostgreSQL cannot store a NUL; refuse it here with a clear error instead of a database failure.
-      throw new ConsoleFrameException("invalid_text", "Text must not contain NUL characters.", null);
+      // PostgreSQL cannot store a NUL; refuse it here with a clear error instead of a database
+      // failure.
+      throw new ConsoleFrameException(
+          "invalid_text", "Text must not contain NUL characters.", null);
     }
-    ConsoleFrame.Type type = json.getValue("type") instanceof String t ? ConsoleFrame.Type.of(t).orElse(null) : null;
+    ConsoleFrame.Type type =
+        json.getValue("type") instanceof String t ? ConsoleFrame.Type.of(t).orElse(null) : null;
     if (type == null) {
       throw new ConsoleFrameException("unknown_type", "Unknown frame type.", null);
     }
     // No default branch: a new frame type does not compile until it is decoded here.
     return switch (type) {
-      case TAKE -> new ConsoleFrame.Take(json.getValue("conversationId") == null ? null : conversationId(json));
+      case TAKE ->
+          new ConsoleFrame.Take(
+              json.getValue("conversationId") == null ? null : conversationId(json));
       case MESSAGE -> message(json);
       case CLOSE -> close(json);
       case TYPING -> new ConsoleFrame.Typing(conversationId(json));
@@ -80,8 +88,14 @@ final class ConsoleFrameDecoder {
     String body = json.getValue("body") instanceof String b ? b : null;
     if (clientId == null || body == null || body.isBlank() || body.length() > MAX_BODY_CHARS) {
       // With the client id when it was valid: the page marks exactly that message as not sent.
-      throw new ConsoleFrameException("invalid_field", "message needs clientId (1-64 of A-Za-z0-9_.:-) and a body "
-          + "of 1-" + MAX_BODY_CHARS + " characters.", id, clientId);
+      throw new ConsoleFrameException(
+          "invalid_field",
+          "message needs clientId (1-64 of A-Za-z0-9_.:-) and a body "
+              + "of 1-"
+              + MAX_BODY_CHARS
+              + " characters.",
+          id,
+          clientId);
     }
     return new ConsoleFrame.Message(id, clientId, body);
   }
@@ -90,18 +104,25 @@ final class ConsoleFrameDecoder {
     UUID id = conversationId(json);
     String outcome = json.getValue("outcome") instanceof String o ? o : null;
     if (Outcome.counselorChoice(outcome).isEmpty()) {
-      throw new ConsoleFrameException("invalid_outcome", "outcome must be one of " + Outcome.counselorCodes(), id);
+      throw new ConsoleFrameException(
+          "invalid_outcome", "outcome must be one of " + Outcome.counselorCodes(), id);
     }
     List<String> tags = new ArrayList<>();
     Object rawTags = json.getValue("tags");
     if (rawTags != null) {
       if (!(rawTags instanceof JsonArray array) || array.size() > OutcomeTag.MAX_PER_CHAT) {
-        throw new ConsoleFrameException("invalid_tags", "tags must be a list of at most "
-            + OutcomeTag.MAX_PER_CHAT + " of " + OutcomeTag.codes(), id);
+        throw new ConsoleFrameException(
+            "invalid_tags",
+            "tags must be a list of at most "
+                + OutcomeTag.MAX_PER_CHAT
+                + " of "
+                + OutcomeTag.codes(),
+            id);
       }
       for (Object t : array) {
         if (!(t instanceof String tag) || OutcomeTag.find(tag).isEmpty()) {
-          throw new ConsoleFrameException("invalid_tags", "tags must be codes from " + OutcomeTag.codes(), id);
+          throw new ConsoleFrameException(
+              "invalid_tags", "tags must be codes from " + OutcomeTag.codes(), id);
         }
         if (!tags.contains(tag)) {
           tags.add(tag);
@@ -113,10 +134,12 @@ final class ConsoleFrameDecoder {
 
   private static ConsoleFrame status(JsonObject json) {
     String status = json.getValue("status") instanceof String s ? s : null;
-    // The null check first: List.of(...).contains(null) throws (a status frame without status used to escape the
+    // The null check first: List.of(...).contains(null) throws (a status frame without status used
+    // to escape the
     // handler as a NullPointerException, with no answer to the page).
     if (status == null || !ConsoleApi.STATUSES.contains(status)) {
-      throw new ConsoleFrameException("invalid_field", "status must be one of " + ConsoleApi.STATUSES, null);
+      throw new ConsoleFrameException(
+          "invalid_field", "status must be one of " + ConsoleApi.STATUSES, null);
     }
     return new ConsoleFrame.Status(status);
   }
@@ -127,20 +150,21 @@ final class ConsoleFrameDecoder {
     Object to = json.getValue("toStaffId");
     boolean toQueue = Boolean.TRUE.equals(json.getValue("toQueue"));
     if ((to == null) == !toQueue || (to != null && staffId(to) == null)) {
-      throw new ConsoleFrameException("invalid_field", "transfer needs either toStaffId (number) or toQueue: true.",
-          id);
+      throw new ConsoleFrameException(
+          "invalid_field", "transfer needs either toStaffId (number) or toQueue: true.", id);
     }
     return new ConsoleFrame.Transfer(id, note, toQueue ? null : staffId(to));
   }
 
   private static ConsoleFrame transferAnswer(JsonObject json) {
-    // The chat is named only so an error can be shown on it; the offer id decides which offer is answered.
+    // The chat is named only so an error can be shown on it; the offer id decides which offer is
+    // answered.
     UUID named = json.getValue("conversationId") == null ? null : conversationId(json);
     Object offerId = json.getValue("offerId");
     Object accept = json.getValue("accept");
     if (!(offerId instanceof String s) || !(accept instanceof Boolean b)) {
-      throw new ConsoleFrameException("invalid_field", "transfer-answer needs offerId (string) and accept (boolean).",
-          named);
+      throw new ConsoleFrameException(
+          "invalid_field", "transfer-answer needs offerId (string) and accept (boolean).", named);
     }
     UUID offer = uuidOrNull(s);
     if (offer == null) {
@@ -152,9 +176,12 @@ final class ConsoleFrameDecoder {
   private static ConsoleFrame refer(JsonObject json) {
     UUID id = conversationId(json);
     String note = note(json, id);
-    if (!(json.getValue("helpPoint") instanceof String helpPoint) || helpPoint.length() > MAX_HELP_POINT) {
-      throw new ConsoleFrameException("invalid_field", "helpPoint must be a queue help point of another "
-          + "organisation.", id);
+    if (!(json.getValue("helpPoint") instanceof String helpPoint)
+        || helpPoint.length() > MAX_HELP_POINT) {
+      throw new ConsoleFrameException(
+          "invalid_field",
+          "helpPoint must be a queue help point of another " + "organisation.",
+          id);
     }
     return new ConsoleFrame.Refer(id, helpPoint, note);
   }
@@ -163,8 +190,10 @@ final class ConsoleFrameDecoder {
     UUID id = conversationId(json);
     String reason = json.getValue("reason") instanceof String r ? r.strip() : "";
     if (reason.isEmpty() || reason.length() > MAX_JOIN_REASON_CHARS) {
-      throw new ConsoleFrameException("invalid_field", "join needs a reason (1-" + MAX_JOIN_REASON_CHARS
-          + " characters) for the access log.", id);
+      throw new ConsoleFrameException(
+          "invalid_field",
+          "join needs a reason (1-" + MAX_JOIN_REASON_CHARS + " characters) for the access log.",
+          id);
     }
     return new ConsoleFrame.Join(id, reason);
   }
@@ -173,20 +202,24 @@ final class ConsoleFrameDecoder {
     UUID id = conversationId(json);
     String body = json.getValue("body") instanceof String b ? b.strip() : "";
     if (body.isEmpty() || body.length() > MAX_NOTE_CHARS) {
-      throw new ConsoleFrameException("invalid_field", "whisper needs a body of 1-" + MAX_NOTE_CHARS
-          + " characters.", id);
+      throw new ConsoleFrameException(
+          "invalid_field", "whisper needs a body of 1-" + MAX_NOTE_CHARS + " characters.", id);
     }
     return new ConsoleFrame.Whisper(id, body);
   }
 
   private static ConsoleFrame override(JsonObject json) {
     UUID id = conversationId(json);
-    OverrideReason reason = json.getValue("reason") instanceof String r ? OverrideReason.of(r).orElse(null) : null;
+    OverrideReason reason =
+        json.getValue("reason") instanceof String r ? OverrideReason.of(r).orElse(null) : null;
     if (reason == null) {
-      throw new ConsoleFrameException("invalid_field", "reason must be one of " + OverrideReason.codes(), id);
+      throw new ConsoleFrameException(
+          "invalid_field", "reason must be one of " + OverrideReason.codes(), id);
     }
-    if (!(json.getValue("helpPoint") instanceof String helpPoint) || helpPoint.length() > MAX_HELP_POINT) {
-      throw new ConsoleFrameException("invalid_field", "helpPoint must be a configured help point.", id);
+    if (!(json.getValue("helpPoint") instanceof String helpPoint)
+        || helpPoint.length() > MAX_HELP_POINT) {
+      throw new ConsoleFrameException(
+          "invalid_field", "helpPoint must be a configured help point.", id);
     }
     return new ConsoleFrame.RouteOverride(id, reason, helpPoint);
   }
@@ -195,10 +228,13 @@ final class ConsoleFrameDecoder {
     UUID id = conversationId(json);
     Object to = json.getValue("toStaffId");
     Object queue = json.getValue("toHelpPoint");
-    if ((to == null) == (queue == null) || (to != null && staffId(to) == null)
+    if ((to == null) == (queue == null)
+        || (to != null && staffId(to) == null)
         || (queue != null && (!(queue instanceof String s) || s.length() > MAX_HELP_POINT))) {
-      throw new ConsoleFrameException("invalid_field", "reassign needs either toStaffId (number) or toHelpPoint "
-          + "(string).", id);
+      throw new ConsoleFrameException(
+          "invalid_field",
+          "reassign needs either toStaffId (number) or toHelpPoint " + "(string).",
+          id);
     }
     return new ConsoleFrame.Reassign(id, to == null ? null : staffId(to), (String) queue);
   }
@@ -213,10 +249,18 @@ final class ConsoleFrameDecoder {
       ids.add(conversationId(json));
     }
     UUID first = ids.isEmpty() ? null : ids.get(0);
-    if (!ConsoleConnection.ABUSE_REASON.equals(json.getValue("reason")) || ids.isEmpty()
-        || ids.size() > ConsoleConnection.MAX_BURST || new HashSet<>(ids).size() != ids.size()) {
-      throw new ConsoleFrameException("invalid_field", "close-abuse needs reason \"" + ConsoleConnection.ABUSE_REASON
-          + "\" and 1-" + ConsoleConnection.MAX_BURST + " different conversationIds.", first);
+    if (!ConsoleConnection.ABUSE_REASON.equals(json.getValue("reason"))
+        || ids.isEmpty()
+        || ids.size() > ConsoleConnection.MAX_BURST
+        || new HashSet<>(ids).size() != ids.size()) {
+      throw new ConsoleFrameException(
+          "invalid_field",
+          "close-abuse needs reason \""
+              + ConsoleConnection.ABUSE_REASON
+              + "\" and 1-"
+              + ConsoleConnection.MAX_BURST
+              + " different conversationIds.",
+          first);
     }
     return new ConsoleFrame.CloseAbuse(ids);
   }
@@ -229,7 +273,8 @@ final class ConsoleFrameDecoder {
     }
     String note = value == null ? "" : ((String) value).strip();
     if (note.length() > MAX_NOTE_CHARS) {
-      throw new ConsoleFrameException("invalid_field", "note is at most " + MAX_NOTE_CHARS + " characters.", id);
+      throw new ConsoleFrameException(
+          "invalid_field", "note is at most " + MAX_NOTE_CHARS + " characters.", id);
     }
     return note;
   }
@@ -242,7 +287,10 @@ final class ConsoleFrameDecoder {
     return null;
   }
 
-  /** The required {@code conversationId}; a missing or malformed one is refused without naming a chat. */
+  /**
+   * The required {@code conversationId}; a missing or malformed one is refused without naming a
+   * chat.
+   */
   private static UUID conversationId(JsonObject json) {
     if (!(json.getValue("conversationId") instanceof String s)) {
       throw new ConsoleFrameException("invalid_field", "conversationId must be a string", null);
@@ -255,7 +303,8 @@ final class ConsoleFrameDecoder {
   }
 
   private static UUID uuidOrNull(String s) {
-    // UUID.fromString accepts short forms such as "1-1-1-1-1"; only the canonical 36-character form is an id here.
+    // UUID.fromString accepts short forms such as "1-1-1-1-1"; only the canonical 36-character form
+    // is an id here.
     if (s.length() != 36) {
       return null;
     }

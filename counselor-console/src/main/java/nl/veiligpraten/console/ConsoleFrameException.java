@@ -3,9 +3,9 @@ package nl.veiligpraten.console;
 import java.util.UUID;
 
 /**
- * A console frame {@link ConsoleFrameDecoder} refuses: a stable code, a human explanation, and the chat (and the
- * message's client id) it named when those could be read, so the page can show the error on that chat and mark exactly
- * that message as not sent.
+ * A console frame {@link ConsoleFrameDecoder} refuses: a stable code, a human explanation, and the
+ * chat (and the message's client id) it named when those could be read, so the page can show the
+ * error on that chat and mark exactly that message as not sent.
  */
 final class ConsoleFrameException extends RuntimeException {
 
@@ -31,7 +31,9 @@ final class ConsoleFrameException extends RuntimeException {
     return code;
   }
 
-  /** The chat the refused frame named, or null when it named none or the id was itself the problem. */
+  /**
+   * The chat the refused frame named, or null when it named none or the id was itself the problem.
+   */
   UUID conversationId() {
     return conversationId;
   }

@@ -4,8 +4,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.UUID;
 import nl.veiligpraten.assignment.StaffNotes;
-import nl.veiligpraten.infra.bus.WarmTransfer;
 import nl.veiligpraten.conversation.PlainMessage;
+import nl.veiligpraten.infra.bus.WarmTransfer;
 import nl.veiligpraten.infra.web.FrameText;
 import nl.veiligpraten.routing.OverrideReason;
 import nl.veiligpraten.routing.conversation.ConversationStatus;
@@ -13,25 +13,34 @@ import nl.veiligpraten.routing.conversation.Outcome;
 import nl.veiligpraten.routing.conversation.OutcomeTag;
 
 /**
- * Every frame the server sends on a console WebSocket, built in one place: one factory per {@code type} that
- * console.js reads. The field names and their order are the wire contract ({@code ConsoleOutTest} pins each shape);
- * frames that carry message text are written with {@link FrameText} (no intermediate JSON tree), the others are small.
- * Nothing here decides anything: {@link ConsoleConnection} chooses which frame to send.
+ * Every frame the server sends on a console WebSocket, built in one place: one factory per {@code
+ * type} that console.js reads. The field names and their order are the wire contract ({@code
+ * ConsoleOutTest} pins each shape); frames that carry message text are written with {@link
+ * FrameText} (no intermediate JSON tree), the others are small. Nothing here decides anything:
+ * {@link ConsoleConnection} chooses which frame to send.
  */
 final class ConsoleOut {
 
-  private ConsoleOut() {
-  }
+  private ConsoleOut() {}
 
-  // ---- connection ------------------------------------------------------------------------------------------------
+  // ---- connection
+  // ------------------------------------------------------------------------------------------------
 
-  /** First frame on a new socket: who is signed in, the codes the page offers, and the heartbeat. */
+  /**
+   * First frame on a new socket: who is signed in, the codes the page offers, and the heartbeat.
+   */
   static JsonObject hello(JsonObject user, int pingSeconds, int pongTimeoutSeconds) {
-    return new JsonObject().put("type", "hello").put("user", user)
-        .put("outcomes", new JsonArray(Outcome.counselorCodes())).put("tags", new JsonArray(OutcomeTag.codes()))
+    return new JsonObject()
+        .put("type", "hello")
+        .put("user", user)
+        .put("outcomes", new JsonArray(Outcome.counselorCodes()))
+        .put("tags", new JsonArray(OutcomeTag.codes()))
         .put("overrideReasons", new JsonArray(OverrideReason.codes()))
-        .put("heartbeat", new JsonObject().put("pingSeconds", pingSeconds)
-            .put("pongTimeoutSeconds", pongTimeoutSeconds));
+        .put(
+            "heartbeat",
+            new JsonObject()
+                .put("pingSeconds", pingSeconds)
+                .put("pongTimeoutSeconds", pongTimeoutSeconds));
   }
 
   static JsonObject pong() {
@@ -53,12 +62,16 @@ final class ConsoleOut {
     return new JsonObject().put("type", "status").put("status", status);
   }
 
-  /** The chats this counselor holds after a (re)connect: the page resends its unacknowledged messages for these. */
+  /**
+   * The chats this counselor holds after a (re)connect: the page resends its unacknowledged
+   * messages for these.
+   */
   static JsonObject chats(JsonArray conversationIds) {
     return new JsonObject().put("type", "chats").put("conversationIds", conversationIds);
   }
 
-  // ---- queue, inbox, alerts --------------------------------------------------------------------------------------
+  // ---- queue, inbox, alerts
+  // --------------------------------------------------------------------------------------
 
   static JsonObject queue(JsonArray items) {
     return new JsonObject().put("type", "queue").put("items", items);
@@ -66,31 +79,48 @@ final class ConsoleOut {
 
   /** The message inbox changed; the page re-reads it over HTTP. Codes and ids only. */
   static JsonObject inbox(String kind, String conversationId) {
-    return new JsonObject().put("type", "inbox").put("kind", kind).put("conversationId", conversationId);
+    return new JsonObject()
+        .put("type", "inbox")
+        .put("kind", kind)
+        .put("conversationId", conversationId);
   }
 
-  /** A supervisor alert: the bus note's fields (codes and ids only) as they are, with the frame type added. */
+  /**
+   * A supervisor alert: the bus note's fields (codes and ids only) as they are, with the frame type
+   * added.
+   */
   static JsonObject alert(JsonObject note) {
     return note.copy().put("type", "alert");
   }
 
-  // ---- chats -----------------------------------------------------------------------------------------------------
+  // ---- chats
+  // -----------------------------------------------------------------------------------------------------
 
   /** A chat opens on this screen (its intake card), held or ({@code observer}) silently watched. */
   static JsonObject assigned(JsonObject card, boolean observer, String status) {
     return card.put("type", "assigned").put("observer", observer).put("status", status);
   }
 
-  /** A chat the visitor ended that still waits for this counselor's outcome (shown again after a reload). */
+  /**
+   * A chat the visitor ended that still waits for this counselor's outcome (shown again after a
+   * reload).
+   */
   static JsonObject outcomePending(JsonObject card) {
     return assigned(card, false, ConversationStatus.CLOSED.code()).put("outcomePending", true);
   }
 
-  /** A stored chat message; a staff message carries its clientId so the sending page matches it to its ack. */
+  /**
+   * A stored chat message; a staff message carries its clientId so the sending page matches it to
+   * its ack.
+   */
   static String message(UUID conversationId, PlainMessage m) {
-    FrameText out = FrameText.of("message", m.body().length()).put("conversationId", conversationId.toString())
-        .put("seq", m.seq()).put("from", m.sender()).put("body", m.body())
-        .put("at", m.createdAt().toInstant().toString());
+    FrameText out =
+        FrameText.of("message", m.body().length())
+            .put("conversationId", conversationId.toString())
+            .put("seq", m.seq())
+            .put("from", m.sender())
+            .put("body", m.body())
+            .put("at", m.createdAt().toInstant().toString());
     if (!"visitor".equals(m.sender())) {
       out.put("clientId", m.clientId());
     }
@@ -99,14 +129,23 @@ final class ConsoleOut {
 
   /** The counselor's message is stored (only now may the page show it as sent). */
   static String ack(UUID conversationId, String clientId, long seq, boolean duplicate) {
-    return FrameText.of("ack").put("conversationId", conversationId.toString()).put("clientId", clientId)
-        .put("seq", seq).put("duplicate", duplicate).encode();
+    return FrameText.of("ack")
+        .put("conversationId", conversationId.toString())
+        .put("clientId", clientId)
+        .put("seq", seq)
+        .put("duplicate", duplicate)
+        .encode();
   }
 
   /** A note only counselors see (a whisper, a transfer or a handover note). */
   static JsonObject note(UUID conversationId, StaffNotes.Note n) {
-    return new JsonObject().put("type", "note").put("conversationId", conversationId.toString()).put("seq", n.seq())
-        .put("kind", n.kind()).put("from", n.staffName()).put("body", n.body())
+    return new JsonObject()
+        .put("type", "note")
+        .put("conversationId", conversationId.toString())
+        .put("seq", n.seq())
+        .put("kind", n.kind())
+        .put("from", n.staffName())
+        .put("body", n.body())
         .put("at", n.createdAt().toInstant().toString());
   }
 
@@ -132,73 +171,114 @@ final class ConsoleOut {
     return chatEvent("deleted", conversationId);
   }
 
-  /** The chat closed; {@code outcomePending} when the visitor ended it and the holder still records the outcome. */
+  /**
+   * The chat closed; {@code outcomePending} when the visitor ended it and the holder still records
+   * the outcome.
+   */
   static JsonObject closed(UUID conversationId, String outcome, String by, boolean outcomePending) {
-    return new JsonObject().put("type", "closed").put("conversationId", conversationId.toString())
-        .put("outcome", outcome).put("by", by).put("outcomePending", outcomePending);
+    return new JsonObject()
+        .put("type", "closed")
+        .put("conversationId", conversationId.toString())
+        .put("outcome", outcome)
+        .put("by", by)
+        .put("outcomePending", outcomePending);
   }
 
-  /** The chat left this screen (transferred, requeued, referred, or the supervisor stopped watching). */
+  /**
+   * The chat left this screen (transferred, requeued, referred, or the supervisor stopped
+   * watching).
+   */
   static JsonObject released(UUID conversationId, String reason) {
-    return new JsonObject().put("type", "released").put("conversationId", conversationId.toString())
+    return new JsonObject()
+        .put("type", "released")
+        .put("conversationId", conversationId.toString())
         .put("reason", reason);
   }
 
   /** A referral's state changed (offered, accepted, declined). */
   static JsonObject referral(UUID conversationId, String referralId, String state) {
-    return new JsonObject().put("type", "referral").put("conversationId", conversationId.toString())
-        .put("referralId", referralId).put("state", state);
+    return new JsonObject()
+        .put("type", "referral")
+        .put("conversationId", conversationId.toString())
+        .put("referralId", referralId)
+        .put("state", state);
   }
 
   /** A counselor marked a rule (U1, suicide risk): the chat is P0 now. */
   static JsonObject counselorRule(UUID conversationId, String rule) {
-    return new JsonObject().put("type", "counselor-rule").put("conversationId", conversationId.toString())
-        .put("rule", rule).put("priority", 0);
+    return new JsonObject()
+        .put("type", "counselor-rule")
+        .put("conversationId", conversationId.toString())
+        .put("rule", rule)
+        .put("priority", 0);
   }
 
   /** The suggested route was overridden with a coded reason. */
   static JsonObject override(UUID conversationId, String reason, String helpPoint) {
-    return new JsonObject().put("type", "override").put("conversationId", conversationId.toString())
-        .put("reason", reason).put("helpPoint", helpPoint);
+    return new JsonObject()
+        .put("type", "override")
+        .put("conversationId", conversationId.toString())
+        .put("reason", reason)
+        .put("helpPoint", helpPoint);
   }
 
-  // ---- warm transfer ---------------------------------------------------------------------------------------------
+  // ---- warm transfer
+  // ---------------------------------------------------------------------------------------------
 
   /** To the sender: the colleague's console shows the offer. */
-  static JsonObject transferOffered(UUID conversationId, UUID offerId, long toStaffId, String to,
-                                    int expiresInSeconds) {
-    return new JsonObject().put("type", "transfer-offered").put("conversationId", conversationId.toString())
-        .put("offerId", offerId.toString()).put("toStaffId", toStaffId).put("to", to)
+  static JsonObject transferOffered(
+      UUID conversationId, UUID offerId, long toStaffId, String to, int expiresInSeconds) {
+    return new JsonObject()
+        .put("type", "transfer-offered")
+        .put("conversationId", conversationId.toString())
+        .put("offerId", offerId.toString())
+        .put("toStaffId", toStaffId)
+        .put("to", to)
         .put("expiresInSeconds", expiresInSeconds);
   }
 
   /** To the sender: the offer ended without the chat moving. */
   static JsonObject transferDeclined(UUID conversationId, UUID offerId, WarmTransfer.End reason) {
-    return new JsonObject().put("type", "transfer-declined").put("conversationId", conversationId.toString())
-        .put("offerId", offerId.toString()).put("reason", reason.code());
+    return new JsonObject()
+        .put("type", "transfer-declined")
+        .put("conversationId", conversationId.toString())
+        .put("offerId", offerId.toString())
+        .put("reason", reason.code());
   }
 
   /** To the colleague: an offer, with the chat's intake card and the sender's note. */
-  static JsonObject transferOffer(JsonObject card, UUID offerId, String from, String note, int expiresInSeconds) {
-    return card.put("type", "transfer-offer").put("offerId", offerId.toString()).put("from", from).put("note", note)
+  static JsonObject transferOffer(
+      JsonObject card, UUID offerId, String from, String note, int expiresInSeconds) {
+    return card.put("type", "transfer-offer")
+        .put("offerId", offerId.toString())
+        .put("from", from)
+        .put("note", note)
         .put("expiresInSeconds", expiresInSeconds);
   }
 
   /** To the colleague: the offer shown here is over. */
   static JsonObject transferOfferEnded(UUID offerId, UUID conversationId, String reason) {
-    return new JsonObject().put("type", "transfer-offer-ended").put("offerId", offerId.toString())
-        .put("conversationId", conversationId.toString()).put("reason", reason);
+    return new JsonObject()
+        .put("type", "transfer-offer-ended")
+        .put("offerId", offerId.toString())
+        .put("conversationId", conversationId.toString())
+        .put("reason", reason);
   }
 
-  // ---- supervisor ------------------------------------------------------------------------------------------------
+  // ---- supervisor
+  // ------------------------------------------------------------------------------------------------
 
   static JsonObject reassignedToColleague(UUID conversationId, long toStaffId) {
-    return new JsonObject().put("type", "reassigned").put("conversationId", conversationId.toString())
+    return new JsonObject()
+        .put("type", "reassigned")
+        .put("conversationId", conversationId.toString())
         .put("toStaffId", toStaffId);
   }
 
   static JsonObject reassignedToQueue(UUID conversationId, String toHelpPoint) {
-    return new JsonObject().put("type", "reassigned").put("conversationId", conversationId.toString())
+    return new JsonObject()
+        .put("type", "reassigned")
+        .put("conversationId", conversationId.toString())
         .put("toHelpPoint", toHelpPoint);
   }
 
@@ -210,19 +290,25 @@ final class ConsoleOut {
     return chatEvent("p0-confirmed", conversationId);
   }
 
-  // ---- errors ----------------------------------------------------------------------------------------------------
+  // ---- errors
+  // ----------------------------------------------------------------------------------------------------
 
   /** A refusal or failure; {@code conversationId} (may be null) shows it on that chat. */
   static JsonObject error(String code, String message, String conversationId) {
-    JsonObject out = new JsonObject().put("type", "error").put("code", code).put("message", message);
+    JsonObject out =
+        new JsonObject().put("type", "error").put("code", code).put("message", message);
     if (conversationId != null) {
       out.put("conversationId", conversationId);
     }
     return out;
   }
 
-  /** A refused or failed message: the page marks exactly that message (by its clientId, may be null) as not sent. */
-  static JsonObject messageError(String code, String message, UUID conversationId, String clientId) {
+  /**
+   * A refused or failed message: the page marks exactly that message (by its clientId, may be null)
+   * as not sent.
+   */
+  static JsonObject messageError(
+      String code, String message, UUID conversationId, String clientId) {
     JsonObject out = error(code, message, conversationId.toString());
     if (clientId != null) {
       out.put("clientId", clientId);

@@ -14,11 +14,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * This node's share of counselor presence: counts the live console sockets per staff user on this node and keeps
- * the node's lease rows in PostgreSQL in step (first socket opened, last socket closed, and a full renewal every
- * third of the lease, which also repairs a write that failed). At start it clears what this node's previous run
- * held; on every renewal it also removes rows whose lease ran out (a node that died). Writes are chained, so they
- * reach PostgreSQL in the order the sockets opened and closed. Runs on the console verticle's event loop.
+ * This node's share of counselor presence: counts the live console sockets per staff user on this
+ * node and keeps the node's lease rows in PostgreSQL in step (first socket opened, last socket
+ * closed, and a full renewal every third of the lease, which also repairs a write that failed). At
+ * start it clears what this node's previous run held; on every renewal it also removes rows whose
+ * lease ran out (a node that died). Writes are chained, so they reach PostgreSQL in the order the
+ * sockets opened and closed. Runs on the console verticle's event loop.
  */
 final class ConsolePresence {
 
@@ -34,13 +35,17 @@ final class ConsolePresence {
   private long timer = -1;
 
   /**
-   * @param onPresent called with the organisation when one of its counselors became present on this node (the
-   *                  auto-assigner runs at once instead of at its next sweep)
-   * @param onChange  called with the organisation whenever one of its counselors came or went (waiting visitors
-   *                  recompute whether their queue is staffed)
+   * @param onPresent called with the organisation when one of its counselors became present on this
+   *     node (the auto-assigner runs at once instead of at its next sweep)
+   * @param onChange called with the organisation whenever one of its counselors came or went
+   *     (waiting visitors recompute whether their queue is staffed)
    */
-  ConsolePresence(Vertx vertx, PresenceRepository repository, LivenessSettings settings, Consumer<String> onPresent,
-                  Consumer<String> onChange) {
+  ConsolePresence(
+      Vertx vertx,
+      PresenceRepository repository,
+      LivenessSettings settings,
+      Consumer<String> onPresent,
+      Consumer<String> onChange) {
     this.vertx = vertx;
     this.repository = repository;
     this.settings = settings;
@@ -50,15 +55,20 @@ final class ConsolePresence {
 
   /** Clears this node's previous run, then renews every third of the lease. */
   Future<Void> start() {
-    return repository.claimNode(settings.nodeId()).map(gone -> {
-      if (!gone.isEmpty()) {
-        LOG.info("cleared the presence of {} counselor(s) held by this node's previous run", gone.size());
-      }
-      announce(gone);
-      long every = Math.max(500, settings.presenceLeaseSeconds() * 1000L / 3);
-      timer = vertx.setPeriodic(every, t -> renew());
-      return null;
-    });
+    return repository
+        .claimNode(settings.nodeId())
+        .map(
+            gone -> {
+              if (!gone.isEmpty()) {
+                LOG.info(
+                    "cleared the presence of {} counselor(s) held by this node's previous run",
+                    gone.size());
+              }
+              announce(gone);
+              long every = Math.max(500, settings.presenceLeaseSeconds() * 1000L / 3);
+              timer = vertx.setPeriodic(every, t -> renew());
+              return null;
+            });
   }
 
   void stop() {
@@ -69,15 +79,21 @@ final class ConsolePresence {
   void opened(long userId, String orgId) {
     int sockets = socketsPerUser.merge(userId, 1, Integer::sum);
     if (sockets == 1) {
-      then(() -> repository.hold(userId, settings.nodeId(), 1, settings.presenceLeaseSeconds()), "hold")
-          .onSuccess(v -> {
-            publish(new Presence.Change(orgId, userId, true));
-            onPresent.accept(orgId);
-          });
+      then(
+              () -> repository.hold(userId, settings.nodeId(), 1, settings.presenceLeaseSeconds()),
+              "hold")
+          .onSuccess(
+              v -> {
+                publish(new Presence.Change(orgId, userId, true));
+                onPresent.accept(orgId);
+              });
     }
   }
 
-  /** A console socket of the user closed on this node (normally, or by the server after the configured silence). */
+  /**
+   * A console socket of the user closed on this node (normally, or by the server after the
+   * configured silence).
+   */
   void closed(long userId, String orgId) {
     Integer left = socketsPerUser.merge(userId, -1, Integer::sum);
     if (left != null && left <= 0) {

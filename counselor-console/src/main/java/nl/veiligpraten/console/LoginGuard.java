@@ -11,26 +11,34 @@ import nl.veiligpraten.infra.abuse.AddressHasher;
 import nl.veiligpraten.infra.abuse.Limit;
 
 /**
- * Login limits that slow guessing without letting anyone lock a counselor out (issue 20, finding 11). In memory only,
- * per node; sources are counted by an in-memory keyed hash of their network address (key rotated at least hourly,
- * never stored, logged or sent over the cluster), never by the address itself.
+ * Login limits that slow guessing without letting anyone lock a counselor out (issue 20, finding
+ * 11). In memory only, per node; sources are counted by an in-memory keyed hash of their network
+ * address (key rotated at least hourly, never stored, logged or sent over the cluster), never by
+ * the address itself.
+ *
  * <ul>
- *   <li><b>Per source</b>: failed logins per address hash, a token bucket ({@code VP_LOGIN_FAILURES_PER_ADDRESS},
- *       default 30 per 15 minutes). Beyond it that source gets 429 {@code throttled} without a password check.</li>
- *   <li><b>Per source and user name</b>: after 5 failures of one user name from one source, waits from 2 s doubling up
- *       to 15 minutes, for that pair only. The same user from another source is not affected, so a known user name
- *       cannot be locked out from elsewhere (the old per-user-name delay could).</li>
- *   <li><b>Globally</b>: failed logins per node ({@code VP_LOGIN_FAILURES_GLOBAL}, default 300 per minute) slow a
- *       spray over many addresses. While the budget is empty, sources without a successful login in the current key
- *       period get 429 {@code busy} for a few seconds; sources where someone signed in before are still let through,
- *       so an attack does not lock out the counselors who are already at work.</li>
+ *   <li><b>Per source</b>: failed logins per address hash, a token bucket ({@code
+ *       VP_LOGIN_FAILURES_PER_ADDRESS}, default 30 per 15 minutes). Beyond it that source gets 429
+ *       {@code throttled} without a password check.
+ *   <li><b>Per source and user name</b>: after 5 failures of one user name from one source, waits
+ *       from 2 s doubling up to 15 minutes, for that pair only. The same user from another source
+ *       is not affected, so a known user name cannot be locked out from elsewhere (the old
+ *       per-user-name delay could).
+ *   <li><b>Globally</b>: failed logins per node ({@code VP_LOGIN_FAILURES_GLOBAL}, default 300 per
+ *       minute) slow a spray over many addresses. While the budget is empty, sources without a
+ *       successful login in the current key period get 429 {@code busy} for a few seconds; sources
+ *       where someone signed in before are still let through, so an attack does not lock out the
+ *       counselors who are already at work.
  * </ul>
  */
 final class LoginGuard {
 
   /** What a login attempt may do. */
   enum Verdict {
-    ALLOWED, SOURCE_LIMIT, PAIR_DELAY, GLOBAL_LIMIT
+    ALLOWED,
+    SOURCE_LIMIT,
+    PAIR_DELAY,
+    GLOBAL_LIMIT
   }
 
   private static final int FREE_PAIR_FAILURES = 5;
@@ -49,7 +57,10 @@ final class LoginGuard {
     this.global = new double[] {budgets.global().count(), System.nanoTime()};
   }
 
-  /** The in-memory key of a source: its keyed address hash (IPv6 by /64, as the visitor limits count). */
+  /**
+   * The in-memory key of a source: its keyed address hash (IPv6 by /64, as the visitor limits
+   * count).
+   */
   synchronized String source(SocketAddress remote) {
     String host = remote == null || remote.hostAddress() == null ? "unknown" : remote.hostAddress();
     if (host.indexOf(':') >= 0) {
@@ -93,27 +104,37 @@ final class LoginGuard {
     return Verdict.ALLOWED;
   }
 
-  /** A failed password or code: one token from the source and from the node, and the pair's delay grows. */
+  /**
+   * A failed password or code: one token from the source and from the node, and the pair's delay
+   * grows.
+   */
   synchronized void failed(String source, String username) {
     long now = System.nanoTime();
     if (sources.size() > MAX_ENTRIES || pairs.size() > MAX_ENTRIES) {
       sources.clear();
       pairs.clear();
     }
-    double[] bucket = sources.computeIfAbsent(source, k -> new double[] {budgets.perAddress().count(), now});
+    double[] bucket =
+        sources.computeIfAbsent(source, k -> new double[] {budgets.perAddress().count(), now});
     refill(bucket, budgets.perAddress(), now);
     bucket[0] = Math.max(0, bucket[0] - 1);
     refill(global, budgets.global(), now);
     global[0] = Math.max(0, global[0] - 1);
-    pairs.compute(source + "|" + username, (k, v) -> {
-      long count = v == null ? 1 : v[0] + 1;
-      long delay = count <= FREE_PAIR_FAILURES ? 0
-          : Math.min(15 * 60_000L, 1000L << Math.min(20, count - FREE_PAIR_FAILURES));
-      return new long[] {count, System.currentTimeMillis() + delay};
-    });
+    pairs.compute(
+        source + "|" + username,
+        (k, v) -> {
+          long count = v == null ? 1 : v[0] + 1;
+          long delay =
+              count <= FREE_PAIR_FAILURES
+                  ? 0
+                  : Math.min(15 * 60_000L, 1000L << Math.min(20, count - FREE_PAIR_FAILURES));
+          return new long[] {count, System.currentTimeMillis() + delay};
+        });
   }
 
-  /** A successful sign-in: the pair starts over, and the source counts as known while the key lasts. */
+  /**
+   * A successful sign-in: the pair starts over, and the source counts as known while the key lasts.
+   */
   synchronized void succeeded(String source, String username) {
     pairs.remove(source + "|" + username);
     if (signedInFrom.size() < MAX_ENTRIES) {

@@ -3,13 +3,12 @@ package nl.veiligpraten.console;
 import nl.veiligpraten.routing.staff.Role;
 
 /**
- * Role checks of the console, in one place: what a {@link Role} may do is decided by the role itself; an
- * organisation-bound right also needs the session to belong to an organisation.
+ * Role checks of the console, in one place: what a {@link Role} may do is decided by the role
+ * itself; an organisation-bound right also needs the session to belong to an organisation.
  */
 final class Roles {
 
-  private Roles() {
-  }
+  private Roles() {}
 
   /** The role of a session (the database only stores known role codes). */
   static Role of(StaffSession s) {
@@ -35,7 +34,10 @@ final class Roles {
     return of(s) == Role.PLATFORM_ADMIN;
   }
 
-  /** Reads transcripts it does not hold only with a recorded reason (the audit log refuses a row without one). */
+  /**
+   * Reads transcripts it does not hold only with a recorded reason (the audit log refuses a row
+   * without one).
+   */
   static boolean readsWithReason(StaffSession s) {
     return of(s).readsTranscriptsWithReason();
   }

@@ -3,10 +3,12 @@ package nl.veiligpraten.console;
 import nl.veiligpraten.staff.StaffUser;
 
 /**
- * The authenticated staff member behind a request, put on the routing context by {@link ConsoleAuth}; {@code sso}
- * when the person signed in through their organisation's OpenID Connect provider.
+ * The authenticated staff member behind a request, put on the routing context by {@link
+ * ConsoleAuth}; {@code sso} when the person signed in through their organisation's OpenID Connect
+ * provider.
  */
-public record StaffSession(String sessionKey, byte[] idHash, StaffUser user, String csrfToken, boolean sso) {
+public record StaffSession(
+    String sessionKey, byte[] idHash, StaffUser user, String csrfToken, boolean sso) {
 
   /** A local (password and TOTP) session. */
   public StaffSession(String sessionKey, byte[] idHash, StaffUser user, String csrfToken) {
@@ -21,7 +23,9 @@ public record StaffSession(String sessionKey, byte[] idHash, StaffUser user, Str
     return user.role();
   }
 
-  /** Address suffix for this session on the bus: derived from the hash, so the secret never travels. */
+  /**
+   * Address suffix for this session on the bus: derived from the hash, so the secret never travels.
+   */
   public String busKey() {
     return busKey(idHash);
   }

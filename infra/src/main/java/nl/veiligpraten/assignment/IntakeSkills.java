@@ -8,16 +8,17 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Counselor skills a chat would profit from, derived from its intake codes: youth (under 18), perpetrator (worried
- * about own behaviour), easy_language, and the language the visitor used when it is not Dutch (english, arabic,
- * turkish, polish, ukrainian; issue 23). Used as a preference in assignment, never as a hard requirement: a chat in
- * a language nobody on shift speaks still goes to a counselor, and the page says so.
+ * Counselor skills a chat would profit from, derived from its intake codes: youth (under 18),
+ * perpetrator (worried about own behaviour), easy_language, and the language the visitor used when
+ * it is not Dutch (english, arabic, turkish, polish, ukrainian; issue 23). Used as a preference in
+ * assignment, never as a hard requirement: a chat in a language nobody on shift speaks still goes
+ * to a counselor, and the page says so.
  */
 public final class IntakeSkills {
 
   /**
-   * The skill of speaking each non-Dutch visitor language (every counselor reads and writes Dutch), keyed by the
-   * page's language key ({@code intake.lang}).
+   * The skill of speaking each non-Dutch visitor language (every counselor reads and writes Dutch),
+   * keyed by the page's language key ({@code intake.lang}).
    */
   public static final Map<String, String> LANGUAGE_SKILLS = languageSkills();
 
@@ -39,10 +40,10 @@ public final class IntakeSkills {
     out.addAll(LANGUAGE_SKILLS.values());
     return List.copyOf(out);
   }
+
   private static final Set<String> MINOR_BANDS = Set.of("under12", "12-15", "16-17");
 
-  private IntakeSkills() {
-  }
+  private IntakeSkills() {}
 
   public static List<String> of(String intakeJson) {
     List<String> out = new ArrayList<>();
@@ -92,9 +93,10 @@ public final class IntakeSkills {
   }
 
   /**
-   * The language a counselor with these skills writes in to a visitor who reads {@code visitorLang}: the visitor's
-   * own language when the counselor speaks it (Dutch always), else English for a visitor who reads another
-   * language and a counselor who writes English, else Dutch.
+   * The language a counselor with these skills writes in to a visitor who reads {@code
+   * visitorLang}: the visitor's own language when the counselor speaks it (Dutch always), else
+   * English for a visitor who reads another language and a counselor who writes English, else
+   * Dutch.
    */
   public static String writesIn(String visitorLang, java.util.Collection<String> counselorSkills) {
     if (visitorLang == null || "nl".equals(visitorLang) || "nl_easy".equals(visitorLang)) {

@@ -4,13 +4,17 @@ import java.util.Objects;
 import nl.veiligpraten.routing.staff.Role;
 
 /**
- * Who reads a transcript and why: the staff member, their role and organisation, and (required for supervisors) the
- * reason they give. Built from the authenticated console session, never from client input other than the reason.
+ * Who reads a transcript and why: the staff member, their role and organisation, and (required for
+ * supervisors) the reason they give. Built from the authenticated console session, never from
+ * client input other than the reason.
  *
  * @param staffId staff user id, or {@code null} for visitor/system actions
- * @param role    staff role ({@code counselor}, {@code supervisor}, ...), or {@code visitor} / {@code system}
- * @param orgId   organisation on whose behalf the access happens (may be {@code null} for platform roles)
- * @param reason  free-text reason (1-500 characters), required when {@code role} is {@code supervisor}
+ * @param role staff role ({@code counselor}, {@code supervisor}, ...), or {@code visitor} / {@code
+ *     system}
+ * @param orgId organisation on whose behalf the access happens (may be {@code null} for platform
+ *     roles)
+ * @param reason free-text reason (1-500 characters), required when {@code role} is {@code
+ *     supervisor}
  */
 public record AuditContext(Long staffId, String role, String orgId, String reason) {
 

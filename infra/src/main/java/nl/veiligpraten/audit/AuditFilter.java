@@ -6,20 +6,25 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * What part of one organisation's access log to read (issue 21, access log viewer): always exactly one organisation,
- * optionally one staff member, one conversation, a period {@code [from, to)} and one action. Built by the console
- * from the caller's session and checked query parameters; the organisation never comes from a parameter of an
- * organisation admin.
+ * What part of one organisation's access log to read (issue 21, access log viewer): always exactly
+ * one organisation, optionally one staff member, one conversation, a period {@code [from, to)} and
+ * one action. Built by the console from the caller's session and checked query parameters; the
+ * organisation never comes from a parameter of an organisation admin.
  *
- * @param orgId          the organisation whose log is read (required)
- * @param staffId        only rows of this staff account, or null
+ * @param orgId the organisation whose log is read (required)
+ * @param staffId only rows of this staff account, or null
  * @param conversationId only rows about this conversation, or null
- * @param from           only rows at or after this moment, or null
- * @param to             only rows before this moment, or null
- * @param action         only rows with this action, or null
+ * @param from only rows at or after this moment, or null
+ * @param to only rows before this moment, or null
+ * @param action only rows with this action, or null
  */
-public record AuditFilter(String orgId, Long staffId, UUID conversationId, OffsetDateTime from, OffsetDateTime to,
-                          AuditAction action) {
+public record AuditFilter(
+    String orgId,
+    Long staffId,
+    UUID conversationId,
+    OffsetDateTime from,
+    OffsetDateTime to,
+    AuditAction action) {
 
   public AuditFilter {
     Objects.requireNonNull(orgId, "orgId");

@@ -8,7 +8,10 @@ import nl.veiligpraten.infra.crypto.OrganisationKeyStore;
 import nl.veiligpraten.infra.crypto.TranscriptCipher;
 import nl.veiligpraten.infra.crypto.WrappedKey;
 
-/** {@link ConversationCrypto} over the Bouncy Castle envelope encryption of {@code nl.veiligpraten.infra.crypto}. */
+/**
+ * {@link ConversationCrypto} over the Bouncy Castle envelope encryption of {@code
+ * nl.veiligpraten.infra.crypto}.
+ */
 public final class BouncyCastleConversationCrypto implements ConversationCrypto<DataKey> {
 
   private final OrganisationKeyStore keyStore;
@@ -37,7 +40,8 @@ public final class BouncyCastleConversationCrypto implements ConversationCrypto<
   }
 
   @Override
-  public ConversationRepository.WrappedKeyRow wrapFor(DataKey key, UUID conversationId, String orgId) {
+  public ConversationRepository.WrappedKeyRow wrapFor(
+      DataKey key, UUID conversationId, String orgId) {
     WrappedKey wrapped = wrapper.wrap(key, orgId);
     return new ConversationRepository.WrappedKeyRow(wrapped.keyId(), wrapped.bytes());
   }

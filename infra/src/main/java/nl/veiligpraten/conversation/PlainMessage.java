@@ -3,8 +3,8 @@ package nl.veiligpraten.conversation;
 import java.time.OffsetDateTime;
 
 /** A message after decryption, held only in memory on its way to a socket. */
-public record PlainMessage(long seq, String sender, Long staffId, String clientId, String body,
-                           OffsetDateTime createdAt) {
+public record PlainMessage(
+    long seq, String sender, Long staffId, String clientId, String body, OffsetDateTime createdAt) {
 
   @Override
   public String toString() {

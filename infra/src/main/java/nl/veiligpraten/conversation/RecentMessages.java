@@ -10,11 +10,12 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The last few committed messages of recently active conversations, in this process only (never in a cluster map or
- * on disk). A socket that is told "conversation X has seq N" first looks here and reads PostgreSQL only when this
- * cache does not hold every message it is missing, so the common case (sender and receiver on one node) costs no
- * read query and no decryption. Messages enter only after their transaction committed, so nothing here is
- * unacknowledged; bounded per conversation and in total, and forgotten when a conversation is shredded or deleted.
+ * The last few committed messages of recently active conversations, in this process only (never in
+ * a cluster map or on disk). A socket that is told "conversation X has seq N" first looks here and
+ * reads PostgreSQL only when this cache does not hold every message it is missing, so the common
+ * case (sender and receiver on one node) costs no read query and no decryption. Messages enter only
+ * after their transaction committed, so nothing here is unacknowledged; bounded per conversation
+ * and in total, and forgotten when a conversation is shredded or deleted.
  */
 final class RecentMessages {
 
@@ -23,12 +24,13 @@ final class RecentMessages {
 
   RecentMessages(int perConversation, int conversations) {
     this.perConversation = perConversation;
-    this.byConversation = new LinkedHashMap<>(1024, 0.75f, true) {
-      @Override
-      protected boolean removeEldestEntry(Map.Entry<UUID, ArrayDeque<PlainMessage>> eldest) {
-        return size() > conversations;
-      }
-    };
+    this.byConversation =
+        new LinkedHashMap<>(1024, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<UUID, ArrayDeque<PlainMessage>> eldest) {
+            return size() > conversations;
+          }
+        };
   }
 
   /** Adds committed messages of one conversation (any order; kept sorted, without repeats). */
@@ -52,8 +54,9 @@ final class RecentMessages {
   }
 
   /**
-   * Every message after {@code afterSeq}, if this cache holds all of (afterSeq, upTo] without a gap; otherwise null
-   * (the caller reads PostgreSQL). The answer may go beyond {@code upTo} as far as the cache holds a gap-free run.
+   * Every message after {@code afterSeq}, if this cache holds all of (afterSeq, upTo] without a
+   * gap; otherwise null (the caller reads PostgreSQL). The answer may go beyond {@code upTo} as far
+   * as the cache holds a gap-free run.
    */
   synchronized List<PlainMessage> after(UUID id, long afterSeq, long upTo, int limit) {
     if (upTo <= afterSeq) {

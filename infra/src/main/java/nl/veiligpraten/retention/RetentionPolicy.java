@@ -8,19 +8,21 @@ import nl.veiligpraten.routing.config.HelpPoint;
 import nl.veiligpraten.routing.config.HelpPoints;
 
 /**
- * Transcript retention in days per organisation, from {@code retentionDays} of the queue help points in
- * {@code help-points.yaml}. An organisation that staffs several queues (Veilig Thuis staffs its own and the general
- * triage) gets the shortest of their values: keeping less is the safe side.
+ * Transcript retention in days per organisation, from {@code retentionDays} of the queue help
+ * points in {@code help-points.yaml}. An organisation that staffs several queues (Veilig Thuis
+ * staffs its own and the general triage) gets the shortest of their values: keeping less is the
+ * safe side.
  */
 public record RetentionPolicy(Map<String, Integer> daysByOrganisation) {
 
   public RetentionPolicy {
     daysByOrganisation = Collections.unmodifiableMap(new TreeMap<>(daysByOrganisation));
-    daysByOrganisation.forEach((org, days) -> {
-      if (days == null || days < 1) {
-        throw new IllegalArgumentException("retention of " + org + " must be at least 1 day");
-      }
-    });
+    daysByOrganisation.forEach(
+        (org, days) -> {
+          if (days == null || days < 1) {
+            throw new IllegalArgumentException("retention of " + org + " must be at least 1 day");
+          }
+        });
   }
 
   /** Derives the policy from the routing configuration's help points. */
@@ -35,7 +37,10 @@ public record RetentionPolicy(Map<String, Integer> daysByOrganisation) {
     return new RetentionPolicy(days);
   }
 
-  /** Retention of an organisation, empty when the configuration names none (its transcripts are then kept). */
+  /**
+   * Retention of an organisation, empty when the configuration names none (its transcripts are then
+   * kept).
+   */
   public Optional<Integer> days(String orgId) {
     return Optional.ofNullable(daysByOrganisation.get(orgId));
   }

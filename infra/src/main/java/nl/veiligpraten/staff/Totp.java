@@ -9,23 +9,25 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Time-based one-time passwords (RFC 6238 over RFC 4226): HMAC-SHA1, 30-second steps, 6 digits, accepting one step
- * of clock drift either way. Which step was used is returned so the caller can refuse a step that was already used
- * (or an older one) with a single conditional UPDATE of {@code staff_user.totp_last_step}.
+ * Time-based one-time passwords (RFC 6238 over RFC 4226): HMAC-SHA1, 30-second steps, 6 digits,
+ * accepting one step of clock drift either way. Which step was used is returned so the caller can
+ * refuse a step that was already used (or an older one) with a single conditional UPDATE of {@code
+ * staff_user.totp_last_step}.
  */
 public final class Totp {
 
   /** Length of a step in seconds. */
   public static final long STEP_SECONDS = 30;
+
   /** Steps of drift accepted on either side of the current one. */
   public static final int DRIFT_STEPS = 1;
+
   private static final int DIGITS = 6;
   private static final int SECRET_BYTES = 20;
   private static final String BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private Totp() {
-  }
+  private Totp() {}
 
   /** A new random 160-bit secret. */
   public static byte[] newSecret() {
@@ -50,8 +52,11 @@ public final class Totp {
       }
       byte[] h = mac.doFinal(counter);
       int offset = h[h.length - 1] & 0x0f;
-      int binary = ((h[offset] & 0x7f) << 24) | ((h[offset + 1] & 0xff) << 16) | ((h[offset + 2] & 0xff) << 8)
-          | (h[offset + 3] & 0xff);
+      int binary =
+          ((h[offset] & 0x7f) << 24)
+              | ((h[offset + 1] & 0xff) << 16)
+              | ((h[offset + 2] & 0xff) << 8)
+              | (h[offset + 3] & 0xff);
       return String.format("%06d", binary % 1_000_000);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
@@ -59,8 +64,8 @@ public final class Totp {
   }
 
   /**
-   * The step (within the drift window around {@code nowStep}) whose code equals {@code code}, or -1. Compares in
-   * constant time per candidate; malformed codes simply do not match.
+   * The step (within the drift window around {@code nowStep}) whose code equals {@code code}, or
+   * -1. Compares in constant time per candidate; malformed codes simply do not match.
    */
   public static long matchingStep(byte[] secret, String code, long nowStep) {
     if (secret == null || code == null || !code.matches("\\d{" + DIGITS + "}")) {
@@ -68,7 +73,8 @@ public final class Totp {
     }
     long found = -1;
     for (long step = nowStep - DRIFT_STEPS; step <= nowStep + DRIFT_STEPS; step++) {
-      if (MessageDigest.isEqual(code(secret, step).getBytes(StandardCharsets.US_ASCII),
+      if (MessageDigest.isEqual(
+          code(secret, step).getBytes(StandardCharsets.US_ASCII),
           code.getBytes(StandardCharsets.US_ASCII))) {
         found = step;
       }
@@ -98,8 +104,16 @@ public final class Totp {
   /** The otpauth URI an authenticator app reads from a QR code. */
   public static String otpauthUri(String issuer, String account, byte[] secret) {
     String label = enc(issuer) + ":" + enc(account);
-    return "otpauth://totp/" + label + "?secret=" + base32(secret) + "&issuer=" + enc(issuer)
-        + "&algorithm=SHA1&digits=" + DIGITS + "&period=" + STEP_SECONDS;
+    return "otpauth://totp/"
+        + label
+        + "?secret="
+        + base32(secret)
+        + "&issuer="
+        + enc(issuer)
+        + "&algorithm=SHA1&digits="
+        + DIGITS
+        + "&period="
+        + STEP_SECONDS;
   }
 
   private static String enc(String s) {

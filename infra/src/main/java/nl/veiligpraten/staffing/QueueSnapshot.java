@@ -5,16 +5,17 @@ import java.util.Map;
 import nl.veiligpraten.routing.wait.Staffing;
 
 /**
- * The staffing view at one moment, for every organisation: who is present, recent handling times, and how many
- * queued chats a new chat of each priority would have before it; plus the number of queued chats per help point.
- * Organisations that are absent have nobody present (unknown = not staffed).
+ * The staffing view at one moment, for every organisation: who is present, recent handling times,
+ * and how many queued chats a new chat of each priority would have before it; plus the number of
+ * queued chats per help point. Organisations that are absent have nobody present (unknown = not
+ * staffed).
  *
- * @param organisations     per organisation id
+ * @param organisations per organisation id
  * @param queuedByHelpPoint queued chats per help point id
- * @param takenAtNanos      {@link System#nanoTime()} when the query started
+ * @param takenAtNanos {@link System#nanoTime()} when the query started
  */
-public record QueueSnapshot(Map<String, OrgQueue> organisations, Map<String, Long> queuedByHelpPoint,
-                            long takenAtNanos) {
+public record QueueSnapshot(
+    Map<String, OrgQueue> organisations, Map<String, Long> queuedByHelpPoint, long takenAtNanos) {
 
   /** Empty view: nobody staffed, nothing queued. */
   public static final QueueSnapshot EMPTY = new QueueSnapshot(Map.of(), Map.of(), Long.MIN_VALUE);
@@ -27,9 +28,11 @@ public record QueueSnapshot(Map<String, OrgQueue> organisations, Map<String, Lon
   /**
    * One organisation's staffing and queue.
    *
-   * @param presentSkills skills of the counselors present and available now, language skills included (issue 23)
+   * @param presentSkills skills of the counselors present and available now, language skills
+   *     included (issue 23)
    */
-  public record OrgQueue(Staffing staffing, List<Long> aheadOfNew, java.util.Set<String> presentSkills) {
+  public record OrgQueue(
+      Staffing staffing, List<Long> aheadOfNew, java.util.Set<String> presentSkills) {
     public OrgQueue {
       aheadOfNew = List.copyOf(aheadOfNew);
       presentSkills = java.util.Set.copyOf(presentSkills);
@@ -52,7 +55,9 @@ public record QueueSnapshot(Map<String, OrgQueue> organisations, Map<String, Lon
     return q == null ? Staffing.NOBODY : q.staffing();
   }
 
-  /** Skills of the organisation's counselors who are present and available now; none when unknown. */
+  /**
+   * Skills of the organisation's counselors who are present and available now; none when unknown.
+   */
   public java.util.Set<String> presentSkills(String orgId) {
     OrgQueue q = orgId == null ? null : organisations.get(orgId);
     return q == null ? java.util.Set.of() : q.presentSkills();

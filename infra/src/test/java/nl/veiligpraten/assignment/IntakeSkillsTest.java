@@ -14,16 +14,19 @@ class IntakeSkillsTest {
   @Test
   @DisplayName("minors, perpetrators, easy language and English are recognised from the codes")
   void derived() {
-    assertEquals(List.of("youth", "perpetrator"),
+    assertEquals(
+        List.of("youth", "perpetrator"),
         IntakeSkills.of("{\"answers\":{\"Q2\":\"12-15\",\"Q1\":\"perpetrator\"}}"));
     assertEquals(List.of("easy_language"), IntakeSkills.of("{\"answers\":{\"lang\":\"nl_easy\"}}"));
-    assertEquals(List.of("english"), IntakeSkills.of("{\"answers\":{\"lang\":\"en\",\"Q2\":\"25plus\"}}"));
+    assertEquals(
+        List.of("english"), IntakeSkills.of("{\"answers\":{\"lang\":\"en\",\"Q2\":\"25plus\"}}"));
     assertTrue(IntakeSkills.easyLanguage("{\"answers\":{\"easy\":true}}"));
     assertFalse(IntakeSkills.easyLanguage("{\"answers\":{}}"));
   }
 
   @Test
-  @DisplayName("every non-Dutch page language is a language skill; Dutch and easy-read Dutch are not")
+  @DisplayName(
+      "every non-Dutch page language is a language skill; Dutch and easy-read Dutch are not")
   void languages() {
     assertEquals(List.of("arabic"), IntakeSkills.of("{\"lang\":\"ar\",\"answers\":{}}"));
     assertEquals(List.of("turkish"), IntakeSkills.of("{\"lang\":\"tr\"}"));
@@ -32,12 +35,15 @@ class IntakeSkillsTest {
     assertEquals("arabic", IntakeSkills.languageSkill("{\"lang\":\"ar\"}"));
     assertEquals(null, IntakeSkills.languageSkill("{\"lang\":\"nl_easy\"}"));
     assertEquals(null, IntakeSkills.languageSkill("{\"lang\":\"nl\"}"));
-    assertTrue(IntakeSkills.ALL.containsAll(List.of("english", "arabic", "turkish", "polish", "ukrainian")));
+    assertTrue(
+        IntakeSkills.ALL.containsAll(
+            List.of("english", "arabic", "turkish", "polish", "ukrainian")));
   }
 
   @Test
-  @DisplayName("a counselor writes the visitor's language when they list it, else English to a non-Dutch reader "
-      + "when they write it, else Dutch")
+  @DisplayName(
+      "a counselor writes the visitor's language when they list it, else English to a non-Dutch reader "
+          + "when they write it, else Dutch")
   void writesIn() {
     assertEquals("ar", IntakeSkills.writesIn("ar", List.of("arabic")));
     assertEquals("en", IntakeSkills.writesIn("ar", List.of("english", "youth")));

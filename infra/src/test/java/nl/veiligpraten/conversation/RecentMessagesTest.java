@@ -28,17 +28,25 @@ class RecentMessagesTest {
     RecentMessages recent = new RecentMessages(32, 100);
     recent.add(CHAT, List.of(m(1), m(2), m(4)));
     assertEquals(List.of(1L, 2L), seqs(recent.after(CHAT, 0, 2, 200)));
-    assertNull(recent.after(CHAT, 0, 4, 200), "3 is missing (written on another node): read the database");
+    assertNull(
+        recent.after(CHAT, 0, 4, 200), "3 is missing (written on another node): read the database");
     assertEquals(List.of(4L), seqs(recent.after(CHAT, 3, 4, 200)));
-    assertNull(recent.after(CHAT, 4, 4, 200), "nothing announced beyond the cursor: the caller reads the database");
+    assertNull(
+        recent.after(CHAT, 4, 4, 200),
+        "nothing announced beyond the cursor: the caller reads the database");
     assertNull(recent.after(UUID.randomUUID(), 0, 1, 200));
     recent.add(CHAT, List.of(m(3)));
-    assertEquals(List.of(1L, 2L, 3L, 4L), seqs(recent.after(CHAT, 0, 4, 200)), "a late lower seq is slotted in");
-    assertEquals(List.of(2L, 3L), seqs(recent.after(CHAT, 1, 4, 2)), "a full page is an answer too");
+    assertEquals(
+        List.of(1L, 2L, 3L, 4L),
+        seqs(recent.after(CHAT, 0, 4, 200)),
+        "a late lower seq is slotted in");
+    assertEquals(
+        List.of(2L, 3L), seqs(recent.after(CHAT, 1, 4, 2)), "a full page is an answer too");
   }
 
   @Test
-  @DisplayName("keeps a bounded tail per conversation and a bounded number of conversations, and forgets on request")
+  @DisplayName(
+      "keeps a bounded tail per conversation and a bounded number of conversations, and forgets on request")
   void bounded() {
     RecentMessages recent = new RecentMessages(3, 2);
     recent.add(CHAT, List.of(m(1), m(2), m(3), m(4), m(5)));

@@ -26,20 +26,26 @@ import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
 /**
- * The SQL of the {@code *Queries} classes keeps its status values as literals in constant predicates (readable SQL,
- * usable by the partial indexes); this test ties those literals to {@link ConversationStatus}: every status value the
- * SQL names is a status, and every {@code UPDATE conversation SET status = ...} moves only from statuses that may move
- * there. The outcome codes the SQL writes are {@link Outcome} codes.
+ * The SQL of the {@code *Queries} classes keeps its status values as literals in constant
+ * predicates (readable SQL, usable by the partial indexes); this test ties those literals to {@link
+ * ConversationStatus}: every status value the SQL names is a status, and every {@code UPDATE
+ * conversation SET status = ...} moves only from statuses that may move there. The outcome codes
+ * the SQL writes are {@link Outcome} codes.
  */
 @DisplayName("The status values in the infra SQL agree with ConversationStatus")
 class StatusSqlTest {
 
-  /** {@code status = 'x'}, {@code status <> 'x'}, {@code status IN ('x', 'y')}, with an optional table alias. */
+  /**
+   * {@code status = 'x'}, {@code status <> 'x'}, {@code status IN ('x', 'y')}, with an optional
+   * table alias.
+   */
   private static final Pattern PREDICATE =
       Pattern.compile("\\b(?:([a-z]+)\\.)?status\\s*(=|<>|IN)\\s*(\\('[^)]*'\\)|'[a-z_]+')");
+
   private static final Pattern LITERAL = Pattern.compile("'([a-z_0-9]+)'");
   private static final Pattern SET_STATUS =
-      Pattern.compile("UPDATE conversation(?: [a-z]+)? SET (?:(?:(?!WHERE).)*?, )?status = '([a-z_]+)'");
+      Pattern.compile(
+          "UPDATE conversation(?: [a-z]+)? SET (?:(?:(?!WHERE).)*?, )?status = '([a-z_]+)'");
 
   /** The alias every query gives {@code staff_user}, whose {@code status} is presence. */
   private static final String STAFF_ALIAS = "u";
@@ -49,10 +55,13 @@ class StatusSqlTest {
   @BeforeAll
   static void readQueries() throws Exception {
     // The main classes of infra (not test-classes, which hold the same packages).
-    Path root = Path.of(toUri(ConversationQueries.class.getProtectionDomain().getCodeSource().getLocation()));
+    Path root =
+        Path.of(
+            toUri(ConversationQueries.class.getProtectionDomain().getCodeSource().getLocation()));
     List<Path> classes;
     try (Stream<Path> files = Files.walk(root.resolve("nl/veiligpraten/infra"))) {
-      classes = files.filter(p -> p.getFileName().toString().endsWith("Queries.class")).sorted().toList();
+      classes =
+          files.filter(p -> p.getFileName().toString().endsWith("Queries.class")).sorted().toList();
     }
     for (Path p : classes) {
       Path rel = root.relativize(p);
@@ -72,10 +81,16 @@ class StatusSqlTest {
   }
 
   @Test
-  @DisplayName("the queries of every aggregate that names a status are read (the scan is not empty)")
+  @DisplayName(
+      "the queries of every aggregate that names a status are read (the scan is not empty)")
   void scanned() {
-    for (String holder : List.of("ConversationQueries.ROUTE", "AssignmentQueries.ASSIGN", "ReferralQueries.MOVE",
-        "SupervisorQueries.GIVE", "ShredQueries.KEYLESS_VICTIMS")) {
+    for (String holder :
+        List.of(
+            "ConversationQueries.ROUTE",
+            "AssignmentQueries.ASSIGN",
+            "ReferralQueries.MOVE",
+            "SupervisorQueries.GIVE",
+            "ShredQueries.KEYLESS_VICTIMS")) {
       assertTrue(SQL.containsKey(holder), holder + " missing from " + SQL.keySet());
     }
   }
@@ -87,20 +102,24 @@ class StatusSqlTest {
     for (Map.Entry<String, String> e : SQL.entrySet()) {
       String sql = e.getValue();
       if (!sql.contains("conversation") || sql.startsWith("UPDATE staff_user")) {
-        continue;  // other tables; staff_user.status is the counselor's presence (available, away, busy)
+        continue; // other tables; staff_user.status is the counselor's presence (available, away,
+        // busy)
       }
       Matcher m = PREDICATE.matcher(sql);
       while (m.find()) {
         if (STAFF_ALIAS.equals(m.group(1))) {
-          continue;  // u.status: the presence of a member of staff, not a conversation status
+          continue; // u.status: the presence of a member of staff, not a conversation status
         }
         for (String code : literals(m.group(3))) {
-          ConversationStatus.fromCode(code);  // throws, naming the code, when the SQL drifted from the enum
+          ConversationStatus.fromCode(
+              code); // throws, naming the code, when the SQL drifted from the enum
           seen++;
         }
       }
     }
-    assertTrue(seen > 50, "only " + seen + " status literals found; the pattern no longer matches the SQL");
+    assertTrue(
+        seen > 50,
+        "only " + seen + " status literals found; the pattern no longer matches the SQL");
   }
 
   @Test
@@ -117,26 +136,41 @@ class StatusSqlTest {
       Set<ConversationStatus> from = guards(sql.substring(set.end()));
       assertFalse(from.isEmpty(), e.getKey() + " sets status without a status guard: " + sql);
       for (ConversationStatus f : from) {
-        assertTrue(f.canMoveTo(to), e.getKey() + " moves " + f + " to " + to + ", which ConversationStatus forbids");
+        assertTrue(
+            f.canMoveTo(to),
+            e.getKey() + " moves " + f + " to " + to + ", which ConversationStatus forbids");
       }
       checked.add(e.getKey());
     }
-    assertTrue(checked.containsAll(List.of("ConversationQueries.ROUTE", "ConversationQueries.TO_INBOX",
-        "ConversationQueries.INBOX_TAKE", "ConversationQueries.CLOSE_BY_VISITOR", "AssignmentQueries.ASSIGN",
-        "AssignmentQueries.TRANSFER_TO_QUEUE", "AssignmentQueries.REASSIGN_UNANSWERED", "ReferralQueries.MOVE",
-        "SupervisorQueries.GIVE", "SupervisorQueries.CLOSE_BURST")), "checked only " + checked);
+    assertTrue(
+        checked.containsAll(
+            List.of(
+                "ConversationQueries.ROUTE",
+                "ConversationQueries.TO_INBOX",
+                "ConversationQueries.INBOX_TAKE",
+                "ConversationQueries.CLOSE_BY_VISITOR",
+                "AssignmentQueries.ASSIGN",
+                "AssignmentQueries.TRANSFER_TO_QUEUE",
+                "AssignmentQueries.REASSIGN_UNANSWERED",
+                "ReferralQueries.MOVE",
+                "SupervisorQueries.GIVE",
+                "SupervisorQueries.CLOSE_BURST")),
+        "checked only " + checked);
   }
 
   @Test
   @DisplayName("every outcome value the SQL writes or compares is an Outcome code")
   void outcomeLiterals() {
-    Pattern outcome = Pattern.compile("\\b(?:[a-z]+\\.)?outcome\\s*(?:=|<>|IN)\\s*(\\('[^)]*'\\)|'[a-z_0-9]+')");
+    Pattern outcome =
+        Pattern.compile("\\b(?:[a-z]+\\.)?outcome\\s*(?:=|<>|IN)\\s*(\\('[^)]*'\\)|'[a-z_0-9]+')");
     List<String> seen = new ArrayList<>();
     for (String sql : SQL.values()) {
       Matcher m = outcome.matcher(sql);
       while (m.find()) {
         for (String code : literals(m.group(1))) {
-          seen.add(Outcome.fromCode(code).code());  // throws, naming the code, when the SQL drifted from the enum
+          seen.add(
+              Outcome.fromCode(code)
+                  .code()); // throws, naming the code, when the SQL drifted from the enum
         }
       }
     }
@@ -146,9 +180,13 @@ class StatusSqlTest {
   @Test
   @DisplayName("the guard reader understands =, <> and IN")
   void guardReader() {
-    assertEquals(EnumSet.of(ConversationStatus.QUEUED), guards(" WHERE id = $1 AND status = 'queued'"));
-    assertEquals(EnumSet.complementOf(EnumSet.of(ConversationStatus.CLOSED)), guards(" WHERE status <> 'closed'"));
-    assertEquals(EnumSet.of(ConversationStatus.INTAKE, ConversationStatus.QUEUED),
+    assertEquals(
+        EnumSet.of(ConversationStatus.QUEUED), guards(" WHERE id = $1 AND status = 'queued'"));
+    assertEquals(
+        EnumSet.complementOf(EnumSet.of(ConversationStatus.CLOSED)),
+        guards(" WHERE status <> 'closed'"));
+    assertEquals(
+        EnumSet.of(ConversationStatus.INTAKE, ConversationStatus.QUEUED),
         guards(" WHERE c.status IN ('intake', 'queued')"));
   }
 

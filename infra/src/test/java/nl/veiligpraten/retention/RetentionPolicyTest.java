@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class RetentionPolicyTest {
 
   @Test
-  @DisplayName("each queue organisation gets its retentionDays; an organisation staffing two queues gets the shorter")
+  @DisplayName(
+      "each queue organisation gets its retentionDays; an organisation staffing two queues gets the shorter")
   void fromBundledConfig() {
     RetentionPolicy policy = RetentionPolicy.from(RoutingConfig.load(null).helpPoints());
     assertEquals(30, policy.days("csg").orElseThrow());
@@ -28,9 +29,15 @@ class RetentionPolicyTest {
   @DisplayName("a retention below one day is refused, and settings must be positive")
   void invalid() {
     assertThrows(IllegalArgumentException.class, () -> new RetentionPolicy(Map.of("csg", 0)));
-    assertThrows(IllegalArgumentException.class, () -> new RetentionSettings(Duration.ZERO, Duration.ZERO,
-        Duration.ofDays(7), Duration.ofHours(1), 10));
-    assertThrows(IllegalArgumentException.class, () -> new RetentionSettings(Duration.ofHours(1), Duration.ZERO,
-        Duration.ofDays(7), Duration.ofHours(1), 0));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new RetentionSettings(
+                Duration.ZERO, Duration.ZERO, Duration.ofDays(7), Duration.ofHours(1), 10));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            new RetentionSettings(
+                Duration.ofHours(1), Duration.ZERO, Duration.ofDays(7), Duration.ofHours(1), 0));
   }
 }

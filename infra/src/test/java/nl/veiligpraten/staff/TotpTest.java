@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 @DisplayName("TOTP (RFC 6238, HMAC-SHA1, 30 s, 6 digits)")
 class TotpTest {
 
-  private static final byte[] RFC_SECRET = "12345678901234567890".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] RFC_SECRET =
+      "12345678901234567890".getBytes(StandardCharsets.US_ASCII);
 
   @Test
   @DisplayName("codes match the RFC 6238 SHA-1 test vectors (last six digits)")
@@ -23,16 +24,19 @@ class TotpTest {
   }
 
   @Test
-  @DisplayName("a code matches its own step and one step of drift either way, and nothing older or newer")
+  @DisplayName(
+      "a code matches its own step and one step of drift either way, and nothing older or newer")
   void driftWindow() {
     byte[] secret = Totp.newSecret();
     long now = 1_000_000;
     assertEquals(now, Totp.matchingStep(secret, Totp.code(secret, now), now));
     assertEquals(now - 1, Totp.matchingStep(secret, Totp.code(secret, now - 1), now));
     assertEquals(now + 1, Totp.matchingStep(secret, Totp.code(secret, now + 1), now));
-    // Stale (two steps old) and early codes are refused, unless they happen to collide with a window code.
+    // Stale (two steps old) and early codes are refused, unless they happen to collide with a
+    // window code.
     String stale = Totp.code(secret, now - 2);
-    if (!stale.equals(Totp.code(secret, now)) && !stale.equals(Totp.code(secret, now - 1))
+    if (!stale.equals(Totp.code(secret, now))
+        && !stale.equals(Totp.code(secret, now - 1))
         && !stale.equals(Totp.code(secret, now + 1))) {
       assertEquals(-1, Totp.matchingStep(secret, stale, now));
     }
@@ -46,7 +50,12 @@ class TotpTest {
   void enrolmentFormat() {
     assertEquals("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ", Totp.base32(RFC_SECRET));
     String uri = Totp.otpauthUri("Veilig Praten", "csg-demo", RFC_SECRET);
-    assertTrue(uri.startsWith("otpauth://totp/Veilig%20Praten:csg-demo?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"), uri);
-    assertTrue(uri.contains("period=30") && uri.contains("digits=6") && uri.contains("algorithm=SHA1"), uri);
+    assertTrue(
+        uri.startsWith(
+            "otpauth://totp/Veilig%20Praten:csg-demo?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"),
+        uri);
+    assertTrue(
+        uri.contains("period=30") && uri.contains("digits=6") && uri.contains("algorithm=SHA1"),
+        uri);
   }
 }

@@ -19,10 +19,10 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
- * A simulated counselor console: logs in over HTTP, takes chats from its organisation's queue (optionally all
- * of them automatically), sends replies with client ids and reconnects to the next node after losing its socket.
- * The console replays a held chat from the start after a reconnect, so this client drops sequence numbers it has
- * already shown, as the real console page does.
+ * A simulated counselor console: logs in over HTTP, takes chats from its organisation's queue
+ * (optionally all of them automatically), sends replies with client ids and reconnects to the next
+ * node after losing its socket. The console replays a held chat from the start after a reconnect,
+ * so this client drops sequence numbers it has already shown, as the real console page does.
  */
 public final class CounselorClient {
 
@@ -39,24 +39,38 @@ public final class CounselorClient {
   private int attempts;
   private long resendTimer = -1;
   private final boolean autoTake;
+
   /** conversation id → when this client last asked to take it. */
   private final java.util.Map<String, Long> requested = new ConcurrentHashMap<>();
 
   /** conversationId → highest sequence number shown. */
   public final Map<String, Long> shown = new ConcurrentHashMap<>();
-  /** conversationId → (seq → times delivered on a live socket, replays after reconnect excluded). */
+
+  /**
+   * conversationId → (seq → times delivered on a live socket, replays after reconnect excluded).
+   */
   public final Map<String, Map<Long, Integer>> received = new ConcurrentHashMap<>();
+
   public final Set<String> held = ConcurrentHashMap.newKeySet();
+
   /** "conversationId/clientId" → sequence number from the ack. */
   public final Map<String, Long> acked = new ConcurrentHashMap<>();
+
   private final Map<String, JsonObject> unacked = new java.util.LinkedHashMap<>();
   private final Map<String, Long> sentAt = new java.util.HashMap<>();
+
   /** Sockets opened so far (the first and every reconnect). */
   public volatile int connects;
-  Consumer<JsonObject> onFrame = f -> { };
 
-  public CounselorClient(Vertx vertx, WebSocketClient client, List<Integer> consolePorts, String username,
-                         String password, boolean autoTake) {
+  Consumer<JsonObject> onFrame = f -> {};
+
+  public CounselorClient(
+      Vertx vertx,
+      WebSocketClient client,
+      List<Integer> consolePorts,
+      String username,
+      String password,
+      boolean autoTake) {
     this.vertx = vertx;
     this.client = client;
     this.ports = List.copyOf(consolePorts);
@@ -78,27 +92,42 @@ public final class CounselorClient {
   /** Logs in and opens the console socket; resolves when the hello frame arrived. */
   public Future<Void> start() {
     io.vertx.core.Promise<Void> ready = io.vertx.core.Promise.promise();
-    run(() -> login().onSuccess(c -> {
-      cookie = c;
-      open(ready);
-    }).onFailure(ready::tryFail));
+    run(
+        () ->
+            login()
+                .onSuccess(
+                    c -> {
+                      cookie = c;
+                      open(ready);
+                    })
+                .onFailure(ready::tryFail));
     return ready.future();
   }
 
   private Future<String> login() {
     int port = ports.get(portIndex);
     HttpClient http = vertx.createHttpClient();
-    return http.request(new RequestOptions().setMethod(HttpMethod.POST).setHost("127.0.0.1").setPort(port)
-            .setURI("/api/login").putHeader("Content-Type", "application/json")
-            .putHeader("Origin", "http://127.0.0.1:" + port))
-        .compose(req -> req.send(new JsonObject().put("username", username).put("password", password).encode()))
-        .compose(resp -> {
-          if (resp.statusCode() != 200) {
-            return Future.failedFuture("login failed with " + resp.statusCode());
-          }
-          String set = resp.cookies().get(0);
-          return Future.succeededFuture(set.substring(0, set.indexOf(';')));
-        }).andThen(ar -> http.close());
+    return http.request(
+            new RequestOptions()
+                .setMethod(HttpMethod.POST)
+                .setHost("127.0.0.1")
+                .setPort(port)
+                .setURI("/api/login")
+                .putHeader("Content-Type", "application/json")
+                .putHeader("Origin", "http://127.0.0.1:" + port))
+        .compose(
+            req ->
+                req.send(
+                    new JsonObject().put("username", username).put("password", password).encode()))
+        .compose(
+            resp -> {
+              if (resp.statusCode() != 200) {
+                return Future.failedFuture("login failed with " + resp.statusCode());
+              }
+              String set = resp.cookies().get(0);
+              return Future.succeededFuture(set.substring(0, set.indexOf(';')));
+            })
+        .andThen(ar -> http.close());
   }
 
   private void open(io.vertx.core.Promise<Void> ready) {
@@ -106,26 +135,36 @@ public final class CounselorClient {
       return;
     }
     int port = ports.get(portIndex);
-    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws")
-        .addHeader("Origin", "http://127.0.0.1:" + port).addHeader("Cookie", cookie).setTimeout(3_000);
-    client.connect(options).onComplete(ar -> {
-      if (ar.failed()) {
-        retry(ready);
-        return;
-      }
-      socket = ar.result();
-      connects++;
-      attempts = 0;
-      socket.textMessageHandler(text -> onText(new JsonObject(text), ready));
-      socket.closeHandler(v -> {
-        socket = null;
-        if (wanted) {
-          portIndex = (portIndex + 1) % ports.size();
-          retry(null);
-        }
-      });
-      socket.exceptionHandler(e -> { });
-    });
+    WebSocketConnectOptions options =
+        new WebSocketConnectOptions()
+            .setHost("127.0.0.1")
+            .setPort(port)
+            .setURI("/ws")
+            .addHeader("Origin", "http://127.0.0.1:" + port)
+            .addHeader("Cookie", cookie)
+            .setTimeout(3_000);
+    client
+        .connect(options)
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                retry(ready);
+                return;
+              }
+              socket = ar.result();
+              connects++;
+              attempts = 0;
+              socket.textMessageHandler(text -> onText(new JsonObject(text), ready));
+              socket.closeHandler(
+                  v -> {
+                    socket = null;
+                    if (wanted) {
+                      portIndex = (portIndex + 1) % ports.size();
+                      retry(null);
+                    }
+                  });
+              socket.exceptionHandler(e -> {});
+            });
   }
 
   private void retry(io.vertx.core.Promise<Void> ready) {
@@ -151,8 +190,10 @@ public final class CounselorClient {
           JsonArray items = frame.getJsonArray("items");
           for (int i = 0; i < items.size(); i++) {
             String id = items.getJsonObject(i).getString("conversationId");
-            // Ask once, and again when the chat is still in the queue 5 s later: a take refused by a race (another
-            // node assigned it, the database was failing over) must not leave the chat waiting for ever.
+            // Ask once, and again when the chat is still in the queue 5 s later: a take refused by
+            // a race (another
+            // node assigned it, the database was failing over) must not leave the chat waiting for
+            // ever.
             long now = System.nanoTime();
             Long asked = requested.get(id);
             if (!held.contains(id) && (asked == null || now - asked > 5_000_000_000L)) {
@@ -164,12 +205,15 @@ public final class CounselorClient {
       }
       case "assigned" -> held.add(frame.getString("conversationId"));
       case "closed" -> held.remove(frame.getString("conversationId"));
-      // Taken away (unanswered, away past the grace, moved by a supervisor): no longer ours to answer.
+      // Taken away (unanswered, away past the grace, moved by a supervisor): no longer ours to
+      // answer.
       case "released" -> held.remove(frame.getString("conversationId"));
       case "ack" -> {
         unacked.remove(frame.getString("clientId"));
         sentAt.remove(frame.getString("clientId"));
-        acked.put(frame.getString("conversationId") + "/" + frame.getString("clientId"), frame.getLong("seq"));
+        acked.put(
+            frame.getString("conversationId") + "/" + frame.getString("clientId"),
+            frame.getLong("seq"));
       }
       case "message" -> {
         String id = frame.getString("conversationId");
@@ -182,8 +226,7 @@ public final class CounselorClient {
         shown.put(id, seq);
         received.computeIfAbsent(id, k -> new ConcurrentHashMap<>()).merge(seq, 1, Integer::sum);
       }
-      default -> {
-      }
+      default -> {}
     }
     onFrame.accept(frame);
   }
@@ -191,12 +234,13 @@ public final class CounselorClient {
   /** Resends what has waited for an ack for over 3 s (e.g. the database was briefly away). */
   private void resendOld() {
     long old = System.nanoTime() - 3_000_000_000L;
-    unacked.forEach((clientId, frame) -> {
-      if (sentAt.getOrDefault(clientId, 0L) < old) {
-        sentAt.put(clientId, System.nanoTime());
-        frame(frame);
-      }
-    });
+    unacked.forEach(
+        (clientId, frame) -> {
+          if (sentAt.getOrDefault(clientId, 0L) < old) {
+            sentAt.put(clientId, System.nanoTime());
+            frame(frame);
+          }
+        });
   }
 
   public void take(String conversationId) {
@@ -205,8 +249,12 @@ public final class CounselorClient {
 
   /** Sends a reply (on the client's context); kept for resending until acknowledged. */
   public void sendOnContext(String conversationId, String clientId, String body) {
-    JsonObject frame = new JsonObject().put("type", "message").put("conversationId", conversationId)
-        .put("clientId", clientId).put("body", body);
+    JsonObject frame =
+        new JsonObject()
+            .put("type", "message")
+            .put("conversationId", conversationId)
+            .put("clientId", clientId)
+            .put("body", body);
     unacked.put(clientId, frame);
     sentAt.put(clientId, System.nanoTime());
     frame(frame);
@@ -231,11 +279,12 @@ public final class CounselorClient {
 
   public void shutdown() {
     wanted = false;
-    run(() -> {
-      vertx.cancelTimer(resendTimer);
-      if (socket != null) {
-        socket.close();
-      }
-    });
+    run(
+        () -> {
+          vertx.cancelTimer(resendTimer);
+          if (socket != null) {
+            socket.close();
+          }
+        });
   }
 }

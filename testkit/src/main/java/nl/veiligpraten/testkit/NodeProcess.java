@@ -14,9 +14,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A Java process started by a test or the benchmark: same JDK as the caller, the given class path, main class
- * and environment, output to a log file. {@link #kill()} is {@code kill -9}, {@link #stop()} is SIGTERM; both
- * address this process by its id only.
+ * A Java process started by a test or the benchmark: same JDK as the caller, the given class path,
+ * main class and environment, output to a log file. {@link #kill()} is {@code kill -9}, {@link
+ * #stop()} is SIGTERM; both address this process by its id only.
  */
 public final class NodeProcess implements AutoCloseable {
 
@@ -30,14 +30,22 @@ public final class NodeProcess implements AutoCloseable {
     this.log = log;
   }
 
-  /** The class path of the running JVM (failsafe passes the real one in {@code surefire.test.class.path}). */
+  /**
+   * The class path of the running JVM (failsafe passes the real one in {@code
+   * surefire.test.class.path}).
+   */
   public static String currentClassPath() {
     String cp = System.getProperty("surefire.test.class.path");
     return cp != null && !cp.isBlank() ? cp : System.getProperty("java.class.path");
   }
 
-  public static NodeProcess start(String name, String mainClass, List<String> jvmFlags, List<String> args,
-                                  Map<String, String> env, Path logDir) {
+  public static NodeProcess start(
+      String name,
+      String mainClass,
+      List<String> jvmFlags,
+      List<String> args,
+      Map<String, String> env,
+      Path logDir) {
     try {
       Files.createDirectories(logDir);
       Path log = logDir.resolve(name + ".log");
@@ -48,9 +56,14 @@ public final class NodeProcess implements AutoCloseable {
       command.add(currentClassPath());
       command.add(mainClass);
       command.addAll(args);
-      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
-      builder.environment().keySet().removeIf(k -> k.startsWith("VP_") || k.startsWith("PG") || "DATABASE_URL".equals(k));
+      ProcessBuilder builder =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.to(log.toFile()));
+      builder
+          .environment()
+          .keySet()
+          .removeIf(k -> k.startsWith("VP_") || k.startsWith("PG") || "DATABASE_URL".equals(k));
       builder.environment().putAll(env);
       return new NodeProcess(builder.start(), name, log);
     } catch (IOException e) {
@@ -81,11 +94,14 @@ public final class NodeProcess implements AutoCloseable {
     String last = "";
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
-        throw new IllegalStateException(name + " exited with " + process.exitValue() + "; see " + log);
+        throw new IllegalStateException(
+            name + " exited with " + process.exitValue() + "; see " + log);
       }
       try {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2))
-            .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+            http.send(
+                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
+                HttpResponse.BodyHandlers.ofString());
         last = r.statusCode() + " " + r.body();
         if (r.statusCode() == 200) {
           return;
@@ -98,13 +114,16 @@ public final class NodeProcess implements AutoCloseable {
       }
       sleep(200);
     }
-    throw new IllegalStateException(name + " not ready within " + timeout + " (last: " + last + "); see " + log);
+    throw new IllegalStateException(
+        name + " not ready within " + timeout + " (last: " + last + "); see " + log);
   }
 
   /** GET a URL on loopback and return status and body (for health checks in tests). */
   public static HttpResponse<String> get(String url) throws IOException, InterruptedException {
-    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3))
-        .build(), HttpResponse.BodyHandlers.ofString());
+    return HttpClient.newHttpClient()
+        .send(
+            HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).build(),
+            HttpResponse.BodyHandlers.ofString());
   }
 
   /** kill -9: no drain, no shutdown hooks. */

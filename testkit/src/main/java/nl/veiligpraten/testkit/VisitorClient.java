@@ -15,10 +15,11 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
- * A simulated visitor page for load and failover runs: speaks the visitor protocol, keeps unacknowledged messages
- * and resends them after a reconnect (same client id), resumes with token + last delivered sequence number, and
- * reconnects with exponential backoff and jitter, trying the next node each time. All state changes happen on
- * one Vert.x context; the counters other threads read are concurrent or volatile.
+ * A simulated visitor page for load and failover runs: speaks the visitor protocol, keeps
+ * unacknowledged messages and resends them after a reconnect (same client id), resumes with token +
+ * last delivered sequence number, and reconnects with exponential backoff and jitter, trying the
+ * next node each time. All state changes happen on one Vert.x context; the counters other threads
+ * read are concurrent or volatile.
  */
 public final class VisitorClient {
 
@@ -36,20 +37,27 @@ public final class VisitorClient {
   volatile String resumeToken;
   volatile String status = "new";
   volatile long lastSeq;
+
   /** Sockets opened so far (the first and every reconnect). */
   public volatile int connects;
+
   volatile String helpPoint;
+
   /** Sent but not yet acknowledged, in sending order: resent after every reconnect. */
   private final Map<String, String> unacked = new LinkedHashMap<>();
+
   private final Map<String, Long> sentAt = new java.util.HashMap<>();
+
   /** clientId → sequence number from the ack. */
   public final Map<String, Long> acked = new ConcurrentHashMap<>();
+
   /** seq → times delivered to this visitor (anything above 1 is a duplicate). */
   public final Map<Long, Integer> received = new ConcurrentHashMap<>();
+
   /** Nanoseconds from losing the socket to the welcome on the next one. */
   public final List<Long> resumeNanos = java.util.Collections.synchronizedList(new ArrayList<>());
 
-  Consumer<JsonObject> onFrame = f -> { };
+  Consumer<JsonObject> onFrame = f -> {};
 
   public VisitorClient(Vertx vertx, WebSocketClient client, List<Integer> ports, int firstPort) {
     this.vertx = vertx;
@@ -82,24 +90,32 @@ public final class VisitorClient {
       return;
     }
     int port = ports.get(portIndex);
-    WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI("/ws")
-        .addHeader("Origin", "http://127.0.0.1:" + port).setTimeout(3_000);
-    client.connect(options).onComplete(ar -> {
-      if (ar.failed()) {
-        retry();
-        return;
-      }
-      socket = ar.result();
-      connects++;
-      socket.textMessageHandler(text -> onText(new JsonObject(text)));
-      socket.closeHandler(v -> lost());
-      socket.exceptionHandler(e -> { });
-      JsonObject hello = new JsonObject().put("type", "hello").put("v", 1);
-      if (resumeToken != null) {
-        hello.put("resume", resumeToken).put("lastSeq", lastSeq);
-      }
-      socket.writeTextMessage(hello.encode());
-    });
+    WebSocketConnectOptions options =
+        new WebSocketConnectOptions()
+            .setHost("127.0.0.1")
+            .setPort(port)
+            .setURI("/ws")
+            .addHeader("Origin", "http://127.0.0.1:" + port)
+            .setTimeout(3_000);
+    client
+        .connect(options)
+        .onComplete(
+            ar -> {
+              if (ar.failed()) {
+                retry();
+                return;
+              }
+              socket = ar.result();
+              connects++;
+              socket.textMessageHandler(text -> onText(new JsonObject(text)));
+              socket.closeHandler(v -> lost());
+              socket.exceptionHandler(e -> {});
+              JsonObject hello = new JsonObject().put("type", "hello").put("v", 1);
+              if (resumeToken != null) {
+                hello.put("resume", resumeToken).put("lastSeq", lastSeq);
+              }
+              socket.writeTextMessage(hello.encode());
+            });
   }
 
   private void lost() {
@@ -163,44 +179,53 @@ public final class VisitorClient {
           lastSeq = seq;
         }
       }
-      default -> {
-      }
+      default -> {}
     }
     onFrame.accept(frame);
   }
 
   private void write(String clientId, String body) {
     if (socket != null) {
-      socket.writeTextMessage(new JsonObject().put("type", "message").put("clientId", clientId).put("body", body)
-          .encode());
+      socket.writeTextMessage(
+          new JsonObject()
+              .put("type", "message")
+              .put("clientId", clientId)
+              .put("body", body)
+              .encode());
     }
   }
 
   private void resendOld() {
     long old = System.nanoTime() - 3_000_000_000L;
-    unacked.forEach((clientId, body) -> {
-      if (sentAt.getOrDefault(clientId, 0L) < old) {
-        sentAt.put(clientId, System.nanoTime());
-        write(clientId, body);
-      }
-    });
+    unacked.forEach(
+        (clientId, body) -> {
+          if (sentAt.getOrDefault(clientId, 0L) < old) {
+            sentAt.put(clientId, System.nanoTime());
+            write(clientId, body);
+          }
+        });
   }
 
   /** Chooses a help point (after intake). */
   public void choose(String helpPoint) {
-    run(() -> {
-      this.helpPoint = helpPoint;
-      frame(new JsonObject().put("type", "choose").put("helpPoint", helpPoint));
-    });
+    run(
+        () -> {
+          this.helpPoint = helpPoint;
+          frame(new JsonObject().put("type", "choose").put("helpPoint", helpPoint));
+        });
   }
 
-  /** Sends a message; it stays queued for resending until acknowledged. Must be called on the client's context. */
+  /**
+   * Sends a message; it stays queued for resending until acknowledged. Must be called on the
+   * client's context.
+   */
   public void sendOnContext(String clientId, String body) {
     unacked.put(clientId, body);
     sentAt.put(clientId, System.nanoTime());
     write(clientId, body);
     if (resendTimer < 0) {
-      // Like the page: anything still unacknowledged after a while is sent again (e.g. the database was away and
+      // Like the page: anything still unacknowledged after a while is sent again (e.g. the database
+      // was away and
       // the server answered "internal"); the server stores a client id once, so this is safe.
       resendTimer = vertx.setPeriodic(2_000, t -> run(this::resendOld));
     }
@@ -210,7 +235,10 @@ public final class VisitorClient {
     run(() -> sendOnContext(clientId, body));
   }
 
-  /** Any other frame (typing, ping, answers); dropped silently while disconnected, like a phone would. */
+  /**
+   * Any other frame (typing, ping, answers); dropped silently while disconnected, like a phone
+   * would.
+   */
   public void frame(JsonObject frame) {
     if (socket != null) {
       socket.writeTextMessage(frame.encode());
@@ -241,27 +269,32 @@ public final class VisitorClient {
     return socket != null;
   }
 
-  /** Simulates a dropped phone connection: the socket goes, the page reconnects and resumes on its own. */
+  /**
+   * Simulates a dropped phone connection: the socket goes, the page reconnects and resumes on its
+   * own.
+   */
   public void drop() {
-    run(() -> {
-      WebSocket s = socket;
-      if (s != null) {
-        // Disconnected from this instant: whatever the page writes now waits for the resume.
-        socket = null;
-        lostAtNanos = System.nanoTime();
-        s.close();
-      }
-    });
+    run(
+        () -> {
+          WebSocket s = socket;
+          if (s != null) {
+            // Disconnected from this instant: whatever the page writes now waits for the resume.
+            socket = null;
+            lostAtNanos = System.nanoTime();
+            s.close();
+          }
+        });
   }
 
   /** Stops for good (no reconnect). */
   public void shutdown() {
     wanted = false;
-    run(() -> {
-      vertx.cancelTimer(resendTimer);
-      if (socket != null) {
-        socket.close();
-      }
-    });
+    run(
+        () -> {
+          vertx.cancelTimer(resendTimer);
+          if (socket != null) {
+            socket.close();
+          }
+        });
   }
 }

@@ -7,19 +7,28 @@ import nl.veiligpraten.routing.stats.PublishedTable;
 import nl.veiligpraten.routing.stats.StatsQuery;
 import nl.veiligpraten.routing.stats.ValueTable;
 
-/** JSON form of a published figure (documented in docs/statistics.md). A suppressed entry is {@code null}. */
+/**
+ * JSON form of a published figure (documented in docs/statistics.md). A suppressed entry is {@code
+ * null}.
+ */
 final class StatsJson {
 
-  private StatsJson() {
-  }
+  private StatsJson() {}
 
   static JsonObject of(PublishedFigure figure) {
     StatsQuery q = figure.query();
-    JsonObject out = new JsonObject().put("figure", q.figure().code()).put("title", q.figure().title())
-        .put("scope", q.scope().name().toLowerCase()).put("organisation", q.orgId())
-        .put("from", q.from().toString()).put("to", q.to().toString()).put("rows", q.rows().code())
-        .put("granularity", q.granularity().code()).put("by", q.by().code())
-        .put("threshold", q.outside() ? 10 : 0);
+    JsonObject out =
+        new JsonObject()
+            .put("figure", q.figure().code())
+            .put("title", q.figure().title())
+            .put("scope", q.scope().name().toLowerCase())
+            .put("organisation", q.orgId())
+            .put("from", q.from().toString())
+            .put("to", q.to().toString())
+            .put("rows", q.rows().code())
+            .put("granularity", q.granularity().code())
+            .put("by", q.by().code())
+            .put("threshold", q.outside() ? 10 : 0);
     JsonArray tables = new JsonArray();
     for (PublishedFigure.Named named : figure.tables()) {
       tables.add(table(named.name(), named.table()));
@@ -34,8 +43,13 @@ final class StatsJson {
         }
         rows.add(cells);
       }
-      values.add(new JsonObject().put("name", v.name()).put("unit", v.unit()).put("rows", new JsonArray(v.rows()))
-          .put("columns", new JsonArray(v.columns())).put("values", rows));
+      values.add(
+          new JsonObject()
+              .put("name", v.name())
+              .put("unit", v.unit())
+              .put("rows", new JsonArray(v.rows()))
+              .put("columns", new JsonArray(v.columns()))
+              .put("values", rows));
     }
     return out.put("tables", tables).put("values", values);
   }
@@ -55,8 +69,14 @@ final class StatsJson {
     for (int j = 0; j < t.columns().size(); j++) {
       columnTotals.add(t.columnTotal(j));
     }
-    return new JsonObject().put("name", name).put("rows", new JsonArray(t.rows()))
-        .put("columns", new JsonArray(t.columns())).put("cells", cells).put("rowTotals", rowTotals)
-        .put("columnTotals", columnTotals).put("total", t.total()).put("suppressed", t.suppressedCount());
+    return new JsonObject()
+        .put("name", name)
+        .put("rows", new JsonArray(t.rows()))
+        .put("columns", new JsonArray(t.columns()))
+        .put("cells", cells)
+        .put("rowTotals", rowTotals)
+        .put("columnTotals", columnTotals)
+        .put("total", t.total())
+        .put("suppressed", t.suppressedCount());
   }
 }

@@ -7,9 +7,10 @@ import java.util.Map;
 /**
  * Statistics settings, read once at start-up.
  *
- * @param waitThresholdsMinutes thresholds of the "waited longer than" figure ({@code VP_STATS_WAIT_THRESHOLDS_MINUTES},
- *                              comma-separated minutes, default 5,10). Fixed by configuration, never by a request:
- *                              two close thresholds shown side by side outside the organisation could be subtracted.
+ * @param waitThresholdsMinutes thresholds of the "waited longer than" figure ({@code
+ *     VP_STATS_WAIT_THRESHOLDS_MINUTES}, comma-separated minutes, default 5,10). Fixed by
+ *     configuration, never by a request: two close thresholds shown side by side outside the
+ *     organisation could be subtracted.
  */
 public record StatsSettings(List<Integer> waitThresholdsMinutes) {
 

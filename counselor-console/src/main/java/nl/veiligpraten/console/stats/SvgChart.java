@@ -4,9 +4,10 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Server-side SVG charts without any library: stacked bars for counts, lines for measured values. Only presentation
- * attributes are used (no style attributes or scripts), so the strict Content-Security-Policy holds inside the image.
- * Suppressed entries are not drawn; the chart says how many were left out.
+ * Server-side SVG charts without any library: stacked bars for counts, lines for measured values.
+ * Only presentation attributes are used (no style attributes or scripts), so the strict
+ * Content-Security-Policy holds inside the image. Suppressed entries are not drawn; the chart says
+ * how many were left out.
  */
 final class SvgChart {
 
@@ -17,12 +18,14 @@ final class SvgChart {
   private static final int TOP = 40;
   private static final int BOTTOM = 70;
   private static final int MAX_LEGEND = 14;
-  /** Colour-blind-safe palette (Okabe-Ito plus greys), so series stay apart for everyone. */
-  private static final String[] PALETTE = {"#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00",
-      "#F0E442", "#000000", "#999999", "#7F3C8D", "#11A579", "#3969AC", "#F2B701", "#E73F74"};
 
-  private SvgChart() {
-  }
+  /** Colour-blind-safe palette (Okabe-Ito plus greys), so series stay apart for everyone. */
+  private static final String[] PALETTE = {
+    "#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000",
+    "#999999", "#7F3C8D", "#11A579", "#3969AC", "#F2B701", "#E73F74"
+  };
+
+  private SvgChart() {}
 
   /** Stacked bars: one bar per row, one segment per column. */
   static String stackedBars(String title, List<String> rows, List<String> columns, Long[][] cells) {
@@ -55,9 +58,19 @@ final class SvgChart {
         }
         double h = v / top * plotH;
         y -= h;
-        svg.append("<rect x=\"").append(f(x)).append("\" y=\"").append(f(y)).append("\" width=\"").append(f(barW))
-            .append("\" height=\"").append(f(h)).append("\" fill=\"").append(color(j)).append("\"><title>")
-            .append(esc(rows.get(i) + " / " + columns.get(j) + ": " + v)).append("</title></rect>");
+        svg.append("<rect x=\"")
+            .append(f(x))
+            .append("\" y=\"")
+            .append(f(y))
+            .append("\" width=\"")
+            .append(f(barW))
+            .append("\" height=\"")
+            .append(f(h))
+            .append("\" fill=\"")
+            .append(color(j))
+            .append("\"><title>")
+            .append(esc(rows.get(i) + " / " + columns.get(j) + ": " + v))
+            .append("</title></rect>");
       }
     }
     xLabels(svg, rows, slot);
@@ -65,17 +78,25 @@ final class SvgChart {
     return close(svg, hidden);
   }
 
-  /** Grouped bars: per row one bar per column (values that are not counts, e.g. percentiles per help point). */
-  static String groupedBars(String title, List<String> rows, List<String> columns, Double[][] values) {
+  /**
+   * Grouped bars: per row one bar per column (values that are not counts, e.g. percentiles per help
+   * point).
+   */
+  static String groupedBars(
+      String title, List<String> rows, List<String> columns, Double[][] values) {
     return groupedBars(title, rows, columns, values, null);
   }
 
   /**
-   * Grouped bars with target lines: {@code targets[i][j]} (same layout, null = none) is drawn as a dashed line across
-   * bar (i, j), so a bar above its line missed the target.
+   * Grouped bars with target lines: {@code targets[i][j]} (same layout, null = none) is drawn as a
+   * dashed line across bar (i, j), so a bar above its line missed the target.
    */
-  static String groupedBars(String title, List<String> rows, List<String> columns, Double[][] values,
-                            Double[][] targets) {
+  static String groupedBars(
+      String title,
+      List<String> rows,
+      List<String> columns,
+      Double[][] values,
+      Double[][] targets) {
     double max = largest(values);
     if (targets != null) {
       max = Math.max(max, largest(targets));
@@ -94,17 +115,33 @@ final class SvgChart {
         }
         double h = v / top * plotH;
         double x = LEFT + i * slot + slot * 0.1 + j * barW;
-        svg.append("<rect x=\"").append(f(x)).append("\" y=\"").append(f(TOP + plotH - h)).append("\" width=\"")
-            .append(f(barW)).append("\" height=\"").append(f(h)).append("\" fill=\"").append(color(j))
-            .append("\"><title>").append(esc(rows.get(i) + " / " + columns.get(j) + ": " + number(v)))
+        svg.append("<rect x=\"")
+            .append(f(x))
+            .append("\" y=\"")
+            .append(f(TOP + plotH - h))
+            .append("\" width=\"")
+            .append(f(barW))
+            .append("\" height=\"")
+            .append(f(h))
+            .append("\" fill=\"")
+            .append(color(j))
+            .append("\"><title>")
+            .append(esc(rows.get(i) + " / " + columns.get(j) + ": " + number(v)))
             .append("</title></rect>");
         Double t = targets == null ? null : targets[i][j];
         if (t != null) {
           double ty = TOP + plotH - t / top * plotH;
-          svg.append("<line class=\"target\" x1=\"").append(f(x - 1)).append("\" y1=\"").append(f(ty))
-              .append("\" x2=\"").append(f(x + barW + 1)).append("\" y2=\"").append(f(ty))
+          svg.append("<line class=\"target\" x1=\"")
+              .append(f(x - 1))
+              .append("\" y1=\"")
+              .append(f(ty))
+              .append("\" x2=\"")
+              .append(f(x + barW + 1))
+              .append("\" y2=\"")
+              .append(f(ty))
               .append("\" stroke=\"#000\" stroke-width=\"2\" stroke-dasharray=\"4 2\"><title>")
-              .append(esc(rows.get(i) + " / " + columns.get(j) + " target: " + number(t))).append("</title></line>");
+              .append(esc(rows.get(i) + " / " + columns.get(j) + " target: " + number(t)))
+              .append("</title></line>");
         }
       }
     }
@@ -114,8 +151,8 @@ final class SvgChart {
   }
 
   /**
-   * Heat map: rows (weekdays) x columns (hours), darker = more; each square has its value as a tooltip. Used for
-   * inflow against counselors online by weekday and hour.
+   * Heat map: rows (weekdays) x columns (hours), darker = more; each square has its value as a
+   * tooltip. Used for inflow against counselors online by weekday and hour.
    */
   static String heatmap(String title, List<String> rows, List<String> columns, Double[][] values) {
     double max = Math.max(largest(values), 1e-9);
@@ -125,22 +162,43 @@ final class SvgChart {
     double w = plotW / Math.max(1, columns.size());
     double h = plotH / Math.max(1, rows.size());
     for (int i = 0; i < rows.size(); i++) {
-      svg.append("<text x=\"").append(LEFT - 6).append("\" y=\"").append(f(TOP + i * h + h * 0.65))
-          .append("\" text-anchor=\"end\" fill=\"#333\">").append(esc(rows.get(i))).append("</text>");
+      svg.append("<text x=\"")
+          .append(LEFT - 6)
+          .append("\" y=\"")
+          .append(f(TOP + i * h + h * 0.65))
+          .append("\" text-anchor=\"end\" fill=\"#333\">")
+          .append(esc(rows.get(i)))
+          .append("</text>");
       for (int j = 0; j < columns.size(); j++) {
         Double v = values[i][j];
         double shade = v == null ? 0 : v / max;
         int c = (int) Math.round(245 - shade * 200);
-        svg.append("<rect x=\"").append(f(LEFT + j * w)).append("\" y=\"").append(f(TOP + i * h))
-            .append("\" width=\"").append(f(w - 1)).append("\" height=\"").append(f(h - 1)).append("\" fill=\"")
-            .append(v == null ? "#f4f4f4" : String.format("rgb(%d,%d,%d)", c, c, 255 - (int) (shade * 90)))
-            .append("\"><title>").append(esc(rows.get(i) + " " + columns.get(j) + ": "
-                + (v == null ? "-" : number(v)))).append("</title></rect>");
+        svg.append("<rect x=\"")
+            .append(f(LEFT + j * w))
+            .append("\" y=\"")
+            .append(f(TOP + i * h))
+            .append("\" width=\"")
+            .append(f(w - 1))
+            .append("\" height=\"")
+            .append(f(h - 1))
+            .append("\" fill=\"")
+            .append(
+                v == null
+                    ? "#f4f4f4"
+                    : String.format("rgb(%d,%d,%d)", c, c, 255 - (int) (shade * 90)))
+            .append("\"><title>")
+            .append(esc(rows.get(i) + " " + columns.get(j) + ": " + (v == null ? "-" : number(v))))
+            .append("</title></rect>");
       }
     }
     for (int j = 0; j < columns.size(); j += 2) {
-      svg.append("<text x=\"").append(f(LEFT + j * w + w / 2)).append("\" y=\"").append(f(TOP + plotH + 14))
-          .append("\" text-anchor=\"middle\" fill=\"#333\">").append(esc(columns.get(j))).append("</text>");
+      svg.append("<text x=\"")
+          .append(f(LEFT + j * w + w / 2))
+          .append("\" y=\"")
+          .append(f(TOP + plotH + 14))
+          .append("\" text-anchor=\"middle\" fill=\"#333\">")
+          .append(esc(columns.get(j)))
+          .append("</text>");
     }
     return close(svg, 0);
   }
@@ -162,13 +220,22 @@ final class SvgChart {
           double y = TOP + plotH - v / top * plotH;
           points.append(f(x)).append(',').append(f(y)).append(' ');
           if (rows.size() <= 62) {
-            svg.append("<circle cx=\"").append(f(x)).append("\" cy=\"").append(f(y)).append("\" r=\"2.5\" fill=\"")
-                .append(color(j)).append("\"><title>").append(esc(rows.get(i) + " / " + columns.get(j) + ": "
-                    + number(v))).append("</title></circle>");
+            svg.append("<circle cx=\"")
+                .append(f(x))
+                .append("\" cy=\"")
+                .append(f(y))
+                .append("\" r=\"2.5\" fill=\"")
+                .append(color(j))
+                .append("\"><title>")
+                .append(esc(rows.get(i) + " / " + columns.get(j) + ": " + number(v)))
+                .append("</title></circle>");
           }
         } else if (points.length() > 0) {
-          svg.append("<polyline fill=\"none\" stroke-width=\"2\" stroke=\"").append(color(j)).append("\" points=\"")
-              .append(points.toString().trim()).append("\"/>");
+          svg.append("<polyline fill=\"none\" stroke-width=\"2\" stroke=\"")
+              .append(color(j))
+              .append("\" points=\"")
+              .append(points.toString().trim())
+              .append("\"/>");
           points.setLength(0);
         }
       }
@@ -193,12 +260,22 @@ final class SvgChart {
 
   private static StringBuilder open(String title) {
     StringBuilder svg = new StringBuilder(8192);
-    svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(WIDTH).append("\" height=\"")
-        .append(HEIGHT).append("\" viewBox=\"0 0 ").append(WIDTH).append(' ').append(HEIGHT)
-        .append("\" role=\"img\" font-family=\"sans-serif\" font-size=\"11\"><title>").append(esc(title))
+    svg.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"")
+        .append(WIDTH)
+        .append("\" height=\"")
+        .append(HEIGHT)
+        .append("\" viewBox=\"0 0 ")
+        .append(WIDTH)
+        .append(' ')
+        .append(HEIGHT)
+        .append("\" role=\"img\" font-family=\"sans-serif\" font-size=\"11\"><title>")
+        .append(esc(title))
         .append("</title><rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>")
-        .append("<text x=\"").append(LEFT).append("\" y=\"22\" font-size=\"15\" font-weight=\"bold\" fill=\"#222\">")
-        .append(esc(title)).append("</text>");
+        .append("<text x=\"")
+        .append(LEFT)
+        .append("\" y=\"22\" font-size=\"15\" font-weight=\"bold\" fill=\"#222\">")
+        .append(esc(title))
+        .append("</text>");
     return svg;
   }
 
@@ -209,10 +286,22 @@ final class SvgChart {
     double plotH = HEIGHT - TOP - BOTTOM;
     for (double t = 0; t <= top + step / 2; t += step) {
       double y = TOP + plotH - t / top * plotH;
-      svg.append("<line x1=\"").append(LEFT).append("\" x2=\"").append(WIDTH - RIGHT).append("\" y1=\"").append(f(y))
-          .append("\" y2=\"").append(f(y)).append("\" stroke=\"#dddddd\"/>")
-          .append("<text x=\"").append(LEFT - 6).append("\" y=\"").append(f(y + 4))
-          .append("\" text-anchor=\"end\" fill=\"#444\">").append(number(t)).append("</text>");
+      svg.append("<line x1=\"")
+          .append(LEFT)
+          .append("\" x2=\"")
+          .append(WIDTH - RIGHT)
+          .append("\" y1=\"")
+          .append(f(y))
+          .append("\" y2=\"")
+          .append(f(y))
+          .append("\" stroke=\"#dddddd\"/>")
+          .append("<text x=\"")
+          .append(LEFT - 6)
+          .append("\" y=\"")
+          .append(f(y + 4))
+          .append("\" text-anchor=\"end\" fill=\"#444\">")
+          .append(number(t))
+          .append("</text>");
     }
     return top;
   }
@@ -222,9 +311,18 @@ final class SvgChart {
     double y = HEIGHT - BOTTOM + 12;
     for (int i = 0; i < rows.size(); i += every) {
       double x = LEFT + i * slot + slot / 2;
-      svg.append("<text x=\"").append(f(x)).append("\" y=\"").append(f(y)).append("\" fill=\"#444\" font-size=\"9\" ")
-          .append("text-anchor=\"end\" transform=\"rotate(-45 ").append(f(x)).append(' ').append(f(y)).append(")\">")
-          .append(esc(rows.get(i))).append("</text>");
+      svg.append("<text x=\"")
+          .append(f(x))
+          .append("\" y=\"")
+          .append(f(y))
+          .append("\" fill=\"#444\" font-size=\"9\" ")
+          .append("text-anchor=\"end\" transform=\"rotate(-45 ")
+          .append(f(x))
+          .append(' ')
+          .append(f(y))
+          .append(")\">")
+          .append(esc(rows.get(i)))
+          .append("</text>");
     }
   }
 
@@ -233,20 +331,40 @@ final class SvgChart {
     int shown = Math.min(columns.size(), MAX_LEGEND);
     for (int j = 0; j < shown; j++) {
       int y = TOP + j * 18;
-      svg.append("<rect x=\"").append(x).append("\" y=\"").append(y).append("\" width=\"12\" height=\"12\" fill=\"")
-          .append(color(j)).append("\"/><text x=\"").append(x + 18).append("\" y=\"").append(y + 10)
-          .append("\" fill=\"#222\">").append(esc(columns.get(j))).append("</text>");
+      svg.append("<rect x=\"")
+          .append(x)
+          .append("\" y=\"")
+          .append(y)
+          .append("\" width=\"12\" height=\"12\" fill=\"")
+          .append(color(j))
+          .append("\"/><text x=\"")
+          .append(x + 18)
+          .append("\" y=\"")
+          .append(y + 10)
+          .append("\" fill=\"#222\">")
+          .append(esc(columns.get(j)))
+          .append("</text>");
     }
     if (columns.size() > shown) {
-      svg.append("<text x=\"").append(x).append("\" y=\"").append(TOP + shown * 18 + 10).append("\" fill=\"#444\">+")
-          .append(columns.size() - shown).append(" more</text>");
+      svg.append("<text x=\"")
+          .append(x)
+          .append("\" y=\"")
+          .append(TOP + shown * 18 + 10)
+          .append("\" fill=\"#444\">+")
+          .append(columns.size() - shown)
+          .append(" more</text>");
     }
   }
 
   private static String close(StringBuilder svg, int hidden) {
     if (hidden > 0) {
-      svg.append("<text x=\"").append(LEFT).append("\" y=\"").append(HEIGHT - 6).append("\" fill=\"#8a1c1c\">")
-          .append(hidden).append(" cell(s) suppressed (n &lt; 10 or complementary) and not drawn</text>");
+      svg.append("<text x=\"")
+          .append(LEFT)
+          .append("\" y=\"")
+          .append(HEIGHT - 6)
+          .append("\" fill=\"#8a1c1c\">")
+          .append(hidden)
+          .append(" cell(s) suppressed (n &lt; 10 or complementary) and not drawn</text>");
     }
     return svg.append("</svg>").toString();
   }
@@ -271,7 +389,10 @@ final class SvgChart {
   }
 
   static String esc(String s) {
-    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;")
+    return s.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace("\"", "&quot;")
         .replace("'", "&#39;");
   }
 }

@@ -9,17 +9,32 @@ import java.util.Set;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-@DisplayName("The claims of a verified ID token are checked: issuer, audience, expiry, nonce, subject, role, MFA")
+@DisplayName(
+    "The claims of a verified ID token are checked: issuer, audience, expiry, nonce, subject, role, MFA")
 class IdTokenCheckTest {
 
   static final String ISS = "https://login.example.nl/t/v2.0";
   static final long NOW = 1_800_000_000L;
-  static final SsoOrganisation ORG = new SsoOrganisation("csg", ISS, "console", "secret", "roles",
-      Map.of("vp-hulpverlener", "counselor", "vp-beheer", "org_admin"), true, Set.of("urn:mfa"));
+  static final SsoOrganisation ORG =
+      new SsoOrganisation(
+          "csg",
+          ISS,
+          "console",
+          "secret",
+          "roles",
+          Map.of("vp-hulpverlener", "counselor", "vp-beheer", "org_admin"),
+          true,
+          Set.of("urn:mfa"));
 
   static JsonObject good() {
-    return new JsonObject().put("iss", ISS).put("aud", "console").put("exp", NOW + 300).put("iat", NOW)
-        .put("nonce", "n-1").put("sub", "p-1").put("roles", new JsonArray().add("vp-hulpverlener").add("other"))
+    return new JsonObject()
+        .put("iss", ISS)
+        .put("aud", "console")
+        .put("exp", NOW + 300)
+        .put("iat", NOW)
+        .put("nonce", "n-1")
+        .put("sub", "p-1")
+        .put("roles", new JsonArray().add("vp-hulpverlener").add("other"))
         .put("amr", new JsonArray().add("pwd").add("mfa"));
   }
 
@@ -33,7 +48,9 @@ class IdTokenCheckTest {
   void accepted() {
     IdTokenCheck.Result r = IdTokenCheck.check(good(), ISS, ORG, "n-1", null, NOW);
     assertEquals(new IdTokenCheck.Result.Accepted("p-1", Set.of("counselor")), r);
-    assertEquals("ok", code(good().put("amr", new JsonArray().add("pwd")).put("acr", "urn:mfa"), "n-1", null));
+    assertEquals(
+        "ok",
+        code(good().put("amr", new JsonArray().add("pwd")).put("acr", "urn:mfa"), "n-1", null));
   }
 
   @Test
@@ -41,7 +58,9 @@ class IdTokenCheckTest {
   void refusals() {
     assertEquals("issuer", code(good().put("iss", ISS + "/"), "n-1", null));
     assertEquals("audience", code(good().put("aud", "someone-else"), "n-1", null));
-    assertEquals("audience", code(good().put("aud", new JsonArray().add("console").add("other")), "n-1", null));
+    assertEquals(
+        "audience",
+        code(good().put("aud", new JsonArray().add("console").add("other")), "n-1", null));
     assertEquals("audience", code(good().put("azp", "other"), "n-1", null));
     assertEquals("expired", code(good().put("exp", NOW - 61), "n-1", null));
     JsonObject noExpiry = good();

@@ -31,7 +31,8 @@ class SsoSettingsTest {
   }
 
   @Test
-  @DisplayName("without VP_SSO_ORGANISATIONS nobody signs in through a provider; the interval defaults to 5 minutes")
+  @DisplayName(
+      "without VP_SSO_ORGANISATIONS nobody signs in through a provider; the interval defaults to 5 minutes")
   void none() {
     SsoSettings s = SsoSettings.from(Map.of());
     assertTrue(s.organisations().isEmpty());
@@ -39,8 +40,9 @@ class SsoSettingsTest {
   }
 
   @Test
-  @DisplayName("every organisation's variables are read; multi-factor is required unless switched off; the secret is "
-      + "not in toString")
+  @DisplayName(
+      "every organisation's variables are read; multi-factor is required unless switched off; the secret is "
+          + "not in toString")
   void organisations() {
     SsoSettings s = SsoSettings.from(csg());
     SsoOrganisation c = s.of("csg").orElseThrow();
@@ -59,7 +61,8 @@ class SsoSettingsTest {
   void noPlatformRole() {
     Map<String, String> env = csg();
     env.put("VP_SSO_CSG_ROLES", "vp-beheer=platform_admin");
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> SsoSettings.from(env));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> SsoSettings.from(env));
     assertTrue(e.getMessage().startsWith("VP_SSO_CSG_ROLES"), e.getMessage());
   }
 
@@ -68,23 +71,33 @@ class SsoSettingsTest {
   void namedErrors() {
     Map<String, String> noSecret = csg();
     noSecret.remove("VP_SSO_CSG_CLIENT_SECRET");
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> SsoSettings.from(noSecret)).getMessage()
-        .startsWith("VP_SSO_CSG_CLIENT_SECRET"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> SsoSettings.from(noSecret))
+            .getMessage()
+            .startsWith("VP_SSO_CSG_CLIENT_SECRET"));
     Map<String, String> plainHttp = csg();
     plainHttp.put("VP_SSO_CSG_ISSUER", "http://login.example.nl/tenant");
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> SsoSettings.from(plainHttp)).getMessage()
-        .startsWith("VP_SSO_CSG_ISSUER"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> SsoSettings.from(plainHttp))
+            .getMessage()
+            .startsWith("VP_SSO_CSG_ISSUER"));
     Map<String, String> badMfa = csg();
     badMfa.put("VP_SSO_CSG_REQUIRE_MFA", "ja");
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> SsoSettings.from(badMfa)).getMessage()
-        .startsWith("VP_SSO_CSG_REQUIRE_MFA"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> SsoSettings.from(badMfa))
+            .getMessage()
+            .startsWith("VP_SSO_CSG_REQUIRE_MFA"));
     Map<String, String> badInterval = csg();
     badInterval.put("VP_SSO_RECHECK_SECONDS", "0");
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> SsoSettings.from(badInterval)).getMessage()
-        .contains("VP_SSO_RECHECK_SECONDS"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> SsoSettings.from(badInterval))
+            .getMessage()
+            .contains("VP_SSO_RECHECK_SECONDS"));
     Map<String, String> badList = csg();
     badList.put("VP_SSO_ORGANISATIONS", "csg,csg");
-    assertTrue(assertThrows(IllegalArgumentException.class, () -> SsoSettings.from(badList)).getMessage()
-        .startsWith("VP_SSO_ORGANISATIONS"));
+    assertTrue(
+        assertThrows(IllegalArgumentException.class, () -> SsoSettings.from(badList))
+            .getMessage()
+            .startsWith("VP_SSO_ORGANISATIONS"));
   }
 }

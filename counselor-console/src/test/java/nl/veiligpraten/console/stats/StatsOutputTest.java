@@ -16,21 +16,30 @@ import nl.veiligpraten.routing.stats.Viewer;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 
-@DisplayName("Statistics output: JSON nulls, CSV long format and SVG charts carry only what was published")
+@DisplayName(
+    "Statistics output: JSON nulls, CSV long format and SVG charts carry only what was published")
 class StatsOutputTest {
 
   static PublishedFigure chainFigure() {
-    StatsQuery q = StatsQuery.parse(Map.of("figure", "inflow", "by", "role", "from", "2026-10-01", "to",
-        "2026-10-31"), new Viewer("chain_viewer", null));
-    CountTable zero = new CountTable(List.of("csg", "sense"), List.of("victim", "bystander"),
-        new long[][] {{0, 0}, {0, 0}});
-    CountTable all = new CountTable(List.of("csg", "sense"), List.of("victim", "bystander"),
-        new long[][] {{120, 3}, {200, 40}});
-    return Publication.publish(new FigureData(q, List.of(new FigureData.Counts("inflow", zero, all)), List.of()));
+    StatsQuery q =
+        StatsQuery.parse(
+            Map.of("figure", "inflow", "by", "role", "from", "2026-10-01", "to", "2026-10-31"),
+            new Viewer("chain_viewer", null));
+    CountTable zero =
+        new CountTable(
+            List.of("csg", "sense"), List.of("victim", "bystander"), new long[][] {{0, 0}, {0, 0}});
+    CountTable all =
+        new CountTable(
+            List.of("csg", "sense"),
+            List.of("victim", "bystander"),
+            new long[][] {{120, 3}, {200, 40}});
+    return Publication.publish(
+        new FigureData(q, List.of(new FigureData.Counts("inflow", zero, all)), List.of()));
   }
 
   @Test
-  @DisplayName("a suppressed cell is null in JSON, empty and flagged in CSV, and not drawn in the SVG")
+  @DisplayName(
+      "a suppressed cell is null in JSON, empty and flagged in CSV, and not drawn in the SVG")
   void suppressedEverywhere() {
     PublishedFigure f = chainFigure();
     JsonObject json = StatsJson.of(f);
@@ -40,8 +49,9 @@ class StatsOutputTest {
     String csv = StatsCsv.of(f);
     assertTrue(csv.contains("\"inflow\",\"csg\",\"bystander\",,true\r\n"), csv);
     assertFalse(csv.contains(",3,"), "the small count is nowhere in the CSV");
-    String svg = SvgChart.stackedBars("t", List.of("csg"), List.of("victim", "bystander"),
-        new Long[][] {{null, 40L}});
+    String svg =
+        SvgChart.stackedBars(
+            "t", List.of("csg"), List.of("victim", "bystander"), new Long[][] {{null, 40L}});
     assertTrue(svg.contains("suppressed"));
     assertFalse(svg.contains("style="));
     assertFalse(svg.contains("csg / victim"));

@@ -11,10 +11,11 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Turns a network address into a short keyed hash for counting, with a random key that lives only in this
- * process's memory and is replaced at least every {@code rotation}. The address itself is never kept; the hash is
- * never stored, logged, exported or sent over the cluster, and after a rotation yesterday's hashes cannot be linked
- * to today's (nor computed again by anyone, since the old key is gone). Thread-safe.
+ * Turns a network address into a short keyed hash for counting, with a random key that lives only
+ * in this process's memory and is replaced at least every {@code rotation}. The address itself is
+ * never kept; the hash is never stored, logged, exported or sent over the cluster, and after a
+ * rotation yesterday's hashes cannot be linked to today's (nor computed again by anyone, since the
+ * old key is gone). Thread-safe.
  */
 public final class AddressHasher {
 
@@ -26,7 +27,9 @@ public final class AddressHasher {
   private Instant rotatedAt;
   private long generation;
 
-  /** @param rotation how long one key is used; at most one hour by the privacy rule */
+  /**
+   * @param rotation how long one key is used; at most one hour by the privacy rule
+   */
   public AddressHasher(Clock clock, Duration rotation) {
     if (rotation.isNegative() || rotation.isZero() || rotation.compareTo(Duration.ofHours(1)) > 0) {
       throw new IllegalArgumentException("the address key must rotate at least hourly");
@@ -47,7 +50,8 @@ public final class AddressHasher {
       mac.init(new SecretKeySpec(key, "HmacSHA256"));
       byte[] out = mac.doFinal(String.valueOf(address).getBytes(StandardCharsets.UTF_8));
       // 16 bytes are plenty to tell addresses apart and keep nothing more than needed.
-      return new Hashed(Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(out, 16)),
+      return new Hashed(
+          Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(out, 16)),
           generation);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("HmacSHA256 is not available", e);
@@ -70,7 +74,9 @@ public final class AddressHasher {
     generation++;
   }
 
-  /** A keyed hash and the key generation it was made with. {@code toString} does not show the value. */
+  /**
+   * A keyed hash and the key generation it was made with. {@code toString} does not show the value.
+   */
   public record Hashed(String value, long generation) {
     @Override
     public String toString() {

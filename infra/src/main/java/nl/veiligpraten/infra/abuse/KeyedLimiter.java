@@ -5,13 +5,16 @@ import java.util.Iterator;
 import java.util.Map;
 
 /**
- * Token buckets per keyed address hash plus one global bucket, in memory only. A key generation change (the
- * address key rotated) drops every per-address bucket, so nothing outlives the key it was counted under.
- * Thread-safe (visitor sockets live on several event loops).
+ * Token buckets per keyed address hash plus one global bucket, in memory only. A key generation
+ * change (the address key rotated) drops every per-address bucket, so nothing outlives the key it
+ * was counted under. Thread-safe (visitor sockets live on several event loops).
  */
 public final class KeyedLimiter {
 
-  /** Buckets kept at most; the oldest full ones are dropped first (a full bucket carries no information). */
+  /**
+   * Buckets kept at most; the oldest full ones are dropped first (a full bucket carries no
+   * information).
+   */
   private static final int MAX_KEYS = 100_000;
 
   private final Limit perAddress;
@@ -28,7 +31,9 @@ public final class KeyedLimiter {
 
   /** Outcome of one attempt: allowed, or which limit refused it. */
   public enum Verdict {
-    ALLOWED, ADDRESS_LIMIT, GLOBAL_LIMIT;
+    ALLOWED,
+    ADDRESS_LIMIT,
+    GLOBAL_LIMIT;
 
     public boolean allowed() {
       return this == ALLOWED;
@@ -63,7 +68,9 @@ public final class KeyedLimiter {
     return Verdict.ALLOWED;
   }
 
-  /** Per-address buckets held now (tests and the privacy check: it empties with every key rotation). */
+  /**
+   * Per-address buckets held now (tests and the privacy check: it empties with every key rotation).
+   */
   public synchronized int trackedAddresses() {
     return buckets.size();
   }

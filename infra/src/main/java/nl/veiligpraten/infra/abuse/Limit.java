@@ -4,8 +4,9 @@ import java.time.Duration;
 import java.util.Locale;
 
 /**
- * "At most {@code count} per {@code period}" as a token bucket: a burst of {@code count}, refilled evenly over the
- * period. Written in settings as {@code 60/1m}, {@code 3/10m}, {@code 1000/1h} or {@code 5/30s}.
+ * "At most {@code count} per {@code period}" as a token bucket: a burst of {@code count}, refilled
+ * evenly over the period. Written in settings as {@code 60/1m}, {@code 3/10m}, {@code 1000/1h} or
+ * {@code 5/30s}.
  */
 public record Limit(int count, Duration period) {
 
@@ -26,19 +27,24 @@ public record Limit(int count, Duration period) {
       int count = Integer.parseInt(parts[0].trim());
       String p = parts[1].trim();
       long n = Long.parseLong(p.substring(0, p.length() - 1));
-      Duration period = switch (p.charAt(p.length() - 1)) {
-        case 's' -> Duration.ofSeconds(n);
-        case 'm' -> Duration.ofMinutes(n);
-        case 'h' -> Duration.ofHours(n);
-        default -> throw new NumberFormatException();
-      };
+      Duration period =
+          switch (p.charAt(p.length() - 1)) {
+            case 's' -> Duration.ofSeconds(n);
+            case 'm' -> Duration.ofMinutes(n);
+            case 'h' -> Duration.ofHours(n);
+            default -> throw new NumberFormatException();
+          };
       if (count < 1 || count > 1_000_000 || n < 1 || period.compareTo(Duration.ofDays(1)) > 0) {
         throw new NumberFormatException();
       }
       return new Limit(count, period);
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(setting + " must be COUNT/PERIOD with COUNT 1-1000000 and PERIOD like 30s, "
-          + "10m or 1h (at most a day), got '" + text + "'");
+      throw new IllegalArgumentException(
+          setting
+              + " must be COUNT/PERIOD with COUNT 1-1000000 and PERIOD like 30s, "
+              + "10m or 1h (at most a day), got '"
+              + text
+              + "'");
     }
   }
 

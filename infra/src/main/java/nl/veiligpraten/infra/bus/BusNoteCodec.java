@@ -10,18 +10,18 @@ import java.util.Locale;
 import java.util.UUID;
 
 /**
- * The one codec of bus notes (issue 25): {@link #encode} writes any {@link BusNote} as the JSON the bus carries, the
- * {@code decodeXxx} methods read the note of one address family back. The JSON is exactly what the nodes sent before
- * the notes were typed ({@code kind} plus the same field names), so nodes of both versions can share a cluster.
+ * The one codec of bus notes (issue 25): {@link #encode} writes any {@link BusNote} as the JSON the
+ * bus carries, the {@code decodeXxx} methods read the note of one address family back. The JSON is
+ * exactly what the nodes sent before the notes were typed ({@code kind} plus the same field names),
+ * so nodes of both versions can share a cluster.
  *
- * <p>Encoding goes through each family's {@code Handler} (or an enum), so a new kind that is not encoded is a compile
- * error. Decoding refuses an unknown kind and a missing or malformed field with a {@link BusNoteException} whose
- * message names the family, the kind and the field only.
+ * <p>Encoding goes through each family's {@code Handler} (or an enum), so a new kind that is not
+ * encoded is a compile error. Decoding refuses an unknown kind and a missing or malformed field
+ * with a {@link BusNoteException} whose message names the family, the kind and the field only.
  */
 public final class BusNoteCodec {
 
-  private BusNoteCodec() {
-  }
+  private BusNoteCodec() {}
 
   /** The bus JSON of a note: {@code {"kind": ..., fields...}}. */
   public static JsonObject encode(BusNote note) {
@@ -43,7 +43,8 @@ public final class BusNoteCodec {
     return out;
   }
 
-  // ---- decoding ----------------------------------------------------------------------------------------------------
+  // ---- decoding
+  // ----------------------------------------------------------------------------------------------------
 
   /** A note from a conversation address. */
   public static ConversationNote decodeConversation(JsonObject json) {
@@ -56,13 +57,15 @@ public final class BusNoteCodec {
       case "visitor_back" -> new ConversationNote.VisitorBack();
       case "visitor_disconnected" -> new ConversationNote.VisitorDisconnected();
       case "visitor_socket" -> new ConversationNote.VisitorSocket(f.string("connection"));
-      case "assigned" -> new ConversationNote.Assigned(f.string("counselor"), f.number("staffId").longValue(),
-          f.optionalStrings("skills"));
+      case "assigned" ->
+          new ConversationNote.Assigned(
+              f.string("counselor"), f.number("staffId").longValue(), f.optionalStrings("skills"));
       case "requeued" -> new ConversationNote.Requeued();
       case "referral" -> new ConversationNote.Referral(f.string("referralId"), f.string("state"));
       case "referred" -> new ConversationNote.Referred();
       case "counselor_rule" -> new ConversationNote.CounselorRule(f.string("rule"));
-      case "route_overridden" -> new ConversationNote.RouteOverridden(f.string("reason"), f.string("helpPoint"));
+      case "route_overridden" ->
+          new ConversationNote.RouteOverridden(f.string("reason"), f.string("helpPoint"));
       case "closed" -> new ConversationNote.Closed(f.string("outcome"), f.party("by"));
       case "deleted" -> new ConversationNote.Deleted();
       default -> throw f.unknownKind();
@@ -95,19 +98,39 @@ public final class BusNoteCodec {
   public static SupervisorAlert decodeSupervisor(JsonObject json) {
     Fields f = new Fields("supervisor", json);
     return switch (f.kind) {
-      case SupervisorAlert.UnansweredAssignment.KIND -> new SupervisorAlert.UnansweredAssignment(
-          f.uuid("conversationId"), f.string("helpPoint"), f.number("priority").intValue(),
-          f.number("counselorId").longValue(), f.string("counselor"), f.number("afterSeconds").intValue());
-      case SupervisorAlert.CounselorGone.KIND -> new SupervisorAlert.CounselorGone(f.uuid("conversationId"),
-          f.string("helpPoint"), f.number("priority").intValue(), f.number("counselorId").longValue());
-      case SupervisorAlert.P0Held.KIND -> new SupervisorAlert.P0Held(f.uuid("conversationId"), f.string("helpPoint"),
-          f.string("limit"));
-      case SupervisorAlert.SuicideRisk.KIND -> new SupervisorAlert.SuicideRisk(f.string("rule"),
-          f.uuid("conversationId"), f.string("helpPoint"), f.number("priority").intValue(), f.string("by"),
-          f.instant("at"));
-      case SupervisorAlert.Target.KIND -> new SupervisorAlert.Target(f.uuid("conversationId"), f.string("helpPoint"),
-          f.number("priority").intValue(), f.string("status"), f.number("waitingSeconds").longValue(),
-          f.number("targetSeconds").longValue());
+      case SupervisorAlert.UnansweredAssignment.KIND ->
+          new SupervisorAlert.UnansweredAssignment(
+              f.uuid("conversationId"),
+              f.string("helpPoint"),
+              f.number("priority").intValue(),
+              f.number("counselorId").longValue(),
+              f.string("counselor"),
+              f.number("afterSeconds").intValue());
+      case SupervisorAlert.CounselorGone.KIND ->
+          new SupervisorAlert.CounselorGone(
+              f.uuid("conversationId"),
+              f.string("helpPoint"),
+              f.number("priority").intValue(),
+              f.number("counselorId").longValue());
+      case SupervisorAlert.P0Held.KIND ->
+          new SupervisorAlert.P0Held(
+              f.uuid("conversationId"), f.string("helpPoint"), f.string("limit"));
+      case SupervisorAlert.SuicideRisk.KIND ->
+          new SupervisorAlert.SuicideRisk(
+              f.string("rule"),
+              f.uuid("conversationId"),
+              f.string("helpPoint"),
+              f.number("priority").intValue(),
+              f.string("by"),
+              f.instant("at"));
+      case SupervisorAlert.Target.KIND ->
+          new SupervisorAlert.Target(
+              f.uuid("conversationId"),
+              f.string("helpPoint"),
+              f.number("priority").intValue(),
+              f.string("status"),
+              f.number("waitingSeconds").longValue(),
+              f.number("targetSeconds").longValue());
       default -> throw f.unknownKind();
     };
   }
@@ -125,16 +148,25 @@ public final class BusNoteCodec {
   public static WarmTransfer decodeTransfer(JsonObject json) {
     Fields f = new Fields("warm transfer", json);
     return switch (f.kind) {
-      case "offer" -> new WarmTransfer.Offer(f.uuid("offerId"), f.uuid("conversationId"),
-          f.number("fromStaffId").longValue(), f.string("fromName"), f.optionalString("note"),
-          f.number("expiresInSeconds").intValue());
-      case "answer" -> new WarmTransfer.Answer(f.uuid("offerId"), f.number("staffId").longValue(), f.bool("accept"));
-      case "ended" -> new WarmTransfer.Ended(f.uuid("offerId"), WarmTransfer.End.of(f.string("reason")));
+      case "offer" ->
+          new WarmTransfer.Offer(
+              f.uuid("offerId"),
+              f.uuid("conversationId"),
+              f.number("fromStaffId").longValue(),
+              f.string("fromName"),
+              f.optionalString("note"),
+              f.number("expiresInSeconds").intValue());
+      case "answer" ->
+          new WarmTransfer.Answer(
+              f.uuid("offerId"), f.number("staffId").longValue(), f.bool("accept"));
+      case "ended" ->
+          new WarmTransfer.Ended(f.uuid("offerId"), WarmTransfer.End.of(f.string("reason")));
       default -> throw f.unknownKind();
     };
   }
 
-  // ---- encoders ----------------------------------------------------------------------------------------------------
+  // ---- encoders
+  // ----------------------------------------------------------------------------------------------------
 
   private record ConversationEncoder(JsonObject out) implements ConversationNote.Handler {
     public void message(ConversationNote.Message n) {
@@ -149,14 +181,11 @@ public final class BusNoteCodec {
       out.put("from", n.from().code());
     }
 
-    public void visitorPaused(ConversationNote.VisitorPaused n) {
-    }
+    public void visitorPaused(ConversationNote.VisitorPaused n) {}
 
-    public void visitorBack(ConversationNote.VisitorBack n) {
-    }
+    public void visitorBack(ConversationNote.VisitorBack n) {}
 
-    public void visitorDisconnected(ConversationNote.VisitorDisconnected n) {
-    }
+    public void visitorDisconnected(ConversationNote.VisitorDisconnected n) {}
 
     public void visitorSocket(ConversationNote.VisitorSocket n) {
       out.put("connection", n.connection());
@@ -169,15 +198,13 @@ public final class BusNoteCodec {
       }
     }
 
-    public void requeued(ConversationNote.Requeued n) {
-    }
+    public void requeued(ConversationNote.Requeued n) {}
 
     public void referral(ConversationNote.Referral n) {
       out.put("referralId", n.referralId()).put("state", n.state());
     }
 
-    public void referred(ConversationNote.Referred n) {
-    }
+    public void referred(ConversationNote.Referred n) {}
 
     public void counselorRule(ConversationNote.CounselorRule n) {
       out.put("rule", n.rule());
@@ -191,49 +218,65 @@ public final class BusNoteCodec {
       out.put("outcome", n.outcome()).put("by", n.by().code());
     }
 
-    public void deleted(ConversationNote.Deleted n) {
-    }
+    public void deleted(ConversationNote.Deleted n) {}
   }
 
   private record SupervisorEncoder(JsonObject out) implements SupervisorAlert.Handler {
     public void unansweredAssignment(SupervisorAlert.UnansweredAssignment a) {
-      out.put("conversationId", a.conversationId().toString()).put("helpPoint", a.helpPoint())
-          .put("priority", a.priority()).put("counselorId", a.counselorId()).put("counselor", a.counselorName())
+      out.put("conversationId", a.conversationId().toString())
+          .put("helpPoint", a.helpPoint())
+          .put("priority", a.priority())
+          .put("counselorId", a.counselorId())
+          .put("counselor", a.counselorName())
           .put("afterSeconds", a.afterSeconds());
     }
 
     public void counselorGone(SupervisorAlert.CounselorGone a) {
-      out.put("conversationId", a.conversationId().toString()).put("helpPoint", a.helpPoint())
-          .put("priority", a.priority()).put("counselorId", a.counselorId());
+      out.put("conversationId", a.conversationId().toString())
+          .put("helpPoint", a.helpPoint())
+          .put("priority", a.priority())
+          .put("counselorId", a.counselorId());
     }
 
     public void p0Held(SupervisorAlert.P0Held a) {
-      out.put("conversationId", a.conversationId().toString()).put("helpPoint", a.helpPoint())
+      out.put("conversationId", a.conversationId().toString())
+          .put("helpPoint", a.helpPoint())
           .put("limit", a.limit());
     }
 
     public void suicideRisk(SupervisorAlert.SuicideRisk a) {
-      out.put("rule", a.rule()).put("conversationId", a.conversationId().toString())
-          .put("helpPoint", a.helpPoint()).put("priority", a.priority()).put("by", a.by())
+      out.put("rule", a.rule())
+          .put("conversationId", a.conversationId().toString())
+          .put("helpPoint", a.helpPoint())
+          .put("priority", a.priority())
+          .put("by", a.by())
           .put("at", a.at().toString());
     }
 
     public void target(SupervisorAlert.Target a) {
-      out.put("conversationId", a.conversationId().toString()).put("helpPoint", a.helpPoint())
-          .put("priority", a.priority()).put("status", a.status()).put("waitingSeconds", a.waitingSeconds())
+      out.put("conversationId", a.conversationId().toString())
+          .put("helpPoint", a.helpPoint())
+          .put("priority", a.priority())
+          .put("status", a.status())
+          .put("waitingSeconds", a.waitingSeconds())
           .put("targetSeconds", a.targetSeconds());
     }
   }
 
   private record TransferEncoder(JsonObject out) implements WarmTransfer.Handler {
     public void offer(WarmTransfer.Offer o) {
-      out.put("offerId", o.offerId().toString()).put("conversationId", o.conversationId().toString())
-          .put("fromStaffId", o.fromStaffId()).put("fromName", o.fromName()).put("note", o.note())
+      out.put("offerId", o.offerId().toString())
+          .put("conversationId", o.conversationId().toString())
+          .put("fromStaffId", o.fromStaffId())
+          .put("fromName", o.fromName())
+          .put("note", o.note())
           .put("expiresInSeconds", o.expiresInSeconds());
     }
 
     public void answer(WarmTransfer.Answer a) {
-      out.put("offerId", a.offerId().toString()).put("staffId", a.staffId()).put("accept", a.accept());
+      out.put("offerId", a.offerId().toString())
+          .put("staffId", a.staffId())
+          .put("accept", a.accept());
     }
 
     public void ended(WarmTransfer.Ended e) {
@@ -241,7 +284,10 @@ public final class BusNoteCodec {
     }
   }
 
-  /** Reads the fields of one note; every refusal names the family, the kind and the field, never a value. */
+  /**
+   * Reads the fields of one note; every refusal names the family, the kind and the field, never a
+   * value.
+   */
   private static final class Fields {
     final String family;
     final JsonObject json;
@@ -261,11 +307,13 @@ public final class BusNoteCodec {
     }
 
     BusNoteException unknownKind() {
-      return new BusNoteException("unknown " + family + " note kind '" + BusNoteException.printable(kind) + "'");
+      return new BusNoteException(
+          "unknown " + family + " note kind '" + BusNoteException.printable(kind) + "'");
     }
 
     private BusNoteException missing(String field, String what) {
-      return new BusNoteException(family + " note '" + kind + "' needs '" + field + "' (" + what + ")");
+      return new BusNoteException(
+          family + " note '" + kind + "' needs '" + field + "' (" + what + ")");
     }
 
     String string(String field) {

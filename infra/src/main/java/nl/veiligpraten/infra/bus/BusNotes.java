@@ -10,16 +10,16 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes and receives typed {@link BusNote}s on the address of their family, through {@link BusNoteCodec}. A
- * note that cannot be read (a node of another version, a programming error) is logged once, as a warning with the
- * family, kind and field but no content, and not handed on; it is never silently ignored.
+ * Publishes and receives typed {@link BusNote}s on the address of their family, through {@link
+ * BusNoteCodec}. A note that cannot be read (a node of another version, a programming error) is
+ * logged once, as a warning with the family, kind and field but no content, and not handed on; it
+ * is never silently ignored.
  */
 public final class BusNotes {
 
   private static final Logger LOG = LoggerFactory.getLogger(BusNotes.class);
 
-  private BusNotes() {
-  }
+  private BusNotes() {}
 
   /** Publishes a note to every listener of the conversation, on every node. */
   public static void publish(EventBus bus, UUID conversationId, ConversationNote note) {
@@ -47,50 +47,65 @@ public final class BusNotes {
   }
 
   /** Receives the conversation's notes (cluster-wide). */
-  public static MessageConsumer<Object> onConversation(EventBus bus, UUID conversationId,
-                                                           Consumer<ConversationNote> handler) {
-    return bus.<Object>consumer(Addresses.conversation(conversationId),
+  public static MessageConsumer<Object> onConversation(
+      EventBus bus, UUID conversationId, Consumer<ConversationNote> handler) {
+    return bus.<Object>consumer(
+        Addresses.conversation(conversationId),
         m -> deliver(m.body(), BusNoteCodec::decodeConversation, handler));
   }
 
   /** Receives the organisation's queue notes (cluster-wide). */
-  public static MessageConsumer<Object> onQueue(EventBus bus, String organisationId,
-                                                    Consumer<QueueNote> handler) {
-    return bus.<Object>consumer(Addresses.queue(organisationId), m -> deliver(m.body(), BusNoteCodec::decodeQueue, handler));
+  public static MessageConsumer<Object> onQueue(
+      EventBus bus, String organisationId, Consumer<QueueNote> handler) {
+    return bus.<Object>consumer(
+        Addresses.queue(organisationId),
+        m -> deliver(m.body(), BusNoteCodec::decodeQueue, handler));
   }
 
   /** Receives the organisation's queue notes published on this node only. */
-  public static MessageConsumer<Object> onLocalQueue(EventBus bus, String organisationId,
-                                                         Consumer<QueueNote> handler) {
-    return bus.<Object>localConsumer(Addresses.queue(organisationId),
+  public static MessageConsumer<Object> onLocalQueue(
+      EventBus bus, String organisationId, Consumer<QueueNote> handler) {
+    return bus.<Object>localConsumer(
+        Addresses.queue(organisationId),
         m -> deliver(m.body(), BusNoteCodec::decodeQueue, handler));
   }
 
   /** Receives the organisation's inbox notes (cluster-wide). */
-  public static MessageConsumer<Object> onInbox(EventBus bus, String organisationId,
-                                                    Consumer<InboxNote> handler) {
-    return bus.<Object>consumer(Addresses.inbox(organisationId), m -> deliver(m.body(), BusNoteCodec::decodeInbox, handler));
+  public static MessageConsumer<Object> onInbox(
+      EventBus bus, String organisationId, Consumer<InboxNote> handler) {
+    return bus.<Object>consumer(
+        Addresses.inbox(organisationId),
+        m -> deliver(m.body(), BusNoteCodec::decodeInbox, handler));
   }
 
   /** Receives the organisation's supervisor alerts (cluster-wide). */
-  public static MessageConsumer<Object> onSupervisors(EventBus bus, String organisationId,
-                                                          Consumer<SupervisorAlert> handler) {
-    return bus.<Object>consumer(Addresses.supervisors(organisationId),
+  public static MessageConsumer<Object> onSupervisors(
+      EventBus bus, String organisationId, Consumer<SupervisorAlert> handler) {
+    return bus.<Object>consumer(
+        Addresses.supervisors(organisationId),
         m -> deliver(m.body(), BusNoteCodec::decodeSupervisor, handler));
   }
 
   /** Receives one staff user's notes (cluster-wide). */
-  public static MessageConsumer<Object> onStaffUser(EventBus bus, long staffId, Consumer<StaffUserNote> handler) {
-    return bus.<Object>consumer(Addresses.staffUser(staffId), m -> deliver(m.body(), BusNoteCodec::decodeStaffUser, handler));
+  public static MessageConsumer<Object> onStaffUser(
+      EventBus bus, long staffId, Consumer<StaffUserNote> handler) {
+    return bus.<Object>consumer(
+        Addresses.staffUser(staffId),
+        m -> deliver(m.body(), BusNoteCodec::decodeStaffUser, handler));
   }
 
-  /** Decodes and hands on; an unreadable note is logged once (family, kind, field; no content) and dropped. */
-  static <N extends BusNote> void deliver(Object body, Function<JsonObject, N> decode, Consumer<N> handler) {
+  /**
+   * Decodes and hands on; an unreadable note is logged once (family, kind, field; no content) and
+   * dropped.
+   */
+  static <N extends BusNote> void deliver(
+      Object body, Function<JsonObject, N> decode, Consumer<N> handler) {
     N note;
     try {
       if (!(body instanceof JsonObject json)) {
-        throw new BusNoteException("bus note is not a JSON object but "
-            + (body == null ? "null" : body.getClass().getSimpleName()));
+        throw new BusNoteException(
+            "bus note is not a JSON object but "
+                + (body == null ? "null" : body.getClass().getSimpleName()));
       }
       note = decode.apply(json);
     } catch (BusNoteException e) {

@@ -5,9 +5,10 @@ import java.util.Locale;
 import java.util.Objects;
 
 /**
- * A note on one conversation's address ({@link Addresses#conversation}): the visitor's gateway socket and the consoles
- * that hold or observe the chat listen to it. Consumers implement {@link Handler}, which has one method per kind, so
- * a kind added here is a compile error in every consumer until it decides what to do with it.
+ * A note on one conversation's address ({@link Addresses#conversation}): the visitor's gateway
+ * socket and the consoles that hold or observe the chat listen to it. Consumers implement {@link
+ * Handler}, which has one method per kind, so a kind added here is a compile error in every
+ * consumer until it decides what to do with it.
  */
 public sealed interface ConversationNote extends BusNote {
 
@@ -15,8 +16,8 @@ public sealed interface ConversationNote extends BusNote {
   void accept(Handler handler);
 
   /**
-   * One method per conversation note kind, no defaults on purpose: a new kind must be handled (or explicitly
-   * ignored) by every consumer.
+   * One method per conversation note kind, no defaults on purpose: a new kind must be handled (or
+   * explicitly ignored) by every consumer.
    */
   interface Handler {
     void message(Message note);
@@ -52,7 +53,10 @@ public sealed interface ConversationNote extends BusNote {
 
   /** Who a typing note or a close came from; the code is what the JSON carries. */
   enum Party {
-    VISITOR, COUNSELOR, SUPERVISOR, SYSTEM;
+    VISITOR,
+    COUNSELOR,
+    SUPERVISOR,
+    SYSTEM;
 
     /** The wire code ({@code visitor}, {@code counselor}, {@code supervisor}, {@code system}). */
     public String code() {
@@ -71,7 +75,10 @@ public sealed interface ConversationNote extends BusNote {
     }
   }
 
-  /** A staff note (a supervisor's whisper) with this sequence number was committed; consoles re-read the notes. */
+  /**
+   * A staff note (a supervisor's whisper) with this sequence number was committed; consoles re-read
+   * the notes.
+   */
   record NoteAdded(long seq) implements ConversationNote {
     public String kind() {
       return "note";
@@ -130,7 +137,10 @@ public sealed interface ConversationNote extends BusNote {
     }
   }
 
-  /** A visitor socket took the conversation over; any other socket of it (another device) closes as replaced. */
+  /**
+   * A visitor socket took the conversation over; any other socket of it (another device) closes as
+   * replaced.
+   */
   record VisitorSocket(String connection) implements ConversationNote {
     public VisitorSocket {
       Objects.requireNonNull(connection, "connection");
@@ -149,9 +159,9 @@ public sealed interface ConversationNote extends BusNote {
    * A counselor has the chat now.
    *
    * @param counselor their display name (shown to the visitor)
-   * @param staffId   their staff id (another console holding the chat releases it)
-   * @param skills    their language skills, or null when the producer does not know them (then the visitor's page
-   *                  is not told in which language the counselor writes)
+   * @param staffId their staff id (another console holding the chat releases it)
+   * @param skills their language skills, or null when the producer does not know them (then the
+   *     visitor's page is not told in which language the counselor writes)
    */
   record Assigned(String counselor, long staffId, List<String> skills) implements ConversationNote {
     public Assigned {
@@ -206,7 +216,10 @@ public sealed interface ConversationNote extends BusNote {
     }
   }
 
-  /** A counselor triggered a routing rule (U1, suicide risk): the visitor gets its card, consoles show it. */
+  /**
+   * A counselor triggered a routing rule (U1, suicide risk): the visitor gets its card, consoles
+   * show it.
+   */
   record CounselorRule(String rule) implements ConversationNote {
     public CounselorRule {
       Objects.requireNonNull(rule, "rule");

@@ -5,8 +5,9 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * A note on an organisation's message-inbox address ({@link Addresses#inbox}, issue 19): the consoles of the
- * organisation re-read their inbox list over HTTP. The kind is sent on to the page as the {@code inbox} frame's kind.
+ * A note on an organisation's message-inbox address ({@link Addresses#inbox}, issue 19): the
+ * consoles of the organisation re-read their inbox list over HTTP. The kind is sent on to the page
+ * as the {@code inbox} frame's kind.
  */
 public record InboxNote(Kind what, UUID conversationId) implements BusNote {
 

@@ -6,9 +6,10 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * A note for an organisation's supervisors, published on {@link Addresses#supervisors(String)}; every supervisor
- * console socket of that organisation sends it on as an {@code alert} frame ({@link #toFrame()}). Codes and ids only,
- * never message text. {@link BusNoteCodec} writes and reads it.
+ * A note for an organisation's supervisors, published on {@link Addresses#supervisors(String)};
+ * every supervisor console socket of that organisation sends it on as an {@code alert} frame
+ * ({@link #toFrame()}). Codes and ids only, never message text. {@link BusNoteCodec} writes and
+ * reads it.
  */
 public sealed interface SupervisorAlert extends BusNote {
 
@@ -19,7 +20,10 @@ public sealed interface SupervisorAlert extends BusNote {
   /** Calls the handler method of this kind. */
   void accept(Handler handler);
 
-  /** One method per alert kind, no defaults: a new kind is a compile error in the codec and every consumer. */
+  /**
+   * One method per alert kind, no defaults: a new kind is a compile error in the codec and every
+   * consumer.
+   */
   interface Handler {
     void unansweredAssignment(UnansweredAssignment alert);
 
@@ -43,16 +47,22 @@ public sealed interface SupervisorAlert extends BusNote {
   }
 
   /**
-   * A chat was assigned to a counselor who sent no first message within the priority's {@code reassignAfterSeconds};
-   * it went back to the head of the queue for the next free counselor.
+   * A chat was assigned to a counselor who sent no first message within the priority's {@code
+   * reassignAfterSeconds}; it went back to the head of the queue for the next free counselor.
    *
-   * @param priority        0 (P0) to 3 (P3)
-   * @param counselorId     who did not answer
-   * @param counselorName   their display name (staff data, shown to the supervisor)
-   * @param afterSeconds    the configured time that ran out
+   * @param priority 0 (P0) to 3 (P3)
+   * @param counselorId who did not answer
+   * @param counselorName their display name (staff data, shown to the supervisor)
+   * @param afterSeconds the configured time that ran out
    */
-  record UnansweredAssignment(UUID conversationId, String helpPoint, int priority, long counselorId,
-                              String counselorName, int afterSeconds) implements SupervisorAlert {
+  record UnansweredAssignment(
+      UUID conversationId,
+      String helpPoint,
+      int priority,
+      long counselorId,
+      String counselorName,
+      int afterSeconds)
+      implements SupervisorAlert {
     public static final String KIND = "unanswered_assignment";
 
     public UnansweredAssignment {
@@ -73,8 +83,8 @@ public sealed interface SupervisorAlert extends BusNote {
   }
 
   /**
-   * A counselor's console was gone longer than the grace (closed, silent, or their node died) while they held chats;
-   * the chats went back to the head of the queue.
+   * A counselor's console was gone longer than the grace (closed, silent, or their node died) while
+   * they held chats; the chats went back to the head of the queue.
    */
   record CounselorGone(UUID conversationId, String helpPoint, int priority, long counselorId)
       implements SupervisorAlert {
@@ -97,8 +107,8 @@ public sealed interface SupervisorAlert extends BusNote {
   }
 
   /**
-   * A P0 claim was held at P1 for a supervisor to confirm, because the flood limit of the network address
-   * ({@code limit} {@code address}) or of the node ({@code node}) was reached.
+   * A P0 claim was held at P1 for a supervisor to confirm, because the flood limit of the network
+   * address ({@code limit} {@code address}) or of the node ({@code node}) was reached.
    */
   record P0Held(UUID conversationId, String helpPoint, String limit) implements SupervisorAlert {
     public static final String KIND = "p0_held";
@@ -125,7 +135,8 @@ public sealed interface SupervisorAlert extends BusNote {
    *
    * @param by the counselor's display name (staff data, shown to the supervisor)
    */
-  record SuicideRisk(String rule, UUID conversationId, String helpPoint, int priority, String by, Instant at)
+  record SuicideRisk(
+      String rule, UUID conversationId, String helpPoint, int priority, String by, Instant at)
       implements SupervisorAlert {
     public static final String KIND = "suicide_risk";
 
@@ -149,8 +160,14 @@ public sealed interface SupervisorAlert extends BusNote {
   }
 
   /** A chat is about to miss (or missed) its first-response target. */
-  record Target(UUID conversationId, String helpPoint, int priority, String status, long waitingSeconds,
-                long targetSeconds) implements SupervisorAlert {
+  record Target(
+      UUID conversationId,
+      String helpPoint,
+      int priority,
+      String status,
+      long waitingSeconds,
+      long targetSeconds)
+      implements SupervisorAlert {
     public static final String KIND = "target";
 
     public Target {

@@ -6,13 +6,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntSupplier;
 
 /**
- * Whether this node may take on new work. A node that sees fewer cluster members than the quorum may be on the
- * minority side of a network split: it must not hand out new assignments (its counselors would miss the
- * notifications of visitors on the other side) and its readiness probe reports "not ready" so a load balancer
- * sends new visitors elsewhere. Existing chats keep working: every message still goes through PostgreSQL.
+ * Whether this node may take on new work. A node that sees fewer cluster members than the quorum
+ * may be on the minority side of a network split: it must not hand out new assignments (its
+ * counselors would miss the notifications of visitors on the other side) and its readiness probe
+ * reports "not ready" so a load balancer sends new visitors elsewhere. Existing chats keep working:
+ * every message still goes through PostgreSQL.
  *
- * <p>One instance per Vert.x instance (tests run several nodes in one JVM); {@link #of(Vertx)} returns a
- * single-node "always in quorum" health when nothing was registered.
+ * <p>One instance per Vert.x instance (tests run several nodes in one JVM); {@link #of(Vertx)}
+ * returns a single-node "always in quorum" health when nothing was registered.
  */
 public final class ClusterHealth {
 
@@ -52,7 +53,10 @@ public final class ClusterHealth {
     return quorum;
   }
 
-  /** Members this node currently sees, itself included (1 when not clustered or when the view is unavailable). */
+  /**
+   * Members this node currently sees, itself included (1 when not clustered or when the view is
+   * unavailable).
+   */
   public int members() {
     try {
       return members.getAsInt();
@@ -66,7 +70,9 @@ public final class ClusterHealth {
     return !clustered || members() >= quorum;
   }
 
-  /** The hook the console's {@code take} checks: false in a minority partition and while draining. */
+  /**
+   * The hook the console's {@code take} checks: false in a minority partition and while draining.
+   */
   public boolean acceptsAssignments() {
     return inQuorum() && !draining;
   }

@@ -5,33 +5,45 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Where the database is. Read once at start-up from the environment: {@code DATABASE_URL} or the libpq-style
- * {@code PGHOST}/{@code PGPORT}/{@code PGDATABASE}/{@code PGUSER}/{@code PGPASSWORD}. When none is set the launcher
- * starts an embedded PostgreSQL instead ({@link #external(Map)} returns empty).
+ * Where the database is. Read once at start-up from the environment: {@code DATABASE_URL} or the
+ * libpq-style {@code PGHOST}/{@code PGPORT}/{@code PGDATABASE}/{@code PGUSER}/{@code PGPASSWORD}.
+ * When none is set the launcher starts an embedded PostgreSQL instead ({@link #external(Map)}
+ * returns empty).
  *
- * <p>TLS to the server (issue 20, finding 10: {@code sslmode} used to be dropped) follows libpq: {@code sslmode} and
- * {@code sslrootcert} in the URL's query, or {@code PGSSLMODE} / {@code PGSSLROOTCERT}. Modes: {@code disable},
- * {@code allow}, {@code prefer} (the default, as in libpq), {@code require}, {@code verify-ca}, {@code verify-full}
- * (the last two check the server certificate against {@code sslrootcert}, verify-full also the host name). The
- * reactive pool and Flyway's JDBC connection use the same mode.
+ * <p>TLS to the server (issue 20, finding 10: {@code sslmode} used to be dropped) follows libpq:
+ * {@code sslmode} and {@code sslrootcert} in the URL's query, or {@code PGSSLMODE} / {@code
+ * PGSSLROOTCERT}. Modes: {@code disable}, {@code allow}, {@code prefer} (the default, as in libpq),
+ * {@code require}, {@code verify-ca}, {@code verify-full} (the last two check the server
+ * certificate against {@code sslrootcert}, verify-full also the host name). The reactive pool and
+ * Flyway's JDBC connection use the same mode.
  */
-public record DbSettings(String host, int port, String database, String user, String password, String sslMode,
-                         String sslRootCert) {
+public record DbSettings(
+    String host,
+    int port,
+    String database,
+    String user,
+    String password,
+    String sslMode,
+    String sslRootCert) {
 
   /** The libpq modes accepted for {@code sslmode}. */
-  public static final java.util.List<String> SSL_MODES = java.util.List.of("disable", "allow", "prefer", "require",
-      "verify-ca", "verify-full");
+  public static final java.util.List<String> SSL_MODES =
+      java.util.List.of("disable", "allow", "prefer", "require", "verify-ca", "verify-full");
 
   public DbSettings {
     if (sslMode == null || sslMode.isBlank()) {
       sslMode = "prefer";
     }
     if (!SSL_MODES.contains(sslMode)) {
-      throw new IllegalArgumentException("sslmode must be one of " + SSL_MODES + ", got '" + sslMode + "'");
+      throw new IllegalArgumentException(
+          "sslmode must be one of " + SSL_MODES + ", got '" + sslMode + "'");
     }
     if (sslMode.startsWith("verify-") && (sslRootCert == null || sslRootCert.isBlank())) {
-      throw new IllegalArgumentException("sslmode " + sslMode + " needs sslrootcert (or PGSSLROOTCERT): the CA "
-          + "certificate the server's certificate is checked against");
+      throw new IllegalArgumentException(
+          "sslmode "
+              + sslMode
+              + " needs sslrootcert (or PGSSLROOTCERT): the CA "
+              + "certificate the server's certificate is checked against");
     }
   }
 
@@ -48,11 +60,16 @@ public record DbSettings(String host, int port, String database, String user, St
   /** JDBC URL, used only by Flyway (migrations run on a worker thread, never on the event loop). */
   public String jdbcUrl() {
     String url = "jdbc:postgresql://" + host + ":" + port + "/" + database + "?sslmode=" + sslMode;
-    return sslRootCert == null ? url : url + "&sslrootcert="
-        + java.net.URLEncoder.encode(sslRootCert, java.nio.charset.StandardCharsets.UTF_8);
+    return sslRootCert == null
+        ? url
+        : url
+            + "&sslrootcert="
+            + java.net.URLEncoder.encode(sslRootCert, java.nio.charset.StandardCharsets.UTF_8);
   }
 
-  /** Settings for an external server from the environment, or empty when the environment names none. */
+  /**
+   * Settings for an external server from the environment, or empty when the environment names none.
+   */
   public static Optional<DbSettings> external(Map<String, String> env) {
     String url = env.get("DATABASE_URL");
     if (url != null && !url.isBlank()) {
@@ -63,9 +80,15 @@ public record DbSettings(String host, int port, String database, String user, St
     }
     String host = env.getOrDefault("PGHOST", "127.0.0.1");
     int port = parsePort(env.getOrDefault("PGPORT", "5432"), "PGPORT");
-    return Optional.of(new DbSettings(host, port, env.getOrDefault("PGDATABASE", "postgres"),
-        env.getOrDefault("PGUSER", "postgres"), env.getOrDefault("PGPASSWORD", ""), env.get("PGSSLMODE"),
-        env.get("PGSSLROOTCERT")));
+    return Optional.of(
+        new DbSettings(
+            host,
+            port,
+            env.getOrDefault("PGDATABASE", "postgres"),
+            env.getOrDefault("PGUSER", "postgres"),
+            env.getOrDefault("PGPASSWORD", ""),
+            env.get("PGSSLMODE"),
+            env.get("PGSSLROOTCERT")));
   }
 
   static DbSettings fromUrl(String url) {
@@ -76,7 +99,8 @@ public record DbSettings(String host, int port, String database, String user, St
     try {
       URI uri = URI.create(url.startsWith("jdbc:") ? url.substring(5) : url);
       if (!"postgres".equals(uri.getScheme()) && !"postgresql".equals(uri.getScheme())) {
-        throw new IllegalArgumentException("DATABASE_URL must start with postgres:// or postgresql://");
+        throw new IllegalArgumentException(
+            "DATABASE_URL must start with postgres:// or postgresql://");
       }
       String user = "postgres";
       String password = "";
@@ -85,14 +109,19 @@ public record DbSettings(String host, int port, String database, String user, St
         user = parts[0];
         password = parts.length > 1 ? parts[1] : "";
       }
-      String db = uri.getPath() == null || uri.getPath().length() <= 1 ? "postgres" : uri.getPath().substring(1);
+      String db =
+          uri.getPath() == null || uri.getPath().length() <= 1
+              ? "postgres"
+              : uri.getPath().substring(1);
       String sslMode = env.get("PGSSLMODE");
       String rootCert = env.get("PGSSLROOTCERT");
       if (uri.getRawQuery() != null) {
         for (String pair : uri.getRawQuery().split("&")) {
           String[] kv = pair.split("=", 2);
-          String value = kv.length > 1 ? java.net.URLDecoder.decode(kv[1], java.nio.charset.StandardCharsets.UTF_8)
-              : "";
+          String value =
+              kv.length > 1
+                  ? java.net.URLDecoder.decode(kv[1], java.nio.charset.StandardCharsets.UTF_8)
+                  : "";
           switch (kv[0]) {
             case "sslmode" -> sslMode = value;
             case "sslrootcert" -> rootCert = value;
@@ -102,11 +131,18 @@ public record DbSettings(String host, int port, String database, String user, St
           }
         }
       }
-      return new DbSettings(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort(), db, user, password, sslMode,
+      return new DbSettings(
+          uri.getHost(),
+          uri.getPort() < 0 ? 5432 : uri.getPort(),
+          db,
+          user,
+          password,
+          sslMode,
           rootCert);
     } catch (IllegalArgumentException e) {
       // Never echo the URL: it may hold a password.
-      throw new IllegalArgumentException("DATABASE_URL is not a valid PostgreSQL URL: " + e.getMessage());
+      throw new IllegalArgumentException(
+          "DATABASE_URL is not a valid PostgreSQL URL: " + e.getMessage());
     }
   }
 
@@ -118,7 +154,8 @@ public record DbSettings(String host, int port, String database, String user, St
       }
       return port;
     } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be a port number from 1 to 65535, got '" + value + "'");
+      throw new IllegalArgumentException(
+          name + " must be a port number from 1 to 65535, got '" + value + "'");
     }
   }
 

@@ -7,10 +7,11 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * Pipelined batches for database writes: items that arrive while {@code maxInFlight} batches are being written wait
- * and go together into the next batch. Under load one statement set and one commit (one WAL flush) serve many items;
- * when the system is idle an item is written at once, without a timer or any added delay. The batch function answers
- * each item itself (see {@link Reply}); this class only decides what goes into which batch and when.
+ * Pipelined batches for database writes: items that arrive while {@code maxInFlight} batches are
+ * being written wait and go together into the next batch. Under load one statement set and one
+ * commit (one WAL flush) serve many items; when the system is idle an item is written at once,
+ * without a timer or any added delay. The batch function answers each item itself (see {@link
+ * Reply}); this class only decides what goes into which batch and when.
  *
  * <p>Thread-safe: items may be submitted from any event loop.
  *
@@ -22,15 +23,18 @@ public final class PipelinedBatches<T> {
   private final int maxInFlight;
   private final Function<List<T>, Future<?>> writeBatch;
   private final ArrayDeque<T> waiting = new ArrayDeque<>();
-  private final java.util.concurrent.atomic.AtomicLong batchesWritten = new java.util.concurrent.atomic.AtomicLong();
-  private final java.util.concurrent.atomic.AtomicLong itemsWritten = new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong batchesWritten =
+      new java.util.concurrent.atomic.AtomicLong();
+  private final java.util.concurrent.atomic.AtomicLong itemsWritten =
+      new java.util.concurrent.atomic.AtomicLong();
   private int inFlight;
 
   /**
-   * @param maxBatch    most items in one batch
-   * @param maxInFlight batches written at the same time (more than one lets the next batch's statements overlap the
-   *                    previous batch's commit flush)
-   * @param writeBatch  writes one batch and answers its items; the returned future only signals that it is done
+   * @param maxBatch most items in one batch
+   * @param maxInFlight batches written at the same time (more than one lets the next batch's
+   *     statements overlap the previous batch's commit flush)
+   * @param writeBatch writes one batch and answers its items; the returned future only signals that
+   *     it is done
    */
   public PipelinedBatches(int maxBatch, int maxInFlight, Function<List<T>, Future<?>> writeBatch) {
     if (maxBatch < 1 || maxInFlight < 1) {
@@ -54,8 +58,9 @@ public final class PipelinedBatches<T> {
   }
 
   /**
-   * Fallback after a failed batch: writes each item alone, one after the other in batch order, so an item that
-   * makes the whole statement fail only fails itself. Completes when all are done (never fails).
+   * Fallback after a failed batch: writes each item alone, one after the other in batch order, so
+   * an item that makes the whole statement fail only fails itself. Completes when all are done
+   * (never fails).
    */
   public static <T> Future<Void> eachAlone(List<T> batch, Function<T, Future<?>> writeOne) {
     Future<Void> chain = Future.succeededFuture();
@@ -101,15 +106,16 @@ public final class PipelinedBatches<T> {
     } catch (RuntimeException e) {
       done = Future.failedFuture(e);
     }
-    done.onComplete(ar -> {
-      List<T> next;
-      synchronized (this) {
-        inFlight--;
-        next = takeBatchIfIdleSlot();
-      }
-      if (next != null) {
-        write(next);
-      }
-    });
+    done.onComplete(
+        ar -> {
+          List<T> next;
+          synchronized (this) {
+            inFlight--;
+            next = takeBatchIfIdleSlot();
+          }
+          if (next != null) {
+            write(next);
+          }
+        });
   }
 }

@@ -6,9 +6,9 @@ import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 
 /**
- * The answer to one item of a shared batch. It remembers the Vert.x context of the caller that asked, so the
- * caller's callbacks run on its own event loop even when the batch that carried the item ran on another one
- * (connections keep their unsynchronised state on their own event loop).
+ * The answer to one item of a shared batch. It remembers the Vert.x context of the caller that
+ * asked, so the caller's callbacks run on its own event loop even when the batch that carried the
+ * item ran on another one (connections keep their unsynchronised state on their own event loop).
  *
  * @param <R> result type
  */

@@ -1,20 +1,20 @@
 package nl.veiligpraten.infra.metrics;
 
 /**
- * Observes message appends (metrics and graceful shutdown): called when an append starts and when its
- * transaction has committed or failed. Receives only structured codes and timings, never message content.
+ * Observes message appends (metrics and graceful shutdown): called when an append starts and when
+ * its transaction has committed or failed. Receives only structured codes and timings, never
+ * message content.
  */
 public interface AppendListener {
 
-  AppendListener NONE = new AppendListener() {
-    @Override
-    public void started() {
-    }
+  AppendListener NONE =
+      new AppendListener() {
+        @Override
+        public void started() {}
 
-    @Override
-    public void finished(String sender, long nanos, boolean committed) {
-    }
-  };
+        @Override
+        public void finished(String sender, long nanos, boolean committed) {}
+      };
 
   void started();
 

@@ -18,13 +18,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Enforces {@link ListenerLimits} on one HTTP server instance: a deadline for the request head (slowloris), one for
- * the body (slow POSTs), an idle limit between kept-alive requests, and a cap on open connections shared by every
- * instance of the listener. Netty's idle handler cannot do the first two (a client that trickles one byte every few
- * seconds is never idle), so each connection carries one timer that is re-armed at every phase.
+ * Enforces {@link ListenerLimits} on one HTTP server instance: a deadline for the request head
+ * (slowloris), one for the body (slow POSTs), an idle limit between kept-alive requests, and a cap
+ * on open connections shared by every instance of the listener. Netty's idle handler cannot do the
+ * first two (a client that trickles one byte every few seconds is never idle), so each connection
+ * carries one timer that is re-armed at every phase.
  *
- * <p>One instance per verticle: every method runs on that verticle's event loop, so the map needs no locking. The
- * connection counter is shared by the listener's instances. Nothing about the peer is recorded.
+ * <p>One instance per verticle: every method runs on that verticle's event loop, so the map needs
+ * no locking. The connection counter is shared by the listener's instances. Nothing about the peer
+ * is recorded.
  */
 public final class ConnectionGuard {
 
@@ -37,18 +39,20 @@ public final class ConnectionGuard {
   private final Map<HttpConnection, State> states = new IdentityHashMap<>();
   private final AtomicLong refused = new AtomicLong();
   private long lastRefusalLog = System.nanoTime() - TimeUnit.SECONDS.toNanos(60);
+
   /** Name Vert.x gives Netty's IdleStateHandler in an HTTP server pipeline. */
   private static final String NETTY_IDLE_HANDLER = "idle";
 
   private static final class State {
     long timer = -1;
     boolean upgraded;
+
     /** The connection's latest request (HTTP/1.1 handles one at a time). */
     HttpServerRequest current;
   }
 
   /**
-   * @param open     open connections of the whole listener (shared by its instances)
+   * @param open open connections of the whole listener (shared by its instances)
    * @param listener name for the log lines ("visitor", "console")
    */
   public ConnectionGuard(Vertx vertx, ListenerLimits limits, AtomicInteger open, String listener) {
@@ -59,35 +63,47 @@ public final class ConnectionGuard {
   }
 
   /**
-   * Options every guarded listener needs. Cleartext HTTP/2 is off (issue 20, finding 10): neither listener serves
-   * HTTP/2 and the h2c upgrade path delays the connection handler until the first full request. Netty's idle
-   * handler closes a connection that sends nothing at all within the header timeout; Vert.x only reports a connection
-   * once its first bytes arrive, and from then on this guard's own timers apply (the idle handler is removed, since
-   * it would also close a quiet WebSocket).
+   * Options every guarded listener needs. Cleartext HTTP/2 is off (issue 20, finding 10): neither
+   * listener serves HTTP/2 and the h2c upgrade path delays the connection handler until the first
+   * full request. Netty's idle handler closes a connection that sends nothing at all within the
+   * header timeout; Vert.x only reports a connection once its first bytes arrive, and from then on
+   * this guard's own timers apply (the idle handler is removed, since it would also close a quiet
+   * WebSocket).
    */
   public HttpServerOptions configure(HttpServerOptions options) {
     if (limits.tls()) {
-      // TLS from PEM files (issue 20, finding 10); HTTP/1.1 only, like the cleartext listener (no ALPN for h2).
-      options.setSsl(true).setUseAlpn(false).setKeyCertOptions(new io.vertx.core.net.PemKeyCertOptions()
-          .setCertPath(limits.tlsCertFile()).setKeyPath(limits.tlsKeyFile()));
+      // TLS from PEM files (issue 20, finding 10); HTTP/1.1 only, like the cleartext listener (no
+      // ALPN for h2).
+      options
+          .setSsl(true)
+          .setUseAlpn(false)
+          .setKeyCertOptions(
+              new io.vertx.core.net.PemKeyCertOptions()
+                  .setCertPath(limits.tlsCertFile())
+                  .setKeyPath(limits.tlsKeyFile()));
     }
-    return options.setHttp2ClearTextEnabled(false).setIdleTimeout((int) limits.headerTimeout().toMillis())
+    return options
+        .setHttp2ClearTextEnabled(false)
+        .setIdleTimeout((int) limits.headerTimeout().toMillis())
         .setIdleTimeoutUnit(TimeUnit.MILLISECONDS);
   }
 
   /**
-   * Installs the guard on a server (whose options went through {@link #configure}): {@code requests} (usually the router) sees only requests of connections within
-   * the limits.
+   * Installs the guard on a server (whose options went through {@link #configure}): {@code
+   * requests} (usually the router) sees only requests of connections within the limits.
    */
   public HttpServer install(HttpServer server, Handler<HttpServerRequest> requests) {
-    return server.connectionHandler(this::onConnection).requestHandler(request -> {
-      onRequest(request);
-      if (limits.tls()) {
-        // Served over TLS by this listener: browsers must not come back over plain HTTP.
-        request.response().putHeader("Strict-Transport-Security", "max-age=31536000");
-      }
-      requests.handle(request);
-    });
+    return server
+        .connectionHandler(this::onConnection)
+        .requestHandler(
+            request -> {
+              onRequest(request);
+              if (limits.tls()) {
+                // Served over TLS by this listener: browsers must not come back over plain HTTP.
+                request.response().putHeader("Strict-Transport-Security", "max-age=31536000");
+              }
+              requests.handle(request);
+            });
   }
 
   private void onConnection(HttpConnection connection) {
@@ -99,8 +115,11 @@ public final class ConnectionGuard {
       // One line per ten seconds at most: a flood must not turn into a flood of log lines.
       if (now - lastRefusalLog > TimeUnit.SECONDS.toNanos(10)) {
         lastRefusalLog = now;
-        LOG.warn("{} listener: connections refused at the cap of {} (refused since start: {})", listener,
-            limits.maxConnections(), refusedNow);
+        LOG.warn(
+            "{} listener: connections refused at the cap of {} (refused since start: {})",
+            listener,
+            limits.maxConnections(),
+            refusedNow);
       }
       return;
     }
@@ -109,27 +128,41 @@ public final class ConnectionGuard {
     if (channel(connection).pipeline().get(NETTY_IDLE_HANDLER) != null) {
       channel(connection).pipeline().remove(NETTY_IDLE_HANDLER);
     }
-    // The channel's own close future: Vert.x's connection close handler does not fire any more once the connection
+    // The channel's own close future: Vert.x's connection close handler does not fire any more once
+    // the connection
     // has been upgraded to a WebSocket, so counting with it would leak a slot per WebSocket.
     Context context = vertx.getOrCreateContext();
-    channel(connection).closeFuture().addListener(f -> context.runOnContext(v -> {
-      open.decrementAndGet();
-      State s = states.remove(connection);
-      if (s != null) {
-        cancel(s);
-      }
-    }));
-    state.timer = vertx.setTimer(limits.headerTimeout().toMillis(), id -> {
-      state.timer = -1;
-      if (state.current == null && states.get(connection) == state) {
-        LOG.debug("{} listener: no request head within {} ms, connection closed", listener,
-            limits.headerTimeout().toMillis());
-        hardClose(connection);
-      }
-    });
+    channel(connection)
+        .closeFuture()
+        .addListener(
+            f ->
+                context.runOnContext(
+                    v -> {
+                      open.decrementAndGet();
+                      State s = states.remove(connection);
+                      if (s != null) {
+                        cancel(s);
+                      }
+                    }));
+    state.timer =
+        vertx.setTimer(
+            limits.headerTimeout().toMillis(),
+            id -> {
+              state.timer = -1;
+              if (state.current == null && states.get(connection) == state) {
+                LOG.debug(
+                    "{} listener: no request head within {} ms, connection closed",
+                    listener,
+                    limits.headerTimeout().toMillis());
+                hardClose(connection);
+              }
+            });
   }
 
-  /** The head of a request has arrived: the body (if any) now has its own deadline, then the idle limit runs. */
+  /**
+   * The head of a request has arrived: the body (if any) now has its own deadline, then the idle
+   * limit runs.
+   */
   private void onRequest(HttpServerRequest request) {
     HttpConnection connection = request.connection();
     State state = states.get(connection);
@@ -142,40 +175,55 @@ public final class ConnectionGuard {
       armIdle(connection, state);
       return;
     }
-    state.timer = vertx.setTimer(limits.bodyTimeout().toMillis(), id -> {
-      state.timer = -1;
-      if (states.get(connection) != state || state.upgraded) {
-        return;
-      }
-      if (state.current == request && !request.isEnded()) {
-        LOG.info("{} listener: request body not complete within {} ms, connection closed", listener,
-            limits.bodyTimeout().toMillis());
-        if (!request.response().headWritten()) {
-          request.response().setStatusCode(408).putHeader("Connection", "close").end()
-              .onComplete(ar -> hardClose(connection));
-        } else {
-          hardClose(connection);
-        }
-      } else {
-        armIdle(connection, state);
-      }
-    });
+    state.timer =
+        vertx.setTimer(
+            limits.bodyTimeout().toMillis(),
+            id -> {
+              state.timer = -1;
+              if (states.get(connection) != state || state.upgraded) {
+                return;
+              }
+              if (state.current == request && !request.isEnded()) {
+                LOG.info(
+                    "{} listener: request body not complete within {} ms, connection closed",
+                    listener,
+                    limits.bodyTimeout().toMillis());
+                if (!request.response().headWritten()) {
+                  request
+                      .response()
+                      .setStatusCode(408)
+                      .putHeader("Connection", "close")
+                      .end()
+                      .onComplete(ar -> hardClose(connection));
+                } else {
+                  hardClose(connection);
+                }
+              } else {
+                armIdle(connection, state);
+              }
+            });
   }
 
-  /** Closes a kept-alive connection that starts no new request; a response still being produced keeps it open. */
+  /**
+   * Closes a kept-alive connection that starts no new request; a response still being produced
+   * keeps it open.
+   */
   private void armIdle(HttpConnection connection, State state) {
-    state.timer = vertx.setTimer(limits.idleTimeout().toMillis(), id -> {
-      state.timer = -1;
-      if (states.get(connection) != state || state.upgraded) {
-        return;
-      }
-      HttpServerRequest current = state.current;
-      if (current != null && !current.response().ended() && !current.response().closed()) {
-        armIdle(connection, state);
-        return;
-      }
-      hardClose(connection);
-    });
+    state.timer =
+        vertx.setTimer(
+            limits.idleTimeout().toMillis(),
+            id -> {
+              state.timer = -1;
+              if (states.get(connection) != state || state.upgraded) {
+                return;
+              }
+              HttpServerRequest current = state.current;
+              if (current != null && !current.response().ended() && !current.response().closed()) {
+                armIdle(connection, state);
+                return;
+              }
+              hardClose(connection);
+            });
   }
 
   /** The connection became a WebSocket: its own protocol decides about idleness from now on. */
@@ -188,8 +236,9 @@ public final class ConnectionGuard {
   }
 
   /**
-   * Closes the TCP connection now. {@link HttpConnection#close()} is a graceful shutdown that waits for the request
-   * in progress, and a trickled request head never completes, so it would never close a slowloris connection.
+   * Closes the TCP connection now. {@link HttpConnection#close()} is a graceful shutdown that waits
+   * for the request in progress, and a trickled request head never completes, so it would never
+   * close a slowloris connection.
    */
   private static void hardClose(HttpConnection connection) {
     channel(connection).close();

@@ -1,11 +1,12 @@
 package nl.veiligpraten.infra.web;
 
 /**
- * Writes the JSON text of the frames sent for every message (a visitor's or counselor's {@code message}, and
- * {@code ack}) straight into a string. Building a {@code JsonObject} and encoding it through Jackson cost about 7% of
- * the gateway's CPU at saturation; the rarer frames still use {@code JsonObject}. Field names are constants of our
- * own (written as they are); string values are escaped as RFC 8259 requires: quote, backslash and every control
- * character. {@code FrameTextTest} checks that Vert.x's own parser reads back exactly what was written.
+ * Writes the JSON text of the frames sent for every message (a visitor's or counselor's {@code
+ * message}, and {@code ack}) straight into a string. Building a {@code JsonObject} and encoding it
+ * through Jackson cost about 7% of the gateway's CPU at saturation; the rarer frames still use
+ * {@code JsonObject}. Field names are constants of our own (written as they are); string values are
+ * escaped as RFC 8259 requires: quote, backslash and every control character. {@code FrameTextTest}
+ * checks that Vert.x's own parser reads back exactly what was written.
  */
 public final class FrameText {
 
@@ -26,7 +27,9 @@ public final class FrameText {
     return new FrameText(type, sizeHint);
   }
 
-  /** A string field; a null value is left out (as {@code JsonObject} callers here never send nulls). */
+  /**
+   * A string field; a null value is left out (as {@code JsonObject} callers here never send nulls).
+   */
   public FrameText put(String name, String value) {
     if (value != null) {
       name(name);

@@ -10,11 +10,11 @@ import java.util.Base64;
 public final class Secrets {
 
   private static final SecureRandom RANDOM = new SecureRandom();
+
   /** No 0/O, 1/I/L: a code a stressed person can copy from a screen without mistakes. */
   private static final char[] CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789".toCharArray();
 
-  private Secrets() {
-  }
+  private Secrets() {}
 
   /** 256 random bits, URL-safe base64. */
   public static String token() {

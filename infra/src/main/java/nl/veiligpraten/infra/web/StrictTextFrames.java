@@ -11,15 +11,17 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Assembles a WebSocket's text messages from their frames and decodes them strictly (issue 20, finding 12): a text
- * message that is not valid UTF-8 closes the socket with <b>1007</b> (RFC 6455 §8.1, "invalid frame payload data")
- * instead of reaching the handler with replacement characters, as Vert.x's own text handler would deliver it.
- * A message above {@code maxMessageBytes} closes with 1009. Binary frames are left to the socket's binary handler.
+ * Assembles a WebSocket's text messages from their frames and decodes them strictly (issue 20,
+ * finding 12): a text message that is not valid UTF-8 closes the socket with <b>1007</b> (RFC 6455
+ * §8.1, "invalid frame payload data") instead of reaching the handler with replacement characters,
+ * as Vert.x's own text handler would deliver it. A message above {@code maxMessageBytes} closes
+ * with 1009. Binary frames are left to the socket's binary handler.
  */
 public final class StrictTextFrames implements Handler<WebSocketFrame> {
 
   /** Close code for a text message that is not valid UTF-8. */
   public static final short INVALID_PAYLOAD = 1007;
+
   /** Close code for a message larger than allowed. */
   public static final short TOO_BIG = 1009;
 
@@ -60,8 +62,11 @@ public final class StrictTextFrames implements Handler<WebSocketFrame> {
     pending = null;
     String text;
     try {
-      CharsetDecoder strict = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT);
+      CharsetDecoder strict =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT);
       text = strict.decode(ByteBuffer.wrap(message.getBytes())).toString();
     } catch (CharacterCodingException e) {
       socket.close(INVALID_PAYLOAD, "invalid UTF-8");

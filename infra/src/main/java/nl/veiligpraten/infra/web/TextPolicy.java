@@ -7,14 +7,13 @@ import io.vertx.core.json.JsonObject;
 import java.util.Map;
 
 /**
- * What text the listeners accept (issue 20, finding 12). PostgreSQL cannot store a NUL character in a text column,
- * so a NUL anywhere in a JSON body or frame is refused up front with a clear error (it used to surface as HTTP 500
- * from the database).
+ * What text the listeners accept (issue 20, finding 12). PostgreSQL cannot store a NUL character in
+ * a text column, so a NUL anywhere in a JSON body or frame is refused up front with a clear error
+ * (it used to surface as HTTP 500 from the database).
  */
 public final class TextPolicy {
 
-  private TextPolicy() {
-  }
+  private TextPolicy() {}
 
   /** True when any key or string value in a decoded JSON value contains U+0000. */
   public static boolean containsNul(Object json) {
@@ -47,7 +46,9 @@ public final class TextPolicy {
     if (body.indexOf('\u0000') >= 0) {
       return true;
     }
-    if (!body.contains("\\u0000") && !body.contains("\\U0000") && !body.toLowerCase().contains("\\u0000")) {
+    if (!body.contains("\\u0000")
+        && !body.contains("\\U0000")
+        && !body.toLowerCase().contains("\\u0000")) {
       return false;
     }
     try {

@@ -42,31 +42,49 @@ class BusNotesTest {
   }
 
   @Test
-  @DisplayName("A note of an unknown kind or with a missing field is logged once without content and not handed on; the next good note is")
+  @DisplayName(
+      "A note of an unknown kind or with a missing field is logged once without content and not handed on; the next good note is")
   void unreadableNoteIsLoggedOnce() throws Exception {
     UUID id = UUID.randomUUID();
     List<ConversationNote> received = new CopyOnWriteArrayList<>();
     CompletableFuture<Void> marker = new CompletableFuture<>();
-    BusNotes.onConversation(vertx.eventBus(), id, n -> {
-      received.add(n);
-      if (n instanceof ConversationNote.Deleted) {
-        marker.complete(null);
-      }
-    }).completion().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    BusNotes.onConversation(
+            vertx.eventBus(),
+            id,
+            n -> {
+              received.add(n);
+              if (n instanceof ConversationNote.Deleted) {
+                marker.complete(null);
+              }
+            })
+        .completion()
+        .toCompletionStage()
+        .toCompletableFuture()
+        .get(10, TimeUnit.SECONDS);
 
-    vertx.eventBus().publish(Addresses.conversation(id),
-        new JsonObject().put("kind", "counselor_left").put("body", "geheime tekst"));
-    vertx.eventBus().publish(Addresses.conversation(id), new JsonObject().put("kind", "message").put("s", "geheim"));
+    vertx
+        .eventBus()
+        .publish(
+            Addresses.conversation(id),
+            new JsonObject().put("kind", "counselor_left").put("body", "geheime tekst"));
+    vertx
+        .eventBus()
+        .publish(
+            Addresses.conversation(id), new JsonObject().put("kind", "message").put("s", "geheim"));
     vertx.eventBus().publish(Addresses.conversation(id), "not json");
-    // Notes on one address arrive in order, so once this marker is here the three before it were dealt with.
+    // Notes on one address arrive in order, so once this marker is here the three before it were
+    // dealt with.
     BusNotes.publish(vertx.eventBus(), id, new ConversationNote.Deleted());
     marker.get(10, TimeUnit.SECONDS);
 
     assertEquals(List.of(new ConversationNote.Deleted()), received);
     List<String> lines = logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
-    assertEquals(List.of("bus note refused: unknown conversation note kind 'counselor_left'",
-        "bus note refused: conversation note 'message' needs 'seq' (a number)",
-        "bus note refused: bus note is not a JSON object but String"), lines);
+    assertEquals(
+        List.of(
+            "bus note refused: unknown conversation note kind 'counselor_left'",
+            "bus note refused: conversation note 'message' needs 'seq' (a number)",
+            "bus note refused: bus note is not a JSON object but String"),
+        lines);
     logs.list.forEach(e -> assertEquals(Level.WARN, e.getLevel()));
     lines.forEach(l -> assertFalse(l.contains("geheim")));
   }
@@ -80,11 +98,13 @@ class BusNotesTest {
     CompletableFuture<SupervisorAlert> alert = new CompletableFuture<>();
     CompletableFuture<StaffUserNote> staff = new CompletableFuture<>();
     CompletableFuture<QueueNote> local = new CompletableFuture<>();
-    var consumers = List.of(BusNotes.onQueue(vertx.eventBus(), "csg", queue::complete),
-        BusNotes.onLocalQueue(vertx.eventBus(), "csg", local::complete),
-        BusNotes.onInbox(vertx.eventBus(), "csg", inbox::complete),
-        BusNotes.onSupervisors(vertx.eventBus(), "csg", alert::complete),
-        BusNotes.onStaffUser(vertx.eventBus(), 7, staff::complete));
+    var consumers =
+        List.of(
+            BusNotes.onQueue(vertx.eventBus(), "csg", queue::complete),
+            BusNotes.onLocalQueue(vertx.eventBus(), "csg", local::complete),
+            BusNotes.onInbox(vertx.eventBus(), "csg", inbox::complete),
+            BusNotes.onSupervisors(vertx.eventBus(), "csg", alert::complete),
+            BusNotes.onStaffUser(vertx.eventBus(), 7, staff::complete));
     for (var c : consumers) {
       c.completion().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }

@@ -17,15 +17,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 20, finding 10: {@code sslmode} of an external PostgreSQL is honoured (it used to be dropped, so
- * {@code sslmode=require} connected in plain text). The embedded server here has no TLS: {@code require} must fail
- * on both the reactive pool and Flyway's JDBC URL, {@code disable} and {@code prefer} must work.
+ * Issue 20, finding 10: {@code sslmode} of an external PostgreSQL is honoured (it used to be
+ * dropped, so {@code sslmode=require} connected in plain text). The embedded server here has no
+ * TLS: {@code require} must fail on both the reactive pool and Flyway's JDBC URL, {@code disable}
+ * and {@code prefer} must work.
  */
-@DisplayName("External PostgreSQL: sslmode from DATABASE_URL or PGSSLMODE is honoured by the pool and by JDBC")
+@DisplayName(
+    "External PostgreSQL: sslmode from DATABASE_URL or PGSSLMODE is honoured by the pool and by JDBC")
 class DbSslModeIT {
 
-  @TempDir
-  static Path dataDir;
+  @TempDir static Path dataDir;
   static EmbeddedDatabase db;
   static Vertx vertx;
 
@@ -43,7 +44,14 @@ class DbSslModeIT {
 
   static DbSettings from(String query, Map<String, String> extra) {
     java.util.HashMap<String, String> env = new java.util.HashMap<>(extra);
-    env.put("DATABASE_URL", "postgresql://postgres:" + db.settings().password() + "@127.0.0.1:" + db.settings().port() + "/postgres" + query);
+    env.put(
+        "DATABASE_URL",
+        "postgresql://postgres:"
+            + db.settings().password()
+            + "@127.0.0.1:"
+            + db.settings().port()
+            + "/postgres"
+            + query);
     return DbSettings.external(env).orElseThrow();
   }
 
@@ -57,26 +65,36 @@ class DbSslModeIT {
   }
 
   @Test
-  @DisplayName("require fails against a server without TLS (pool and JDBC); disable and prefer connect; unknown "
-      + "modes and verify-* without a root certificate are refused at start-up")
+  @DisplayName(
+      "require fails against a server without TLS (pool and JDBC); disable and prefer connect; unknown "
+          + "modes and verify-* without a root certificate are refused at start-up")
   void sslModeIsHonoured() throws Exception {
     DbSettings require = from("?sslmode=require", Map.of());
     assertEquals("require", require.sslMode());
-    assertThrows(ExecutionException.class, () -> ping(require), "sslmode=require connected without TLS");
-    assertThrows(java.sql.SQLException.class, () -> java.sql.DriverManager.getConnection(require.jdbcUrl(),
-        require.user(), require.password()).close());
+    assertThrows(
+        ExecutionException.class, () -> ping(require), "sslmode=require connected without TLS");
+    assertThrows(
+        java.sql.SQLException.class,
+        () ->
+            java.sql.DriverManager.getConnection(
+                    require.jdbcUrl(), require.user(), require.password())
+                .close());
     DbSettings fromEnv = from("", Map.of("PGSSLMODE", "require"));
-    assertThrows(ExecutionException.class, () -> ping(fromEnv), "PGSSLMODE=require connected without TLS");
+    assertThrows(
+        ExecutionException.class, () -> ping(fromEnv), "PGSSLMODE=require connected without TLS");
 
     ping(from("?sslmode=disable", Map.of()));
     DbSettings prefer = from("", Map.of());
     assertEquals("prefer", prefer.sslMode());
     ping(prefer);
-    try (var c = java.sql.DriverManager.getConnection(prefer.jdbcUrl(), prefer.user(), prefer.password())) {
+    try (var c =
+        java.sql.DriverManager.getConnection(prefer.jdbcUrl(), prefer.user(), prefer.password())) {
       assertTrue(c.isValid(5));
     }
     assertThrows(IllegalArgumentException.class, () -> from("?sslmode=sometimes", Map.of()));
     assertThrows(IllegalArgumentException.class, () -> from("?sslmode=verify-full", Map.of()));
-    assertEquals("/etc/ca.pem", from("?sslmode=verify-full&sslrootcert=%2Fetc%2Fca.pem", Map.of()).sslRootCert());
+    assertEquals(
+        "/etc/ca.pem",
+        from("?sslmode=verify-full&sslrootcert=%2Fetc%2Fca.pem", Map.of()).sslRootCert());
   }
 }

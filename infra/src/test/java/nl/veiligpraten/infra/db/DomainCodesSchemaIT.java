@@ -23,14 +23,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The codes the database accepts (its CHECK constraints after every migration) are exactly the codes of the domain
- * enums, so a status added on one side only fails here and not in production.
+ * The codes the database accepts (its CHECK constraints after every migration) are exactly the
+ * codes of the domain enums, so a status added on one side only fails here and not in production.
  */
 @DisplayName("The database CHECK constraints accept exactly the codes of the domain enums")
 class DomainCodesSchemaIT {
 
-  @TempDir
-  static Path dir;
+  @TempDir static Path dir;
 
   static EmbeddedDatabase db;
   static Connection jdbc;
@@ -56,14 +55,16 @@ class DomainCodesSchemaIT {
   @Test
   @DisplayName("conversation.status accepts every ConversationStatus code and nothing else")
   void conversationStatus() throws Exception {
-    assertEquals(codes(ConversationStatus.values(), ConversationStatus::code),
+    assertEquals(
+        codes(ConversationStatus.values(), ConversationStatus::code),
         checkedCodes("conversation", "conversation_status_check"));
   }
 
   @Test
   @DisplayName("staff_user.role accepts every Role code and nothing else")
   void staffRole() throws Exception {
-    assertEquals(codes(Role.values(), Role::code), checkedCodes("staff_user", "staff_user_role_check"));
+    assertEquals(
+        codes(Role.values(), Role::code), checkedCodes("staff_user", "staff_user_role_check"));
   }
 
   @Test
@@ -74,10 +75,15 @@ class DomainCodesSchemaIT {
     assertEquals(expected, checkedCodes("audit_log", "audit_log_role_check"));
   }
 
-  /** The quoted values of a {@code CHECK (column IN (...))} constraint as PostgreSQL stores it after all migrations. */
+  /**
+   * The quoted values of a {@code CHECK (column IN (...))} constraint as PostgreSQL stores it after
+   * all migrations.
+   */
   static Set<String> checkedCodes(String table, String constraint) throws Exception {
-    try (PreparedStatement st = jdbc.prepareStatement("SELECT pg_get_constraintdef(c.oid) FROM pg_constraint c "
-        + "JOIN pg_class t ON t.oid = c.conrelid WHERE t.relname = ? AND c.conname = ? AND c.contype = 'c'")) {
+    try (PreparedStatement st =
+        jdbc.prepareStatement(
+            "SELECT pg_get_constraintdef(c.oid) FROM pg_constraint c "
+                + "JOIN pg_class t ON t.oid = c.conrelid WHERE t.relname = ? AND c.conname = ? AND c.contype = 'c'")) {
       st.setString(1, table);
       st.setString(2, constraint);
       try (ResultSet rs = st.executeQuery()) {

@@ -20,23 +20,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Issue 20, finding 5: the embedded PostgreSQL used to trust every local connection as superuser. Now it asks for a
- * SCRAM password on every connection, from the first start on, and a data directory made by an older version is
- * closed on its next start without losing data.
+ * Issue 20, finding 5: the embedded PostgreSQL used to trust every local connection as superuser.
+ * Now it asks for a SCRAM password on every connection, from the first start on, and a data
+ * directory made by an older version is closed on its next start without losing data.
  */
 @DisplayName("The embedded PostgreSQL asks every connection for a SCRAM password")
 class EmbeddedDatabaseAuthIT {
 
-  @TempDir
-  Path dir;
+  @TempDir Path dir;
 
   private static Connection connect(int port, String user, String password) throws SQLException {
-    return DriverManager.getConnection("jdbc:postgresql://127.0.0.1:" + port + "/postgres?sslmode=disable", user,
-        password);
+    return DriverManager.getConnection(
+        "jdbc:postgresql://127.0.0.1:" + port + "/postgres?sslmode=disable", user, password);
   }
 
   private static String query(Connection c, String sql) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       assertTrue(rs.next(), sql);
       return rs.getString(1);
     }
@@ -44,16 +44,22 @@ class EmbeddedDatabaseAuthIT {
 
   /** The connection is refused because of authentication, not for any other reason. */
   private static void refused(int port, String user, String password) {
-    SQLException e = assertThrows(SQLException.class, () -> connect(port, user, password).close(),
-        user + " with password '" + password + "' must be refused");
-    // 28P01: password authentication failed; 08004: the driver has no password to answer the SCRAM request with.
-    assertTrue("28P01".equals(e.getSQLState()) || "08004".equals(e.getSQLState()),
+    SQLException e =
+        assertThrows(
+            SQLException.class,
+            () -> connect(port, user, password).close(),
+            user + " with password '" + password + "' must be refused");
+    // 28P01: password authentication failed; 08004: the driver has no password to answer the SCRAM
+    // request with.
+    assertTrue(
+        "28P01".equals(e.getSQLState()) || "08004".equals(e.getSQLState()),
         "refused for authentication, got " + e.getSQLState() + ": " + e.getMessage());
   }
 
   @Test
-  @DisplayName("a fresh server refuses connections without or with a wrong password, accepts the generated one, and "
-      + "keeps the password owner-only and its pg_hba.conf free of trust")
+  @DisplayName(
+      "a fresh server refuses connections without or with a wrong password, accepts the generated one, and "
+          + "keeps the password owner-only and its pg_hba.conf free of trust")
   void freshServer() throws Exception {
     Path data = dir.resolve("pg");
     try (EmbeddedDatabase db = EmbeddedDatabase.start(data, 0)) {
@@ -64,11 +70,13 @@ class EmbeddedDatabaseAuthIT {
       try (Connection c = connect(db.port(), su.user(), su.password())) {
         assertEquals("postgres", query(c, "SELECT current_user"));
         assertEquals("scram-sha-256", query(c, "SHOW password_encryption"));
-        assertTrue(query(c, "SELECT rolpassword FROM pg_authid WHERE rolname = 'postgres'").startsWith("SCRAM-SHA-256$"),
+        assertTrue(
+            query(c, "SELECT rolpassword FROM pg_authid WHERE rolname = 'postgres'")
+                .startsWith("SCRAM-SHA-256$"),
             "the superuser's password is stored as a SCRAM verifier");
         // Every rule the server loaded demands SCRAM: no trust, no md5, no peer.
         try (Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery("SELECT DISTINCT auth_method FROM pg_hba_file_rules")) {
+            ResultSet rs = s.executeQuery("SELECT DISTINCT auth_method FROM pg_hba_file_rules")) {
           while (rs.next()) {
             assertEquals("scram-sha-256", rs.getString(1), "every pg_hba rule");
           }
@@ -77,14 +85,20 @@ class EmbeddedDatabaseAuthIT {
       assertFalse(EmbeddedDatabase.trustsSomeone(data.resolve("pg_hba.conf")));
       Path secret = EmbeddedDatabase.superuserSecretFile(data);
       assertEquals(su.password(), Files.readString(secret).trim());
-      assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secret)));
-      assertEquals(data.toAbsolutePath().getParent(), secret.getParent(), "beside the data directory, not in it");
+      assertEquals(
+          "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secret)));
+      assertEquals(
+          data.toAbsolutePath().getParent(),
+          secret.getParent(),
+          "beside the data directory, not in it");
     }
-    // Without its password file the server is not started with a new password that could not open it.
+    // Without its password file the server is not started with a new password that could not open
+    // it.
     Path secret = EmbeddedDatabase.superuserSecretFile(data);
     Path away = dir.resolve("moved-away.secret");
     Files.move(secret, away);
-    IllegalStateException missing = assertThrows(IllegalStateException.class, () -> EmbeddedDatabase.start(data, 0));
+    IllegalStateException missing =
+        assertThrows(IllegalStateException.class, () -> EmbeddedDatabase.start(data, 0));
     assertTrue(missing.getMessage().contains("is missing"), missing.getMessage());
     assertFalse(Files.exists(secret), "no new password was made up");
     Files.move(away, secret);
@@ -98,21 +112,28 @@ class EmbeddedDatabaseAuthIT {
   }
 
   @Test
-  @DisplayName("a data directory from before (initdb trust, superuser without password) keeps its data and asks for "
-      + "a password from its next start on")
+  @DisplayName(
+      "a data directory from before (initdb trust, superuser without password) keeps its data and asks for "
+          + "a password from its next start on")
   void trustingDataDirectoryIsClosed() throws Exception {
     Path data = dir.resolve("old");
     Files.createDirectories(data);
     // What EmbeddedDatabase used to do: zonky's defaults, initdb -A trust.
-    try (EmbeddedPostgres old = EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false)
-        .setOverrideWorkingDirectory(EmbeddedDatabase.privateDirectory(EmbeddedDatabase.binaryDirectory()).toFile())
-        .setPGStartupWait(Duration.ofSeconds(60)).start();
-         Connection c = connect(old.getPort(), "postgres", "");
-         Statement s = c.createStatement()) {
+    try (EmbeddedPostgres old =
+            EmbeddedPostgres.builder()
+                .setDataDirectory(data)
+                .setCleanDataDirectory(false)
+                .setOverrideWorkingDirectory(
+                    EmbeddedDatabase.privateDirectory(EmbeddedDatabase.binaryDirectory()).toFile())
+                .setPGStartupWait(Duration.ofSeconds(60))
+                .start();
+        Connection c = connect(old.getPort(), "postgres", "");
+        Statement s = c.createStatement()) {
       s.execute("CREATE TABLE kept (id int)");
       s.execute("INSERT INTO kept VALUES (42)");
     }
-    assertTrue(EmbeddedDatabase.trustsSomeone(data.resolve("pg_hba.conf")), "the old directory trusts");
+    assertTrue(
+        EmbeddedDatabase.trustsSomeone(data.resolve("pg_hba.conf")), "the old directory trusts");
 
     try (EmbeddedDatabase db = EmbeddedDatabase.start(data, 0)) {
       refused(db.port(), "postgres", "");

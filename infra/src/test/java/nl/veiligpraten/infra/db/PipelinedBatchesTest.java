@@ -32,8 +32,9 @@ class PipelinedBatchesTest {
   }
 
   @Test
-  @DisplayName("an item on an idle writer is written at once, alone; items arriving meanwhile wait and go together, "
-      + "in arrival order, into the next batch")
+  @DisplayName(
+      "an item on an idle writer is written at once, alone; items arriving meanwhile wait and go together, "
+          + "in arrival order, into the next batch")
   void idleWritesAtOnceBusyCollects() {
     Gate gate = new Gate();
     PipelinedBatches<Integer> batches = new PipelinedBatches<>(100, 1, gate::write);
@@ -73,23 +74,29 @@ class PipelinedBatchesTest {
   }
 
   @Test
-  @DisplayName("a batch function that throws or fails frees its slot, so later items are still written")
+  @DisplayName(
+      "a batch function that throws or fails frees its slot, so later items are still written")
   void failureFreesTheSlot() {
     List<List<Integer>> seen = new ArrayList<>();
     Promise<Void> hold = Promise.promise();
-    PipelinedBatches<Integer> batches = new PipelinedBatches<>(10, 1, batch -> {
-      seen.add(List.copyOf(batch));
-      if (batch.contains(1)) {
-        throw new IllegalStateException("boom");
-      }
-      return batch.contains(2) ? hold.future() : Future.failedFuture("no");
-    });
+    PipelinedBatches<Integer> batches =
+        new PipelinedBatches<>(
+            10,
+            1,
+            batch -> {
+              seen.add(List.copyOf(batch));
+              if (batch.contains(1)) {
+                throw new IllegalStateException("boom");
+              }
+              return batch.contains(2) ? hold.future() : Future.failedFuture("no");
+            });
     batches.submit(1);
     batches.submit(2);
     batches.submit(3);
     hold.fail("no");
     batches.submit(4);
     assertEquals(List.of(List.of(1), List.of(2), List.of(3), List.of(4)), seen);
-    assertThrows(IllegalArgumentException.class, () -> new PipelinedBatches<Integer>(0, 1, b -> null));
+    assertThrows(
+        IllegalArgumentException.class, () -> new PipelinedBatches<Integer>(0, 1, b -> null));
   }
 }

@@ -11,8 +11,9 @@ import org.junit.jupiter.api.Test;
 class MetricsTest {
 
   @Test
-  @DisplayName("started/finished keep the in-flight gauge, commits feed the persist histogram and rate, failures "
-      + "their own counter, and an unexpected tag value collapses to 'other'")
+  @DisplayName(
+      "started/finished keep the in-flight gauge, commits feed the persist histogram and rate, failures "
+          + "their own counter, and an unexpected tag value collapses to 'other'")
   void appends() {
     NodeMetrics m = new NodeMetrics();
     m.started();

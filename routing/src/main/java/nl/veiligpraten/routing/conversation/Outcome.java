@@ -5,9 +5,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * How a conversation ended: the code stored in {@code conversation.outcome} and counted by the statistics (never free
- * text). Counselors choose from {@link #counselorChoices()}; the other codes are written by the visitor's page, the
- * service's sweeps or a supervisor.
+ * How a conversation ended: the code stored in {@code conversation.outcome} and counted by the
+ * statistics (never free text). Counselors choose from {@link #counselorChoices()}; the other codes
+ * are written by the visitor's page, the service's sweeps or a supervisor.
  */
 public enum Outcome {
 
@@ -27,11 +27,16 @@ public enum Outcome {
   OTHER("other"),
   /** The visitor left in a hurry (quick exit). */
   VISITOR_LEFT_HURRY("visitor_left_hurry"),
-  /** The visitor's line stayed away longer than the queue grace before a counselor took the chat. */
+  /**
+   * The visitor's line stayed away longer than the queue grace before a counselor took the chat.
+   */
   ABANDONED("abandoned"),
   /** A left message had no new message for the inbox lifetime. */
   INBOX_EXPIRED("inbox_expired"),
-  /** A supervisor closed a burst of abusive chats ({@code "misbruik"}, the code the console has always sent). */
+  /**
+   * A supervisor closed a burst of abusive chats ({@code "misbruik"}, the code the console has
+   * always sent).
+   */
   ABUSE("misbruik");
 
   private final String code;
@@ -51,8 +56,14 @@ public enum Outcome {
    * @throws IllegalArgumentException for a code that is not an outcome (including {@code null})
    */
   public static Outcome fromCode(String code) {
-    return find(code).orElseThrow(() -> new IllegalArgumentException("unknown outcome '" + code
-        + "', expected one of " + Arrays.stream(values()).map(Outcome::code).toList()));
+    return find(code)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "unknown outcome '"
+                        + code
+                        + "', expected one of "
+                        + Arrays.stream(values()).map(Outcome::code).toList()));
   }
 
   /** The outcome of a code from outside (a console frame), or empty when it is none. */
@@ -60,7 +71,9 @@ public enum Outcome {
     return Arrays.stream(values()).filter(o -> o.code.equals(code)).findFirst();
   }
 
-  /** Whether a counselor may choose this outcome when closing a chat or recording a pending outcome. */
+  /**
+   * Whether a counselor may choose this outcome when closing a chat or recording a pending outcome.
+   */
   public boolean counselorMayChoose() {
     return switch (this) {
       case LISTENED, ADVICE, REFERRED, EMERGENCY_112, POLICE_INFO, VISITOR_LEFT, OTHER -> true;

@@ -5,11 +5,11 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Optional coded tags a counselor adds to a closed chat (brief §5, e.g. earlier victimisation), at most
- * {@link #MAX_PER_CHAT}; stored in {@code conversation.tags} and counted by the statistics, never free text.
+ * Optional coded tags a counselor adds to a closed chat (brief §5, e.g. earlier victimisation), at
+ * most {@link #MAX_PER_CHAT}; stored in {@code conversation.tags} and counted by the statistics,
+ * never free text.
  */
 public enum OutcomeTag {
-
   EARLIER_VICTIMISATION("earlier_victimisation"),
   SUICIDE_RISK("suicide_risk"),
   SAFETY_PLAN("safety_plan"),

@@ -5,19 +5,26 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The role of a member of staff, with the code stored in {@code staff_user.role} (the database CHECK constraint
- * {@code staff_user_role_check} lists exactly these codes), written to the audit log and sent to the console. What a
- * role may do is decided here, in exhaustive switches, so a new role is a compile error in every decision.
+ * The role of a member of staff, with the code stored in {@code staff_user.role} (the database
+ * CHECK constraint {@code staff_user_role_check} lists exactly these codes), written to the audit
+ * log and sent to the console. What a role may do is decided here, in exhaustive switches, so a new
+ * role is a compile error in every decision.
  */
 public enum Role {
 
   /** Holds chats with visitors. */
   COUNSELOR("counselor"),
-  /** Holds chats, sees the live board, joins silently and whispers; reads statistics of the organisation. */
+  /**
+   * Holds chats, sees the live board, joins silently and whispers; reads statistics of the
+   * organisation.
+   */
   SUPERVISOR("supervisor"),
   /** Reads statistics of the organisation only. */
   STATS_VIEWER("stats_viewer"),
-  /** Administers the organisation (staff, canned replies, help points); sees the live board and statistics. */
+  /**
+   * Administers the organisation (staff, canned replies, help points); sees the live board and
+   * statistics.
+   */
   ORG_ADMIN("org_admin"),
   /** Administers the platform (every organisation); sees chain statistics. */
   PLATFORM_ADMIN("platform_admin"),
@@ -41,8 +48,14 @@ public enum Role {
    * @throws IllegalArgumentException for a code that is not a staff role (including {@code null})
    */
   public static Role fromCode(String code) {
-    return find(code).orElseThrow(() -> new IllegalArgumentException("unknown staff role '" + code
-        + "', expected one of " + codes(List.of(values()))));
+    return find(code)
+        .orElseThrow(
+            () ->
+                new IllegalArgumentException(
+                    "unknown staff role '"
+                        + code
+                        + "', expected one of "
+                        + codes(List.of(values()))));
   }
 
   /** The role of a code from outside (a form, a configuration file), or empty when it is none. */
@@ -55,17 +68,23 @@ public enum Role {
     return roles.stream().map(Role::code).toList();
   }
 
-  /** The roles of an organisation's own staff, in the order the administration screens offer them. */
+  /**
+   * The roles of an organisation's own staff, in the order the administration screens offer them.
+   */
   public static List<Role> organisationRoles() {
     return Arrays.stream(values()).filter(Role::belongsToOrganisation).toList();
   }
 
-  /** The platform-wide roles (no organisation), in the order the administration screens offer them. */
+  /**
+   * The platform-wide roles (no organisation), in the order the administration screens offer them.
+   */
   public static List<Role> platformRoles() {
     return Arrays.stream(values()).filter(r -> !r.belongsToOrganisation()).toList();
   }
 
-  /** Whether an account with this role belongs to one organisation (the others are platform-wide). */
+  /**
+   * Whether an account with this role belongs to one organisation (the others are platform-wide).
+   */
   public boolean belongsToOrganisation() {
     return switch (this) {
       case COUNSELOR, SUPERVISOR, STATS_VIEWER, ORG_ADMIN -> true;
@@ -90,8 +109,8 @@ public enum Role {
   }
 
   /**
-   * Whether reading a transcript in this role needs a recorded reason: a supervisor reads chats they do not hold (the
-   * database refuses such an audit row without a reason).
+   * Whether reading a transcript in this role needs a recorded reason: a supervisor reads chats
+   * they do not hold (the database refuses such an audit row without a reason).
    */
   public boolean readsTranscriptsWithReason() {
     return switch (this) {

@@ -26,7 +26,8 @@ class ConversationStatusTest {
   @Test
   @DisplayName("the codes are the ones the database and the wire have always used")
   void codes() {
-    assertEquals(List.of("intake", "queued", "assigned", "inbox", "closed"),
+    assertEquals(
+        List.of("intake", "queued", "assigned", "inbox", "closed"),
         Arrays.stream(ConversationStatus.values()).map(ConversationStatus::code).toList());
   }
 
@@ -41,9 +42,11 @@ class ConversationStatusTest {
   @ValueSource(strings = {"", "QUEUED", "Queued", " queued", "open", "waiting", "deleted"})
   @DisplayName("an unknown code is refused with a message naming it and the known codes")
   void unknownRefused(String code) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ConversationStatus.fromCode(code));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> ConversationStatus.fromCode(code));
     assertTrue(e.getMessage().contains("'" + code + "'"), e.getMessage());
-    assertTrue(e.getMessage().contains("queued") && e.getMessage().contains("inbox"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("queued") && e.getMessage().contains("inbox"), e.getMessage());
   }
 
   @Test
@@ -61,7 +64,8 @@ class ConversationStatusTest {
   }
 
   @Test
-  @DisplayName("a queued chat is taken, moved to another queue or ends, and never goes to the inbox")
+  @DisplayName(
+      "a queued chat is taken, moved to another queue or ends, and never goes to the inbox")
   void fromQueued() {
     assertEquals(EnumSet.of(QUEUED, ASSIGNED, CLOSED), QUEUED.allowedNext());
     assertFalse(QUEUED.canMoveTo(INBOX));
@@ -77,7 +81,8 @@ class ConversationStatusTest {
   }
 
   @Test
-  @DisplayName("an inbox thread is taken live by a counselor or ends, and never joins the live queue")
+  @DisplayName(
+      "an inbox thread is taken live by a counselor or ends, and never joins the live queue")
   void fromInbox() {
     assertEquals(EnumSet.of(ASSIGNED, CLOSED), INBOX.allowedNext());
     assertFalse(INBOX.canMoveTo(QUEUED));
@@ -112,7 +117,11 @@ class ConversationStatusTest {
   @Test
   @DisplayName("only a queued or assigned chat is a live chat")
   void liveChat() {
-    assertEquals(EnumSet.of(QUEUED, ASSIGNED),
-        EnumSet.copyOf(Arrays.stream(ConversationStatus.values()).filter(ConversationStatus::isLiveChat).toList()));
+    assertEquals(
+        EnumSet.of(QUEUED, ASSIGNED),
+        EnumSet.copyOf(
+            Arrays.stream(ConversationStatus.values())
+                .filter(ConversationStatus::isLiveChat)
+                .toList()));
   }
 }

@@ -16,9 +16,18 @@ import org.junit.jupiter.params.provider.ValueSource;
 class OutcomeTest {
 
   @Test
-  @DisplayName("counselors choose from the seven codes the console has always listed, in that order")
+  @DisplayName(
+      "counselors choose from the seven codes the console has always listed, in that order")
   void counselorChoices() {
-    assertEquals(List.of("listened", "advice", "referred", "emergency_112", "police_info", "visitor_left", "other"),
+    assertEquals(
+        List.of(
+            "listened",
+            "advice",
+            "referred",
+            "emergency_112",
+            "police_info",
+            "visitor_left",
+            "other"),
         Outcome.counselorCodes());
   }
 
@@ -31,7 +40,8 @@ class OutcomeTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"abandoned", "inbox_expired", "visitor_left_hurry", "misbruik"})
-  @DisplayName("the codes the service, the visitor's page or a supervisor write are outcomes a counselor cannot send")
+  @DisplayName(
+      "the codes the service, the visitor's page or a supervisor write are outcomes a counselor cannot send")
   void notForCounselors(String code) {
     assertEquals(code, Outcome.fromCode(code).code());
     assertEquals(Optional.empty(), Outcome.counselorChoice(code));
@@ -41,7 +51,8 @@ class OutcomeTest {
   @ValueSource(strings = {"", "Listened", "open", "closed", "helped"})
   @DisplayName("an unknown code is refused with a message naming it")
   void unknownRefused(String code) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Outcome.fromCode(code));
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Outcome.fromCode(code));
     assertTrue(e.getMessage().contains("'" + code + "'"), e.getMessage());
     assertEquals(Optional.empty(), Outcome.counselorChoice(code));
     assertEquals(Optional.empty(), Outcome.counselorChoice(null));
@@ -50,8 +61,17 @@ class OutcomeTest {
   @Test
   @DisplayName("the tags are the eight codes the console has always listed, at most five on a chat")
   void tags() {
-    assertEquals(List.of("earlier_victimisation", "suicide_risk", "safety_plan", "police_report_considered",
-        "medical_help_advised", "returning_visitor", "perpetrator_support", "bystander_advice"), OutcomeTag.codes());
+    assertEquals(
+        List.of(
+            "earlier_victimisation",
+            "suicide_risk",
+            "safety_plan",
+            "police_report_considered",
+            "medical_help_advised",
+            "returning_visitor",
+            "perpetrator_support",
+            "bystander_advice"),
+        OutcomeTag.codes());
     assertEquals(5, OutcomeTag.MAX_PER_CHAT);
     assertEquals(Optional.of(OutcomeTag.SAFETY_PLAN), OutcomeTag.find("safety_plan"));
     assertEquals(Optional.empty(), OutcomeTag.find("Safety_plan"));

@@ -18,9 +18,17 @@ import org.junit.jupiter.params.provider.ValueSource;
 class RoleTest {
 
   @Test
-  @DisplayName("the codes are the ones the database, the audit log and the console have always used")
+  @DisplayName(
+      "the codes are the ones the database, the audit log and the console have always used")
   void codes() {
-    assertEquals(List.of("counselor", "supervisor", "stats_viewer", "org_admin", "platform_admin", "chain_viewer"),
+    assertEquals(
+        List.of(
+            "counselor",
+            "supervisor",
+            "stats_viewer",
+            "org_admin",
+            "platform_admin",
+            "chain_viewer"),
         Role.codes(List.of(Role.values())));
   }
 
@@ -36,22 +44,28 @@ class RoleTest {
   @ValueSource(strings = {"", "root", "COUNSELOR", "visitor", "system", "admin"})
   @DisplayName("an unknown code is refused with a message naming it, and is not found")
   void unknownRefused(String code) {
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Role.fromCode(code));
-    assertTrue(e.getMessage().contains("'" + code + "'") && e.getMessage().contains("org_admin"), e.getMessage());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Role.fromCode(code));
+    assertTrue(
+        e.getMessage().contains("'" + code + "'") && e.getMessage().contains("org_admin"),
+        e.getMessage());
     assertEquals(Optional.empty(), Role.find(code));
     assertThrows(IllegalArgumentException.class, () -> Role.fromCode(null));
   }
 
   @Test
-  @DisplayName("the organisation roles and the platform roles split all roles, in the order the screens offer them")
+  @DisplayName(
+      "the organisation roles and the platform roles split all roles, in the order the screens offer them")
   void scopes() {
-    assertEquals(List.of("counselor", "supervisor", "stats_viewer", "org_admin"),
+    assertEquals(
+        List.of("counselor", "supervisor", "stats_viewer", "org_admin"),
         Role.codes(Role.organisationRoles()));
     assertEquals(List.of("platform_admin", "chain_viewer"), Role.codes(Role.platformRoles()));
   }
 
   @Test
-  @DisplayName("counselors and supervisors hold chats; supervisors and organisation admins supervise")
+  @DisplayName(
+      "counselors and supervisors hold chats; supervisors and organisation admins supervise")
   void chatRights() {
     assertEquals(List.of(Role.COUNSELOR, Role.SUPERVISOR), which(Role::holdsChats));
     assertEquals(List.of(Role.SUPERVISOR, Role.ORG_ADMIN), which(Role::supervises));
@@ -59,9 +73,12 @@ class RoleTest {
   }
 
   @Test
-  @DisplayName("counselors see no statistics; organisation readers see their organisation; chain readers the chain")
+  @DisplayName(
+      "counselors see no statistics; organisation readers see their organisation; chain readers the chain")
   void statisticsRights() {
-    assertEquals(List.of(Role.SUPERVISOR, Role.STATS_VIEWER, Role.ORG_ADMIN), which(Role::seesOrganisationStatistics));
+    assertEquals(
+        List.of(Role.SUPERVISOR, Role.STATS_VIEWER, Role.ORG_ADMIN),
+        which(Role::seesOrganisationStatistics));
     assertEquals(List.of(Role.PLATFORM_ADMIN, Role.CHAIN_VIEWER), which(Role::seesChainStatistics));
   }
 

@@ -36,9 +36,11 @@ class WaitEstimatorTest {
   }
 
   @Test
-  @DisplayName("Chats ahead beyond the free places are served as places free up: needed x handling / places")
+  @DisplayName(
+      "Chats ahead beyond the free places are served as places free up: needed x handling / places")
   void model() {
-    // 5 ahead, 1 free place: this chat needs the 5th place to free up; 4 places, 10 minutes each: 150 s per place.
+    // 5 ahead, 1 free place: this chat needs the 5th place to free up; 4 places, 10 minutes each:
+    // 150 s per place.
     assertEquals(750, estimator.estimate(5, new Staffing(2, 4, 1, 20, 600)).estimatedWaitSeconds());
     // It moves as the queue moves.
     assertEquals(150, estimator.estimate(1, new Staffing(2, 4, 1, 20, 600)).estimatedWaitSeconds());
