@@ -54,12 +54,14 @@ class StatusSqlTest {
 
   @BeforeAll
   static void readQueries() throws Exception {
-    // The main classes of infra (not test-classes, which hold the same packages).
+    // The main classes of the infra module, features and adapters alike (not test-classes, which
+    // hold the same
+    // packages).
     Path root =
         Path.of(
             toUri(ConversationQueries.class.getProtectionDomain().getCodeSource().getLocation()));
     List<Path> classes;
-    try (Stream<Path> files = Files.walk(root.resolve("nl/veiligpraten/infra"))) {
+    try (Stream<Path> files = Files.walk(root.resolve("nl/veiligpraten"))) {
       classes =
           files.filter(p -> p.getFileName().toString().endsWith("Queries.class")).sorted().toList();
     }
