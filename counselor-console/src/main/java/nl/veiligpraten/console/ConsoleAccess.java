@@ -1,5 +1,7 @@
 package nl.veiligpraten.console;
 
+import nl.veiligpraten.routing.conversation.ConversationStatus;
+
 /**
  * Who may do what on the console socket, as pure decisions over the session, the frame type and how
  * this socket shows the chat. The connection asks these before it changes anything; the database
@@ -74,10 +76,14 @@ final class ConsoleAccess {
    * organisation, held by this counselor, or (supervisor) any such chat to watch silently.
    */
   static boolean mayShow(
-      StaffSession session, String chatOrg, String chatStatus, Long counselorId, boolean observer) {
+      StaffSession session,
+      String chatOrg,
+      ConversationStatus chatStatus,
+      Long counselorId,
+      boolean observer) {
     return session.orgId() != null
         && session.orgId().equals(chatOrg)
-        && "assigned".equals(chatStatus)
+        && chatStatus == ConversationStatus.ASSIGNED
         && (observer
             ? Roles.supervises(session)
             : Long.valueOf(session.user().id()).equals(counselorId));
@@ -89,10 +95,14 @@ final class ConsoleAccess {
    * shown).
    */
   static boolean mayBeOffered(
-      StaffSession session, String chatOrg, String chatStatus, Long counselorId, long fromStaffId) {
+      StaffSession session,
+      String chatOrg,
+      ConversationStatus chatStatus,
+      Long counselorId,
+      long fromStaffId) {
     return session.orgId() != null
         && session.orgId().equals(chatOrg)
-        && "assigned".equals(chatStatus)
+        && chatStatus == ConversationStatus.ASSIGNED
         && Long.valueOf(fromStaffId).equals(counselorId)
         && fromStaffId != session.user().id();
   }

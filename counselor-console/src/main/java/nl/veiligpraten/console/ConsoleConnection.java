@@ -390,7 +390,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
                       && ConsoleAccess.mayShow(
                           session,
                           found.get().item().orgId(),
-                          found.get().status().code(),
+                          found.get().status(),
                           found.get().counselorId(),
                           observer);
               if (!mine || closed) {
@@ -786,7 +786,7 @@ final class ConsoleConnection implements ConsoleFrame.Handler {
                         && ConsoleAccess.mayBeOffered(
                             session,
                             found.get().item().orgId(),
-                            found.get().status().code(),
+                            found.get().status(),
                             found.get().counselorId(),
                             o.fromStaffId());
                 if (!open || closed) {

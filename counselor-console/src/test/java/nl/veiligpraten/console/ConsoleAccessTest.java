@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BiPredicate;
 import nl.veiligpraten.console.ConsoleAccess.View;
+import nl.veiligpraten.routing.conversation.ConversationStatus;
 import nl.veiligpraten.staff.StaffUser;
 import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
@@ -101,28 +102,38 @@ class ConsoleAccessTest {
   void mayShow() {
     StaffSession counselor = session("counselor", "csg");
     StaffSession supervisor = session("supervisor", "csg");
-    assertTrue(ConsoleAccess.mayShow(counselor, "csg", "assigned", ME, false));
+    assertTrue(ConsoleAccess.mayShow(counselor, "csg", ConversationStatus.ASSIGNED, ME, false));
     assertFalse(
-        ConsoleAccess.mayShow(counselor, "csg", "assigned", ME + 1, false), "a colleague's chat");
-    assertFalse(ConsoleAccess.mayShow(counselor, "csg", "assigned", null, false), "nobody's chat");
+        ConsoleAccess.mayShow(counselor, "csg", ConversationStatus.ASSIGNED, ME + 1, false),
+        "a colleague's chat");
     assertFalse(
-        ConsoleAccess.mayShow(counselor, "mores", "assigned", ME, false), "another organisation");
-    assertFalse(ConsoleAccess.mayShow(counselor, null, "assigned", ME, false));
-    for (String status : List.of("queued", "closed", "intake", "inbox")) {
-      assertFalse(ConsoleAccess.mayShow(counselor, "csg", status, ME, false), status);
-      assertFalse(ConsoleAccess.mayShow(supervisor, "csg", status, ME + 1, true), status);
+        ConsoleAccess.mayShow(counselor, "csg", ConversationStatus.ASSIGNED, null, false),
+        "nobody's chat");
+    assertFalse(
+        ConsoleAccess.mayShow(counselor, "mores", ConversationStatus.ASSIGNED, ME, false),
+        "another organisation");
+    assertFalse(ConsoleAccess.mayShow(counselor, null, ConversationStatus.ASSIGNED, ME, false));
+    for (ConversationStatus status :
+        List.of(
+            ConversationStatus.QUEUED,
+            ConversationStatus.CLOSED,
+            ConversationStatus.INTAKE,
+            ConversationStatus.INBOX)) {
+      assertFalse(ConsoleAccess.mayShow(counselor, "csg", status, ME, false), status.code());
+      assertFalse(ConsoleAccess.mayShow(supervisor, "csg", status, ME + 1, true), status.code());
     }
     assertTrue(
-        ConsoleAccess.mayShow(supervisor, "csg", "assigned", ME + 1, true),
+        ConsoleAccess.mayShow(supervisor, "csg", ConversationStatus.ASSIGNED, ME + 1, true),
         "watch a colleague's chat");
     assertFalse(
-        ConsoleAccess.mayShow(supervisor, "mores", "assigned", ME + 1, true),
+        ConsoleAccess.mayShow(supervisor, "mores", ConversationStatus.ASSIGNED, ME + 1, true),
         "another organisation");
     assertFalse(
-        ConsoleAccess.mayShow(counselor, "csg", "assigned", ME + 1, true),
+        ConsoleAccess.mayShow(counselor, "csg", ConversationStatus.ASSIGNED, ME + 1, true),
         "a counselor does not watch");
     assertFalse(
-        ConsoleAccess.mayShow(session("platform_admin", null), null, "assigned", ME, false));
+        ConsoleAccess.mayShow(
+            session("platform_admin", null), null, ConversationStatus.ASSIGNED, ME, false));
   }
 
   @Test
@@ -132,17 +143,22 @@ class ConsoleAccessTest {
   void mayBeOffered() {
     StaffSession receiver = session("counselor", "csg");
     long from = 20;
-    assertTrue(ConsoleAccess.mayBeOffered(receiver, "csg", "assigned", from, from));
+    assertTrue(
+        ConsoleAccess.mayBeOffered(receiver, "csg", ConversationStatus.ASSIGNED, from, from));
     assertFalse(
-        ConsoleAccess.mayBeOffered(receiver, "csg", "assigned", 21L, from),
+        ConsoleAccess.mayBeOffered(receiver, "csg", ConversationStatus.ASSIGNED, 21L, from),
         "moved on since the offer");
     assertFalse(
-        ConsoleAccess.mayBeOffered(receiver, "csg", "queued", null, from), "back in the queue");
-    assertFalse(ConsoleAccess.mayBeOffered(receiver, "csg", "closed", from, from), "closed");
+        ConsoleAccess.mayBeOffered(receiver, "csg", ConversationStatus.QUEUED, null, from),
+        "back in the queue");
     assertFalse(
-        ConsoleAccess.mayBeOffered(receiver, "mores", "assigned", from, from),
+        ConsoleAccess.mayBeOffered(receiver, "csg", ConversationStatus.CLOSED, from, from),
+        "closed");
+    assertFalse(
+        ConsoleAccess.mayBeOffered(receiver, "mores", ConversationStatus.ASSIGNED, from, from),
         "another organisation");
     assertFalse(
-        ConsoleAccess.mayBeOffered(receiver, "csg", "assigned", ME, ME), "an offer to oneself");
+        ConsoleAccess.mayBeOffered(receiver, "csg", ConversationStatus.ASSIGNED, ME, ME),
+        "an offer to oneself");
   }
 }

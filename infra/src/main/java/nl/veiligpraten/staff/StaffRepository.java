@@ -4,6 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.Tuple;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
@@ -40,21 +41,13 @@ public final class StaffRepository {
   public Future<Optional<StaffUser>> byUsername(String username) {
     return pool.preparedQuery(StaffQueries.BY_USERNAME)
         .execute(Tuple.of(username))
-        .map(
-            rows ->
-                rows.rowCount() == 0
-                    ? Optional.empty()
-                    : Optional.of(StaffUser.from(rows.iterator().next())));
+        .map(StaffRepository::firstUser);
   }
 
   public Future<Optional<StaffUser>> byId(long id) {
     return pool.preparedQuery(StaffQueries.BY_ID)
         .execute(Tuple.of(id))
-        .map(
-            rows ->
-                rows.rowCount() == 0
-                    ? Optional.empty()
-                    : Optional.of(StaffUser.from(rows.iterator().next())));
+        .map(StaffRepository::firstUser);
   }
 
   /**
@@ -63,11 +56,7 @@ public final class StaffRepository {
   public Future<Optional<StaffUser>> forLogin(String username) {
     return pool.preparedQuery(StaffQueries.LOGIN_BY_USERNAME)
         .execute(Tuple.of(username))
-        .map(
-            rows ->
-                rows.rowCount() == 0
-                    ? Optional.empty()
-                    : Optional.of(StaffUser.from(rows.iterator().next())));
+        .map(StaffRepository::firstUser);
   }
 
   public Future<Void> recordSignIn(long userId) {
@@ -592,4 +581,11 @@ public final class StaffRepository {
       OffsetDateTime createdAt,
       OffsetDateTime lastSeenAt,
       OffsetDateTime ssoCheckedAt) {}
+
+  /** The one account a lookup by a unique key found, or empty. */
+  private static Optional<StaffUser> firstUser(RowSet<Row> rows) {
+    return rows.rowCount() == 0
+        ? Optional.empty()
+        : Optional.of(StaffUser.from(rows.iterator().next()));
+  }
 }

@@ -230,8 +230,7 @@ public final class HaBench {
    * When each visitor ack arrived: the longest pause around the leader kill is the outage visitors
    * saw.
    */
-  private final java.util.concurrent.atomic.AtomicInteger cardsShown =
-      new java.util.concurrent.atomic.AtomicInteger();
+  private final AtomicInteger cardsShown = new AtomicInteger();
 
   private final java.util.concurrent.ConcurrentLinkedQueue<Long> ackTimes =
       new java.util.concurrent.ConcurrentLinkedQueue<>();
